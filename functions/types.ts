@@ -1,0 +1,30 @@
+import type { CloudEvent } from 'cloudevents';
+import type { Config } from '../shared/config/config';
+import type { Logger } from '../shared/log/logger';
+import type { ObjectStore } from '../shared/store/types';
+import type { ProjectEntry, ProjectRef } from '../shared/index/types';
+
+/** What a handler may use; built once per process, shared by every event. */
+export interface FunctionContext {
+  config: Config;
+  store: ObjectStore;
+  /** Bound to the function's name; handlers add build id, project and event id. */
+  log: Logger;
+  /** Looks an entry up in the configured index; `null` when it is not there or none is configured. */
+  findEntry(ref: ProjectRef): Promise<ProjectEntry | null>;
+}
+
+/**
+ * A capability: takes one CloudEvent, does its work, returns the events to emit next (none is
+ * fine). Throwing a ValidationError rejects the event for good (HTTP 400, no retry); any other
+ * error is a failure the broker retries.
+ */
+export type Handler = (event: CloudEvent<unknown>, context: FunctionContext) => Promise<CloudEvent<unknown>[]>;
+
+export interface FunctionDefinition {
+  /** DNS-1123 name; the Knative Service is `ccp-<name>` and the FUNCTION variable selects it. */
+  name: string;
+  /** Event types the function handles; its Trigger in `eventing/` filters on these. */
+  accepts: readonly string[];
+  handle: Handler;
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ValidationError, type Issue } from '../errors/validation-error';
+
+/** Settings of the S3-compatible object store. */
+export interface S3Settings {
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+/** Lint severity threshold, as hadolint's `failure-threshold`. */
+export type FailureThreshold = 'error' | 'warning' | 'info' | 'style' | 'ignore' | 'none';
+
+/** Everything the functions and the CLI are configured with. */
+export interface Config {
+  /** Root of the embedded default's state: object store, registry storage, caches. */
+  dataDir: string;
+  /** `host:port` of the image registry; empty means the embedded default starts one. */
+  registry: string;
+  store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
+  /** Where functions look up index entries that an event names only by reference. */
+  index?: { location: string; branch?: string };
+  lint: { failureThreshold: FailureThreshold; shellcheck: boolean };
+  /** Directory for git checkouts and other scratch work. */
+  workDir: string;
+}
+
+/** The global options every `ccp` command takes. */
+export interface GlobalOptions {
+  dataDir?: string;
+  registry?: string;
+  config?: string;
+}
+
+/**
+ * The environment variable behind each setting. A flag beats the variable, the variable beats
+ * the config file, the file beats the default.
+ */
+export const ENV = {
+  dataDir: 'CCP_DATA_DIR',
+  registry: 'CCP_REGISTRY',
+  config: 'CCP_CONFIG',
+  store: 'CCP_STORE',
+  s3Endpoint: 'CCP_S3_ENDPOINT',
+  s3Bucket: 'CCP_S3_BUCKET',
+  s3Region: 'CCP_S3_REGION',
+  s3AccessKeyId: 'CCP_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'CCP_S3_SECRET_ACCESS_KEY',
+  s3ForcePathStyle: 'CCP_S3_FORCE_PATH_STYLE',
+  index: 'CCP_INDEX',
+  indexBranch: 'CCP_INDEX_BRANCH',
+  failureThreshold: 'CCP_LINT_FAILURE_THRESHOLD',
+  shellcheck: 'CCP_LINT_SHELLCHECK',
+} as const;
+
+const THRESHOLDS: readonly FailureThreshold[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
+
+/** The shape of the YAML file given by `--config` / `CCP_CONFIG`. */
+interface ConfigFile {
+  dataDir?: string;
+  registry?: string;
+  store?: { kind?: string; s3?: Partial<S3Settings> };
+  index?: { location?: string; branch?: string };
+  lint?: { failureThreshold?: string; shellcheck?: boolean };
+  workDir?: string;
+}
+
+/**
+ * Resolves the configuration from flags, `CCP_*` environment variables, an optional YAML file
+ * and defaults. Throws a {@link ValidationError} naming the file and field of a bad setting.
+ */
+export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const configPath = options.config ?? env[ENV.config];
+  const file = configPath ? readConfigFile(configPath) : {};
+  const issues: Issue[] = [];
+  const where = configPath ? { file: configPath } : {};
+
+  const dataDir = path.resolve(options.dataDir ?? env[ENV.dataDir] ?? file.dataDir ?? '.ccp');
+  const registry = options.registry ?? env[ENV.registry] ?? file.registry ?? '';
+
+  const storeKind = env[ENV.store] ?? file.store?.kind ?? 'fs';
+  let store: Config['store'] = { kind: 'fs' };
+  if (storeKind === 's3') {
+    const s3 = file.store?.s3 ?? {};
+    const bucket = env[ENV.s3Bucket] ?? s3.bucket;
+    if (!bucket) issues.push({ ...where, field: 'store.s3.bucket', message: `required when the store is s3 (or set ${ENV.s3Bucket})` });
+    store = {
+      kind: 's3',
+      s3: {
+        endpoint: env[ENV.s3Endpoint] ?? s3.endpoint,
+        bucket: bucket ?? '',
+        region: env[ENV.s3Region] ?? s3.region ?? 'us-east-1',
+        accessKeyId: env[ENV.s3AccessKeyId] ?? s3.accessKeyId,
+        secretAccessKey: env[ENV.s3SecretAccessKey] ?? s3.secretAccessKey,
+        forcePathStyle: parseBool(env[ENV.s3ForcePathStyle]) ?? s3.forcePathStyle ?? true,
+      },
+    };
+  } else if (storeKind !== 'fs') {
+    issues.push({ ...where, field: 'store.kind', message: `must be "fs" or "s3", not "${storeKind}"` });
+  }
+
+  const threshold = env[ENV.failureThreshold] ?? file.lint?.failureThreshold ?? 'error';
+  if (!THRESHOLDS.includes(threshold as FailureThreshold)) {
+    issues.push({ ...where, field: 'lint.failureThreshold', message: `must be one of ${THRESHOLDS.join(', ')}` });
+  }
+  const indexLocation = env[ENV.index] ?? file.index?.location;
+  if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
+
+  return {
+    dataDir,
+    registry,
+    store,
+    index: indexLocation ? { location: indexLocation, branch: env[ENV.indexBranch] ?? file.index?.branch } : undefined,
+    lint: {
+      failureThreshold: threshold as FailureThreshold,
+      shellcheck: parseBool(env[ENV.shellcheck]) ?? file.lint?.shellcheck ?? true,
+    },
+    workDir: path.resolve(file.workDir ?? path.join(dataDir, 'work')),
+  };
+}
+
+function readConfigFile(file: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ValidationError('cannot read the configuration file', [{ file, field: '', message: (error as Error).message }]);
+  }
+  const parsed: unknown = parseYaml(text);
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ValidationError('invalid configuration', [{ file, field: '', message: 'must be a YAML mapping' }]);
+  }
+  return parsed as ConfigFile;
+}
+
+function parseBool(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}

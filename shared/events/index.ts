@@ -1,0 +1,3 @@
+export * from './types';
+export { makeEvent, functionSource, type MakeOptions } from './make';
+export { validateEvent, isEventOfType, parseData, KNOWN_TYPES } from './validate';

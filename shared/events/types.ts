@@ -1,0 +1,182 @@
+import type { ProjectEntry, ProjectRef } from '../index/types';
+
+/**
+ * The service's CloudEvent types. Every type is `org.centos.ccp.<name>`; `source` names the
+ * emitting function; `subject` is `<app-id>/<job-id>:<desired-tag>` where there is one.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#type
+ */
+export const TYPE_PREFIX = 'org.centos.ccp.';
+
+export const EventTypes = {
+  gitPush: 'org.centos.ccp.git.push',
+  indexChanged: 'org.centos.ccp.index.changed',
+  buildRequested: 'org.centos.ccp.build.requested',
+  lintCompleted: 'org.centos.ccp.lint.completed',
+  buildCompleted: 'org.centos.ccp.build.completed',
+  imagePushed: 'org.centos.ccp.image.pushed',
+  scanRequested: 'org.centos.ccp.scan.requested',
+  scanCompleted: 'org.centos.ccp.scan.completed',
+  rpmRepoChanged: 'org.centos.ccp.rpm-repo.changed',
+  tickWeekly: 'org.centos.ccp.tick.weekly',
+  tickRepoPoll: 'org.centos.ccp.tick.repo-poll',
+} as const;
+
+/** Types that sources outside the service emit and that it accepts as they are. */
+export const ForeignEventTypes = {
+  githubPush: 'dev.knative.source.github.push',
+  gitlabPush: 'dev.knative.sources.gitlab.push',
+  ping: 'dev.knative.sources.ping',
+} as const;
+
+export type CcpEventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+/** Why a build happens. The seed's e-mails name these as "Cause of build". */
+export type BuildCauseKind = 'first-build' | 'git-push' | 'parent-rebuilt' | 'rpm-update' | 'index-change' | 'manual';
+
+export const BUILD_CAUSE_KINDS: readonly BuildCauseKind[] = [
+  'first-build', 'git-push', 'parent-rebuilt', 'rpm-update', 'index-change', 'manual',
+];
+
+export interface PackageChange {
+  name: string;
+  from: string;
+  to: string;
+  repo?: string;
+}
+
+export interface BuildCause {
+  kind: BuildCauseKind;
+  /** A sentence for people, e.g. "Git commit 1a2b3c to branch master of repo https://…". */
+  message: string;
+  commit?: string;
+  branch?: string;
+  repoUrl?: string;
+  /** The parent image that was rebuilt, `app-id/job-id:tag`. */
+  parent?: string;
+  packages?: PackageChange[];
+}
+
+export type LintVerdict = 'passed' | 'failed' | 'error';
+
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+  style: number;
+}
+
+export interface BuildRequestedData {
+  project: ProjectRef;
+  /** The index entry as the dispatcher saw it; looked up in the configured index when absent. */
+  entry?: ProjectEntry;
+  /** Commit to build; the branch head when absent. */
+  commit?: string;
+  /** Set by the requester so every function of this build shares it; derived from the event otherwise. */
+  buildId?: string;
+  cause: BuildCause;
+  /** The causes that led here, oldest first (a parent's own cause, then this one). */
+  causeChain?: BuildCause[];
+}
+
+export interface LintCompletedData {
+  buildId: string;
+  project: ProjectRef;
+  entry: ProjectEntry;
+  commit: string;
+  verdict: LintVerdict;
+  /** True when the verdict stops the build (findings at or above the failure threshold, or no Dockerfile). */
+  blocking: boolean;
+  failureThreshold: string;
+  counts: SeverityCounts;
+  /** Why linting could not run, when `verdict` is `error`. */
+  reason?: string;
+  /** Object store keys of the reports. */
+  reports: { json: string; sarif: string };
+  cause: BuildCause;
+  causeChain: BuildCause[];
+}
+
+export interface ImageRef {
+  /** `registry/app-id/job-id:tag`. */
+  ref: string;
+  digest?: string;
+}
+
+export interface BuildCompletedData {
+  buildId: string;
+  project: ProjectRef;
+  entry: ProjectEntry;
+  commit: string;
+  status: 'succeeded' | 'failed';
+  reason?: string;
+  image?: ImageRef;
+  reports: { log: string; lint?: string };
+  timings: { startedAt: string; finishedAt: string; durationMs: number };
+  cause: BuildCause;
+  causeChain: BuildCause[];
+}
+
+export interface ImagePushedData {
+  repository: string;
+  tag?: string;
+  digest: string;
+}
+
+export interface ScanRequestedData {
+  project: ProjectRef;
+  image: ImageRef;
+  reason: 'build' | 'weekly' | 'manual';
+  buildId?: string;
+}
+
+export interface ScannerSummary {
+  status: 'ok' | 'failed' | 'skipped';
+  findings: number;
+  reason?: string;
+}
+
+export interface ScanCompletedData {
+  project: ProjectRef;
+  image: ImageRef;
+  buildId?: string;
+  scanners: Record<string, ScannerSummary>;
+  reports: { json: string; html: string; sbom: string };
+}
+
+export interface GitPushData {
+  repoUrl: string;
+  branch: string;
+  commit: string;
+  /** Files the push touched, when the webhook lists them. */
+  changedPaths?: string[];
+}
+
+export interface IndexChangedData {
+  commit?: string;
+  added: ProjectEntry[];
+  changed: ProjectEntry[];
+  removed: ProjectRef[];
+}
+
+export interface RpmRepoChangedData {
+  repo: { key: string; url: string };
+  revision: string;
+  added: string[];
+  updated: PackageChange[];
+  removed: string[];
+}
+
+/** Maps each type to the shape of its `data`. */
+export interface EventDataMap {
+  [EventTypes.gitPush]: GitPushData;
+  [EventTypes.indexChanged]: IndexChangedData;
+  [EventTypes.buildRequested]: BuildRequestedData;
+  [EventTypes.lintCompleted]: LintCompletedData;
+  [EventTypes.buildCompleted]: BuildCompletedData;
+  [EventTypes.imagePushed]: ImagePushedData;
+  [EventTypes.scanRequested]: ScanRequestedData;
+  [EventTypes.scanCompleted]: ScanCompletedData;
+  [EventTypes.rpmRepoChanged]: RpmRepoChangedData;
+  [EventTypes.tickWeekly]: Record<string, never> | undefined;
+  [EventTypes.tickRepoPoll]: Record<string, never> | undefined;
+}
