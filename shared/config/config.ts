@@ -129,7 +129,7 @@ function readConfigFile(file: string): ConfigFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ValidationError('cannot read the configuration file', [{ file, field: '', message: (error as Error).message }]);
+    throw new ValidationError('cannot read the configuration file', [{ file, field: 'file', message: (error as NodeJS.ErrnoException).code ?? 'unreadable' }]);
   }
   const parsed: unknown = parseYaml(text);
   if (parsed === null || parsed === undefined) return {};

@@ -1,0 +1,88 @@
+import { CloudEvent } from 'cloudevents';
+import { ValidationError } from '../errors/validation-error';
+import { makeEvent } from './make';
+import { EventTypes, ForeignEventTypes } from './types';
+import { parseData, validateEvent } from './validate';
+
+const project = { appId: 'centos', jobId: 'httpd', desiredTag: 'latest' };
+const cause = { kind: 'manual' as const, message: 'Requested by an admin' };
+
+function rawEvent(type: string, data: unknown): CloudEvent<unknown> {
+  return new CloudEvent({ id: 'e1', source: '/test', type, data }, false);
+}
+
+function issuesOf(event: CloudEvent<unknown>): { field: string; message: string }[] {
+  try {
+    validateEvent(event);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).errors.map(({ field, message }) => ({ field, message }));
+  }
+  return [];
+}
+
+describe('validateEvent', () => {
+  it.each([
+    ['build.requested', makeEvent(EventTypes.buildRequested, { project, cause }, { source: '/test' })],
+    ['git.push', makeEvent(EventTypes.gitPush, { repoUrl: 'https://x/y', branch: 'main', commit: 'abc' }, { source: '/test' })],
+    ['tick.weekly without data', rawEvent(EventTypes.tickWeekly, undefined)],
+    ['a GitHub source push', rawEvent(ForeignEventTypes.githubPush, { ref: 'refs/heads/main' })],
+    ['data given as a JSON string', rawEvent(EventTypes.buildRequested, JSON.stringify({ project, cause }))],
+  ])('accepts %s', (_name, event) => {
+    expect(issuesOf(event)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown type', rawEvent('org.example.nothing', {}), [{ field: 'type', message: 'unknown event type "org.example.nothing"' }]],
+    ['no data', rawEvent(EventTypes.buildRequested, undefined), [{ field: 'data', message: 'must be an object' }]],
+    [
+      'a project without a job id',
+      rawEvent(EventTypes.buildRequested, { project: { appId: 'a', desiredTag: 't' }, cause }),
+      [{ field: 'data.project.jobId', message: 'must be a non-empty string' }],
+    ],
+    [
+      'an unknown cause',
+      rawEvent(EventTypes.buildRequested, { project, cause: { kind: 'whim', message: 'x' } }),
+      [{ field: 'data.cause.kind', message: 'must be one of first-build, git-push, parent-rebuilt, rpm-update, index-change, manual' }],
+    ],
+    [
+      'several problems at once',
+      rawEvent(EventTypes.gitPush, { repoUrl: '', branch: 3, commit: 'abc', changedPaths: ['a', 7] }),
+      [
+        { field: 'data.repoUrl', message: 'must be a non-empty string' },
+        { field: 'data.branch', message: 'must be a non-empty string' },
+        { field: 'data.changedPaths[1]', message: 'must be a non-empty string' },
+      ],
+    ],
+    ['non-JSON string data', rawEvent(EventTypes.gitPush, '{not json'), [{ field: 'data', message: 'must be an object' }]],
+  ])('rejects %s', (_name, event, expected) => {
+    expect(issuesOf(event)).toEqual(expected);
+  });
+
+  it('names the event in the error message', () => {
+    expect(() => validateEvent(rawEvent('org.example.nothing', {}))).toThrow('invalid org.example.nothing event e1: type: unknown event type');
+  });
+});
+
+describe('parseData', () => {
+  it.each([
+    ['an object', { a: 1 }, { a: 1 }],
+    ['a JSON string', '{"a":1}', { a: 1 }],
+    ['a JSON buffer', Buffer.from('{"a":1}'), { a: 1 }],
+    ['plain text', 'hello', 'hello'],
+  ])('reads %s', (_name, input, expected) => {
+    expect(parseData(input)).toEqual(expected);
+  });
+});
+
+describe('makeEvent', () => {
+  it('sets the subject from the project and keeps a given id', () => {
+    const event = makeEvent(EventTypes.buildRequested, { project, cause }, { source: '/ccp/dispatch', id: 'fixed' });
+    expect({ id: event.id, subject: event.subject, type: event.type, source: event.source }).toEqual({
+      id: 'fixed',
+      subject: 'centos/httpd:latest',
+      type: 'org.centos.ccp.build.requested',
+      source: '/ccp/dispatch',
+    });
+  });
+});
