@@ -3,6 +3,7 @@ import type { Config } from '../shared/config/config';
 import type { Logger } from '../shared/log/logger';
 import type { ObjectStore } from '../shared/store/types';
 import type { ProjectEntry, ProjectRef } from '../shared/index/types';
+import type { RepoCache } from '../shared/git/repo-cache';
 
 /** What a handler may use; built once per process, shared by every event. */
 export interface FunctionContext {
@@ -10,6 +11,8 @@ export interface FunctionContext {
   store: ObjectStore;
   /** Bound to the function's name; handlers add build id, project and event id. */
   log: Logger;
+  /** Shallow git fetches, cached per repository URL. */
+  repos: RepoCache;
   /** Looks an entry up in the configured index; `null` when it is not there or none is configured. */
   findEntry(ref: ProjectRef): Promise<ProjectEntry | null>;
 }

@@ -1,5 +1,6 @@
 import { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../errors/validation-error';
+import { deriveBuildId } from './build-id';
 import { makeEvent } from './make';
 import { EventTypes, ForeignEventTypes } from './types';
 import { parseData, validateEvent } from './validate';
@@ -84,5 +85,19 @@ describe('makeEvent', () => {
       type: 'org.centos.ccp.build.requested',
       source: '/ccp/dispatch',
     });
+  });
+});
+
+describe('deriveBuildId', () => {
+  const event = (id: string, source = '/test') => new CloudEvent({ id, source, type: EventTypes.tickWeekly, time: '2026-11-28T05:01:02.345Z' }, false);
+
+  it('is the same for a redelivered event and differs for another', () => {
+    expect(deriveBuildId(event('a'))).toEqual(deriveBuildId(event('a')));
+    expect(deriveBuildId(event('a'))).not.toEqual(deriveBuildId(event('b')));
+    expect(deriveBuildId(event('a'))).not.toEqual(deriveBuildId(event('a', '/other')));
+  });
+
+  it('starts with the event time so ids sort by time', () => {
+    expect(deriveBuildId(event('a'))).toMatch(/^20261128T050102Z-[0-9a-f]{10}$/);
   });
 });
