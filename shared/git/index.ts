@@ -1,4 +1,4 @@
 export { GitError } from './errors';
 export { RepoCache } from './repo-cache';
 export { runGit, runGitBuffer, GitCommandError } from './run-git';
-export { createTestRepo, type TestRepo } from './test-repo';
+export { createLocalRepo, type LocalRepo } from './local-repo';

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { GitError } from './errors';
 import { RepoCache } from './repo-cache';
-import { createTestRepo, type TestRepo } from './test-repo';
+import { createLocalRepo, type LocalRepo } from './local-repo';
 
 describe('RepoCache', () => {
-  let repo: TestRepo;
+  let repo: LocalRepo;
   let cacheDir: string;
   let first: string;
   let second: string;
 
   beforeAll(async () => {
-    repo = await createTestRepo('main');
+    repo = await createLocalRepo('main');
     first = await repo.commit({ 'docker/Dockerfile': 'FROM busybox:1\n' }, 'first');
     second = await repo.commit({ 'docker/Dockerfile': 'FROM busybox:2\n', 'README': 'x' }, 'second');
     cacheDir = await mkdtemp(path.join(os.tmpdir(), 'ccp-cache-'));
