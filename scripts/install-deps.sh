@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ccp needs on this host, skipping those already there.
+#   scripts/install-deps.sh run    what `npm start` needs (git, shellcheck)
+#   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests)
+set -euo pipefail
+purpose=${1:-run}
+
+# command -> Debian package
+declare -A run_tools=([git]=git [shellcheck]=shellcheck [curl]=curl)
+declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime)
+
+missing=()
+for tool in "${!run_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${run_tools[$tool]}"); done
+missing_norecommends=()
+if [ "$purpose" = test ]; then
+  for tool in "${!test_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing_norecommends+=("${test_tools[$tool]}"); done
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_norecommends[@]} -eq 0 ]; then
+  echo "install-deps: host tools present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing Debian packages: ${missing[*]} ${missing_norecommends[*]}" >&2
+  echo "install-deps: run as root, or: sudo apt-get install -y ${missing[*]} ${missing_norecommends[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]} ${missing_norecommends[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+[ ${#missing[@]} -eq 0 ] || apt-get install -y -qq "${missing[@]}" >/dev/null
+[ ${#missing_norecommends[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing_norecommends[@]}" >/dev/null
+echo "install-deps: done"
