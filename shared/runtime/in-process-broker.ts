@@ -1,0 +1,270 @@
+import type { CloudEvent } from 'cloudevents';
+import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import { ValidationError } from '../errors/validation-error';
+import { validateEvent } from '../events/validate';
+import { silentLogger, type Logger } from '../log/logger';
+import type { ObjectStore } from '../store/types';
+import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-events';
+import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
+import { backoffDelayMs } from './delivery';
+import { DeliveryLedger, type Claim } from './delivery-ledger';
+import { Semaphore } from './semaphore';
+import type { TriggerRoute } from './types';
+
+export interface InProcessBrokerOptions {
+  /** The Triggers, from {@link loadTriggers}; only those of `brokerName` are used. */
+  routes: readonly TriggerRoute[];
+  functions: readonly FunctionDefinition[];
+  /** The context handed to every function, or a factory called once per function. */
+  context: FunctionContext | ((definition: FunctionDefinition) => FunctionContext);
+  /** Holds dead letters and dedup markers. */
+  store: ObjectStore;
+  logger?: Logger;
+  /** The Broker whose Triggers this runs; `ccp` by default. */
+  brokerName?: string;
+  /** Handler calls running at once per Trigger; 4 by default. */
+  concurrency?: number;
+  /** Multiplies every backoff delay: tests use 0 or a small fraction. 1 by default. */
+  delayScale?: number;
+  /** Waits between attempts; a test can record the delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+  /** Recent (trigger, source, id) remembered in memory; 10,000 by default. */
+  dedupCapacity?: number;
+  /** After how long an unsettled claim of a dead process may be taken over; 30 min by default. */
+  claimTtlMs?: number;
+}
+
+interface Subscription {
+  route: TriggerRoute;
+  definition: FunctionDefinition;
+  slots: Semaphore;
+}
+
+class DeliveryTimeoutError extends Error {
+  override readonly name = 'DeliveryTimeoutError';
+}
+
+/**
+ * The embedded default's broker: routes each published event by the filters of the Trigger
+ * manifests in `eventing/` to the functions they subscribe, and delivers it with their delivery
+ * spec (retries with linear or exponential backoff, dead letters in the object store). A Trigger
+ * takes the same event (same `source` + `id`) once, even across restarts. Events a function
+ * returns are published back. See `readme.md` beside this file.
+ * @see https://knative.dev/docs/eventing/brokers/
+ */
+export class InProcessBroker {
+  private readonly subscriptions: Subscription[];
+  private readonly contexts = new Map<string, FunctionContext>();
+  private readonly ledger: DeliveryLedger;
+  private readonly logger: Logger;
+  private readonly listeners = new Map<BrokerEventName, Set<(payload: never) => void>>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private outstanding = 0;
+
+  constructor(private readonly options: InProcessBrokerOptions) {
+    this.logger = (options.logger ?? silentLogger).child({ fn: 'broker' });
+    this.ledger = new DeliveryLedger(options.store, { capacity: options.dedupCapacity, claimTtlMs: options.claimTtlMs, now: options.now });
+    const brokerName = options.brokerName ?? 'ccp';
+    const byName = new Map(options.functions.map((definition) => [definition.name, definition]));
+    this.subscriptions = [];
+    for (const route of options.routes.filter((candidate) => candidate.broker === brokerName)) {
+      const definition = byName.get(route.subscriber.functionName);
+      if (!definition) {
+        // As in Knative, a Trigger whose subscriber does not resolve delivers nothing.
+        this.logger.warn('trigger subscribes a function that is not registered; it gets no events', {
+          trigger: route.name,
+          functionName: route.subscriber.functionName,
+          file: route.file,
+        });
+        continue;
+      }
+      this.subscriptions.push({ route, definition, slots: new Semaphore(options.concurrency ?? 4) });
+    }
+  }
+
+  /** The Triggers in use, each with a registered function. */
+  get routes(): TriggerRoute[] {
+    return this.subscriptions.map((subscription) => subscription.route);
+  }
+
+  /** The Triggers whose filters accept `event`. */
+  matchingRoutes(event: CloudEvent<unknown>): TriggerRoute[] {
+    return this.subscriptions.filter(({ route }) => route.matches(event)).map(({ route }) => route);
+  }
+
+  /**
+   * Validates `event` (an invalid one is rejected with the {@link ValidationError}) and queues
+   * it for every matching Trigger. Resolves once accepted, as a broker ingress answers 202;
+   * wait for the deliveries with {@link idle}.
+   * @see https://knative.dev/docs/eventing/brokers/
+   */
+  async publish(event: CloudEvent<unknown>): Promise<void> {
+    validateEvent(event);
+    const targets = this.subscriptions.filter(({ route }) => route.matches(event));
+    this.logger.debug('event accepted', {
+      eventId: event.id,
+      eventType: event.type,
+      subject: event.subject,
+      triggers: targets.map(({ route }) => route.name),
+    });
+    this.notify('event', { event, triggers: targets.map(({ route }) => route.name) });
+    for (const subscription of targets) {
+      this.outstanding += 1;
+      void this.deliver(subscription, event)
+        .catch((error: unknown) => this.logger.error('delivery crashed', { trigger: subscription.route.name, eventId: event.id, error }))
+        .finally(() => this.settleOne());
+    }
+  }
+
+  /** Resolves when nothing is queued, in flight or waiting to be retried (`ccp run --once`). */
+  idle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Calls `listener` on each `name`; returns the function that stops it. */
+  on<K extends BrokerEventName>(name: K, listener: BrokerListener<K>): () => void {
+    const set = this.listeners.get(name) ?? new Set();
+    set.add(listener as (payload: never) => void);
+    this.listeners.set(name, set);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  private async deliver(subscription: Subscription, event: CloudEvent<unknown>): Promise<void> {
+    const { route, definition } = subscription;
+    const fields = { trigger: route.name, eventId: event.id, eventType: event.type, subject: event.subject };
+    let claim: Claim | null = null;
+    try {
+      claim = await this.ledger.claim(route.name, event);
+      if (!claim) {
+        this.logger.info('delivery', { ...fields, attempt: 0, outcome: 'duplicate', durationMs: 0 });
+        this.notify('duplicate', { trigger: route.name, event });
+        return;
+      }
+    } catch (error) {
+      // Without the marker a redelivery might run twice; handlers are idempotent, losing the event is worse.
+      this.logger.warn('dedup marker could not be written; delivering anyway', { ...fields, error });
+    }
+
+    const { delivery } = route;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      const attemptStarted = Date.now();
+      try {
+        const emitted = await subscription.slots.run(() => this.callHandler(definition, event, delivery.timeoutMs));
+        const durationMs = Date.now() - attemptStarted;
+        this.logger.info('delivery', { ...fields, attempt, outcome: 'delivered', durationMs, emitted: emitted.length });
+        for (const reply of emitted) await this.publishReply(subscription, reply);
+        if (claim) await this.ledger.settle(claim, 'delivered').catch((error: unknown) => this.logger.warn('dedup marker not settled', { ...fields, error }));
+        this.notify('delivered', { trigger: route.name, event, attempts: attempt, durationMs: Date.now() - started, emitted });
+        return;
+      } catch (caught) {
+        const error = caught instanceof Error ? caught : new Error(String(caught));
+        const durationMs = Date.now() - attemptStarted;
+        // A ValidationError is the function refusing the event (HTTP 400 in the cluster): never retried.
+        if (error instanceof ValidationError || attempt > delivery.retry) {
+          this.logger.warn('delivery', { ...fields, attempt, outcome: 'dead-letter', durationMs, error });
+          await this.deadLetter(subscription, 'delivery', event, error, attempt);
+          if (claim) await this.ledger.settle(claim, 'dead-lettered').catch((failure: unknown) => this.logger.warn('dedup marker not settled', { ...fields, error: failure }));
+          return;
+        }
+        const delayMs = backoffDelayMs(delivery, attempt - 1);
+        this.logger.info('delivery', { ...fields, attempt, outcome: 'retry', durationMs, delayMs, error });
+        this.notify('retry', { trigger: route.name, event, attempt, delayMs, error });
+        await this.sleep(delayMs * (this.options.delayScale ?? 1));
+      }
+    }
+  }
+
+  private async callHandler(definition: FunctionDefinition, event: CloudEvent<unknown>, timeoutMs: number | undefined): Promise<CloudEvent<unknown>[]> {
+    const handling = Promise.resolve().then(() => definition.handle(event, this.contextFor(definition)));
+    const result = timeoutMs === undefined ? await handling : await withTimeout(handling, timeoutMs);
+    if (!Array.isArray(result)) throw new TypeError(`function ${definition.name} returned ${typeof result}, not a list of events`);
+    return result;
+  }
+
+  /** A reply that fails validation is dead-lettered; the delivery that produced it still counts. */
+  private async publishReply(subscription: Subscription, reply: CloudEvent<unknown>): Promise<void> {
+    try {
+      await this.publish(reply);
+    } catch (error) {
+      this.logger.warn('reply refused', { trigger: subscription.route.name, eventId: reply?.id, eventType: reply?.type, error });
+      await this.deadLetter(subscription, 'reply', reply, error, 1);
+    }
+  }
+
+  private async deadLetter(
+    subscription: Subscription,
+    stage: DeadLetterRecord['stage'],
+    event: CloudEvent<unknown>,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const record = deadLetterRecord({
+      trigger: subscription.route.name,
+      functionName: subscription.definition.name,
+      stage,
+      event,
+      error,
+      attempts,
+      time: this.now(),
+      deadLetterSink: subscription.route.delivery.deadLetterSink,
+    });
+    let key: string | null = null;
+    try {
+      key = await storeDeadLetter(this.options.store, record);
+    } catch (failure) {
+      this.logger.error('dead letter could not be stored', { trigger: record.trigger, eventId: event.id, error: failure });
+    }
+    this.notify('dead-letter', { trigger: subscription.route.name, event, record, key });
+  }
+
+  private contextFor(definition: FunctionDefinition): FunctionContext {
+    const { context } = this.options;
+    if (typeof context !== 'function') return context;
+    let built = this.contexts.get(definition.name);
+    if (!built) {
+      built = context(definition);
+      this.contexts.set(definition.name, built);
+    }
+    return built;
+  }
+
+  private notify<K extends BrokerEventName>(name: K, payload: BrokerEventMap[K]): void {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        (listener as BrokerListener<K>)(payload);
+      } catch (error) {
+        this.logger.error('broker listener failed', { listenerOf: name, error });
+      }
+    }
+  }
+
+  private settleOne(): void {
+    this.outstanding -= 1;
+    if (this.outstanding > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

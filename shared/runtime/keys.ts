@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A short stable digest of an event's identity. CloudEvents says `source` + `id` identify an
+ * event, so a redelivery hashes the same.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#id
+ */
+export function eventIdentityHash(source: string, id: string): string {
+  return createHash('sha256').update(`${source}\n${id}`).digest('hex').slice(0, 32);
+}
+
+/** `state/dedup/<trigger>/<hash>.json`: the marker that says a Trigger has taken an event. */
+export function dedupKey(trigger: string, source: string, id: string): string {
+  return `state/dedup/${trigger}/${eventIdentityHash(source, id)}.json`;
+}
+
+/**
+ * `deadletters/<trigger>/<time>-<hash>.json`: one record per undeliverable event. The time comes
+ * first so that a listing is in the order things failed; the hash tells apart events that failed
+ * in the same millisecond.
+ */
+export function deadLetterKey(trigger: string, source: string, id: string, time: Date): string {
+  const stamp = time.toISOString().replace(/[:.]/g, '-');
+  return `deadletters/${trigger}/${stamp}-${eventIdentityHash(source, id)}.json`;
+}
