@@ -1,0 +1,45 @@
+import express, { type Application } from 'express';
+import { ValidationError } from '../errors/validation-error';
+import { silentLogger, type Logger } from '../log/logger';
+import type { InProcessBroker } from '../runtime/in-process-broker';
+import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
+import { readEvent } from './read-event';
+
+export interface BrokerIngressOptions {
+  logger?: Logger;
+  bodyLimit?: string | number;
+}
+
+/**
+ * The HTTP door of the embedded broker (`ccp serve`): `POST /` takes any CloudEvent in binary
+ * or structured mode and publishes it, answering 202 once accepted and 400 with
+ * `{error, errors}` for an invalid event, as a Knative Broker ingress does. This is what
+ * `kn event send` or curl talk to.
+ * @see https://knative.dev/docs/eventing/brokers/
+ */
+export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngressOptions = {}): Application {
+  const logger = (options.logger ?? silentLogger).child({ fn: 'broker-ingress' });
+  const app = express();
+  app.disable('x-powered-by');
+  addHealthRoutes(app, { broker: 'ccp' });
+  app.post('/', rawBody(options.bodyLimit), (request, response) => {
+    void (async () => {
+      try {
+        const event = readEvent(request.headers, bodyOf(request));
+        await broker.publish(event);
+        logger.info('event accepted', { eventId: event.id, eventType: event.type, subject: event.subject, status: 202 });
+        response.status(202).end();
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          logger.warn('event refused', { eventId: String(request.headers['ce-id'] ?? ''), status: 400, error });
+          sendValidationError(response, error);
+          return;
+        }
+        logger.error('event not published', { status: 500, error });
+        response.status(500).json({ error: error instanceof Error ? error.message : String(error) });
+      }
+    })();
+  });
+  addFallbackHandlers(app, (error, status) => logger.warn('request refused', { status, error }));
+  return app;
+}

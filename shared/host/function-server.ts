@@ -1,0 +1,155 @@
+import express, { type Application, type Request, type Response } from 'express';
+import { HTTP, type CloudEvent } from 'cloudevents';
+import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import { ValidationError } from '../errors/validation-error';
+import { validateEvent } from '../events/validate';
+import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
+import { listen, type ListenOptions, type RunningServer } from './listen';
+import { readEvent } from './read-event';
+import { sendEvent } from './send-event';
+
+export interface FunctionServerOptions {
+  /** Where emitted events go instead of the reply: Knative's `K_SINK` (SinkBinding). */
+  sink?: string;
+  /** Largest accepted body, `1mb` by default (HTTP 413 beyond). */
+  bodyLimit?: string | number;
+}
+
+/**
+ * The HTTP face of one function, as a Knative Service runs it: `POST /` takes a CloudEvent in
+ * binary or structured mode and answers 400 for a malformed or unknown event (the handler is
+ * not called), 400 when the handler refuses it with a ValidationError, 500 for other failures
+ * (the broker retries), 200 with the first emitted event in binary mode, or 202 without a body.
+ * With a sink, every emitted event is POSTed there and the reply is 202.
+ * @see https://knative.dev/docs/eventing/sinks/
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
+ */
+export function createFunctionServer(
+  definition: FunctionDefinition,
+  context: FunctionContext,
+  options: FunctionServerOptions = {},
+): Application {
+  const app = express();
+  app.disable('x-powered-by');
+  addHealthRoutes(app, { function: definition.name });
+  app.post('/', rawBody(options.bodyLimit), (request, response) => {
+    void handleRequest(definition, context, options, request, response);
+  });
+  addFallbackHandlers(app, (error, status) => {
+    context.log.warn('request refused', { status, error });
+  });
+  return app;
+}
+
+/**
+ * Starts {@link createFunctionServer} on `host:port` (port 0 picks one; host 127.0.0.1 unless
+ * given).
+ * @see https://knative.dev/docs/serving/services/
+ */
+export function startFunctionServer(
+  definition: FunctionDefinition,
+  context: FunctionContext,
+  options: ListenOptions & FunctionServerOptions = {},
+): Promise<RunningServer> {
+  return listen(createFunctionServer(definition, context, options), options);
+}
+
+async function handleRequest(
+  definition: FunctionDefinition,
+  context: FunctionContext,
+  options: FunctionServerOptions,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  const started = Date.now();
+  let event: CloudEvent<unknown> | undefined;
+  const log = (status: number, extra: Record<string, unknown> = {}): void => {
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    context.log[level]('event', {
+      eventId: event?.id ?? headerValue(request, 'ce-id'),
+      eventType: event?.type ?? headerValue(request, 'ce-type'),
+      subject: event?.subject,
+      status,
+      durationMs: Date.now() - started,
+      ...extra,
+    });
+  };
+
+  try {
+    event = readEvent(request.headers, bodyOf(request));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    log(400, { error });
+    sendValidationError(response, error);
+    return;
+  }
+
+  let emitted: CloudEvent<unknown>[];
+  try {
+    emitted = await definition.handle(event, context);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      log(400, { error });
+      sendValidationError(response, error);
+    } else {
+      log(500, { error });
+      response.status(500).json({ error: error instanceof Error ? error.message : String(error) });
+    }
+    return;
+  }
+  const broken = checkEmitted(definition, emitted);
+  if (broken) {
+    // A function that emits a broken event has a bug: a 500 in its logs beats a silent drop downstream.
+    log(500, { error: broken });
+    response.status(500).json({ error: broken.message });
+    return;
+  }
+
+  if (options.sink) {
+    try {
+      for (const reply of emitted) await sendEvent(options.sink, reply);
+    } catch (error) {
+      // Failing the request makes the broker redeliver, so no emitted event is lost.
+      log(502, { error, sink: options.sink });
+      response.status(502).json({ error: `could not deliver emitted events to the sink: ${(error as Error).message}` });
+      return;
+    }
+    log(202, { emitted: emitted.length, sink: options.sink });
+    response.status(202).end();
+    return;
+  }
+
+  const [first, ...rest] = emitted;
+  if (!first) {
+    log(202, { emitted: 0 });
+    response.status(202).end();
+    return;
+  }
+  if (rest.length > 0) {
+    context.log.warn('an HTTP reply carries one event; set K_SINK to deliver all of them', {
+      eventId: event.id,
+      dropped: rest.map((reply) => reply.id),
+    });
+  }
+  const message = HTTP.binary(first);
+  log(200, { emitted: emitted.length, replyId: first.id, replyType: first.type });
+  response.status(200).set(message.headers as Record<string, string>);
+  if (message.body === undefined || message.body === null) response.end();
+  else response.send(message.body);
+}
+
+/** The error that makes the emitted events unusable, or `null` when they are all valid. */
+function checkEmitted(definition: FunctionDefinition, emitted: unknown): Error | null {
+  if (!Array.isArray(emitted)) return new TypeError(`function ${definition.name} returned ${typeof emitted}, not a list of events`);
+  try {
+    for (const reply of emitted as CloudEvent<unknown>[]) validateEvent(reply);
+    return null;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function headerValue(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}

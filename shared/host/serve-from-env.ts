@@ -1,0 +1,41 @@
+import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import { ValidationError } from '../errors/validation-error';
+import { startFunctionServer } from './function-server';
+import type { RunningServer } from './listen';
+
+export interface ServeFromEnvOptions {
+  /** Every function the image carries; `FUNCTION` picks one by name. */
+  functions: readonly FunctionDefinition[];
+  /** Builds the context of the chosen function (configuration, store, logger, index). */
+  createContext(definition: FunctionDefinition): FunctionContext | Promise<FunctionContext>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The container entry: serves the function named by `FUNCTION` on `PORT` (8080 by default) on
+ * all interfaces (`HOST` to change it), sending emitted events to `K_SINK` when Knative set one.
+ * Throws a {@link ValidationError} naming the variable when one is missing or wrong.
+ * @see https://knative.dev/docs/serving/runtime-contract/
+ */
+export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promise<RunningServer & { definition: FunctionDefinition }> {
+  const env = options.env ?? process.env;
+  const names = options.functions.map((definition) => definition.name);
+  const name = env.FUNCTION;
+  if (!name) throw new ValidationError('no function selected', [{ field: 'FUNCTION', message: `must name one of ${names.join(', ')}` }]);
+  const definition = options.functions.find((candidate) => candidate.name === name);
+  if (!definition) {
+    throw new ValidationError('unknown function', [{ field: 'FUNCTION', message: `"${name}" is not one of ${names.join(', ')}` }]);
+  }
+  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ValidationError('invalid port', [{ field: 'PORT', message: `"${env.PORT}" is not a port number` }]);
+  }
+  const sink = env.K_SINK || undefined;
+  if (sink !== undefined && !URL.canParse(sink)) {
+    throw new ValidationError('invalid sink', [{ field: 'K_SINK', message: `"${sink}" is not a URL` }]);
+  }
+  const context = await options.createContext(definition);
+  const server = await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink });
+  context.log.info('function serving', { url: server.url, sink });
+  return { ...server, definition };
+}
