@@ -1,0 +1,2 @@
+export { DependencyGraph } from './dependency-graph';
+export { DependencyCycleError, formatCycle } from './errors';

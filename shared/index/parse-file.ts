@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { parseDependencyRef } from './dependency-ref';
+import { FILE_KEYS } from './fields';
+import { FileIssues, type Position } from './file-issues';
+import { readEntry, type ReadEntry } from './read-entry';
+import { closestMatch } from './suggest';
+import type { IndexIssue } from './types';
+import { keyText, scalarValue } from './yaml-values';
+
+/** One index file, checked on its own. */
+export interface ParsedFile {
+  file: string;
+  entries: ReadEntry[];
+  externalImages: Array<{ name: string; field: string; position: Position }>;
+  errors: IndexIssue[];
+  warnings: IndexIssue[];
+}
+
+/**
+ * Parses and checks one index file (`index.d/<app-id>.yaml`). A YAML syntax error stops this
+ * file only; every other problem stops only its entry. `file` is the name issues report, and
+ * its stem is the `app-id` every entry must have.
+ * @see https://github.com/CentOS/container-index#the-indexd-files
+ * @see https://eemeli.org/yaml/#documents
+ */
+export function parseIndexFile(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const issues = new FileIssues(file, lineCounter);
+  const parsed: ParsedFile = { file, entries: [], externalImages: [], errors: issues.errors, warnings: issues.warnings };
+  // Duplicate keys are reported per entry by readEntry, so they do not stop the whole file.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) issues.error('', error.pos[0], `YAML syntax error: ${error.message.split('\n')[0]}`);
+    return parsed;
+  }
+  const root = doc.contents as Node | null;
+  if (!isMap(root)) {
+    issues.error('Projects', root, 'the file must be a mapping with a "Projects:" list');
+    return parsed;
+  }
+
+  let projectsNode: Node | null | undefined;
+  for (const pair of root.items) {
+    const key = keyText(pair.key);
+    if (key === 'Projects') projectsNode = (pair.value as Node | null) ?? null;
+    else if (key === 'External-Images') readExternalImages(pair.value as Node | null, issues, parsed);
+    else {
+      const suggestion = key === null ? null : closestMatch(key, FILE_KEYS);
+      issues.warning(key ?? '', pair.key as Node, `unknown top-level key "${key}" is ignored${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+    }
+  }
+  if (projectsNode === undefined) {
+    issues.error('Projects', root, 'the file has no "Projects:" list');
+    return parsed;
+  }
+  if (!isSeq(projectsNode)) {
+    issues.error('Projects', projectsNode ?? root, 'must be a list of entries');
+    return parsed;
+  }
+
+  const stem = path.basename(file).replace(/\.ya?ml$/i, '');
+  const ids = new Map<number, number>();
+  projectsNode.items.forEach((item, index) => {
+    const read = readEntry(item, index, stem, issues);
+    if (!read) return;
+    const firstLine = ids.get(read.entry.id);
+    if (firstLine !== undefined) {
+      issues.errorAt(`${read.field}.id`, read.position, `id ${read.entry.id} is already used in this file at line ${firstLine}`);
+      return;
+    }
+    ids.set(read.entry.id, read.position.line);
+    parsed.entries.push(read);
+  });
+  return parsed;
+}
+
+function readExternalImages(node: Node | null, issues: FileIssues, parsed: ParsedFile): void {
+  if (node === null || (!isSeq(node) && scalarValue(node).kind === 'null')) return;
+  if (!isSeq(node)) {
+    issues.error('External-Images', node, 'must be a list of images ("ns/name:tag")');
+    return;
+  }
+  node.items.forEach((item, index) => {
+    const field = `External-Images[${index}]`;
+    const value = scalarValue(item as Node);
+    const ref = value.kind === 'text' ? parseDependencyRef(value.text) : null;
+    if (!ref) {
+      issues.error(field, item as Node, 'must be an image name "ns/name:tag" or a full reference');
+      return;
+    }
+    parsed.externalImages.push({ name: ref.name, field, position: issues.at(item as Node) });
+  });
+}

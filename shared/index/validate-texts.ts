@@ -1,0 +1,18 @@
+import { checkIndex } from './check-index';
+import { parseIndexFile } from './parse-file';
+import type { LoadedIndex } from './types';
+
+/** One index file's name (relative to the index location; its stem is the app-id) and content. */
+export interface IndexText {
+  file: string;
+  text: string;
+}
+
+/**
+ * Checks index files already in memory, in the order given: each file on its own, then the
+ * index as a whole. Never throws for bad content; see {@link LoadedIndex}.
+ * @see https://github.com/CentOS/container-index#the-indexd-files
+ */
+export function validateIndexTexts(files: readonly IndexText[]): LoadedIndex {
+  return checkIndex(files.map(({ file, text }) => parseIndexFile(file, text)));
+}
