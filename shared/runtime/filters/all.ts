@@ -7,6 +7,7 @@ export const all: FilterDialect = {
   description: 'every nested expression matches',
   compile(value, context) {
     const matchers = compileNestedList('all', value, context);
+    if (!matchers) return () => false;
     return (event) => matchers.every((matches) => matches(event));
   },
 };

@@ -7,6 +7,7 @@ export const any: FilterDialect = {
   description: 'at least one nested expression matches',
   compile(value, context) {
     const matchers = compileNestedList('any', value, context);
+    if (!matchers) return () => false;
     return (event) => matchers.length === 0 || matchers.some((matches) => matches(event));
   },
 };
