@@ -37,8 +37,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.calls.head += 1;
     const object = this.objects.get(key);
     if (!object) return null;
-    const { body: _body, ...info } = object;
-    return info;
+    return infoOf(object);
   }
 
   async delete(key: string): Promise<void> {
@@ -51,13 +50,17 @@ export class MemoryObjectStore implements ObjectStore {
     const objects = [...this.objects.values()]
       .filter((object) => object.key.startsWith(prefix))
       .sort((a, b) => a.key.localeCompare(b.key))
-      .map(({ body: _body, ...info }) => info);
+      .map(infoOf);
     return { objects, prefixes: [] };
   }
 
   locationOf(key: string): string {
     return `memory://${key}`;
   }
+}
+
+function infoOf(object: StoredObject): ObjectInfo {
+  return { key: object.key, size: object.size, etag: object.etag, lastModified: object.lastModified, contentType: object.contentType };
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
