@@ -74,7 +74,8 @@ function unresolvedMessage(name: string, byName: Map<string, ReadEntry>): string
   // Suggest only within the same namespace: cheap on a large index, and where typos live.
   const namespace = `${name.split('/')[0]}/`;
   const candidates = [...byName.keys()].filter((candidate) => candidate.startsWith(namespace));
-  const suggestion = closestMatch(name, candidates);
+  // Image names share most of their letters, so only a slip of one or two counts as a typo.
+  const suggestion = closestMatch(name, candidates, 2);
   const hint = suggestion ? `did you mean ${suggestion}? ` : '';
   return `${name} is not an image of this index; ${hint}declare it under External-Images if it is built elsewhere, or use its full reference with the registry host`;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parseDependencyRef } from './dependency-ref';
 import { FILE_KEYS } from './fields';
 import { FileIssues, type Position } from './file-issues';
@@ -60,17 +60,16 @@ export function parseIndexFile(file: string, text: string): ParsedFile {
   }
 
   const stem = path.basename(file).replace(/\.ya?ml$/i, '');
-  const ids = new Map<number, number>();
+  const idLines = new Map<number, number>();
   projectsNode.items.forEach((item, index) => {
+    // Ids are compared before the entry is checked, so a broken first entry still claims its id.
+    const idNode = isMap(item) ? (item.get('id', true) as Node | undefined) : undefined;
+    const id = isScalar(idNode) && typeof idNode.value === 'number' ? idNode.value : undefined;
+    const firstLine = id === undefined ? undefined : idLines.get(id);
+    if (id !== undefined && firstLine === undefined) idLines.set(id, issues.at(idNode).line);
     const read = readEntry(item, index, stem, issues);
-    if (!read) return;
-    const firstLine = ids.get(read.entry.id);
-    if (firstLine !== undefined) {
-      issues.errorAt(`${read.field}.id`, read.position, `id ${read.entry.id} is already used in this file at line ${firstLine}`);
-      return;
-    }
-    ids.set(read.entry.id, read.position.line);
-    parsed.entries.push(read);
+    if (firstLine !== undefined) issues.error(`Projects[${index}].id`, idNode, `id ${id} is already used in this file at line ${firstLine}`);
+    else if (read) parsed.entries.push(read);
   });
   return parsed;
 }

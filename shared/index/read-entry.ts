@@ -34,12 +34,15 @@ export function readEntry(node: unknown, index: number, fileStem: string, issues
     return null;
   }
   const errorsBefore = issues.errors.length;
-  const values = collectKeys(node, field, issues);
+  const typos = new Map<string, EntryKey>();
+  const values = collectKeys(node, field, issues, typos);
   const at = (key: EntryKey): Node | YAMLMap => values.get(key)?.value ?? values.get(key)?.key ?? node;
   const fieldOf = (key: string): string => `${field}.${key}`;
 
   for (const key of REQUIRED_KEYS) {
-    if (!values.has(key)) issues.error(fieldOf(key), node, `required key "${key}" is missing`);
+    if (values.has(key)) continue;
+    const typo = [...typos].find(([, meant]) => meant === key)?.[0];
+    issues.error(fieldOf(key), node, `required key "${key}" is missing${typo ? ` (is "${typo}" meant?)` : ''}`);
   }
 
   const text = (key: EntryKey, options: { required: boolean; fallback?: string }): string | undefined => {
@@ -127,7 +130,7 @@ export function readEntry(node: unknown, index: number, fileStem: string, issues
 type Pair = { key: Node; value: Node | null };
 
 /** The entry's keys; duplicates are errors, unknown keys warnings with the likely intended key. */
-function collectKeys(node: YAMLMap, field: string, issues: FileIssues): Map<EntryKey, Pair> {
+function collectKeys(node: YAMLMap, field: string, issues: FileIssues, typos: Map<string, EntryKey>): Map<EntryKey, Pair> {
   const values = new Map<EntryKey, Pair>();
   const seen = new Set<string>();
   for (const pair of node.items) {
@@ -145,7 +148,8 @@ function collectKeys(node: YAMLMap, field: string, issues: FileIssues): Map<Entr
     if ((ENTRY_KEYS as readonly string[]).includes(key)) {
       values.set(key as EntryKey, { key: keyNode, value: (pair.value as Node | null) ?? null });
     } else {
-      const suggestion = closestMatch(key, ENTRY_KEYS);
+      const suggestion = closestMatch(key, ENTRY_KEYS) as EntryKey | null;
+      if (suggestion) typos.set(key, suggestion);
       const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
       issues.warning(`${field}.${key}`, keyNode, `unknown key "${key}" is ignored${hint}`);
     }
@@ -180,7 +184,7 @@ function readEmails(node: Node | null | undefined, field: string, where: Node, i
       issues.error(item.field, itemAt, value.kind === 'not-scalar' ? `must be an address, not a ${value.shape}` : 'must not be empty');
       valid = false;
     } else if (!EMAIL.test(value.text.trim())) {
-      const several = /[,;\s]/.test(value.text.trim()) ? '; list several addresses as a YAML list' : '';
+      const several = (value.text.match(/@/g) ?? []).length > 1 ? '; list several addresses as a YAML list' : '';
       issues.error(item.field, itemAt, `"${value.text}" is not an e-mail address${several}`);
       valid = false;
     } else {

@@ -3,7 +3,7 @@
  * typo (`git-brach` -> `git-branch`, `build_context` -> `build-context`); `null` otherwise.
  * @see https://en.wikipedia.org/wiki/Damerau%E2%80%93Levenshtein_distance
  */
-export function closestMatch(word: string, candidates: readonly string[]): string | null {
+export function closestMatch(word: string, candidates: readonly string[], maxDistance?: number): string | null {
   const needle = normaliseKey(word);
   let best: string | null = null;
   let bestDistance = Infinity;
@@ -14,8 +14,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = distance;
     }
   }
-  // A third of the length catches dropped, doubled and swapped letters but not unrelated keys.
-  return best !== null && bestDistance <= Math.max(1, Math.floor(needle.length / 3)) ? best : null;
+  // By default a third of the length: catches dropped, doubled and swapped letters, not other keys.
+  const limit = maxDistance ?? Math.max(1, Math.floor(needle.length / 3));
+  return best !== null && bestDistance <= limit ? best : null;
 }
 
 /** Case and `_`/`-` do not tell keys apart for suggestions: `Build_Context` means `build-context`. */
