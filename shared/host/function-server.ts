@@ -33,7 +33,11 @@ export function createFunctionServer(
   app.disable('x-powered-by');
   addHealthRoutes(app, { function: definition.name });
   app.post('/', rawBody(options.bodyLimit), (request, response) => {
-    void handleRequest(definition, context, options, request, response);
+    handleRequest(definition, context, options, request, response).catch((error: unknown) => {
+      // Never an unhandled rejection: whatever slipped through is a 500 the broker retries.
+      context.log.error('request failed', { error });
+      if (!response.headersSent) response.status(500).json({ error: 'internal error' });
+    });
   });
   addFallbackHandlers(app, (error, status) => {
     context.log.warn('request refused', { status, error });

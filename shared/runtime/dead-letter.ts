@@ -44,7 +44,8 @@ export function deadLetterRecord(input: {
     trigger: input.trigger,
     function: input.functionName,
     stage: input.stage,
-    event: input.event.toJSON() as Record<string, unknown>,
+    // A handler may return a plain object where a CloudEvent belongs; keep whatever it was.
+    event: (typeof input.event.toJSON === 'function' ? input.event.toJSON() : { ...input.event }) as Record<string, unknown>,
     error: { name: error.name, message: error.message, ...(invalid ? { errors: error.errors } : {}) },
     attempts: input.attempts,
     retryable: !invalid,
