@@ -1,0 +1,2 @@
+export { parseLintConfig } from './parse';
+export { loadLintConfig } from './load';

@@ -1,0 +1,4 @@
+export { formatJson } from './json';
+export { formatSarif } from './sarif';
+export { formatTty } from './tty';
+export { helpUri } from './help-uri';

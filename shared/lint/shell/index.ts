@@ -1,0 +1,3 @@
+export { parseShell } from './parse';
+export * from './command';
+export type { ShellCommand, ShellScript } from './types';

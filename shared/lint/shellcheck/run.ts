@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ShellcheckError, type Dialect, type ShellcheckComment } from './types';
+
+/** hadolint leaves out these: SC2187 (ash is checked as dash), SC1090 (needs a directive). */
+const EXCLUDED = 'SC2187,SC1090';
+const MAX_SCRIPTS_PER_PROCESS = 200;
+const TIMEOUT_MS = 120_000;
+
+interface Pending {
+  dialect: Dialect;
+  text: string;
+  command: string;
+  resolve: (comments: ShellcheckComment[]) => void;
+  reject: (error: Error) => void;
+}
+
+const queue: Pending[] = [];
+let flushScheduled = false;
+let running = 0;
+const waiting: (() => void)[] = [];
+const slots = Math.max(1, os.availableParallelism());
+
+/**
+ * Checks one script with `shellcheck -s <dialect> -f json1`. Scripts requested in the same tick
+ * (all RUNs of one Dockerfile, or of many linted at once) share ShellCheck processes, one per
+ * CPU, instead of paying ShellCheck's start-up once per `RUN`.
+ * @throws ShellcheckError when ShellCheck is missing or fails
+ * @see https://github.com/koalaman/shellcheck/blob/master/shellcheck.1.md
+ */
+export function shellcheck(text: string, dialect: Dialect, command = 'shellcheck'): Promise<ShellcheckComment[]> {
+  return new Promise((resolve, reject) => {
+    queue.push({ dialect, text, command, resolve, reject });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  });
+}
+
+function flush(): void {
+  flushScheduled = false;
+  const batch = queue.splice(0);
+  const groups = new Map<string, Pending[]>();
+  for (const item of batch) {
+    const key = `${item.command}\u0000${item.dialect}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  for (const group of groups.values()) {
+    const size = Math.min(MAX_SCRIPTS_PER_PROCESS, Math.max(1, Math.ceil(group.length / slots)));
+    for (let start = 0; start < group.length; start += size) void runChunk(group.slice(start, start + size));
+  }
+}
+
+async function runChunk(chunk: Pending[]): Promise<void> {
+  await acquire();
+  let dir: string | null = null;
+  try {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-shellcheck-'));
+    const names = chunk.map((_item, index) => `s${index}.sh`);
+    await Promise.all(names.map((name, index) => writeFile(path.join(dir as string, name), chunk[index].text)));
+    const output = await execute(chunk[0].command, ['--norc', '-s', chunk[0].dialect, '-f', 'json1', '-e', EXCLUDED, ...names], dir);
+    const byFile = new Map<string, ShellcheckComment[]>(names.map((name) => [name, []]));
+    for (const comment of parseOutput(output)) byFile.get(comment.file)?.push(comment);
+    chunk.forEach((item, index) => item.resolve(byFile.get(names[index]) ?? []));
+  } catch (error) {
+    const failure = error instanceof ShellcheckError ? error : new ShellcheckError(`ShellCheck failed: ${(error as Error).message}`);
+    chunk.forEach((item) => item.reject(failure));
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    release();
+  }
+}
+
+function acquire(): Promise<void> {
+  if (running < slots) {
+    running += 1;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
+function execute(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new ShellcheckError(`ShellCheck is not installed: "${command}" was not found on PATH (Debian: apt-get install -y shellcheck)`)
+          : new ShellcheckError(`ShellCheck could not start: ${error.message}`),
+      );
+    });
+    child.on('close', (code, signal) => {
+      // 0: no comments, 1: comments. Anything else is ShellCheck failing.
+      if (code === 0 || code === 1) resolve(Buffer.concat(stdout).toString('utf8'));
+      else {
+        const reason = Buffer.concat(stderr).toString('utf8').trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
+        reject(new ShellcheckError(`ShellCheck failed: ${reason}`));
+      }
+    });
+  });
+}
+
+function parseOutput(output: string): (ShellcheckComment & { file: string })[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    throw new ShellcheckError(`ShellCheck printed something that is not JSON: ${output.slice(0, 200)}`);
+  }
+  const comments = (parsed as { comments?: unknown }).comments;
+  if (!Array.isArray(comments)) throw new ShellcheckError('ShellCheck JSON has no "comments" array');
+  return comments as (ShellcheckComment & { file: string })[];
+}
