@@ -4,6 +4,7 @@ import { parseDependencyRef } from './dependency-ref';
 import { FILE_KEYS } from './fields';
 import { FileIssues, type Position } from './file-issues';
 import { readEntry, type ReadEntry } from './read-entry';
+import { parseSimpleYaml } from './simple-yaml';
 import { closestMatch } from './suggest';
 import type { IndexIssue } from './types';
 import { keyText, scalarValue } from './yaml-values';
@@ -28,13 +29,8 @@ export function parseIndexFile(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const issues = new FileIssues(file, lineCounter);
   const parsed: ParsedFile = { file, entries: [], externalImages: [], errors: issues.errors, warnings: issues.warnings };
-  // Duplicate keys are reported per entry by readEntry, so they do not stop the whole file.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) issues.error('', error.pos[0], `YAML syntax error: ${error.message.split('\n')[0]}`);
-    return parsed;
-  }
-  const root = doc.contents as Node | null;
+  const root = parseSimpleYaml(text, lineCounter) ?? parseYaml(text, lineCounter, issues);
+  if (root === undefined) return parsed;
   if (!isMap(root)) {
     issues.error('Projects', root, 'the file must be a mapping with a "Projects:" list');
     return parsed;
@@ -90,4 +86,13 @@ function readExternalImages(node: Node | null, issues: FileIssues, parsed: Parse
     }
     parsed.externalImages.push({ name: ref.name, field, position: issues.at(item as Node) });
   });
+}
+
+/** The `yaml` package's full parser; `undefined` after reporting syntax errors. */
+function parseYaml(text: string, lineCounter: LineCounter, issues: FileIssues): Node | null | undefined {
+  // Duplicate keys are reported per entry by readEntry, so they do not stop the whole file.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length === 0) return doc.contents as Node | null;
+  for (const error of doc.errors) issues.error('', error.pos[0], `YAML syntax error: ${error.message.split('\n')[0]}`);
+  return undefined;
 }
