@@ -7,3 +7,4 @@ export { validateIndexTexts, type IndexText } from './validate-texts';
 export { resolveProjectPaths, findPathProblems, type PathProblem } from './paths';
 export { findProject, projectsByImageName } from './lookup';
 export { parseDependencyRef, type DependencyRef } from './dependency-ref';
+export { generateIndex, writeGeneratedIndex, GENERATED_EXTERNAL_PARENT, type GenerateIndexOptions, type GeneratedIndex } from './generate-index';
