@@ -352,3 +352,33 @@ describe('InProcessBroker chains, concurrency and idle', () => {
     ]);
   });
 });
+
+describe('InProcessBroker contexts', () => {
+  it('builds each function its context once, from an async factory', async () => {
+    const store = new MemoryObjectStore();
+    const built: string[] = [];
+    const seen: string[] = [];
+    const probe = (name: string): FunctionDefinition => ({
+      name,
+      accepts: [],
+      handle: async (_event, context) => {
+        seen.push(`${name}:${context.config.dataDir}`);
+        return [];
+      },
+    });
+    const broker = new InProcessBroker({
+      routes: [route('a', {}), route('b', {})],
+      functions: [probe('a'), probe('b')],
+      store,
+      context: async (definition) => {
+        built.push(definition.name);
+        return testContext(store, `/tmp/ccp-${definition.name}`);
+      },
+    });
+    await broker.publish(buildRequested('b-1'));
+    await broker.publish(buildRequested('b-2'));
+    await broker.idle();
+    expect(built.sort()).toEqual(['a', 'b']);
+    expect(seen.sort()).toEqual(['a:/tmp/ccp-a', 'a:/tmp/ccp-a', 'b:/tmp/ccp-b', 'b:/tmp/ccp-b']);
+  });
+});

@@ -15,8 +15,8 @@ export interface InProcessBrokerOptions {
   /** The Triggers, from {@link loadTriggers}; only those of `brokerName` are used. */
   routes: readonly TriggerRoute[];
   functions: readonly FunctionDefinition[];
-  /** The context handed to every function, or a factory called once per function. */
-  context: FunctionContext | ((definition: FunctionDefinition) => FunctionContext);
+  /** The context handed to every function, or a factory called once per function (may be async). */
+  context: FunctionContext | ((definition: FunctionDefinition) => FunctionContext | Promise<FunctionContext>);
   /** Holds dead letters and dedup markers. */
   store: ObjectStore;
   logger?: Logger;
@@ -55,7 +55,7 @@ class DeliveryTimeoutError extends Error {
  */
 export class InProcessBroker {
   private readonly subscriptions: Subscription[];
-  private readonly contexts = new Map<string, FunctionContext>();
+  private readonly contexts = new Map<string, Promise<FunctionContext>>();
   private readonly ledger: DeliveryLedger;
   private readonly logger: Logger;
   private readonly listeners = new Map<BrokerEventName, Set<(payload: never) => void>>();
@@ -178,7 +178,7 @@ export class InProcessBroker {
   }
 
   private async callHandler(definition: FunctionDefinition, event: CloudEvent<unknown>, timeoutMs: number | undefined): Promise<CloudEvent<unknown>[]> {
-    const handling = Promise.resolve().then(() => definition.handle(event, this.contextFor(definition)));
+    const handling = this.contextFor(definition).then((context) => definition.handle(event, context));
     const result = timeoutMs === undefined ? await handling : await withTimeout(handling, timeoutMs);
     if (!Array.isArray(result)) throw new TypeError(`function ${definition.name} returned ${typeof result}, not a list of events`);
     return result;
@@ -220,12 +220,14 @@ export class InProcessBroker {
     this.notify('dead-letter', { trigger: subscription.route.name, event, record, key });
   }
 
-  private contextFor(definition: FunctionDefinition): FunctionContext {
+  private contextFor(definition: FunctionDefinition): Promise<FunctionContext> {
     const { context } = this.options;
-    if (typeof context !== 'function') return context;
+    if (typeof context !== 'function') return Promise.resolve(context);
     let built = this.contexts.get(definition.name);
     if (!built) {
-      built = context(definition);
+      built = Promise.resolve().then(() => context(definition));
+      // A factory that failed is tried again on the next delivery rather than cached broken.
+      built.catch(() => this.contexts.delete(definition.name));
       this.contexts.set(definition.name, built);
     }
     return built;
