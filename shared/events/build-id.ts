@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CloudEvent } from 'cloudevents';
 
 /**
@@ -12,4 +12,10 @@ export function deriveBuildId(event: CloudEvent<unknown>): string {
   const stamp = (Number.isNaN(time.getTime()) ? new Date(0) : time).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const hash = createHash('sha256').update(`${event.source}\n${event.id}`).digest('hex').slice(0, 10);
   return `${stamp}-${hash}`;
+}
+
+/** A new build id for a request made here: the current time, then random hex. */
+export function newBuildId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(5).toString('hex')}`;
 }

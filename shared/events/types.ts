@@ -82,7 +82,8 @@ export interface LintCompletedData {
   buildId: string;
   project: ProjectRef;
   entry: ProjectEntry;
-  commit: string;
+  /** The commit linted; absent when it could not be fetched. */
+  commit?: string;
   verdict: LintVerdict;
   /** True when the verdict stops the build (findings at or above the failure threshold, or no Dockerfile). */
   blocking: boolean;
@@ -106,7 +107,8 @@ export interface BuildCompletedData {
   buildId: string;
   project: ProjectRef;
   entry: ProjectEntry;
-  commit: string;
+  /** The commit built; absent when it could not be fetched. */
+  commit?: string;
   status: 'succeeded' | 'failed';
   reason?: string;
   image?: ImageRef;

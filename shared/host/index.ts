@@ -5,3 +5,4 @@ export { listen, type RunningServer, type ListenOptions } from './listen';
 export { readEvent } from './read-event';
 export { sendEvent } from './send-event';
 export { DEFAULT_BODY_LIMIT } from './http-common';
+export { reportRoutes, reportUrl } from './report-routes';

@@ -1,0 +1,8 @@
+import type { Command } from '../types';
+import { indexValidateCommand } from './index-validate';
+import { lintCommand } from './lint';
+import { runCommand } from './run';
+import { sampleCommand } from './sample';
+
+/** Every `ccp` command, in the order `ccp --help` lists them. */
+export const COMMANDS: readonly Command[] = [runCommand, indexValidateCommand, lintCommand, sampleCommand];

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import type { Config } from '../shared/config/config';
+import { RepoCache } from '../shared/git/repo-cache';
+import { loadIndex } from '../shared/index/load';
+import { imageName, type ProjectEntry, type ProjectRef } from '../shared/index/types';
+import type { Logger } from '../shared/log/logger';
+import { createStore } from '../shared/store';
+import type { ObjectStore } from '../shared/store/types';
+import type { FunctionContext } from './types';
+
+/** How long a function trusts the index it loaded before it reads it again. */
+const INDEX_TTL_MS = 60_000;
+
+export interface ContextOptions {
+  /** Entries known up front (`ccp run` has loaded the index already); else `config.index` is read. */
+  projects?: readonly ProjectEntry[];
+  /** An object store made elsewhere; else one is made from `config.store`. */
+  store?: ObjectStore;
+}
+
+/**
+ * The context every handler of this process shares: configuration, the object store, a git
+ * cache under the work folder, and index lookups (cached for a minute, so a function that
+ * runs for hours still sees index changes).
+ */
+export async function createFunctionContext(config: Config, log: Logger, options: ContextOptions = {}): Promise<FunctionContext> {
+  const store = options.store ?? (await createStore(config));
+  const repos = new RepoCache(path.join(config.workDir, 'git'));
+  let cached: { at: number; byName: Map<string, ProjectEntry> } | null = options.projects ? { at: Infinity, byName: byName(options.projects) } : null;
+
+  async function entries(): Promise<Map<string, ProjectEntry>> {
+    if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached.byName;
+    if (!config.index) return new Map();
+    const index = await loadIndex(config.index.location, { branch: config.index.branch, workDir: config.workDir });
+    if (index.errors.length > 0) log.warn('index has errors', { errors: index.errors.length, location: config.index.location });
+    cached = { at: Date.now(), byName: byName(index.projects) };
+    return cached.byName;
+  }
+
+  return {
+    config,
+    store,
+    log,
+    repos,
+    async findEntry(ref: ProjectRef) {
+      return (await entries()).get(imageName(ref)) ?? null;
+    },
+  };
+}
+
+function byName(projects: readonly ProjectEntry[]): Map<string, ProjectEntry> {
+  return new Map(projects.map((entry) => [imageName(entry), entry]));
+}

@@ -1,0 +1,106 @@
+import type { CloudEvent } from 'cloudevents';
+import { ValidationError } from '../../shared/errors/validation-error';
+import {
+  EventTypes,
+  deriveBuildId,
+  functionSource,
+  makeEvent,
+  parseData,
+  validateEvent,
+  type BuildRequestedData,
+  type LintCompletedData,
+} from '../../shared/events';
+import { GitError } from '../../shared/git/errors';
+import { resolveProjectPaths } from '../../shared/index/paths';
+import { imageName } from '../../shared/index/types';
+import { formatJson, formatSarif, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
+import { reportKey } from '../../shared/store/keys';
+import type { FunctionContext } from '../types';
+import { findLintConfig } from './lint-config';
+
+export const FUNCTION_NAME = 'lint';
+const SOURCE = functionSource(FUNCTION_NAME);
+
+/**
+ * On `build.requested`: fetches the project's Dockerfile at the commit, lints it, stores
+ * `lint.json` (hadolint's JSON) and `lint.sarif` under the build's reports, and returns
+ * `lint.completed` with the verdict, the counts and the report keys.
+ * @see https://github.com/hadolint/hadolint#rules
+ */
+export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+  validateEvent(event);
+  const request = parseData(event.data) as BuildRequestedData;
+  const entry = request.entry ?? (await context.findEntry(request.project));
+  if (!entry) {
+    throw new ValidationError('cannot lint', [{ field: 'data.project', message: `${imageName(request.project)} is not in the index` }]);
+  }
+  const buildId = request.buildId ?? deriveBuildId(event);
+  const log = context.log.child({ buildId, project: imageName(request.project), eventId: event.id });
+  const reports = { json: reportKey(request.project, buildId, 'lint.json'), sarif: reportKey(request.project, buildId, 'lint.sarif') };
+  const causeChain = [...(request.causeChain ?? []), request.cause];
+  const outcome = await lintProject(entry, request.commit ?? entry.gitBranch, context);
+
+  const threshold = outcome.config?.failureThreshold ?? context.config.lint.failureThreshold;
+  const { failed, counts } = lintVerdict(outcome.findings, threshold);
+  await context.store.put(reports.json, formatJson(outcome.findings), { contentType: 'application/json' });
+  await context.store.put(reports.sarif, formatSarif(outcome.findings, { toolVersion: TOOL_VERSION }), { contentType: 'application/sarif+json' });
+
+  const verdict = outcome.reason ? 'error' : failed ? 'failed' : 'passed';
+  const data: LintCompletedData = {
+    buildId,
+    project: request.project,
+    entry,
+    ...(outcome.commit ? { commit: outcome.commit } : {}),
+    verdict,
+    blocking: verdict !== 'passed',
+    failureThreshold: threshold,
+    counts,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    reports,
+    cause: request.cause,
+    causeChain,
+  };
+  log.info('linted', { verdict, counts, commit: outcome.commit, reason: outcome.reason });
+  return [makeEvent(EventTypes.lintCompleted, data, { source: SOURCE, id: `${buildId}/lint` })];
+}
+
+const TOOL_VERSION = '0.1.0';
+
+interface LintOutcome {
+  findings: Finding[];
+  commit?: string;
+  config?: LintConfig;
+  /** Why linting could not run at all; the verdict is then `error`. */
+  reason?: string;
+}
+
+async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref: string, context: FunctionContext): Promise<LintOutcome> {
+  let commit: string;
+  try {
+    commit = (await context.repos.fetch(entry.gitUrl, ref)).commit;
+  } catch (error) {
+    if (error instanceof GitError) return { findings: [], reason: error.message };
+    throw error;
+  }
+  const paths = resolveProjectPaths(entry);
+  const dockerfile = await context.repos.readFile(entry.gitUrl, commit, paths.dockerfile);
+  if (!dockerfile) {
+    return { findings: [], commit, reason: `${paths.dockerfile} does not exist at commit ${commit} of ${entry.gitUrl}` };
+  }
+  let config: LintConfig | undefined;
+  const configFile = await findLintConfig(context.repos, entry.gitUrl, commit, paths.gitPath);
+  if (configFile) {
+    try {
+      config = parseLintConfig(configFile.text, configFile.path);
+    } catch (error) {
+      if (error instanceof ValidationError) return { findings: [], commit, reason: error.message };
+      throw error;
+    }
+  }
+  const findings = await lintDockerfile(dockerfile.toString('utf8'), {
+    file: paths.dockerfile,
+    config,
+    shellcheck: context.config.lint.shellcheck,
+  });
+  return { findings, commit, config };
+}
