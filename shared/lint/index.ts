@@ -7,3 +7,4 @@ export { PARSE_ERROR, NO_FROM } from './problems';
 export { ShellcheckError } from './shellcheck';
 export type { Finding, Level, LintConfig, Rule, Severity, Threshold } from './types';
 export { CCP_LEVELS } from './levels';
+export { LINTER_VERSION } from './version';
