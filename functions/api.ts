@@ -1,5 +1,6 @@
+import { deadLetterFunction } from './dead-letter';
 import { lintFunction } from './lint';
 import type { FunctionDefinition } from './types';
 
 /** Every function of the service, by name: the Knative Service `ccp-<name>` runs it. */
-export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction].map((definition) => [definition.name, definition]));
+export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction, deadLetterFunction].map((definition) => [definition.name, definition]));

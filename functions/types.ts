@@ -29,5 +29,12 @@ export interface FunctionDefinition {
   name: string;
   /** Event types the function handles; its Trigger in `eventing/` filters on these. */
   accepts: readonly string[];
+  /**
+   * True for a sink that Knative delivers to directly, not through a Trigger (the Broker's
+   * `deadLetterSink`): it has no Trigger and `accepts` is empty, and the function server hands
+   * it every well-formed CloudEvent whatever its type or data, because what fails delivery is
+   * often exactly what broke the contract.
+   */
+  sink?: boolean;
   handle: Handler;
 }

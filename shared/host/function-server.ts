@@ -18,7 +18,7 @@ export interface FunctionServerOptions {
 /**
  * The HTTP face of one function, as a Knative Service runs it: `POST /` takes a CloudEvent in
  * binary or structured mode and answers 400 for a malformed or unknown event (the handler is
- * not called), 400 when the handler refuses it with a ValidationError, 500 for other failures
+ * not called; a `sink` function gets every well-formed CloudEvent), 400 when the handler refuses it with a ValidationError, 500 for other failures
  * (the broker retries), 200 with the first emitted event in binary mode, or 202 without a body.
  * With a sink, every emitted event is POSTed there and the reply is 202.
  * @see https://knative.dev/docs/eventing/sinks/
@@ -80,7 +80,8 @@ async function handleRequest(
   };
 
   try {
-    event = readEvent(request.headers, bodyOf(request));
+    // A sink (the dead-letter Service) takes what broke the contract too.
+    event = readEvent(request.headers, bodyOf(request), { contract: !definition.sink });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     log(400, { error });

@@ -1,0 +1,13 @@
+import type { FunctionDefinition } from '../types';
+import { createDeadLetterHandler, FUNCTION_NAME } from './handle';
+
+/**
+ * Stores the events Knative could not deliver. A sink, not a subscriber: the Broker names it as
+ * its `deadLetterSink` (eventing/broker.yaml) and no Trigger routes to it.
+ */
+export const deadLetterFunction: FunctionDefinition = {
+  name: FUNCTION_NAME,
+  accepts: [],
+  sink: true,
+  handle: createDeadLetterHandler(),
+};
