@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lintDockerfile } from '../shared/lint';
+import type { Bench, BenchResult } from './types';
+
+/** The seed's Dockerfiles; `dist/bench` and `bench` both sit two levels below the checkout's parent. */
+function fixtureDir(): string {
+  const candidates = [path.resolve(__dirname, '../../shared/fixtures/dockerfiles/centos'), path.resolve(__dirname, '../../../shared/fixtures/dockerfiles/centos')];
+  const found = candidates.find((dir) => {
+    try {
+      return readdirSync(dir).length > 0;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) throw new Error(`the Dockerfile fixtures are not at ${candidates.join(' or ')}`);
+  return found;
+}
+
+/** Lints every file concurrently, as the pipeline does for an index; returns files per second. */
+async function rate(files: { name: string; text: string }[], shellcheck: boolean, rounds: number): Promise<number> {
+  let best = Infinity;
+  for (let round = 0; round < rounds; round += 1) {
+    const start = process.hrtime.bigint();
+    await Promise.all(files.map((file) => lintDockerfile(file.text, { file: file.name, shellcheck })));
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return files.length / best;
+}
+
+/**
+ * Dockerfiles linted per second over the seed's 79 CentOS Dockerfiles, with and without
+ * ShellCheck (best of a few rounds, after a warm-up).
+ */
+export const lintBench: Bench = async () => {
+  const dir = fixtureDir();
+  const files = readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+  await rate(files, true, 1);
+  const withShellcheck = await rate(files, true, 3);
+  const without = await rate(files, false, 5);
+  const results: BenchResult[] = [
+    { name: `lint ${files.length} Dockerfiles with ShellCheck`, value: withShellcheck, unit: 'files/s', goal: '> 20 files/s (79 in a few seconds)', met: withShellcheck > 20 },
+    { name: `lint ${files.length} Dockerfiles without ShellCheck`, value: without, unit: 'files/s' },
+    { name: 'ShellCheck slowdown', value: without / withShellcheck, unit: 'x', note: 'files/s without ÷ with ShellCheck' },
+  ];
+  return results;
+};
