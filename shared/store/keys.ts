@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { ProjectRef } from '../index/types';
+import { InvalidKeyError } from './errors';
+import { validateKey } from './key-rules';
+
+/**
+ * The object-store layout of the design, as functions, so no caller writes a key by hand:
+ *
+ * ```
+ * reports/<app-id>/<job-id>/<tag>/<build-id>/<file>
+ * state/builds/<app-id>/<job-id>/<tag>/<build-id>.json
+ * state/images/<app-id>/<job-id>/<tag>.json
+ * state/repos/<repo-key>.json
+ * deadletters/<trigger>/<safe-id>.json
+ * ```
+ * A job id may hold `/` (nested registry repositories); the app id is always the first segment
+ * and the tag the last, so keys still parse back. Every part is checked: a part that would
+ * change the layout (`..`, `/` where none belongs, empty) throws an {@link InvalidKeyError}
+ * naming the field.
+ * @see ../../shared/store/readme.md
+ */
+
+/** One path segment: letters, digits, `_`, `.`, `-`, not starting with `.` or `-`, up to 128. */
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+function segment(field: string, value: string): string {
+  if (typeof value !== 'string' || !SEGMENT.test(value)) {
+    throw new InvalidKeyError(String(value), 'is not a key segment (letters, digits, "_", ".", "-"; no "/"; 1-128 characters)', field);
+  }
+  return value;
+}
+
+function jobPath(field: string, jobId: string): string {
+  if (typeof jobId !== 'string') return segment(field, jobId);
+  for (const part of jobId.split('/')) segment(field, part);
+  return jobId;
+}
+
+function imagePath(ref: ProjectRef): string {
+  return `${segment('appId', ref.appId)}/${jobPath('jobId', ref.jobId)}/${segment('desiredTag', ref.desiredTag)}`;
+}
+
+function checked(key: string): string {
+  validateKey(key);
+  return key;
+}
+
+/** Folder of every report of an image: `reports/<app-id>/<job-id>/<tag>/`. */
+export function reportsPrefix(ref: ProjectRef): string {
+  return `reports/${imagePath(ref)}/`;
+}
+
+/** `reports/<app-id>/<job-id>/<tag>/<build-id>/<file>`: one report file of one build. */
+export function reportKey(ref: ProjectRef, buildId: string, file: string): string {
+  return checked(`${reportsPrefix(ref)}${segment('buildId', buildId)}/${segment('file', file)}`);
+}
+
+/** Folder of an image's build records: `state/builds/<app-id>/<job-id>/<tag>/`. */
+export function buildRecordsPrefix(ref: ProjectRef): string {
+  return `state/builds/${imagePath(ref)}/`;
+}
+
+/** `state/builds/<app-id>/<job-id>/<tag>/<build-id>.json`: the record of one build. */
+export function buildRecordKey(ref: ProjectRef, buildId: string): string {
+  return checked(`${buildRecordsPrefix(ref)}${segment('buildId', buildId)}.json`);
+}
+
+/** `state/images/<app-id>/<job-id>/<tag>.json`: latest digest, packages and repos of an image. */
+export function imageStateKey(ref: ProjectRef): string {
+  return checked(`state/images/${imagePath(ref)}.json`);
+}
+
+/** `state/repos/<repo-key>.json`: the last seen state of one RPM repository. */
+export function repoStateKey(repoKey: string): string {
+  return checked(`state/repos/${segment('repoKey', repoKey)}.json`);
+}
+
+/**
+ * `deadletters/<trigger>/<safe-id>.json`. The safe id is the first 32 hex digits of
+ * sha256(`<source>\n<id>`), the event's identity in CloudEvents, so a redelivered event lands
+ * on the same key whatever characters its source and id hold. With `time`, the id is prefixed
+ * with it (`2026-01-02T03-04-05-678Z-<hash>`) so a listing is in the order things failed.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#id
+ */
+export function deadLetterKey(trigger: string, eventSource: string, eventId: string, time?: Date): string {
+  const hash = createHash('sha256').update(`${eventSource}\n${eventId}`).digest('hex').slice(0, 32);
+  const stamp = time ? `${time.toISOString().replace(/[:.]/g, '-')}-` : '';
+  return checked(`deadletters/${segment('trigger', trigger)}/${stamp}${hash}.json`);
+}
+
+/** The image an `imageStateKey` names; `null` for any other key. */
+export function parseImageStateKey(key: string): ProjectRef | null {
+  const parts = /^state\/images\/([^/]+)\/(.+)\/([^/]+)\.json$/.exec(key);
+  if (!parts) return null;
+  return { appId: parts[1]!, jobId: parts[2]!, desiredTag: parts[3]! };
+}
+
+/** The image and build a `buildRecordKey` names; `null` for any other key. */
+export function parseBuildRecordKey(key: string): { ref: ProjectRef; buildId: string } | null {
+  const parts = /^state\/builds\/([^/]+)\/(.+)\/([^/]+)\/([^/]+)\.json$/.exec(key);
+  if (!parts) return null;
+  return { ref: { appId: parts[1]!, jobId: parts[2]!, desiredTag: parts[3]! }, buildId: parts[4]! };
+}
