@@ -8,12 +8,12 @@ import { loadConfig } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, type LintCompletedData } from '../../shared/events';
 import { DependencyGraph } from '../../shared/graph';
-import { createBrokerIngress, listen, reportRoutes, reportUrl } from '../../shared/host';
+import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../../shared/host';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { createLogger, type Logger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
-import { startEmbeddedRuntime } from '../runtime';
+import { startEmbeddedRuntime, type EmbeddedRuntime } from '../runtime';
 import type { CliIo, Command } from '../types';
 
 const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N]
@@ -44,6 +44,8 @@ export interface RunSummary {
   projects: ProjectSummary[];
   deadLetters: { trigger: string; eventId: string; eventType: string; error: string; location: string | null }[];
   store: string;
+  /** The JSON log of the run. */
+  log: string;
 }
 
 export const runCommand: Command = {
@@ -111,14 +113,15 @@ export const runCommand: Command = {
       index: { location, projects: index.projects.length, errors: index.errors.length, warnings: index.warnings.length },
       projects: requests.map((request) => summarise(request, results.get(request.buildId), context.store)),
       deadLetters,
-      store: context.store.locationOf(''),
+      store: context.store.locationOf('reports'),
+      log: logFile(config.dataDir),
     };
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(renderSummary(summary));
 
     const failed = summary.projects.some((project) => project.lint.verdict !== 'passed') || deadLetters.length > 0;
     if (values.once) return failed ? 1 : 0;
-    await serve(runtime, port, log, io);
+    await serveUntilStopped(runtime, port, log, io);
     return 0;
   },
 };
@@ -179,16 +182,23 @@ function renderSummary(summary: RunSummary): string {
     if (project.lint.reports) lines.push(`    ${project.lint.reports.json}`, `    ${project.lint.reports.sarif}`);
   }
   for (const letter of summary.deadLetters) lines.push(`  dead letter: ${letter.trigger} ${letter.eventType} ${letter.eventId}: ${letter.error}`);
-  lines.push(`Reports are in ${summary.store}`, '');
+  lines.push(`Reports are in ${summary.store}`, `The run's log is ${summary.log}`, '');
   return lines.join('\n');
 }
 
-/** Keeps the runtime up: events in on `POST /`, reports out on `GET /reports/…`. */
-async function serve(runtime: Awaited<ReturnType<typeof startEmbeddedRuntime>>, port: number, log: Logger, io: CliIo): Promise<void> {
+/**
+ * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
+ * source posts), stored reports out on `GET /reports/…`.
+ */
+export async function serveRuntime(runtime: EmbeddedRuntime, options: { port: number; log: Logger }): Promise<RunningServer> {
   const app = express();
   app.use(reportRoutes(runtime.context.store));
-  app.use(createBrokerIngress(runtime.broker, { logger: log }));
-  const server = await listen(app, { port, host: '127.0.0.1' });
+  app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
+  return listen(app, { port: options.port, host: '127.0.0.1' });
+}
+
+async function serveUntilStopped(runtime: EmbeddedRuntime, port: number, log: Logger, io: CliIo): Promise<void> {
+  const server = await serveRuntime(runtime, { port, log });
   io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}\n`);
   io.stderr('ccp: press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
@@ -202,9 +212,12 @@ async function serve(runtime: Awaited<ReturnType<typeof startEmbeddedRuntime>>, 
 
 /** The run's JSON log goes to a file so that the terminal shows progress, not log lines. */
 async function runLog(dataDir: string, env: NodeJS.ProcessEnv): Promise<Logger> {
-  const dir = path.join(dataDir, 'logs');
-  await mkdir(dir, { recursive: true });
-  const stream = createWriteStream(path.join(dir, 'ccp.log'), { flags: 'a' });
+  await mkdir(path.dirname(logFile(dataDir)), { recursive: true });
+  const stream = createWriteStream(logFile(dataDir), { flags: 'a' });
   const level = env.CCP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
   return createLogger({ level, write: (line) => stream.write(`${line}\n`) });
+}
+
+function logFile(dataDir: string): string {
+  return path.join(dataDir, 'logs', 'ccp.log');
 }

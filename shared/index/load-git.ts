@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { GitCommandError, runGit } from '../git/run-git';
 import { IndexSourceError } from './errors';
 import { loadIndexFromDir } from './load-dir';
 import type { LoadedIndex } from './types';
@@ -14,15 +14,16 @@ import type { LoadedIndex } from './types';
  * @see https://git-scm.com/docs/git-clone#Documentation/git-clone.txt---depthltdepthgt
  */
 export async function loadIndexFromGit(url: string, branch?: string, workDir: string = os.tmpdir()): Promise<LoadedIndex> {
+  await mkdir(workDir, { recursive: true });
   const cloneDir = await mkdtemp(path.join(workDir, 'ccp-index-'));
   try {
     const branchArgs = branch ? ['--branch', branch] : [];
     try {
-      await git(['clone', '--quiet', '--depth', '1', '--no-tags', '--single-branch', ...branchArgs, '--', url, cloneDir]);
+      await runGit(['clone', '--quiet', '--depth', '1', '--no-tags', '--single-branch', ...branchArgs, '--', url, cloneDir]);
     } catch (error) {
-      throw cloneError(url, branch, error instanceof Error ? error.message : String(error));
+      throw cloneError(url, branch, error instanceof GitCommandError ? error.stderr : String(error));
     }
-    const commit = (await git(['-C', cloneDir, 'rev-parse', 'HEAD'])).trim();
+    const commit = (await runGit(['-C', cloneDir, 'rev-parse', 'HEAD'])).stdout.trim();
     return { ...(await loadIndexFromDir(cloneDir)), commit };
   } finally {
     await rm(cloneDir, { recursive: true, force: true });
@@ -36,21 +37,4 @@ function cloneError(url: string, branch: string | undefined, detail: string): In
   }
   const reason = detail.split('\n').map((line) => line.trim()).filter(Boolean).slice(-1)[0] ?? 'git clone failed';
   return new IndexSourceError(`cannot clone ${url}${on}: ${reason}`, url, branch);
-}
-
-/** git without prompts or pagers, bounded in time, so a private or dead URL fails fast. */
-function git(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        timeout: 120_000,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', GIT_PAGER: 'cat', LC_ALL: 'C' },
-        encoding: 'utf8',
-      },
-      (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)),
-    );
-  });
 }

@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { HTTP } from 'cloudevents';
+import { prepareSample } from '../../cli/commands/sample';
+import { serveRuntime, type RunSummary } from '../../cli/commands/run';
+import { main } from '../../cli/main';
+import { startEmbeddedRuntime } from '../../cli/runtime';
+import type { CliIo } from '../../cli/types';
+import { loadConfig } from '../../shared/config/config';
+import { EventTypes, makeEvent } from '../../shared/events';
+import { createLocalRepo } from '../../shared/git/local-repo';
+import { loadIndex } from '../../shared/index';
+import { silentLogger } from '../../shared/log/logger';
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', env: {}, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+async function runOnce(dataDir: string, index: string): Promise<{ code: number; summary: RunSummary; progress: string }> {
+  const io = capture();
+  const code = await main(['--data-dir', dataDir, 'run', '--index', index, '--once', '--json'], io);
+  return { code, summary: JSON.parse(io.out) as RunSummary, progress: io.err };
+}
+
+describe('ccp run --once on the sample index', () => {
+  let dir: string;
+  let indexDir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-e2e-'));
+    ({ indexDir } = await prepareSample(path.join(dir, 'sample')));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('lints every project, stores its reports and shows progress', async () => {
+    const { code, summary, progress } = await runOnce(path.join(dir, 'data'), indexDir);
+    expect(code).toEqual(0);
+    expect(summary.index).toEqual({ location: indexDir, projects: 3, errors: 0, warnings: 0 });
+    expect(summary.projects.map((p) => [p.project, p.cause, p.lint.verdict])).toEqual([
+      ['sample/base:latest', 'first-build', 'passed'],
+      ['sample/hello:latest', 'first-build', 'passed'],
+      ['sample/webapp:1.0', 'first-build', 'passed'],
+    ]);
+    expect(progress).toMatch(/\[3\/3\] lint /);
+    const hello = summary.projects.find((p) => p.project === 'sample/hello:latest')!;
+    const findings = JSON.parse(await readFile(hello.lint.reports!.json, 'utf8')) as { code: string; line: number; file: string }[];
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.code}`)).toEqual(expect.arrayContaining(['hello/Dockerfile:2 DL4000', 'hello/Dockerfile:4 DL3059']));
+    const sarif = JSON.parse(await readFile(hello.lint.reports!.sarif, 'utf8'));
+    expect(sarif.runs[0].results).toHaveLength(findings.length);
+    expect(summary.deadLetters).toEqual([]);
+  });
+
+  it('calls a second run of the same projects a manual one', async () => {
+    const { summary } = await runOnce(path.join(dir, 'data'), indexDir);
+    expect(summary.projects.map((p) => p.cause)).toEqual(['manual', 'manual', 'manual']);
+  });
+
+  it('lints the good projects of an index that has a bad file, and reports the bad one', async () => {
+    const mixed = path.join(dir, 'mixed');
+    await prepareSample(mixed);
+    await writeFile(path.join(mixed, 'index', 'index.d', 'broken.yaml'), 'Projects:\n  - id: one\n    app-id: other\n');
+    const { code, summary } = await runOnce(path.join(dir, 'data-mixed'), path.join(mixed, 'index'));
+    expect(code).toEqual(0);
+    expect(summary.index.projects).toEqual(3);
+    expect(summary.index.errors).toBeGreaterThanOrEqual(2);
+    expect(summary.projects.every((p) => p.lint.verdict === 'passed')).toBe(true);
+  });
+
+  it('reads the index from a git URL', async () => {
+    const sampleText = await readFile(path.join(indexDir, 'index.d', 'sample.yaml'), 'utf8');
+    const indexRepo = await createLocalRepo('main', path.join(dir, 'index-repo'));
+    await indexRepo.commit({ 'index.d/sample.yaml': sampleText });
+    const { code, summary } = await runOnce(path.join(dir, 'data-git'), indexRepo.url);
+    expect(code).toEqual(0);
+    expect(summary.projects).toHaveLength(3);
+  });
+
+  it('exits 1 and says why when a project cannot be linted', async () => {
+    const missing = path.join(dir, 'missing');
+    await prepareSample(missing);
+    const file = path.join(missing, 'index', 'index.d', 'sample.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('target-file: Dockerfile\n    desired-tag: "1.0"', 'target-file: Containerfile\n    desired-tag: "1.0"'));
+    const { code, summary } = await runOnce(path.join(dir, 'data-missing'), path.join(missing, 'index'));
+    expect(code).toEqual(1);
+    const webapp = summary.projects.find((p) => p.project === 'sample/webapp:1.0')!;
+    expect(webapp.lint).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/webapp\/Containerfile does not exist at commit/) });
+  });
+});
+
+describe('the embedded runtime served over HTTP', () => {
+  it('takes events on POST /, refuses malformed ones, and serves the reports', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-serve-'));
+    try {
+      const { indexDir } = await prepareSample(path.join(dir, 'sample'));
+      const index = await loadIndex(indexDir);
+      const config = { ...loadConfig({ dataDir: path.join(dir, 'data') }, {}), index: { location: indexDir } };
+      const runtime = await startEmbeddedRuntime(config, silentLogger, index.projects);
+      const server = await serveRuntime(runtime, { port: 0, log: silentLogger });
+      try {
+        const event = makeEvent(
+          EventTypes.buildRequested,
+          { project: { appId: 'sample', jobId: 'hello', desiredTag: 'latest' }, buildId: 'served-1', cause: { kind: 'manual', message: 'kn event send' } },
+          { source: '/test/kn' },
+        );
+        const message = HTTP.binary(event);
+        const accepted = await fetch(`${server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+        expect(accepted.status).toEqual(202);
+        await runtime.broker.idle();
+
+        const report = await fetch(`${server.url}/reports/sample/hello/latest/served-1/lint.json`);
+        expect(report.status).toEqual(200);
+        expect(report.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(((await report.json()) as { code: string }[]).map((f) => f.code)).toContain('DL4000');
+
+        const malformed = await fetch(`${server.url}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested },
+          body: '{"project": {}}',
+        });
+        expect(malformed.status).toEqual(400);
+        expect(((await malformed.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('data.project.appId');
+
+        expect((await fetch(`${server.url}/reports/sample/hello/latest/none/lint.json`)).status).toEqual(404);
+        expect((await fetch(`${server.url}/state/dedup/x.json`)).status).toEqual(404);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
