@@ -7,13 +7,15 @@ import { etagOf } from './etag';
  * The sidecar of a stored file: its ETag and content type, and the inode and size of the body
  * file it describes. A put renames the sidecar into place before the body, so a reader that
  * finds a sidecar whose inode is not the body's is looking at a put in progress (or at the
- * remains of a crashed one) and does not trust it.
+ * remains of a crashed one, or at a file someone edited) and does not trust it.
  */
 export interface Sidecar {
   etag: string;
   contentType?: string;
   ino: number;
   size: number;
+  /** The body file's modification time: a file edited in place keeps its inode, not this. */
+  mtimeMs: number;
 }
 
 /** What a reader knows of a body file after matching it with its sidecar. */
@@ -29,15 +31,16 @@ export function isAbsent(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
-/** Writes `body` to a new temporary file, flushed to disk, and returns its path and inode. */
-export async function writeTemp(tmpDir: string, body: Buffer | string): Promise<{ file: string; ino: number }> {
+/** Writes `body` to a new temporary file, flushed to disk; returns its path, inode and mtime. */
+export async function writeTemp(tmpDir: string, body: Buffer | string): Promise<{ file: string; ino: number; mtimeMs: number }> {
   await fs.mkdir(tmpDir, { recursive: true });
   const file = path.join(tmpDir, randomUUID());
   const handle = await fs.open(file, 'wx');
   try {
     await handle.writeFile(body);
     await handle.sync();
-    return { file, ino: (await handle.stat()).ino };
+    const stat = await handle.stat();
+    return { file, ino: stat.ino, mtimeMs: stat.mtimeMs };
   } finally {
     await handle.close();
   }
@@ -63,7 +66,7 @@ export async function renameInto(from: string, to: string): Promise<void> {
 export async function readSidecar(file: string): Promise<Sidecar | null> {
   try {
     const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Sidecar>;
-    if (typeof parsed.etag !== 'string' || typeof parsed.ino !== 'number' || typeof parsed.size !== 'number') return null;
+    if (typeof parsed.etag !== 'string' || typeof parsed.ino !== 'number' || typeof parsed.size !== 'number' || typeof parsed.mtimeMs !== 'number') return null;
     return parsed as Sidecar;
   } catch {
     return null;
@@ -86,7 +89,7 @@ export async function statObject(bodyFile: string, sidecarFile: string, body?: B
     }
     if (!stat.isFile()) return null;
     const sidecar = await readSidecar(sidecarFile);
-    if (sidecar && sidecar.ino === stat.ino && sidecar.size === stat.size) {
+    if (sidecar && sidecar.ino === stat.ino && sidecar.size === stat.size && sidecar.mtimeMs === stat.mtimeMs) {
       return { stat, etag: sidecar.etag, contentType: sidecar.contentType };
     }
     await new Promise((resolve) => setTimeout(resolve, 2 * (attempt + 1)));

@@ -11,6 +11,11 @@ import { RESERVED_SEGMENT, validateKey } from './key-rules';
 import { groupListing } from './list-grouping';
 import type { ListOptions, ListResult, ObjectInfo, ObjectStore, PutOptions, StoredObject } from './types';
 
+export interface FsStoreOptions {
+  /** How long a writer waits for another's lock on the same key (default 30 s). */
+  lockTimeoutMs?: number;
+}
+
 /**
  * The object store of the embedded default: each object is the file `<root>/<key>`, so a person
  * opens reports directly. The store's own files live under `<root>/.ccp-store/`: sidecars with
@@ -27,12 +32,12 @@ export class FsObjectStore implements ObjectStore {
   private readonly tmpDir: string;
   private readonly locks: KeyLocks;
 
-  constructor(rootDir: string) {
+  constructor(rootDir: string, options: FsStoreOptions = {}) {
     this.root = path.resolve(rootDir);
     const own = path.join(this.root, RESERVED_SEGMENT);
     this.metaRoot = path.join(own, 'meta');
     this.tmpDir = path.join(own, 'tmp');
-    this.locks = new KeyLocks(path.join(own, 'locks'));
+    this.locks = new KeyLocks(path.join(own, 'locks'), options.lockTimeoutMs);
   }
 
   /** Stores the object atomically; throws PreconditionFailedError when a condition fails. */
@@ -44,7 +49,7 @@ export class FsObjectStore implements ObjectStore {
       this.locks.withLock('put', key, async () => {
         await this.checkConditions(key, options);
         const temp = await writeTemp(this.tmpDir, content);
-        const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
+        const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, mtimeMs: temp.mtimeMs, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
         const sidecarTemp = await writeTemp(this.tmpDir, JSON.stringify(sidecar));
         try {
           // Folders first, so that a key clash (a file where a folder must be) fails before anything moves.

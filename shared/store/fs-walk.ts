@@ -11,6 +11,7 @@ export async function* walkKeys(root: string, prefix: string): AsyncGenerator<st
   // The folder part of the prefix is where matching keys can start.
   const slash = prefix.lastIndexOf('/');
   const start = slash >= 0 ? prefix.slice(0, slash) : '';
+  if (start.split('/')[0] === RESERVED_SEGMENT) return;
   yield* walk(root, start, prefix);
 }
 

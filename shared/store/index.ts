@@ -4,7 +4,7 @@ import { FsObjectStore } from './fs-store';
 import { S3ObjectStore } from './s3-store';
 import type { ObjectStore } from './types';
 
-export { FsObjectStore } from './fs-store';
+export { FsObjectStore, type FsStoreOptions } from './fs-store';
 export { S3ObjectStore, type S3StoreOptions } from './s3-store';
 export { StoreError, PreconditionFailedError, InvalidKeyError, type StoreOperation } from './errors';
 export { validateKey, compareKeys } from './key-rules';

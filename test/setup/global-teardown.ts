@@ -1,4 +1,9 @@
-/** Stops what global-setup started. */
+import { stopAll } from './services';
+
+/**
+ * Stops what global-setup started (only the processes it started, from their pid files).
+ * @see https://jestjs.io/docs/configuration#globalteardown-string
+ */
 export default async function globalTeardown(): Promise<void> {
-  // Filled in as services are added.
+  await stopAll();
 }
