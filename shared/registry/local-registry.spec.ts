@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { RegistryStartError, startLocalRegistry } from './local-registry';
+
+/** Pushes a one-blob image with the registry HTTP API, as a client would. */
+async function pushTinyImage(url: string, repository: string, tag: string): Promise<string> {
+  const upload = async (body: Buffer): Promise<string> => {
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, url);
+    location.searchParams.set('digest', digest);
+    const put = await fetch(location, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+    expect(put.status).toEqual(201);
+    return digest;
+  };
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} }));
+  const configDigest = await upload(config);
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+    layers: [],
+  });
+  const put = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    body: manifest,
+    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  expect(put.status).toEqual(201);
+  return put.headers.get('docker-content-digest')!;
+}
+
+describe('startLocalRegistry', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-registry-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('serves the registry API on 127.0.0.1 and posts push notifications', async () => {
+    const notifications: unknown[] = [];
+    const sink = createServer((request: IncomingMessage, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        notifications.push({ contentType: request.headers['content-type'], body: JSON.parse(body) });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const sinkPort = (sink.address() as { port: number }).port;
+    const registry = await startLocalRegistry({ dir: path.join(dir, 'a'), notificationsUrl: `http://127.0.0.1:${sinkPort}/` });
+    try {
+      expect(registry.address).toMatch(/^127\.0\.0\.1:\d+$/);
+      const digest = await pushTinyImage(registry.url, 'sample/tiny', 'v1');
+      const tags = (await (await fetch(`${registry.url}/v2/sample/tiny/tags/list`)).json()) as { tags: string[] };
+      expect(tags).toEqual({ name: 'sample/tiny', tags: ['v1'] });
+      for (let i = 0; i < 50 && notifications.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      const first = notifications[0] as { contentType: string; body: { events: { action: string; target: { repository: string; tag: string; digest: string } }[] } };
+      expect(first.contentType).toMatch(/^application\/vnd\.docker\.distribution\.events\.v1\+json/);
+      const push = first.body.events.find((event) => event.action === 'push')!;
+      expect({ repository: push.target.repository, tag: push.target.tag, digest: push.target.digest }).toEqual({ repository: 'sample/tiny', tag: 'v1', digest });
+    } finally {
+      await registry.stop();
+      sink.close();
+    }
+    await expect(fetch(`${registry.url}/v2/`)).rejects.toThrow();
+  });
+
+  it('stops a registry left running from the same folder before starting again', async () => {
+    const first = await startLocalRegistry({ dir: path.join(dir, 'b') });
+    const pid = Number((await readFile(path.join(dir, 'b', 'registry.pid'), 'utf8')).trim());
+    const second = await startLocalRegistry({ dir: path.join(dir, 'b') });
+    try {
+      for (let i = 0; i < 50; i++) {
+        const alive = await readFile(`/proc/${pid}/status`, 'utf8').then((s) => !/State:\s+Z/.test(s), () => false);
+        if (!alive) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expect(readFile(`/proc/${pid}/status`, 'utf8').then((s) => !/State:\s+Z/.test(s), () => false)).resolves.toBe(false);
+      await expect(fetch(`${second.url}/v2/`).then((r) => r.status)).resolves.toEqual(200);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  });
+
+  it('fails clearly when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startLocalRegistry({ dir: path.join(dir, 'c'), port, startTimeoutMs: 5000 })).rejects.toThrow(RegistryStartError);
+    } finally {
+      blocker.close();
+    }
+  });
+});

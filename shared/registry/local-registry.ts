@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+
+export interface LocalRegistryOptions {
+  /** Folder for the registry's config, storage and pid file. */
+  dir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Where the registry POSTs its push notifications (Docker distribution events). */
+  notificationsUrl?: string;
+  /** How long to wait for `/v2/` to answer; 15 s by default. */
+  startTimeoutMs?: number;
+}
+
+export interface LocalRegistry {
+  /** `127.0.0.1:PORT`, what image references start with. */
+  address: string;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The registry could not start: missing binary, port taken, or no answer in time. */
+export class RegistryStartError extends Error {
+  override readonly name = 'RegistryStartError';
+}
+
+/**
+ * Starts Debian's `docker-registry` (the CNCF distribution registry) on 127.0.0.1 with its
+ * config and filesystem storage under `dir`, optionally with push notifications, and waits until
+ * `GET /v2/` answers. A registry this function started earlier from the same `dir` (its pid file
+ * says so) is stopped first, so a crashed run leaves nothing behind on the next.
+ * @see https://distribution.github.io/distribution/about/configuration/
+ */
+export async function startLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
+  const dir = path.resolve(options.dir);
+  await mkdir(path.join(dir, 'storage'), { recursive: true });
+  await stopPrevious(dir);
+  const port = options.port || (await freePort());
+  const address = `127.0.0.1:${port}`;
+  const configFile = path.join(dir, 'config.yml');
+  await writeFile(configFile, stringify(registryConfig(dir, address, options.notificationsUrl)));
+
+  const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk.toString());
+    if (stderr.length > 50) stderr.shift();
+  });
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (error) => resolve(error.message));
+    child.once('exit', (code) => resolve(`exited with ${code}`));
+  });
+  await writeFile(path.join(dir, 'registry.pid'), `${child.pid}\n`);
+  const url = `http://${address}`;
+  try {
+    await waitUntilUp(url, exited, options.startTimeoutMs ?? 15_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new RegistryStartError(`docker-registry on ${address}: ${(error as Error).message}. ${stderr.join('').trim().split('\n').slice(-3).join(' ')}`);
+  }
+  return { address, url, stop: () => stop(child, dir) };
+}
+
+function registryConfig(dir: string, address: string, notificationsUrl: string | undefined): Record<string, unknown> {
+  return {
+    version: 0.1,
+    log: { level: 'warn', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: path.join(dir, 'storage') }, delete: { enabled: true } },
+    http: { addr: address, headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    ...(notificationsUrl
+      ? {
+          notifications: {
+            endpoints: [
+              { name: 'ccp', url: notificationsUrl, timeout: '2s', threshold: 5, backoff: '1s', ignoredmediatypes: ['application/octet-stream'] },
+            ],
+          },
+        }
+      : {}),
+  };
+}
+
+async function waitUntilUp(url: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone: string | null = null;
+  void exited.then((reason) => (gone = reason));
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(gone);
+    try {
+      const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no answer on ${url}/v2/ within ${timeoutMs} ms`);
+}
+
+function stop(child: ChildProcess, dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      void rm(path.join(dir, 'registry.pid'), { force: true }).then(() => resolve());
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', done);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+/** Stops the registry a previous run started from `dir`, if its pid still runs docker-registry with our config. */
+async function stopPrevious(dir: string): Promise<void> {
+  const pid = Number((await readFile(path.join(dir, 'registry.pid'), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (cmdline.includes('docker-registry') && cmdline.includes(path.join(dir, 'config.yml'))) process.kill(pid, 'SIGTERM');
+  await rm(path.join(dir, 'registry.pid'), { force: true });
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
