@@ -3,6 +3,7 @@ import { indexValidateCommand } from './index-validate';
 import { lintCommand } from './lint';
 import { runCommand } from './run';
 import { sampleCommand } from './sample';
+import { serveCommand } from './serve';
 
 /** Every `ccp` command, in the order `ccp --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, indexValidateCommand, lintCommand, sampleCommand];
+export const COMMANDS: readonly Command[] = [runCommand, serveCommand, indexValidateCommand, lintCommand, sampleCommand];

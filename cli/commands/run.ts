@@ -1,20 +1,16 @@
-import { mkdir } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CloudEvent } from 'cloudevents';
-import express from 'express';
 import { loadConfig } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, type LintCompletedData } from '../../shared/events';
 import { DependencyGraph } from '../../shared/graph';
-import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../../shared/host';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
-import { createLogger, type Logger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
-import { startEmbeddedRuntime, type EmbeddedRuntime } from '../runtime';
-import type { CliIo, Command } from '../types';
+import { startEmbeddedRuntime } from '../runtime';
+import { logFile, runLog, serveUntilStopped } from '../serve-runtime';
+import type { Command } from '../types';
 
 const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N]
 
@@ -184,40 +180,4 @@ function renderSummary(summary: RunSummary): string {
   for (const letter of summary.deadLetters) lines.push(`  dead letter: ${letter.trigger} ${letter.eventType} ${letter.eventId}: ${letter.error}`);
   lines.push(`Reports are in ${summary.store}`, `The run's log is ${summary.log}`, '');
   return lines.join('\n');
-}
-
-/**
- * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
- * source posts), stored reports out on `GET /reports/…`.
- */
-export async function serveRuntime(runtime: EmbeddedRuntime, options: { port: number; log: Logger }): Promise<RunningServer> {
-  const app = express();
-  app.use(reportRoutes(runtime.context.store));
-  app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
-  return listen(app, { port: options.port, host: '127.0.0.1' });
-}
-
-async function serveUntilStopped(runtime: EmbeddedRuntime, port: number, log: Logger, io: CliIo): Promise<void> {
-  const server = await serveRuntime(runtime, { port, log });
-  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}\n`);
-  io.stderr('ccp: press Ctrl-C to stop\n');
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      void server.close().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
-
-/** The run's JSON log goes to a file so that the terminal shows progress, not log lines. */
-async function runLog(dataDir: string, env: NodeJS.ProcessEnv): Promise<Logger> {
-  await mkdir(path.dirname(logFile(dataDir)), { recursive: true });
-  const stream = createWriteStream(logFile(dataDir), { flags: 'a' });
-  const level = env.CCP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
-  return createLogger({ level, write: (line) => stream.write(`${line}\n`) });
-}
-
-function logFile(dataDir: string): string {
-  return path.join(dataDir, 'logs', 'ccp.log');
 }

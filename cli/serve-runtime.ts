@@ -1,0 +1,45 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import express from 'express';
+import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
+import { createLogger, type Logger } from '../shared/log/logger';
+import type { EmbeddedRuntime } from './runtime';
+import type { CliIo } from './types';
+
+/**
+ * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
+ * source posts), stored reports out on `GET /reports/…`.
+ */
+export async function serveRuntime(runtime: EmbeddedRuntime, options: { port: number; log: Logger }): Promise<RunningServer> {
+  const app = express();
+  app.use(reportRoutes(runtime.context.store));
+  app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
+  return listen(app, { port: options.port, host: '127.0.0.1' });
+}
+
+/** Serves until SIGINT or SIGTERM, telling the terminal where. */
+export async function serveUntilStopped(runtime: EmbeddedRuntime, port: number, log: Logger, io: CliIo): Promise<void> {
+  const server = await serveRuntime(runtime, { port, log });
+  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}\n`);
+  io.stderr('ccp: press Ctrl-C to stop\n');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      void server.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** The run's JSON log goes to a file so that the terminal shows progress, not log lines. */
+export async function runLog(dataDir: string, env: NodeJS.ProcessEnv): Promise<Logger> {
+  await mkdir(path.dirname(logFile(dataDir)), { recursive: true });
+  const stream = createWriteStream(logFile(dataDir), { flags: 'a' });
+  const level = env.CCP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
+  return createLogger({ level, write: (line) => stream.write(`${line}\n`) });
+}
+
+export function logFile(dataDir: string): string {
+  return path.join(dataDir, 'logs', 'ccp.log');
+}
