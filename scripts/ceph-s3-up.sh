@@ -19,6 +19,10 @@ ACCESS_KEY=${ACCESS_KEY:-TESTACCESSKEY}
 SECRET_KEY=${SECRET_KEY:-TESTSECRETKEY}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 
+if [ -d "$D" ] && [ -n "$(ls -A "$D")" ] && [ ! -f "$D/ceph.conf" ]; then
+  echo "ceph-s3-up: $D is not empty and holds no earlier ceph.conf: refusing to wipe it" >&2
+  exit 2
+fi
 for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph ceph-authtool monmaptool uuidgen curl; do
   if ! command -v "$tool" >/dev/null; then
     echo "ceph-s3-up: $tool is missing; install: apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl" >&2
@@ -28,8 +32,8 @@ done
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 on_failure() {
-  local rc=$?
-  echo "ceph-s3-up: failed (exit $rc); last log lines:" >&2
+  local rc=$? line=$1 command=$2
+  echo "ceph-s3-up: failed (exit $rc) at line $line: $command; last log lines:" >&2
   for log in "$D"/log/*.log; do
     [ -f "$log" ] || continue
     echo "--- $log" >&2
@@ -38,12 +42,8 @@ on_failure() {
   "$HERE/ceph-s3-down.sh" "$D" >&2 || true
   exit "$rc"
 }
-trap on_failure ERR
+trap 'on_failure $LINENO "$BASH_COMMAND"' ERR
 
-if [ -d "$D" ] && [ -n "$(ls -A "$D")" ] && [ ! -f "$D/ceph.conf" ]; then
-  echo "ceph-s3-up: $D is not empty and holds no earlier ceph.conf: refusing to wipe it" >&2
-  exit 2
-fi
 rm -rf "$D"
 mkdir -p "$D"/{run,log,mon,osd,rgw}
 FSID=$(uuidgen)
@@ -79,6 +79,9 @@ mon allow pool size one = true
 mon max pg per osd = 1000
 mon warn on pool no redundancy = false
 osd crush chooseleaf type = 0
+# The device-class update at OSD start is a monitor command that sometimes gets EPERM on a
+# monitor this young and then aborts the OSD (exit 250); a test cluster needs no classes.
+osd class update on start = false
 [client.rgw.test]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $D/rgw
@@ -92,8 +95,13 @@ ceph-mon "${C[@]}" -i a
 OSD_UUID=$(uuidgen)
 OSD_ID=$(timeout 30 ceph "${C[@]}" osd new "$OSD_UUID")
 mkdir -p "$D/osd/ceph-$OSD_ID"
-ceph-osd "${C[@]}" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" 2>/dev/null
-ceph-osd "${C[@]}" -i "$OSD_ID" 2>/dev/null
+ceph-osd "${C[@]}" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" 2>>"$D/log/osd-start.log"
+# Its start talks to the monitor (crush location); retry the rare refusal of a fresh monitor.
+for attempt in 1 2 3; do
+  if ceph-osd "${C[@]}" -i "$OSD_ID" 2>>"$D/log/osd-start.log"; then break; fi
+  if [ "$attempt" = 3 ]; then echo "ceph-s3-up: ceph-osd did not start" >&2; false; fi
+  sleep 1
+done
 timeout "$READY_TIMEOUT" radosgw "${C[@]}" -n client.rgw.test
 
 ready=

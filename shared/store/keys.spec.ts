@@ -28,15 +28,15 @@ describe('object-store layout keys', () => {
   });
 
   it.each([
-    [() => reportKey(heketi, 'b1', '../etc/passwd'), 'file'],
-    [() => reportKey(heketi, '', 'lint.json'), 'buildId'],
-    [() => reportKey({ ...heketi, appId: 'a/b' }, 'b1', 'lint.json'), 'appId'],
-    [() => reportKey({ ...heketi, jobId: 'x//y' }, 'b1', 'lint.json'), 'jobId'],
-    [() => reportKey({ ...heketi, jobId: '../up' }, 'b1', 'lint.json'), 'jobId'],
-    [() => imageStateKey({ ...heketi, desiredTag: 'a/b' }), 'desiredTag'],
-    [() => repoStateKey('http://x/y'), 'repoKey'],
-    [() => deadLetterKey('../lint', 's', 'i'), 'trigger'],
-  ])('refuses a part that would change the layout (%#: %s)', (make, field) => {
+    ['file', '../etc/passwd', () => reportKey(heketi, 'b1', '../etc/passwd')],
+    ['buildId', '', () => reportKey(heketi, '', 'lint.json')],
+    ['appId', 'a/b', () => reportKey({ ...heketi, appId: 'a/b' }, 'b1', 'lint.json')],
+    ['jobId', 'x//y', () => reportKey({ ...heketi, jobId: 'x//y' }, 'b1', 'lint.json')],
+    ['jobId', '../up', () => reportKey({ ...heketi, jobId: '../up' }, 'b1', 'lint.json')],
+    ['desiredTag', 'a/b', () => imageStateKey({ ...heketi, desiredTag: 'a/b' })],
+    ['repoKey', 'http://x/y', () => repoStateKey('http://x/y')],
+    ['trigger', '../lint', () => deadLetterKey('../lint', 's', 'i')],
+  ])('refuses %s %j, which would change the layout', (field, _value, make) => {
     let caught: unknown;
     try {
       make();
