@@ -126,7 +126,12 @@ async function freePorts(count: number): Promise<number[]> {
  * running with this cluster's own config file (a daemon whose pid file was not written yet). */
 async function stopCluster(stateDir: string): Promise<void> {
   await promisify(execFile)('bash', [path.join(SCRIPTS, 'ceph-s3-down.sh'), path.join(stateDir, 'cluster')]).catch(() => undefined);
-  killByConfig(path.join(stateDir, 'cluster', 'ceph.conf'));
+  const configFile = path.join(stateDir, 'cluster', 'ceph.conf');
+  killByConfig(configFile);
+  // SIGKILL is not instant; leave only when none of them runs any more.
+  for (let waited = 0; waited < 5_000 && processesUsing(configFile).length > 0; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await fs.rm(stateDir, { recursive: true, force: true });
 }
 
@@ -143,16 +148,23 @@ function stopClusterSync(stateDir: string): void {
 }
 
 function killByConfig(configFile: string): void {
-  if (!existsSync('/proc')) return;
+  for (const pid of processesUsing(configFile)) killQuietly(pid);
+}
+
+/** PIDs of running processes started with `-c <configFile>` (unique to one cluster). */
+function processesUsing(configFile: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes(configFile)) killQuietly(Number(entry));
+      if (args.includes(configFile)) pids.push(Number(entry));
     } catch {
       // The process ended meanwhile.
     }
   }
+  return pids;
 }
 
 function killQuietly(pid: number): void {
