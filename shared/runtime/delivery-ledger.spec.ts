@@ -1,15 +1,15 @@
 import { buildRequested } from '../../functions/__fixtures__/test-functions';
-import { MemoryObjectStore } from './__fixtures__/memory-store';
+import { TempObjectStore } from '../store/__fixtures__/temp-store';
 import { DeliveryLedger, isPreconditionFailed, type DedupMarker } from './delivery-ledger';
 import { dedupKey } from './keys';
 
-async function markerOf(store: MemoryObjectStore, key: string): Promise<DedupMarker> {
+async function markerOf(store: TempObjectStore, key: string): Promise<DedupMarker> {
   return JSON.parse((await store.get(key))!.body.toString('utf8')) as DedupMarker;
 }
 
 describe('DeliveryLedger', () => {
   it('claims an event once per trigger and remembers it in the store', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     const ledger = new DeliveryLedger(store);
     const event = buildRequested('e-1');
     const claim = await ledger.claim('ccp-lint', event);
@@ -21,7 +21,7 @@ describe('DeliveryLedger', () => {
   });
 
   it('costs one put for a new event and nothing for a recent duplicate', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     const ledger = new DeliveryLedger(store);
     await ledger.claim('ccp-lint', buildRequested('e-1'));
     await ledger.claim('ccp-lint', buildRequested('e-1'));
@@ -29,7 +29,7 @@ describe('DeliveryLedger', () => {
   });
 
   it('recognises a duplicate after a restart (a new ledger on the same store) with one read', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     const claim = await new DeliveryLedger(store).claim('ccp-lint', buildRequested('e-1'));
     await new DeliveryLedger(store).settle(claim!, 'delivered');
     const restarted = new DeliveryLedger(store);
@@ -39,7 +39,7 @@ describe('DeliveryLedger', () => {
   });
 
   it('takes over a claim left unsettled by a process that died, once it is stale', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     let now = new Date('2024-01-01T00:00:00Z');
     const clock = (): Date => now;
     await new DeliveryLedger(store, { now: clock, claimTtlMs: 60_000 }).claim('ccp-lint', buildRequested('e-1'));
@@ -50,7 +50,7 @@ describe('DeliveryLedger', () => {
   });
 
   it('never takes over a settled marker, however old', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     let now = new Date('2024-01-01T00:00:00Z');
     const ledger = new DeliveryLedger(store, { now: () => now, claimTtlMs: 1 });
     await ledger.settle((await ledger.claim('ccp-lint', buildRequested('e-1')))!, 'dead-lettered');

@@ -12,12 +12,21 @@ import { ValidationError, type Issue } from '../errors/validation-error';
 import { EventTypes, makeEvent } from '../events';
 import { createLogger } from '../log/logger';
 import type { ObjectStore } from '../store/types';
-import { MemoryObjectStore } from './__fixtures__/memory-store';
+import { TempObjectStore } from '../store/__fixtures__/temp-store';
 import { listDeadLetters } from './dead-letter';
 import { compileAttributesFilter, compileFilters } from './filters/api';
 import { InProcessBroker, type InProcessBrokerOptions } from './in-process-broker';
 import { loadTriggers } from './load-triggers';
 import type { DeliverySpec, TriggerRoute } from './types';
+
+/** Waits (bounded) until `condition` holds: the store is a real one, so deliveries take real I/O. */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const NO_RETRY: DeliverySpec = { retry: 0, backoffPolicy: 'exponential', backoffDelayMs: 1000 };
 
@@ -44,7 +53,7 @@ function harness(
   functions: FunctionDefinition[],
   extra: Partial<InProcessBrokerOptions> & { store?: ObjectStore } = {},
 ): Harness {
-  const store = extra.store ?? new MemoryObjectStore();
+  const store = extra.store ?? new TempObjectStore();
   const sleeps: number[] = [];
   const broker = new InProcessBroker({
     routes,
@@ -246,7 +255,7 @@ describe('InProcessBroker dedup', () => {
   });
 
   it('handles it once across a broker restart on the same store', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     const first = recordingFunction('lint', []);
     const before = harness([route('lint', {})], [first], { store }).broker;
     await before.publish(buildRequested('b-1'));
@@ -306,7 +315,7 @@ describe('InProcessBroker chains, concurrency and idle', () => {
     await broker.publish(buildRequested('b-1'));
     let idle = false;
     const idling = broker.idle().then(() => (idle = true));
-    await new Promise((resolve) => setImmediate(resolve));
+    await until(() => relay.received.length === 1);
     expect([idle, relay.received.length]).toEqual([false, 1]);
     hold.open();
     await idling;
@@ -330,7 +339,9 @@ describe('InProcessBroker chains, concurrency and idle', () => {
     };
     const { broker } = harness([route('busy', {})], [busy], { concurrency: 2 });
     for (let i = 0; i < 5; i += 1) await broker.publish(buildRequested(`b-${i}`));
-    await new Promise((resolve) => setImmediate(resolve));
+    await until(() => running === 2);
+    // Give the other three a chance to start, were the limit not enforced.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(running).toBe(2);
     hold.open();
     await broker.idle();
@@ -355,7 +366,7 @@ describe('InProcessBroker chains, concurrency and idle', () => {
 
 describe('InProcessBroker contexts', () => {
   it('builds each function its context once, from an async factory', async () => {
-    const store = new MemoryObjectStore();
+    const store = new TempObjectStore();
     const built: string[] = [];
     const seen: string[] = [];
     const probe = (name: string): FunctionDefinition => ({

@@ -14,12 +14,5 @@ export function dedupKey(trigger: string, source: string, id: string): string {
   return `state/dedup/${trigger}/${eventIdentityHash(source, id)}.json`;
 }
 
-/**
- * `deadletters/<trigger>/<time>-<hash>.json`: one record per undeliverable event. The time comes
- * first so that a listing is in the order things failed; the hash tells apart events that failed
- * in the same millisecond.
- */
-export function deadLetterKey(trigger: string, source: string, id: string, time: Date): string {
-  const stamp = time.toISOString().replace(/[:.]/g, '-');
-  return `deadletters/${trigger}/${stamp}-${eventIdentityHash(source, id)}.json`;
-}
+/** Dead letters are keyed by the store's layout: `deadletters/<trigger>/<time>-<hash>.json`. */
+export { deadLetterKey } from '../store/keys';

@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes } from '../../shared/events';
 import { createBrokerIngress, listen, serveFunctionFromEnv, type RunningServer } from '../../shared/host';
 import { InProcessBroker, type TriggerRoute } from '../../shared/runtime';
-import { MemoryObjectStore } from '../../shared/runtime/__fixtures__/memory-store';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { compileAttributesFilter } from '../../shared/runtime/filters/api';
 
 const servers: RunningServer[] = [];
@@ -27,7 +27,7 @@ function typeRoute(functionName: string, type: string): TriggerRoute {
 }
 
 async function brokerWithIngress(functions: FunctionDefinition[], routes: TriggerRoute[]): Promise<{ broker: InProcessBroker; url: string }> {
-  const store = new MemoryObjectStore();
+  const store = new TempObjectStore();
   const broker = new InProcessBroker({ routes, functions, context: testContext(store), store });
   const server = await listen(createBrokerIngress(broker), { port: 0 });
   servers.push(server);
@@ -36,7 +36,7 @@ async function brokerWithIngress(functions: FunctionDefinition[], routes: Trigge
 
 describe('relay test function (unit, handle called directly)', () => {
   it('emits one scan.requested per build.requested', async () => {
-    const emitted = await relayFunction().handle(buildRequested('e-1'), testContext(new MemoryObjectStore()));
+    const emitted = await relayFunction().handle(buildRequested('e-1'), testContext(new TempObjectStore()));
     expect(emitted.map((event) => [event.id, event.type])).toEqual([['e-1-scan', EventTypes.scanRequested]]);
   });
 });
@@ -77,7 +77,7 @@ describe('serveFunctionFromEnv (integration, 127.0.0.1)', () => {
     const relay = relayFunction();
     const server = await serveFunctionFromEnv({
       functions: [relay, scanner],
-      createContext: () => testContext(new MemoryObjectStore()),
+      createContext: () => testContext(new TempObjectStore()),
       env: { FUNCTION: 'relay', PORT: '0', HOST: '127.0.0.1', K_SINK: ingress },
     });
     servers.push(server);
@@ -95,7 +95,7 @@ describe('serveFunctionFromEnv (integration, 127.0.0.1)', () => {
     [{ FUNCTION: 'relay', PORT: 'http' }, 'PORT', '"http" is not a port number'],
     [{ FUNCTION: 'relay', PORT: '0', K_SINK: 'not a url' }, 'K_SINK', '"not a url" is not a URL'],
   ])('refuses env %j naming %s', async (env, field, message) => {
-    const attempt = serveFunctionFromEnv({ functions: [relayFunction()], createContext: () => testContext(new MemoryObjectStore()), env });
+    const attempt = serveFunctionFromEnv({ functions: [relayFunction()], createContext: () => testContext(new TempObjectStore()), env });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({ errors: [{ field, message }] });
   });

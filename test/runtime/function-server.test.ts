@@ -10,7 +10,7 @@ import {
 import { EventTypes } from '../../shared/events';
 import { startFunctionServer, type RunningServer } from '../../shared/host';
 import { createLogger } from '../../shared/log/logger';
-import { MemoryObjectStore } from '../../shared/runtime/__fixtures__/memory-store';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function serve(definition: RecordingFunction, options: { sink?: string; logLines?: string[] } = {}): Promise<string> {
-  const context = testContext(new MemoryObjectStore());
+  const context = testContext(new TempObjectStore());
   if (options.logLines) context.log = createLogger({ write: (line) => options.logLines!.push(line) });
   const server = await startFunctionServer(definition, context, { port: 0, host: '127.0.0.1', sink: options.sink });
   servers.push(server);
