@@ -63,6 +63,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** Runs `ccp` on this process's arguments and terminal. */
 export function cli(): void {
+  // The S3 SDK is pinned to a release that runs on Node 20 on purpose; its upgrade notice is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
