@@ -19,6 +19,7 @@ export const EventTypes = {
   rpmRepoChanged: 'org.centos.ccp.rpm-repo.changed',
   tickWeekly: 'org.centos.ccp.tick.weekly',
   tickRepoPoll: 'org.centos.ccp.tick.repo-poll',
+  noticeRequested: 'org.centos.ccp.notice.requested',
 } as const;
 
 /** Types that sources outside the service emit and that it accepts as they are. */
@@ -54,6 +55,12 @@ export interface BuildCause {
   /** The parent image that was rebuilt, `app-id/job-id:tag`. */
   parent?: string;
   packages?: PackageChange[];
+  /**
+   * Set by the dispatcher on every build of a cascade (a parent rebuilt, one cause rebuilding
+   * many images): it promises one `notice.requested` for the whole cascade, so the notify
+   * function mails that combined notice instead of one mail per `build.completed`.
+   */
+  cascade?: string;
 }
 
 export type LintVerdict = 'passed' | 'failed' | 'error';
@@ -168,6 +175,40 @@ export interface RpmRepoChangedData {
   removed: string[];
 }
 
+/** What became of one project of a cascade. */
+export type NoticeOutcome = 'succeeded' | 'failed' | 'skipped';
+
+export interface NoticeItem {
+  project: ProjectRef;
+  /** The index entry (for its `notify-email`); looked up in the configured index when absent. */
+  entry?: ProjectEntry;
+  outcome: NoticeOutcome;
+  buildId?: string;
+  /** Why it failed or was skipped, for people: "parent centos/base:latest failed". */
+  reason?: string;
+  /** The project (`app-id/job-id:tag`) whose failure skipped this one. */
+  blockedBy?: string;
+  image?: ImageRef;
+  /** Object store keys of the build's reports, when it ran. */
+  reports?: { log?: string; lint?: string };
+}
+
+/**
+ * The dispatcher's combined notice: one per cascade, emitted when its last build ended, so
+ * that every recipient gets one mail for the whole cascade instead of one per image.
+ * Emit it with the id `notice/<cascade>` so that a re-emitted notice is a duplicate.
+ */
+export interface NoticeRequestedData {
+  /** The `cause.cascade` every build of the cascade carried. */
+  cascade: string;
+  /** What started the cascade (the root's cause). */
+  cause: BuildCause;
+  /** The project whose rebuild started it, when there is one (parent-rebuilt cascades). */
+  origin?: ProjectRef;
+  /** Every project of the cascade, parents first. */
+  items: NoticeItem[];
+}
+
 /** Maps each type to the shape of its `data`. */
 export interface EventDataMap {
   [EventTypes.gitPush]: GitPushData;
@@ -181,4 +222,5 @@ export interface EventDataMap {
   [EventTypes.rpmRepoChanged]: RpmRepoChangedData;
   [EventTypes.tickWeekly]: Record<string, never> | undefined;
   [EventTypes.tickRepoPoll]: Record<string, never> | undefined;
+  [EventTypes.noticeRequested]: NoticeRequestedData;
 }

@@ -33,6 +33,7 @@ const cause = object({
   repoUrl: optional(str),
   parent: optional(str),
   packages: optional(arrayOf(packageChange)),
+  cascade: optional(str),
 });
 
 const counts = object({ error: num, warning: num, info: num, style: num });
@@ -105,6 +106,23 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
   }),
   [EventTypes.tickWeekly]: () => undefined,
   [EventTypes.tickRepoPoll]: () => undefined,
+  [EventTypes.noticeRequested]: object({
+    cascade: str,
+    cause,
+    origin: optional(projectRef),
+    items: arrayOf(
+      object({
+        project: projectRef,
+        entry: optional(projectEntry),
+        outcome: oneOf(['succeeded', 'failed', 'skipped']),
+        buildId: optional(str),
+        reason: optional(str),
+        blockedBy: optional(str),
+        image: optional(imageRef),
+        reports: optional(object({ log: optional(str), lint: optional(str) })),
+      }),
+    ),
+  }),
 };
 
 /** Foreign types are accepted with any object payload; their handlers read what they need. */
