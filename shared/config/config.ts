@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
+import { loadMailSettings, type MailFileSettings, type MailSettings } from '../mail/settings';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -28,6 +29,8 @@ export interface Config {
   lint: { failureThreshold: FailureThreshold; shellcheck: boolean };
   /** Directory for git checkouts and other scratch work. */
   workDir: string;
+  /** SMTP, sender, Cc, report links and quiet policies of the notify function. */
+  mail?: MailSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -68,6 +71,7 @@ interface ConfigFile {
   index?: { location?: string; branch?: string };
   lint?: { failureThreshold?: string; shellcheck?: boolean };
   workDir?: string;
+  mail?: MailFileSettings;
 }
 
 /**
@@ -109,6 +113,8 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     issues.push({ ...where, field: 'lint.failureThreshold', message: `must be one of ${THRESHOLDS.join(', ')}` });
   }
   const indexLocation = env[ENV.index] ?? file.index?.location;
+  const mail = loadMailSettings(file.mail, env, where, issues);
+  if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? '', store.s3.accessKeyId ?? ''])].filter(Boolean);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -121,6 +127,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
       shellcheck: parseBool(env[ENV.shellcheck]) ?? file.lint?.shellcheck ?? true,
     },
     workDir: path.resolve(file.workDir ?? path.join(dataDir, 'work')),
+    mail,
   };
 }
 
