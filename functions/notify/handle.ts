@@ -1,0 +1,47 @@
+import type { CloudEvent } from 'cloudevents';
+import { EventTypes, parseData, validateEvent, type BuildCompletedData, type NoticeRequestedData, type ScanCompletedData } from '../../shared/events';
+import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from '../../shared/mail';
+import type { FunctionContext } from '../types';
+import { planBuildMail } from './plan-build';
+import { planNoticeMails } from './plan-notice';
+import { planScanMail } from './plan-scan';
+import { mailSettings } from './settings';
+
+export const FUNCTION_NAME = 'notify';
+
+/**
+ * On `build.completed`, `scan.completed` and `notice.requested`: decides by the project's quiet
+ * policy whether to mail, renders a text and an HTML part with links to every report, and
+ * sends each recipient at most one mail per event (markers in the store). Emits nothing.
+ * A mail server that is down throws a retryable error: the broker retries, then dead-letters.
+ * @see ../../README.md#notifications
+ */
+export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+  validateEvent(event);
+  const linker = createReportLinker(context.config, context.store);
+  const mails = await plan(event, context, linker);
+  if (mails.length === 0) return [];
+  const settings = mailSettings(context.config);
+  const transport = createMailTransport(settings);
+  try {
+    await deliverMails(mails, { store: context.store, log: context.log, settings, transport, event: { id: event.id, source: event.source, type: event.type } });
+  } finally {
+    transport?.close();
+  }
+  return [];
+}
+
+async function plan(event: CloudEvent<unknown>, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
+  const data = parseData(event.data);
+  switch (event.type) {
+    case EventTypes.buildCompleted:
+      return planBuildMail(event, data as BuildCompletedData, context, linker);
+    case EventTypes.scanCompleted:
+      return planScanMail(event, data as ScanCompletedData, context, linker);
+    case EventTypes.noticeRequested:
+      return planNoticeMails(event, data as NoticeRequestedData, context, linker);
+    default:
+      context.log.warn('notify got an event type it does not mail about', { eventType: event.type, eventId: event.id });
+      return [];
+  }
+}

@@ -1,0 +1,73 @@
+import type { CloudEvent } from 'cloudevents';
+import type { NoticeItem, NoticeRequestedData } from '../../shared/events';
+import { imageName } from '../../shared/index/types';
+import { decideBuildMail, listReports, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from '../../shared/mail';
+import { reportsPrefix } from '../../shared/store/keys';
+import type { FunctionContext } from '../types';
+import { mailSettings } from './settings';
+
+/**
+ * The mails of a cascade's combined notice: one per recipient, listing that recipient's images
+ * (the configured Cc get one listing all). A recipient whose images all pass the quiet policy
+ * (automatic rebuilds that succeeded as before) gets none.
+ */
+export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRequestedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
+  const settings = mailSettings(context.config);
+  const log = context.log.child({ eventId: event.id, cascade: data.cascade });
+  const byAddress = new Map<string, NoticeItem[]>();
+  const worthy = new Set<NoticeItem>();
+  for (const item of data.items) {
+    const entry = item.entry ?? (await context.findEntry(item.project));
+    if (!entry) log.warn('a project of the cascade is not in the index; only the Cc hear of it', { project: imageName(item.project) });
+    for (const address of entry?.notifyEmail ?? []) {
+      const key = normalizeAddress(address);
+      byAddress.set(key, [...(byAddress.get(key) ?? []), item]);
+    }
+    if (await isWorthy(item, data, context)) worthy.add(item);
+  }
+  const reports = new Map<string, ReadonlyMap<string, string>>();
+  for (const item of data.items) {
+    if (item.buildId) reports.set(item.buildId, await listReports(context.store, `${reportsPrefix(item.project)}${item.buildId}`));
+  }
+  const groups: [string, NoticeItem[]][] = [...byAddress.entries()];
+  for (const cc of settings.cc) if (!byAddress.has(normalizeAddress(cc))) groups.push([normalizeAddress(cc), [...data.items]]);
+
+  const mails: PlannedMail[] = [];
+  for (const [address, items] of groups) {
+    if (!items.some((item) => worthy.has(item))) {
+      log.info('cascade not mailed to this recipient: every image of theirs was quiet', { recipient: address });
+      continue;
+    }
+    const document = await noticeMail({ data, items, reports, registry: context.config.registry }, linker);
+    mails.push({
+      key: `notice:${address}`,
+      to: [address],
+      cc: [],
+      document,
+      records: items.filter((item) => item.buildId).map((item) => ({ ref: item.project, buildId: item.buildId! })),
+      headers: { 'X-CCP-Event': event.id, 'X-CCP-Cascade': data.cascade },
+    });
+  }
+  return mails;
+}
+
+/** Failed and skipped images are always news; a success only as its build's policy says. */
+async function isWorthy(item: NoticeItem, data: NoticeRequestedData, context: FunctionContext): Promise<boolean> {
+  if (item.outcome !== 'succeeded') return true;
+  const policy = policyFor(mailSettings(context.config).policies, item.project);
+  return decideBuildMail(policy, data.cause.kind, 'succeeded', await previousOutcome(item, context)).send;
+}
+
+/** The outcome before this item's build, from what the notify function remembered when the build completed. */
+async function previousOutcome(item: NoticeItem, context: FunctionContext): Promise<'succeeded' | 'failed' | null> {
+  const stored = await context.store.get(notifyStateKey(item.project));
+  if (!stored) return null;
+  try {
+    const state = JSON.parse(stored.body.toString('utf8')) as NotifyState;
+    const build = state.build;
+    if (!build) return null;
+    return build.current.buildId === item.buildId ? (build.previous?.outcome ?? null) : build.current.outcome;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+export * from './settings';
+export * from './types';
+export { MailTransportError } from './errors';
+export { MAIL_TRANSPORTS, createMailTransport } from './transports/api';
+export { createReportLinker, type ReportLinker } from './links';
+export { policyFor, decideBuildMail, decideScanMail, type MailDecision } from './policy';
+export { rememberOutcome, notifyStateKey, type NotifyState, type BuildMemory, type ScanMemory } from './memory';
+export { deliverMails, compose, type PlannedMail, type DeliveryContext, type DeliveryOutcome } from './deliver';
+export { sentMarkerKey } from './sent-markers';
+export { appendNotifications, type NotificationEntry } from './build-record';
+export { describeCause } from './cause';
+export { isValidAddress, normalizeAddress } from './address';
+export { redact } from './redact';
+export { diffPackages, type PackageDiff } from './package-changes';
+export { readLintDigest, readScanFindings, readSbomPackages, listReports } from './report-reading';
+export { buildMail } from './mails/build-mail';
+export { scanMail } from './mails/scan-mail';
+export { noticeMail } from './mails/notice-mail';
