@@ -7,7 +7,10 @@ import { EventTypes, makeEvent, type LintCompletedData } from '../shared/events'
 import { createLocalRepo } from '../shared/git/local-repo';
 import type { ProjectEntry } from '../shared/index/types';
 import { FsObjectStore } from '../shared/store/fs-store';
+import { FUNCTIONS } from './api';
 import { run, start, type ServingFunction } from './main';
+
+const NAMES = [...FUNCTIONS.keys()].join(', ');
 
 describe('container entry (functions/main.ts, 127.0.0.1)', () => {
   let dir: string;
@@ -76,8 +79,8 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
   });
 
   it.each([
-    ['no FUNCTION', {}, 'FUNCTION', 'must name one of lint, dead-letter'],
-    ['an unknown FUNCTION', { FUNCTION: 'build' }, 'FUNCTION', '"build" is not one of lint, dead-letter'],
+    ['no FUNCTION', {}, 'FUNCTION', `must name one of ${NAMES}`],
+    ['an unknown FUNCTION', { FUNCTION: 'build' }, 'FUNCTION', `"build" is not one of ${NAMES}`],
     ['a bad PORT', { FUNCTION: 'lint', PORT: 'eighty' }, 'PORT', '"eighty" is not a port number'],
     ['a bad CCP_STORE', { FUNCTION: 'lint', CCP_STORE: 'ftp' }, 'store.kind', 'must be "fs" or "s3", not "ftp"'],
   ])('refuses %s with a ValidationError naming it', async (_case, extra, field, message) => {
@@ -94,8 +97,8 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
         level: 'error',
         msg: 'cannot start',
         fn: 'nope',
-        error: { name: 'ValidationError', message: 'unknown function: FUNCTION: "nope" is not one of lint, dead-letter' },
-        errors: [{ field: 'FUNCTION', message: '"nope" is not one of lint, dead-letter' }],
+        error: { name: 'ValidationError', message: `unknown function: FUNCTION: "nope" is not one of ${NAMES}` },
+        errors: [{ field: 'FUNCTION', message: `"nope" is not one of ${NAMES}` }],
       },
     ]);
   });
