@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { loadMailSettings, type MailFileSettings, type MailSettings } from '../mail/settings';
+import { loadWebhookSettings } from '../webhooks/settings';
+import type { WebhookSettings } from '../webhooks/types';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -31,6 +33,8 @@ export interface Config {
   workDir: string;
   /** SMTP, sender, Cc, report links and quiet policies of the notify function. */
   mail?: MailSettings;
+  /** Secrets and body limit of the webhook gateway (`webhooks:`, `CCP_WEBHOOK_*`). */
+  webhooks?: WebhookSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -72,6 +76,7 @@ interface ConfigFile {
   lint?: { failureThreshold?: string; shellcheck?: boolean };
   workDir?: string;
   mail?: MailFileSettings;
+  webhooks?: unknown;
 }
 
 /**
@@ -114,6 +119,8 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   }
   const indexLocation = env[ENV.index] ?? file.index?.location;
   const mail = loadMailSettings(file.mail, env, where, issues);
+  const webhooks = loadWebhookSettings(file.webhooks, env, where, issues);
+  mail.secrets = [...new Set([...mail.secrets, webhooks.secret ?? '', ...webhooks.secrets.values()])].filter(Boolean);
   if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? '', store.s3.accessKeyId ?? ''])].filter(Boolean);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
@@ -128,6 +135,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     },
     workDir: path.resolve(file.workDir ?? path.join(dataDir, 'work')),
     mail,
+    webhooks,
   };
 }
 
