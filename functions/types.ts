@@ -1,4 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
+import type { Router } from 'express';
 import type { Config } from '../shared/config/config';
 import type { Logger } from '../shared/log/logger';
 import type { ObjectStore } from '../shared/store/types';
@@ -24,6 +25,9 @@ export interface FunctionContext {
  */
 export type Handler = (event: CloudEvent<unknown>, context: FunctionContext) => Promise<CloudEvent<unknown>[]>;
 
+/** Hands an event to the Broker: `K_SINK` in the cluster, the in-process broker embedded. */
+export type Publish = (event: CloudEvent<unknown>) => Promise<void>;
+
 export interface FunctionDefinition {
   /** DNS-1123 name; the Knative Service is `ccp-<name>` and the FUNCTION variable selects it. */
   name: string;
@@ -37,4 +41,9 @@ export interface FunctionDefinition {
    */
   sink?: boolean;
   handle: Handler;
+  /**
+   * Plain HTTP endpoints served beside `POST /` for senders that post no CloudEvents (the
+   * gateway's `/webhooks/…`); what they publish goes through `publish`, the server's `K_SINK`.
+   */
+  routes?: (context: FunctionContext, publish: Publish) => Router;
 }

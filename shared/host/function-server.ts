@@ -1,6 +1,6 @@
 import express, { type Application, type Request, type Response } from 'express';
 import { HTTP, type CloudEvent } from 'cloudevents';
-import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import type { FunctionContext, FunctionDefinition, Publish } from '../../functions/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
@@ -20,7 +20,8 @@ export interface FunctionServerOptions {
  * binary or structured mode and answers 400 for a malformed or unknown event (the handler is
  * not called; a `sink` function gets every well-formed CloudEvent), 400 when the handler refuses it with a ValidationError, 500 for other failures
  * (the broker retries), 200 with the first emitted event in binary mode, or 202 without a body.
- * With a sink, every emitted event is POSTed there and the reply is 202.
+ * With a sink, every emitted event is POSTed there and the reply is 202. A definition with
+ * `routes` serves those plain HTTP endpoints too (the gateway's webhooks), publishing to the sink.
  * @see https://knative.dev/docs/eventing/sinks/
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
  */
@@ -39,10 +40,19 @@ export function createFunctionServer(
       if (!response.headersSent) response.status(500).json({ error: 'internal error' });
     });
   });
+  if (definition.routes) app.use(definition.routes(context, publisherTo(options.sink)));
   addFallbackHandlers(app, (error, status) => {
     context.log.warn('request refused', { status, error });
   });
   return app;
+}
+
+/** How a function's plain HTTP routes publish: to the sink, or not at all when none is set. */
+function publisherTo(sink: string | undefined): Publish {
+  return async (event) => {
+    if (!sink) throw new Error('no K_SINK is set, so this function cannot publish events: bind it to the Broker with a SinkBinding');
+    await sendEvent(sink, event);
+  };
 }
 
 /**
