@@ -1,0 +1,26 @@
+import express from 'express';
+import { ForeignEventTypes } from '../../shared/events';
+import { DEFAULT_WEBHOOK_BODY_LIMIT } from '../../shared/webhooks/settings';
+import type { FunctionDefinition } from '../types';
+import { FUNCTION_NAME, handle } from './handle';
+import { webhookRoutes } from './routes';
+
+/**
+ * The door from outside: GitHub, GitLab and generic push webhooks on `/webhooks/<provider>`
+ * become `git.push` events (published to `K_SINK`, the Broker), and the PingSources' pings that
+ * its Trigger delivers become `tick.weekly` / `tick.repo-poll` (its CloudEvent handler).
+ */
+export const gatewayFunction: FunctionDefinition = {
+  name: FUNCTION_NAME,
+  accepts: [ForeignEventTypes.ping],
+  handle,
+  routes: (context, publish) =>
+    express.Router().use(
+      '/webhooks',
+      webhookRoutes({ publish, settings: context.config.webhooks ?? { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT }, log: context.log }),
+    ),
+};
+
+export { webhookRoutes, type WebhookRouteOptions } from './routes';
+export { receiveWebhook, webhookSource, type WebhookReply } from './receive';
+export { TICKS, type TickName } from './handle';

@@ -1,0 +1,84 @@
+import type { CloudEvent } from 'cloudevents';
+import { ValidationError } from '../../shared/errors/validation-error';
+import { EventTypes, functionSource, makeEvent } from '../../shared/events';
+import { secretForRepo } from '../../shared/webhooks/secrets';
+import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
+import type { Publish } from '../types';
+import { FUNCTION_NAME } from './handle';
+
+/** The answer to one webhook delivery, and what its log line says. */
+export interface WebhookReply {
+  status: number;
+  body: Record<string, unknown>;
+  /** `published`, `ping`, `ignored`, `unauthorized`, `malformed`, `unpublished`. */
+  outcome: string;
+  delivery: string;
+  repo?: string;
+  branch?: string;
+  /** Why it was refused or ignored (never a secret or a signature). */
+  reason?: string;
+}
+
+/** The `source` of the `git.push` events made from `provider`'s webhooks. */
+export function webhookSource(provider: string): string {
+  return `${functionSource(FUNCTION_NAME)}/${provider}`;
+}
+
+/**
+ * Handles one delivery: refuses it (401) unless its credential header proves the secret of the
+ * repository it names (or the global one; never none), refuses a body that is no JSON or a
+ * push without its fields (400), answers a ping (200), ignores what it does not handle (202),
+ * and publishes one `git.push` whose id is the delivery id, so a redelivery is a duplicate.
+ * @see https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
+ */
+export async function receiveWebhook(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, publish: Publish): Promise<WebhookReply> {
+  const delivery = provider.deliveryId(request);
+  const reply = (status: number, outcome: string, body: Record<string, unknown>, extra: Partial<WebhookReply> = {}): WebhookReply => ({ status, outcome, body, delivery, ...extra });
+
+  if (request.headers[provider.credentialHeader] === undefined) {
+    const reason = `the ${provider.credentialHeader} header is missing: unsigned pushes are never accepted`;
+    return reply(401, 'unauthorized', { error: reason }, { reason });
+  }
+  let payload: unknown;
+  try {
+    payload = provider.readPayload(request);
+  } catch (error) {
+    return refused(error, (issues) => reply(400, 'malformed', issues.body, { reason: issues.reason }));
+  }
+  const repoUrls = provider.repoUrls(payload);
+  const repo = repoUrls[0];
+  const secret = secretForRepo(settings, repoUrls);
+  if (!secret) {
+    const reason = `no webhook secret is configured for ${repo ?? 'this delivery, which names no repository'}: unsigned pushes are never accepted`;
+    return reply(401, 'unauthorized', { error: reason }, { repo, reason });
+  }
+  if (!provider.verify(request, secret.secret)) {
+    const reason = `the ${provider.credentialHeader} header does not match the ${secret.scope} secret`;
+    return reply(401, 'unauthorized', { error: reason }, { repo, reason });
+  }
+
+  let outcome: WebhookOutcome;
+  try {
+    outcome = provider.interpret(request, payload);
+  } catch (error) {
+    return refused(error, (issues) => reply(400, 'malformed', issues.body, { repo, reason: issues.reason }));
+  }
+  if (outcome.kind === 'ping') return reply(200, 'ping', { pong: true }, { repo });
+  if (outcome.kind === 'ignored') return reply(202, 'ignored', { ignored: outcome.reason }, { repo, reason: outcome.reason });
+
+  const event: CloudEvent<unknown> = makeEvent(EventTypes.gitPush, outcome.data, { source: webhookSource(provider.name), id: delivery });
+  const pushed = { repo: outcome.data.repoUrl, branch: outcome.data.branch };
+  try {
+    await publish(event);
+  } catch (error) {
+    const reason = `could not publish the git.push event: ${(error as Error).message}`;
+    return reply(503, 'unpublished', { error: reason }, { ...pushed, reason });
+  }
+  return reply(202, 'published', { published: { id: event.id, source: event.source, type: event.type }, push: outcome.data }, pushed);
+}
+
+/** A ValidationError as a 400 body `{error, errors}`; anything else is a bug and is thrown on. */
+function refused(error: unknown, make: (issues: { body: Record<string, unknown>; reason: string }) => WebhookReply): WebhookReply {
+  if (!(error instanceof ValidationError)) throw error;
+  return make({ body: { error: error.message, errors: error.errors.map(({ field, message }) => ({ field, message })) }, reason: error.message });
+}
