@@ -2,18 +2,23 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
+import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
 import { createLogger, type Logger } from '../shared/log/logger';
+import { defaultWebhookSettings } from '../shared/webhooks/settings';
 import type { EmbeddedRuntime } from './runtime';
 import type { CliIo } from './types';
 
 /**
  * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
- * source posts), stored reports out on `GET /reports/…`.
+ * source posts), git webhooks on `POST /webhooks/{github,gitlab,generic}` (turned into
+ * `git.push` by the gateway), stored reports out on `GET /reports/…`.
  */
 export async function serveRuntime(runtime: EmbeddedRuntime, options: { port: number; log: Logger }): Promise<RunningServer> {
   const app = express();
   app.use(reportRoutes(runtime.context.store));
+  const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
+  app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), settings, log: options.log }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
   return listen(app, { port: options.port, host: '127.0.0.1' });
 }
