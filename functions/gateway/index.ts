@@ -1,6 +1,6 @@
 import express from 'express';
 import { ForeignEventTypes } from '../../shared/events';
-import { DEFAULT_WEBHOOK_BODY_LIMIT } from '../../shared/webhooks/settings';
+import { defaultWebhookSettings } from '../../shared/webhooks/settings';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
 import { webhookRoutes } from './routes';
@@ -17,7 +17,7 @@ export const gatewayFunction: FunctionDefinition = {
   routes: (context, publish) =>
     express.Router().use(
       '/webhooks',
-      webhookRoutes({ publish, settings: context.config.webhooks ?? { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT }, log: context.log }),
+      webhookRoutes({ publish, settings: context.config.webhooks ?? defaultWebhookSettings(), log: context.log }),
     ),
 };
 
