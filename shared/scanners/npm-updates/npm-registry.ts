@@ -1,0 +1,23 @@
+import type { RegistryVersions } from '../packages/check-updates';
+import type { RegistryClient } from '../packages/registry-client';
+
+interface Packument {
+  'dist-tags'?: Record<string, unknown>;
+  versions?: Record<string, { deprecated?: unknown } | undefined>;
+}
+
+/**
+ * A package's versions from an npm registry's packument (`GET <registry>/<name>`, a scoped
+ * name as `@scope%2Fname`): every version not deprecated, and `dist-tags.latest`. `null` when
+ * the registry does not know the package.
+ * @see https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md#getpackage
+ */
+export async function npmVersions(client: RegistryClient, baseUrl: string, name: string): Promise<RegistryVersions | null> {
+  const answer = (await client.getJson(`${baseUrl.replace(/\/$/, '')}/${name.replace('/', '%2F')}`)) as Packument | null;
+  if (!answer || typeof answer !== 'object') return null;
+  const versions = Object.entries(answer.versions ?? {})
+    .filter(([, manifest]) => !manifest?.deprecated)
+    .map(([version]) => version);
+  const latest = answer['dist-tags']?.latest;
+  return { versions, ...(typeof latest === 'string' ? { latest } : {}) };
+}

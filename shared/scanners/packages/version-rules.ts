@@ -1,0 +1,54 @@
+import * as pep440 from '@renovatebot/pep440';
+import * as rubySemver from '@renovatebot/ruby-semver';
+import semver from 'semver';
+
+/** How one ecosystem orders its versions. */
+export interface VersionRules {
+  /** Name of the rules, for the report: `PEP 440`, `semver`, `RubyGems`. */
+  name: string;
+  valid(version: string): boolean;
+  isPrerelease(version: string): boolean;
+  /** Negative, zero or positive as `a` is older, the same or newer than `b`. */
+  compare(a: string, b: string): number;
+  major(version: string): number;
+}
+
+/**
+ * PEP 440 (Python): epochs, `rc`/`a`/`b` pre-releases, `.dev` and `.post` releases.
+ * @see https://peps.python.org/pep-0440/
+ */
+export const PEP440_RULES: VersionRules = {
+  name: 'PEP 440',
+  valid: (version) => pep440.valid(version) !== null,
+  isPrerelease: (version) => {
+    const parsed = pep440.explain(version);
+    return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
+  },
+  compare: (a, b) => pep440.compare(a, b),
+  major: (version) => pep440.major(version),
+};
+
+/**
+ * semver 2.0 (npm), without loose parsing, so a malformed `package.json` version is not guessed.
+ * @see https://semver.org/
+ */
+export const SEMVER_RULES: VersionRules = {
+  name: 'semver',
+  valid: (version) => semver.valid(version) !== null,
+  isPrerelease: (version) => (semver.prerelease(version)?.length ?? 0) > 0,
+  compare: (a, b) => semver.compare(a, b),
+  major: (version) => semver.major(version),
+};
+
+/**
+ * RubyGems' `Gem::Version`: segments compared one by one, a letter makes a pre-release
+ * (`1.0.0.pre`, `2.0.0.rc1`).
+ * @see https://guides.rubygems.org/patterns/#semantic-versioning
+ */
+export const RUBYGEMS_RULES: VersionRules = {
+  name: 'RubyGems',
+  valid: (version) => rubySemver.valid(version) !== null,
+  isPrerelease: (version) => rubySemver.prerelease(version) !== null,
+  compare: (a, b) => (rubySemver.eq(a, b) ? 0 : rubySemver.gt(a, b) ? 1 : -1),
+  major: (version) => rubySemver.major(version),
+};
