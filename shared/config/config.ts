@@ -35,6 +35,8 @@ export interface Config {
   mail?: MailSettings;
   /** Secrets and body limit of the webhook gateway (`webhooks:`, `CCP_WEBHOOK_*`). */
   webhooks?: WebhookSettings;
+  /** Builds of different images running at once in one build function (`CCP_BUILD_CONCURRENCY`, default 2). */
+  build?: { concurrency: number };
 }
 
 /** The global options every `ccp` command takes. */
@@ -63,6 +65,7 @@ export const ENV = {
   indexBranch: 'CCP_INDEX_BRANCH',
   failureThreshold: 'CCP_LINT_FAILURE_THRESHOLD',
   shellcheck: 'CCP_LINT_SHELLCHECK',
+  buildConcurrency: 'CCP_BUILD_CONCURRENCY',
 } as const;
 
 const THRESHOLDS: readonly FailureThreshold[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
@@ -77,6 +80,7 @@ interface ConfigFile {
   workDir?: string;
   mail?: MailFileSettings;
   webhooks?: unknown;
+  build?: { concurrency?: number | string };
 }
 
 /**
@@ -122,6 +126,10 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const webhooks = loadWebhookSettings(file.webhooks, env, where, issues);
   mail.secrets = [...new Set([...mail.secrets, webhooks.secret ?? '', ...webhooks.secrets.values()])].filter(Boolean);
   if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? '', store.s3.accessKeyId ?? ''])].filter(Boolean);
+  const concurrency = Number(env[ENV.buildConcurrency] ?? file.build?.concurrency ?? 2);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    issues.push({ ...where, field: 'build.concurrency', message: `must be a whole number, 1 or more (${ENV.buildConcurrency})` });
+  }
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -136,6 +144,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     workDir: path.resolve(file.workDir ?? path.join(dataDir, 'work')),
     mail,
     webhooks,
+    build: { concurrency },
   };
 }
 
