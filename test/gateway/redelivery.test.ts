@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { recordingFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { EventTypes } from '../../shared/events';
+import { InProcessBroker, loadTriggers } from '../../shared/runtime';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
+import type { ObjectStore } from '../../shared/store/types';
+import { GLOBAL_SECRET, githubHeaders, githubPush, post, settings, startGateway } from './harness';
+
+const EVENTING = path.join(__dirname, '__fixtures__', 'eventing');
+
+/** A real in-process broker on `store` routing git.push to a recording function, behind the gateway. */
+async function pipeline(store: ObjectStore) {
+  const recorder = recordingFunction('recorder', [EventTypes.gitPush]);
+  const broker = new InProcessBroker({ routes: await loadTriggers(EVENTING), functions: [recorder], context: testContext(store), store });
+  const gateway = await startGateway(settings(), (event) => broker.publish(event));
+  return { recorder, broker, gateway };
+}
+
+describe('webhook redelivery through the in-process broker', () => {
+  it('delivers a GitHub delivery once however often it is redelivered, and a new delivery again', async () => {
+    const { recorder, broker, gateway } = await pipeline(new TempObjectStore());
+    try {
+      const body = githubPush();
+      const statuses = [];
+      for (const delivery of ['d-100', 'd-100', 'd-100', 'd-101']) {
+        statuses.push((await post(`${gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', delivery))).status);
+        await broker.idle();
+      }
+      expect(statuses).toEqual([202, 202, 202, 202]);
+      expect(recorder.received.map((event) => event.id)).toEqual(['d-100', 'd-101']);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('still drops the redelivery after a restart, the markers being in the object store', async () => {
+    const store = new TempObjectStore();
+    const body = githubPush();
+    const first = await pipeline(store);
+    try {
+      await post(`${first.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      await first.broker.idle();
+    } finally {
+      await first.gateway.close();
+    }
+    const second = await pipeline(store);
+    try {
+      await post(`${second.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      await second.broker.idle();
+    } finally {
+      await second.gateway.close();
+    }
+    expect([first.recorder.received.length, second.recorder.received.length]).toEqual([1, 0]);
+  });
+
+  it('publishes nothing to the broker for a forged delivery', async () => {
+    const { recorder, broker, gateway } = await pipeline(new TempObjectStore());
+    try {
+      const body = githubPush();
+      const sent = await post(`${gateway.url}/webhooks/github`, body, githubHeaders(body, 'forged'));
+      await broker.idle();
+      expect([sent.status, recorder.received.length]).toEqual([401, 0]);
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { HTTP } from 'cloudevents';
+import { serveRuntime } from '../../cli/serve-runtime';
+import { buildRequested, recordingFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { EventTypes } from '../../shared/events';
+import { silentLogger } from '../../shared/log/logger';
+import { InProcessBroker, loadTriggers } from '../../shared/runtime';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
+import { GLOBAL_SECRET, githubHeaders, githubPush, post, settings } from './harness';
+
+describe('the embedded runtime door (ccp run / ccp serve) with webhooks', () => {
+  it('takes /webhooks/github into the broker and still takes CloudEvents on POST /', async () => {
+    const store = new TempObjectStore();
+    const recorder = recordingFunction('recorder', [EventTypes.gitPush]);
+    const broker = new InProcessBroker({ routes: await loadTriggers(path.join(__dirname, '__fixtures__', 'eventing')), functions: [recorder], context: testContext(store), store });
+    const context = testContext(store);
+    context.config.webhooks = settings();
+    const server = await serveRuntime({ broker, context }, { port: 0, log: silentLogger });
+    try {
+      const body = githubPush();
+      const webhook = await post(`${server.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'embedded-1'));
+      const message = HTTP.binary(buildRequested('req-1'));
+      const cloudEvent = await fetch(`${server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+      const unknown = await post(`${server.url}/webhooks/gitea`, '{}', { 'content-type': 'application/json' });
+      await broker.idle();
+      expect([webhook.status, cloudEvent.status, unknown.status, recorder.received.map((event) => event.id)]).toEqual([202, 202, 404, ['embedded-1']]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses every webhook when the configuration names no secret', async () => {
+    const store = new TempObjectStore();
+    const broker = new InProcessBroker({ routes: [], functions: [], context: testContext(store), store });
+    const server = await serveRuntime({ broker, context: testContext(store) }, { port: 0, log: silentLogger });
+    try {
+      const body = githubPush();
+      const sent = await post(`${server.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET));
+      expect([sent.status, sent.body.error]).toEqual([401, 'no webhook secret is configured for https://github.com/heketi/heketi.git: unsigned pushes are never accepted']);
+    } finally {
+      await server.close();
+    }
+  });
+});
