@@ -20,4 +20,11 @@ npx tsc -p tsconfig.build.json
 
 index_dir=$(node dist/cli/main.js sample)
 echo "start: sample index in $index_dir"
-exec node dist/cli/main.js run --index "$index_dir" "$@"
+# Without an SMTP server the mails the pipeline would send are written as .eml files.
+mail_args=()
+if [ -z "${CCP_SMTP_HOST:-}" ] && [ -z "${CCP_MAIL_TO_DIR:-}" ]; then
+  mail_dir="${CCP_DATA_DIR:-.ccp}/mail"
+  mail_args=(--mail-to-dir "$mail_dir")
+  echo "start: mails are written to $mail_dir as .eml files (set CCP_SMTP_HOST to send them)"
+fi
+exec node dist/cli/main.js run --index "$index_dir" "${mail_args[@]}" "$@"
