@@ -1,0 +1,47 @@
+import type { BuildOutcome } from '../builders/types';
+import type { BuildCause } from '../events/types';
+import type { ProjectRef } from '../index/types';
+
+/**
+ * Where a build stands. `superseded`: it was still queued when a newer request for the same
+ * image arrived; it never ran, emits no `build.completed`, and `supersededBy` names the build
+ * that replaced it.
+ */
+export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded';
+
+export const FINAL_STATUSES: readonly BuildStatus[] = ['succeeded', 'failed', 'superseded'];
+
+/** `state/builds/<app-id>/<job-id>/<tag>/<build-id>.json`: one build, updated as it moves on. */
+export interface BuildRecord {
+  buildId: string;
+  project: ProjectRef;
+  /** `app-id/job-id:tag`. */
+  name: string;
+  status: BuildStatus;
+  /** Why it failed (or what replaced it), for people. */
+  reason?: string;
+  cause: BuildCause;
+  /** The causes that led here, oldest first, this build's own last. */
+  causeChain: BuildCause[];
+  commit?: string;
+  /** Index file and line of the entry built. */
+  entry: { file: string; line: number };
+  image?: { ref: string; digest?: string };
+  backend?: 'local' | 'kubernetes';
+  /** The Kubernetes Job of a cluster build. */
+  job?: { namespace: string; name: string };
+  timings: {
+    queuedAt: string;
+    startedAt?: string;
+    finishedAt?: string;
+    durationMs?: number;
+    /** Milliseconds per step that ran. */
+    steps?: BuildOutcome['steps'];
+  };
+  /** Object store keys of the build's reports. */
+  links: { log: string; lint?: { json: string; sarif: string } };
+  /** The queued build this one replaced, and the build that replaced this one. */
+  supersedes?: string[];
+  supersededBy?: string;
+  updatedAt: string;
+}
