@@ -129,6 +129,10 @@ export interface ImagePushedData {
   repository: string;
   tag?: string;
   digest: string;
+  /** The manifest's media type, as the registry's notification says. */
+  mediaType?: string;
+  /** `host:port` of the registry that was pushed to. */
+  registry?: string;
 }
 
 export interface ScanRequestedData {

@@ -83,7 +83,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     cause,
     causeChain: arrayOf(cause),
   }),
-  [EventTypes.imagePushed]: object({ repository: str, tag: optional(str), digest: str }),
+  [EventTypes.imagePushed]: object({ repository: str, tag: optional(str), digest: str, mediaType: optional(str), registry: optional(str) }),
   [EventTypes.scanRequested]: object({
     project: projectRef,
     image: imageRef,
