@@ -74,8 +74,8 @@ export function splitShellWords(text: string, variables: Readonly<Record<string,
       }
     } else if (char === '"') {
       inWord = true;
+      const column = index + 1;
       index += 1;
-      const start = index;
       while (index < text.length && text[index] !== '"') {
         if (text[index] === '\\' && '$`"\\\n'.includes(text[index + 1] ?? '')) {
           if (text[index + 1] !== '\n') current += text[index + 1];
@@ -87,7 +87,7 @@ export function splitShellWords(text: string, variables: Readonly<Record<string,
           index += 1;
         }
       }
-      if (index >= text.length) notes.push(`unterminated double quote at column ${start}; read to the end`);
+      if (index >= text.length) notes.push(`unterminated double quote at column ${column}; read to the end`);
       index += 1;
     } else if (char === '$') {
       inWord = true;

@@ -8,7 +8,8 @@ interface Packument {
 
 /**
  * A package's versions from an npm registry's packument (`GET <registry>/<name>`, a scoped
- * name as `@scope%2Fname`): every version not deprecated, and `dist-tags.latest`. `null` when
+ * name as `@scope%2Fname`): every version not deprecated, and `dist-tags.latest` unless it is
+ * deprecated. `null` when
  * the registry does not know the package.
  * @see https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md#getpackage
  */
@@ -19,5 +20,6 @@ export async function npmVersions(client: RegistryClient, baseUrl: string, name:
     .filter(([, manifest]) => !manifest?.deprecated)
     .map(([version]) => version);
   const latest = answer['dist-tags']?.latest;
-  return { versions, ...(typeof latest === 'string' ? { latest } : {}) };
+  // A deprecated `latest` is not offered; the newest version that is not deprecated is.
+  return { versions, ...(typeof latest === 'string' && versions.includes(latest) ? { latest } : {}) };
 }
