@@ -1,0 +1,77 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { notifyFunction } from '../../functions/notify';
+import { handle } from '../../functions/notify/handle';
+import { packageRoot } from '../../shared/config/package-root';
+import { S3ObjectStore } from '../../shared/store/s3-store';
+import { InProcessBroker, listDeadLetters, loadTriggers } from '../../shared/runtime';
+import { testS3Settings, uniqueBucketName } from '../setup/s3-env';
+import { completedBuild, entry, linksOf, notifyWorld } from './notify-fixture';
+import { startSmtpSink } from './smtp-sink';
+
+const web = entry('team', 'web', ['dev@team.example.org']);
+
+describe('notify: where mails and links go', () => {
+  it('writes an .eml file per mail with --mail-to-dir (CCP_MAIL_TO_DIR), links to the report files', async () => {
+    const world = await notifyWorld({}, [web]);
+    const dir = path.join(world.config.dataDir, 'mail');
+    world.config.mail!.toDir = dir;
+    await handle(await completedBuild(world.store, web, { buildId: '20261128T110000Z-0a0a0a0a0a', cause: { kind: 'first-build', message: 'x' } }), world.context);
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^\d{8}T\d{6}Z-SUCCESS-Container-build-team-web-latest-[0-9a-f]{8}\.eml$/);
+    const parsed = await simpleParser(await readFile(path.join(dir, files[0]!)));
+    expect(parsed.subject).toEqual('[registry.example.org:5000] SUCCESS: Container build team/web:latest');
+    expect(parsed.text).toContain('First build of the container image');
+    const links = linksOf(typeof parsed.html === 'string' ? parsed.html : '', parsed.text ?? '');
+    expect(links.html).toHaveLength(3);
+    for (const url of links.html) expect((await readFile(new URL(url))).length).toBeGreaterThan(0);
+  });
+
+  it('mails presigned links that open each report on the S3 store (Ceph radosgw) and expire as configured', async () => {
+    const settings = testS3Settings(uniqueBucketName('notify-links'));
+    const store = new S3ObjectStore(settings);
+    await store.ensureBucket();
+    const smtp = await startSmtpSink();
+    try {
+      const env = { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', CCP_REPORT_LINK_LIFETIME: '3600' };
+      const world = await notifyWorld(env, [web], { store, configure: (config) => ({ ...config, store: { kind: 's3', s3: settings } }) });
+      await handle(await completedBuild(store, web, { buildId: '20261128T120000Z-0b0b0b0b0b', status: 'failed' }), world.context);
+      const [mail] = await smtp.waitFor(1);
+      const links = linksOf(typeof mail!.parsed.html === 'string' ? mail!.parsed.html : '', mail!.parsed.text ?? '');
+      expect(links.html).toHaveLength(3);
+      for (const url of links.html) {
+        expect(new URL(url).searchParams.get('X-Amz-Expires')).toEqual('3600');
+        const response = await fetch(url);
+        expect(response.status).toEqual(200);
+        const key = decodeURIComponent(new URL(url).pathname.split('/').slice(2).join('/'));
+        expect(Buffer.from(await response.arrayBuffer())).toEqual((await store.get(key))!.body);
+      }
+      expect(mail!.raw).not.toContain(settings.secretAccessKey!);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
+describe('notify behind the embedded broker', () => {
+  it('retries with the backoff of the notify Trigger while the SMTP server is down, then dead-letters the event as retryable', async () => {
+    const world = await notifyWorld({ CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: '9', CCP_SMTP_SECURE: 'none' }, [web]);
+    const delays: number[] = [];
+    const broker = new InProcessBroker({
+      routes: await loadTriggers(path.join(packageRoot(), 'eventing')),
+      functions: [notifyFunction],
+      context: world.context,
+      store: world.store,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    await broker.publish(await completedBuild(world.store, web, { buildId: '20261128T130000Z-0c0c0c0c0c', status: 'failed' }));
+    await broker.idle();
+    expect(delays).toEqual([2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000]);
+    const [letter] = await listDeadLetters(world.store, 'ccp-notify-build');
+    expect(letter).toMatchObject({ function: 'notify', attempts: 9, retryable: true, error: { name: 'MailTransportError' } });
+  });
+});
