@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { crdProblems } from './crd-schemas';
 
 /** A generated model of kubernetes-models: built from a manifest, `validate()` throws with the failing path. */
 export interface ManifestModel {
@@ -38,7 +39,8 @@ export function modelFor(apiVersion: unknown, kind: unknown): ManifestModel | nu
  */
 export function schemaProblems(object: Record<string, unknown>): string[] {
   const model = modelFor(object.apiVersion, object.kind);
-  if (!model) return [`no schema for apiVersion "${String(object.apiVersion)}" kind "${String(object.kind)}"`];
+  // Sources installed from knative-extensions have no generated model: crd-schemas.ts has theirs.
+  if (!model) return crdProblems(object) ?? [`no schema for apiVersion "${String(object.apiVersion)}" kind "${String(object.kind)}"`];
   try {
     new model(object).validate();
     return [];
