@@ -10,7 +10,7 @@ describe('SCANNERS', () => {
 
   it.each(SCANNERS.map((scanner) => [scanner.id, scanner]))('%s has a semver version, a one-sentence description and a scan function', (_, scanner) => {
     expect(semver.valid(scanner.version)).toBe(scanner.version);
-    expect(scanner.description).toMatch(/^[A-Z].*\.$/);
+    expect(scanner.description).toMatch(/^\S.*\.$/);
     expect(scanner.description.length).toBeLessThan(200);
     expect(typeof scanner.scan).toBe('function');
   });
