@@ -1,6 +1,7 @@
 import express, { type Application } from 'express';
 import { ValidationError } from '../errors/validation-error';
 import { silentLogger, type Logger } from '../log/logger';
+import { addMetricsRoute, defaultMetrics, eventLogFields, observeBroker, type CcpMetrics } from '../metrics';
 import type { InProcessBroker } from '../runtime/in-process-broker';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
 import { readEvent } from './read-event';
@@ -8,13 +9,16 @@ import { readEvent } from './read-event';
 export interface BrokerIngressOptions {
   logger?: Logger;
   bodyLimit?: string | number;
+  /** Where `/metrics` reads from and the broker's deliveries are counted; the process's registry by default. */
+  metrics?: CcpMetrics;
 }
 
 /**
  * The HTTP door of the embedded broker (`ccp serve`): `POST /` takes any CloudEvent in binary
  * or structured mode and publishes it, answering 202 once accepted and 400 with
  * `{error, errors}` for an invalid event, as a Knative Broker ingress does. This is what
- * `kn event send` or curl talk to.
+ * `kn event send` or curl talk to. `GET /metrics` serves the Prometheus metrics of the broker's
+ * deliveries (events by type, handler durations and failures, dead letters, queue depth).
  * @see https://knative.dev/docs/eventing/brokers/
  */
 export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngressOptions = {}): Application {
@@ -22,12 +26,15 @@ export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngr
   const app = express();
   app.disable('x-powered-by');
   addHealthRoutes(app, { broker: 'ccp' });
+  const metrics = options.metrics ?? defaultMetrics();
+  observeBroker(broker, metrics);
+  addMetricsRoute(app, metrics);
   app.post('/', rawBody(options.bodyLimit), (request, response) => {
     void (async () => {
       try {
         const event = readEvent(request.headers, bodyOf(request));
         await broker.publish(event);
-        logger.info('event accepted', { eventId: event.id, eventType: event.type, subject: event.subject, status: 202 });
+        logger.info('event accepted', { ...eventLogFields(event), subject: event.subject, status: 202 });
         response.status(202).end();
       } catch (error) {
         if (error instanceof ValidationError) {

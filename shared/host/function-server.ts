@@ -3,6 +3,7 @@ import { HTTP, type CloudEvent } from 'cloudevents';
 import type { FunctionContext, FunctionDefinition, Publish } from '../../functions/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
+import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
 import { listen, type ListenOptions, type RunningServer } from './listen';
 import { readEvent } from './read-event';
@@ -13,6 +14,8 @@ export interface FunctionServerOptions {
   sink?: string;
   /** Largest accepted body, `1mb` by default (HTTP 413 beyond). */
   bodyLimit?: string | number;
+  /** Where `/metrics` reads from and requests are counted; the process's registry by default. */
+  metrics?: CcpMetrics;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface FunctionServerOptions {
  * (the broker retries), 200 with the first emitted event in binary mode, or 202 without a body.
  * With a sink, every emitted event is POSTed there and the reply is 202. A definition with
  * `routes` serves those plain HTTP endpoints too (the gateway's webhooks), publishing to the sink.
+ * `GET /metrics` serves the Prometheus metrics of every request (see `shared/metrics`).
  * @see https://knative.dev/docs/eventing/sinks/
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
  */
@@ -33,12 +37,21 @@ export function createFunctionServer(
   const app = express();
   app.disable('x-powered-by');
   addHealthRoutes(app, { function: definition.name });
+  const metrics = options.metrics ?? defaultMetrics();
+  addMetricsRoute(app, metrics);
+  let inFlight = 0;
+  trackQueueDepth(metrics, definition.name, () => inFlight);
   app.post('/', rawBody(options.bodyLimit), (request, response) => {
-    handleRequest(definition, context, options, request, response).catch((error: unknown) => {
-      // Never an unhandled rejection: whatever slipped through is a 500 the broker retries.
-      context.log.error('request failed', { error });
-      if (!response.headersSent) response.status(500).json({ error: 'internal error' });
-    });
+    inFlight += 1;
+    handleRequest(definition, context, { ...options, metrics }, request, response)
+      .catch((error: unknown) => {
+        // Never an unhandled rejection: whatever slipped through is a 500 the broker retries.
+        context.log.error('request failed', { error });
+        if (!response.headersSent) response.status(500).json({ error: 'internal error' });
+      })
+      .finally(() => {
+        inFlight -= 1;
+      });
   });
   if (definition.routes) app.use(definition.routes(context, publisherTo(options.sink)));
   addFallbackHandlers(app, (error, status) => {
@@ -71,22 +84,27 @@ export function startFunctionServer(
 async function handleRequest(
   definition: FunctionDefinition,
   context: FunctionContext,
-  options: FunctionServerOptions,
+  options: FunctionServerOptions & { metrics: CcpMetrics },
   request: Request,
   response: Response,
 ): Promise<void> {
   const started = Date.now();
   let event: CloudEvent<unknown> | undefined;
-  const log = (status: number, extra: Record<string, unknown> = {}): void => {
+  let emitted: CloudEvent<unknown>[] = [];
+  /** One log line and the metrics of the request; `outcome` is `ok` or why not. */
+  const log = (status: number, extra: Record<string, unknown> = {}, outcome: 'ok' | FailureReason = 'ok'): void => {
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const durationMs = Date.now() - started;
     context.log[level]('event', {
       eventId: event?.id ?? headerValue(request, 'ce-id'),
       eventType: event?.type ?? headerValue(request, 'ce-type'),
+      ...(event ? eventLogFields(event) : {}),
       subject: event?.subject,
       status,
-      durationMs: Date.now() - started,
+      durationMs,
       ...extra,
     });
+    recordHandled(options.metrics, { functionName: definition.name, event, outcome, durationMs, emitted });
   };
 
   try {
@@ -94,20 +112,22 @@ async function handleRequest(
     event = readEvent(request.headers, bodyOf(request), { contract: !definition.sink });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    log(400, { error });
+    log(400, { error }, 'invalid-event');
     sendValidationError(response, error);
     return;
   }
+  recordReceived(options.metrics, event);
+  // In the cluster a sink's every event is a dead letter of the Service named by knativeerrordest.
+  if (definition.sink) recordDeadLetter(options.metrics, deadLetterTrigger(event));
 
-  let emitted: CloudEvent<unknown>[];
   try {
     emitted = await definition.handle(event, context);
   } catch (error) {
     if (error instanceof ValidationError) {
-      log(400, { error });
+      log(400, { error }, 'refused');
       sendValidationError(response, error);
     } else {
-      log(500, { error });
+      log(500, { error }, 'error');
       response.status(500).json({ error: error instanceof Error ? error.message : String(error) });
     }
     return;
@@ -115,7 +135,9 @@ async function handleRequest(
   const broken = checkEmitted(definition, emitted);
   if (broken) {
     // A function that emits a broken event has a bug: a 500 in its logs beats a silent drop downstream.
-    log(500, { error: broken });
+    const returned = emitted;
+    emitted = [];
+    log(500, { error: broken, returned: Array.isArray(returned) ? returned.length : typeof returned }, 'bad-reply');
     response.status(500).json({ error: broken.message });
     return;
   }
@@ -125,7 +147,7 @@ async function handleRequest(
       for (const reply of emitted) await sendEvent(options.sink, reply);
     } catch (error) {
       // Failing the request makes the broker redeliver, so no emitted event is lost.
-      log(502, { error, sink: options.sink });
+      log(502, { error, sink: options.sink }, 'sink');
       response.status(502).json({ error: `could not deliver emitted events to the sink: ${(error as Error).message}` });
       return;
     }
@@ -162,6 +184,19 @@ function checkEmitted(definition: FunctionDefinition, emitted: unknown): Error |
   } catch (error) {
     return error as Error;
   }
+}
+
+/**
+ * The label of a dead letter the Broker sent: the Knative Service in `knativeerrordest`
+ * (`http://ccp-lint.ccp.svc.cluster.local` → `ccp-lint`, the name of its Trigger for every
+ * function with one Trigger), `unknown` when there is none.
+ * @see https://knative.dev/docs/eventing/event-delivery/
+ */
+function deadLetterTrigger(event: CloudEvent<unknown>): string {
+  const dest = (event as unknown as Record<string, unknown>).knativeerrordest;
+  if (typeof dest !== 'string' || !URL.canParse(dest)) return 'unknown';
+  const service = new URL(dest).hostname.split('.')[0] ?? '';
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) ? service : 'unknown';
 }
 
 function headerValue(request: Request, name: string): string | undefined {

@@ -3,6 +3,7 @@ import type { FunctionContext, FunctionDefinition } from '../../functions/types'
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { silentLogger, type Logger } from '../log/logger';
+import { eventLogFields } from '../metrics/log-fields';
 import type { ObjectStore } from '../store/types';
 import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-events';
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
@@ -83,6 +84,11 @@ export class InProcessBroker {
     }
   }
 
+  /** Deliveries accepted and not yet settled (queued, running, or waiting for a retry): the queue depth. */
+  get inFlight(): number {
+    return this.outstanding;
+  }
+
   /** The Triggers in use, each with a registered function. */
   get routes(): TriggerRoute[] {
     return this.subscriptions.map((subscription) => subscription.route);
@@ -133,7 +139,8 @@ export class InProcessBroker {
 
   private async deliver(subscription: Subscription, event: CloudEvent<unknown>): Promise<void> {
     const { route, definition } = subscription;
-    const fields = { trigger: route.name, eventId: event.id, eventType: event.type, subject: event.subject };
+    // eventLogFields adds project and buildId, so EFK can follow one build through every delivery.
+    const fields = { trigger: route.name, ...eventLogFields(event), subject: event.subject };
     let claim: Claim | null = null;
     try {
       claim = await this.ledger.claim(route.name, event);
