@@ -1,21 +1,25 @@
-import semver from 'semver';
-import { SCANNERS } from './api';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { getScanner, SCANNERS } from './api';
 
-describe('SCANNERS', () => {
-  it('has unique kebab-case ids', () => {
+describe('the scanner registry', () => {
+  it('has unique ids', () => {
     const ids = SCANNERS.map((scanner) => scanner.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    expect(new Set(ids).size).toEqual(ids.length);
   });
 
-  it.each(SCANNERS.map((scanner) => [scanner.id, scanner]))('%s has a semver version, a one-sentence description and a scan function', (_, scanner) => {
-    expect(semver.valid(scanner.version)).toBe(scanner.version);
-    expect(scanner.description).toMatch(/^\S.*\.$/);
-    expect(scanner.description.length).toBeLessThan(200);
-    expect(typeof scanner.scan).toBe('function');
+  it.each(SCANNERS.map((scanner) => [scanner.id, scanner] as const))('%s is a complete plug-in', (id, scanner) => {
+    expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    expect(scanner.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(scanner.description.length).toBeGreaterThan(20);
+    expect(scanner.description).toMatch(/\.$/);
+    expect(typeof scanner.scan).toEqual('function');
+    expect(existsSync(path.join(__dirname, id, 'index.ts'))).toEqual(true);
+    expect(existsSync(path.join(__dirname, id, 'index.spec.ts'))).toEqual(true);
+    expect(getScanner(id)).toBe(scanner);
   });
 
-  it('holds the language-package and capability scanners', () => {
-    expect(SCANNERS.map((scanner) => scanner.id)).toEqual(expect.arrayContaining(['pip-updates', 'npm-updates', 'gem-updates', 'capabilities']));
+  it('answers null for an unknown id', () => {
+    expect(getScanner('no-such-scanner')).toBeNull();
   });
 });

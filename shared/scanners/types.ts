@@ -32,6 +32,8 @@ export interface ScanEnvironment {
   registries: { pypi: string; npm: string; rubygems: string };
   /** Per-request time limit for network calls, in milliseconds. */
   timeoutMs: number;
+  /** RPM repo variables that beat what the image says (`$releasever`, `$basearch`, custom vars). */
+  rpm?: { releasever?: string; basearch?: string; vars?: Record<string, string> };
 }
 
 /** One thing a scanner found, in a shape every report renders. */

@@ -83,7 +83,7 @@ export async function installRpms(rootfs: string, packages: string[]): Promise<v
   });
 }
 
-/** Makes (or updates) a yum repository in `dir` with createrepo_c. */
-export async function createRepo(dir: string, update = false): Promise<void> {
-  await run('createrepo_c', ['--quiet', ...(update ? ['--update'] : []), '--general-compress-type', 'gz', dir]);
+/** Makes (or updates) a yum repository in `dir` with createrepo_c; `compression` of primary & co. (gz by default). */
+export async function createRepo(dir: string, options: { update?: boolean; compression?: 'gz' | 'xz' | 'zstd' | 'bz2' } = {}): Promise<void> {
+  await run('createrepo_c', ['--quiet', '--no-database', ...(options.update ? ['--update'] : []), '--general-compress-type', options.compression ?? 'gz', dir]);
 }
