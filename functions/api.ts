@@ -1,3 +1,4 @@
+import { buildFunction } from './build';
 import { deadLetterFunction } from './dead-letter';
 import { gatewayFunction } from './gateway';
 import { lintFunction } from './lint';
@@ -5,4 +6,4 @@ import { notifyFunction } from './notify';
 import type { FunctionDefinition } from './types';
 
 /** Every function of the service, by name: the Knative Service `ccp-<name>` runs it. */
-export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction, deadLetterFunction, notifyFunction, gatewayFunction].map((definition) => [definition.name, definition]));
+export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction, deadLetterFunction, notifyFunction, gatewayFunction, buildFunction].map((definition) => [definition.name, definition]));

@@ -80,7 +80,7 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
 
   it.each([
     ['no FUNCTION', {}, 'FUNCTION', `must name one of ${NAMES}`],
-    ['an unknown FUNCTION', { FUNCTION: 'build' }, 'FUNCTION', `"build" is not one of ${NAMES}`],
+    ['an unknown FUNCTION', { FUNCTION: 'no-such-fn' }, 'FUNCTION', `"no-such-fn" is not one of ${NAMES}`],
     ['a bad PORT', { FUNCTION: 'lint', PORT: 'eighty' }, 'PORT', '"eighty" is not a port number'],
     ['a bad CCP_STORE', { FUNCTION: 'lint', CCP_STORE: 'ftp' }, 'store.kind', 'must be "fs" or "s3", not "ftp"'],
   ])('refuses %s with a ValidationError naming it', async (_case, extra, field, message) => {

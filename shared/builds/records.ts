@@ -10,6 +10,9 @@ import type { BuildRecord } from './types';
  * @see ../store/readme.md
  */
 export class BuildRecords {
+  /** The last update of each record in progress: updates of one record run one after the other. */
+  private readonly updates = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly now: () => Date = () => new Date(),
@@ -29,9 +32,21 @@ export class BuildRecords {
   }
 
   /** Applies `change` to the stored record (or to `base` when none is stored) and writes it. */
-  async update(base: BuildRecord, change: Partial<BuildRecord>): Promise<BuildRecord> {
-    const current = (await this.get(base.project, base.buildId)) ?? base;
-    return this.put({ ...current, ...change, timings: { ...current.timings, ...change.timings } });
+  update(base: BuildRecord, change: Partial<BuildRecord>): Promise<BuildRecord> {
+    const key = buildRecordKey(base.project, base.buildId);
+    const previous = this.updates.get(key) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const current = (await this.get(base.project, base.buildId)) ?? base;
+        return this.put({ ...current, ...change, timings: { ...current.timings, ...change.timings } });
+      });
+    this.updates.set(key, next);
+    const forget = (): void => {
+      if (this.updates.get(key) === next) this.updates.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
   }
 
   /** Every record of an image, oldest build first (build ids sort by time). */

@@ -1,6 +1,6 @@
 import type { BuildOutcome } from '../builders/types';
 import type { BuildCause } from '../events/types';
-import type { ProjectRef } from '../index/types';
+import type { ProjectEntry, ProjectRef } from '../index/types';
 
 /**
  * Where a build stands. `superseded`: it was still queued when a newer request for the same
@@ -24,8 +24,8 @@ export interface BuildRecord {
   /** The causes that led here, oldest first, this build's own last. */
   causeChain: BuildCause[];
   commit?: string;
-  /** Index file and line of the entry built. */
-  entry: { file: string; line: number };
+  /** The index entry built (its `source` says which file and line). */
+  entry: ProjectEntry;
   image?: { ref: string; digest?: string };
   backend?: 'local' | 'kubernetes';
   /** The Kubernetes Job of a cluster build. */

@@ -88,7 +88,7 @@ describe('the func.yaml check itself', () => {
       (f: FuncShape) => (f.deploy.subscriptions[0].filters.type = 'org.centos.ccp.scan.completed'),
       'deploy.subscriptions[0].filters.type: lint does not accept org.centos.ccp.scan.completed',
     ],
-    ['an unknown FUNCTION', (f: FuncShape) => (f.run.envs[0].value = 'build'), expect.stringMatching(/^run\.envs: FUNCTION must name one of lint, .*not "build"$/)],
+    ['an unknown FUNCTION', (f: FuncShape) => (f.run.envs[0].value = 'no-such-fn'), expect.stringMatching(/^run\.envs: FUNCTION must name one of lint, .*not "no-such-fn"$/)],
     ['a misspelt variable', (f: FuncShape) => f.run.envs.push({ name: 'CCP_S3_BUKET', value: 'x' }), expect.stringMatching(/^run\.envs\[\d+\]\.name: CCP_S3_BUKET is not a variable the configuration reads/)],
     [
       'a secret written in the file',

@@ -1,0 +1,228 @@
+import { rm } from 'node:fs/promises';
+import type { CloudEvent } from 'cloudevents';
+import { loadConfig } from '../../shared/config/config';
+import { EventTypes, makeEvent, validateEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
+import type { BuildRecord } from '../../shared/builds';
+import type { ProjectEntry } from '../../shared/index/types';
+import { silentLogger } from '../../shared/log/logger';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
+import { createFunctionContext } from '../context';
+import type { FunctionContext } from '../types';
+import { TestBuilder } from './__fixtures__/test-builder';
+import { handle } from './handle';
+import { BuildService, type BuildProgress, type BuildServiceOptions } from './service';
+import { useBuildService } from './service-for';
+
+const COMMIT = 'c0ffee'.padEnd(40, '0');
+const REGISTRY = { address: '127.0.0.1:5000', tlsVerify: false };
+
+function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
+  return {
+    id: 1,
+    appId: 'team',
+    jobId,
+    gitUrl: 'file:///srv/git/team.git',
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: ['team@example.com'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'index.d/team.yaml', line: 4 },
+    ...overrides,
+  };
+}
+
+function lintCompleted(buildId: string, project: ProjectEntry, overrides: Partial<LintCompletedData> = {}, id = `${buildId}/lint`): CloudEvent<unknown> {
+  const data: LintCompletedData = {
+    buildId,
+    project: { appId: project.appId, jobId: project.jobId, desiredTag: project.desiredTag },
+    entry: project,
+    commit: COMMIT,
+    verdict: 'passed',
+    blocking: false,
+    failureThreshold: 'error',
+    counts: { error: 0, warning: 1, info: 0, style: 0 },
+    reports: { json: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.json`, sarif: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.sarif` },
+    cause: { kind: 'git-push', message: 'Git commit c0ffee to branch main', commit: COMMIT },
+    causeChain: [{ kind: 'manual', message: 'first' }, { kind: 'git-push', message: 'Git commit c0ffee to branch main', commit: COMMIT }],
+    ...overrides,
+  };
+  return makeEvent(EventTypes.lintCompleted, data, { source: '/ccp/lint', id });
+}
+
+describe('build handle', () => {
+  let store: TempObjectStore;
+  let context: FunctionContext;
+  let builder: TestBuilder;
+  let service: BuildService;
+  let progress: BuildProgress[];
+
+  async function setUp(decide?: ConstructorParameters<typeof TestBuilder>[0], options: Partial<BuildServiceOptions> = {}): Promise<void> {
+    store = new TempObjectStore();
+    const config = loadConfig({ dataDir: store.inner.root }, {});
+    context = await createFunctionContext(config, silentLogger, { store });
+    builder = new TestBuilder(decide);
+    service = new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['hunter2-registry-pw'], logIntervalMs: 10, ...options });
+    useBuildService(config, service);
+    progress = [];
+    service.onProgress((item) => progress.push(item));
+  }
+  afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
+
+  async function record(jobId: string, buildId: string): Promise<BuildRecord> {
+    return JSON.parse((await store.get(`state/builds/team/${jobId}/latest/${buildId}.json`))!.body.toString('utf8')) as BuildRecord;
+  }
+  const text = async (key: string): Promise<string> => (await store.get(key))!.body.toString('utf8');
+
+  it('builds a project whose lint does not block and answers build.completed with image, digest and log', async () => {
+    await setUp();
+    const emitted = await handle(lintCompleted('b1', entry('web')), context);
+    expect(emitted.map((event) => [event.type, event.id, event.source, event.subject])).toEqual([[EventTypes.buildCompleted, 'b1/build', '/ccp/build', 'team/web:latest']]);
+    expect(() => validateEvent(emitted[0]!)).not.toThrow();
+    const data = emitted[0]!.data as BuildCompletedData;
+    expect(data).toMatchObject({
+      buildId: 'b1',
+      status: 'succeeded',
+      commit: COMMIT,
+      image: { ref: '127.0.0.1:5000/team/web:latest', digest: `sha256:${'0'.repeat(64)}` },
+      reports: { log: 'reports/team/web/latest/b1/build.log', lint: 'reports/team/web/latest/b1/lint.json' },
+    });
+    expect(await record('web', 'b1')).toMatchObject({
+      status: 'succeeded',
+      backend: 'local',
+      image: data.image,
+      links: { log: data.reports.log, lint: { json: data.reports.lint } },
+      timings: { steps: { checkout: 1, build: 2, push: 3 } },
+    });
+    const log = await text(data.reports.log);
+    expect(log).toMatch(/^ccp build b1 of team\/web:latest\n/);
+    expect(log).toContain('==> build: buildah bud -t 127.0.0.1:5000/team/web:latest');
+    expect(log).toContain(`ccp: build succeeded: 127.0.0.1:5000/team/web:latest@sha256:`);
+    expect(progress.map((item) => item.kind)).toEqual(['queued', 'started', 'step', 'step', 'step', 'step', 'finished']);
+  });
+
+  it('labels the image with where it came from and maps index parents to the registry', async () => {
+    await setUp();
+    await handle(lintCompleted('b1', entry('web', { dependsOn: ['team/base:latest', 'library/centos:7', 'quay.io/x/y:1'] })), context);
+    const [spec] = builder.specs;
+    expect(spec!.labels).toEqual({
+      'org.opencontainers.image.source': 'file:///srv/git/team.git',
+      'org.opencontainers.image.revision': COMMIT,
+      'org.opencontainers.image.created': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      'org.opencontainers.image.title': 'team/web:latest',
+      'org.centos.ccp.build-id': 'b1',
+      'org.centos.ccp.index-entry': 'index.d/team.yaml:4 team/web:latest',
+      'org.centos.ccp.cause': 'Git commit c0ffee to branch main',
+      'org.centos.ccp.cause-chain': JSON.stringify([{ kind: 'manual' }, { kind: 'git-push', commit: COMMIT.slice(0, 12) }]),
+    });
+    expect(spec!.parentImages).toEqual({ 'team/base:latest': '127.0.0.1:5000/team/base:latest', 'library/centos:7': '127.0.0.1:5000/centos:7' });
+  });
+
+  it('names a library image without a namespace', async () => {
+    await setUp();
+    const [event] = await handle(lintCompleted('b1', entry('tools', { appId: 'library' })), context);
+    expect((event!.data as BuildCompletedData).image!.ref).toEqual('127.0.0.1:5000/tools:latest');
+  });
+
+  it.each([
+    ['errors at the default threshold', { verdict: 'failed' as const, counts: { error: 2, warning: 5, info: 0, style: 0 } }, 'blocked by lint: 2 errors (threshold error)'],
+    ['findings at a lower threshold', { verdict: 'failed' as const, failureThreshold: 'warning', counts: { error: 0, warning: 3, info: 1, style: 0 } }, 'blocked by lint: 3 findings at warning or above (threshold warning)'],
+    ['a lint that could not run', { verdict: 'error' as const, reason: 'Dockerfile does not exist at commit c0ffee' }, 'blocked by lint: Dockerfile does not exist at commit c0ffee'],
+  ])('does not build when the lint blocks: %s', async (_name, lint, reason) => {
+    await setUp();
+    const [event] = await handle(lintCompleted('b1', entry('web'), { blocking: true, ...lint }), context);
+    expect(builder.started).toEqual([]);
+    expect(event!.data).toMatchObject({ status: 'failed', reason, reports: { log: 'reports/team/web/latest/b1/build.log' } });
+    expect(await text('reports/team/web/latest/b1/build.log')).toContain(`not built: ${reason}`);
+    expect(await record('web', 'b1')).toMatchObject({ status: 'failed', reason });
+  });
+
+  it('builds a lint.completed delivered twice once, and answers the second from the record', async () => {
+    await setUp();
+    const first = await handle(lintCompleted('b1', entry('web')), context);
+    const again = await handle(lintCompleted('b1', entry('web'), {}, 'redelivered-id'), context);
+    expect(builder.started).toEqual(['b1']);
+    expect(again.map((event) => [event.id, event.data])).toEqual(first.map((event) => [event.id, event.data]));
+  });
+
+  it('joins a redelivery that arrives while the build runs', async () => {
+    await setUp();
+    builder.hold('web');
+    const first = handle(lintCompleted('b1', entry('web')), context);
+    await waitUntil(() => builder.started.length === 1);
+    const again = handle(lintCompleted('b1', entry('web')), context);
+    builder.release('web');
+    const [a, b] = await Promise.all([first, again]);
+    expect(builder.started).toEqual(['b1']);
+    expect(b!.map((event) => event.id)).toEqual(a!.map((event) => event.id));
+  });
+
+  it('replaces a queued build of the same image with a newer one and records by which', async () => {
+    await setUp();
+    builder.hold('web');
+    const running = handle(lintCompleted('b1', entry('web')), context);
+    await waitUntil(() => builder.started.length === 1);
+    const queued = handle(lintCompleted('b2', entry('web')), context);
+    await waitUntil(async () => (await store.head('state/builds/team/web/latest/b2.json')) !== null);
+    const newer = handle(lintCompleted('b3', entry('web')), context);
+    expect(await queued).toEqual([]);
+    builder.release('web');
+    await running;
+    builder.release('web');
+    expect((await newer).map((event) => event.id)).toEqual(['b3/build']);
+    expect(builder.started).toEqual(['b1', 'b3']);
+    expect(await record('web', 'b2')).toMatchObject({ status: 'superseded', supersededBy: 'b3', reason: expect.stringMatching(/superseded by build b3/) });
+    expect(await record('web', 'b3')).toMatchObject({ status: 'succeeded', supersedes: ['b2'] });
+  });
+
+  it.each([
+    ['a failing build', () => ({ status: 'failed' as const, reason: 'RUN exited with 1 at line 4' }), 'RUN exited with 1 at line 4'],
+    ['a backend that cannot work', () => new Error('buildah: command not found'), 'build backend local failed: buildah: command not found'],
+  ])('answers build.completed failed with the reason and the log for %s', async (_name, decide, reason) => {
+    await setUp(decide);
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    expect(event!.data).toMatchObject({ status: 'failed', reason });
+    expect(await text('reports/team/web/latest/b1/build.log')).toContain(`ccp: build failed: ${reason}`);
+    expect(await record('web', 'b1')).toMatchObject({ status: 'failed', reason });
+  });
+
+  it('fails clearly without a registry', async () => {
+    await setUp(undefined, { registry: null });
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    expect(builder.started).toEqual([]);
+    expect(event!.data).toMatchObject({ status: 'failed', reason: 'no registry configured (--registry or CCP_REGISTRY)', image: { ref: 'team/web:latest' } });
+  });
+
+  it('never stores a configured secret in the log', async () => {
+    await setUp(() => ({ status: 'failed', reason: 'push refused' }));
+    const leaky = builder.start.bind(builder);
+    builder.start = (spec, log, signal) => {
+      log.write('auth: hunter2-registry-pw\n');
+      return leaky(spec, log, signal);
+    };
+    await handle(lintCompleted('b1', entry('web')), context);
+    const log = await text('reports/team/web/latest/b1/build.log');
+    expect(log).toContain('auth: ***');
+    expect(log).not.toContain('hunter2');
+  });
+
+  it('lets a person read the log while the build runs', async () => {
+    await setUp();
+    builder.hold('web');
+    const running = handle(lintCompleted('b1', entry('web')), context);
+    await waitUntil(async () => ((await store.get('reports/team/web/latest/b1/build.log'))?.body.toString() ?? '').includes('==> build:'));
+    expect(await record('web', 'b1')).toMatchObject({ status: 'running', timings: { startedAt: expect.any(String) } });
+    builder.release('web');
+    await running;
+  });
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('condition not met');
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { createLocalBuilder } from '../../shared/builders/local';
+import type { Builder, RegistryAccess } from '../../shared/builders/types';
+import { configuredSecrets } from '../../shared/builds';
+import type { Config } from '../../shared/config/config';
+import type { FunctionContext } from '../types';
+import { BuildService } from './service';
+
+const services = new WeakMap<Config, BuildService>();
+
+/**
+ * The build service of this process for the configuration `context` carries: made on first
+ * use with the backend the configuration selects, then shared by every delivery so that one
+ * queue sees every build. The embedded runtime and tests may install their own with
+ * {@link useBuildService}.
+ */
+export function buildServiceFor(context: FunctionContext): BuildService {
+  let service = services.get(context.config);
+  if (!service) {
+    const registry = registryAccess(context.config);
+    service = new BuildService({
+      store: context.store,
+      log: context.log,
+      builder: defaultBuilder(context.config),
+      registry,
+      concurrency: context.config.build?.concurrency ?? 2,
+      secrets: configuredSecrets(context.config, [registry?.password]),
+    });
+    services.set(context.config, service);
+  }
+  return service;
+}
+
+/** Makes `service` the one that contexts with `config` use. */
+export function useBuildService(config: Config, service: BuildService): void {
+  services.set(config, service);
+}
+
+/** The service already made for `config`, if any (the CLI follows its progress). */
+export function existingBuildService(config: Config): BuildService | null {
+  return services.get(config) ?? null;
+}
+
+/**
+ * The registry of the configuration: `config.registry` (`host:port`). TLS is verified except on
+ * the loopback address, where the embedded default's registry speaks plain HTTP.
+ */
+export function registryAccess(config: Config): RegistryAccess | null {
+  if (!config.registry) return null;
+  const host = config.registry.replace(/:\d+$/, '');
+  const loopback = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+  return { address: config.registry, tlsVerify: !loopback };
+}
+
+/** The local backend with its own buildah storage under the data folder. */
+function defaultBuilder(config: Config): Builder {
+  return createLocalBuilder({
+    workDir: path.join(config.workDir, 'builds'),
+    buildah: { root: path.join(config.dataDir, 'buildah', 'storage'), runroot: path.join(config.dataDir, 'buildah', 'run') },
+  });
+}
