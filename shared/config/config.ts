@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { loadMailSettings, type MailFileSettings, type MailSettings } from '../mail/settings';
 import { loadWebhookSettings } from '../webhooks/settings';
+import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './scan-settings';
 import type { WebhookSettings } from '../webhooks/types';
 
 /** Settings of the S3-compatible object store. */
@@ -37,6 +38,8 @@ export interface Config {
   webhooks?: WebhookSettings;
   /** Builds of different images running at once in one build function (`CCP_BUILD_CONCURRENCY`, default 2). */
   build?: { concurrency: number };
+  /** Package registries, URL rewrites, disk bound and time limits of the scan function (`scan:`, `CCP_SCAN_*`). */
+  scan?: ScanSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -81,6 +84,7 @@ interface ConfigFile {
   mail?: MailFileSettings;
   webhooks?: unknown;
   build?: { concurrency?: number | string };
+  scan?: ScanFileSettings;
 }
 
 /**
@@ -130,6 +134,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     issues.push({ ...where, field: 'build.concurrency', message: `must be a whole number, 1 or more (${ENV.buildConcurrency})` });
   }
+  const scan = loadScanSettings(file.scan, env, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -145,6 +150,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     mail,
     webhooks,
     build: { concurrency },
+    scan,
   };
 }
 

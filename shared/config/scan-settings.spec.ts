@@ -1,0 +1,46 @@
+import type { Issue } from '../errors/validation-error';
+import { loadScanSettings, rewriteUrl, SCAN_DEFAULTS } from './scan-settings';
+
+describe('loadScanSettings', () => {
+  it('has defaults', () => {
+    const issues: Issue[] = [];
+    expect(loadScanSettings(undefined, {}, {}, issues)).toEqual(SCAN_DEFAULTS);
+    expect(issues).toEqual([]);
+  });
+
+  it('reads the environment before the file', () => {
+    const issues: Issue[] = [];
+    const settings = loadScanSettings(
+      { registries: { pypi: 'http://file/pypi', npm: 'http://file/npm' }, maxBytes: 10, urlRewrites: [{ from: 'a', to: 'b' }] },
+      { CCP_PYPI_URL: 'http://127.0.0.1:1/', CCP_RUBYGEMS_URL: 'http://127.0.0.1:3', CCP_SCAN_URL_REWRITES: 'https://pypi.org=>http://mirror/pypi, https://x=>http://y', CCP_SCAN_TIMEOUT_MS: '5000' },
+      {},
+      issues,
+    );
+    expect(settings).toEqual({
+      registries: { pypi: 'http://127.0.0.1:1', npm: 'http://file/npm', rubygems: 'http://127.0.0.1:3' },
+      urlRewrites: [{ from: 'https://pypi.org', to: 'http://mirror/pypi' }, { from: 'https://x', to: 'http://y' }],
+      maxBytes: 10,
+      scannerTimeoutMs: 5000,
+      requestTimeoutMs: SCAN_DEFAULTS.requestTimeoutMs,
+    });
+    expect(issues).toEqual([]);
+  });
+
+  it.each([
+    [{ CCP_NPM_REGISTRY_URL: 'ftp://x' }, 'scan.registries.npm', 'must be an http(s) URL, not "ftp://x"'],
+    [{ CCP_SCAN_URL_REWRITES: 'a->b' }, 'scan.urlRewrites', '"a->b" is not "from=>to"'],
+    [{ CCP_SCAN_MAX_BYTES: '1.5GB' }, 'scan.maxBytes', 'must be a whole number above 0, not "1.5GB"'],
+    [{ CCP_SCAN_REQUEST_TIMEOUT_MS: '-1' }, 'scan.requestTimeoutMs', 'must be a whole number above 0, not "-1"'],
+  ])('names the field of a bad value: %j', (env, field, message) => {
+    const issues: Issue[] = [];
+    loadScanSettings(undefined, env, { file: 'ccp.yaml' }, issues);
+    expect(issues).toEqual([{ file: 'ccp.yaml', field, message }]);
+  });
+
+  it('rewrites by the first matching prefix', () => {
+    const rules = [{ from: 'https://pypi.org', to: 'http://127.0.0.1:8/p' }, { from: 'https://', to: 'http://' }];
+    expect(rewriteUrl(rules, 'https://pypi.org/pypi/x/json')).toBe('http://127.0.0.1:8/p/pypi/x/json');
+    expect(rewriteUrl(rules, 'https://rubygems.org/api')).toBe('http://rubygems.org/api');
+    expect(rewriteUrl(rules, 'http://other/')).toBe('http://other/');
+  });
+});

@@ -1,0 +1,86 @@
+import type { Issue } from '../errors/validation-error';
+
+/** How the scan function reaches registries and how much it may spend. */
+export interface ScanSettings {
+  /** Base URLs of the language-package registries the update scanners ask. */
+  registries: { pypi: string; npm: string; rubygems: string };
+  /** URL prefixes replaced before any fetch (mirrors, air-gapped clusters, tests), first match wins. */
+  urlRewrites: { from: string; to: string }[];
+  /** Largest image (uncompressed bytes) unpacked for a scan. */
+  maxBytes: number;
+  /** Time limit of one scanner, in milliseconds. */
+  scannerTimeoutMs: number;
+  /** Time limit of one registry or repository request, in milliseconds. */
+  requestTimeoutMs: number;
+}
+
+/** The file's `scan:` mapping. */
+export interface ScanFileSettings {
+  registries?: Partial<ScanSettings['registries']>;
+  urlRewrites?: string | { from: string; to: string }[];
+  maxBytes?: number | string;
+  scannerTimeoutMs?: number | string;
+  requestTimeoutMs?: number | string;
+}
+
+export const SCAN_ENV = {
+  pypi: 'CCP_PYPI_URL',
+  npm: 'CCP_NPM_REGISTRY_URL',
+  rubygems: 'CCP_RUBYGEMS_URL',
+  urlRewrites: 'CCP_SCAN_URL_REWRITES',
+  maxBytes: 'CCP_SCAN_MAX_BYTES',
+  scannerTimeoutMs: 'CCP_SCAN_TIMEOUT_MS',
+  requestTimeoutMs: 'CCP_SCAN_REQUEST_TIMEOUT_MS',
+} as const;
+
+export const SCAN_DEFAULTS: ScanSettings = {
+  registries: { pypi: 'https://pypi.org', npm: 'https://registry.npmjs.org', rubygems: 'https://rubygems.org' },
+  urlRewrites: [],
+  maxBytes: 4 * 1024 ** 3,
+  scannerTimeoutMs: 300_000,
+  requestTimeoutMs: 15_000,
+};
+
+/**
+ * The scan settings from `CCP_*` variables, then the file's `scan:` mapping, then defaults.
+ * `CCP_SCAN_URL_REWRITES` is `from=>to,from=>to`. Bad values are added to `issues` with their
+ * field; the defaults stand in for them.
+ */
+export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): ScanSettings {
+  const registries = { ...SCAN_DEFAULTS.registries };
+  for (const name of ['pypi', 'npm', 'rubygems'] as const) {
+    const value = env[SCAN_ENV[name]] ?? file?.registries?.[name];
+    if (value === undefined) continue;
+    if (!/^https?:\/\/[^\s]+$/.test(String(value))) issues.push({ ...where, field: `scan.registries.${name}`, message: `must be an http(s) URL, not "${String(value)}"` });
+    else registries[name] = String(value).replace(/\/+$/, '');
+  }
+  const rewrites = env[SCAN_ENV.urlRewrites] ?? file?.urlRewrites;
+  let urlRewrites: ScanSettings['urlRewrites'] = [];
+  if (typeof rewrites === 'string') {
+    for (const rule of rewrites.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const [from, to, extra] = rule.split('=>').map((part) => part.trim());
+      if (!from || to === undefined || extra !== undefined) issues.push({ ...where, field: 'scan.urlRewrites', message: `"${rule}" is not "from=>to"` });
+      else urlRewrites.push({ from, to });
+    }
+  } else if (Array.isArray(rewrites)) {
+    urlRewrites = rewrites.filter((rule) => typeof rule?.from === 'string' && typeof rule?.to === 'string');
+    if (urlRewrites.length !== rewrites.length) issues.push({ ...where, field: 'scan.urlRewrites', message: 'each rule must be a mapping with from and to' });
+  }
+  const number = (name: 'maxBytes' | 'scannerTimeoutMs' | 'requestTimeoutMs'): number => {
+    const value = env[SCAN_ENV[name]] ?? file?.[name];
+    if (value === undefined || value === '') return SCAN_DEFAULTS[name];
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+      issues.push({ ...where, field: `scan.${name}`, message: `must be a whole number above 0, not "${String(value)}"` });
+      return SCAN_DEFAULTS[name];
+    }
+    return parsed;
+  };
+  return { registries, urlRewrites, maxBytes: number('maxBytes'), scannerTimeoutMs: number('scannerTimeoutMs'), requestTimeoutMs: number('requestTimeoutMs') };
+}
+
+/** Applies the first rewrite rule whose `from` starts `url`; the URL unchanged when none does. */
+export function rewriteUrl(rules: ScanSettings['urlRewrites'], url: string): string {
+  const rule = rules.find((candidate) => url.startsWith(candidate.from));
+  return rule ? rule.to + url.slice(rule.from.length) : url;
+}
