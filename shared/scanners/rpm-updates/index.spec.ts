@@ -21,7 +21,7 @@ describe('rpm-updates', () => {
   let server: RpmRepoServer;
   /** A port nothing listens on: the repo that is down. */
   let DOWN: string;
-  let down: { close(): Promise<void> };
+  let down: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-rpm-updates-'));
