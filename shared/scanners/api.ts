@@ -1,3 +1,7 @@
+import { capabilitiesScanner } from './capabilities';
+import { gemUpdatesScanner } from './gem-updates';
+import { npmUpdatesScanner } from './npm-updates';
+import { pipUpdatesScanner } from './pip-updates';
 import { rpmUpdatesScanner } from './rpm-updates';
 import { rpmVerifyScanner } from './rpm-verify';
 import type { Scanner } from './types';
@@ -7,7 +11,14 @@ import type { Scanner } from './types';
  * `shared/scanners/<id>/` with an `index.ts` exporting it and an `index.spec.ts`, added here.
  * @see https://github.com/renovatebot/renovate/blob/main/lib/modules/manager/api.ts
  */
-export const SCANNERS: readonly Scanner[] = [rpmUpdatesScanner, rpmVerifyScanner];
+export const SCANNERS: readonly Scanner[] = [
+  rpmUpdatesScanner,
+  rpmVerifyScanner,
+  pipUpdatesScanner,
+  npmUpdatesScanner,
+  gemUpdatesScanner,
+  capabilitiesScanner,
+];
 
 /** The scanner with this id, or null. */
 export function getScanner(id: string): Scanner | null {
