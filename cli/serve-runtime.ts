@@ -5,32 +5,36 @@ import express from 'express';
 import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
 import { createLogger, type Logger } from '../shared/log/logger';
+import { registryNotificationRoutes } from '../shared/registry/notifications';
 import { defaultWebhookSettings } from '../shared/webhooks/settings';
-import type { EmbeddedRuntime } from './runtime';
+import type { EmbeddedRuntime, ServedRuntime } from './runtime';
 import type { CliIo } from './types';
 
 /**
  * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
  * source posts), git webhooks on `POST /webhooks/{github,gitlab,generic}` (turned into
- * `git.push` by the gateway), stored reports out on `GET /reports/…`.
+ * `git.push` by the gateway), the registry's push notifications on `POST /registry/notifications`
+ * (turned into `image.pushed`), stored reports out on `GET /reports/…`.
  */
-export async function serveRuntime(runtime: EmbeddedRuntime, options: { port: number; log: Logger }): Promise<RunningServer> {
+export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'context'>, options: { port: number; log: Logger }): Promise<RunningServer> {
   const app = express();
   app.use(reportRoutes(runtime.context.store));
   const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), settings, log: options.log }));
+  app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
   return listen(app, { port: options.port, host: '127.0.0.1' });
 }
 
-/** Serves until SIGINT or SIGTERM, telling the terminal where. */
-export async function serveUntilStopped(runtime: EmbeddedRuntime, port: number, log: Logger, io: CliIo): Promise<void> {
-  const server = await serveRuntime(runtime, { port, log });
-  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}\n`);
+/** Serves until SIGINT or SIGTERM, telling the terminal where, then stops the runtime (and the registry it started). */
+export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promise<void> {
+  const { server, runtime } = served;
+  const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog` : '';
+  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
   io.stderr('ccp: press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      void server.close().then(resolve);
+      void served.close().then(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -3,37 +3,45 @@ import { parseArgs } from 'node:util';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
-import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, type LintCompletedData } from '../../shared/events';
+import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
 import { DependencyGraph } from '../../shared/graph';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
-import { runMailSettings } from '../../shared/mail/run-settings';
 import type { ObjectStore } from '../../shared/store/types';
-import { startEmbeddedRuntime } from '../runtime';
+import { startServedRuntime, type EmbeddedRuntime } from '../runtime';
 import { logFile, runLog, serveUntilStopped } from '../serve-runtime';
 import type { Command } from '../types';
 
-const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N] [--mail-to-dir DIR]
+const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N]
 
-Runs every project of the index through the pipeline in this process (today: lint), showing
-progress, then prints a summary per project with the paths of its reports.
+Runs every project of the index through the pipeline in this process (lint, then build and
+push, parents before children), showing progress, then prints a summary per project with its
+build status, image digest and the paths of its reports.
   --index   a folder of index YAML files, a folder holding index.d/, or a git URL
   --branch  the branch of a git index (default: the remote's default branch)
   --once    exit after the index is processed (else keep serving events and reports)
   --json    print the summary as JSON on stdout (progress stays on stderr)
-  --port    where to serve events and reports when not --once (default 8080; 0 picks one)
-  --mail-to-dir  write the mails notify would send as .eml files into DIR (CCP_MAIL_TO_DIR)`;
+  --port    where to serve events and reports (default 8080; 0 picks one; --once picks one)`;
 
 /** What `ccp run` reports for one project. */
 export interface ProjectSummary {
   project: string;
-  buildId: string;
-  cause: BuildCause['kind'];
+  buildId: string | null;
+  cause: BuildCause['kind'] | null;
   lint: {
     verdict: LintCompletedData['verdict'] | 'not-run';
     counts?: LintCompletedData['counts'];
     reason?: string;
     reports?: { json: string; sarif: string };
+  };
+  build: {
+    status: BuildCompletedData['status'] | 'skipped' | 'not-run';
+    reason?: string;
+    image?: string;
+    digest?: string;
+    /** Where the build log is (a file of the embedded store, or an s3:// URL). */
+    log?: string;
+    durationMs?: number;
   };
 }
 
@@ -42,13 +50,15 @@ export interface RunSummary {
   projects: ProjectSummary[];
   deadLetters: { trigger: string; eventId: string; eventType: string; error: string; location: string | null }[];
   store: string;
+  /** The registry images were pushed to. */
+  registry: string;
   /** The JSON log of the run. */
   log: string;
 }
 
 export const runCommand: Command = {
   name: ['run'],
-  summary: 'process a whole index through the pipeline (lint today), with progress and a summary',
+  summary: 'process a whole index through the pipeline (lint, build, push), with progress and a summary',
   usage: USAGE,
   async run(argv, globals, io) {
     const { values } = parseArgs({
@@ -59,18 +69,13 @@ export const runCommand: Command = {
         once: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         port: { type: 'string', default: '8080' },
-        'mail-to-dir': { type: 'string' },
       },
       strict: true,
     });
     if (!values.index) throw new ValidationError('missing option', [{ field: '--index', message: 'name an index folder or git URL' }]);
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError('bad option', [{ field: '--port', message: 'must be a port number' }]);
-
-    const location = /^[a-z+]+:\/\/|^git@/i.test(values.index) ? values.index : path.resolve(io.cwd, values.index);
-    const loaded = loadConfig(globals, io.env);
-    const mail = runMailSettings(loaded.mail, { mailToDir: values['mail-to-dir'], cwd: io.cwd, servePort: values.once ? null : port });
-    const config = { ...loaded, index: { location, branch: values.branch }, ...(mail ? { mail } : {}) };
+    const port = parsePort(values.port);
+    const location = indexLocation(values.index, io.cwd);
+    const config = { ...loadConfig(globals, io.env), index: { location, branch: values.branch } };
     const log = await runLog(config.dataDir, io.env);
     const progress = (line: string): void => io.stderr(`${line}\n`);
 
@@ -80,65 +85,138 @@ export const runCommand: Command = {
     for (const issue of index.errors.slice(0, 20)) progress(`  error ${formatIssue(issue)}`);
     if (index.errors.length > 20) progress(`  … ${index.errors.length - 20} more errors (ccp index validate lists them all)`);
 
-    const runtime = await startEmbeddedRuntime(config, log, index.projects);
-    const { broker, context } = runtime;
-    const requests = await requestAll(orderedByDepth(index.projects), context.store);
-    const results = new Map<string, LintCompletedData>();
-    const deadLetters: RunSummary['deadLetters'] = [];
-    let done = 0;
-
-    broker.on('delivered', ({ emitted }) => {
-      for (const event of emitted) {
-        if (event.type !== EventTypes.lintCompleted) continue;
-        const data = event.data as LintCompletedData;
-        results.set(data.buildId, data);
-        done++;
-        progress(`[${done}/${requests.length}] lint ${imageName(data.project)}: ${describeLint(data)}`);
-      }
-    });
-    broker.on('dead-letter', ({ trigger, event, record, key }) => {
-      deadLetters.push({
-        trigger,
-        eventId: event.id,
-        eventType: event.type,
-        error: record.error.message,
-        location: key ? context.store.locationOf(key) : null,
-      });
-      progress(`ccp: ${trigger} gave up on ${event.type} ${event.subject ?? event.id}: ${record.error.message}`);
-    });
-
-    for (const request of requests) await broker.publish(request.event);
-    await broker.idle();
-
-    const summary: RunSummary = {
-      index: { location, projects: index.projects.length, errors: index.errors.length, warnings: index.warnings.length },
-      projects: requests.map((request) => summarise(request, results.get(request.buildId), context.store)),
-      deadLetters,
-      store: context.store.locationOf('reports'),
-      log: logFile(config.dataDir),
-    };
+    const served = await startServedRuntime(config, log, { port: values.once ? 0 : port, projects: index.projects });
+    let summary: RunSummary;
+    try {
+      const { projects, deadLetters } = await runProjects(served.runtime, index.projects, index.projects, progress);
+      summary = {
+        index: { location, projects: index.projects.length, errors: index.errors.length, warnings: index.warnings.length },
+        projects,
+        deadLetters,
+        store: served.runtime.context.store.locationOf('reports'),
+        registry: served.runtime.context.config.registry,
+        log: logFile(config.dataDir),
+      };
+    } catch (error) {
+      await served.close();
+      throw error;
+    }
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(renderSummary(summary));
-    if (mail?.toDir) progress(`ccp: mails are written as .eml files to ${mail.toDir}`);
 
-    const failed = summary.projects.some((project) => project.lint.verdict !== 'passed') || deadLetters.length > 0;
-    if (values.once) return failed ? 1 : 0;
-    await serveUntilStopped(runtime, port, log, io);
+    const failed = summary.projects.some((project) => project.build.status !== 'succeeded') || summary.deadLetters.length > 0;
+    if (values.once) {
+      await served.close();
+      return failed ? 1 : 0;
+    }
+    await serveUntilStopped(served, io);
     return 0;
   },
 };
+
+export function parsePort(value: string | undefined): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError('bad option', [{ field: '--port', message: 'must be a port number' }]);
+  return port;
+}
+
+export function indexLocation(value: string, cwd: string): string {
+  return /^[a-z+]+:\/\/|^git@/i.test(value) ? value : path.resolve(cwd, value);
+}
+
+/**
+ * Lints and builds `selected` through the runtime's broker, one depth of the dependency graph
+ * of `all` at a time: `build.requested` for every project of a depth, wait until the broker is
+ * idle, then the next depth. A project with a parent that failed (or was skipped) in this run
+ * is not requested and is reported as skipped, naming that parent.
+ */
+export async function runProjects(
+  runtime: EmbeddedRuntime,
+  all: readonly ProjectEntry[],
+  selected: readonly ProjectEntry[],
+  progress: (line: string) => void,
+): Promise<{ projects: ProjectSummary[]; deadLetters: RunSummary['deadLetters'] }> {
+  const { broker, context, builds } = runtime;
+  const graph = new DependencyGraph(all);
+  const lints = new Map<string, LintCompletedData>();
+  const built = new Map<string, BuildCompletedData>();
+  const deadLetters: RunSummary['deadLetters'] = [];
+  const total = selected.length;
+  let linted = 0;
+  let finished = 0;
+
+  const stopDelivered = broker.on('delivered', ({ emitted }) => {
+    for (const event of emitted) {
+      if (event.type === EventTypes.lintCompleted) {
+        const data = event.data as LintCompletedData;
+        lints.set(data.buildId, data);
+        linted++;
+        progress(`[${linted}/${total}] lint ${imageName(data.project)}: ${describeLint(data)}`);
+      } else if (event.type === EventTypes.buildCompleted) {
+        const data = event.data as BuildCompletedData;
+        built.set(data.buildId, data);
+        finished++;
+        progress(`[${finished}/${total}] build ${imageName(data.project)}: ${describeBuild(data)}`);
+      }
+    }
+  });
+  const stopSteps = builds.onProgress((step) => {
+    if (step.kind === 'step' || step.kind === 'started' || step.kind === 'superseded') progress(`      ${step.project} ${step.kind === 'step' ? step.message : `${step.kind}: ${step.message}`}`);
+  });
+  const stopDead = broker.on('dead-letter', ({ trigger, event, record, key }) => {
+    deadLetters.push({ trigger, eventId: event.id, eventType: event.type, error: record.error.message, location: key ? context.store.locationOf(key) : null });
+    progress(`ccp: ${trigger} gave up on ${event.type} ${event.subject ?? event.id}: ${record.error.message}`);
+  });
+
+  const summaries = new Map<string, ProjectSummary>();
+  const broken = new Set<string>();
+  try {
+    for (const batch of byDepth(selected, graph)) {
+      const ready: ProjectEntry[] = [];
+      for (const entry of batch) {
+        const name = imageName(entry);
+        const parent = graph.parents(name).find((candidate) => broken.has(candidate));
+        if (!parent) {
+          ready.push(entry);
+          continue;
+        }
+        broken.add(name);
+        const reason = `skipped: parent ${parent} failed`;
+        summaries.set(name, { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason } });
+        progress(`[skip] ${name}: ${reason}`);
+      }
+      const requests = await requestAll(ready, context.store);
+      for (const request of requests) await broker.publish(request.event);
+      await broker.idle();
+      for (const request of requests) {
+        const summary = summarise(request, lints.get(request.buildId), built.get(request.buildId), context.store);
+        summaries.set(summary.project, summary);
+        if (summary.build.status !== 'succeeded') broken.add(summary.project);
+      }
+    }
+  } finally {
+    stopDelivered();
+    stopSteps();
+    stopDead();
+  }
+  return { projects: selected.map((entry) => summaries.get(imageName(entry))!), deadLetters };
+}
+
+/** Projects grouped by depth in the dependency graph: roots first. */
+function byDepth(projects: readonly ProjectEntry[], graph: DependencyGraph): ProjectEntry[][] {
+  const batches = new Map<number, ProjectEntry[]>();
+  for (const entry of projects) {
+    const depth = graph.depth(imageName(entry)) ?? 0;
+    batches.set(depth, [...(batches.get(depth) ?? []), entry]);
+  }
+  return [...batches.entries()].sort(([a], [b]) => a - b).map(([, batch]) => batch);
+}
 
 interface Request {
   entry: ProjectEntry;
   buildId: string;
   cause: BuildCause;
   event: CloudEvent<unknown>;
-}
-
-/** Parents before children, so that later stages (builds) find their parents done. */
-function orderedByDepth(projects: readonly ProjectEntry[]): ProjectEntry[] {
-  const graph = new DependencyGraph(projects);
-  return [...projects].sort((a, b) => (graph.depth(imageName(a)) ?? 0) - (graph.depth(imageName(b)) ?? 0));
 }
 
 async function requestAll(projects: readonly ProjectEntry[], store: ObjectStore): Promise<Request[]> {
@@ -155,18 +233,27 @@ async function requestAll(projects: readonly ProjectEntry[], store: ObjectStore)
   );
 }
 
-function summarise(request: Request, lint: LintCompletedData | undefined, store: ObjectStore): ProjectSummary {
+function summarise(request: Request, lint: LintCompletedData | undefined, build: BuildCompletedData | undefined, store: ObjectStore): ProjectSummary {
   const base = { project: imageName(request.entry), buildId: request.buildId, cause: request.cause.kind };
-  if (!lint) return { ...base, lint: { verdict: 'not-run' } };
-  return {
-    ...base,
-    lint: {
-      verdict: lint.verdict,
-      counts: lint.counts,
-      ...(lint.reason ? { reason: lint.reason } : {}),
-      reports: { json: store.locationOf(lint.reports.json), sarif: store.locationOf(lint.reports.sarif) },
-    },
-  };
+  const lintPart: ProjectSummary['lint'] = lint
+    ? {
+        verdict: lint.verdict,
+        counts: lint.counts,
+        ...(lint.reason ? { reason: lint.reason } : {}),
+        reports: { json: store.locationOf(lint.reports.json), sarif: store.locationOf(lint.reports.sarif) },
+      }
+    : { verdict: 'not-run' };
+  const buildPart: ProjectSummary['build'] = build
+    ? {
+        status: build.status,
+        ...(build.reason ? { reason: build.reason } : {}),
+        ...(build.image ? { image: build.image.ref } : {}),
+        ...(build.image?.digest ? { digest: build.image.digest } : {}),
+        log: store.locationOf(build.reports.log),
+        durationMs: build.timings.durationMs,
+      }
+    : { status: 'not-run', reason: lint ? 'no build.completed (see the dead letters and the run log)' : 'not linted (see the dead letters and the run log)' };
+  return { ...base, lint: lintPart, build: buildPart };
 }
 
 function describeLint(data: LintCompletedData): string {
@@ -175,15 +262,24 @@ function describeLint(data: LintCompletedData): string {
   return `${data.verdict} (${error} errors, ${warning} warnings, ${info} info, ${style} style)`;
 }
 
-function renderSummary(summary: RunSummary): string {
+function describeBuild(data: BuildCompletedData): string {
+  if (data.status === 'failed') return `failed: ${data.reason ?? 'unknown'}`;
+  return `succeeded in ${(data.timings.durationMs / 1000).toFixed(1)} s: ${data.image?.ref}@${data.image?.digest}`;
+}
+
+export function renderSummary(summary: Pick<RunSummary, 'projects' | 'deadLetters' | 'store' | 'log' | 'registry'>): string {
   const lines = ['', `Summary: ${summary.projects.length} projects`];
   for (const project of summary.projects) {
     const counts = project.lint.counts;
     const detail = project.lint.reason ?? (counts ? `${counts.error} errors, ${counts.warning} warnings` : '');
     lines.push(`  ${project.project.padEnd(40)} lint ${project.lint.verdict.padEnd(7)} ${detail}`);
+    const build = project.build;
+    const image = build.digest ? `${build.image}@${build.digest}` : (build.reason ?? '');
+    lines.push(`  ${''.padEnd(40)} build ${build.status.padEnd(9)} ${image}`);
     if (project.lint.reports) lines.push(`    ${project.lint.reports.json}`, `    ${project.lint.reports.sarif}`);
+    if (build.log) lines.push(`    ${build.log}`);
   }
   for (const letter of summary.deadLetters) lines.push(`  dead letter: ${letter.trigger} ${letter.eventType} ${letter.eventId}: ${letter.error}`);
-  lines.push(`Reports are in ${summary.store}`, `The run's log is ${summary.log}`, '');
+  lines.push(`Images are in ${summary.registry}`, `Reports are in ${summary.store}`, `The run's log is ${summary.log}`, '');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config/config';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { startEmbeddedRuntime } from '../runtime';
+import { startServedRuntime } from '../runtime';
 import { runLog, serveUntilStopped } from '../serve-runtime';
 import type { Command } from '../types';
 
@@ -31,8 +31,7 @@ export const serveCommand: Command = {
       config.index = { location, branch: values.branch };
     }
     const log = await runLog(config.dataDir, io.env);
-    const runtime = await startEmbeddedRuntime(config, log);
-    await serveUntilStopped(runtime, port, log, io);
+    await serveUntilStopped(await startServedRuntime(config, log, { port }), io);
     return 0;
   },
 };

@@ -45,6 +45,17 @@ describe('ccp run --once on the sample index', () => {
       ['sample/webapp:1.0', 'first-build', 'passed'],
     ]);
     expect(progress).toMatch(/\[3\/3\] lint /);
+    expect(progress).toMatch(/\[3\/3\] build sample\/webapp:1\.0: succeeded/);
+    expect(progress).toMatch(/sample\/base:latest prebuild: \.\/make-rootfs\.sh in base/);
+    expect(summary.projects.map((p) => [p.project, p.build.status, p.build.image])).toEqual([
+      ['sample/base:latest', 'succeeded', `${summary.registry}/sample/base:latest`],
+      ['sample/hello:latest', 'succeeded', `${summary.registry}/sample/hello:latest`],
+      ['sample/webapp:1.0', 'succeeded', `${summary.registry}/sample/webapp:1.0`],
+    ]);
+    for (const project of summary.projects) {
+      expect(project.build.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(await readFile(project.build.log!, 'utf8')).toContain(`ccp: build succeeded: ${project.build.image}@${project.build.digest}`);
+    }
     const hello = summary.projects.find((p) => p.project === 'sample/hello:latest')!;
     const findings = JSON.parse(await readFile(hello.lint.reports!.json, 'utf8')) as { code: string; line: number; file: string }[];
     expect(findings.map((f) => `${f.file}:${f.line} ${f.code}`)).toEqual(expect.arrayContaining(['hello/Dockerfile:2 DL4000', 'hello/Dockerfile:4 DL3059']));
@@ -62,7 +73,7 @@ describe('ccp run --once on the sample index', () => {
     const mixed = path.join(dir, 'mixed');
     await prepareSample(mixed);
     await writeFile(path.join(mixed, 'index', 'index.d', 'broken.yaml'), 'Projects:\n  - id: one\n    app-id: other\n');
-    const { code, summary } = await runOnce(path.join(dir, 'data-mixed'), path.join(mixed, 'index'));
+    const { code, summary } = await runOnce(path.join(dir, 'data'), path.join(mixed, 'index'));
     expect(code).toEqual(0);
     expect(summary.index.projects).toEqual(3);
     expect(summary.index.errors).toBeGreaterThanOrEqual(2);
@@ -73,7 +84,7 @@ describe('ccp run --once on the sample index', () => {
     const sampleText = await readFile(path.join(indexDir, 'index.d', 'sample.yaml'), 'utf8');
     const indexRepo = await createLocalRepo('main', path.join(dir, 'index-repo'));
     await indexRepo.commit({ 'index.d/sample.yaml': sampleText });
-    const { code, summary } = await runOnce(path.join(dir, 'data-git'), indexRepo.url);
+    const { code, summary } = await runOnce(path.join(dir, 'data'), indexRepo.url);
     expect(code).toEqual(0);
     expect(summary.projects).toHaveLength(3);
   });
@@ -83,7 +94,7 @@ describe('ccp run --once on the sample index', () => {
     await prepareSample(missing);
     const file = path.join(missing, 'index', 'index.d', 'sample.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('target-file: Dockerfile\n    desired-tag: "1.0"', 'target-file: Containerfile\n    desired-tag: "1.0"'));
-    const { code, summary } = await runOnce(path.join(dir, 'data-missing'), path.join(missing, 'index'));
+    const { code, summary } = await runOnce(path.join(dir, 'data'), path.join(missing, 'index'));
     expect(code).toEqual(1);
     const webapp = summary.projects.find((p) => p.project === 'sample/webapp:1.0')!;
     expect(webapp.lint).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/webapp\/Containerfile does not exist at commit/) });
@@ -97,7 +108,7 @@ describe('the embedded runtime served over HTTP', () => {
       const { indexDir } = await prepareSample(path.join(dir, 'sample'));
       const index = await loadIndex(indexDir);
       const config = { ...loadConfig({ dataDir: path.join(dir, 'data') }, {}), index: { location: indexDir } };
-      const runtime = await startEmbeddedRuntime(config, silentLogger, index.projects);
+      const runtime = await startEmbeddedRuntime(config, silentLogger, { projects: index.projects, localRegistry: false });
       const server = await serveRuntime(runtime, { port: 0, log: silentLogger });
       try {
         const event = makeEvent(
@@ -125,8 +136,11 @@ describe('the embedded runtime served over HTTP', () => {
 
         expect((await fetch(`${server.url}/reports/sample/hello/latest/none/lint.json`)).status).toEqual(404);
         expect((await fetch(`${server.url}/state/dedup/x.json`)).status).toEqual(404);
+        const build = await fetch(`${server.url}/reports/sample/hello/latest/served-1/build.log`);
+        expect(await build.text()).toContain('no registry configured');
       } finally {
         await server.close();
+        await runtime.close();
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
