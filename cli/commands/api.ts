@@ -1,4 +1,5 @@
 import type { Command } from '../types';
+import { buildCommand } from './build';
 import { indexValidateCommand } from './index-validate';
 import { lintCommand } from './lint';
 import { runCommand } from './run';
@@ -6,4 +7,4 @@ import { sampleCommand } from './sample';
 import { serveCommand } from './serve';
 
 /** Every `ccp` command, in the order `ccp --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, serveCommand, indexValidateCommand, lintCommand, sampleCommand];
+export const COMMANDS: readonly Command[] = [runCommand, buildCommand, serveCommand, indexValidateCommand, lintCommand, sampleCommand];
