@@ -1,0 +1,99 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ImageSource } from '../../functions/scan/image-source';
+import { scanEnvironment, scanSettings } from '../../functions/scan/scan-environment';
+import { scanImage } from '../../functions/scan/scan-image';
+import { loadConfig, type Config } from '../../shared/config/config';
+import { ValidationError } from '../../shared/errors/validation-error';
+import { newBuildId } from '../../shared/events';
+import { createLogger } from '../../shared/log/logger';
+import { renderScanHtml, SEVERITIES, type ScanReport } from '../../shared/reports';
+import { SCANNERS } from '../../shared/scanners/api';
+import type { Scanner } from '../../shared/scanners/types';
+import type { Command } from '../types';
+
+const USAGE = `Usage: ccp scan <image-ref> [--json] [--html FILE]
+
+Scans an image in a registry without running it: RPM updates and integrity, pip, npm and gem
+packages with newer releases, and the privileges its RUN label asks for.
+  <image-ref>   host:port/name:tag, host:port/name@sha256:…; without a host, the registry
+                of --registry (CCP_REGISTRY) is used
+  --json        print scan.json instead of the summary
+  --html FILE   also write the HTML report to FILE
+Package registries, URL rewrites, the size bound and time limits come from the configuration
+(CCP_PYPI_URL, CCP_NPM_REGISTRY_URL, CCP_RUBYGEMS_URL, CCP_SCAN_URL_REWRITES, CCP_SCAN_*).
+Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner,
+2 for a usage error or an image that could not be scanned (absent, too large, unreadable).`;
+
+/**
+ * `ccp scan` over the given image source and scanners (the registry's image fetcher and every
+ * registered scanner in the real command; tests pass their own).
+ * @see ../../shared/reports/readme.md
+ */
+export function createScanCommand(source: ImageSource, scanners: readonly Scanner[] = SCANNERS): Command {
+  return {
+    name: ['scan'],
+    summary: 'scan an image in a registry (updates, integrity, RUN label privileges) and print a summary or scan.json',
+    usage: USAGE,
+    async run(argv, globals, io) {
+      let args: { ref: string; json: boolean; html?: string };
+      let config: Config;
+      try {
+        const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, html: { type: 'string' } }, allowPositionals: true, strict: true });
+        if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'missing <image-ref>' : `one image expected, got ${positionals.length}`);
+        config = loadConfig(globals, io.env);
+        args = { ref: qualify(positionals[0]!, config.registry), json: values.json ?? false, ...(values.html ? { html: path.resolve(io.cwd, values.html) } : {}) };
+      } catch (error) {
+        const message = error instanceof ValidationError ? error.message : (error as Error).message;
+        io.stderr(`ccp scan: ${message}\n\n${USAGE}\n`);
+        return 2;
+      }
+      const settings = scanSettings(config);
+      const log = createLogger({ write: (line) => io.stderr(`${line}\n`), level: 'warn', fields: { fn: 'ccp-scan' } });
+      const scanId = `scan-${newBuildId()}`;
+      const [ref, digest] = args.ref.split('@');
+      const outcome = await scanImage({
+        scanId,
+        image: { ref: ref!, ...(digest ? { digest } : {}) },
+        scanners,
+        source,
+        env: scanEnvironment(config, log),
+        workDir: path.join(config.workDir, 'scan', scanId),
+        maxBytes: settings.maxBytes,
+        scannerTimeoutMs: settings.scannerTimeoutMs,
+        log,
+      });
+      if (args.html) await writeFile(args.html, renderScanHtml(outcome.report, {}));
+      io.stdout(args.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : renderSummary(outcome.report, outcome.packages.length));
+      if (outcome.report.verdict === 'skipped') {
+        io.stderr(`ccp scan: ${outcome.report.reason ?? 'not scanned'}\n`);
+        return 2;
+      }
+      return outcome.report.verdict === 'high' || outcome.report.verdict === 'incomplete' ? 1 : 0;
+    },
+  };
+}
+
+/** `name:tag` → `<registry>/name:tag` when the reference names no registry host. */
+function qualify(ref: string, registry: string): string {
+  const first = ref.split('/')[0]!;
+  const hasHost = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasHost) return ref;
+  if (!registry) throw new Error(`"${ref}" names no registry; give host:port/name:tag or --registry`);
+  return `${registry}/${ref}`;
+}
+
+/** The summary for people: the verdict and counts, then one line per scanner and its findings. */
+export function renderSummary(report: ScanReport, packages: number): string {
+  const counts = SEVERITIES.map((severity) => `${report.counts[severity]} ${severity}`).join(', ');
+  const lines = [`${report.image.ref}${report.image.digest ? `@${report.image.digest}` : ''}: ${report.verdict} (${counts}; ${packages} packages)`];
+  const width = Math.max(...Object.keys(report.scanners).map((id) => id.length), 8);
+  for (const scanner of Object.values(report.scanners)) {
+    const what = scanner.reason ?? `${scanner.findings.length} finding${scanner.findings.length === 1 ? '' : 's'}`;
+    lines.push(`  ${scanner.id.padEnd(width)}  ${scanner.status.padEnd(7)}  ${what}`);
+    for (const finding of scanner.findings) lines.push(`    ${finding.severity.padEnd(6)}  ${finding.title}`);
+    for (const note of scanner.notes) lines.push(`    note    ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { CloudEvent } from 'cloudevents';
+import {
+  EventTypes,
+  deriveBuildId,
+  functionSource,
+  makeEvent,
+  parseData,
+  validateEvent,
+  type BuildCompletedData,
+  type ImageRef,
+  type ScanCompletedData,
+  type ScanRequestedData,
+  type ScannerSummary,
+} from '../../shared/events';
+import { imageName, type ProjectRef } from '../../shared/index/types';
+import { buildImageState, storeScanReports, writeImageState, type ReportLinks } from '../../shared/reports';
+import { SCANNERS } from '../../shared/scanners/api';
+import type { Scanner } from '../../shared/scanners/types';
+import { reportKey } from '../../shared/store/keys';
+import type { FunctionContext, Handler } from '../types';
+import type { ImageSource } from './image-source';
+import { scanEnvironment, scanSettings } from './scan-environment';
+import { scanImage } from './scan-image';
+
+export const FUNCTION_NAME = 'scan';
+const SOURCE = functionSource(FUNCTION_NAME);
+
+export interface ScanHandlerOptions {
+  /** Fetches and unpacks images. */
+  source: ImageSource;
+  /** The scanners to run; every registered one by default. */
+  scanners?: readonly Scanner[];
+}
+
+interface ScanJob {
+  project: ProjectRef;
+  image: ImageRef;
+  buildId?: string;
+  /** Where the reports go: the build's folder for a build's scan, else the scan id's. */
+  folder?: string;
+  links: ReportLinks;
+}
+
+/**
+ * The scan function's handler. On a succeeded `build.completed` and on `scan.requested`:
+ * fetches the image by digest, runs every scanner, stores `scan.json`, `scan.html` and
+ * `sbom.cdx.json` under the build's report folder (for a weekly or manual rescan, a folder of
+ * its own named by the scan id, `scan-<time>-<hash>`),
+ * updates `state/images/…`, and returns `scan.completed` with each scanner's summary and the
+ * report keys, its id `<scan-id>/scan` so that a redelivered request emits a duplicate.
+ * A failed build is ignored.
+ * @see ../../shared/reports/readme.md
+ */
+export function createScanHandler(options: ScanHandlerOptions): Handler {
+  const scanners = options.scanners ?? SCANNERS;
+  return async (event: CloudEvent<unknown>, context: FunctionContext) => {
+    validateEvent(event);
+    const job = await jobOf(event, context);
+    if (!job) return [];
+    const scanId = `scan-${deriveBuildId(event)}`;
+    const folder = job.folder ?? scanId;
+    const log = context.log.child({ project: imageName(job.project), eventId: event.id, scanId, ...(job.buildId ? { buildId: job.buildId } : {}) });
+    const settings = scanSettings(context.config);
+    const outcome = await scanImage({
+      scanId,
+      image: job.image,
+      project: job.project,
+      ...(job.buildId ? { buildId: job.buildId } : {}),
+      links: job.links,
+      scanners,
+      source: options.source,
+      env: scanEnvironment(context.config, log),
+      workDir: path.join(context.config.workDir, 'scan', scanId),
+      maxBytes: settings.maxBytes,
+      scannerTimeoutMs: settings.scannerTimeoutMs,
+      log,
+    });
+    const reports = await storeScanReports(context.store, job.project, folder, outcome.report, outcome.sbom);
+    if (outcome.report.verdict !== 'skipped') {
+      await writeImageState(context.store, buildImageState(job.project, outcome.report, outcome.packages, reports));
+    }
+    const scannerSummaries: Record<string, ScannerSummary> = {};
+    for (const [id, scanner] of Object.entries(outcome.report.scanners)) {
+      scannerSummaries[id] = { status: scanner.status, findings: scanner.findings.length, ...(scanner.reason ? { reason: scanner.reason } : {}) };
+    }
+    const data: ScanCompletedData = {
+      project: job.project,
+      image: outcome.report.image,
+      ...(job.buildId ? { buildId: job.buildId } : {}),
+      scanners: scannerSummaries,
+      reports,
+    };
+    log.info('scanned', { verdict: outcome.report.verdict, counts: outcome.report.counts, packages: outcome.packages.length, ms: outcome.report.durationMs });
+    return [makeEvent(EventTypes.scanCompleted, data, { source: SOURCE, id: `${scanId}/scan` })];
+  };
+}
+
+/** What to scan: from a succeeded build, or from a scan request; `null` for a failed build. */
+async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Promise<ScanJob | null> {
+  if (event.type === EventTypes.buildCompleted) {
+    const build = parseData(event.data) as BuildCompletedData;
+    if (build.status !== 'succeeded' || !build.image) {
+      context.log.info('build not scanned', { eventId: event.id, buildId: build.buildId, status: build.status });
+      return null;
+    }
+    return { project: build.project, image: build.image, buildId: build.buildId, folder: build.buildId, links: { buildLog: build.reports.log, ...(build.reports.lint ? { lint: build.reports.lint } : {}) } };
+  }
+  const request = parseData(event.data) as ScanRequestedData;
+  const links: ReportLinks = {};
+  if (request.buildId) {
+    const buildLog = reportKey(request.project, request.buildId, 'build.log');
+    const lint = reportKey(request.project, request.buildId, 'lint.json');
+    if (await context.store.head(buildLog)) links.buildLog = buildLog;
+    if (await context.store.head(lint)) links.lint = lint;
+  }
+  // A weekly or manual rescan gets its own folder, so it never replaces the build's reports.
+  const folder = request.reason === 'build' ? request.buildId : undefined;
+  return { project: request.project, image: request.image, ...(request.buildId ? { buildId: request.buildId } : {}), ...(folder ? { folder } : {}), links };
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import type { Config } from '../../shared/config/config';
+import { rewriteUrl, SCAN_DEFAULTS, type ScanSettings } from '../../shared/config/scan-settings';
+import type { Logger } from '../../shared/log/logger';
+import type { ScanEnvironment } from '../../shared/scanners/types';
+
+/** The scan settings of a configuration, defaults when it has none. */
+export function scanSettings(config: Config): ScanSettings {
+  return config.scan ?? SCAN_DEFAULTS;
+}
+
+/**
+ * What the scanners get from the configuration: registry URLs, the URL rewrite rules, the
+ * per-request time limit and a cache folder under the work folder.
+ */
+export function scanEnvironment(config: Config, log: Logger): ScanEnvironment {
+  const settings = scanSettings(config);
+  return {
+    log,
+    cacheDir: path.join(config.workDir, 'scan-cache'),
+    rewriteUrl: (url) => rewriteUrl(settings.urlRewrites, url),
+    registries: settings.registries,
+    timeoutMs: settings.requestTimeoutMs,
+  };
+}

@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import type { ImageRef } from '../../shared/events/types';
+import type { ProjectRef } from '../../shared/index/types';
+import type { Logger } from '../../shared/log/logger';
+import { buildSbom, buildScanReport, type CycloneDxBom, type ReportLinks, type ScanReport, type ScannerRun } from '../../shared/reports';
+import type { InstalledPackage, ScanEnvironment, Scanner } from '../../shared/scanners/types';
+import type { ImageSource } from './image-source';
+import { runScanners, skippedRuns } from './run-scanners';
+
+/** The seed's words for an image the registry does not have. */
+export const IMAGE_ABSENT = 'Image is absent in the registry, scan is aborted.';
+
+/** The version the SBOM names as its tool. */
+export const SCAN_TOOL_VERSION = '1.0.0';
+
+export interface ScanImageOptions {
+  scanId: string;
+  image: ImageRef;
+  project?: ProjectRef;
+  buildId?: string;
+  links?: ReportLinks;
+  scanners: readonly Scanner[];
+  source: ImageSource;
+  env: ScanEnvironment;
+  workDir: string;
+  maxBytes: number;
+  scannerTimeoutMs: number;
+  log: Logger;
+}
+
+export interface ScanOutcome {
+  report: ScanReport;
+  sbom: CycloneDxBom;
+  /** Every package the scanners saw, all ecosystems. */
+  packages: InstalledPackage[];
+}
+
+/**
+ * Scans one image: fetches and unpacks it, runs every scanner on the root filesystem (the image
+ * is never run), removes the root filesystem whatever happens, and builds `scan.json` and the
+ * SBOM. An image the registry does not have gives every scanner `skipped` with the seed's
+ * "absent" reason; an image that cannot be fetched (too large, corrupt) gives every scanner
+ * `skipped` with that reason. Neither throws.
+ * @see ../../shared/reports/readme.md
+ */
+export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome> {
+  const started = new Date();
+  await mkdir(options.workDir, { recursive: true });
+  let runs: ScannerRun[];
+  let aborted: string | undefined;
+  let image = options.image;
+  let fetched;
+  try {
+    fetched = await options.source({ ref: options.image.ref, digest: options.image.digest, workDir: options.workDir, maxBytes: options.maxBytes });
+  } catch (error) {
+    aborted = `The image could not be fetched, scan is aborted: ${(error as Error).message}`;
+    options.log.warn('image not fetched', { image: options.image.ref, reason: (error as Error).message });
+  }
+  if (fetched === null) aborted = IMAGE_ABSENT;
+  if (fetched) {
+    image = { ref: options.image.ref, digest: fetched.digest };
+    try {
+      runs = await runScanners(options.scanners, { rootfs: fetched.rootfs, imageRef: image.ref, digest: fetched.digest, config: fetched.config }, options.env, options.scannerTimeoutMs);
+    } finally {
+      await fetched.remove().catch((error: Error) => options.log.warn('rootfs not removed', { reason: error.message }));
+    }
+  } else {
+    runs = skippedRuns(options.scanners, aborted!, started);
+  }
+  const report = buildScanReport({
+    scanId: options.scanId,
+    image,
+    ...(options.project ? { project: options.project } : {}),
+    ...(options.buildId ? { buildId: options.buildId } : {}),
+    scannedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    runs,
+    ...(options.links ? { links: options.links } : {}),
+    ...(aborted ? { aborted } : {}),
+  });
+  const packages = runs.flatMap((run) => run.result.packages);
+  const sbom = buildSbom({ image, packages, timestamp: report.scannedAt, scanId: options.scanId, toolVersion: SCAN_TOOL_VERSION });
+  return { report, sbom, packages };
+}
