@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { isIndex, LINUX_AMD64, MANIFEST_ACCEPT, pickPlatform, type Descriptor, type ImageManifest, type Platform } from './manifest';
+import { formatImageReference, type ImageReference } from './reference';
+import { ImageNotFoundError, RegistryError } from './errors';
+import { parseWwwAuthenticate } from './www-authenticate';
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export interface RegistryClientOptions {
+  /** Credentials for a registry host (`host:port`), or one set for every registry. */
+  credentials?: RegistryCredentials | ((registry: string) => RegistryCredentials | undefined);
+  /** Registries spoken to over plain http besides 127.0.0.1, localhost and ::1. */
+  insecureRegistries?: string[];
+  /** Time limit for each request's answer (headers), in ms; 30 s by default. */
+  timeoutMs?: number;
+}
+
+/** A resolved image manifest. */
+export interface ResolvedManifest {
+  manifest: ImageManifest;
+  /** `sha256:…` of the image manifest (for an index: of the platform's manifest). */
+  digest: string;
+  /** The index digest when the reference named an index. */
+  indexDigest?: string;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
+
+/**
+ * A client of the OCI distribution API over `fetch`: manifests (OCI, Docker v2 schema 2, and
+ * indexes resolved to one platform), blobs, and the registry's auth challenge (Bearer token or
+ * Basic) with optional credentials. http for loopback and configured insecure registries,
+ * https otherwise.
+ * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md
+ */
+export class RegistryClient {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly options: RegistryClientOptions = {}) {}
+
+  /** `http://host:port` or `https://host`. */
+  baseUrl(registry: string): string {
+    const insecure = LOOPBACK.test(registry) || (this.options.insecureRegistries ?? []).includes(registry);
+    return `${insecure ? 'http' : 'https'}://${registry}`;
+  }
+
+  private credentialsFor(registry: string): RegistryCredentials | undefined {
+    const { credentials } = this.options;
+    return typeof credentials === 'function' ? credentials(registry) : credentials;
+  }
+
+  /**
+   * GET `/v2/<repository>/<path>`, answering an auth challenge once: a Bearer challenge fetches a
+   * token from its realm (with Basic credentials if any), a Basic one sends the credentials.
+   * @see https://distribution.github.io/distribution/spec/auth/token/
+   */
+  async get(ref: ImageReference, suffix: string, accept?: string, signal?: AbortSignal): Promise<Response> {
+    const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/${suffix}`;
+    const scopeKey = `${ref.registry}|repository:${ref.repository}:pull`;
+    const send = async (authorization?: string): Promise<Response> => {
+      const headers: Record<string, string> = {};
+      if (accept) headers.accept = accept;
+      if (authorization) headers.authorization = authorization;
+      try {
+        return await fetch(url, { headers, signal: signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      } catch (error) {
+        throw new RegistryError(`GET ${url}: ${describeFetchError(error)}`);
+      }
+    };
+    let response = await send(this.tokens.get(scopeKey));
+    if (response.status !== 401) return response;
+    const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');
+    await response.body?.cancel();
+    const credentials = this.credentialsFor(ref.registry);
+    let authorization: string;
+    if (challenge?.scheme === 'bearer') {
+      authorization = `Bearer ${await this.fetchToken(challenge.params, ref, credentials)}`;
+    } else if (challenge?.scheme === 'basic' && credentials) {
+      authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    } else {
+      throw new RegistryError(`${ref.registry} requires authentication${credentials ? '' : ' and no credentials are configured'} (${challenge?.scheme ?? 'no challenge'})`, 401);
+    }
+    this.tokens.set(scopeKey, authorization);
+    response = await send(authorization);
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new RegistryError(`${ref.registry} refused the credentials for ${ref.repository} (HTTP ${response.status})`, response.status);
+    }
+    return response;
+  }
+
+  private async fetchToken(params: Record<string, string>, ref: ImageReference, credentials: RegistryCredentials | undefined): Promise<string> {
+    if (!params.realm) throw new RegistryError(`${ref.registry} sent a Bearer challenge without a realm`, 401);
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set('service', params.service);
+    url.searchParams.set('scope', params.scope ?? `repository:${ref.repository}:pull`);
+    const headers: Record<string, string> = {};
+    if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+    } catch (error) {
+      throw new RegistryError(`token request to ${url.origin}${url.pathname}: ${describeFetchError(error)}`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new RegistryError(`token request to ${url.origin}${url.pathname} answered HTTP ${response.status}`, response.status);
+    }
+    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`token request to ${url.origin}${url.pathname} returned no token`);
+    return token;
+  }
+
+  /**
+   * Resolves a reference to an image manifest: by digest when it has one (and checks it), else by
+   * tag; an index or manifest list is resolved to `platform` (linux/amd64 by default).
+   * Throws {@link ImageNotFoundError} on a 404, {@link RegistryError} otherwise.
+   * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests
+   */
+  async resolveManifest(ref: ImageReference, platform: Platform = LINUX_AMD64): Promise<ResolvedManifest> {
+    const top = await this.fetchManifest(ref, ref.digest ?? ref.tag ?? 'latest');
+    if (!isIndex(top.mediaType, top.document)) return { manifest: asImageManifest(top.document, ref), digest: top.digest };
+    const entry = pickPlatform((top.document.manifests as Descriptor[]) ?? [], platform);
+    if (!entry) throw new ImageNotFoundError(formatImageReference(ref), `the index has no ${platform.os}/${platform.architecture} image`);
+    const child = await this.fetchManifest(ref, entry.digest);
+    return { manifest: asImageManifest(child.document, ref), digest: child.digest, indexDigest: top.digest };
+  }
+
+  private async fetchManifest(ref: ImageReference, reference: string): Promise<{ document: Record<string, unknown>; mediaType?: string; digest: string }> {
+    const response = await this.get(ref, `manifests/${reference}`, MANIFEST_ACCEPT);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      throw new ImageNotFoundError(formatImageReference(ref), `${ref.registry} has no manifest ${ref.repository}:${reference}`);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw new RegistryError(`GET manifest ${ref.repository}:${reference} from ${ref.registry}: HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+    }
+    const body = Buffer.from(await response.arrayBuffer());
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    if (reference.startsWith('sha256:') && reference !== digest) throw new RegistryError(`manifest ${reference} from ${ref.registry} has digest ${digest}`);
+    let document: Record<string, unknown>;
+    try {
+      document = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw new RegistryError(`manifest ${ref.repository}:${reference} from ${ref.registry} is not JSON`);
+    }
+    const mediaType = (document.mediaType as string | undefined) ?? response.headers.get('content-type')?.split(';')[0];
+    return { document, mediaType, digest };
+  }
+
+  /** The body of a blob, streamed; the caller checks its digest. */
+  async blob(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<Response> {
+    const response = await this.get(ref, `blobs/${digest}`, undefined, signal);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      throw new ImageNotFoundError(formatImageReference(ref), `blob ${digest} is missing`);
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new RegistryError(`GET blob ${digest} from ${ref.registry}: HTTP ${response.status}`, response.status);
+    }
+    return response;
+  }
+}
+
+function asImageManifest(document: Record<string, unknown>, ref: ImageReference): ImageManifest {
+  if (document.schemaVersion !== 2 || typeof document.config !== 'object' || !Array.isArray(document.layers)) {
+    throw new RegistryError(`${formatImageReference(ref)}: unsupported manifest (schemaVersion ${String(document.schemaVersion)}; only OCI and Docker v2 schema 2 are read)`);
+  }
+  return document as unknown as ImageManifest;
+}
+
+/** The reason fetch gives (ECONNREFUSED, ENOTFOUND, a timeout) rather than "fetch failed". */
+export function describeFetchError(error: unknown): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return 'timed out';
+  if (err.name === 'AbortError') return 'aborted';
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
