@@ -4,7 +4,8 @@ import { indexValidateCommand } from './index-validate';
 import { lintCommand } from './lint';
 import { runCommand } from './run';
 import { sampleCommand } from './sample';
+import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 
 /** Every `ccp` command, in the order `ccp --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, buildCommand, serveCommand, indexValidateCommand, lintCommand, sampleCommand];
+export const COMMANDS: readonly Command[] = [runCommand, buildCommand, serveCommand, indexValidateCommand, lintCommand, scanCommand, sampleCommand];

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImageSource } from '../../functions/scan/image-source';
+import { registryImageSource } from '../../functions/scan/registry-source';
 import { scanEnvironment, scanSettings } from '../../functions/scan/scan-environment';
 import { scanImage } from '../../functions/scan/scan-image';
 import { loadConfig, type Config } from '../../shared/config/config';
@@ -97,3 +98,6 @@ export function renderSummary(report: ScanReport, packages: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** `ccp scan <image-ref> [--json] [--html FILE]`: images from their registry, every registered scanner. */
+export const scanCommand: Command = createScanCommand(registryImageSource());

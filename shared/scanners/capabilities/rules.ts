@@ -27,7 +27,7 @@ export function capabilityFindings(options: RunOption[]): ScanFinding[] {
       }
     } else if (NAMESPACES[option.name] && typeof value === 'string' && value.toLowerCase() === 'host') {
       const [severity, why] = NAMESPACES[option.name]!;
-      add(`namespace:${option.name}`, severity, `shares the host's ${option.name} namespace (--${option.name}=host)`, option, why, { namespace: option.name });
+      add(`namespace:${option.name}`, severity, `shares the host's ${option.name} namespace (${option.raw})`, option, why, { namespace: option.name });
     } else if (option.name === 'security-opt' && typeof value === 'string') {
       const match = /^([a-z-]+)[=:](.*)$/i.exec(value.trim());
       const key = match ? `${match[1]!.toLowerCase()}=${match[2]!.toLowerCase()}` : value.toLowerCase();

@@ -1,0 +1,14 @@
+import { EventTypes } from '../../shared/events';
+import type { FunctionDefinition } from '../types';
+import { createScanHandler, FUNCTION_NAME } from './handle';
+import { registryImageSource } from './registry-source';
+
+/**
+ * Scans every image a build pushed, and every image a scan is requested for, without running
+ * it; stores scan.json, scan.html and the CycloneDX SBOM.
+ */
+export const scanFunction: FunctionDefinition = {
+  name: FUNCTION_NAME,
+  accepts: [EventTypes.buildCompleted, EventTypes.scanRequested],
+  handle: (event, context) => createScanHandler({ source: registryImageSource({ defaultRegistry: context.config.registry || undefined }) })(event, context),
+};

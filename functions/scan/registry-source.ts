@@ -1,0 +1,37 @@
+import { fetchImage, ImageNotFoundError } from '../../shared/image';
+import type { ImageSource } from './image-source';
+
+export interface RegistrySourceOptions {
+  /** Registry (`host:port`) for references that name none. */
+  defaultRegistry?: string;
+  /** Registries spoken to over plain http besides loopback ones. */
+  insecureRegistries?: string[];
+  /** Time limit of each registry request, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/**
+ * Images from their registry through `shared/image`'s fetcher: by digest when one is known
+ * (`ref@sha256:…`, so the scan sees exactly what was built even if the tag moved), unpacked
+ * under the request's work folder within its size bound. An image the registry does not have
+ * is `null`; every other failure throws with the fetcher's typed error.
+ * @see ../../shared/image/fetch-image.ts
+ */
+export function registryImageSource(options: RegistrySourceOptions = {}): ImageSource {
+  return async (request) => {
+    const ref = request.digest ? `${request.ref.split('@')[0]}@${request.digest}` : request.ref;
+    try {
+      const image = await fetchImage(ref, {
+        maxBytes: request.maxBytes,
+        workDir: request.workDir,
+        ...(options.defaultRegistry ? { defaultRegistry: options.defaultRegistry } : {}),
+        ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      return { rootfs: image.rootfs, config: image.config, digest: image.digest, remove: () => image.cleanup() };
+    } catch (error) {
+      if (error instanceof ImageNotFoundError) return null;
+      throw error;
+    }
+  };
+}
