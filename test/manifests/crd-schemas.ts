@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import { DEPLOY_SCHEMAS } from './deploy-schemas';
 
 /**
  * Schemas for the sources whose CRDs `@kubernetes-models/knative` does not ship: the GitHubSource
@@ -79,6 +80,9 @@ const SCHEMAS: Record<string, Record<string, unknown>> = {
     },
   }),
 };
+
+// deploy/'s monitoring and OpenShift kinds.
+Object.assign(SCHEMAS, DEPLOY_SCHEMAS);
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 const compiled = new Map<string, ValidateFunction>();
