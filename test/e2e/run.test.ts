@@ -10,6 +10,7 @@ import { startEmbeddedRuntime } from '../../cli/runtime';
 import type { CliIo } from '../../cli/types';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, makeEvent } from '../../shared/events';
+import { removeStorage } from '../../shared/builders/local';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { loadIndex } from '../../shared/index';
 import { silentLogger } from '../../shared/log/logger';
@@ -33,7 +34,10 @@ describe('ccp run --once on the sample index', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-e2e-'));
     ({ indexDir } = await prepareSample(path.join(dir, 'sample')));
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await removeStorage(path.join(dir, 'data', 'buildah', 'storage'), path.join(dir, 'data', 'buildah', 'run'));
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('lints every project, stores its reports and shows progress', async () => {
     const { code, summary, progress } = await runOnce(path.join(dir, 'data'), indexDir);
