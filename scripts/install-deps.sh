@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ccp needs on this host, skipping those already there.
-#   scripts/install-deps.sh run    what `npm start` needs (git, shellcheck)
+#   scripts/install-deps.sh run    what `npm start` needs (git, shellcheck, buildah, docker-registry, busybox-static)
 #   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests)
 set -euo pipefail
 purpose=${1:-run}
 
 # command -> Debian package
-declare -A run_tools=([git]=git [shellcheck]=shellcheck [curl]=curl)
-declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime)
+declare -A run_tools=([git]=git [shellcheck]=shellcheck [curl]=curl [buildah]=buildah [docker-registry]=docker-registry [busybox]=busybox-static)
+declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime [skopeo]=skopeo)
 
 missing=()
 for tool in "${!run_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${run_tools[$tool]}"); done
+# The sample's base image copies the host's busybox into an image from scratch: it must be static.
+if command -v busybox >/dev/null 2>&1 && ldd "$(command -v busybox)" >/dev/null 2>&1; then missing+=(busybox-static); fi
 missing_norecommends=()
 if [ "$purpose" = test ]; then
   for tool in "${!test_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing_norecommends+=("${test_tools[$tool]}"); done
