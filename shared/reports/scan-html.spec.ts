@@ -17,6 +17,7 @@ describe('renderScanHtml', () => {
 
   it('escapes every value from the image: no injected element survives', () => {
     expect(html).not.toContain('<script');
+    expect(html).toContain('<p class="label">Label RUN: <code>docker run --privileged -e X=&quot;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot; IMAGE</code></p>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 1.0 → 2.0 (new major version)');
     expect([...new Set(html.match(/<[a-z0-9]+/g)!.map((tag) => tag.slice(1)))].filter((tag) => !ALLOWED_TAGS.has(tag))).toEqual([]);
   });
@@ -28,7 +29,7 @@ describe('renderScanHtml', () => {
     const sections = [...html.matchAll(/<section id="([^"]+)">/g)].map((match) => match[1]);
     expect(sections).toEqual(['pip-updates', 'npm-updates', 'gem-updates', 'capabilities']);
     expect(html.indexOf('<section id="pip-updates">')).toBeGreaterThan(verdictAt);
-    expect(html).toContain('<p class="reason">the npm registry unreachable: http://127.0.0.1:1/lodash: ECONNREFUSED</p>');
+    expect(html).toContain('<p class="reason reason-failed">the npm registry unreachable: http://127.0.0.1:1/lodash: ECONNREFUSED</p>');
     expect(html).toContain('<li>in-house: unknown to the Python package index</li>');
   });
 

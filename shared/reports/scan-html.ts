@@ -88,7 +88,9 @@ function overview(report: ScanReport): string {
 
 function section(scanner: ScannerReport): string {
   const notes = scanner.notes.length > 0 ? `<ul class="notes">${scanner.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : '';
-  const reason = scanner.reason ? `<p class="reason">${escapeHtml(scanner.reason)}</p>` : '';
+  const reason = scanner.reason ? `<p class="reason reason-${scanner.status}">${escapeHtml(scanner.reason)}</p>` : '';
+  const label = (scanner.extra?.label as { name?: unknown; value?: unknown } | undefined)?.value;
+  const labelLine = typeof label === 'string' ? `<p class="label">Label ${escapeHtml(String((scanner.extra?.label as { name?: unknown }).name ?? 'RUN'))}: <code>${escapeHtml(label)}</code></p>` : '';
   const findings =
     scanner.findings.length === 0
       ? `<p class="none">${scanner.status === 'ok' ? 'Nothing found.' : 'No findings.'}</p>`
@@ -96,7 +98,7 @@ function section(scanner: ScannerReport): string {
   return `<section id="${escapeHtml(scanner.id)}">
 <h2>${escapeHtml(scanner.id)} <span class="version">${escapeHtml(scanner.version)}</span> <span class="status status-${scanner.status}">${scanner.status}</span></h2>
 <p class="description">${escapeHtml(scanner.description)}</p>
-${reason}${findings}${notes}
+${reason}${labelLine}${findings}${notes}
 </section>`;
 }
 
@@ -143,7 +145,9 @@ th{background:#eef0f3;font-weight:600}
 .status-ok{background:#dff3e4;color:#185c2b}.status-failed{background:#fde2e1;color:#8a1c17}.status-skipped{background:#e8eaee;color:#3b4351}
 .version{font-size:.7em;color:#5b6472;font-weight:400}
 .description{color:#5b6472;margin:.2em 0 .6em}
-.reason{background:#fff;border-left:4px solid #b3261e;padding:.4em .8em}
+.reason{background:#fff;border-left:4px solid #b3261e;padding:.4em .8em}.reason-skipped{border-left-color:#8a93a0}
+.label code{background:#fff;border:1px solid #dde1e6;padding:.1em .4em;word-break:break-all}
+td.sev{width:5.5em}
 .notes{color:#5b6472;font-size:.9em}
 .links{list-style:none;padding:0;margin:.4em 0 0}.links li{display:inline;margin-right:1.2em}
 dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:0 .8em}dt{color:#5b6472}dd{margin:0;word-break:break-word}
