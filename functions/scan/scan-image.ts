@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { ImageRef } from '../../shared/events/types';
 import type { ProjectRef } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
@@ -37,7 +37,7 @@ export interface ScanOutcome {
 
 /**
  * Scans one image: fetches and unpacks it, runs every scanner on the root filesystem (the image
- * is never run), removes the root filesystem whatever happens, and builds `scan.json` and the
+ * is never run), removes the root filesystem and `workDir` whatever happens, and builds `scan.json` and the
  * SBOM. An image the registry does not have gives every scanner `skipped` with the seed's
  * "absent" reason; an image that cannot be fetched (too large, corrupt) gives every scanner
  * `skipped` with that reason. Neither throws.
@@ -67,6 +67,7 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
   } else {
     runs = skippedRuns(options.scanners, aborted!, started);
   }
+  await rm(options.workDir, { recursive: true, force: true });
   const report = buildScanReport({
     scanId: options.scanId,
     image,

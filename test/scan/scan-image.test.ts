@@ -96,7 +96,7 @@ describe('scanning a real image', () => {
     expect(state).toMatchObject({ image: { digest: image.digest }, repos: [] });
     expect(state.packages).toHaveLength(5);
     // The unpacked root is gone.
-    expect(await readdir(path.join(context.config.workDir, 'scan')).then((scans) => Promise.all(scans.map((scan) => readdir(path.join(context.config.workDir, 'scan', scan)))))).toEqual([[]]);
+    expect(await readdir(path.join(context.config.workDir, 'scan'))).toEqual([]);
   });
 
   it('aborts an absent image with the seed\'s words, and refuses an image over the size bound', async () => {
