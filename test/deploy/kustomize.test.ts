@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { FUNCTIONS } from '../../functions/api';
+import { packageRoot } from '../../shared/config/package-root';
+import { isPlainObject } from '../../shared/events/schema';
+import { SERVICE_PREFIX } from '../../shared/runtime';
+import { schemaProblems } from '../manifests/model-registry';
+
+const ROOT = packageRoot();
+const OVERLAYS = ['knative', 'openshift'] as const;
+
+interface Rendered {
+  objects: Record<string, unknown>[];
+}
+
+/** `kubectl kustomize deploy/overlays/<overlay>`, offline, parsed. */
+function render(overlay: string): Rendered {
+  const stdout = execFileSync('kubectl', ['kustomize', `deploy/overlays/${overlay}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const objects = parseAllDocuments(stdout)
+    .map((document) => document.toJS() as unknown)
+    .filter(isPlainObject);
+  return { objects };
+}
+
+const rendered = new Map(OVERLAYS.map((overlay) => [overlay, render(overlay)]));
+const nameOf = (object: Record<string, unknown>): string => String((object.metadata as { name?: unknown } | undefined)?.name);
+const namespaceOf = (object: Record<string, unknown>): string | undefined => (object.metadata as { namespace?: string } | undefined)?.namespace;
+const ofKind = (objects: Record<string, unknown>[], kind: string): Record<string, unknown>[] => objects.filter((object) => object.kind === kind);
+/** Objects kustomize must leave out of the namespace ccp. */
+const CLUSTER_KINDS = new Set(['Namespace', 'SecurityContextConstraints']);
+
+describe.each(OVERLAYS)('kubectl kustomize deploy/overlays/%s', (overlay) => {
+  const { objects } = rendered.get(overlay)!;
+
+  it('validates every rendered object against its schema', () => {
+    const problems = objects.flatMap((object) => schemaProblems(object).map((problem) => `${String(object.kind)} ${nameOf(object)}: ${problem}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('has one Knative Service per registered function, with FUNCTION set to it', () => {
+    const services = ofKind(objects, 'Service').filter((object) => object.apiVersion === 'serving.knative.dev/v1');
+    const selected = services.map((service) => {
+      const containers = (service.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } }).template.spec.containers;
+      return [nameOf(service), containers[0]!.env.find((variable) => variable.name === 'FUNCTION')?.value];
+    });
+    expect(selected.sort()).toEqual([...FUNCTIONS.keys()].map((name) => [`${SERVICE_PREFIX}${name}`, name]).sort());
+  });
+
+  it('puts every namespaced object in the namespace ccp (the Routes beside the ingress gateway)', () => {
+    const misplaced = objects
+      .filter((object) => !CLUSTER_KINDS.has(String(object.kind)))
+      .filter((object) => namespaceOf(object) !== (object.kind === 'Route' ? 'knative-serving-ingress' : 'ccp'))
+      .map((object) => `${String(object.kind)} ${nameOf(object)} in ${namespaceOf(object)}`);
+    expect(misplaced).toEqual([]);
+  });
+
+  it('every Trigger and dead-letter sink names a Knative Service of the overlay', () => {
+    const services = new Set(ofKind(objects, 'Service').filter((object) => object.apiVersion === 'serving.knative.dev/v1').map(nameOf));
+    const refs = objects.flatMap((object) => {
+      const spec = isPlainObject(object.spec) ? object.spec : {};
+      const subscriber = isPlainObject(spec.subscriber) && isPlainObject(spec.subscriber.ref) ? [spec.subscriber.ref] : [];
+      const sink = isPlainObject(spec.delivery) && isPlainObject(spec.delivery.deadLetterSink) && isPlainObject(spec.delivery.deadLetterSink.ref) ? [spec.delivery.deadLetterSink.ref] : [];
+      return [...subscriber, ...sink].filter((ref) => ref.kind === 'Service').map((ref) => `${String(object.kind)} ${nameOf(object)} → ${String(ref.name)}`);
+    });
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((ref) => !services.has(ref.split(' → ')[1]!))).toEqual([]);
+  });
+
+  it('takes the site settings over the base ConfigMap', () => {
+    const [config] = ofKind(objects, 'ConfigMap').filter((object) => nameOf(object) === 'ccp-config');
+    expect((config?.data as Record<string, string>).CCP_STORE).toBe('s3');
+    expect((config?.data as Record<string, string>).CCP_S3_ENDPOINT).not.toMatch(/^https:\/\/REPLACE_ME\.s3/);
+  });
+
+  it('grants through Roles and RoleBindings only, never a ClusterRole', () => {
+    expect(objects.filter((object) => /^Cluster(Role|RoleBinding)$/.test(String(object.kind))).map(nameOf)).toEqual([]);
+    const bindings = ofKind(objects, 'RoleBinding').map((binding) => ((binding.roleRef as { kind: string }).kind));
+    expect(bindings.filter((kind) => kind !== 'Role')).toEqual([]);
+  });
+});
+
+describe('OpenShift overlay specifics', () => {
+  const { objects } = rendered.get('openshift')!;
+
+  it('routes the public functions through TLS edge Routes and stops the operator from making its own', () => {
+    const routed = ofKind(objects, 'Route').map((route) => (route.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/name']).sort();
+    const publicServices = [...FUNCTIONS.values()].filter((definition) => definition.routes).map((definition) => `${SERVICE_PREFIX}${definition.name}`).sort();
+    expect(routed).toEqual(publicServices);
+    const disabled = ofKind(objects, 'Service')
+      .filter((service) => (service.metadata as { annotations?: Record<string, string> }).annotations?.['serving.knative.openshift.io/disableRoute'] === 'true')
+      .map(nameOf)
+      .sort();
+    expect(disabled).toEqual(publicServices);
+  });
+
+  it('lets only the build Jobs use the buildah SCC, which is not privileged', () => {
+    const [scc] = ofKind(objects, 'SecurityContextConstraints');
+    expect({ privileged: scc?.allowPrivilegedContainer, hostNetwork: scc?.allowHostNetwork, hostPaths: scc?.allowHostDirVolumePlugin }).toEqual({ privileged: false, hostNetwork: false, hostPaths: false });
+    const binding = ofKind(objects, 'RoleBinding').find((object) => nameOf(object) === 'ccp-buildah-scc');
+    expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ccp-build-job', namespace: 'ccp' }]);
+  });
+});
