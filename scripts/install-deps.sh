@@ -7,7 +7,7 @@ purpose=${1:-run}
 
 # command -> Debian package
 declare -A run_tools=([git]=git [shellcheck]=shellcheck [curl]=curl [buildah]=buildah [docker-registry]=docker-registry [busybox]=busybox-static)
-declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime [skopeo]=skopeo)
+declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime [skopeo]=skopeo [kubectl]=kubernetes-client)
 
 missing=()
 for tool in "${!run_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${run_tools[$tool]}"); done
