@@ -172,7 +172,10 @@ export interface IndexChangedData {
 }
 
 export interface RpmRepoChangedData {
-  repo: { key: string; url: string };
+  /** `key`: the repo tracker's key (a hash of the base URL); `name`: the repo id images give it. */
+  repo: { key: string; url: string; name?: string };
+  /** The revision this change is measured from (the last snapshot's). */
+  previousRevision?: string;
   revision: string;
   added: string[];
   updated: PackageChange[];
@@ -213,6 +216,20 @@ export interface NoticeRequestedData {
   items: NoticeItem[];
 }
 
+/**
+ * `tick.weekly`: the gateway's tick carries nothing; the weekly rescan re-emits it to itself as
+ * a continuation that names the tick it continues and where to go on, so a long rescan is
+ * paced in chunks and a chunk lost with its pod is redone by the broker's retry.
+ */
+export interface WeeklyTickData {
+  /** The id of the tick this continues. */
+  tick?: string;
+  /** Index (in image-name order) of the first image this chunk handles. */
+  offset?: number;
+  /** ISO time before which this chunk must not start. */
+  notBefore?: string;
+}
+
 /** Maps each type to the shape of its `data`. */
 export interface EventDataMap {
   [EventTypes.gitPush]: GitPushData;
@@ -224,7 +241,7 @@ export interface EventDataMap {
   [EventTypes.scanRequested]: ScanRequestedData;
   [EventTypes.scanCompleted]: ScanCompletedData;
   [EventTypes.rpmRepoChanged]: RpmRepoChangedData;
-  [EventTypes.tickWeekly]: Record<string, never> | undefined;
+  [EventTypes.tickWeekly]: WeeklyTickData | undefined;
   [EventTypes.tickRepoPoll]: Record<string, never> | undefined;
   [EventTypes.noticeRequested]: NoticeRequestedData;
 }

@@ -98,13 +98,17 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     reports: object({ json: str, html: str, sbom: str }),
   }),
   [EventTypes.rpmRepoChanged]: object({
-    repo: object({ key: str, url: str }),
+    repo: object({ key: str, url: str, name: optional(str) }),
+    previousRevision: optional(str),
     revision: str,
     added: arrayOf(str),
     updated: arrayOf(packageChange),
     removed: arrayOf(str),
   }),
-  [EventTypes.tickWeekly]: () => undefined,
+  [EventTypes.tickWeekly]: (value, path, issues) => {
+    if (value === undefined || value === null) return;
+    object({ tick: optional(str), offset: optional(num), notBefore: optional(isoTime) })(value, path, issues);
+  },
   [EventTypes.tickRepoPoll]: () => undefined,
   [EventTypes.noticeRequested]: object({
     cascade: str,
