@@ -1,11 +1,15 @@
+import { buildBench } from './build';
 import { indexGraphBench } from './index-graph';
 import { lintBench } from './lint';
+import { scanRpmBench } from './scan-rpm';
 import type { Bench, BenchResult } from './types';
 
 /** Every benchmark group, in the order they run. */
 const BENCHES: [string, Bench][] = [
   ['index and dependency graph', indexGraphBench],
   ['Dockerfile lint', lintBench],
+  ['image build', buildBench],
+  ['RPM scan', scanRpmBench],
 ];
 
 function render(result: BenchResult): string {

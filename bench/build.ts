@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startEmbeddedRuntime, type EmbeddedRuntime } from '../cli/runtime';
+import { buildLabels } from '../functions/build';
+import { registriesConf } from '../shared/builders/buildah/registries-conf';
+import { removeStorage, storageDriverFor } from '../shared/builders/local';
+import { loadConfig, type Config } from '../shared/config/config';
+import { EventTypes, makeEvent, type BuildCompletedData } from '../shared/events';
+import { createLocalRepo, type LocalRepo } from '../shared/git/local-repo';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../shared/images';
+import { imageName, type ProjectEntry } from '../shared/index/types';
+import { silentLogger } from '../shared/log/logger';
+import type { Bench, BenchResult } from './types';
+
+const exec = promisify(execFile);
+const ROUNDS = 5;
+
+function entry(repo: LocalRepo, jobId: string): ProjectEntry {
+  return {
+    id: 1,
+    appId: 'bench',
+    jobId,
+    gitUrl: repo.url,
+    gitBranch: 'main',
+    gitPath: jobId,
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'index.d/bench.yaml', line: 1 },
+  };
+}
+
+/** Publishes `build.requested` for each project and resolves when every `build.completed` is out (later stages not waited for). */
+async function buildThrough(runtime: EmbeddedRuntime, projects: ProjectEntry[], round: string): Promise<number> {
+  const pending = new Set(projects.map((project) => `${round}-${project.jobId}`));
+  const failures: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    const stop = runtime.broker.on('delivered', ({ emitted }) => {
+      for (const event of emitted) {
+        if (event.type !== EventTypes.buildCompleted) continue;
+        const data = event.data as BuildCompletedData;
+        if (!pending.delete(data.buildId)) continue;
+        if (data.status !== 'succeeded') failures.push(`${imageName(data.project)}: ${data.reason}`);
+        if (pending.size === 0) {
+          stop();
+          resolve();
+        }
+      }
+    });
+  });
+  const started = performance.now();
+  for (const project of projects) {
+    const data = { project, entry: project, buildId: `${round}-${project.jobId}`, cause: { kind: 'manual' as const, message: 'bench' } };
+    await runtime.broker.publish(makeEvent(EventTypes.buildRequested, data, { source: '/bench' }));
+  }
+  await done;
+  const took = performance.now() - started;
+  await runtime.broker.idle();
+  if (failures.length > 0) throw new Error(`bench builds failed: ${failures.join('; ')}`);
+  return took;
+}
+
+/** The same `buildah bud` (same labels, storage and registries.conf) and `buildah push`, run directly. */
+async function buildDirectly(config: Config, registry: string, checkout: string, project: ProjectEntry, commit: string, round: number): Promise<number> {
+  const root = path.join(config.dataDir, 'buildah', 'storage');
+  const runroot = path.join(config.dataDir, 'buildah', 'run');
+  const storage = ['--root', root, '--runroot', runroot, '--storage-driver', await storageDriverFor(root, runroot)];
+  const conf = path.join(checkout, '..', 'registries.conf');
+  await writeFile(conf, registriesConf({ registry: { address: registry, tlsVerify: false }, parentImages: {} }));
+  const ref = `${registry}/bench/${project.jobId}:latest`;
+  const labels = buildLabels({ entry: project, commit, buildId: `direct-${round}`, cause: { kind: 'manual', message: 'bench' }, causeChain: [], created: new Date() });
+  const labelArgs = Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
+  const env = { ...process.env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: 'chroot' };
+  const started = performance.now();
+  const dockerfile = path.join(checkout, project.gitPath, 'Dockerfile');
+  await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '--layers', '--pull=true', '--tls-verify=false', '-f', dockerfile, '-t', ref, ...labelArgs, path.join(checkout, project.gitPath)], { env });
+  await exec('buildah', [...storage, 'push', '--tls-verify=false', '--digestfile', path.join(checkout, '..', 'digest'), ref, `docker://${ref}`], { env });
+  return performance.now() - started;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Pipeline overhead (build.requested → build.completed through the embedded broker, lint and
+ * checkout included, against the same `buildah bud` + `buildah push` run directly, warm cache,
+ * alternating rounds, medians) and parallelism (4 independent projects with a sleeping RUN,
+ * build limit 1 against limit 2, each run with fresh content so no layer is cached).
+ */
+export const buildBench: Bench = async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-bench-build-'));
+  const config = loadConfig({ dataDir: path.join(dir, 'data') }, {});
+  try {
+    const repo = await createLocalRepo('main', path.join(dir, 'repo'));
+    const files: Record<string, string> = { 'one/Dockerfile': 'FROM bench/busybox:latest\nCOPY page.html /srv/page.html\nRUN wc -c /srv/page.html > /srv/size\nCMD ["/bin/sh"]\n', 'one/page.html': '<p>bench</p>\n' };
+    const parallel = ['p1', 'p2', 'p3', 'p4'];
+    for (const name of parallel) files[`${name}/Dockerfile`] = 'FROM bench/busybox:latest\nCOPY stamp.txt /stamp.txt\nRUN sleep 1 && cat /stamp.txt > /out\n';
+    for (const name of parallel) files[`${name}/stamp.txt`] = 'warm\n';
+    const commit = await repo.commit(files, 'bench projects');
+
+    let runtime = await startEmbeddedRuntime(config, silentLogger);
+    const registry = runtime.registry!.address;
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'bench/busybox:latest', registry });
+    const one = entry(repo, 'one');
+    const checkout = path.join(dir, 'checkout', 'src');
+    await exec('git', ['clone', '--quiet', repo.url, checkout]);
+
+    await buildThrough(runtime, [one], 'warm');
+    await buildDirectly(config, registry, checkout, one, commit, 0);
+    const pipeline: number[] = [];
+    const direct: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      pipeline.push(await buildThrough(runtime, [one], `overhead${round}`));
+      direct.push(await buildDirectly(config, registry, checkout, one, commit, round));
+    }
+    await runtime.close();
+
+    const timeWith = async (concurrency: number): Promise<number> => {
+      const stamps: Record<string, string> = {};
+      for (const name of parallel) stamps[`${name}/stamp.txt`] = `limit ${concurrency} ${Date.now()}\n`;
+      await repo.commit(stamps, `stamps for limit ${concurrency}`);
+      runtime = await startEmbeddedRuntime({ ...config, build: { concurrency } }, silentLogger);
+      try {
+        return await buildThrough(runtime, parallel.map((name) => entry(repo, name)), `limit${concurrency}`);
+      } finally {
+        await runtime.close();
+      }
+    };
+    const serial = await timeWith(1);
+    const twoAtOnce = await timeWith(2);
+
+    const ratio = median(pipeline) / median(direct);
+    const results: BenchResult[] = [
+      { name: 'one build through the pipeline (median)', value: median(pipeline), unit: 'ms', note: 'build.requested → build.completed: lint, checkout, bud, push, records, log' },
+      { name: 'the same buildah bud + push run directly (median)', value: median(direct), unit: 'ms' },
+      { name: 'pipeline overhead', value: ratio, unit: 'x', goal: '≤ 1.05', met: ratio <= 1.05, note: `medians of ${ROUNDS} alternating rounds, warm cache` },
+      { name: '4 independent builds, limit 1', value: serial, unit: 'ms' },
+      { name: '4 independent builds, limit 2', value: twoAtOnce, unit: 'ms' },
+      { name: 'parallel speed-up (limit 1 ÷ limit 2)', value: serial / twoAtOnce, unit: 'x', note: `${os.cpus().length} cores` },
+    ];
+    return results;
+  } finally {
+    await removeStorage(path.join(config.dataDir, 'buildah', 'storage'), path.join(config.dataDir, 'buildah', 'run'));
+    await rm(dir, { recursive: true, force: true });
+  }
+};
