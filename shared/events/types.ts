@@ -27,6 +27,8 @@ export const ForeignEventTypes = {
   githubPush: 'dev.knative.source.github.push',
   gitlabPush: 'dev.knative.sources.gitlab.push',
   ping: 'dev.knative.sources.ping',
+  /** A watched Kubernetes object changed (ApiServerSource): the build Jobs' status. */
+  apiServerUpdate: 'dev.knative.apiserver.resource.update',
 } as const;
 
 export type CcpEventType = (typeof EventTypes)[keyof typeof EventTypes];
