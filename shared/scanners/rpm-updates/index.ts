@@ -1,6 +1,6 @@
 import { loadRepo, RepoUnreachableError, type LoadedRepo } from '../rpm/repo-metadata';
 import { readRepoFiles, type RepoDefinition } from '../rpm/repo-files';
-import { readOsRelease, resolveRepoVars } from '../rpm/repo-vars';
+import { listRootDir, readOsRelease, readRootFile, resolveRepoVars } from '../rpm/repo-vars';
 import { readRpmdb } from '../rpm/rpmdb';
 import { rpmInstalledPackage } from '../rpm/purl';
 import { formatEvr } from '../rpm/rpmvercmp';
@@ -53,6 +53,11 @@ function usage(repo: RepoDefinition, loaded: PromiseSettledResult<LoadedRepo> | 
   };
 }
 
+/** Whether any `.repo` file uses `$releasever` (else the rpmdb need not be asked for it). */
+function mentionsReleasever(rootfs: string): boolean {
+  return listRootDir(rootfs, 'etc/yum.repos.d').some((name) => name.endsWith('.repo') && (readRootFile(rootfs, `etc/yum.repos.d/${name}`) ?? '').includes('releasever'));
+}
+
 /**
  * rpm-updates: the installed RPMs (from the image's rpmdb) against the newest versions in the
  * repositories the image itself configures, compared by rpm's EVR rules. Skipped without an
@@ -64,7 +69,7 @@ export const rpmUpdatesScanner: Scanner = {
   version: '1.0.0',
   description: 'Installed RPMs with a newer version in the repositories the image configures (/etc/yum.repos.d).',
   async scan(target, env): Promise<ScannerResult> {
-    const db = await readRpmdb(target.rootfs);
+    const db = await readRpmdb(target.rootfs, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs) });
     if (!db) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
     const osRelease = readOsRelease(target.rootfs);
     const packages = db.packages.map((pkg) => rpmInstalledPackage(pkg, osRelease));

@@ -19,17 +19,21 @@ export class CommandError extends Error {
  */
 export function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.once('error', (error) => reject(new CommandError(`${command}: ${error.message}`)));
     child.once('close', (code, signal) => {
       const stderr = Buffer.concat(err).toString();
       if (code === null) return reject(new CommandError(`${command} ${args.join(' ')} was killed by ${signal}: ${stderr.trim()}`));
       resolve({ code, stdout: Buffer.concat(out).toString(), stderr });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // a tool that exits before reading its input closes the pipe: not our failure
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
