@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -67,6 +67,13 @@ async function serve(root: string): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
+/** CPU seconds of this process and its waited-for children (from /proc/self/stat, clock ticks of 10 ms). */
+function cpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // after the command: state(0) … utime(11) stime(12) cutime(13) cstime(14)
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
@@ -103,12 +110,14 @@ export const scanRpmBench: Bench = async () => {
 
     const oursTimes: number[] = [];
     let ourCount = 0;
+    const oursCpuStart = cpuSeconds();
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
       const result = await rpmUpdatesScanner.scan(target, env());
       oursTimes.push(performance.now() - start);
       ourCount = result.findings.length;
     }
+    const oursCpu = (cpuSeconds() - oursCpuStart) / 5;
     const warmEnv = env();
     await rpmUpdatesScanner.scan(target, warmEnv);
     const warmStart = performance.now();
@@ -120,6 +129,7 @@ export const scanRpmBench: Bench = async () => {
     await writeFile(path.join(home, '.rpmmacros'), '%_dbpath /var/lib/rpm\n');
     const dnfTimes: number[] = [];
     let dnfCount = 0;
+    const dnfCpuStart = cpuSeconds();
     for (let i = 0; i < 5; i++) {
       const args = ['-q', '--installroot', rootfs, '--releasever', '9', '--setopt=reposdir=/dev/null', `--setopt=cachedir=${path.join(work, `dnf-cache-${i}`)}`];
       args.push(`--repofrompath=bench,${url}/el9/`, '--repo', 'bench', '--nogpgcheck', 'check-update');
@@ -134,6 +144,7 @@ export const scanRpmBench: Bench = async () => {
       dnfTimes.push(performance.now() - start);
       dnfCount = output.split('\n').filter((line) => /^bench-pkg-\d+\.noarch\s/.test(line)).length;
     }
+    const dnfCpu = (cpuSeconds() - dnfCpuStart) / 5;
     const ours = median(oursTimes);
     const dnf = median(dnfTimes);
 
@@ -156,6 +167,12 @@ export const scanRpmBench: Bench = async () => {
         goal: `>= ${RATIO_GOAL}x`,
         met: dnf / ours >= RATIO_GOAL && ourCount === dnfCount,
         note: ourCount === dnfCount ? 'same updates found' : `DIFFERENT counts: ours ${ourCount}, dnf ${dnfCount}`,
+      },
+      {
+        name: 'CPU time ratio, dnf ÷ rpm-updates (with child processes)',
+        value: dnfCpu / Math.max(oursCpu, 0.01),
+        unit: 'x',
+        note: `${(oursCpu * 1000).toFixed(0)} ms vs ${(dnfCpu * 1000).toFixed(0)} ms per run, less sensitive to a loaded machine than wall time`,
       },
       {
         name: `whole RPM scan (rpm-updates + rpm-verify), ${PACKAGES} RPMs`,
