@@ -25,6 +25,8 @@ describe('renderDeploy (on a copy of the repository)', () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'ccp-render-'));
     for (const dir of ['deploy', 'eventing']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
     cpSync(path.join(ROOT, 'func.yaml'), path.join(root, 'func.yaml'));
+    // Start from a rendered copy, so each test sees only the change it makes.
+    for (const file of renderDeploy(functions, root)) writeFileSync(path.join(root, file.path), file.content);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
