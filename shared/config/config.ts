@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { loadMailSettings, type MailFileSettings, type MailSettings } from '../mail/settings';
 import { loadWebhookSettings } from '../webhooks/settings';
+import { loadDispatchSettings, type DispatchFileSettings } from '../dispatch/settings';
+import type { DispatchSettings } from '../dispatch/types';
 import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './scan-settings';
 import type { WebhookSettings } from '../webhooks/types';
 
@@ -40,6 +42,8 @@ export interface Config {
   build?: { concurrency: number };
   /** Package registries, URL rewrites, disk bound and time limits of the scan function (`scan:`, `CCP_SCAN_*`). */
   scan?: ScanSettings;
+  /** Push coalescing window and builds per cascade at once of the dispatcher (`dispatch:`, `CCP_DISPATCH_*`). */
+  dispatch?: DispatchSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -85,6 +89,7 @@ interface ConfigFile {
   webhooks?: unknown;
   build?: { concurrency?: number | string };
   scan?: ScanFileSettings;
+  dispatch?: DispatchFileSettings;
 }
 
 /**
@@ -135,6 +140,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     issues.push({ ...where, field: 'build.concurrency', message: `must be a whole number, 1 or more (${ENV.buildConcurrency})` });
   }
   const scan = loadScanSettings(file.scan, env, where, issues);
+  const dispatch = loadDispatchSettings(file.dispatch, env, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -151,6 +157,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     webhooks,
     build: { concurrency },
     scan,
+    dispatch,
   };
 }
 

@@ -1,0 +1,10 @@
+export * from './types';
+export { planCascade, cascadeBuildId, type CascadeInput, type CascadeSeed } from './cascade-plan';
+export { releaseReady, recordCompletion, noticeOf, type CascadeStep } from './cascade-advance';
+export { CascadeStore } from './cascade-store';
+export { PushCoalescer, type CoalesceResult, type PushWindow } from './coalesce';
+export { diffIndex } from './index-diff';
+export { projectsForPush, isPushTo, watchedFolders } from './match-push';
+export { updatesForImage, describeUpdates } from './rpm-affected';
+export { loadDispatchSettings, DISPATCH_ENV, type DispatchFileSettings } from './settings';
+export { cascadeKey, removedEntryKey, pushWindowKey, INDEX_SNAPSHOT_KEY, shortHash } from './keys';

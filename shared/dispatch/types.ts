@@ -1,0 +1,69 @@
+import type { BuildCause, ImageRef } from '../events/types';
+import type { ProjectEntry, ProjectRef } from '../index/types';
+
+/**
+ * Where one project of a cascade stands. `origin`: the image whose change started the cascade
+ * (already built or pushed; never requested, never in the notice).
+ */
+export type CascadeItemStatus = 'origin' | 'waiting' | 'requested' | 'succeeded' | 'failed' | 'skipped';
+
+export const ENDED_STATUSES: readonly CascadeItemStatus[] = ['origin', 'succeeded', 'failed', 'skipped'];
+
+/** One project of a cascade, with the build the dispatcher requests for it. */
+export interface CascadeItem {
+  /** `app-id/job-id:tag`. */
+  name: string;
+  project: ProjectRef;
+  entry: ProjectEntry;
+  /** Its batch of the rebuild plan (0: the changed images). */
+  batch: number;
+  /** The projects of this cascade it waits for (its parents in the plan). */
+  after: string[];
+  status: CascadeItemStatus;
+  buildId: string;
+  commit?: string;
+  cause: BuildCause;
+  /** The causes before `cause`, oldest first. */
+  causeChain: BuildCause[];
+  reason?: string;
+  blockedBy?: string;
+  image?: ImageRef;
+  reports?: { log?: string; lint?: string };
+}
+
+/**
+ * `state/cascades/<id>.json`: one cause rebuilding one or more images, parents before children.
+ * Updated with conditional puts only (see {@link CascadeStore}).
+ */
+export interface CascadeRecord {
+  format: 'ccp.cascade/v1';
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** What started it. */
+  cause: BuildCause;
+  origin?: ProjectRef;
+  /** Builds of this cascade requested and not ended, at most (the rest wait in the record). */
+  maxInFlight: number;
+  items: CascadeItem[];
+  /** Set once every item has ended. */
+  finishedAt?: string;
+}
+
+/** How the dispatcher paces work (`dispatch:` in the config file, `CCP_DISPATCH_*`). */
+export interface DispatchSettings {
+  /** Quiet window of a burst of pushes to one branch: only its newest commit builds. */
+  coalesceMs: number;
+  /** Builds of one cascade requested and not yet ended, at most; the rest wait for them. */
+  maxInFlight: number;
+}
+
+export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = { coalesceMs: 2000, maxInFlight: 10 };
+
+/** `state/index/snapshot.json`: the index as the dispatcher last saw it. */
+export interface IndexSnapshot {
+  format: 'ccp.index-snapshot/v1';
+  commit?: string;
+  takenAt: string;
+  entries: ProjectEntry[];
+}
