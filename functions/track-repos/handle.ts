@@ -1,0 +1,44 @@
+import type { CloudEvent } from 'cloudevents';
+import { SCAN_DEFAULTS, rewriteUrl } from '../../shared/config/scan-settings';
+import { EventTypes, functionSource, makeEvent, validateEvent } from '../../shared/events';
+import { trackRepos, type RepoHttp, type RepoPollOutcome } from '../../shared/repos';
+import type { FunctionContext, Handler } from '../types';
+
+export const FUNCTION_NAME = 'track-repos';
+const SOURCE = functionSource(FUNCTION_NAME);
+
+export interface TrackReposHandlerOptions {
+  /** Called with every repository's outcome (metrics, tests). */
+  onPolled?: (outcome: RepoPollOutcome) => void;
+}
+
+/** How repositories are reached: the very URL rewrites and request time limit the scanners use. */
+export function repoHttp(context: FunctionContext): RepoHttp {
+  const settings = context.config.scan ?? SCAN_DEFAULTS;
+  return { rewriteUrl: (url) => rewriteUrl(settings.urlRewrites, url), timeoutMs: settings.requestTimeoutMs };
+}
+
+/**
+ * The repo tracker's handler. On `tick.repo-poll`: polls every RPM repository that an image
+ * uses (conditional GET of repomd.xml; on a new revision the primary, diffed against the
+ * snapshot in `state/repos/`) and returns one `rpm-repo.changed` per repository whose packages
+ * changed, with the id `rpm-repo/<key>/<old>-<new>` (checksum prefixes), so that a redelivered
+ * tick re-emits a duplicate, never a second change. The first poll of a repository only records
+ * it; an unreachable repository is logged and noted in its state, and emits nothing.
+ * @see ../../shared/repos/readme.md
+ */
+export function createTrackReposHandler(options: TrackReposHandlerOptions = {}): Handler {
+  return async (event: CloudEvent<unknown>, context: FunctionContext) => {
+    validateEvent(event);
+    const log = context.log.child({ eventId: event.id });
+    const outcomes = await trackRepos({ store: context.store, http: repoHttp(context), log, tick: event.id, ...(options.onPolled ? { onPolled: options.onPolled } : {}) });
+    const counts: Record<string, number> = {};
+    for (const outcome of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+    log.info('repos polled', { repos: outcomes.length, ...counts });
+    return outcomes
+      .filter((outcome) => outcome.change)
+      .map((outcome) => makeEvent(EventTypes.rpmRepoChanged, outcome.change!.data, { source: SOURCE, id: outcome.change!.eventId }));
+  };
+}
+
+export const handle: Handler = createTrackReposHandler();
