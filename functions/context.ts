@@ -26,15 +26,18 @@ export interface ContextOptions {
 export async function createFunctionContext(config: Config, log: Logger, options: ContextOptions = {}): Promise<FunctionContext> {
   const store = options.store ?? (await createStore(config));
   const repos = new RepoCache(path.join(config.workDir, 'git'));
-  let cached: { at: number; byName: Map<string, ProjectEntry> } | null = options.projects ? { at: Infinity, byName: byName(options.projects) } : null;
+  let cached: { at: number; byName: Map<string, ProjectEntry>; list: readonly ProjectEntry[] } | null = options.projects
+    ? { at: Infinity, byName: byName(options.projects), list: options.projects }
+    : null;
+  const none = { byName: new Map<string, ProjectEntry>(), list: [] as readonly ProjectEntry[] };
 
-  async function entries(): Promise<Map<string, ProjectEntry>> {
-    if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached.byName;
-    if (!config.index) return new Map();
+  async function entries(): Promise<{ byName: Map<string, ProjectEntry>; list: readonly ProjectEntry[] }> {
+    if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached;
+    if (!config.index) return none;
     const index = await loadIndex(config.index.location, { branch: config.index.branch, workDir: config.workDir });
     if (index.errors.length > 0) log.warn('index has errors', { errors: index.errors.length, location: config.index.location });
-    cached = { at: Date.now(), byName: byName(index.projects) };
-    return cached.byName;
+    cached = { at: Date.now(), byName: byName(index.projects), list: index.projects };
+    return cached;
   }
 
   return {
@@ -43,7 +46,10 @@ export async function createFunctionContext(config: Config, log: Logger, options
     log,
     repos,
     async findEntry(ref: ProjectRef) {
-      return (await entries()).get(imageName(ref)) ?? null;
+      return (await entries()).byName.get(imageName(ref)) ?? null;
+    },
+    async listProjects() {
+      return (await entries()).list;
     },
   };
 }

@@ -16,6 +16,12 @@ export interface FunctionContext {
   repos: RepoCache;
   /** Looks an entry up in the configured index; `null` when it is not there or none is configured. */
   findEntry(ref: ProjectRef): Promise<ProjectEntry | null>;
+  /**
+   * Every entry of the configured index (the same list while it is cached); `[]` when none is
+   * configured. Optional so that hand-made contexts need not provide it; the dispatcher loads
+   * `config.index` itself without it.
+   */
+  listProjects?(): Promise<readonly ProjectEntry[]>;
 }
 
 /**
