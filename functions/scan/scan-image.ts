@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { RegistryError } from '../../shared/image/errors';
 import type { ImageRef } from '../../shared/events/types';
 import type { ProjectRef } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
@@ -40,7 +41,8 @@ export interface ScanOutcome {
  * is never run), removes the root filesystem and `workDir` whatever happens, and builds `scan.json` and the
  * SBOM. An image the registry does not have gives every scanner `skipped` with the seed's
  * "absent" reason; an image that cannot be fetched (too large, corrupt) gives every scanner
- * `skipped` with that reason. Neither throws.
+ * `skipped` with that reason. Neither throws; a registry that does not answer (network error, 5xx,
+ * 429) throws, so that the broker retries the scan with backoff.
  * @see ../../shared/reports/readme.md
  */
 export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome> {
@@ -53,6 +55,11 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
   try {
     fetched = await options.source({ ref: options.image.ref, digest: options.image.digest, workDir: options.workDir, maxBytes: options.maxBytes });
   } catch (error) {
+    if (isTransient(error)) {
+      // A registry that is down or overloaded now may answer on the broker's next attempt.
+      await rm(options.workDir, { recursive: true, force: true });
+      throw error;
+    }
     aborted = `The image could not be fetched, scan is aborted: ${(error as Error).message}`;
     options.log.warn('image not fetched', { image: options.image.ref, reason: (error as Error).message });
   }
@@ -82,4 +89,8 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
   const packages = runs.flatMap((run) => run.result.packages);
   const sbom = buildSbom({ image, packages, timestamp: report.scannedAt, scanId: options.scanId, toolVersion: SCAN_TOOL_VERSION });
   return { report, sbom, packages };
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof RegistryError && (error.status === undefined || error.status >= 500 || error.status === 429);
 }

@@ -10,9 +10,10 @@ import { registryImageSource } from '../../functions/scan/registry-source';
 import { IMAGE_ABSENT } from '../../functions/scan/scan-image';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, makeEvent, type ScanCompletedData } from '../../shared/events';
+import { RegistryError } from '../../shared/image/errors';
 import { busyboxRootfs, makeImage, type PushedImage } from '../../shared/images';
 import { silentLogger } from '../../shared/log/logger';
-import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
+import { freePort, startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import type { ImageState, ScanReport } from '../../shared/reports';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { gemspec, pythonMetadata } from '../scan-support/rootfs';
@@ -110,6 +111,12 @@ describe('scanning a real image', () => {
     const reasons = new Set(Object.values((refused!.data as ScanCompletedData).scanners).map((summary) => summary.reason));
     expect([...reasons]).toHaveLength(1);
     expect([...reasons][0]).toMatch(/^The image could not be fetched, scan is aborted: image .* is about .* uncompressed .*, over the 1 kB bound$/);
+  });
+
+  it('throws for a registry that does not answer, so the broker retries the scan', async () => {
+    const port = await freePort();
+    const unreachable = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: `127.0.0.1:${port}/team/tools:latest` }, reason: 'weekly' }, { source: '/test', id: 'down1' });
+    await expect(scanFunction.handle(unreachable, context)).rejects.toThrow(RegistryError);
   });
 
   it('ccp scan prints a summary, writes the HTML and exits 1 for high findings', async () => {
