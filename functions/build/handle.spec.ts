@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
-import { EventTypes, makeEvent, validateEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
+import { CloudEvent as Event } from 'cloudevents';
+import { EventTypes, ForeignEventTypes, makeEvent, validateEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
 import type { BuildRecord } from '../../shared/builds';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
@@ -9,6 +10,7 @@ import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { createFunctionContext } from '../context';
 import type { FunctionContext } from '../types';
 import { TestBuilder } from './__fixtures__/test-builder';
+import { TestJobBuilder, type TestJob } from './__fixtures__/test-job-builder';
 import { handle } from './handle';
 import { BuildService, type BuildProgress, type BuildServiceOptions } from './service';
 import { useBuildService } from './service-for';
@@ -226,3 +228,61 @@ async function waitUntil(condition: () => boolean | Promise<boolean>): Promise<v
   }
   throw new Error('condition not met');
 }
+
+describe('build handle with a backend that submits Jobs', () => {
+  let store: TempObjectStore;
+  let context: FunctionContext;
+  let builder: TestJobBuilder;
+
+  beforeEach(async () => {
+    store = new TempObjectStore();
+    const config = loadConfig({ dataDir: store.inner.root }, {});
+    context = await createFunctionContext(config, silentLogger, { store });
+    builder = new TestJobBuilder();
+    useBuildService(config, new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['pod-secret-value'], logIntervalMs: 10 }));
+  });
+  afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
+
+  function jobEvent(buildId: string, status: TestJob['status'], id = `${buildId}-${JSON.stringify(status)}`): CloudEvent<unknown> {
+    const job: TestJob = { metadata: { name: `ccp-build-${buildId}`, namespace: 'ccp', labels: { 'ccp.centos.org/build-id': buildId, 'ccp.centos.org/image': 'team.web.latest' } }, status };
+    return new Event({ id, source: 'https://10.96.0.1:443', type: ForeignEventTypes.apiServerUpdate, subject: `/apis/batch/v1/namespaces/ccp/jobs/ccp-build-${buildId}`, kind: 'Job', name: job.metadata.name, namespace: 'ccp', datacontenttype: 'application/json', data: job });
+  }
+  const recordOf = async (buildId: string): Promise<BuildRecord> => JSON.parse((await store.get(`state/builds/team/web/latest/${buildId}.json`))!.body.toString('utf8')) as BuildRecord;
+
+  it('ends the function with no event once the Job is submitted, and records the Job', async () => {
+    expect(await handle(lintCompleted('k1', entry('web')), context)).toEqual([]);
+    expect(await recordOf('k1')).toMatchObject({ status: 'running', backend: 'kubernetes', job: { namespace: 'ccp', name: 'ccp-build-k1' } });
+    expect((await store.get('reports/team/web/latest/k1/build.log'))!.body.toString()).toContain('submitted as Job ccp/ccp-build-k1');
+  });
+
+  it('answers nothing while the Job runs, then build.completed with the pod log once it ended, once', async () => {
+    await handle(lintCompleted('k1', entry('web')), context);
+    builder.podLogs.set('k1', 'STEP 1/2: FROM base\ntoken pod-secret-value\nCOMMIT\n');
+    expect(await handle(jobEvent('k1', { active: 1 }), context)).toEqual([]);
+    const [done] = await handle(jobEvent('k1', { succeeded: 1 }), context);
+    expect([done!.type, done!.id]).toEqual([EventTypes.buildCompleted, 'k1/build']);
+    expect(done!.data).toMatchObject({ status: 'succeeded', image: { ref: 'registry.example/team/web:latest', digest: `sha256:${'1'.repeat(64)}` } });
+    const log = (await store.get('reports/team/web/latest/k1/build.log'))!.body.toString();
+    expect(log).toContain('token ***');
+    expect(log).not.toContain('pod-secret-value');
+    expect(await recordOf('k1')).toMatchObject({ status: 'succeeded', job: { name: 'ccp-build-k1' }, timings: { steps: { build: 10 } } });
+    const again = await handle(jobEvent('k1', { succeeded: 1 }, 'a-later-update'), context);
+    expect(again.map((event) => [event.id, event.data])).toEqual([[done!.id, done!.data]]);
+  });
+
+  it('answers a failed Job with build.completed failed and its reason', async () => {
+    await handle(lintCompleted('k2', entry('web')), context);
+    const [done] = await handle(jobEvent('k2', { failed: 1 }), context);
+    expect(done!.data).toMatchObject({ status: 'failed', reason: 'RUN exited with 1 at line 2' });
+  });
+
+  it('ignores the Job of a build it has no record of', async () => {
+    expect(await handle(jobEvent('unknown', { succeeded: 1 }), context)).toEqual([]);
+  });
+
+  it('ignores Job events when the backend builds locally', async () => {
+    useBuildService(context.config, new BuildService({ store, log: silentLogger, builder: new TestBuilder(), registry: REGISTRY, concurrency: 1, secrets: [] }));
+    expect(await handle(jobEvent('k1', { succeeded: 1 }), context)).toEqual([]);
+  });
+});
+

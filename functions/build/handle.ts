@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { parseData, validateEvent, type LintCompletedData } from '../../shared/events';
+import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
 import type { FunctionContext } from '../types';
 import { buildServiceFor } from './service-for';
 
@@ -9,11 +9,13 @@ export { FUNCTION_NAME } from './service';
  * On `lint.completed`: builds the image when the lint does not block (checkout, prebuild,
  * `buildah bud`, push), streaming `build.log` into the object store and keeping the build
  * record; answers `build.completed`. A blocking lint answers `build.completed` failed with the
- * lint's reason, without building.
+ * lint's reason, without building. On a build Job's status change (cluster backend), answers
+ * `build.completed` once the Job has ended.
  * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
  */
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
+  if (event.type === ForeignEventTypes.apiServerUpdate) return buildServiceFor(context).handleJobEvent(event);
   const lint = parseData(event.data) as LintCompletedData;
   const log = context.log.child({ buildId: lint.buildId, project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`, eventId: event.id });
   const emitted = await buildServiceFor(context).handleLint(lint);

@@ -1,21 +1,23 @@
 import express from 'express';
-import { EventTypes } from '../../shared/events';
+import { EventTypes, ForeignEventTypes } from '../../shared/events';
 import { registryNotificationRoutes } from '../../shared/registry/notifications';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
 
 /**
- * Builds and pushes the image of every `lint.completed` that does not block. In the cluster it
+ * Builds and pushes the image of every `lint.completed` that does not block; with the
+ * kubernetes backend, finishes builds from their Jobs' status events. In the cluster it
  * also serves the registry's push notifications (`POST /registry/notifications`, turned into
  * `image.pushed`), since the registry it pushes to is the one that notifies.
  */
 export const buildFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.lintCompleted],
+  accepts: [EventTypes.lintCompleted, ForeignEventTypes.apiServerUpdate],
   handle,
   routes: (context, publish) => express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log })),
 };
 
 export { BuildService, completedEvent, type BuildProgress, type BuildServiceOptions } from './service';
 export { buildServiceFor, existingBuildService, registryAccess, useBuildService } from './service-for';
+export { completesFromEvents, type CompletingBuilder, type JobCompletion } from './job-completion';
 export { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';

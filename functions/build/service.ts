@@ -7,6 +7,7 @@ import type { Logger } from '../../shared/log/logger';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
+import { completesFromEvents } from './job-completion';
 
 export const FUNCTION_NAME = 'build';
 export const BUILD_SOURCE = functionSource(FUNCTION_NAME);
@@ -96,6 +97,31 @@ export class BuildService {
     this.emit(queued, 'queued', `queued (${this.queue.running} running, ${this.queue.queued} waiting)`);
     const result = await this.queue.submit(name, lint.buildId, (signal) => this.run(lint, queued, signal));
     return this.outcomeOf(result);
+  }
+
+  /**
+   * Handles a status event of a build Job (cluster backend): once the Job has ended, copies the
+   * pod's log into `build.log`, finishes the record and answers `build.completed`. A Job that
+   * still runs, an event of another Job, or a backend that never submits answer nothing; a
+   * build already finished (Jobs change more than once) is answered from its record.
+   */
+  async handleJobEvent(event: CloudEvent<unknown>): Promise<CloudEvent<unknown>[]> {
+    const { builder } = this.options;
+    if (!completesFromEvents(builder)) {
+      this.options.log.warn('a Job event reached a backend that does not submit Jobs; ignored', { backend: builder.id, subject: event.subject });
+      return [];
+    }
+    const done = await builder.completeFromEvent(event);
+    if (!done) return [];
+    const record = await this.records.get(done.project, done.buildId);
+    if (!record) {
+      this.options.log.warn('a Job of an unknown build ended; ignored', { buildId: done.buildId, subject: event.subject });
+      return [];
+    }
+    if (FINAL_STATUSES.includes(record.status)) return record.status === 'superseded' ? [] : [completedEvent(record)];
+    const log = new LogStreamer({ store: this.options.store, key: record.links.log, secrets: this.options.secrets, intervalMs: this.options.logIntervalMs });
+    log.write(done.log.endsWith('\n') || done.log === '' ? done.log : `${done.log}\n`);
+    return [await this.finish(record, done.outcome, log)];
   }
 
   private outcomeOf(result: Awaited<ReturnType<BuildQueue<CloudEvent<unknown>[]>['submit']>>): CloudEvent<unknown>[] {

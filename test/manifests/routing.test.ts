@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
 import { testContext } from '../../functions/__fixtures__/test-functions';
 import { packageRoot } from '../../shared/config/package-root';
-import { EventTypes } from '../../shared/events/types';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
 import { KNOWN_TYPES } from '../../shared/events/validate';
 import { InProcessBroker, loadTriggers, SERVICE_PREFIX } from '../../shared/runtime';
 import { FsObjectStore } from '../../shared/store/fs-store';
@@ -64,6 +64,11 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
     expect(unknown).toEqual([]);
   });
 
+  /** A probe event of `type`; ApiServerSource events carry the watched object's kind (a build Job). */
+  function probe(type: string, extensions: Record<string, string> = type === ForeignEventTypes.apiServerUpdate ? { kind: 'Job' } : {}): CloudEvent<unknown> {
+    return new CloudEvent({ id: 'probe', source: '/probe', type, ...extensions }, false);
+  }
+
   it('the embedded broker routes as the manifests say, for every known type', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-routing-'));
     try {
@@ -73,8 +78,11 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
       const actual = broker.routes.map((route) => ({
         name: route.name,
         functionName: route.subscriber.functionName,
-        types: probeTypes.filter((type) => route.matches(new CloudEvent({ id: 'probe', source: '/probe', type }, false))).sort(),
+        types: probeTypes.filter((type) => route.matches(probe(type))).sort(),
       }));
+      // The build Jobs' Trigger also filters on the object's kind, as the ApiServerSource sends it.
+      const jobsRoute = broker.routes.find((route) => route.name === 'ccp-build-jobs')!;
+      expect([jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate, { kind: 'Pod' })), jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate))]).toEqual([false, true]);
       const expected = eventing.triggers.map((trigger) => ({
         name: trigger.name,
         functionName: trigger.service!.slice(SERVICE_PREFIX.length),
