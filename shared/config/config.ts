@@ -44,6 +44,8 @@ export interface Config {
   scan?: ScanSettings;
   /** Push coalescing window and builds per cascade at once of the dispatcher (`dispatch:`, `CCP_DISPATCH_*`). */
   dispatch?: DispatchSettings;
+  /** Pace of the weekly rescan: images whose scan starts per minute (`CCP_WEEKLY_SCAN_RATE`, default 60). */
+  weekly?: { scanRate: number };
 }
 
 /** The global options every `ccp` command takes. */
@@ -73,6 +75,7 @@ export const ENV = {
   failureThreshold: 'CCP_LINT_FAILURE_THRESHOLD',
   shellcheck: 'CCP_LINT_SHELLCHECK',
   buildConcurrency: 'CCP_BUILD_CONCURRENCY',
+  weeklyScanRate: 'CCP_WEEKLY_SCAN_RATE',
 } as const;
 
 const THRESHOLDS: readonly FailureThreshold[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
@@ -90,6 +93,7 @@ interface ConfigFile {
   build?: { concurrency?: number | string };
   scan?: ScanFileSettings;
   dispatch?: DispatchFileSettings;
+  weekly?: { scanRate?: number | string };
 }
 
 /**
@@ -141,6 +145,10 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   }
   const scan = loadScanSettings(file.scan, env, where, issues);
   const dispatch = loadDispatchSettings(file.dispatch, env, where, issues);
+  const scanRate = Number(env[ENV.weeklyScanRate] ?? file.weekly?.scanRate ?? 60);
+  if (!Number.isFinite(scanRate) || scanRate <= 0) {
+    issues.push({ ...where, field: 'weekly.scanRate', message: `must be a number of images per minute above 0 (${ENV.weeklyScanRate})` });
+  }
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -158,6 +166,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     build: { concurrency },
     scan,
     dispatch,
+    weekly: { scanRate },
   };
 }
 
