@@ -7,12 +7,13 @@ import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, typ
 import { DependencyGraph } from '../../shared/graph';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
+import { runMailSettings } from '../../shared/mail/run-settings';
 import type { ObjectStore } from '../../shared/store/types';
 import { startServedRuntime, type EmbeddedRuntime } from '../runtime';
 import { logFile, runLog, serveUntilStopped } from '../serve-runtime';
 import type { Command } from '../types';
 
-const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N]
+const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N] [--mail-to-dir DIR]
 
 Runs every project of the index through the pipeline in this process (lint, then build and
 push, parents before children), showing progress, then prints a summary per project with its
@@ -21,7 +22,8 @@ build status, image digest and the paths of its reports.
   --branch  the branch of a git index (default: the remote's default branch)
   --once    exit after the index is processed (else keep serving events and reports)
   --json    print the summary as JSON on stdout (progress stays on stderr)
-  --port    where to serve events and reports (default 8080; 0 picks one; --once picks one)`;
+  --port    where to serve events and reports (default 8080; 0 picks one; --once picks one)
+  --mail-to-dir  write the mails notify would send as .eml files into DIR (CCP_MAIL_TO_DIR)`;
 
 /** What `ccp run` reports for one project. */
 export interface ProjectSummary {
@@ -69,13 +71,16 @@ export const runCommand: Command = {
         once: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         port: { type: 'string', default: '8080' },
+        'mail-to-dir': { type: 'string' },
       },
       strict: true,
     });
     if (!values.index) throw new ValidationError('missing option', [{ field: '--index', message: 'name an index folder or git URL' }]);
     const port = parsePort(values.port);
     const location = indexLocation(values.index, io.cwd);
-    const config = { ...loadConfig(globals, io.env), index: { location, branch: values.branch } };
+    const loaded = loadConfig(globals, io.env);
+    const mail = runMailSettings(loaded.mail, { mailToDir: values['mail-to-dir'], cwd: io.cwd, servePort: values.once ? null : port });
+    const config = { ...loaded, index: { location, branch: values.branch }, ...(mail ? { mail } : {}) };
     const log = await runLog(config.dataDir, io.env);
     const progress = (line: string): void => io.stderr(`${line}\n`);
 
@@ -103,6 +108,7 @@ export const runCommand: Command = {
     }
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(renderSummary(summary));
+    if (mail?.toDir) progress(`ccp: mails are written as .eml files to ${mail.toDir}`);
 
     const failed = summary.projects.some((project) => project.build.status !== 'succeeded') || summary.deadLetters.length > 0;
     if (values.once) {
