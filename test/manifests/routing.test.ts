@@ -101,9 +101,8 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
       both: contract.filter((type) => consumedTypes.has(type) && eventing.terminalTypes.has(type)),
       notInContract: [...eventing.terminalTypes.keys()].filter((type) => !contract.includes(type)),
     }).toEqual({ neither: [], both: [], notInContract: [] });
-    // The build function takes lint.completed; image.pushed ends the chain until the dispatcher.
+    // The build function takes lint.completed.
     expect(consumedTypes.has(EventTypes.lintCompleted)).toBe(true);
-    expect(eventing.terminalTypes.has(EventTypes.imagePushed)).toBe(true);
   });
 
   it('func.yaml subscribes through the Broker of eventing/ to types that a Trigger takes', () => {
