@@ -21,7 +21,9 @@ export async function checkout(url: string, commit: string, dir: string, timeout
     } catch (error) {
       if (!(error instanceof GitCommandError)) throw error;
       write(error.stderr.endsWith('\n') ? error.stderr : `${error.stderr}\n`);
-      const words = error.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${error.exitCode}`;
+      const lines = error.stderr.trim().split('\n').filter(Boolean);
+      // git's first `fatal:` line says what went wrong; the lines after it are advice.
+      const words = lines.find((line) => line.startsWith('fatal:')) ?? lines.pop() ?? `exit ${error.exitCode}`;
       throw new StepFailure(`git ${args[0]} of ${redact(url, [])} at ${commit} failed: ${words}`);
     }
   };
