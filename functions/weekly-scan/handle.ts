@@ -1,0 +1,92 @@
+import type { CloudEvent } from 'cloudevents';
+import { ValidationError } from '../../shared/errors/validation-error';
+import { EventTypes, functionSource, makeEvent, parseData, validateEvent, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
+import { loadIndex } from '../../shared/index/load';
+import { imageName, type ProjectEntry } from '../../shared/index/types';
+import { Semaphore } from '../../shared/runtime/semaphore';
+import type { FunctionContext, Handler } from '../types';
+import { absentImageNotice } from './absent-notice';
+import { registryImagePresence, type ImagePresence } from './image-presence';
+import { paceOf, systemClock, type Clock } from './pacing';
+
+export const FUNCTION_NAME = 'weekly-scan';
+const SOURCE = functionSource(FUNCTION_NAME);
+const DEFAULT_RATE = 60;
+
+export interface WeeklyScanOptions {
+  clock?: Clock;
+  presence?: ImagePresence;
+  /** Registry lookups at once within a chunk (default 8). */
+  concurrency?: number;
+}
+
+async function projectsOf(context: FunctionContext): Promise<ProjectEntry[]> {
+  let projects: readonly ProjectEntry[];
+  if (context.listProjects) projects = await context.listProjects();
+  else if (context.config.index) projects = (await loadIndex(context.config.index.location, { branch: context.config.index.branch, workDir: context.config.workDir })).projects;
+  else throw new ValidationError('the weekly rescan needs the index', [{ field: 'index.location', message: 'no index is configured (CCP_INDEX)' }]);
+  // Image-name order: stable between chunks, so an offset means the same image every time.
+  return [...projects].sort((a, b) => (imageName(a) < imageName(b) ? -1 : imageName(a) > imageName(b) ? 1 : 0));
+}
+
+/**
+ * The weekly rescan. `tick.weekly` → for every image of the configured index, a `HEAD` of its
+ * manifest in the registry: present → `scan.requested` (reason `weekly`, the digest); absent →
+ * the scan function's "image absent" `scan.completed` (see {@link absentImageNotice}).
+ *
+ * Paced at `CCP_WEEKLY_SCAN_RATE` images per minute, in chunks: each call handles one chunk and
+ * returns, beside its events, a `tick.weekly` continuation to itself carrying the original tick,
+ * the next offset and the time the next chunk may start (`notBefore`); the next call waits until
+ * then. No call outlives its timeout, no timer lives outside a request, and a pod scaled down
+ * mid-way loses only its own chunk, which the broker redelivers. Ids are derived from the tick
+ * (`weekly/<tick>/<image>`, `<tick>/chunk/<offset>`), so a redelivered tick or chunk emits
+ * duplicates that receivers drop: no image is scanned twice for one tick.
+ * @see ./readme.md
+ */
+export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handler {
+  const clock = options.clock ?? systemClock;
+  const presence = options.presence ?? registryImagePresence();
+  return async (event: CloudEvent<unknown>, context: FunctionContext) => {
+    validateEvent(event);
+    const data = (parseData(event.data) ?? {}) as WeeklyTickData;
+    const tick = data.tick ?? event.id;
+    const offset = data.offset ?? 0;
+    const pace = paceOf(context.config.weekly?.scanRate ?? DEFAULT_RATE);
+    if (data.notBefore) {
+      // Capped at one window, so a clock far off cannot hold the request past its timeout.
+      const wait = Math.min(Date.parse(data.notBefore) - clock.now(), pace.windowMs);
+      if (wait > 0) await clock.sleep(wait);
+    }
+    const registry = context.config.registry;
+    if (!registry) throw new ValidationError('the weekly rescan needs the registry', [{ field: 'registry', message: 'no registry is configured (CCP_REGISTRY)' }]);
+    const projects = await projectsOf(context);
+    const chunk = projects.slice(offset, offset + pace.chunkSize);
+    const limit = new Semaphore(options.concurrency ?? 8);
+    const log = context.log.child({ eventId: event.id, tick, offset });
+    const perImage = await Promise.all(
+      chunk.map((entry) =>
+        limit.run(async () => {
+          const project = { appId: entry.appId, jobId: entry.jobId, desiredTag: entry.desiredTag };
+          const ref = `${registry}/${imageName(project)}`;
+          const found = await presence(ref);
+          const request: ScanRequestedData = { project, image: { ref, ...(found ? { digest: found.digest } : {}) }, reason: 'weekly' };
+          const requestEvent = makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}` });
+          if (found) return { absent: false, events: [requestEvent] };
+          log.info('image absent from the registry', { project: imageName(project), ref });
+          return { absent: true, events: await absentImageNotice(requestEvent, context) };
+        }),
+      ),
+    );
+    const events = perImage.flatMap((result) => result.events);
+    const next = offset + chunk.length;
+    if (chunk.length > 0 && next < projects.length) {
+      const startedAt = Math.max(clock.now(), data.notBefore ? Date.parse(data.notBefore) : 0);
+      const continuation: WeeklyTickData = { tick, offset: next, notBefore: new Date(startedAt + pace.windowMs).toISOString() };
+      events.push(makeEvent(EventTypes.tickWeekly, continuation, { source: SOURCE, id: `${tick}/chunk/${next}` }));
+    }
+    log.info('weekly chunk', { images: chunk.length, absent: perImage.filter((result) => result.absent).length, total: projects.length, next: next < projects.length ? next : null });
+    return events;
+  };
+}
+
+export const handle: Handler = createWeeklyScanHandler();

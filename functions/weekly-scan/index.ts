@@ -1,0 +1,17 @@
+import { EventTypes } from '../../shared/events';
+import type { FunctionDefinition } from '../types';
+import { FUNCTION_NAME, handle } from './handle';
+
+/**
+ * The weekly rescan: on `tick.weekly` every image of the index that is in the registry gets a
+ * `scan.requested` (an absent one the "image absent" notice), paced at `CCP_WEEKLY_SCAN_RATE`.
+ */
+export const weeklyScanFunction: FunctionDefinition = {
+  name: FUNCTION_NAME,
+  accepts: [EventTypes.tickWeekly],
+  handle,
+};
+
+export { createWeeklyScanHandler, type WeeklyScanOptions } from './handle';
+export { registryImagePresence, type ImagePresence } from './image-presence';
+export { paceOf, systemClock, type Clock, type Pace } from './pacing';

@@ -1,0 +1,136 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CloudEvent } from 'cloudevents';
+import { createFunctionContext } from '../../functions/context';
+import { recordingFunction } from '../../functions/__fixtures__/test-functions';
+import { IMAGE_ABSENT } from '../../functions/scan/scan-image';
+import type { FunctionContext } from '../../functions/types';
+import { weeklyScanFunction } from '../../functions/weekly-scan';
+import { createWeeklyScanHandler, type Clock } from '../../functions/weekly-scan';
+import { loadConfig } from '../../shared/config/config';
+import { EventTypes, makeEvent, validateEvent, type ScanCompletedData, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
+import { makeImage } from '../../shared/images';
+import type { ProjectEntry } from '../../shared/index/types';
+import { silentLogger } from '../../shared/log/logger';
+import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
+import { InProcessBroker, loadTriggers } from '../../shared/runtime';
+import { FsObjectStore } from '../../shared/store/fs-store';
+
+const EVENTING = path.join(__dirname, '__fixtures__', 'eventing');
+const START = Date.parse('2026-03-07T23:00:00.000Z');
+
+function entry(id: number, jobId: string): ProjectEntry {
+  return {
+    id, appId: 'team', jobId, gitUrl: `https://example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
+    desiredTag: 'latest', notifyEmail: ['team@example.com'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: id },
+  } as ProjectEntry;
+}
+
+/** Three images in the index; the registry has `api` and `web`, not `gone`. */
+const ENTRIES = [entry(1, 'web'), entry(2, 'gone'), entry(3, 'api')];
+
+/** A clock that moves only when slept on, recording each wait. */
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = START;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
+}
+
+const weeklyTick = (id: string): CloudEvent<unknown> => makeEvent(EventTypes.tickWeekly, {}, { source: '/ccp/gateway', id });
+
+describe('weekly rescan against a real registry', () => {
+  let dir: string;
+  let registry: LocalRegistry;
+  const digests: Record<string, string> = {};
+
+  async function contextWith(rate: number, store = new FsObjectStore(path.join(dir, `store-${Math.random().toString(16).slice(2)}`))): Promise<FunctionContext> {
+    const config = loadConfig({ dataDir: dir, registry: registry.address }, { CCP_WEEKLY_SCAN_RATE: String(rate) });
+    return createFunctionContext(config, silentLogger, { store, projects: ENTRIES });
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-weekly-'));
+    registry = await startLocalRegistry({ dir: path.join(dir, 'registry') });
+    const rootfs = path.join(dir, 'rootfs');
+    await mkdir(path.join(rootfs, 'etc'), { recursive: true });
+    await writeFile(path.join(rootfs, 'etc', 'motd'), 'hello\n');
+    for (const name of ['web', 'api']) digests[name] = (await makeImage({ rootfs, ref: `team/${name}:latest`, registry: registry.address })).digest;
+  }, 30_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('asks a scan of each present image with its digest, and gives the absent one the scan function\'s notice', async () => {
+    const context = await contextWith(60);
+    const events = await createWeeklyScanHandler({ clock: fakeClock() })(weeklyTick('weekly/2026-03-07T23:00:00Z'), context);
+    for (const event of events) validateEvent(event);
+    const requests = events.filter((event) => event.type === EventTypes.scanRequested);
+    expect(requests.map((event) => [event.id, event.source, event.data])).toEqual([
+      ['weekly/weekly/2026-03-07T23:00:00Z/team/api:latest', '/ccp/weekly-scan', { project: { appId: 'team', jobId: 'api', desiredTag: 'latest' }, image: { ref: `${registry.address}/team/api:latest`, digest: digests.api }, reason: 'weekly' }],
+      ['weekly/weekly/2026-03-07T23:00:00Z/team/web:latest', '/ccp/weekly-scan', { project: { appId: 'team', jobId: 'web', desiredTag: 'latest' }, image: { ref: `${registry.address}/team/web:latest`, digest: digests.web }, reason: 'weekly' }],
+    ]);
+    const notices = events.filter((event) => event.type === EventTypes.scanCompleted);
+    expect(notices).toHaveLength(1);
+    const notice = notices[0].data as ScanCompletedData;
+    expect(notice.project).toEqual({ appId: 'team', jobId: 'gone', desiredTag: 'latest' });
+    expect(Object.values(notice.scanners).length).toBeGreaterThan(0);
+    expect(new Set(Object.values(notice.scanners).map((scanner) => `${scanner.status}: ${scanner.reason}`))).toEqual(new Set([`skipped: ${IMAGE_ABSENT}`]));
+    const report = JSON.parse((await context.store.get(notice.reports.json))!.body.toString()) as { verdict: string; reason: string };
+    expect([report.verdict, report.reason]).toEqual(['skipped', IMAGE_ABSENT]);
+    // Three images fit in one chunk at 60 a minute: no continuation.
+    expect(events.filter((event) => event.type === EventTypes.tickWeekly)).toEqual([]);
+    expect(events).toHaveLength(3);
+    // Handled again (a retry after a lost reply): the same ids, which every receiver drops.
+    const again = await createWeeklyScanHandler({ clock: fakeClock() })(weeklyTick('weekly/2026-03-07T23:00:00Z'), context);
+    expect(again.map((event) => `${event.source} ${event.id}`).sort()).toEqual(events.map((event) => `${event.source} ${event.id}`).sort());
+  });
+
+  it('scans nothing twice for a redelivered tick, through the embedded broker', async () => {
+    const store = new FsObjectStore(path.join(dir, 'store-broker'));
+    const context = await contextWith(60, store);
+    const scan = recordingFunction('scan', [EventTypes.scanRequested]);
+    const notify = recordingFunction('notify', [EventTypes.scanCompleted]);
+    const weekly = { ...weeklyScanFunction, handle: createWeeklyScanHandler({ clock: fakeClock() }) };
+    const broker = new InProcessBroker({ routes: await loadTriggers(EVENTING), functions: [weekly, scan, notify], context, store, logger: silentLogger });
+    for (let delivery = 0; delivery < 3; delivery += 1) {
+      await broker.publish(weeklyTick('weekly/2026-03-14T23:00:00Z'));
+      await broker.idle();
+    }
+    expect(scan.received.map((event) => (event.data as ScanRequestedData).project.jobId).sort()).toEqual(['api', 'web']);
+    expect(notify.received.map((event) => (event.data as ScanCompletedData).project.jobId)).toEqual(['gone']);
+    // The next week's tick scans again.
+    await broker.publish(weeklyTick('weekly/2026-03-21T23:00:00Z'));
+    await broker.idle();
+    expect([scan.received.length, notify.received.length]).toEqual([4, 2]);
+  });
+
+  it('paces the images in chunks at the configured rate, each chunk waiting for its window', async () => {
+    const store = new FsObjectStore(path.join(dir, 'store-paced'));
+    const context = await contextWith(6, store);
+    const clock = fakeClock();
+    const started: { job: string; at: number }[] = [];
+    const scan = recordingFunction('scan', [EventTypes.scanRequested], { emit: (event) => (started.push({ job: (event.data as ScanRequestedData).project.jobId, at: clock.now() }), []) });
+    const notify = recordingFunction('notify', [EventTypes.scanCompleted], { emit: (event) => (started.push({ job: (event.data as ScanCompletedData).project.jobId, at: clock.now() }), []) });
+    const weeklyHandler = createWeeklyScanHandler({ clock });
+    const ticks: WeeklyTickData[] = [];
+    const weekly = { ...weeklyScanFunction, handle: (event: CloudEvent<unknown>, ctx: FunctionContext) => (ticks.push((event.data ?? {}) as WeeklyTickData), weeklyHandler(event, ctx)) };
+    const broker = new InProcessBroker({ routes: await loadTriggers(EVENTING), functions: [weekly, scan, notify], context, store, logger: silentLogger });
+    await broker.publish(weeklyTick('weekly/2026-03-28T23:00:00Z'));
+    await broker.idle();
+    // 6 a minute: one image every 10 s, in image-name order, the first at once.
+    expect(started).toEqual([
+      { job: 'api', at: START },
+      { job: 'gone', at: START + 10_000 },
+      { job: 'web', at: START + 20_000 },
+    ]);
+    expect(clock.sleeps).toEqual([10_000, 10_000]);
+    expect(ticks).toEqual([
+      {},
+      { tick: 'weekly/2026-03-28T23:00:00Z', offset: 1, notBefore: new Date(START + 10_000).toISOString() },
+      { tick: 'weekly/2026-03-28T23:00:00Z', offset: 2, notBefore: new Date(START + 20_000).toISOString() },
+    ]);
+  });
+});
