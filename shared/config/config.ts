@@ -8,6 +8,7 @@ import { loadDispatchSettings, type DispatchFileSettings } from '../dispatch/set
 import type { DispatchSettings } from '../dispatch/types';
 import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './scan-settings';
 import type { WebhookSettings } from '../webhooks/types';
+import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from '../builders/settings';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -46,6 +47,12 @@ export interface Config {
   dispatch?: DispatchSettings;
   /** Pace of the weekly rescan: images whose scan starts per minute (`CCP_WEEKLY_SCAN_RATE`, default 60). */
   weekly?: { scanRate: number };
+  /** Build backend (`CCP_BUILDER`, default `local`); see shared/builders/readme.md. */
+  builder?: BuilderKind;
+  /** The local backend's storage (`buildah:`, `CCP_BUILDAH_*`), under the data dir by default. */
+  buildah?: BuildahSettings;
+  /** The kubernetes backend's namespace, images, service account and registry Secret (`kubernetes:`, `CCP_K8S_*`). */
+  kubernetes?: KubernetesBuildSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -94,6 +101,9 @@ interface ConfigFile {
   scan?: ScanFileSettings;
   dispatch?: DispatchFileSettings;
   weekly?: { scanRate?: number | string };
+  builder?: BuilderFileSettings['builder'];
+  buildah?: BuilderFileSettings['buildah'];
+  kubernetes?: BuilderFileSettings['kubernetes'];
 }
 
 /**
@@ -149,6 +159,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   if (!Number.isFinite(scanRate) || scanRate <= 0) {
     issues.push({ ...where, field: 'weekly.scanRate', message: `must be a number of images per minute above 0 (${ENV.weeklyScanRate})` });
   }
+  const builders = loadBuilderSettings(file, env, dataDir, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -167,6 +178,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     scan,
     dispatch,
     weekly: { scanRate },
+    ...builders,
   };
 }
 
