@@ -1,5 +1,6 @@
 import { buildFunction } from './build';
 import { deadLetterFunction } from './dead-letter';
+import { dispatchFunction } from './dispatch';
 import { gatewayFunction } from './gateway';
 import { lintFunction } from './lint';
 import { notifyFunction } from './notify';
@@ -9,4 +10,4 @@ import { weeklyScanFunction } from './weekly-scan';
 import type { FunctionDefinition } from './types';
 
 /** Every function of the service, by name: the Knative Service `ccp-<name>` runs it. */
-export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction, deadLetterFunction, notifyFunction, gatewayFunction, buildFunction, scanFunction, trackReposFunction, weeklyScanFunction].map((definition) => [definition.name, definition]));
+export const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map([lintFunction, deadLetterFunction, notifyFunction, gatewayFunction, buildFunction, scanFunction, trackReposFunction, dispatchFunction, weeklyScanFunction].map((definition) => [definition.name, definition]));

@@ -51,7 +51,7 @@ export const buildCommand: Command = {
     const progress = (line: string): void => io.stderr(`${line}\n`);
     const served = await startServedRuntime(config, log, { port: 0, projects: index.projects });
     try {
-      const { projects, deadLetters } = await runProjects(served.runtime, index.projects, [entry], progress);
+      const { projects, deadLetters } = await runProjects(served.runtime, index.projects, [entry], progress, { descendants: false });
       const summary: BuildSummary = {
         project: projects[0]!,
         registry: served.runtime.context.config.registry,

@@ -1,10 +1,20 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
-import { EventTypes, functionSource, makeEvent, newBuildId, type BuildCause, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
-import { DependencyGraph } from '../../shared/graph';
+import type { IndexRequestData } from '../../functions/dispatch';
+import { shortHash } from '../../shared/dispatch';
+import {
+  EventTypes,
+  functionSource,
+  makeEvent,
+  type BuildCause,
+  type BuildCompletedData,
+  type BuildRequestedData,
+  type LintCompletedData,
+  type NoticeItem,
+  type NoticeRequestedData,
+} from '../../shared/events';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { runMailSettings } from '../../shared/mail/run-settings';
@@ -131,38 +141,70 @@ export function indexLocation(value: string, cwd: string): string {
 }
 
 /**
- * Lints and builds `selected` through the runtime's broker, one depth of the dependency graph
- * of `all` at a time: `build.requested` for every project of a depth, wait until the broker is
- * idle, then the next depth. A project with a parent that failed (or was skipped) in this run
- * is not requested and is reported as skipped, naming that parent.
+ * Lints and builds `selected` through the dispatcher, as one cascade: one `index.changed`
+ * naming every selected project (cause `first-build` for an image never built, else `manual`),
+ * then the dispatcher requests them parents first, each once, skipping the subtree of a
+ * failure, and ends with one combined notice. Waits until the broker is idle and summarises
+ * from the events it saw. `descendants: false` builds only `selected` (`ccp build`); `all` is
+ * the index they belong to, so that their order is known even when the runtime's is not.
  */
 export async function runProjects(
   runtime: EmbeddedRuntime,
   all: readonly ProjectEntry[],
   selected: readonly ProjectEntry[],
   progress: (line: string) => void,
+  options: { descendants?: boolean } = {},
 ): Promise<{ projects: ProjectSummary[]; deadLetters: RunSummary['deadLetters'] }> {
   const { broker, context, builds } = runtime;
-  const graph = new DependencyGraph(all);
+  const requests = new Map<string, Request>();
   const lints = new Map<string, LintCompletedData>();
   const built = new Map<string, BuildCompletedData>();
+  const skipped = new Map<string, NoticeItem>();
   const deadLetters: RunSummary['deadLetters'] = [];
   const total = selected.length;
   let linted = 0;
   let finished = 0;
 
+  const causes = await causesOf(selected, context.store);
+  const selectedNames = new Set(selected.map(imageName));
+  const data: IndexRequestData = {
+    added: [...selected],
+    changed: [],
+    removed: [],
+    causes,
+    cause: { kind: 'manual', message: 'Requested with ccp run' },
+    ...(options.descendants === false ? { descendants: false } : {}),
+    // The rest of the index rides along unchanged so the dispatcher knows every parent.
+  };
+  const request = makeEvent(EventTypes.indexChanged, data, { source: functionSource('cli') });
+  const cascade = `index-${shortHash(request.source, request.id)}`;
+  const ours = (cause: BuildCause | undefined): boolean => cause?.cascade === cascade;
+
   const stopDelivered = broker.on('delivered', ({ emitted }) => {
     for (const event of emitted) {
-      if (event.type === EventTypes.lintCompleted) {
-        const data = event.data as LintCompletedData;
-        lints.set(data.buildId, data);
+      if (event.type === EventTypes.buildRequested) {
+        const wanted = event.data as BuildRequestedData;
+        if (ours(wanted.cause) && wanted.buildId) requests.set(imageName(wanted.project), { entry: wanted.entry!, buildId: wanted.buildId, cause: wanted.cause });
+      } else if (event.type === EventTypes.lintCompleted) {
+        const lint = event.data as LintCompletedData;
+        if (!ours(lint.cause)) continue;
+        lints.set(lint.buildId, lint);
         linted++;
-        progress(`[${linted}/${total}] lint ${imageName(data.project)}: ${describeLint(data)}`);
+        progress(`[${linted}/${total}] lint ${imageName(lint.project)}: ${describeLint(lint)}`);
       } else if (event.type === EventTypes.buildCompleted) {
-        const data = event.data as BuildCompletedData;
-        built.set(data.buildId, data);
+        const end = event.data as BuildCompletedData;
+        if (!ours(end.cause)) continue;
+        built.set(end.buildId, end);
         finished++;
-        progress(`[${finished}/${total}] build ${imageName(data.project)}: ${describeBuild(data)}`);
+        progress(`[${finished}/${total}] build ${imageName(end.project)}: ${describeBuild(end)}`);
+      } else if (event.type === EventTypes.noticeRequested) {
+        const notice = event.data as NoticeRequestedData;
+        if (notice.cascade !== cascade) continue;
+        for (const item of notice.items) {
+          if (item.outcome !== 'skipped') continue;
+          skipped.set(imageName(item.project), item);
+          progress(`[skip] ${imageName(item.project)}: skipped: ${item.reason ?? 'a parent failed'}`);
+        }
       }
     }
   });
@@ -174,69 +216,44 @@ export async function runProjects(
     progress(`ccp: ${trigger} gave up on ${event.type} ${event.subject ?? event.id}: ${record.error.message}`);
   });
 
-  const summaries = new Map<string, ProjectSummary>();
-  const broken = new Set<string>();
   try {
-    for (const batch of byDepth(selected, graph)) {
-      const ready: ProjectEntry[] = [];
-      for (const entry of batch) {
-        const name = imageName(entry);
-        const parent = graph.parents(name).find((candidate) => broken.has(candidate));
-        if (!parent) {
-          ready.push(entry);
-          continue;
-        }
-        broken.add(name);
-        const reason = `skipped: parent ${parent} failed`;
-        summaries.set(name, { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason } });
-        progress(`[skip] ${name}: ${reason}`);
-      }
-      const requests = await requestAll(ready, context.store);
-      for (const request of requests) await broker.publish(request.event);
-      await broker.idle();
-      for (const request of requests) {
-        const summary = summarise(request, lints.get(request.buildId), built.get(request.buildId), context.store);
-        summaries.set(summary.project, summary);
-        if (summary.build.status !== 'succeeded') broken.add(summary.project);
-      }
-    }
+    const known = new Set((await context.listProjects?.())?.map(imageName) ?? []);
+    const missing = all.filter((entry) => !selectedNames.has(imageName(entry)) && !known.has(imageName(entry)));
+    if (missing.length > 0) progress(`ccp: ${missing.length} projects of the index are not known to the runtime; their order is not checked`);
+    await broker.publish(request);
+    await broker.idle();
   } finally {
     stopDelivered();
     stopSteps();
     stopDead();
   }
-  return { projects: selected.map((entry) => summaries.get(imageName(entry))!), deadLetters };
-}
-
-/** Projects grouped by depth in the dependency graph: roots first. */
-function byDepth(projects: readonly ProjectEntry[], graph: DependencyGraph): ProjectEntry[][] {
-  const batches = new Map<number, ProjectEntry[]>();
-  for (const entry of projects) {
-    const depth = graph.depth(imageName(entry)) ?? 0;
-    batches.set(depth, [...(batches.get(depth) ?? []), entry]);
-  }
-  return [...batches.entries()].sort(([a], [b]) => a - b).map(([, batch]) => batch);
+  const projects = selected.map((entry): ProjectSummary => {
+    const name = imageName(entry);
+    const made = requests.get(name);
+    if (made) return summarise(made, lints.get(made.buildId), built.get(made.buildId), context.store);
+    const skip = skipped.get(name);
+    if (skip) return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` } };
+    return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' } };
+  });
+  return { projects, deadLetters };
 }
 
 interface Request {
   entry: ProjectEntry;
   buildId: string;
   cause: BuildCause;
-  event: CloudEvent<unknown>;
 }
 
-async function requestAll(projects: readonly ProjectEntry[], store: ObjectStore): Promise<Request[]> {
-  return Promise.all(
+/** `first-build` for an image without any report yet, else `manual`, by project name. */
+async function causesOf(projects: readonly ProjectEntry[], store: ObjectStore): Promise<Record<string, BuildCause>> {
+  const causes: Record<string, BuildCause> = {};
+  await Promise.all(
     projects.map(async (entry) => {
-      const buildId = newBuildId();
       const seen = (await store.list(`reports/${entry.appId}/${entry.jobId}/${entry.desiredTag}/`, { delimiter: '/' })).prefixes.length > 0;
-      const cause: BuildCause = seen
-        ? { kind: 'manual', message: 'Requested with ccp run' }
-        : { kind: 'first-build', message: 'First build of the container image' };
-      const event = makeEvent(EventTypes.buildRequested, { project: entry, entry, buildId, cause }, { source: functionSource('cli') });
-      return { entry, buildId, cause, event };
+      causes[imageName(entry)] = seen ? { kind: 'manual', message: 'Requested with ccp run' } : { kind: 'first-build', message: 'First build of the container image' };
     }),
   );
+  return causes;
 }
 
 function summarise(request: Request, lint: LintCompletedData | undefined, build: BuildCompletedData | undefined, store: ObjectStore): ProjectSummary {

@@ -1,0 +1,55 @@
+import type { CloudEvent } from 'cloudevents';
+import { ValidationError } from '../../shared/errors/validation-error';
+import {
+  EventTypes,
+  ForeignEventTypes,
+  parseData,
+  validateEvent,
+  type BuildCompletedData,
+  type GitPushData,
+  type ImagePushedData,
+  type RpmRepoChangedData,
+} from '../../shared/events';
+import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks';
+import type { FunctionContext } from '../types';
+import { onBuildCompleted } from './on-build-completed';
+import { onImagePushed } from './on-image-pushed';
+import { onIndexChanged, type IndexRequestData } from './on-index-changed';
+import { onPush } from './on-push';
+import { onRpmRepoChanged } from './on-rpm-repo-changed';
+
+export { FUNCTION_NAME } from './emit';
+
+/**
+ * Turns what changed into builds, in order: pushes (ours and Knative's GitHub/GitLab sources),
+ * index changes, builds ended, images pushed from outside, RPM repository updates. Every
+ * build it requests belongs to a cascade (`state/cascades/<id>.json`), which ends with one
+ * combined `notice.requested`.
+ * @see ../../README.md#rebuild-triggers
+ */
+export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+  validateEvent(event);
+  switch (event.type) {
+    case EventTypes.gitPush:
+      return onPush(parseData(event.data) as GitPushData, event, context);
+    case ForeignEventTypes.githubPush:
+    case ForeignEventTypes.gitlabPush: {
+      const push = event.type === ForeignEventTypes.githubPush ? gitPushFromGithubEvent(event) : gitPushFromGitlabEvent(event);
+      if (!push) {
+        context.log.info('source event is no branch push; ignored', { eventId: event.id, eventType: event.type });
+        return [];
+      }
+      return onPush(push, event, context);
+    }
+    case EventTypes.indexChanged:
+      return onIndexChanged(parseData(event.data) as IndexRequestData, event, context);
+    case EventTypes.buildCompleted:
+      return onBuildCompleted(parseData(event.data) as BuildCompletedData, context);
+    case EventTypes.imagePushed:
+      return onImagePushed(parseData(event.data) as ImagePushedData, event, context);
+    case EventTypes.rpmRepoChanged:
+      return onRpmRepoChanged(parseData(event.data) as RpmRepoChangedData, event, context);
+    default:
+      throw new ValidationError('not a dispatcher event', [{ field: 'type', message: `${event.type} is not handled by the dispatcher` }]);
+  }
+}

@@ -1,0 +1,53 @@
+import type { CloudEvent } from 'cloudevents';
+import { planCascade, recordCompletion } from '../../shared/dispatch';
+import type { BuildCompletedData } from '../../shared/events';
+import { imageName } from '../../shared/index/types';
+import type { FunctionContext } from '../types';
+import { cascadesOf, currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
+import { noticeEvent, replay, requestEvent, startCascade } from './emit';
+
+/**
+ * A build ended. Of a cascade: record it, request what it unblocked (or skip the subtree of a
+ * failure) and, after the last one, the combined notice. Outside any cascade (a manual build,
+ * a first build requested directly) and succeeded: everything built on the image rebuilds,
+ * as a new cascade.
+ */
+export async function onBuildCompleted(data: BuildCompletedData, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+  const name = imageName(data.project);
+  const cascade = data.cause.cascade;
+  const log = context.log.child({ buildId: data.buildId, project: name, ...(cascade ? { cascade } : {}) });
+  if (cascade) {
+    const now = new Date();
+    const updated = await cascadesOf(context).update(cascade, (record) => {
+      const step = recordCompletion(record, data, now);
+      return step ? { record: step.record, result: step } : null;
+    });
+    if (!updated) {
+      log.warn('build names a cascade that does not exist; nothing follows from it');
+      return [];
+    }
+    if (!updated.changed || !updated.result) {
+      log.info('build end known already; replaying what the cascade promised');
+      return replay(updated.record);
+    }
+    const step = updated.result;
+    for (const item of step.skipped) log.info('skipped: a parent failed', { project: item.name, blockedBy: item.blockedBy });
+    for (const item of step.requested) log.info('build requested', { project: item.name, buildId: item.buildId });
+    if (step.finished) log.info('cascade ended; one combined notice', { items: step.record.items.length });
+    return [...step.requested.map(requestEvent), ...(step.finished ? [noticeEvent(step.record)] : [])];
+  }
+  if (data.status !== 'succeeded') return [];
+  const view = overlayIndex(await currentIndex(context), [data.entry]);
+  if (view.graph.children(name).length === 0) return [];
+  const planned = planCascade({
+    id: `after-${data.buildId}`,
+    cause: { kind: 'parent-rebuilt', message: `${name} rebuilt because ${data.cause.message}`, parent: name },
+    seeds: [],
+    origin: { name, entry: data.entry, buildId: data.buildId, cause: data.cause, causeChain: data.causeChain.slice(0, -1) },
+    graph: view.graph,
+    entries: view.entries,
+    maxInFlight: dispatchSettings(context).maxInFlight,
+    now: new Date(),
+  });
+  return planned ? startCascade(planned, context) : [];
+}

@@ -1,0 +1,67 @@
+import type { CloudEvent } from 'cloudevents';
+import { planCascade, shortHash } from '../../shared/dispatch';
+import type { ImagePushedData } from '../../shared/events';
+import { BuildRecords } from '../../shared/builds';
+import { RegistryClient } from '../../shared/image';
+import { imageName, parseImageName } from '../../shared/index/types';
+import type { FunctionContext } from '../types';
+import { currentIndex, dispatchSettings } from './dispatcher-state';
+import { startCascade } from './emit';
+
+/** The label every image the pipeline builds carries (see functions/build/image-spec.ts). */
+export const BUILD_ID_LABEL = 'org.centos.ccp.build-id';
+
+/** `app-id/job-id:tag` of a pushed repository (`name` alone is the `library` app). */
+export function pushedImageName(data: ImagePushedData): string | null {
+  const repository = data.repository.includes('/') ? data.repository : `library/${data.repository}`;
+  const ref = parseImageName(`${repository}:${data.tag ?? 'latest'}`);
+  return ref ? imageName(ref) : null;
+}
+
+/**
+ * An image pushed to the registry from outside the pipeline (a base image pushed by hand):
+ * everything built on it rebuilds, as one cascade. A push the pipeline made itself (its image
+ * carries our build-id label, or a build record reports its digest) is ignored: its build's
+ * own `build.completed` moves the cascade on, so nothing rebuilds twice.
+ */
+export async function onImagePushed(data: ImagePushedData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+  const name = pushedImageName(data);
+  if (!name || !data.tag) return [];
+  const view = await currentIndex(context);
+  if (view.graph.children(name).length === 0) return [];
+  const log = context.log.child({ eventId: event.id, project: name, digest: data.digest });
+  const ours = await builtByPipeline(data, name, context);
+  if (ours) {
+    log.info('push made by a build of the pipeline; its build.completed cascades', { buildId: ours });
+    return [];
+  }
+  const why = `${name} was pushed to the registry as ${data.digest.slice(0, 19)}`;
+  const planned = planCascade({
+    id: `pushed-${shortHash(data.repository, data.tag, data.digest)}`,
+    cause: { kind: 'parent-rebuilt', message: `${why}, outside the pipeline`, parent: name },
+    seeds: [],
+    origin: { name, entry: view.entries.get(name), cause: { kind: 'manual', message: `A new image was pushed to the registry (${data.digest.slice(0, 19)})` } },
+    graph: view.graph,
+    entries: view.entries,
+    maxInFlight: dispatchSettings(context).maxInFlight,
+    now: new Date(),
+  });
+  return planned ? startCascade(planned, context) : [];
+}
+
+/** The build id that made this image, from its label or a build record; `null` for a push from outside. */
+async function builtByPipeline(data: ImagePushedData, name: string, context: FunctionContext): Promise<string | null> {
+  const registry = data.registry ?? context.config.registry;
+  if (registry) {
+    const client = new RegistryClient();
+    const ref = { registry, repository: data.repository, digest: data.digest };
+    const { manifest } = await client.resolveManifest(ref);
+    const config = (await (await client.blob(ref, manifest.config.digest)).json()) as { config?: { Labels?: Record<string, string> | null } };
+    const label = config.config?.Labels?.[BUILD_ID_LABEL];
+    if (label) return label;
+  }
+  const project = parseImageName(name);
+  if (!project) return null;
+  const records = await new BuildRecords(context.store).list(project);
+  return records.find((record) => record.image?.digest === data.digest)?.buildId ?? null;
+}
