@@ -1,6 +1,7 @@
 import { buildBench } from './build';
 import { indexGraphBench } from './index-graph';
 import { lintBench } from './lint';
+import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
 import type { Bench, BenchResult } from './types';
 
@@ -10,6 +11,7 @@ const BENCHES: [string, Bench][] = [
   ['Dockerfile lint', lintBench],
   ['image build', buildBench],
   ['RPM scan', scanRpmBench],
+  ['RPM repo tracking', reposBench],
 ];
 
 function render(result: BenchResult): string {
