@@ -52,10 +52,13 @@ export function registryAccess(config: Config): RegistryAccess | null {
   return { address: config.registry, tlsVerify: !loopback };
 }
 
-/** The local backend with its own buildah storage under the data folder. */
+/**
+ * The local backend with its own buildah storage (`buildah:` settings, under the data folder by
+ * default). The kubernetes backend is chosen here too once `shared/builders/api.ts` offers it.
+ */
 function defaultBuilder(config: Config): Builder {
   return createLocalBuilder({
     workDir: path.join(config.workDir, 'builds'),
-    buildah: { root: path.join(config.dataDir, 'buildah', 'storage'), runroot: path.join(config.dataDir, 'buildah', 'run') },
+    buildah: config.buildah ?? { root: path.join(config.dataDir, 'buildah', 'storage'), runroot: path.join(config.dataDir, 'buildah', 'run') },
   });
 }
