@@ -25,7 +25,7 @@ export async function onPush(push: GitPushData, event: CloudEvent<unknown>, cont
     return emitted;
   }
   const repoKey = normalizeRepoUrl(push.repoUrl)!;
-  const outcome = await coalescerFor(context).push(repoKey, push.branch, { eventId: `${event.source} ${event.id}`, commit: push.commit, changedPaths: push.changedPaths });
+  const outcome = await coalescerFor(context).push(repoKey, push.branch, { eventId: `${event.source} ${event.id}`, commit: push.commit, changedPaths: push.changedPaths, ...(event.time ? { sentAt: event.time } : {}) });
   if (outcome.kind === 'coalesced') {
     log.info('push joins the open window of its branch; the newest commit of the burst will build', { owner: outcome.owner });
     return emitted;

@@ -6,7 +6,10 @@ import { pushWindowKey } from './keys';
 export interface WindowPush {
   eventId: string;
   commit: string;
+  /** When it arrived here (the quiet window counts from the last arrival). */
   at: number;
+  /** When it was sent (the event's `time`), which decides the newest: deliveries may overtake each other. */
+  sentAt?: string;
 }
 
 /** `state/dispatch/pushes/<hash>.json`: the pushes to one branch in one quiet window. */
@@ -52,11 +55,11 @@ export class PushCoalescer {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async push(repoKey: string, branch: string, push: { eventId: string; commit: string; changedPaths?: string[] }): Promise<CoalesceResult> {
+  async push(repoKey: string, branch: string, push: { eventId: string; commit: string; changedPaths?: string[]; sentAt?: string }): Promise<CoalesceResult> {
     const key = pushWindowKey(repoKey, branch);
     const joined = await this.change<CoalesceResult | null>(key, (window) => {
       const at = this.now();
-      const mine: WindowPush = { eventId: push.eventId, commit: push.commit, at };
+      const mine: WindowPush = { eventId: push.eventId, commit: push.commit, at, ...(push.sentAt ? { sentAt: push.sentAt } : {}) };
       const paths = push.changedPaths ?? null;
       if (window?.pushes.some((known) => known.eventId === push.eventId)) {
         return { window: null, result: window.closed ? { kind: 'closed' as const, eventId: window.closed.eventId } : window.owner === push.eventId ? null : { kind: 'coalesced' as const, owner: window.owner } };
@@ -82,10 +85,11 @@ export class PushCoalescer {
       }
       const closed = await this.change<CoalesceResult | null>(key, (window) => {
         if (!window || window.closed) return { window: null, result: { kind: 'closed' as const, eventId: window?.closed?.eventId ?? push.eventId } };
-        const last = window.pushes.at(-1)!;
-        if (last.at + this.options.quietMs > this.now()) return { window: null, result: null };
-        const result: CoalesceResult = { kind: 'newest', commit: last.commit, eventId: last.eventId, changedPaths: window.changedPaths, dropped: window.pushes.slice(0, -1) };
-        return { window: { ...window, closed: { at: this.now(), commit: last.commit, eventId: last.eventId } }, result };
+        if (window.pushes.at(-1)!.at + this.options.quietMs > this.now()) return { window: null, result: null };
+        const newest = newestOf(window.pushes);
+        const dropped = window.pushes.filter((candidate) => candidate !== newest);
+        const result: CoalesceResult = { kind: 'newest', commit: newest.commit, eventId: newest.eventId, changedPaths: window.changedPaths, dropped };
+        return { window: { ...window, closed: { at: this.now(), commit: newest.commit, eventId: newest.eventId } }, result };
       });
       if (closed) return closed;
     }
@@ -110,4 +114,9 @@ export class PushCoalescer {
       }
     }
   }
+}
+
+/** The push sent last (by its event time; the last to arrive among equals or without times). */
+function newestOf(pushes: readonly WindowPush[]): WindowPush {
+  return pushes.reduce((newest, candidate) => ((candidate.sentAt ?? '') >= (newest.sentAt ?? '') ? candidate : newest));
 }
