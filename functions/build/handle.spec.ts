@@ -12,6 +12,7 @@ import type { FunctionContext } from '../types';
 import { TestBuilder } from './__fixtures__/test-builder';
 import { TestJobBuilder, type TestJob } from './__fixtures__/test-job-builder';
 import { handle } from './handle';
+import { projectOfCompletion } from './job-completion';
 import { BuildService, type BuildProgress, type BuildServiceOptions } from './service';
 import { useBuildService } from './service-for';
 
@@ -238,7 +239,7 @@ describe('build handle with a backend that submits Jobs', () => {
     store = new TempObjectStore();
     const config = loadConfig({ dataDir: store.inner.root }, {});
     context = await createFunctionContext(config, silentLogger, { store });
-    builder = new TestJobBuilder();
+    builder = new TestJobBuilder(REGISTRY.address);
     useBuildService(config, new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['pod-secret-value'], logIntervalMs: 10 }));
   });
   afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
@@ -261,7 +262,7 @@ describe('build handle with a backend that submits Jobs', () => {
     expect(await handle(jobEvent('k1', { active: 1 }), context)).toEqual([]);
     const [done] = await handle(jobEvent('k1', { succeeded: 1 }), context);
     expect([done!.type, done!.id]).toEqual([EventTypes.buildCompleted, 'k1/build']);
-    expect(done!.data).toMatchObject({ status: 'succeeded', image: { ref: 'registry.example/team/web:latest', digest: `sha256:${'1'.repeat(64)}` } });
+    expect(done!.data).toMatchObject({ status: 'succeeded', image: { ref: '127.0.0.1:5000/team/web:latest', digest: `sha256:${'1'.repeat(64)}` } });
     const log = (await store.get('reports/team/web/latest/k1/build.log'))!.body.toString();
     expect(log).toContain('token ***');
     expect(log).not.toContain('pod-secret-value');
@@ -286,3 +287,20 @@ describe('build handle with a backend that submits Jobs', () => {
   });
 });
 
+
+describe('projectOfCompletion', () => {
+  const completion = (imageRef: string): Parameters<typeof projectOfCompletion>[0] => ({ buildId: 'b', outcome: { status: 'succeeded', imageRef, steps: {} }, log: '', namespace: 'ccp', jobName: 'j' });
+  it.each([
+    ['an app image', '127.0.0.1:5000/team/web:latest', { appId: 'team', jobId: 'web', desiredTag: 'latest' }],
+    ['a nested job id', '127.0.0.1:5000/team/tools/web:1.0', { appId: 'team', jobId: 'tools/web', desiredTag: '1.0' }],
+    ['a library image', '127.0.0.1:5000/centos:7', { appId: 'library', jobId: 'centos', desiredTag: '7' }],
+    ['another registry', 'quay.io/team/web:latest', null],
+  ])('reads %s back from its reference', (_name, ref, expected) => {
+    expect(projectOfCompletion(completion(ref), '127.0.0.1:5000')).toEqual(expected);
+  });
+
+  it('prefers the project the backend names', () => {
+    const project = { appId: 'a', jobId: 'b', desiredTag: 'c' };
+    expect(projectOfCompletion({ ...completion('x/y:z'), project }, '127.0.0.1:5000')).toEqual(project);
+  });
+});

@@ -19,5 +19,5 @@ export const buildFunction: FunctionDefinition = {
 
 export { BuildService, completedEvent, type BuildProgress, type BuildServiceOptions } from './service';
 export { buildServiceFor, existingBuildService, registryAccess, useBuildService } from './service-for';
-export { completesFromEvents, type CompletingBuilder, type JobCompletion } from './job-completion';
+export { completesFromEvents, projectOfCompletion, type CompletingBuilder, type JobCompletion } from './job-completion';
 export { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';

@@ -1,30 +1,46 @@
-import type { CloudEvent } from 'cloudevents';
 import type { BuildOutcome, Builder } from '../../shared/builders/types';
 import type { ProjectRef } from '../../shared/index/types';
 
-/** A cluster build that ended: which build, how, and the pod's log to keep. */
+/** A submitted cluster build that has finished, with its whole log (read from the cluster) to store. */
 export interface JobCompletion {
   buildId: string;
-  project: ProjectRef;
   outcome: BuildOutcome;
-  /** The build pod's log (init steps and buildah), copied into `build.log`. */
   log: string;
+  namespace: string;
+  jobName: string;
+  /** The image built, when the backend says; else read back from `outcome.imageRef`. */
+  project?: ProjectRef;
 }
 
 /**
- * A backend that submits builds (`start` answers `submitted`) and learns of their end from the
- * ApiServerSource's `dev.knative.apiserver.resource.update` events about its Jobs.
+ * A backend that submits builds (`start` answers `submitted`) and finishes them from the
+ * ApiServerSource's events about its Jobs (the kubernetes backend): `completeFromEvent` answers
+ * `null` while the Job runs or when the event is about another object.
+ * @see https://knative.dev/docs/eventing/sources/apiserversource/
  */
 export interface CompletingBuilder extends Builder {
-  /**
-   * The completion an event tells of: `null` while the Job still runs, or when the event is not
-   * about one of the backend's Jobs. Reads the pod's log from the cluster.
-   * @see https://knative.dev/docs/eventing/sources/apiserversource/
-   */
-  completeFromEvent(event: CloudEvent<unknown>): Promise<JobCompletion | null>;
+  completeFromEvent(event: { type: string; data?: unknown }): Promise<JobCompletion | null>;
 }
 
-/** True when `builder` finishes builds from Job events (the kubernetes backend). */
+/** True when `builder` finishes builds from Job events. */
 export function completesFromEvents(builder: Builder): builder is CompletingBuilder {
   return typeof (builder as Partial<CompletingBuilder>).completeFromEvent === 'function';
+}
+
+/**
+ * The project a finished cluster build was for: the completion's own `project` when the backend
+ * gives one, else read back from the image reference the build function made for it
+ * (`<registry>/<app-id>/<job-id>:<tag>`, `<registry>/<job-id>:<tag>` for `library`); `null` when
+ * the reference is not one of this registry's.
+ * @see ./image-spec.ts
+ */
+export function projectOfCompletion(completion: JobCompletion, registry: string | undefined): ProjectRef | null {
+  if (completion.project) return completion.project;
+  const ref = completion.outcome.imageRef;
+  if (!registry || !ref.startsWith(`${registry}/`)) return null;
+  const match = /^(.+):([A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/.exec(ref.slice(registry.length + 1));
+  if (!match) return null;
+  const [repository, desiredTag] = [match[1]!, match[2]!];
+  const slash = repository.indexOf('/');
+  return slash < 0 ? { appId: 'library', jobId: repository, desiredTag } : { appId: repository.slice(0, slash), jobId: repository.slice(slash + 1), desiredTag };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/log/logger';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
-import { completesFromEvents } from './job-completion';
+import { completesFromEvents, projectOfCompletion } from './job-completion';
 
 export const FUNCTION_NAME = 'build';
 export const BUILD_SOURCE = functionSource(FUNCTION_NAME);
@@ -113,7 +113,8 @@ export class BuildService {
     }
     const done = await builder.completeFromEvent(event);
     if (!done) return [];
-    const record = await this.records.get(done.project, done.buildId);
+    const project = projectOfCompletion(done, this.options.registry?.address);
+    const record = project ? await this.records.get(project, done.buildId) : null;
     if (!record) {
       this.options.log.warn('a Job of an unknown build ended; ignored', { buildId: done.buildId, subject: event.subject });
       return [];
