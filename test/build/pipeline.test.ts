@@ -42,6 +42,7 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   let config: Config;
   const progress: string[] = [];
   const completed: BuildCompletedData[] = [];
+  const pushed: string[] = [];
 
   function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
     return {
@@ -73,6 +74,9 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry });
     served.runtime.broker.on('delivered', ({ emitted }) => {
       for (const event of emitted) if (event.type === EventTypes.buildCompleted) completed.push(event.data as BuildCompletedData);
+    });
+    served.runtime.broker.on('event', ({ event }) => {
+      if (event.type === EventTypes.imagePushed) pushed.push(`${event.subject}@${(event.data as { digest: string }).digest}`);
     });
   }, 60_000);
 
@@ -118,6 +122,9 @@ describe('builds on the embedded runtime (local backend, real registry, real git
       'org.centos.ccp.index-entry': 'index.d/tests.yaml:2 tests/child:latest',
       'org.centos.ccp.cause': 'First build of the container image',
     });
+    // The registry's push notification came back through the runtime's door as image.pushed.
+    for (let tries = 0; tries < 50 && !pushed.includes(`tests/child:latest@${image.Digest}`); tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pushed).toContain(`tests/child:latest@${image.Digest}`);
     expect(childRecord).toMatchObject({ status: 'succeeded', image: { ref: `${registry}/tests/child:latest`, digest: image.Digest }, timings: { steps: { checkout: expect.any(Number), build: expect.any(Number), push: expect.any(Number) } } });
   }, 120_000);
 
