@@ -1,4 +1,5 @@
 import { buildBench } from './build';
+import { dispatchBench } from './dispatch';
 import { indexGraphBench } from './index-graph';
 import { lintBench } from './lint';
 import { reposBench } from './repos';
@@ -12,6 +13,7 @@ const BENCHES: [string, Bench][] = [
   ['image build', buildBench],
   ['RPM scan', scanRpmBench],
   ['RPM repo tracking', reposBench],
+  ['rebuild dispatcher', dispatchBench],
 ];
 
 function render(result: BenchResult): string {

@@ -60,7 +60,8 @@ export function planCascade(input: CascadeInput): CascadeRecord | null {
       const seed = seeds.get(name);
       const entry = seed?.entry ?? (name === input.origin?.name ? input.origin.entry : undefined) ?? input.entries.get(name);
       if (!entry) continue;
-      const after = input.descendants === false ? [] : input.graph.parents(name).filter((parent) => planned.has(parent) && byName.has(parent));
+      const parents = input.descendants === false ? [] : input.graph.parents(name);
+      const after = parents.filter((parent) => planned.has(parent) && byName.has(parent));
       const base = { name, project: { appId: entry.appId, jobId: entry.jobId, desiredTag: entry.desiredTag }, entry, batch: index, after };
       let item: CascadeItem;
       if (name === input.origin?.name && !seed) {
@@ -70,7 +71,7 @@ export function planCascade(input: CascadeInput): CascadeRecord | null {
         item = { ...base, status: 'waiting', buildId: cascadeBuildId(input.id, createdAt, name), ...(seed.commit ? { commit: seed.commit } : {}), cause: { ...seed.cause, cascade: input.id }, causeChain: seed.causeChain ?? [] };
       } else {
         // An origin that is no project (an external base image) is not planned; its children name it still.
-        const parentName = after[0] ?? input.graph.parents(name).find((candidate) => candidate === input.origin?.name) ?? input.graph.parents(name)[0] ?? input.cause.parent ?? '';
+        const parentName = after[0] ?? parents.find((candidate) => candidate === input.origin?.name) ?? parents[0] ?? input.cause.parent ?? '';
         const parent = byName.get(parentName);
         const why = !parent || (parent.status === 'origin' && !input.origin?.cause) ? input.cause.message : parent.cause.message;
         item = {

@@ -61,6 +61,7 @@ export class CascadeStore {
   }
 }
 
+/** Compact: a cascade of thousands of images is megabytes, written again at every build's end. */
 function serialise(record: CascadeRecord): string {
-  return `${JSON.stringify(record, null, 2)}\n`;
+  return `${JSON.stringify(record)}\n`;
 }
