@@ -1,4 +1,4 @@
-import type { ProjectEntry } from '../index/types';
+import type { ProjectEntry, ProjectRef } from '../index/types';
 
 /** How to reach the registry images are pushed to. Credentials never reach logs or reports. */
 export interface RegistryAccess {
@@ -54,4 +54,27 @@ export type BuildStart =
 export interface Builder {
   id: 'local' | 'kubernetes';
   start(spec: BuildSpec, log: BuildLog, signal: AbortSignal): Promise<BuildStart>;
+  /**
+   * Cluster backends only: the end of a submitted build, from the CloudEvent that reports its
+   * Job (Knative ApiServerSource, Resource mode). `null` when the event is not about a build of
+   * ours or the build has not finished; answers again for a later update of the same Job.
+   */
+  completeFromEvent?(event: ApiServerEvent): Promise<BuildCompletion | null>;
+}
+
+/** What a cluster backend needs of a CloudEvent: its type and data (the object, as JSON or parsed). */
+export interface ApiServerEvent {
+  type: string;
+  data?: unknown;
+}
+
+/** A submitted build that has finished, with its whole log (read from the cluster) to store. */
+export interface BuildCompletion {
+  buildId: string;
+  /** The project, from the Job's annotation; absent when the Job does not say. */
+  project?: ProjectRef;
+  outcome: BuildOutcome;
+  log: string;
+  namespace: string;
+  jobName: string;
 }
