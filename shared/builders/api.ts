@@ -1,0 +1,39 @@
+import path from 'node:path';
+import type { Config } from '../config/config';
+import { loadBuilderSettings, type BuilderKind } from './settings';
+import { createKubernetesBuilder, type KubernetesBuilderOptions } from './kubernetes';
+import { createLocalBuilder } from './local';
+import type { Builder } from './types';
+
+/** The part of the configuration backends are made from. */
+export type BuilderConfig = Pick<Config, 'dataDir' | 'workDir' | 'builder' | 'buildah' | 'kubernetes'>;
+
+/** Extras for a backend: a cluster connection (tests point it at a local fake API server). */
+export type BuilderOptions = KubernetesBuilderOptions;
+
+type BuilderFactory = (config: BuilderConfig, options: BuilderOptions) => Builder;
+
+/**
+ * Every build backend by id (renovate-style registry; one folder per backend). The local
+ * backend's build folders go under `<workDir>/builds`.
+ * @see ./readme.md
+ */
+export const BUILDERS: ReadonlyMap<BuilderKind, BuilderFactory> = new Map<BuilderKind, BuilderFactory>([
+  ['local', (config) => createLocalBuilder({ workDir: path.join(config.workDir, 'builds'), buildah: config.buildah ?? defaults(config).buildah })],
+  ['kubernetes', (config, options) => createKubernetesBuilder(config.kubernetes ?? defaults(config).kubernetes, options)],
+]);
+
+/**
+ * The backend `config.builder` (`CCP_BUILDER`) names, `local` when unset.
+ * @see ../config/config.ts
+ */
+export function createBuilder(config: BuilderConfig, options: BuilderOptions = {}): Builder {
+  const id = config.builder ?? 'local';
+  const factory = BUILDERS.get(id);
+  if (!factory) throw new TypeError(`no build backend "${id}"; known: ${[...BUILDERS.keys()].join(', ')}`);
+  return factory(config, options);
+}
+
+function defaults(config: BuilderConfig): ReturnType<typeof loadBuilderSettings> {
+  return loadBuilderSettings({}, {}, config.dataDir, {}, []);
+}

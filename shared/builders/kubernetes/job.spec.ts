@@ -1,0 +1,78 @@
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { buildJob } from './job';
+import { sampleSpec, SETTINGS } from './__fixtures__/build-spec';
+
+describe('buildJob', () => {
+  const job = buildJob(sampleSpec(), SETTINGS);
+  const pod = job.spec!.template.spec!;
+  const envOf = (name: string) => Object.fromEntries([...(pod.initContainers ?? []), ...pod.containers].find((container) => container.name === name)!.env!.map((item) => [item.name, item.value ?? item.valueFrom]));
+
+  it('validates against the Kubernetes schema', () => {
+    expect(() => new Job(job as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
+    const broken = { ...job, spec: { ...job.spec!, backoffLimit: 'none' } };
+    expect(() => new Job(broken as unknown as ConstructorParameters<typeof Job>[0]).validate()).toThrow('backoffLimit');
+  });
+
+  it('is named and labelled after the build, with exact values in annotations', () => {
+    expect(job.metadata).toEqual({
+      name: 'ccp-build-20261128t045006z-2c2287bb59',
+      namespace: 'ccp',
+      labels: { 'ccp.centos.org/build-id': '20261128T045006Z-2c2287bb59', 'ccp.centos.org/app-id': 'sample', 'ccp.centos.org/job-id': 'child', 'ccp.centos.org/tag': 'latest' },
+      annotations: {
+        'ccp.centos.org/build-id': '20261128T045006Z-2c2287bb59',
+        'ccp.centos.org/project': 'sample/child:latest',
+        'ccp.centos.org/image-ref': 'registry.example.org:5000/sample/child:latest',
+        'ccp.centos.org/git-url': 'https://git.example.org/sample.git',
+        'ccp.centos.org/commit': 'a'.repeat(40),
+        'ccp.centos.org/prebuild-script': './prepare.sh',
+      },
+    });
+    expect(job.spec!.template.metadata!.labels).toEqual(job.metadata!.labels);
+  });
+
+  it('runs once, within the build timeouts plus the start-up allowance, and is cleaned up after an hour', () => {
+    expect({ backoffLimit: job.spec!.backoffLimit, deadline: job.spec!.activeDeadlineSeconds, ttl: job.spec!.ttlSecondsAfterFinished, restart: pod.restartPolicy }).toEqual({
+      backoffLimit: 0,
+      deadline: 600 + 1800 + 300,
+      ttl: 3600,
+      restart: 'Never',
+    });
+  });
+
+  it('checks out and prebuilds unprivileged in init containers, then builds with buildah in the main one', () => {
+    expect(pod.initContainers!.map((container) => [container.name, container.image, container.securityContext?.runAsNonRoot])).toEqual([
+      ['checkout', SETTINGS.gitImage, true],
+      ['prebuild', SETTINGS.image, true],
+    ]);
+    expect(pod.containers.map((container) => [container.name, container.image, container.securityContext?.capabilities])).toEqual([['build', SETTINGS.image, { add: ['SETUID', 'SETGID'] }]]);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(envOf('checkout')).toEqual(expect.objectContaining({ GIT_URL: 'https://git.example.org/sample.git', COMMIT: 'a'.repeat(40) }));
+    expect(envOf('prebuild')).toEqual(expect.objectContaining({ PREBUILD_DIR: 'child', PREBUILD_SCRIPT: 'child/prepare.sh', PREBUILD_TIMEOUT_SECONDS: '600', CCP_BUILD_ID: '20261128T045006Z-2c2287bb59' }));
+    expect(envOf('build')).toEqual(expect.objectContaining({ DOCKERFILE: 'child/Dockerfile', CONTEXT_DIR: 'child', TLS_VERIFY: 'true', IMAGE_REF: 'registry.example.org:5000/sample/child:latest' }));
+    expect(envOf('build').CCP_REGISTRIES_CONF).toContain('"sample/base" = "registry.example.org:5000/sample/base"');
+  });
+
+  it('takes registry credentials from the Secret only, in the build container only; the password is nowhere in the Job', () => {
+    expect(envOf('build')).toEqual(
+      expect.objectContaining({
+        REGISTRY_USERNAME: { secretKeyRef: { name: 'ccp-registry', key: 'username' } },
+        REGISTRY_PASSWORD: { secretKeyRef: { name: 'ccp-registry', key: 'password' } },
+      }),
+    );
+    expect(Object.keys(envOf('prebuild')).filter((name) => name.startsWith('REGISTRY_'))).toEqual([]);
+    expect(JSON.stringify(job)).not.toContain('never-in-the-job');
+  });
+
+  it('passes the labels as arguments, never inside the script', () => {
+    const command = pod.containers[0]!.command!;
+    expect(command.slice(3)).toEqual(['build', '--label', `org.opencontainers.image.revision=${'a'.repeat(40)}`, '--label', 'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59']);
+  });
+
+  it('has no prebuild container when the project has no prebuild script, and no credentials without a Secret', () => {
+    const spec = sampleSpec();
+    const plain = buildJob({ ...spec, entry: { ...spec.entry, prebuildScript: undefined, prebuildContext: undefined } }, { ...SETTINGS, registrySecret: undefined });
+    expect(plain.spec!.template.spec!.initContainers!.map((container) => container.name)).toEqual(['checkout']);
+    expect(plain.spec!.template.spec!.containers[0]!.env!.filter((item) => item.valueFrom)).toEqual([]);
+    expect(() => new Job(plain as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
+  });
+});

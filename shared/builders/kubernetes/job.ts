@@ -1,0 +1,147 @@
+import type { V1Container, V1EnvVar, V1Job, V1SecurityContext } from '@kubernetes/client-node';
+import { imageName } from '../../index/types';
+import { resolveProjectPaths } from '../../index/paths';
+import { registriesConf } from '../buildah/registries-conf';
+import type { KubernetesBuildSettings } from '../settings';
+import type { BuildSpec } from '../types';
+import { ANNOTATIONS, jobNameFor, LABELS, labelValue } from './labels';
+import { BUILD_SCRIPT, CHECKOUT_SCRIPT, PREBUILD_SCRIPT } from './scripts';
+
+const WORKSPACE = '/workspace';
+/** Time the checkout and the pod's start may take on top of the build's own limits. */
+export const STARTUP_ALLOWANCE_SECONDS = 300;
+/** How long a finished Job (and its pod log) stays for the ApiServerSource event and the log copy. */
+export const TTL_SECONDS_AFTER_FINISHED = 3600;
+
+/** Untrusted steps (checkout, prebuild): an unprivileged user, no capabilities, no escalation. */
+const UNPRIVILEGED: V1SecurityContext = {
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+/**
+ * `buildah bud --isolation chroot` with vfs storage needs root in the container and the
+ * SETUID/SETGID capabilities to set up the build's user namespace-less chroot; nothing else.
+ * @see https://github.com/containers/buildah/blob/main/docs/tutorials/05-openshift-rootless-build.md
+ */
+const BUILDAH: V1SecurityContext = {
+  runAsUser: 0,
+  allowPrivilegeEscalation: false,
+  capabilities: { add: ['SETUID', 'SETGID'] },
+};
+
+/**
+ * The `batch/v1` Job that builds `spec` in the cluster: init container `checkout` (git image)
+ * makes a shallow checkout, init container `prebuild` runs the prebuild script, container
+ * `build` runs `buildah bud` and `buildah push` and ends with the digest as its termination
+ * message. No retries (`backoffLimit: 0`), the build's timeouts as `activeDeadlineSeconds`,
+ * registry credentials only from a Secret and only in `build`, no API token in the pod.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
+ */
+export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1Job {
+  const paths = resolveProjectPaths(spec.entry);
+  const name = jobNameFor(spec.buildId);
+  const labels = {
+    [LABELS.buildId]: labelValue(spec.buildId),
+    [LABELS.appId]: labelValue(spec.entry.appId),
+    [LABELS.jobId]: labelValue(spec.entry.jobId),
+    [LABELS.tag]: labelValue(spec.entry.desiredTag),
+  };
+  const annotations: Record<string, string> = {
+    [ANNOTATIONS.buildId]: spec.buildId,
+    [ANNOTATIONS.project]: imageName(spec.entry),
+    [ANNOTATIONS.imageRef]: spec.imageRef,
+    [ANNOTATIONS.gitUrl]: spec.entry.gitUrl,
+    [ANNOTATIONS.commit]: spec.commit,
+    ...(spec.entry.prebuildScript ? { [ANNOTATIONS.prebuildScript]: spec.entry.prebuildScript } : {}),
+  };
+  const mounts = [{ name: 'workspace', mountPath: WORKSPACE }];
+  const common: V1EnvVar[] = [{ name: 'WORKSPACE', value: WORKSPACE }];
+  const initContainers: V1Container[] = [
+    {
+      name: 'checkout',
+      image: settings.gitImage,
+      command: ['/bin/sh', '-c', CHECKOUT_SCRIPT],
+      env: [...common, { name: 'HOME', value: `${WORKSPACE}/home` }, { name: 'GIT_URL', value: spec.entry.gitUrl }, { name: 'COMMIT', value: spec.commit }],
+      volumeMounts: mounts,
+      securityContext: UNPRIVILEGED,
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    },
+  ];
+  if (paths.prebuildScript && paths.prebuildDir !== undefined) {
+    initContainers.push({
+      name: 'prebuild',
+      image: settings.image,
+      command: ['/bin/sh', '-c', PREBUILD_SCRIPT],
+      env: [
+        ...common,
+        { name: 'HOME', value: `${WORKSPACE}/home` },
+        { name: 'CCP_BUILD_ID', value: spec.buildId },
+        { name: 'CCP_COMMIT', value: spec.commit },
+        { name: 'PREBUILD_DIR', value: paths.prebuildDir },
+        { name: 'PREBUILD_SCRIPT', value: paths.prebuildScript },
+        { name: 'SCRIPT_NAME', value: spec.entry.prebuildScript ?? paths.prebuildScript },
+        { name: 'PREBUILD_TIMEOUT_SECONDS', value: String(Math.max(1, Math.ceil(spec.timeouts.prebuildMs / 1000))) },
+      ],
+      volumeMounts: mounts,
+      securityContext: UNPRIVILEGED,
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    });
+  }
+  const credentials: V1EnvVar[] = settings.registrySecret
+    ? [
+        { name: 'REGISTRY_USERNAME', valueFrom: { secretKeyRef: { name: settings.registrySecret, key: 'username' } } },
+        { name: 'REGISTRY_PASSWORD', valueFrom: { secretKeyRef: { name: settings.registrySecret, key: 'password' } } },
+      ]
+    : [];
+  const build: V1Container = {
+    name: 'build',
+    image: settings.image,
+    command: ['/bin/sh', '-c', BUILD_SCRIPT, 'build', ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`])],
+    env: [
+      ...common,
+      { name: 'HOME', value: `${WORKSPACE}/home` },
+      { name: 'IMAGE_REF', value: spec.imageRef },
+      { name: 'DOCKERFILE', value: paths.dockerfile },
+      { name: 'CONTEXT_DIR', value: paths.contextDir },
+      { name: 'REGISTRY', value: spec.registry.address },
+      { name: 'TLS_VERIFY', value: String(spec.registry.tlsVerify) },
+      { name: 'CCP_REGISTRIES_CONF', value: registriesConf(spec) },
+      { name: 'BUILDAH_ISOLATION', value: 'chroot' },
+      { name: 'STORAGE_DRIVER', value: 'vfs' },
+      ...credentials,
+    ],
+    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }],
+    securityContext: BUILDAH,
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: settings.namespace, labels, annotations },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: Math.ceil((spec.timeouts.prebuildMs + spec.timeouts.buildMs) / 1000) + STARTUP_ALLOWANCE_SECONDS,
+      ttlSecondsAfterFinished: TTL_SECONDS_AFTER_FINISHED,
+      template: {
+        metadata: { labels, annotations },
+        spec: {
+          restartPolicy: 'Never',
+          serviceAccountName: settings.serviceAccount,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: { fsGroup: 1000 },
+          initContainers,
+          containers: [build],
+          volumes: [
+            { name: 'workspace', emptyDir: {} },
+            { name: 'containers', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}

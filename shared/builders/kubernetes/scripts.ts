@@ -1,0 +1,65 @@
+/**
+ * The shell run by each container of a build Job. Values come in through the environment and
+ * "$@", never pasted into the script, so nothing in an index entry can change what runs.
+ * A failing step writes its reason to /dev/termination-log, which the backend reads back.
+ */
+
+/** Init container `checkout` (git image, non-root): shallow fetch of one commit. */
+export const CHECKOUT_SCRIPT = `set -u
+mkdir -p "$WORKSPACE/tmp"
+fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
+git init -q "$WORKSPACE/src" || fail "git init failed"
+cd "$WORKSPACE/src"
+git fetch -q --depth 1 --no-tags --end-of-options "$GIT_URL" "$COMMIT" 2>"$WORKSPACE/tmp/git.err"
+code=$?
+cat "$WORKSPACE/tmp/git.err" >&2
+[ "$code" -eq 0 ] || fail "$(grep -m1 '^fatal:' "$WORKSPACE/tmp/git.err" || echo "git fetch exited with $code")"
+git checkout -q FETCH_HEAD || fail "git checkout of FETCH_HEAD failed"
+`;
+
+/** Init container `prebuild` (build image, non-root, no registry secret): the untrusted script, with a time limit. */
+export const PREBUILD_SCRIPT = `set -u
+mkdir -p "$WORKSPACE/tmp"
+fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
+mkdir -p "$HOME"
+cd "$WORKSPACE/src/$PREBUILD_DIR" 2>/dev/null || fail "prebuild-context $PREBUILD_DIR not found in the repository"
+script="$WORKSPACE/src/$PREBUILD_SCRIPT"
+[ -f "$script" ] || fail "prebuild script $PREBUILD_SCRIPT not found in the repository"
+if [ -x "$script" ] && [ "$(head -c 2 "$script")" = '#!' ]; then set -- "$script"; else set -- /bin/sh "$script"; fi
+timeout -k 5 "$PREBUILD_TIMEOUT_SECONDS" "$@"
+code=$?
+[ "$code" -eq 124 ] && fail "prebuild script $SCRIPT_NAME timed out after $PREBUILD_TIMEOUT_SECONDS s"
+[ "$code" -eq 0 ] || fail "prebuild script $SCRIPT_NAME exited with $code"
+`;
+
+/**
+ * Container \`build\` (build image, root with SETUID/SETGID for buildah's chroot isolation, vfs
+ * storage): registries.conf from the environment, login from the Secret's variables through
+ * stdin into an auth file, \`buildah bud\` with the labels given as "$@", push with
+ * --digestfile, the digest as termination message. A failing bud writes nothing: the
+ * termination message then falls back to the log's tail, whose \`Error:\` line names the step.
+ */
+export const BUILD_SCRIPT = `set -u
+mkdir -p "$WORKSPACE/tmp"
+fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
+printf '%s' "$CCP_REGISTRIES_CONF" > "$WORKSPACE/tmp/registries.conf"
+export CONTAINERS_REGISTRIES_CONF="$WORKSPACE/tmp/registries.conf"
+set -- --tls-verify="$TLS_VERIFY" "$@"
+if [ -n "\${REGISTRY_USERNAME:-}" ]; then
+  printf '%s' "$REGISTRY_PASSWORD" | buildah login --authfile "$WORKSPACE/tmp/auth.json" --tls-verify="$TLS_VERIFY" -u "$REGISTRY_USERNAME" --password-stdin "$REGISTRY" >/dev/null || fail "login to $REGISTRY refused"
+  set -- --authfile "$WORKSPACE/tmp/auth.json" "$@"
+fi
+cd "$WORKSPACE/src"
+[ -f "$DOCKERFILE" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
+[ -d "$CONTEXT_DIR" ] || fail "build context $CONTEXT_DIR not found in the repository"
+echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
+buildah bud --isolation chroot --layers -f "$DOCKERFILE" -t "$IMAGE_REF" "$@" "$CONTEXT_DIR" || exit 1
+echo "==> push: docker://$IMAGE_REF"
+set -- --tls-verify="$TLS_VERIFY"
+if [ -n "\${REGISTRY_USERNAME:-}" ]; then set -- "$@" --authfile "$WORKSPACE/tmp/auth.json"; fi
+buildah push "$@" --digestfile "$WORKSPACE/tmp/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 2>"$WORKSPACE/tmp/push.err"
+code=$?
+cat "$WORKSPACE/tmp/push.err" >&2
+[ "$code" -eq 0 ] || fail "push of $IMAGE_REF refused: $(grep '^Error:' "$WORKSPACE/tmp/push.err" | tail -n 1 | sed 's/^Error: //')"
+cat "$WORKSPACE/tmp/digest" > "\${TERMINATION_LOG:-/dev/termination-log}"
+`;
