@@ -9,7 +9,7 @@ export const CHECKOUT_SCRIPT = `set -u
 mkdir -p "$WORKSPACE/tmp"
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
 git init -q "$WORKSPACE/src" || fail "git init failed"
-cd "$WORKSPACE/src"
+cd "$WORKSPACE/src" || fail "no checkout folder"
 git fetch -q --depth 1 --no-tags --end-of-options "$GIT_URL" "$COMMIT" 2>"$WORKSPACE/tmp/git.err"
 code=$?
 cat "$WORKSPACE/tmp/git.err" >&2
@@ -49,7 +49,7 @@ if [ -n "\${REGISTRY_USERNAME:-}" ]; then
   printf '%s' "$REGISTRY_PASSWORD" | buildah login --authfile "$WORKSPACE/tmp/auth.json" --tls-verify="$TLS_VERIFY" -u "$REGISTRY_USERNAME" --password-stdin "$REGISTRY" >/dev/null || fail "login to $REGISTRY refused"
   set -- --authfile "$WORKSPACE/tmp/auth.json" "$@"
 fi
-cd "$WORKSPACE/src"
+cd "$WORKSPACE/src" || fail "no checkout folder"
 [ -f "$DOCKERFILE" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
 [ -d "$CONTEXT_DIR" ] || fail "build context $CONTEXT_DIR not found in the repository"
 echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
