@@ -18,6 +18,7 @@ export interface KubernetesBuildSettings {
   image: string;
   /** Runs the shallow checkout: needs git and sh. */
   gitImage: string;
+  /** The build pods' ServiceAccount (`ccp-build-job` in deploy/base/rbac.yaml: no API rights). */
   serviceAccount: string;
   /** Secret with keys `username` and `password` for the registry; none when the registry is open. */
   registrySecret?: string;
@@ -74,7 +75,7 @@ export function loadBuilderSettings(
       namespace: env[BUILDER_ENV.namespace] ?? file.kubernetes?.namespace ?? 'ccp',
       image: env[BUILDER_ENV.image] ?? file.kubernetes?.image ?? DEFAULT_BUILD_IMAGE,
       gitImage: env[BUILDER_ENV.gitImage] ?? file.kubernetes?.gitImage ?? DEFAULT_GIT_IMAGE,
-      serviceAccount: env[BUILDER_ENV.serviceAccount] ?? file.kubernetes?.serviceAccount ?? 'ccp-builder',
+      serviceAccount: env[BUILDER_ENV.serviceAccount] ?? file.kubernetes?.serviceAccount ?? 'ccp-build-job',
       ...(registrySecret ? { registrySecret } : {}),
     },
   };

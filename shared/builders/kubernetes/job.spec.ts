@@ -44,12 +44,12 @@ describe('buildJob', () => {
       ['checkout', SETTINGS.gitImage, true],
       ['prebuild', SETTINGS.image, true],
     ]);
-    expect(pod.containers.map((container) => [container.name, container.image, container.securityContext?.capabilities])).toEqual([['build', SETTINGS.image, { add: ['SETUID', 'SETGID'] }]]);
+    expect(pod.containers.map((container) => [container.name, container.image, container.securityContext?.capabilities])).toEqual([['build', SETTINGS.image, { add: ['SETFCAP'] }]]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(envOf('checkout')).toEqual(expect.objectContaining({ GIT_URL: 'https://git.example.org/sample.git', COMMIT: 'a'.repeat(40) }));
     expect(envOf('prebuild')).toEqual(expect.objectContaining({ PREBUILD_DIR: 'child', PREBUILD_SCRIPT: 'child/prepare.sh', PREBUILD_TIMEOUT_SECONDS: '600', CCP_BUILD_ID: '20261128T045006Z-2c2287bb59' }));
     expect(envOf('build')).toEqual(expect.objectContaining({ DOCKERFILE: 'child/Dockerfile', CONTEXT_DIR: 'child', TLS_VERIFY: 'true', IMAGE_REF: 'registry.example.org:5000/sample/child:latest' }));
-    expect(envOf('build').CCP_REGISTRIES_CONF).toContain('"sample/base" = "registry.example.org:5000/sample/base"');
+    expect(envOf('build').REGISTRIES_CONF_TEXT).toContain('"sample/base" = "registry.example.org:5000/sample/base"');
   });
 
   it('takes registry credentials from the Secret only, in the build container only; the password is nowhere in the Job', () => {

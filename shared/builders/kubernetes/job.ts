@@ -23,14 +23,17 @@ const UNPRIVILEGED: V1SecurityContext = {
 };
 
 /**
- * `buildah bud --isolation chroot` with vfs storage needs root in the container and the
- * SETUID/SETGID capabilities to set up the build's user namespace-less chroot; nothing else.
+ * `buildah bud --isolation chroot --storage-driver vfs` runs as root in the container and uses
+ * SETUID/SETGID (to switch to the image's users) and CHOWN/FOWNER, which containerd and CRI-O
+ * grant by default; SETFCAP is added for packages that ship file capabilities. Adding SETUID or
+ * SETGID explicitly would be refused by the OpenShift SCC `ccp-buildah` (deploy/overlays/openshift),
+ * which allows only SETFCAP on top of the defaults. Not privileged, no host namespaces, no
+ * /dev/fuse.
  * @see https://github.com/containers/buildah/blob/main/docs/tutorials/05-openshift-rootless-build.md
  */
 const BUILDAH: V1SecurityContext = {
   runAsUser: 0,
-  allowPrivilegeEscalation: false,
-  capabilities: { add: ['SETUID', 'SETGID'] },
+  capabilities: { add: ['SETFCAP'] },
 };
 
 /**
@@ -109,7 +112,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'CONTEXT_DIR', value: paths.contextDir },
       { name: 'REGISTRY', value: spec.registry.address },
       { name: 'TLS_VERIFY', value: String(spec.registry.tlsVerify) },
-      { name: 'CCP_REGISTRIES_CONF', value: registriesConf(spec) },
+      { name: 'REGISTRIES_CONF_TEXT', value: registriesConf(spec) },
       { name: 'BUILDAH_ISOLATION', value: 'chroot' },
       { name: 'STORAGE_DRIVER', value: 'vfs' },
       ...credentials,

@@ -42,7 +42,7 @@ code=$?
 export const BUILD_SCRIPT = `set -u
 mkdir -p "$WORKSPACE/tmp"
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
-printf '%s' "$CCP_REGISTRIES_CONF" > "$WORKSPACE/tmp/registries.conf"
+printf '%s' "$REGISTRIES_CONF_TEXT" > "$WORKSPACE/tmp/registries.conf"
 export CONTAINERS_REGISTRIES_CONF="$WORKSPACE/tmp/registries.conf"
 set -- --tls-verify="$TLS_VERIFY" "$@"
 if [ -n "\${REGISTRY_USERNAME:-}" ]; then

@@ -5,7 +5,7 @@ export const SETTINGS: KubernetesBuildSettings = {
   namespace: 'ccp',
   image: 'quay.io/buildah/stable:v1.28.2',
   gitImage: 'docker.io/alpine/git:v2.45.2',
-  serviceAccount: 'ccp-builder',
+  serviceAccount: 'ccp-build-job',
   registrySecret: 'ccp-registry',
 };
 
