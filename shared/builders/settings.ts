@@ -20,7 +20,7 @@ export interface KubernetesBuildSettings {
   gitImage: string;
   /** The build pods' ServiceAccount (`ccp-build-job` in deploy/base/rbac.yaml: no API rights). */
   serviceAccount: string;
-  /** Secret with keys `username` and `password` for the registry; none when the registry is open. */
+  /** Name of the Secret (keys `username`, `password`) the build pod logs in with (`CCP_K8S_REGISTRY_CREDENTIALS`: a name, not a secret); none when the registry is open. */
   registrySecret?: string;
 }
 
@@ -33,7 +33,7 @@ export const BUILDER_ENV = {
   image: 'CCP_K8S_BUILD_IMAGE',
   gitImage: 'CCP_K8S_GIT_IMAGE',
   serviceAccount: 'CCP_K8S_SERVICE_ACCOUNT',
-  registrySecret: 'CCP_K8S_REGISTRY_SECRET',
+  registrySecret: 'CCP_K8S_REGISTRY_CREDENTIALS',
 } as const;
 
 /** The config file's `builder:`, `buildah:` and `kubernetes:` keys. */
