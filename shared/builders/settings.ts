@@ -20,7 +20,7 @@ export interface KubernetesBuildSettings {
   gitImage: string;
   /** The build pods' ServiceAccount (`ccp-build-job` in deploy/base/rbac.yaml: no API rights). */
   serviceAccount: string;
-  /** Name of the Secret (keys `username`, `password`) the build pod logs in with (`CCP_K8S_REGISTRY_CREDENTIALS`: a name, not a secret); none when the registry is open. */
+  /** Name of the `kubernetes.io/dockerconfigjson` Secret the build pod pulls and pushes with (`CCP_K8S_REGISTRY_CREDENTIALS`: a name, not a secret); none when the registry is open. */
   registrySecret?: string;
 }
 

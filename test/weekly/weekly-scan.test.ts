@@ -111,12 +111,25 @@ describe('weekly rescan against a real registry', () => {
     const store = new FsObjectStore(path.join(dir, 'store-paced'));
     const context = await contextWith(6, store);
     const clock = fakeClock();
+    // When each chunk is let out: the clock as the weekly handler returns its scan requests (and
+    // the absent image's notice), not when the broker gets round to delivering them, which can
+    // come after the next chunk's handler has already slept.
     const started: { job: string; at: number }[] = [];
-    const scan = recordingFunction('scan', [EventTypes.scanRequested], { emit: (event) => (started.push({ job: (event.data as ScanRequestedData).project.jobId, at: clock.now() }), []) });
-    const notify = recordingFunction('notify', [EventTypes.scanCompleted], { emit: (event) => (started.push({ job: (event.data as ScanCompletedData).project.jobId, at: clock.now() }), []) });
+    const scan = recordingFunction('scan', [EventTypes.scanRequested]);
+    const notify = recordingFunction('notify', [EventTypes.scanCompleted]);
     const weeklyHandler = createWeeklyScanHandler({ clock });
     const ticks: WeeklyTickData[] = [];
-    const weekly = { ...weeklyScanFunction, handle: (event: CloudEvent<unknown>, ctx: FunctionContext) => (ticks.push((event.data ?? {}) as WeeklyTickData), weeklyHandler(event, ctx)) };
+    const weekly = {
+      ...weeklyScanFunction,
+      handle: async (event: CloudEvent<unknown>, ctx: FunctionContext) => {
+        ticks.push((event.data ?? {}) as WeeklyTickData);
+        const emitted = await weeklyHandler(event, ctx);
+        for (const out of emitted) {
+          if (out.type === EventTypes.scanRequested || out.type === EventTypes.scanCompleted) started.push({ job: (out.data as ScanRequestedData).project.jobId, at: clock.now() });
+        }
+        return emitted;
+      },
+    };
     const broker = new InProcessBroker({ routes: await loadTriggers(EVENTING), functions: [weekly, scan, notify], context, store, logger: silentLogger });
     await broker.publish(weeklyTick('weekly/2026-03-28T23:00:00Z'));
     await broker.idle();
@@ -127,6 +140,8 @@ describe('weekly rescan against a real registry', () => {
       { job: 'web', at: START + 20_000 },
     ]);
     expect(clock.sleeps).toEqual([10_000, 10_000]);
+    expect(scan.received.map((event) => (event.data as ScanRequestedData).project.jobId).sort()).toEqual(['api', 'web']);
+    expect(notify.received.map((event) => (event.data as ScanCompletedData).project.jobId)).toEqual(['gone']);
     expect(ticks).toEqual([
       {},
       { tick: 'weekly/2026-03-28T23:00:00Z', offset: 1, notBefore: new Date(START + 10_000).toISOString() },

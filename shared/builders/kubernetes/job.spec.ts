@@ -53,12 +53,13 @@ describe('buildJob', () => {
   });
 
   it('takes registry credentials from the Secret only, in the build container only; the password is nowhere in the Job', () => {
-    expect(envOf('build')).toEqual(
-      expect.objectContaining({
-        REGISTRY_USERNAME: { secretKeyRef: { name: 'ccp-registry', key: 'username' } },
-        REGISTRY_PASSWORD: { secretKeyRef: { name: 'ccp-registry', key: 'password' } },
-      }),
-    );
+    expect(envOf('build')).toEqual(expect.objectContaining({ REGISTRY_AUTH_FILE: '/run/ccp/registry-auth/auth.json' }));
+    expect(pod.volumes!.find((volume) => volume.name === 'registry-auth')).toEqual({
+      name: 'registry-auth',
+      secret: { secretName: 'ccp-registry', items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400 },
+    });
+    const mountsOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.map((mount) => mount.name);
+    expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([['workspace'], ['workspace'], ['workspace', 'containers', 'registry-auth']]);
     expect(Object.keys(envOf('prebuild')).filter((name) => name.startsWith('REGISTRY_'))).toEqual([]);
     expect(JSON.stringify(job)).not.toContain('never-in-the-job');
   });
@@ -72,7 +73,8 @@ describe('buildJob', () => {
     const spec = sampleSpec();
     const plain = buildJob({ ...spec, entry: { ...spec.entry, prebuildScript: undefined, prebuildContext: undefined } }, { ...SETTINGS, registrySecret: undefined });
     expect(plain.spec!.template.spec!.initContainers!.map((container) => container.name)).toEqual(['checkout']);
-    expect(plain.spec!.template.spec!.containers[0]!.env!.filter((item) => item.valueFrom)).toEqual([]);
+    expect(plain.spec!.template.spec!.containers[0]!.env!.filter((item) => item.name.startsWith('REGISTRY_'))).toEqual([]);
+    expect(plain.spec!.template.spec!.volumes!.map((volume) => volume.name)).toEqual(['workspace', 'containers']);
     expect(() => new Job(plain as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
   });
 });

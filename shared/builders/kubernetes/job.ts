@@ -1,4 +1,4 @@
-import type { V1Container, V1EnvVar, V1Job, V1SecurityContext } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1Job, V1SecurityContext, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { imageName } from '../../index/types';
 import { resolveProjectPaths } from '../../index/paths';
 import { registriesConf } from '../buildah/registries-conf';
@@ -8,6 +8,8 @@ import { ANNOTATIONS, jobNameFor, LABELS, labelValue } from './labels';
 import { BUILD_SCRIPT, CHECKOUT_SCRIPT, PREBUILD_SCRIPT } from './scripts';
 
 const WORKSPACE = '/workspace';
+/** Where the registry Secret's `.dockerconfigjson` is mounted in the build container. */
+const REGISTRY_AUTH_DIR = '/run/ccp/registry-auth';
 /** Time the checkout and the pod's start may take on top of the build's own limits. */
 export const STARTUP_ALLOWANCE_SECONDS = 300;
 /** How long a finished Job (and its pod log) stays for the ApiServerSource event and the log copy. */
@@ -94,11 +96,12 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       terminationMessagePolicy: 'FallbackToLogsOnError',
     });
   }
-  const credentials: V1EnvVar[] = settings.registrySecret
-    ? [
-        { name: 'REGISTRY_USERNAME', valueFrom: { secretKeyRef: { name: settings.registrySecret, key: 'username' } } },
-        { name: 'REGISTRY_PASSWORD', valueFrom: { secretKeyRef: { name: settings.registrySecret, key: 'password' } } },
-      ]
+  // The dockerconfigjson Secret is mounted, read-only, in the build container alone: buildah
+  // reads it as an auth file, so the credentials never pass through the environment or a login.
+  const credentials: V1EnvVar[] = settings.registrySecret ? [{ name: 'REGISTRY_AUTH_FILE', value: `${REGISTRY_AUTH_DIR}/auth.json` }] : [];
+  const credentialMounts: V1VolumeMount[] = settings.registrySecret ? [{ name: 'registry-auth', mountPath: REGISTRY_AUTH_DIR, readOnly: true }] : [];
+  const credentialVolumes: V1Volume[] = settings.registrySecret
+    ? [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400 } }]
     : [];
   const build: V1Container = {
     name: 'build',
@@ -117,7 +120,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'STORAGE_DRIVER', value: 'vfs' },
       ...credentials,
     ],
-    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }],
+    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }, ...credentialMounts],
     securityContext: BUILDAH,
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -142,6 +145,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
           volumes: [
             { name: 'workspace', emptyDir: {} },
             { name: 'containers', emptyDir: {} },
+            ...credentialVolumes,
           ],
         },
       },

@@ -34,8 +34,8 @@ code=$?
 
 /**
  * Container \`build\` (build image, root with SETUID/SETGID for buildah's chroot isolation, vfs
- * storage): registries.conf from the environment, login from the Secret's variables through
- * stdin into an auth file, \`buildah bud\` with the labels given as "$@", push with
+ * storage): registries.conf from the environment, credentials from the Secret's
+ * .dockerconfigjson mounted read-only as $REGISTRY_AUTH_FILE, \`buildah bud\` with the labels given as "$@", push with
  * --digestfile, the digest as termination message. A failing bud writes nothing: the
  * termination message then falls back to the log's tail, whose \`Error:\` line names the step.
  */
@@ -45,9 +45,9 @@ fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1;
 printf '%s' "$REGISTRIES_CONF_TEXT" > "$WORKSPACE/tmp/registries.conf"
 export CONTAINERS_REGISTRIES_CONF="$WORKSPACE/tmp/registries.conf"
 set -- --tls-verify="$TLS_VERIFY" "$@"
-if [ -n "\${REGISTRY_USERNAME:-}" ]; then
-  printf '%s' "$REGISTRY_PASSWORD" | buildah login --authfile "$WORKSPACE/tmp/auth.json" --tls-verify="$TLS_VERIFY" -u "$REGISTRY_USERNAME" --password-stdin "$REGISTRY" >/dev/null || fail "login to $REGISTRY refused"
-  set -- --authfile "$WORKSPACE/tmp/auth.json" "$@"
+if [ -n "\${REGISTRY_AUTH_FILE:-}" ]; then
+  [ -r "$REGISTRY_AUTH_FILE" ] || fail "registry credentials $REGISTRY_AUTH_FILE not readable"
+  set -- --authfile "$REGISTRY_AUTH_FILE" "$@"
 fi
 cd "$WORKSPACE/src" || fail "no checkout folder"
 [ -f "$DOCKERFILE" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
@@ -56,7 +56,7 @@ echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
 buildah bud --isolation chroot --layers -f "$DOCKERFILE" -t "$IMAGE_REF" "$@" "$CONTEXT_DIR" || exit 1
 echo "==> push: docker://$IMAGE_REF"
 set -- --tls-verify="$TLS_VERIFY"
-if [ -n "\${REGISTRY_USERNAME:-}" ]; then set -- "$@" --authfile "$WORKSPACE/tmp/auth.json"; fi
+if [ -n "\${REGISTRY_AUTH_FILE:-}" ]; then set -- "$@" --authfile "$REGISTRY_AUTH_FILE"; fi
 buildah push "$@" --digestfile "$WORKSPACE/tmp/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 2>"$WORKSPACE/tmp/push.err"
 code=$?
 cat "$WORKSPACE/tmp/push.err" >&2
