@@ -14,6 +14,8 @@ import {
   type LintCompletedData,
   type NoticeItem,
   type NoticeRequestedData,
+  type ScanCompletedData,
+  type ScannerSummary,
 } from '../../shared/events';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
@@ -26,8 +28,8 @@ import type { Command } from '../types';
 const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N] [--mail-to-dir DIR]
 
 Runs every project of the index through the pipeline in this process (lint, then build and
-push, parents before children), showing progress, then prints a summary per project with its
-build status, image digest and the paths of its reports.
+push, parents before children, then scan), showing progress, then prints a summary per
+project with its build status, image digest, scan counts and the paths of its reports.
   --index   a folder of index YAML files, a folder holding index.d/, or a git URL
   --branch  the branch of a git index (default: the remote's default branch)
   --once    exit after the index is processed (else keep serving events and reports)
@@ -55,6 +57,13 @@ export interface ProjectSummary {
     log?: string;
     durationMs?: number;
   };
+  /** The scan of the pushed image (scanners that ran, were skipped or failed, and their findings). */
+  scan: {
+    status: 'completed' | 'not-run';
+    counts?: { scanners: number; ok: number; failed: number; skipped: number; findings: number };
+    scanners?: Record<string, ScannerSummary>;
+    reports?: { json: string; html: string; sbom: string };
+  };
 }
 
 export interface RunSummary {
@@ -70,7 +79,7 @@ export interface RunSummary {
 
 export const runCommand: Command = {
   name: ['run'],
-  summary: 'process a whole index through the pipeline (lint, build, push), with progress and a summary',
+  summary: 'process a whole index through the pipeline (lint, build, push, scan), with progress and a summary',
   usage: USAGE,
   async run(argv, globals, io) {
     const { values } = parseArgs({
@@ -159,11 +168,13 @@ export async function runProjects(
   const requests = new Map<string, Request>();
   const lints = new Map<string, LintCompletedData>();
   const built = new Map<string, BuildCompletedData>();
+  const scans = new Map<string, ScanCompletedData>();
   const skipped = new Map<string, NoticeItem>();
   const deadLetters: RunSummary['deadLetters'] = [];
   const total = selected.length;
   let linted = 0;
   let finished = 0;
+  let scanned = 0;
 
   const causes = await causesOf(selected, context.store);
   const selectedNames = new Set(selected.map(imageName));
@@ -197,6 +208,13 @@ export async function runProjects(
         built.set(end.buildId, end);
         finished++;
         progress(`[${finished}/${total}] build ${imageName(end.project)}: ${describeBuild(end)}`);
+      } else if (event.type === EventTypes.scanCompleted) {
+        const scan = event.data as ScanCompletedData;
+        // A scan belongs to this run when it scanned one of the run's builds.
+        if (!scan.buildId || !built.has(scan.buildId)) continue;
+        scans.set(scan.buildId, scan);
+        scanned++;
+        progress(`[${scanned}/${total}] scan ${imageName(scan.project)}: ${describeScan(scanCounts(scan))}`);
       } else if (event.type === EventTypes.noticeRequested) {
         const notice = event.data as NoticeRequestedData;
         if (notice.cascade !== cascade) continue;
@@ -230,10 +248,10 @@ export async function runProjects(
   const projects = selected.map((entry): ProjectSummary => {
     const name = imageName(entry);
     const made = requests.get(name);
-    if (made) return summarise(made, lints.get(made.buildId), built.get(made.buildId), context.store);
+    if (made) return summarise(made, lints.get(made.buildId), built.get(made.buildId), scans.get(made.buildId), context.store);
     const skip = skipped.get(name);
-    if (skip) return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` } };
-    return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' } };
+    if (skip) return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` }, scan: { status: 'not-run' } };
+    return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' }, scan: { status: 'not-run' } };
   });
   return { projects, deadLetters };
 }
@@ -256,7 +274,7 @@ async function causesOf(projects: readonly ProjectEntry[], store: ObjectStore): 
   return causes;
 }
 
-function summarise(request: Request, lint: LintCompletedData | undefined, build: BuildCompletedData | undefined, store: ObjectStore): ProjectSummary {
+function summarise(request: Request, lint: LintCompletedData | undefined, build: BuildCompletedData | undefined, scan: ScanCompletedData | undefined, store: ObjectStore): ProjectSummary {
   const base = { project: imageName(request.entry), buildId: request.buildId, cause: request.cause.kind };
   const lintPart: ProjectSummary['lint'] = lint
     ? {
@@ -276,7 +294,26 @@ function summarise(request: Request, lint: LintCompletedData | undefined, build:
         durationMs: build.timings.durationMs,
       }
     : { status: 'not-run', reason: lint ? 'no build.completed (see the dead letters and the run log)' : 'not linted (see the dead letters and the run log)' };
-  return { ...base, lint: lintPart, build: buildPart };
+  const scanPart: ProjectSummary['scan'] = scan
+    ? {
+        status: 'completed',
+        counts: scanCounts(scan),
+        scanners: scan.scanners,
+        reports: { json: store.locationOf(scan.reports.json), html: store.locationOf(scan.reports.html), sbom: store.locationOf(scan.reports.sbom) },
+      }
+    : { status: 'not-run' };
+  return { ...base, lint: lintPart, build: buildPart, scan: scanPart };
+}
+
+/** How many scanners ran, failed or were skipped, and their findings together. */
+function scanCounts(scan: ScanCompletedData): NonNullable<ProjectSummary['scan']['counts']> {
+  const all = Object.values(scan.scanners);
+  const count = (status: ScannerSummary['status']): number => all.filter((scanner) => scanner.status === status).length;
+  return { scanners: all.length, ok: count('ok'), failed: count('failed'), skipped: count('skipped'), findings: all.reduce((sum, scanner) => sum + scanner.findings, 0) };
+}
+
+function describeScan(counts: NonNullable<ProjectSummary['scan']['counts']>): string {
+  return `${counts.findings} findings from ${counts.scanners} scanners (${counts.ok} ok, ${counts.failed} failed, ${counts.skipped} skipped)`;
 }
 
 function describeLint(data: LintCompletedData): string {
@@ -301,6 +338,8 @@ export function renderSummary(summary: Pick<RunSummary, 'projects' | 'deadLetter
     lines.push(`  ${''.padEnd(40)} build ${build.status.padEnd(9)} ${image}`);
     if (project.lint.reports) lines.push(`    ${project.lint.reports.json}`, `    ${project.lint.reports.sarif}`);
     if (build.log) lines.push(`    ${build.log}`);
+    if (project.scan.counts) lines.push(`  ${''.padEnd(40)} scan  ${describeScan(project.scan.counts)}`);
+    if (project.scan.reports) lines.push(`    ${project.scan.reports.html}`, `    ${project.scan.reports.json}`, `    ${project.scan.reports.sbom}`);
   }
   for (const letter of summary.deadLetters) lines.push(`  dead letter: ${letter.trigger} ${letter.eventType} ${letter.eventId}: ${letter.error}`);
   lines.push(`Images are in ${summary.registry}`, `Reports are in ${summary.store}`, `The run's log is ${summary.log}`, '');

@@ -68,6 +68,28 @@ describe('ccp run --once on the sample index', () => {
     expect(summary.deadLetters).toEqual([]);
   });
 
+  it('scans every pushed image and counts what each scanner found', async () => {
+    const { summary, progress } = await runOnce(path.join(dir, 'data'), indexDir);
+    expect(progress).toMatch(/\[3\/3\] scan sample\/\S+: \d+ findings from \d+ scanners/);
+    for (const project of summary.projects) {
+      expect(project.scan.status).toEqual('completed');
+      const counts = project.scan.counts!;
+      const scanners = Object.values(project.scan.scanners!);
+      expect(counts).toEqual({
+        scanners: scanners.length,
+        ok: scanners.filter((scanner) => scanner.status === 'ok').length,
+        failed: 0,
+        skipped: scanners.filter((scanner) => scanner.status === 'skipped').length,
+        findings: scanners.reduce((sum, scanner) => sum + scanner.findings, 0),
+      });
+      expect(Object.keys(project.scan.scanners!)).toEqual(expect.arrayContaining(['rpm-updates', 'rpm-verify']));
+      const report = JSON.parse(await readFile(project.scan.reports!.json, 'utf8')) as { image: { digest: string } };
+      expect(report.image.digest).toEqual(project.build.digest);
+      expect(await readFile(project.scan.reports!.html, 'utf8')).toContain(project.project.split(':')[0]);
+      expect(JSON.parse(await readFile(project.scan.reports!.sbom, 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX' });
+    }
+  });
+
   it('calls a second run of the same projects a manual one', async () => {
     const { summary } = await runOnce(path.join(dir, 'data'), indexDir);
     expect(summary.projects.map((p) => p.cause)).toEqual(['manual', 'manual', 'manual']);
