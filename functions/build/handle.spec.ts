@@ -180,6 +180,29 @@ describe('build handle', () => {
     expect(await record('web', 'b3')).toMatchObject({ status: 'succeeded', supersedes: ['b2'] });
   });
 
+  it('names on its build.completed the replaced builds of cascades, also those they had replaced', async () => {
+    await setUp();
+    builder.hold('web');
+    const running = handle(lintCompleted('b1', entry('web')), context);
+    await waitUntil(() => builder.started.length === 1);
+    const inCascade = (buildId: string, cascade: string) => lintCompleted(buildId, entry('web'), { cause: { kind: 'parent-rebuilt', message: 'parent rebuilt', cascade } });
+    const first = handle(inCascade('b2', 'cascade-a'), context);
+    await waitUntil(async () => (await store.head('state/builds/team/web/latest/b2.json')) !== null);
+    const second = handle(inCascade('b3', 'cascade-b'), context);
+    await waitUntil(async () => (await record('web', 'b2'))?.status === 'superseded');
+    await waitUntil(async () => (await store.head('state/builds/team/web/latest/b3.json')) !== null);
+    const newest = handle(lintCompleted('b4', entry('web')), context);
+    expect([await first, await second]).toEqual([[], []]);
+    builder.release('web');
+    await running;
+    builder.release('web');
+    const [completed] = await newest;
+    const data = completed!.data as BuildCompletedData;
+    expect(() => validateEvent(completed!)).not.toThrow();
+    expect([data.buildId, data.replaces]).toEqual(['b4', [{ buildId: 'b2', cascade: 'cascade-a' }, { buildId: 'b3', cascade: 'cascade-b' }]]);
+    expect(builder.started).toEqual(['b1', 'b4']);
+  });
+
   it.each([
     ['a failing build', () => ({ status: 'failed' as const, reason: 'RUN exited with 1 at line 4' }), 'RUN exited with 1 at line 4'],
     ['a backend that cannot work', () => new Error('buildah: command not found'), 'build backend local failed: buildah: command not found'],

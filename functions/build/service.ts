@@ -208,7 +208,9 @@ export class BuildService {
     const newer = this.pendingRecords.get(by);
     if (newer) {
       const supersedes = [...(newer.supersedes ?? []), buildId];
-      this.pendingRecords.set(by, await this.records.update(newer, { supersedes }));
+      // The replaced build's cascade (and those of the builds it had replaced) now waits for the newer one.
+      const replaces = [...(newer.replaces ?? []), ...(record.replaces ?? []), ...(record.cause.cascade ? [{ buildId, cascade: record.cause.cascade }] : [])];
+      this.pendingRecords.set(by, await this.records.update(newer, { supersedes, ...(replaces.length > 0 ? { replaces } : {}) }));
     }
     this.emit(superseded, 'superseded', reason);
   }
@@ -274,6 +276,7 @@ export function completedEvent(record: BuildRecord): CloudEvent<unknown> {
     timings: { startedAt, finishedAt, durationMs: record.timings.durationMs ?? Date.parse(finishedAt) - Date.parse(startedAt) },
     cause: record.cause,
     causeChain: record.causeChain,
+    ...(record.replaces ? { replaces: record.replaces } : {}),
   };
   return makeEvent(EventTypes.buildCompleted, data, { source: BUILD_SOURCE, id: `${record.buildId}/build`, time: finishedAt });
 }

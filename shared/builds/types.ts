@@ -1,11 +1,11 @@
 import type { BuildOutcome } from '../builders/types';
-import type { BuildCause } from '../events/types';
+import type { BuildCause, ReplacedBuild } from '../events/types';
 import type { ProjectEntry, ProjectRef } from '../index/types';
 
 /**
  * Where a build stands. `superseded`: it was still queued when a newer request for the same
- * image arrived; it never ran, emits no `build.completed`, and `supersededBy` names the build
- * that replaced it.
+ * image arrived; it never ran, emits no `build.completed` of its own, and `supersededBy` names
+ * the build that replaced it, whose `build.completed` lists it in `replaces`.
  */
 export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded';
 
@@ -43,5 +43,7 @@ export interface BuildRecord {
   /** The queued build this one replaced, and the build that replaced this one. */
   supersedes?: string[];
   supersededBy?: string;
+  /** The replaced builds that belong to a cascade (also those they had replaced): `build.completed` names them. */
+  replaces?: ReplacedBuild[];
   updatedAt: string;
 }

@@ -104,6 +104,11 @@ export interface LintCompletedData {
   reports: { json: string; sarif: string };
   cause: BuildCause;
   causeChain: BuildCause[];
+  /**
+   * The index images (`app-id/job-id:tag`) the Dockerfile's `FROM` lines name, as
+   * `baseImagesOf` resolves them; absent when the Dockerfile could not be read.
+   */
+  baseImages?: string[];
 }
 
 export interface ImageRef {
@@ -125,6 +130,24 @@ export interface BuildCompletedData {
   timings: { startedAt: string; finishedAt: string; durationMs: number };
   cause: BuildCause;
   causeChain: BuildCause[];
+  /**
+   * The index images (`app-id/job-id:tag`) the built Dockerfile's `FROM` lines name (every
+   * stage; `scratch`, stage names, digest pins and other registries left out), from the lint of
+   * the same commit; absent when unknown. The dispatcher learns its parents from it.
+   */
+  baseImages?: string[];
+  /**
+   * Queued builds of other cascades that this one replaced before they ran (a newer request for
+   * the same image): they never end on their own, so their cascades count this build's end as
+   * theirs.
+   */
+  replaces?: ReplacedBuild[];
+}
+
+/** A build superseded while queued, and the cascade that waits for it. */
+export interface ReplacedBuild {
+  buildId: string;
+  cascade: string;
 }
 
 export interface ImagePushedData {

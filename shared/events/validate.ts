@@ -1,5 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError, type Issue } from '../errors/validation-error';
+import { imageName, parseImageName } from '../index/types';
 import { arrayOf, bool, isoTime, num, object, oneOf, optional, recordOf, str, type Check } from './schema';
 import { BUILD_CAUSE_KINDS, EventTypes, ForeignEventTypes, type EventDataMap } from './types';
 
@@ -39,6 +40,12 @@ const cause = object({
 const counts = object({ error: num, warning: num, info: num, style: num });
 const imageRef = object({ ref: str, digest: optional(str) });
 
+/** `app-id/job-id:tag`, as `imageName` writes it (the tag spelled out). */
+const indexImage: Check = (value, path, issues) => {
+  const ref = typeof value === 'string' ? parseImageName(value) : null;
+  if (!ref || imageName(ref) !== value) issues.push({ field: path, message: 'must be an index image name app-id/job-id:tag' });
+};
+
 /** The `data` contract of each type; the keys are every type the service understands. */
 const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
   [EventTypes.gitPush]: object({ repoUrl: str, branch: str, commit: str, changedPaths: optional(arrayOf(str)) }),
@@ -69,6 +76,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     reports: object({ json: str, sarif: str }),
     cause,
     causeChain: arrayOf(cause),
+    baseImages: optional(arrayOf(indexImage)),
   }),
   [EventTypes.buildCompleted]: object({
     buildId: str,
@@ -82,6 +90,8 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     timings: object({ startedAt: isoTime, finishedAt: isoTime, durationMs: num }),
     cause,
     causeChain: arrayOf(cause),
+    baseImages: optional(arrayOf(indexImage)),
+    replaces: optional(arrayOf(object({ buildId: str, cascade: str }))),
   }),
   [EventTypes.imagePushed]: object({ repository: str, tag: optional(str), digest: str, mediaType: optional(str), registry: optional(str) }),
   [EventTypes.scanRequested]: object({

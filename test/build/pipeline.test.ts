@@ -133,7 +133,7 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     const orphan = entry('orphan', { dependsOn: ['tests/broken:latest'] });
     const [parent, child] = await run([broken, orphan]);
     expect(parent!.build).toMatchObject({ status: 'failed', reason: 'RUN echo about to fail && exit 3 exited with 3 at line 2' });
-    expect(child).toEqual({ project: 'tests/orphan:latest', buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: 'skipped: parent tests/broken:latest failed' } });
+    expect(child).toEqual({ project: 'tests/orphan:latest', buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: 'skipped: parent tests/broken:latest failed' }, scan: { status: 'not-run' } });
     expect(await tags('tests/broken')).toEqual([]);
     expect(await tags('tests/orphan')).toEqual([]);
   }, 120_000);
