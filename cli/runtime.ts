@@ -10,6 +10,7 @@ import type { ProjectEntry } from '../shared/index/types';
 import type { Logger } from '../shared/log/logger';
 import { freePort, startLocalRegistry, type LocalRegistry } from '../shared/registry/local-registry';
 import { InProcessBroker, loadTriggers } from '../shared/runtime';
+import { endAbandonedBuilds } from './end-abandoned-builds';
 import { serveRuntime } from './serve-runtime';
 
 export interface EmbeddedRuntime {
@@ -58,6 +59,7 @@ export async function startEmbeddedRuntime(
       store: context.store,
       logger: log,
     });
+    endAbandonedBuilds(broker, context.store, log);
     const builds = buildServiceFor({ ...context, log: log.child({ fn: 'build' }) });
     return {
       broker,

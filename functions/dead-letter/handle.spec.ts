@@ -99,6 +99,28 @@ describe('dead-letter handler', () => {
     ]);
   });
 
+  it('ends a build whose lint.completed the build function gave up on: build.completed failed, and the short log', async () => {
+    const project = { appId: 'team', jobId: 'app', desiredTag: 'latest' };
+    const entry = { id: 1, ...project, gitUrl: 'https://git.example.org/app.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [] };
+    const cause = { kind: 'git-push', message: 'Git commit c0ffee to branch main', cascade: 'push-1' };
+    const lint = new CloudEvent(
+      {
+        specversion: '1.0', id: 'b7/lint', source: '/ccp/lint', type: EventTypes.lintCompleted, knativeerrordest: 'http://ccp-build.ccp.svc.cluster.local', knativeerrorcode: '500', knativeerrordata: base64('{"error":"buildah: out of disk"}'),
+        data: { buildId: 'b7', project, entry, commit: 'c'.repeat(40), verdict: 'passed', blocking: false, failureThreshold: 'error', counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'reports/team/app/latest/b7/lint.json', sarif: 'reports/team/app/latest/b7/lint.sarif' }, cause, causeChain: [cause] },
+      },
+      false,
+    );
+    const [completed, ...more] = await handle(lint, context);
+    expect(more).toEqual([]);
+    expect([completed?.type, completed?.id, completed?.data]).toEqual([
+      EventTypes.buildCompleted,
+      'b7/build',
+      expect.objectContaining({ buildId: 'b7', status: 'failed', reason: 'the build function gave up on this build after its retries: buildah: out of disk', cause }),
+    ]);
+    expect((await context.store.get('reports/team/app/latest/b7/build.log'))!.body.toString()).toContain('not built: the build function gave up');
+    expect((await listDeadLetters(context.store)).map((record) => record.event.id)).toEqual(['b7/lint']);
+  });
+
   it('stores events of any type, outside the contract too', async () => {
     await handle(deadLetter('e-1', { knativeerrordest: 'http://ccp-lint.ccp.svc.cluster.local', knativeerrorcode: '400' }, 'com.example.unknown'), context);
     const [record] = await listDeadLetters(context.store, 'ccp-lint');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
+import { abandonedBuild, storeAbandonedLog } from '../../shared/builds/abandoned';
 import { packageRoot } from '../../shared/config/package-root';
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from '../../shared/runtime/dead-letter';
 import { eventIdentityHash } from '../../shared/runtime/keys';
@@ -25,7 +26,9 @@ export interface DeadLetterOptions {
  * Knative could not deliver as the embedded broker does (`deadletters/<trigger>/…`, the same
  * record), with the Trigger found from `knativeerrordest` and the error read from
  * `knativeerrorcode` / `knativeerrordata`. A redelivered dead letter (same Trigger, `source` and
- * `id`) overwrites its record. Accepts any event and emits none.
+ * `id`) overwrites its record. Accepts any event; emits nothing but, for a dead-lettered
+ * `build.requested` or `lint.completed` of a build, the `build.completed` (failed) that ends it
+ * (through `K_SINK`, the Broker), so that no cascade waits for it.
  * @see https://knative.dev/docs/eventing/event-delivery/
  */
 export function createDeadLetterHandler(options: DeadLetterOptions = {}): Handler {
@@ -79,7 +82,12 @@ export function createDeadLetterHandler(options: DeadLetterOptions = {}): Handle
       key,
       redelivered: earlier !== null,
     });
-    return [];
+    // A build whose lint or build step was given up on ends as failed, so its cascade moves on.
+    const abandoned = abandonedBuild(original, error.message, now());
+    if (!abandoned) return [];
+    await storeAbandonedLog(context.store, abandoned);
+    context.log.warn('build given up: build.completed failed', { buildId: (abandoned.event.data as { buildId: string }).buildId, eventId: abandoned.event.id });
+    return [abandoned.event];
   };
 }
 

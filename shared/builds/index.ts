@@ -1,3 +1,4 @@
+export { abandonedBuild, storeAbandonedLog, type AbandonedBuild } from './abandoned';
 export { BuildQueue, type BuildQueueOptions, type QueueResult } from './queue';
 export { BuildRecords } from './records';
 export { LogStreamer, systemClock, type LogStreamerOptions, type StreamerClock } from './log-streamer';

@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CloudEvent } from 'cloudevents';
+import { EventTypes, makeEvent, validateEvent, type BuildCompletedData } from '../events';
+import type { ProjectEntry } from '../index/types';
+import { FsObjectStore } from '../store/fs-store';
+import { abandonedBuild, storeAbandonedLog } from './abandoned';
+
+const ENTRY = {
+  id: 1, appId: 'team', jobId: 'app', gitUrl: 'https://git.example.org/app.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
+  desiredTag: 'latest', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 },
+} as ProjectEntry;
+const PROJECT = { appId: 'team', jobId: 'app', desiredTag: 'latest' };
+const CAUSE = { kind: 'parent-rebuilt' as const, message: 'parent team/base:latest rebuilt', parent: 'team/base:latest', cascade: 'push-base' };
+const NOW = new Date('2026-11-28T10:00:00.000Z');
+
+const requested = (data: Record<string, unknown> = {}): CloudEvent<unknown> =>
+  makeEvent(EventTypes.buildRequested, { project: PROJECT, entry: ENTRY, buildId: 'b1', cause: CAUSE, causeChain: [CAUSE], ...data }, { source: '/ccp/dispatch', id: 'b1/requested' });
+const linted = makeEvent(
+  EventTypes.lintCompleted,
+  {
+    buildId: 'b2', project: PROJECT, entry: ENTRY, commit: 'c'.repeat(40), verdict: 'passed', blocking: false, failureThreshold: 'error',
+    counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'reports/team/app/latest/b2/lint.json', sarif: 'reports/team/app/latest/b2/lint.sarif' }, cause: CAUSE, causeChain: [CAUSE],
+  },
+  { source: '/ccp/lint', id: 'b2/lint' },
+);
+
+describe('abandonedBuild', () => {
+  it.each([
+    ['a build.requested the lint function gave up on', requested(), 'b1', 'lint', undefined],
+    ['a lint.completed the build function gave up on', linted, 'b2', 'build', 'c'.repeat(40)],
+  ])('ends %s as a failed build.completed of the same build', (_name, dead, buildId, step, commit) => {
+    const abandoned = abandonedBuild(dead, 'HTTP 500: store unreachable', NOW)!;
+    expect(() => validateEvent(abandoned.event)).not.toThrow();
+    expect([abandoned.event.type, abandoned.event.id, abandoned.event.source]).toEqual([EventTypes.buildCompleted, `${buildId}/build`, '/ccp/dead-letter']);
+    const data = abandoned.event.data as BuildCompletedData;
+    expect(data).toEqual({
+      buildId, project: PROJECT, entry: ENTRY, ...(commit ? { commit } : {}), status: 'failed',
+      reason: `the ${step} function gave up on this build after its retries: HTTP 500: store unreachable`,
+      reports: { log: `reports/team/app/latest/${buildId}/build.log` },
+      timings: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), durationMs: 0 },
+      cause: CAUSE, causeChain: [CAUSE],
+    });
+    expect(abandoned.log).toEqual({ key: data.reports.log, text: expect.stringContaining(`The undelivered ${dead.type} ${dead.id} is kept with the dead letters.`) });
+  });
+
+  it.each([
+    ['a request without a build id (nothing waits for it)', requested({ buildId: undefined })],
+    ['a request without its index entry', requested({ entry: undefined })],
+    ['an event that is not a step of a build', makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: 'r/team/app:latest' }, reason: 'weekly' }, { source: '/ccp/weekly-scan' })],
+    ['a malformed request (perhaps why it was dead-lettered)', requested({ project: 'not an object' })],
+  ])('names no build to end for %s', (_name, dead) => {
+    expect(abandonedBuild(dead, 'gave up', NOW)).toBeNull();
+  });
+
+  describe('storeAbandonedLog', () => {
+    let dir: string;
+    beforeEach(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-abandoned-'))));
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    it('stores the short log, but never over a log the build wrote itself', async () => {
+      const store = new FsObjectStore(dir);
+      const abandoned = abandonedBuild(requested(), 'gave up', NOW)!;
+      await storeAbandonedLog(store, abandoned);
+      expect((await store.get(abandoned.log.key))!.body.toString()).toEqual(abandoned.log.text);
+      await store.put(abandoned.log.key, 'the build own log\n');
+      await storeAbandonedLog(store, abandoned);
+      expect((await store.get(abandoned.log.key))!.body.toString()).toEqual('the build own log\n');
+    });
+  });
+});
