@@ -142,6 +142,18 @@ describe('build handle', () => {
     expect(await record('web', 'b1')).toMatchObject({ status: 'failed', reason });
   });
 
+  it("carries the lint's baseImages on the record and build.completed, also when the lint blocks", async () => {
+    await setUp();
+    const [built] = await handle(lintCompleted('b1', entry('web'), { baseImages: ['team/base:latest'] }), context);
+    const [blocked] = await handle(lintCompleted('b2', entry('api'), { blocking: true, verdict: 'failed', baseImages: ['team/base:latest', 'team/tools:1'] }), context);
+    const [unknown] = await handle(lintCompleted('b3', entry('old')), context);
+    expect(() => validateEvent(built!)).not.toThrow();
+    expect((built!.data as BuildCompletedData).baseImages).toEqual(['team/base:latest']);
+    expect((await record('web', 'b1')).baseImages).toEqual(['team/base:latest']);
+    expect(blocked!.data).toMatchObject({ status: 'failed', baseImages: ['team/base:latest', 'team/tools:1'] });
+    expect(unknown!.data as BuildCompletedData).not.toHaveProperty('baseImages');
+  });
+
   it('builds a lint.completed delivered twice once, and answers the second from the record', async () => {
     await setUp();
     const first = await handle(lintCompleted('b1', entry('web')), context);

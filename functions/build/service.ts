@@ -243,6 +243,7 @@ export class BuildService {
       backend: this.options.builder.id,
       timings: { queuedAt: now },
       links: { log: reportKey(lint.project, lint.buildId, 'build.log'), lint: lint.reports },
+      ...(lint.baseImages ? { baseImages: lint.baseImages } : {}),
       updatedAt: now,
     };
   }
@@ -276,6 +277,7 @@ export function completedEvent(record: BuildRecord): CloudEvent<unknown> {
     timings: { startedAt, finishedAt, durationMs: record.timings.durationMs ?? Date.parse(finishedAt) - Date.parse(startedAt) },
     cause: record.cause,
     causeChain: record.causeChain,
+    ...(record.baseImages ? { baseImages: record.baseImages } : {}),
     ...(record.replaces ? { replaces: record.replaces } : {}),
   };
   return makeEvent(EventTypes.buildCompleted, data, { source: BUILD_SOURCE, id: `${record.buildId}/build`, time: finishedAt });

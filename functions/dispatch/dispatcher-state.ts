@@ -1,7 +1,19 @@
-import { DependencyGraph } from '../../shared/graph';
+import { DependencyGraph } from '../../shared/graph/dependency-graph';
+import { formatCycle } from '../../shared/graph/errors';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
-import { CascadeStore, DEFAULT_DISPATCH_SETTINGS, PushCoalescer, type DispatchSettings } from '../../shared/dispatch';
+import type { Logger } from '../../shared/log/logger';
+import {
+  CascadeStore,
+  DEFAULT_DISPATCH_SETTINGS,
+  LearnedParentsStore,
+  PushCoalescer,
+  addLearnedEdges,
+  missingLearnedEdges,
+  type DispatchSettings,
+  type LearnedParents,
+} from '../../shared/dispatch';
+import type { BuildCompletedData } from '../../shared/events';
 import type { FunctionContext } from '../types';
 
 /** The index as a graph, with its entries by name. */
@@ -23,12 +35,59 @@ export function viewOf(projects: readonly ProjectEntry[]): IndexView {
   return view;
 }
 
-/** The configured index as the context knows it (`ccp run` hands it over; else `CCP_INDEX`). */
+/**
+ * The configured index as the context knows it (`ccp run` hands it over; else `CCP_INDEX`),
+ * its graph with the parents learnt from `FROM` lines added ({@link withLearnedParents}).
+ */
 export async function currentIndex(context: FunctionContext): Promise<IndexView> {
-  if (context.listProjects) return viewOf(await context.listProjects());
+  const learned = await learnedParentsOf(context).read();
+  if (context.listProjects) return withLearnedParents(viewOf(await context.listProjects()), learned, context.log);
   if (!context.config.index) return viewOf([]);
   const loaded = await loadIndex(context.config.index.location, { branch: context.config.index.branch, workDir: context.config.workDir });
-  return viewOf(loaded.projects);
+  return withLearnedParents(viewOf(loaded.projects), learned, context.log);
+}
+
+/** The learnt parents a view was made with, so that {@link overlayIndex} adds them again. */
+const learnedOf = new WeakMap<IndexView, { parents: LearnedParents; log: Logger }>();
+
+/**
+ * `view` with the `learned` edges (`FROM` lines) its graph lacks, in a graph of its own: the
+ * view of {@link viewOf} is shared by every caller of the same project list and stays as it
+ * is. An edge naming an image no longer in the index is ignored; one that would close a
+ * dependency loop is ignored with a warning naming the loop. {@link overlayIndex} of the view
+ * adds the learnt edges again. Without anything learnt, `view` itself.
+ */
+export function withLearnedParents(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
+  const { edges, gone } = missingLearnedEdges(view.graph, learned);
+  if (gone.length > 0) log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
+  if (Object.keys(learned).length === 0) return view;
+  let graph = view.graph;
+  if (edges.length > 0) {
+    graph = new DependencyGraph(view.projects);
+    const { cycles } = addLearnedEdges(graph, edges);
+    for (const { child, parent, cycle } of cycles) {
+      log.warn('learnt FROM parent ignored: it would close a dependency cycle', { child, parent, cycle: formatCycle(cycle) });
+    }
+  }
+  // A view of its own even when the graph is shared, so that an overlay adds the learnt edges too.
+  const learnedView: IndexView = { projects: view.projects, graph, entries: view.entries };
+  learnedOf.set(learnedView, { parents: learned, log });
+  return learnedView;
+}
+
+/**
+ * Learns a built image's parents from the `FROM` lines its `build.completed` reports
+ * (`baseImages`), whatever the build's outcome: they replace what was learnt of the image
+ * before. A `build.completed` without `baseImages` changes nothing.
+ */
+export async function learnBaseImages(data: BuildCompletedData, context: FunctionContext, log: Logger): Promise<void> {
+  if (!data.baseImages) return;
+  const child = imageName(data.project);
+  if (await learnedParentsOf(context).record(child, data.baseImages)) log.info('learnt the parents of its FROM lines', { parents: data.baseImages });
+}
+
+export function learnedParentsOf(context: FunctionContext): LearnedParentsStore {
+  return new LearnedParentsStore(context.store);
 }
 
 /** `view` with `overlay` entries added or replacing theirs, and `removed` names gone. */
@@ -37,7 +96,8 @@ export function overlayIndex(view: IndexView, overlay: readonly ProjectEntry[], 
   const merged = new Map(view.entries);
   for (const name of removed) merged.delete(name);
   for (const entry of overlay) merged.set(imageName(entry), entry);
-  return viewOf([...merged.values()]);
+  const learned = learnedOf.get(view);
+  return learned ? withLearnedParents(viewOf([...merged.values()]), learned.parents, learned.log) : viewOf([...merged.values()]);
 }
 
 export function dispatchSettings(context: FunctionContext): DispatchSettings {

@@ -4,7 +4,7 @@ import type { BuildCompletedData } from '../../shared/events';
 import type { Logger } from '../../shared/log/logger';
 import { imageName } from '../../shared/index/types';
 import type { FunctionContext } from '../types';
-import { cascadesOf, currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
+import { cascadesOf, currentIndex, dispatchSettings, learnBaseImages, overlayIndex } from './dispatcher-state';
 import { noticeEvent, replay, requestEvent, startCascade } from './emit';
 
 /**
@@ -18,6 +18,8 @@ export async function onBuildCompleted(data: BuildCompletedData, context: Functi
   const name = imageName(data.project);
   const cascade = data.cause.cascade;
   const log = context.log.child({ buildId: data.buildId, project: name, ...(cascade ? { cascade } : {}) });
+  // Its FROM lines (baseImages) become its parents in the graph from now on.
+  await learnBaseImages(data, context, log);
   // Builds this one replaced while they were queued end with it, in their own cascades.
   const replaced: CloudEvent<unknown>[] = [];
   const reason = data.status === 'succeeded' ? `built by build ${data.buildId}, which superseded it` : `superseded by build ${data.buildId}, which failed${data.reason ? `: ${data.reason}` : ''}`;

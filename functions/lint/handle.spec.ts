@@ -97,6 +97,15 @@ describe('lint handle', () => {
     expect(data.counts.error).toBeGreaterThanOrEqual(1);
   });
 
+  it.each([
+    ['an image of another registry: none', 'good', []],
+    ['a one-part name: the library app, tag latest', 'warned', ['library/centos:latest']],
+    ['also when the lint blocks', 'broken', ['library/centos:7']],
+  ])('names the index images of the FROM lines in baseImages: %s', async (_name, commit, baseImages) => {
+    const data = await lintOnce(context, request({ entry: entry(repo), commit: commits[commit], buildId: `b-from-${commit}` }));
+    expect(data.baseImages).toEqual(baseImages);
+  });
+
   it("honours the project's .hadolint.yaml", async () => {
     const data = await lintOnce(context, request({ entry: entry(repo), commit: commits.configured, buildId: 'b-conf' }));
     expect({ verdict: data.verdict, failureThreshold: data.failureThreshold }).toEqual({ verdict: 'passed', failureThreshold: 'none' });

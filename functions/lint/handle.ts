@@ -11,6 +11,7 @@ import {
   type LintCompletedData,
 } from '../../shared/events';
 import { GitError } from '../../shared/git/errors';
+import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
 import { formatJson, formatSarif, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
@@ -24,7 +25,8 @@ const SOURCE = functionSource(FUNCTION_NAME);
 /**
  * On `build.requested`: fetches the project's Dockerfile at the commit, lints it, stores
  * `lint.json` (hadolint's JSON) and `lint.sarif` under the build's reports, and returns
- * `lint.completed` with the verdict, the counts and the report keys.
+ * `lint.completed` with the verdict, the counts, the report keys and the index images the
+ * Dockerfile's `FROM` lines name (`baseImages`, which the build carries on to the dispatcher).
  * @see https://github.com/hadolint/hadolint#rules
  */
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
@@ -59,6 +61,7 @@ export async function handle(event: CloudEvent<unknown>, context: FunctionContex
     reports,
     cause: request.cause,
     causeChain,
+    ...(outcome.baseImages ? { baseImages: outcome.baseImages } : {}),
   };
   log.info('linted', { verdict, counts, commit: outcome.commit, reason: outcome.reason });
   return [makeEvent(EventTypes.lintCompleted, data, { source: SOURCE, id: `${buildId}/lint` })];
@@ -70,6 +73,8 @@ interface LintOutcome {
   findings: Finding[];
   commit?: string;
   config?: LintConfig;
+  /** The index images of the Dockerfile's `FROM` lines; absent when there is no Dockerfile. */
+  baseImages?: string[];
   /** Why linting could not run at all; the verdict is then `error`. */
   reason?: string;
 }
@@ -87,20 +92,22 @@ async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref:
   if (!dockerfile) {
     return { findings: [], commit, reason: `${paths.dockerfile} does not exist at commit ${commit} of ${entry.gitUrl}` };
   }
+  const text = dockerfile.toString('utf8');
+  const baseImages = baseImagesOf(text, { registry: context.config.registry });
   let config: LintConfig | undefined;
   const configFile = await findLintConfig(context.repos, entry.gitUrl, commit, paths.gitPath);
   if (configFile) {
     try {
       config = parseLintConfig(configFile.text, configFile.path);
     } catch (error) {
-      if (error instanceof ValidationError) return { findings: [], commit, reason: error.message };
+      if (error instanceof ValidationError) return { findings: [], commit, baseImages, reason: error.message };
       throw error;
     }
   }
-  const findings = await lintDockerfile(dockerfile.toString('utf8'), {
+  const findings = await lintDockerfile(text, {
     file: paths.dockerfile,
     config,
     shellcheck: context.config.lint.shellcheck,
   });
-  return { findings, commit, config };
+  return { findings, commit, config, baseImages };
 }

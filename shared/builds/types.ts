@@ -40,6 +40,8 @@ export interface BuildRecord {
   };
   /** Object store keys of the build's reports. */
   links: { log: string; lint?: { json: string; sarif: string } };
+  /** The index images the Dockerfile's `FROM` lines name, from the lint of the same commit; `build.completed` carries them. */
+  baseImages?: string[];
   /** The queued build this one replaced, and the build that replaced this one. */
   supersedes?: string[];
   supersededBy?: string;

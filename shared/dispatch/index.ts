@@ -7,4 +7,5 @@ export { diffIndex } from './index-diff';
 export { projectsForPush, isPushTo, watchedFolders } from './match-push';
 export { updatesForImage, describeUpdates } from './rpm-affected';
 export { loadDispatchSettings, DISPATCH_ENV, type DispatchFileSettings } from './settings';
-export { cascadeKey, removedEntryKey, pushWindowKey, INDEX_SNAPSHOT_KEY, shortHash } from './keys';
+export { cascadeKey, removedEntryKey, pushWindowKey, INDEX_SNAPSHOT_KEY, FROM_PARENTS_KEY, shortHash } from './keys';
+export { LearnedParentsStore, missingLearnedEdges, addLearnedEdges, type LearnedParents, type LearnedEdge } from './learned-parents';

@@ -20,6 +20,9 @@ export function cascadeKey(id: string): string {
 /** `state/index/snapshot.json`: the last index the dispatcher saw. */
 export const INDEX_SNAPSHOT_KEY = 'state/index/snapshot.json';
 
+/** `state/graph/from-parents.json`: the parents learnt from the Dockerfiles' `FROM` lines, `{ child: [parents] }`. */
+export const FROM_PARENTS_KEY = 'state/graph/from-parents.json';
+
 /** `state/index/removed/<app-id>/<job-id>/<tag>.json`: an entry that left the index (its images stay). */
 export function removedEntryKey(ref: ProjectRef): string {
   return checked(`state/index/removed/${ref.appId}/${ref.jobId}/${ref.desiredTag}.json`);

@@ -60,6 +60,39 @@ describe('validateEvent', () => {
     expect(issuesOf(event)).toEqual(expected);
   });
 
+  describe('build.completed baseImages', () => {
+    const entry = { id: 1, appId: 'centos', jobId: 'httpd', gitUrl: 'https://x/y', gitBranch: 'main', gitPath: '', targetFile: 'Dockerfile', desiredTag: 'latest', notifyEmail: ['a@example.com'], buildContext: './', dependsOn: [], source: { file: 'a.yaml', line: 1 } };
+    const completed = (baseImages: unknown) =>
+      rawEvent(EventTypes.buildCompleted, {
+        buildId: 'b1',
+        project,
+        entry,
+        status: 'succeeded',
+        reports: { log: 'reports/centos/httpd/latest/b1/build.log' },
+        timings: { startedAt: '2026-11-28T05:01:02Z', finishedAt: '2026-11-28T05:02:02Z', durationMs: 60000 },
+        cause,
+        causeChain: [cause],
+        ...(baseImages === undefined ? {} : { baseImages }),
+      });
+
+    it.each([
+      ['absent', undefined],
+      ['empty', []],
+      ['index names', ['centos/centos:7', 'library/busybox:latest', 'sample/tools/cli:1']],
+    ])('accepts %s', (_name, baseImages) => {
+      expect(issuesOf(completed(baseImages))).toEqual([]);
+    });
+
+    it.each([
+      ['not a list', 'centos/centos:7', [{ field: 'data.baseImages', message: 'must be a list' }]],
+      ['a number in the list', ['centos/centos:7', 3], [{ field: 'data.baseImages[1]', message: 'must be an index image name app-id/job-id:tag' }]],
+      ['a name without its tag', ['centos/centos'], [{ field: 'data.baseImages[0]', message: 'must be an index image name app-id/job-id:tag' }]],
+      ['a name without its app id', ['centos:7'], [{ field: 'data.baseImages[0]', message: 'must be an index image name app-id/job-id:tag' }]],
+    ])('rejects %s', (_name, baseImages, expected) => {
+      expect(issuesOf(completed(baseImages))).toEqual(expected);
+    });
+  });
+
   it('names the event in the error message', () => {
     expect(() => validateEvent(rawEvent('org.example.nothing', {}))).toThrow('invalid org.example.nothing event e1: type: unknown event type');
   });
