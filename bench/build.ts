@@ -133,7 +133,8 @@ export const buildBench: Bench = async () => {
 
     const timeWith = async (concurrency: number): Promise<number> => {
       const stamps: Record<string, string> = {};
-      for (const name of parallel) stamps[`${name}/stamp.txt`] = `limit ${concurrency} ${Date.now()}\n`;
+      // Unique per project and run: an identical stamp would let the later builds reuse the first one's cached layers.
+      for (const name of parallel) stamps[`${name}/stamp.txt`] = `${name} limit ${concurrency} ${Date.now()}\n`;
       await repo.commit(stamps, `stamps for limit ${concurrency}`);
       runtime = await startEmbeddedRuntime({ ...config, build: { concurrency } }, silentLogger);
       try {

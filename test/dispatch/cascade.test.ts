@@ -38,12 +38,7 @@ describe('dispatcher cascades on the embedded runtime (real git, registry and bu
     await world?.close();
   });
 
-  beforeEach(() => {
-    world.requested.length = 0;
-    world.completed.length = 0;
-    world.notices.length = 0;
-    world.started.length = 0;
-  });
+  beforeEach(() => world.forget());
 
   it('rebuilds the parent a push touched, then its child, with the cause chain and one notice', async () => {
     await world.publish(push(world, head, ['base/README'], 'push-base-1'));

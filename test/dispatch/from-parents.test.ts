@@ -29,12 +29,7 @@ describe('parents learnt from FROM lines (embedded runtime, real git, registry a
     await world?.close();
   });
 
-  beforeEach(() => {
-    world.requested.length = 0;
-    world.completed.length = 0;
-    world.notices.length = 0;
-    world.started.length = 0;
-  });
+  beforeEach(() => world.forget());
 
   it('rebuilds a child without depends-on after its FROM parent, once the child has been built once', async () => {
     // Before the child was ever built nothing says it is built on top.
@@ -44,9 +39,7 @@ describe('parents learnt from FROM lines (embedded runtime, real git, registry a
     expect(world.started).toEqual(['tests/top:latest']);
 
     // The child's build reads its FROM lines; the dispatcher learns the edge.
-    world.requested.length = 0;
-    world.started.length = 0;
-    world.completed.length = 0;
+    world.forget();
     const second = (await world.repo.commit({ 'below/README': '1\n' }, 'below 1')).trim();
     await world.publish(push(second, ['below/README'], 'from-below-1'));
     expect(names(world.requested)).toEqual(['tests/below:latest']);
@@ -55,9 +48,7 @@ describe('parents learnt from FROM lines (embedded runtime, real git, registry a
     expect(JSON.parse(stored!.body.toString('utf8'))).toMatchObject({ 'tests/below:latest': ['tests/top:latest'] });
 
     // Now a push to the parent rebuilds the parent, then the child, in one cascade.
-    world.requested.length = 0;
-    world.started.length = 0;
-    world.notices.length = 0;
+    world.forget();
     const third = (await world.repo.commit({ 'top/README': '2\n' }, 'top 2')).trim();
     await world.publish(push(third, ['top/README'], 'from-top-2'));
     expect(names(world.requested)).toEqual(['tests/top:latest', 'tests/below:latest']);

@@ -31,6 +31,8 @@ export interface DispatchWorld {
   entry(jobId: string, overrides?: Partial<ProjectEntry>): ProjectEntry;
   publish(event: CloudEvent<unknown>): Promise<void>;
   record(name: string, buildId: string): Promise<BuildRecord>;
+  /** Forgets what was recorded so far (requests, completions, notices, starts). */
+  forget(): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,9 @@ export async function startWorld(files: Record<string, string>, projects: (entry
       const [appJob, tag] = name.split(':');
       const stored = await served.runtime.context.store.get(`state/builds/${appJob}/${tag}/${buildId}.json`);
       return JSON.parse(stored!.body.toString('utf8')) as BuildRecord;
+    },
+    forget() {
+      for (const list of [world.requested, world.completed, world.notices, world.started]) list.length = 0;
     },
     async close() {
       await served.close();

@@ -57,11 +57,7 @@ describe('what else the dispatcher turns into builds (embedded runtime, real git
     await world?.close();
   });
 
-  beforeEach(() => {
-    world.requested.length = 0;
-    world.notices.length = 0;
-    world.started.length = 0;
-  });
+  beforeEach(() => world.forget());
 
   it('ccp run builds a parent and its child once each (the dispatcher does not cascade what ccp run requests)', async () => {
     const [base, leaf] = [world.entry('base'), world.entry('leaf', { dependsOn: ['tests/base:latest'] })];
