@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { createLocalBuilder } from '../../shared/builders/local';
-import type { Builder, RegistryAccess } from '../../shared/builders/types';
+import { createBuilder } from '../../shared/builders/api';
+import type { RegistryAccess } from '../../shared/builders/types';
 import { configuredSecrets } from '../../shared/builds';
 import type { Config } from '../../shared/config/config';
 import type { FunctionContext } from '../types';
@@ -10,7 +9,8 @@ const services = new WeakMap<Config, BuildService>();
 
 /**
  * The build service of this process for the configuration `context` carries: made on first
- * use with the backend the configuration selects, then shared by every delivery so that one
+ * use with the backend the configuration selects (`CCP_BUILDER`: `local` by default,
+ * `kubernetes` in the cluster; see shared/builders/api.ts), then shared by every delivery so that one
  * queue sees every build. The embedded runtime and tests may install their own with
  * {@link useBuildService}.
  */
@@ -21,7 +21,7 @@ export function buildServiceFor(context: FunctionContext): BuildService {
     service = new BuildService({
       store: context.store,
       log: context.log,
-      builder: defaultBuilder(context.config),
+      builder: createBuilder(context.config),
       registry,
       concurrency: context.config.build?.concurrency ?? 2,
       secrets: configuredSecrets(context.config, [registry?.password]),
@@ -50,15 +50,4 @@ export function registryAccess(config: Config): RegistryAccess | null {
   const host = config.registry.replace(/:\d+$/, '');
   const loopback = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
   return { address: config.registry, tlsVerify: !loopback };
-}
-
-/**
- * The local backend with its own buildah storage (`buildah:` settings, under the data folder by
- * default). The kubernetes backend is chosen here too once `shared/builders/api.ts` offers it.
- */
-function defaultBuilder(config: Config): Builder {
-  return createLocalBuilder({
-    workDir: path.join(config.workDir, 'builds'),
-    buildah: config.buildah ?? { root: path.join(config.dataDir, 'buildah', 'storage'), runroot: path.join(config.dataDir, 'buildah', 'run') },
-  });
 }

@@ -63,6 +63,11 @@ export class BuildService {
     });
   }
 
+  /** The id of the backend builds run on (`local`, `kubernetes`). */
+  get backend(): string {
+    return this.options.builder.id;
+  }
+
   /** Calls `listener` on every progress; returns the function that stops it. */
   onProgress(listener: (progress: BuildProgress) => void): () => void {
     this.listeners.add(listener);

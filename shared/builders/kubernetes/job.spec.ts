@@ -56,7 +56,7 @@ describe('buildJob', () => {
     expect(envOf('build')).toEqual(expect.objectContaining({ REGISTRY_AUTH_FILE: '/run/ccp/registry-auth/auth.json' }));
     expect(pod.volumes!.find((volume) => volume.name === 'registry-auth')).toEqual({
       name: 'registry-auth',
-      secret: { secretName: 'ccp-registry', items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400 },
+      secret: { secretName: 'ccp-registry', items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true },
     });
     const mountsOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.map((mount) => mount.name);
     expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([['workspace'], ['workspace'], ['workspace', 'containers', 'registry-auth']]);

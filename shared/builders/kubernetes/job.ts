@@ -98,10 +98,11 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
   }
   // The dockerconfigjson Secret is mounted, read-only, in the build container alone: buildah
   // reads it as an auth file, so the credentials never pass through the environment or a login.
+  // Optional, so that a missing Secret means an open registry rather than a pod that never starts.
   const credentials: V1EnvVar[] = settings.registrySecret ? [{ name: 'REGISTRY_AUTH_FILE', value: `${REGISTRY_AUTH_DIR}/auth.json` }] : [];
   const credentialMounts: V1VolumeMount[] = settings.registrySecret ? [{ name: 'registry-auth', mountPath: REGISTRY_AUTH_DIR, readOnly: true }] : [];
   const credentialVolumes: V1Volume[] = settings.registrySecret
-    ? [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400 } }]
+    ? [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true } }]
     : [];
   const build: V1Container = {
     name: 'build',

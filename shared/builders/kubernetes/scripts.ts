@@ -45,8 +45,8 @@ fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1;
 printf '%s' "$REGISTRIES_CONF_TEXT" > "$WORKSPACE/tmp/registries.conf"
 export CONTAINERS_REGISTRIES_CONF="$WORKSPACE/tmp/registries.conf"
 set -- --tls-verify="$TLS_VERIFY" "$@"
-if [ -n "\${REGISTRY_AUTH_FILE:-}" ]; then
-  [ -r "$REGISTRY_AUTH_FILE" ] || fail "registry credentials $REGISTRY_AUTH_FILE not readable"
+# The Secret is optional: without it the registry is used without credentials.
+if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then
   set -- --authfile "$REGISTRY_AUTH_FILE" "$@"
 fi
 cd "$WORKSPACE/src" || fail "no checkout folder"
@@ -56,7 +56,7 @@ echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
 buildah bud --isolation chroot --layers -f "$DOCKERFILE" -t "$IMAGE_REF" "$@" "$CONTEXT_DIR" || exit 1
 echo "==> push: docker://$IMAGE_REF"
 set -- --tls-verify="$TLS_VERIFY"
-if [ -n "\${REGISTRY_AUTH_FILE:-}" ]; then set -- "$@" --authfile "$REGISTRY_AUTH_FILE"; fi
+if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then set -- "$@" --authfile "$REGISTRY_AUTH_FILE"; fi
 buildah push "$@" --digestfile "$WORKSPACE/tmp/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 2>"$WORKSPACE/tmp/push.err"
 code=$?
 cat "$WORKSPACE/tmp/push.err" >&2
