@@ -6,6 +6,7 @@ import { registryImageSource } from '../../functions/scan/registry-source';
 import { scanEnvironment, scanSettings } from '../../functions/scan/scan-environment';
 import { scanImage } from '../../functions/scan/scan-image';
 import { loadConfig, type Config } from '../../shared/config/config';
+import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { newBuildId } from '../../shared/events';
 import { createLogger } from '../../shared/log/logger';
@@ -27,12 +28,18 @@ Package registries, URL rewrites, the size bound and time limits come from the c
 Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner,
 2 for a usage error or an image that could not be scanned (absent, too large, unreadable).`;
 
+/** An image source made from the command's configuration (the pipeline registry's login). */
+export interface ImageSourceFor {
+  forConfig(config: Config): ImageSource;
+}
+
 /**
- * `ccp scan` over the given image source and scanners (the registry's image fetcher and every
- * registered scanner in the real command; tests pass their own).
+ * `ccp scan` over the given image source and scanners (the registry's image fetcher with the
+ * configured registry's login and every registered scanner in the real command; tests pass
+ * their own).
  * @see ../../shared/reports/readme.md
  */
-export function createScanCommand(source: ImageSource, scanners: readonly Scanner[] = SCANNERS): Command {
+export function createScanCommand(imageSource: ImageSource | ImageSourceFor, scanners: readonly Scanner[] = SCANNERS): Command {
   return {
     name: ['scan'],
     summary: 'scan an image in a registry (updates, integrity, RUN label privileges) and print a summary or scan.json',
@@ -50,6 +57,7 @@ export function createScanCommand(source: ImageSource, scanners: readonly Scanne
         io.stderr(`ccp scan: ${message}\n\n${USAGE}\n`);
         return 2;
       }
+      const source = typeof imageSource === 'function' ? imageSource : imageSource.forConfig(config);
       const settings = scanSettings(config);
       const log = createLogger({ write: (line) => io.stderr(`${line}\n`), level: 'warn', fields: { fn: 'ccp-scan' } });
       const scanId = `scan-${newBuildId()}`;
@@ -99,5 +107,8 @@ export function renderSummary(report: ScanReport, packages: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `ccp scan <image-ref> [--json] [--html FILE]`: images from their registry, every registered scanner. */
-export const scanCommand: Command = createScanCommand(registryImageSource());
+/**
+ * `ccp scan <image-ref> [--json] [--html FILE]`: images from their registry (the configured one
+ * with its `CCP_REGISTRY_*` login and TLS mode, others anonymously), every registered scanner.
+ */
+export const scanCommand: Command = createScanCommand({ forConfig: (config) => registryImageSource({ client: registryClientFor(config) }) });

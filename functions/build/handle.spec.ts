@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
 import { CloudEvent as Event } from 'cloudevents';
 import { EventTypes, ForeignEventTypes, makeEvent, validateEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
-import type { BuildRecord } from '../../shared/builds';
+import { configuredSecrets, type BuildRecord } from '../../shared/builds';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
@@ -14,7 +16,7 @@ import { TestJobBuilder, type TestJob } from './__fixtures__/test-job-builder';
 import { handle } from './handle';
 import { projectOfCompletion } from './job-completion';
 import { BuildService, type BuildProgress, type BuildServiceOptions } from './service';
-import { useBuildService } from './service-for';
+import { registryAccess, useBuildService } from './service-for';
 
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 const REGISTRY = { address: '127.0.0.1:5000', tlsVerify: false };
@@ -264,6 +266,44 @@ async function waitUntil(condition: () => boolean | Promise<boolean>): Promise<v
   }
   throw new Error('condition not met');
 }
+
+describe('the configured registry password in build logs', () => {
+  let store: TempObjectStore;
+  beforeEach(() => void (store = new TempObjectStore()));
+  afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
+
+  it.each([
+    ['CCP_REGISTRY_PASSWORD', (): { options: { config?: string }; env: NodeJS.ProcessEnv } => ({ options: {}, env: { CCP_REGISTRY_USERNAME: 'pusher', CCP_REGISTRY_PASSWORD: 'registry-pw-from-env' } })],
+    [
+      'registryAuth.password of the config file',
+      (): { options: { config?: string }; env: NodeJS.ProcessEnv } => {
+        const file = path.join(store.inner.root, 'ccp.yaml');
+        writeFileSync(file, 'registryAuth:\n  username: pusher\n  password: registry-pw-from-file\n');
+        return { options: { config: file }, env: {} };
+      },
+    ],
+  ])('from %s is redacted from the stored build log even when the backend prints it', async (_name, source) => {
+    const { options, env } = source();
+    const config = loadConfig({ ...options, dataDir: store.inner.root, registry: 'registry.example.org:5000' }, env);
+    const context = await createFunctionContext(config, silentLogger, { store });
+    const registry = registryAccess(config);
+    const password = config.registryAuth!.password;
+    const builder = new TestBuilder();
+    const leaky = builder.start.bind(builder);
+    builder.start = (spec, log, signal) => {
+      log.write(`login ${spec.registry.username} with ${spec.registry.password}\n`);
+      return leaky(spec, log, signal);
+    };
+    // What buildServiceFor makes for this configuration, with a backend that builds nothing.
+    useBuildService(config, new BuildService({ store, log: silentLogger, builder, registry, concurrency: 1, secrets: configuredSecrets(config), logIntervalMs: 10 }));
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    expect(event!.data).toMatchObject({ status: 'succeeded' });
+    expect(builder.specs[0]!.registry).toEqual({ address: 'registry.example.org:5000', tlsVerify: true, username: 'pusher', password });
+    const log = (await store.get('reports/team/web/latest/b1/build.log'))!.body.toString('utf8');
+    expect(log).toContain('login pusher with ***');
+    expect(log).not.toContain(password);
+  });
+});
 
 describe('build handle with a backend that submits Jobs', () => {
   let store: TempObjectStore;

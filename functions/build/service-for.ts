@@ -1,9 +1,11 @@
 import { createBuilder } from '../../shared/builders/api';
-import type { RegistryAccess } from '../../shared/builders/types';
 import { configuredSecrets } from '../../shared/builds';
 import type { Config } from '../../shared/config/config';
+import { registryAccess } from '../../shared/registry/pipeline-registry';
 import type { FunctionContext } from '../types';
 import { BuildService } from './service';
+
+export { registryAccess };
 
 const services = new WeakMap<Config, BuildService>();
 
@@ -39,15 +41,4 @@ export function useBuildService(config: Config, service: BuildService): void {
 /** The service already made for `config`, if any (the CLI follows its progress). */
 export function existingBuildService(config: Config): BuildService | null {
   return services.get(config) ?? null;
-}
-
-/**
- * The registry of the configuration: `config.registry` (`host:port`). TLS is verified except on
- * the loopback address, where the embedded default's registry speaks plain HTTP.
- */
-export function registryAccess(config: Config): RegistryAccess | null {
-  if (!config.registry) return null;
-  const host = config.registry.replace(/:\d+$/, '');
-  const loopback = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
-  return { address: config.registry, tlsVerify: !loopback };
 }

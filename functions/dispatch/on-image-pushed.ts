@@ -2,7 +2,7 @@ import type { CloudEvent } from 'cloudevents';
 import { planCascade, shortHash } from '../../shared/dispatch';
 import type { ImagePushedData } from '../../shared/events';
 import { BuildRecords } from '../../shared/builds';
-import { RegistryClient } from '../../shared/image';
+import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { imageName, parseImageName } from '../../shared/index/types';
 import type { FunctionContext } from '../types';
 import { currentIndex, dispatchSettings } from './dispatcher-state';
@@ -53,7 +53,8 @@ export async function onImagePushed(data: ImagePushedData, event: CloudEvent<unk
 async function builtByPipeline(data: ImagePushedData, name: string, context: FunctionContext): Promise<string | null> {
   const registry = data.registry ?? context.config.registry;
   if (registry) {
-    const client = new RegistryClient();
+    // The login goes to the configured registry only, never to another host a notification names.
+    const client = registryClientFor(context.config);
     const ref = { registry, repository: data.repository, digest: data.digest };
     const { manifest } = await client.resolveManifest(ref);
     const config = (await (await client.blob(ref, manifest.config.digest)).json()) as { config?: { Labels?: Record<string, string> | null } };

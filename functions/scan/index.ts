@@ -1,14 +1,22 @@
 import { EventTypes } from '../../shared/events';
+import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import type { FunctionDefinition } from '../types';
 import { createScanHandler, FUNCTION_NAME } from './handle';
 import { registryImageSource } from './registry-source';
 
 /**
  * Scans every image a build pushed, and every image a scan is requested for, without running
- * it; stores scan.json, scan.html and the CycloneDX SBOM.
+ * it; stores scan.json, scan.html and the CycloneDX SBOM. Images are read with the pipeline
+ * registry's login and TLS mode (`CCP_REGISTRY_*`), sent to that registry only.
  */
 export const scanFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
   accepts: [EventTypes.buildCompleted, EventTypes.scanRequested],
-  handle: (event, context) => createScanHandler({ source: registryImageSource({ defaultRegistry: context.config.registry || undefined }) })(event, context),
+  handle: (event, context) =>
+    createScanHandler({
+      source: registryImageSource({
+        defaultRegistry: context.config.registry || undefined,
+        client: registryClientFor(context.config),
+      }),
+    })(event, context),
 };

@@ -1,4 +1,4 @@
-import { fetchImage, ImageNotFoundError } from '../../shared/image';
+import { fetchImage, ImageNotFoundError, type RegistryClient } from '../../shared/image';
 import type { ImageSource } from './image-source';
 
 export interface RegistrySourceOptions {
@@ -8,6 +8,12 @@ export interface RegistrySourceOptions {
   insecureRegistries?: string[];
   /** Time limit of each registry request, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * The client to fetch with; the pipeline's registry needs its login and TLS mode, so the scan
+   * function passes `registryClientFor(config)` (shared/registry/pipeline-registry.ts). When
+   * given, `insecureRegistries` and `timeoutMs` are the client's own.
+   */
+  client?: RegistryClient;
 }
 
 /**
@@ -27,6 +33,7 @@ export function registryImageSource(options: RegistrySourceOptions = {}): ImageS
         ...(options.defaultRegistry ? { defaultRegistry: options.defaultRegistry } : {}),
         ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.client ? { client: options.client } : {}),
       });
       return { rootfs: image.rootfs, config: image.config, digest: image.digest, remove: () => image.cleanup() };
     } catch (error) {

@@ -3,6 +3,7 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent, parseData, validateEvent, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
 import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
+import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { Semaphore } from '../../shared/runtime/semaphore';
 import type { FunctionContext, Handler } from '../types';
 import { absentImageNotice } from './absent-notice';
@@ -45,9 +46,10 @@ async function projectsOf(context: FunctionContext): Promise<ProjectEntry[]> {
  */
 export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handler {
   const clock = options.clock ?? systemClock;
-  const presence = options.presence ?? registryImagePresence();
   return async (event: CloudEvent<unknown>, context: FunctionContext) => {
     validateEvent(event);
+    // The pipeline registry's login and TLS mode (CCP_REGISTRY_*), for that registry only.
+    const presence = options.presence ?? registryImagePresence(registryClientFor(context.config));
     const data = (parseData(event.data) ?? {}) as WeeklyTickData;
     const tick = data.tick ?? event.id;
     const offset = data.offset ?? 0;

@@ -26,6 +26,13 @@ const STORE_SECRETS = [
   { name: 'CCP_S3_SECRET_ACCESS_KEY', optional: false },
 ] as const;
 
+/**
+ * The login of the pipeline's registry, for the functions that read it (scan, weekly-scan,
+ * dispatch) and the build function's local backend; optional: an open registry needs none. The
+ * kubernetes backend's build pods use the dockerconfigjson Secret (CCP_K8S_REGISTRY_CREDENTIALS) instead.
+ */
+const REGISTRY_SECRETS = [...STORE_SECRETS, { name: 'CCP_REGISTRY_PASSWORD', optional: true }] as const;
+
 export const DEFAULT_PROFILE: ServiceProfile = {
   requests: { cpu: '100m', memory: '256Mi' },
   limits: { cpu: '1', memory: '512Mi' },
@@ -50,6 +57,7 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
     maxScale: 10,
     timeoutSeconds: 600,
     serviceAccountName: 'ccp-builder',
+    secrets: REGISTRY_SECRETS,
   },
   // Unpacks whole images and reads their package databases: one scan per pod.
   scan: {
@@ -59,7 +67,11 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
     target: 1,
     maxScale: 10,
     timeoutSeconds: 600,
+    secrets: REGISTRY_SECRETS,
   },
+  // Ask the registry whether images exist (weekly rescan) and who pushed an image (dispatch).
+  'weekly-scan': { secrets: REGISTRY_SECRETS },
+  dispatch: { secrets: REGISTRY_SECRETS },
   notify: { secrets: [...STORE_SECRETS, { name: 'CCP_SMTP_PASSWORD', optional: true }] },
   gateway: { containerConcurrency: 50, target: 20, timeoutSeconds: 60, secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }] },
   'dead-letter': { containerConcurrency: 20, target: 10, maxScale: 2, timeoutSeconds: 60 },

@@ -7,6 +7,7 @@ import { loadWebhookSettings } from '../webhooks/settings';
 import { loadDispatchSettings, type DispatchFileSettings } from '../dispatch/settings';
 import type { DispatchSettings } from '../dispatch/types';
 import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './scan-settings';
+import { loadRegistrySettings, REGISTRY_ENV, type RegistryFileSettings } from './registry-settings';
 import type { WebhookSettings } from '../webhooks/types';
 import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from '../builders/settings';
 
@@ -29,6 +30,10 @@ export interface Config {
   dataDir: string;
   /** `host:port` of the image registry; empty means the embedded default starts one. */
   registry: string;
+  /** The registry's login (`CCP_REGISTRY_USERNAME`, `CCP_REGISTRY_PASSWORD`); unset: no login. */
+  registryAuth?: { username: string; password: string };
+  /** `CCP_REGISTRY_TLS_VERIFY`; unset: verified except on loopback (see shared/registry/pipeline-registry.ts). */
+  registryTlsVerify?: boolean;
   store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };
@@ -69,6 +74,7 @@ export interface GlobalOptions {
 export const ENV = {
   dataDir: 'CCP_DATA_DIR',
   registry: 'CCP_REGISTRY',
+  ...REGISTRY_ENV,
   config: 'CCP_CONFIG',
   store: 'CCP_STORE',
   s3Endpoint: 'CCP_S3_ENDPOINT',
@@ -88,7 +94,7 @@ export const ENV = {
 const THRESHOLDS: readonly FailureThreshold[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
 
 /** The shape of the YAML file given by `--config` / `CCP_CONFIG`. */
-interface ConfigFile {
+interface ConfigFile extends RegistryFileSettings {
   dataDir?: string;
   registry?: string;
   store?: { kind?: string; s3?: Partial<S3Settings> };
@@ -118,6 +124,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
 
   const dataDir = path.resolve(options.dataDir ?? env[ENV.dataDir] ?? file.dataDir ?? '.ccp');
   const registry = options.registry ?? env[ENV.registry] ?? file.registry ?? '';
+  const registrySettings = loadRegistrySettings(file, env, where, issues);
 
   const storeKind = env[ENV.store] ?? file.store?.kind ?? 'fs';
   let store: Config['store'] = { kind: 'fs' };
@@ -148,6 +155,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const mail = loadMailSettings(file.mail, env, where, issues);
   const webhooks = loadWebhookSettings(file.webhooks, env, where, issues);
   mail.secrets = [...new Set([...mail.secrets, webhooks.secret ?? '', ...webhooks.secrets.values()])].filter(Boolean);
+  if (registrySettings.registryAuth) mail.secrets = [...new Set([...mail.secrets, registrySettings.registryAuth.password])];
   if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? '', store.s3.accessKeyId ?? ''])].filter(Boolean);
   const concurrency = Number(env[ENV.buildConcurrency] ?? file.build?.concurrency ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -165,6 +173,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   return {
     dataDir,
     registry,
+    ...registrySettings,
     store,
     index: indexLocation ? { location: indexLocation, branch: env[ENV.indexBranch] ?? file.index?.branch } : undefined,
     lint: {
