@@ -245,7 +245,7 @@ describe('notify: faults', () => {
   it('puts no secret in a mail: SMTP password, S3 keys, registry password, URL credentials', async () => {
     const secrets = { smtp: 'smtp-Pa55word-xyz', s3: 'S3secretKEY/abc+def', registry: 'reg&istry<pw>' };
     const world = await notifyWorld(
-      smtpEnv({ CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: secrets.smtp, CCP_REGISTRY_PASSWORD: secrets.registry, CCP_S3_SECRET_ACCESS_KEY: secrets.s3 }),
+      smtpEnv({ CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: secrets.smtp, CCP_REGISTRY_USERNAME: 'robot', CCP_REGISTRY_PASSWORD: secrets.registry, CCP_S3_SECRET_ACCESS_KEY: secrets.s3 }),
       [web],
     );
     const reason = `push to https://robot:${secrets.registry}@${REGISTRY}/team/web failed; login ${secrets.smtp}; key ${secrets.s3}`;
