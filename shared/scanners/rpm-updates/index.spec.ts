@@ -139,6 +139,24 @@ describe('rpm-updates', () => {
     expect(server.stats.paths).toEqual(['/9/x86_64/base/repodata/repomd.xml']);
   });
 
+  it('fetches a repo again when the rpmdb turns its URL into another than the early guess', async () => {
+    // os-release says 8, so the fetch made while rpm reads the rpmdb goes to /8/; the rpmdb's
+    // system-release(releasever) provide says 9, which is what dnf would use.
+    const rootfs = await root('guess', { 'r.repo': `[r]\nname=R\nbaseurl=${server.url}/$releasever/$basearch/base/\n` }, 'ID="demo"\nVERSION_ID="8.6"\n');
+    server.reset();
+    const result = await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-guess')));
+    expect([result.status, result.findings.map((finding) => finding.id)]).toEqual(['ok', ['baz.noarch', 'foo.noarch']]);
+    expect((result.extra as { repos: { baseurl: string }[] }).repos[0].baseurl).toEqual(`${server.url}/9/x86_64/base/`);
+    expect(server.stats.paths.filter((p) => p.endsWith('repomd.xml')).sort()).toEqual(['/8/x86_64/base/repodata/repomd.xml', '/9/x86_64/base/repodata/repomd.xml']);
+  });
+
+  it('fetches each repo once when the early guess was right', async () => {
+    const rootfs = await root('right-guess', { 'r.repo': `[r]\nname=R\nbaseurl=${server.url}/$releasever/$basearch/base/\n` });
+    server.reset();
+    await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-right-guess')));
+    expect(server.stats.paths.filter((p) => p.endsWith('repomd.xml'))).toEqual(['/9/x86_64/base/repodata/repomd.xml']);
+  });
+
   it('takes $releasever from configuration over the image', async () => {
     const rootfs = await root('releasever', { 'r.repo': `[r]\nname=R\nbaseurl=${server.url}/$releasever/$basearch/base/\n` });
     const env = { ...environment(path.join(dir, 'cache-releasever')), rpm: { releasever: '8' } };

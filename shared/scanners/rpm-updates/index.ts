@@ -1,7 +1,7 @@
 import { loadRepo, RepoUnreachableError, type LoadedRepo } from '../rpm/repo-metadata';
 import { readRepoFiles, type RepoDefinition } from '../rpm/repo-files';
 import { listRootDir, readOsRelease, readRootFile, resolveRepoVars } from '../rpm/repo-vars';
-import { readRpmdb } from '../rpm/rpmdb';
+import { locateRpmdb, readRpmdb } from '../rpm/rpmdb';
 import { rpmInstalledPackage } from '../rpm/purl';
 import { formatEvr } from '../rpm/rpmvercmp';
 import type { ScanFinding, Scanner, ScannerResult } from '../types';
@@ -53,6 +53,19 @@ function usage(repo: RepoDefinition, loaded: PromiseSettledResult<LoadedRepo> | 
   };
 }
 
+/** What a repo is fetched from: two definitions with the same address load the same metadata. */
+function repoAddress(repo: RepoDefinition): string {
+  return JSON.stringify([repo.id, repo.baseurls, repo.mirrorlist ?? null, repo.metalink ?? null]);
+}
+
+/** `promise` as `Promise.allSettled` reports it, so one that is never awaited rejects nobody. */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+}
+
 /** Whether any `.repo` file uses `$releasever` (else the rpmdb need not be asked for it). */
 function mentionsReleasever(rootfs: string): boolean {
   return listRootDir(rootfs, 'etc/yum.repos.d').some((name) => name.endsWith('.repo') && (readRootFile(rootfs, `etc/yum.repos.d/${name}`) ?? '').includes('releasever'));
@@ -69,6 +82,16 @@ export const rpmUpdatesScanner: Scanner = {
   version: '1.0.0',
   description: 'Installed RPMs with a newer version in the repositories the image configures (/etc/yum.repos.d).',
   async scan(target, env): Promise<ScannerResult> {
+    // The repositories' metadata is fetched while rpm reads the rpmdb, with the variables the
+    // rpmdb most likely gives ($basearch x86_64, $releasever from os-release); a repo whose URLs
+    // come out otherwise once the rpmdb is read is fetched again with the right ones. Without an
+    // rpmdb nothing is fetched.
+    const speculate = locateRpmdb(target.rootfs) !== null;
+    const early = new Map(
+      (speculate ? readRepoFiles(target.rootfs, resolveRepoVars(target.rootfs, [], undefined, env.rpm)) : [])
+        .filter((repo) => repo.enabled)
+        .map((repo) => [repoAddress(repo), settle(loadRepo(repo, env))] as const),
+    );
     const db = await readRpmdb(target.rootfs, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs) });
     if (!db) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
     const osRelease = readOsRelease(target.rootfs);
@@ -76,7 +99,7 @@ export const rpmUpdatesScanner: Scanner = {
     const vars = resolveRepoVars(target.rootfs, db.packages, db.releasever, env.rpm);
     const repos = readRepoFiles(target.rootfs, vars);
     const enabled = repos.filter((repo) => repo.enabled);
-    const settled = await Promise.allSettled(enabled.map((repo) => loadRepo(repo, env)));
+    const settled = await Promise.all(enabled.map((repo) => early.get(repoAddress(repo)) ?? settle(loadRepo(repo, env))));
     const loadedById = new Map(enabled.map((repo, i) => [repo.id, settled[i]]));
     const installedNevras = new Map(db.packages.map((pkg) => [nevra(pkg), `${pkg.name}.${pkg.arch}`]));
     const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
