@@ -69,6 +69,15 @@ describe('withLearnedParents', () => {
     expect(view.graph).toBe(cached.graph);
   });
 
+  it('makes the view once per index view and learnt edges, and again when the edges change', () => {
+    const cached = viewOf(projects());
+    const first = withLearnedParents(cached, { 't/free:1': ['t/mid:1'] }, recordingLog().log);
+    expect(withLearnedParents(cached, { 't/free:1': ['t/mid:1'] }, recordingLog().log)).toBe(first);
+    const changed = withLearnedParents(cached, { 't/free:1': ['t/top:1'] }, recordingLog().log);
+    expect(changed).not.toBe(first);
+    expect([changed.graph.parents('t/free:1'), first.graph.parents('t/free:1')]).toEqual([['t/top:1'], ['t/mid:1']]);
+  });
+
   it('keeps the learnt edges through an overlay, for entries the overlay adds too', () => {
     const cached = viewOf(projects());
     const learned = { 't/new:1': ['t/top:1'], 't/free:1': ['t/top:1'] };

@@ -58,6 +58,20 @@ const learnedOf = new WeakMap<IndexView, { parents: LearnedParents; log: Logger 
  * adds the learnt edges again. Without anything learnt, `view` itself.
  */
 export function withLearnedParents(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
+  // Every dispatcher event asks again, and a 10,000-project graph takes tens of milliseconds to
+  // build: the view is made once per index view and learnt edges, as they read.
+  const revision = JSON.stringify(learned);
+  const known = learnedViews.get(view);
+  if (known?.revision === revision) return known.view;
+  const made = makeLearnedView(view, learned, log);
+  learnedViews.set(view, { revision, view: made });
+  return made;
+}
+
+/** The last view {@link withLearnedParents} made of each index view, with the learnt edges it was made from. */
+const learnedViews = new WeakMap<IndexView, { revision: string; view: IndexView }>();
+
+function makeLearnedView(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
   const { edges, gone } = missingLearnedEdges(view.graph, learned);
   if (gone.length > 0) log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
   if (Object.keys(learned).length === 0) return view;
