@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, makeEvent, validateEvent, type BuildCompletedData } from '../events';
+import { EventTypes, makeEvent, validateEvent, type BuildCompletedData, type LintCompletedData } from '../events';
 import type { ProjectEntry } from '../index/types';
 import { FsObjectStore } from '../store/fs-store';
 import { abandonedBuild, storeAbandonedLog } from './abandoned';
@@ -43,6 +43,11 @@ describe('abandonedBuild', () => {
       cause: CAUSE, causeChain: [CAUSE],
     });
     expect(abandoned.log).toEqual({ key: data.reports.log, text: expect.stringContaining(`The undelivered ${dead.type} ${dead.id} is kept with the dead letters.`) });
+  });
+
+  it('carries on the base images a given-up lint.completed names, for the dispatcher\'s graph', () => {
+    const withBases = makeEvent(EventTypes.lintCompleted, { ...(linted.data as LintCompletedData), baseImages: ['team/base:latest'] }, { source: '/ccp/lint', id: 'b2/lint' });
+    expect((abandonedBuild(withBases, 'gave up', NOW)!.event.data as BuildCompletedData).baseImages).toEqual(['team/base:latest']);
   });
 
   it.each([

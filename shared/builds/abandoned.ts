@@ -45,6 +45,8 @@ export function abandonedBuild(dead: CloudEvent<unknown>, error: string, now: Da
     timings: { startedAt: at, finishedAt: at, durationMs: 0 },
     cause: data.cause,
     causeChain: data.causeChain ?? [data.cause],
+    // What the lint learnt of the FROM lines still reaches the dispatcher's graph.
+    ...(data.baseImages ? { baseImages: data.baseImages } : {}),
   };
   return {
     event: makeEvent(EventTypes.buildCompleted, completed, { source: functionSource('dead-letter'), id: `${data.buildId}/build`, time: at }),

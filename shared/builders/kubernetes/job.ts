@@ -64,13 +64,16 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
     ...(spec.entry.prebuildScript ? { [ANNOTATIONS.prebuildScript]: spec.entry.prebuildScript } : {}),
   };
   const mounts = [{ name: 'workspace', mountPath: WORKSPACE }];
-  const common: V1EnvVar[] = [{ name: 'WORKSPACE', value: WORKSPACE }];
+  const common: V1EnvVar[] = [
+    { name: 'WORKSPACE', value: WORKSPACE },
+    { name: 'HOME', value: `${WORKSPACE}/home` },
+  ];
   const initContainers: V1Container[] = [
     {
       name: 'checkout',
       image: settings.gitImage,
       command: ['/bin/sh', '-c', CHECKOUT_SCRIPT],
-      env: [...common, { name: 'HOME', value: `${WORKSPACE}/home` }, { name: 'GIT_URL', value: spec.entry.gitUrl }, { name: 'COMMIT', value: spec.commit }],
+      env: [...common, { name: 'GIT_URL', value: spec.entry.gitUrl }, { name: 'COMMIT', value: spec.commit }],
       volumeMounts: mounts,
       securityContext: UNPRIVILEGED,
       terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -83,7 +86,6 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       command: ['/bin/sh', '-c', PREBUILD_SCRIPT],
       env: [
         ...common,
-        { name: 'HOME', value: `${WORKSPACE}/home` },
         { name: 'CCP_BUILD_ID', value: spec.buildId },
         { name: 'CCP_COMMIT', value: spec.commit },
         { name: 'PREBUILD_DIR', value: paths.prebuildDir },
@@ -99,18 +101,19 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
   // The dockerconfigjson Secret is mounted, read-only, in the build container alone: buildah
   // reads it as an auth file, so the credentials never pass through the environment or a login.
   // Optional, so that a missing Secret means an open registry rather than a pod that never starts.
-  const credentials: V1EnvVar[] = settings.registrySecret ? [{ name: 'REGISTRY_AUTH_FILE', value: `${REGISTRY_AUTH_DIR}/auth.json` }] : [];
-  const credentialMounts: V1VolumeMount[] = settings.registrySecret ? [{ name: 'registry-auth', mountPath: REGISTRY_AUTH_DIR, readOnly: true }] : [];
-  const credentialVolumes: V1Volume[] = settings.registrySecret
-    ? [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true } }]
-    : [];
+  const auth: { env: V1EnvVar[]; mounts: V1VolumeMount[]; volumes: V1Volume[] } = settings.registrySecret
+    ? {
+        env: [{ name: 'REGISTRY_AUTH_FILE', value: `${REGISTRY_AUTH_DIR}/auth.json` }],
+        mounts: [{ name: 'registry-auth', mountPath: REGISTRY_AUTH_DIR, readOnly: true }],
+        volumes: [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true } }],
+      }
+    : { env: [], mounts: [], volumes: [] };
   const build: V1Container = {
     name: 'build',
     image: settings.image,
     command: ['/bin/sh', '-c', BUILD_SCRIPT, 'build', ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`])],
     env: [
       ...common,
-      { name: 'HOME', value: `${WORKSPACE}/home` },
       { name: 'IMAGE_REF', value: spec.imageRef },
       { name: 'DOCKERFILE', value: paths.dockerfile },
       { name: 'CONTEXT_DIR', value: paths.contextDir },
@@ -119,9 +122,9 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'REGISTRIES_CONF_TEXT', value: registriesConf(spec) },
       { name: 'BUILDAH_ISOLATION', value: 'chroot' },
       { name: 'STORAGE_DRIVER', value: 'vfs' },
-      ...credentials,
+      ...auth.env,
     ],
-    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }, ...credentialMounts],
+    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }, ...auth.mounts],
     securityContext: BUILDAH,
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -146,7 +149,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
           volumes: [
             { name: 'workspace', emptyDir: {} },
             { name: 'containers', emptyDir: {} },
-            ...credentialVolumes,
+            ...auth.volumes,
           ],
         },
       },
