@@ -18,6 +18,12 @@ export interface ServiceProfile {
   serviceAccountName: string;
   /** Keys of the Secret `ccp-secrets` the function gets as variables; `optional` ones may be absent. */
   secrets: ReadonlyArray<{ name: string; optional: boolean }>;
+  /**
+   * Who may reach the Service: `cluster-local` (the Broker and other pods only) unless the
+   * function is a door from outside. Serving plain HTTP routes is no reason to be public: the
+   * build function's `/registry/notifications` is posted by the in-cluster registry.
+   */
+  exposure: 'public' | 'cluster-local';
 }
 
 /** Every function talks to the object store. */
@@ -42,6 +48,7 @@ export const DEFAULT_PROFILE: ServiceProfile = {
   timeoutSeconds: 300,
   serviceAccountName: 'ccp-functions',
   secrets: STORE_SECRETS,
+  exposure: 'cluster-local',
 };
 
 /** What differs from {@link DEFAULT_PROFILE}, by function name. */
@@ -73,7 +80,8 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
   'weekly-scan': { secrets: REGISTRY_SECRETS },
   dispatch: { secrets: REGISTRY_SECRETS },
   notify: { secrets: [...STORE_SECRETS, { name: 'CCP_SMTP_PASSWORD', optional: true }] },
-  gateway: { containerConcurrency: 50, target: 20, timeoutSeconds: 60, secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }] },
+  // The only door from outside: git forges post their webhooks to it.
+  gateway: { exposure: 'public', containerConcurrency: 50, target: 20, timeoutSeconds: 60, secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }] },
   'dead-letter': { containerConcurrency: 20, target: 10, maxScale: 2, timeoutSeconds: 60 },
 };
 

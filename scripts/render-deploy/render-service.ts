@@ -1,6 +1,6 @@
 import type { FunctionDefinition } from '../../functions/types';
 import { SERVICE_PREFIX } from '../../shared/runtime';
-import type { ServiceProfile } from './profiles';
+import { profileOf, type ServiceProfile } from './profiles';
 
 /** Labels every object of the service carries; the PodMonitor selects pods by the first. */
 export const PART_OF = { 'app.kubernetes.io/part-of': 'ccp' } as const;
@@ -8,9 +8,13 @@ export const CONFIG_MAP = 'ccp-config';
 export const SECRET = 'ccp-secrets';
 export const PORT = 8080;
 
-/** A function other clients reach from outside the cluster: one that serves plain HTTP routes (the gateway's webhooks). */
+/**
+ * A function other clients reach from outside the cluster: only one whose profile says
+ * `exposure: 'public'` (the gateway's webhooks). Every other Service is cluster-local.
+ * @see https://knative.dev/docs/serving/services/private-services/
+ */
 export function isPublic(definition: FunctionDefinition): boolean {
-  return definition.routes !== undefined;
+  return profileOf(definition.name).exposure === 'public';
 }
 
 /**
@@ -31,7 +35,7 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
     kind: 'Service',
     metadata: {
       name,
-      labels: isPublic(definition) ? labels : { ...labels, 'networking.knative.dev/visibility': 'cluster-local' },
+      labels: profile.exposure === 'public' ? labels : { ...labels, 'networking.knative.dev/visibility': 'cluster-local' },
     },
     spec: {
       template: {

@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
 import { packageRoot } from '../../shared/config/package-root';
 import { isPlainObject } from '../../shared/events/schema';
+import { isPublic } from '../../scripts/render-deploy/render-service';
 import { SERVICE_PREFIX } from '../../shared/runtime';
 import { schemaProblems } from '../manifests/model-registry';
 
@@ -84,7 +85,8 @@ describe('OpenShift overlay specifics', () => {
 
   it('routes the public functions through TLS edge Routes and stops the operator from making its own', () => {
     const routed = ofKind(objects, 'Route').map((route) => (route.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/name']).sort();
-    const publicServices = [...FUNCTIONS.values()].filter((definition) => definition.routes).map((definition) => `${SERVICE_PREFIX}${definition.name}`).sort();
+    const publicServices = [...FUNCTIONS.values()].filter(isPublic).map((definition) => `${SERVICE_PREFIX}${definition.name}`).sort();
+    expect(publicServices).toEqual(['ccp-gateway']);
     expect(routed).toEqual(publicServices);
     const disabled = ofKind(objects, 'Service')
       .filter((service) => (service.metadata as { annotations?: Record<string, string> }).annotations?.['serving.knative.openshift.io/disableRoute'] === 'true')
