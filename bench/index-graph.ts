@@ -23,7 +23,8 @@ export const indexGraphBench: Bench = async () => {
   const gc = exposeGc();
   const results: BenchResult[] = [];
 
-  const fixtures = path.resolve(packageRoot(), '../shared/fixtures/container-index');
+  // From the package root: the bench runs from dist/bench, which has no copy of test/.
+  const fixtures = path.join(packageRoot(), 'test', '__fixtures__', 'centos', 'container-index');
   const fixtureTimes = await timeRuns(5, () => loadIndexFromDir(fixtures));
   const fixtureIndex = await loadIndexFromDir(fixtures);
   results.push({

@@ -1,20 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../shared/config/package-root';
 import { lintDockerfile } from '../shared/lint';
 import type { Bench, BenchResult } from './types';
 
-/** The seed's Dockerfiles; `dist/bench` and `bench` both sit two levels below the checkout's parent. */
+/**
+ * The 79 CentOS Dockerfiles in the repository; found from the package root because the bench runs
+ * from `dist/bench`, which has no copy of `test/`.
+ * @see ../test/__fixtures__/centos/README.md
+ */
 function fixtureDir(): string {
-  const candidates = [path.resolve(__dirname, '../../shared/fixtures/dockerfiles/centos'), path.resolve(__dirname, '../../../shared/fixtures/dockerfiles/centos')];
-  const found = candidates.find((dir) => {
-    try {
-      return readdirSync(dir).length > 0;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) throw new Error(`the Dockerfile fixtures are not at ${candidates.join(' or ')}`);
-  return found;
+  return path.join(packageRoot(), 'test', '__fixtures__', 'centos', 'dockerfiles');
 }
 
 /** Lints every file concurrently, as the pipeline does for an index; returns files per second. */

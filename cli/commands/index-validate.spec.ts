@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CENTOS_INDEX as REAL_INDEX } from '../../test/__fixtures__/centos/paths';
 import type { CliIo } from '../types';
 import { indexValidateCommand } from './index-validate';
 
-const REAL_INDEX = path.resolve(__dirname, '../../../shared/fixtures/container-index');
 const FIXTURES = path.resolve(__dirname, '../../shared/index/__fixtures__');
 
 async function run(args: string[], cwd = process.cwd()): Promise<{ status: number; stdout: string; stderr: string }> {

@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CENTOS_INDEX as REAL_INDEX } from '../../test/__fixtures__/centos/paths';
 import { IndexSourceError } from './errors';
 import { loadIndexFromDir } from './load-dir';
 import { imageName } from './types';
 
-/** The real CentOS container index of 2023 (34 files), beside the checkout. */
-const REAL_INDEX = path.resolve(__dirname, '../../../shared/fixtures/container-index');
 const FIXTURES = path.join(__dirname, '__fixtures__');
 
 describe('loadIndexFromDir on the real CentOS index', () => {

@@ -104,7 +104,7 @@ describe('isGitUrl', () => {
     ['git://example.com/index', true],
     ['file:///srv/index', true],
     ['/srv/index.git', true],
-    ['../shared/fixtures/container-index', false],
+    ['../index/container-index', false],
     ['/srv/index', false],
     ['index.d', false],
   ])('%s: %s', (location, expected) => {

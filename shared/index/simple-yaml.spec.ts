@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { CENTOS_INDEX as REAL_INDEX } from '../../test/__fixtures__/centos/paths';
 import { generateIndex } from './generate-index';
 import { parseSimpleYaml } from './simple-yaml';
 
-const REAL_INDEX = path.resolve(__dirname, '../../../shared/fixtures/container-index');
 const FIXTURES = path.join(__dirname, '__fixtures__');
 
 /** What the index reader looks at in a node: kind, value, source spelling of numbers, start offset. */

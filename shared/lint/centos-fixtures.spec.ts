@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CENTOS_DOCKERFILES as FIXTURES } from '../../test/__fixtures__/centos/paths';
 import { lintDockerfile, lintVerdict, type Finding } from '.';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/dockerfiles/centos');
 const files = readdirSync(FIXTURES).sort();
 
 async function lintAll(levels: 'ccp' | 'hadolint'): Promise<Map<string, Finding[]>> {
@@ -14,7 +14,7 @@ async function lintAll(levels: 'ccp' | 'hadolint'): Promise<Map<string, Finding[
 
 const where = (findings: Finding[]): string[] => findings.map((finding) => `${finding.code}@${finding.line}`);
 
-describe('the seed\'s 79 CentOS Dockerfiles', () => {
+describe('the 79 CentOS Dockerfiles of test/__fixtures__/centos', () => {
   let ccp: Map<string, Finding[]>;
   let hadolint: Map<string, Finding[]>;
 
