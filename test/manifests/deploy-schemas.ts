@@ -1,11 +1,10 @@
 /**
  * Schemas for the kinds of deploy/ that no generated model covers: the Prometheus Operator's
- * PrometheusRule and PodMonitor (`monitoring.coreos.com/v1`), and OpenShift's Route and
- * SecurityContextConstraints. They restate the required fields and shapes of each CRD's
+ * PrometheusRule and PodMonitor (`monitoring.coreos.com/v1`), and OpenShift's Route (the
+ * SecurityContextConstraints schema is the published CRD itself, `__fixtures__/crds/`). They restate the required fields and shapes of each CRD's
  * openAPIV3Schema (or OpenShift's API types) that our manifests use; `crdProblems` reads them.
  * @see https://github.com/prometheus-operator/prometheus-operator/blob/main/Documentation/api.md
  * @see https://docs.openshift.com/container-platform/4.14/rest_api/network_apis/route-route-openshift-io-v1.html
- * @see https://docs.openshift.com/container-platform/4.14/rest_api/security_apis/securitycontextconstraints-security-openshift-io-v1.html
  */
 const DNS_1123 = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } } };
@@ -32,8 +31,6 @@ const rule = {
   },
 };
 
-const capabilities = { type: ['array', 'null'], items: { type: 'string', pattern: '^[A-Z_]+$' } };
-const strategy = (types: string[]): Record<string, unknown> => ({ type: 'object', required: ['type'], properties: { type: { enum: types } } });
 
 export const DEPLOY_SCHEMAS: Record<string, Record<string, unknown>> = {
   'monitoring.coreos.com/v1/PrometheusRule': object(['apiVersion', 'kind', 'metadata', 'spec'], {
@@ -65,29 +62,4 @@ export const DEPLOY_SCHEMAS: Record<string, Record<string, unknown>> = {
       wildcardPolicy: { enum: ['None', 'Subdomain'] },
     }),
   }, false),
-  'security.openshift.io/v1/SecurityContextConstraints': object(
-    ['apiVersion', 'kind', 'metadata', 'allowHostDirVolumePlugin', 'allowHostIPC', 'allowHostNetwork', 'allowHostPID', 'allowHostPorts', 'allowPrivilegedContainer', 'readOnlyRootFilesystem'],
-    {
-      metadata,
-      allowHostDirVolumePlugin: { type: 'boolean' },
-      allowHostIPC: { type: 'boolean' },
-      allowHostNetwork: { type: 'boolean' },
-      allowHostPID: { type: 'boolean' },
-      allowHostPorts: { type: 'boolean' },
-      allowPrivilegeEscalation: { type: 'boolean' },
-      allowPrivilegedContainer: { type: 'boolean' },
-      readOnlyRootFilesystem: { type: 'boolean' },
-      allowedCapabilities: capabilities,
-      defaultAddCapabilities: capabilities,
-      requiredDropCapabilities: capabilities,
-      runAsUser: strategy(['MustRunAs', 'MustRunAsNonRoot', 'MustRunAsRange', 'RunAsAny']),
-      seLinuxContext: strategy(['MustRunAs', 'RunAsAny']),
-      fsGroup: strategy(['MustRunAs', 'RunAsAny']),
-      supplementalGroups: strategy(['MustRunAs', 'RunAsAny']),
-      users: { type: 'array', items: { type: 'string' } },
-      groups: { type: 'array', items: { type: 'string' } },
-      volumes: { type: 'array', items: { type: 'string' } },
-    },
-    false,
-  ),
 };

@@ -46,3 +46,33 @@ describe('the schema check itself', () => {
     expect(problemsOf(document!)).toEqual([expect.stringMatching(/^YAML 5:1 Flow sequence/)]);
   });
 });
+
+describe('published CRDs are checked with every field they require', () => {
+  const scc = (): Record<string, unknown> => {
+    const [document] = readDocuments(ROOT, 'deploy/overlays/openshift/cluster/buildah-scc.yaml');
+    return structuredClone(document!.object!);
+  };
+
+  it.each([
+    ['priority', 'SecurityContextConstraints: data must have required property \'priority\''],
+    ['volumes', 'SecurityContextConstraints: data must have required property \'volumes\''],
+    ['allowedCapabilities', 'SecurityContextConstraints: data must have required property \'allowedCapabilities\''],
+    ['requiredDropCapabilities', 'SecurityContextConstraints: data must have required property \'requiredDropCapabilities\''],
+  ])('refuses the SCC without %s', (field, problem) => {
+    const object = scc();
+    delete object[field];
+    expect(schemaProblems(object)).toEqual([problem]);
+  });
+
+  it.each([
+    ['a priority that is no integer', { priority: 'high' }, 'SecurityContextConstraints: data/priority must be integer,null'],
+    ['an unknown field', { allowHostDir: false }, 'SecurityContextConstraints: data must NOT have additional properties'],
+    ['a uid that is no number', { runAsUser: { type: 'MustRunAs', uid: 'root' } }, 'SecurityContextConstraints: data/runAsUser/uid must be integer'],
+  ])('refuses %s', (_case, change, problem) => {
+    expect(schemaProblems({ ...scc(), ...change })).toEqual([problem]);
+  });
+
+  it('takes the committed SCC as it is', () => {
+    expect(schemaProblems(scc())).toEqual([]);
+  });
+});
