@@ -1,0 +1,45 @@
+import { buildContext } from '../lint/context';
+
+/** Mount types that never show the host's files: a cache of its own, tmpfs, and the two that need flags ccp never passes. */
+const SAFE_TYPES = new Set(['cache', 'tmpfs', 'secret', 'ssh']);
+
+/**
+ * Why a Dockerfile cannot be built by ccp, or null: a `RUN --mount` that binds a path of the
+ * build context or of another image (`type=bind`, the default type, or `type=cache,from=…`).
+ * buildah 1.28 bind-mounts such a source from the host after following its symlinks on the
+ * host, so `source=link` with `link -> /etc` puts the host's `/etc` in the build, and a `rw`
+ * bind of the context writes new symlinks into the checkout between our check and a later
+ * step (tried: `shared/builders/readme.md`). `COPY`/`ADD` are safe: buildah reads the context
+ * chrooted into it. ONBUILD triggers count too. The lint and the build both call this, so
+ * they refuse the same Dockerfile with the same words, and no `# hadolint ignore` or
+ * `.hadolint.yaml` can turn it off.
+ * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
+ */
+export function hostMountProblem(dockerfileText: string, file: string): string | null {
+  const context = buildContext(dockerfileText, file);
+  for (const instruction of context.instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    for (const flag of instruction.flags) {
+      if (flag.name.toLowerCase() !== 'mount') continue;
+      const options = mountOptions(flag.value ?? '');
+      const type = options.get('type') ?? 'bind';
+      const unsafe = !SAFE_TYPES.has(type) || (type === 'cache' && options.has('from'));
+      if (unsafe) {
+        const kind = type === 'cache' ? 'type=cache with from=' : `type=${type}`;
+        return `${file} line ${instruction.line}: RUN --mount ${kind} is not allowed (it shows host files through symlinks); use COPY`;
+      }
+    }
+  }
+  return null;
+}
+
+/** `type=bind,source=x,target=/y` as lower-case keys to values; a bare key (`rw`) maps to ''. */
+function mountOptions(value: string): Map<string, string> {
+  const options = new Map<string, string>();
+  for (const field of value.split(',')) {
+    const at = field.indexOf('=');
+    const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase();
+    options.set(key, at < 0 ? '' : field.slice(at + 1).trim().toLowerCase());
+  }
+  return options;
+}
