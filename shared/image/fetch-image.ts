@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ImageConfig } from '../scanners/types';
-import { CorruptLayerError, formatBytes, ImageTooLargeError } from './errors';
+import { CorruptLayerError, formatBytes, ImageError, ImageTimeoutError, ImageTooLargeError, TooManyFilesError } from './errors';
 import { layerDecoder } from './layer-decoder';
 import type { ImageManifest, Platform } from './manifest';
 import { formatImageReference, parseImageReference, type ImageReference } from './reference';
@@ -15,6 +15,11 @@ import { applyLayer, finishDirectories, type UnpackState } from './unpack-layer'
 export interface FetchImageOptions extends RegistryClientOptions {
   /** Disk bound for the unpacked root, in bytes (file contents). */
   maxBytes: number;
+  /**
+   * Tar entries allowed over every layer (a layer of 400,000 empty files is small compressed
+   * but costs minutes and inodes); no bound when absent.
+   */
+  maxFiles?: number;
   /**
    * Uncompressed size assumed per compressed byte when checking the bound before downloading
    * (2 by default; rootfs layers usually gzip 2-3×). The running total while unpacking is exact.
@@ -77,8 +82,10 @@ function algorithmOf(digest: string): string {
  * over `maxBytes` before downloading (compressed sizes × `sizeFactor`) or as soon as the running
  * total passes it. The folder is removed on every failure and on abort; on success the caller
  * calls `cleanup()`.
- * Throws `ImageNotFoundError`, `RegistryError`, `CorruptLayerError` (naming the layer digest),
- * `ImageTooLargeError`.
+ * Throws `ImageNotFoundError` (no manifest), `BlobMissingError`, `RegistryError`,
+ * `RegistryNotAllowedError`, `CorruptLayerError` (naming the layer digest), `ImageTooLargeError`,
+ * `TooManyFilesError` and `ImageTimeoutError` (a blob not read within `timeoutMs`), all
+ * `ImageError`s; the abort reason on abort.
  * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md
  * @see https://github.com/opencontainers/image-spec/blob/v1.1.0/layer.md
  */
@@ -97,7 +104,8 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
       options.maxBytes,
     );
   }
-  const configDocument = await fetchConfig(client, reference, manifest);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const configDocument = await fetchConfig(client, reference, manifest, timeoutMs, options.signal);
 
   const rootfs = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'ccp-image-'));
   let removed = false;
@@ -113,6 +121,11 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
     maxBytes: options.maxBytes,
     directoryTimes: [],
     skipped: [],
+    files: 0,
+    ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+    onTooManyFiles: (files) => {
+      throw new TooManyFilesError(`image ${name} has more than ${options.maxFiles!.toLocaleString('en-US')} files (${files.toLocaleString('en-US')} entries read, stopped in layer ${currentLayer}), over the file-count bound`, options.maxFiles!);
+    },
     onTooLarge: (bytes) => {
       throw new ImageTooLargeError(
         `image ${name} is over ${formatBytes(bytes)} uncompressed (unpacking stopped in layer ${currentLayer}), over the ${formatBytes(options.maxBytes)} bound`,
@@ -125,7 +138,7 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
     for (const layer of manifest.layers) {
       currentLayer = layer.digest;
       options.signal?.throwIfAborted();
-      await unpackLayer(client, reference, layer.digest, state, options.signal);
+      await unpackLayer(client, reference, layer.digest, state, timeoutMs, options.signal);
     }
     finishDirectories(state);
     options.signal?.throwIfAborted();
@@ -146,10 +159,22 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
   };
 }
 
-async function fetchConfig(client: RegistryClient, reference: ImageReference, manifest: ImageManifest): Promise<Record<string, unknown>> {
+/** The error a blob read ends with: our typed timeout for the request's time limit, the abort reason on abort. */
+function blobFailure(error: unknown, digest: string, timeoutMs: number, what: 'layer' | 'config', signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason;
+  if ((error as Error | undefined)?.name === 'TimeoutError') return new ImageTimeoutError(digest, timeoutMs, what);
+  return error;
+}
+
+async function fetchConfig(client: RegistryClient, reference: ImageReference, manifest: ImageManifest, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const { digest } = manifest.config;
-  const response = await client.blob(reference, digest);
-  const body = Buffer.from(await response.arrayBuffer());
+  const response = await client.blob(reference, digest, signal);
+  let body: Buffer;
+  try {
+    body = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw blobFailure(error, digest, timeoutMs, 'config', signal);
+  }
   const actual = createHash(algorithmOf(digest)).update(body).digest('hex');
   if (`${algorithmOf(digest)}:${actual}` !== digest) throw new CorruptLayerError(digest, `the config blob hashes to ${actual}`);
   try {
@@ -159,7 +184,7 @@ async function fetchConfig(client: RegistryClient, reference: ImageReference, ma
   }
 }
 
-async function unpackLayer(client: RegistryClient, reference: ImageReference, digest: string, state: UnpackState, signal?: AbortSignal): Promise<void> {
+async function unpackLayer(client: RegistryClient, reference: ImageReference, digest: string, state: UnpackState, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const algorithm = algorithmOf(digest);
   const response = await client.blob(reference, digest, signal);
   const hash = hashing(algorithm);
@@ -171,7 +196,9 @@ async function unpackLayer(client: RegistryClient, reference: ImageReference, di
     await applyLayer(tar, state);
   } catch (error) {
     body.destroy();
-    if (error instanceof ImageTooLargeError || signal?.aborted) throw error;
+    if (error instanceof ImageError) throw error;
+    const failure = blobFailure(error, digest, timeoutMs, 'layer', signal);
+    if (failure !== error) throw failure;
     const actual = hash.readableEnded ? hash.digest() : null;
     const mismatch = actual && `${algorithm}:${actual}` !== digest ? ` (its content hashes to ${algorithm}:${actual})` : '';
     throw new CorruptLayerError(digest, `${(error as Error).message}${mismatch}`);

@@ -1,7 +1,19 @@
 export { fetchImage, type FetchImageOptions, type FetchedImage } from './fetch-image';
 export { RegistryClient, type RegistryClientOptions, type RegistryCredentials, type ResolvedManifest } from './registry-client';
 export { parseImageReference, formatImageReference, type ImageReference } from './reference';
-export { ImageNotFoundError, RegistryError, CorruptLayerError, ImageTooLargeError, formatBytes } from './errors';
+export {
+  ImageError,
+  ImageNotFoundError,
+  RegistryError,
+  RegistryNotAllowedError,
+  BlobMissingError,
+  CorruptLayerError,
+  ImageTooLargeError,
+  TooManyFilesError,
+  ImageTimeoutError,
+  formatBytes,
+  formatDuration,
+} from './errors';
 export { resolveInRoot, cleanEntryPath, SymlinkLoopError } from './safe-path';
 export { applyLayer, finishDirectories, type UnpackState } from './unpack-layer';
 export { MEDIA_TYPES, LINUX_AMD64, type Descriptor, type ImageManifest, type Platform } from './manifest';

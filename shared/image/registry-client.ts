@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIndex, LINUX_AMD64, MANIFEST_ACCEPT, pickPlatform, type Descriptor, type ImageManifest, type Platform } from './manifest';
 import { formatImageReference, type ImageReference } from './reference';
-import { ImageNotFoundError, RegistryError } from './errors';
+import { BlobMissingError, ImageNotFoundError, RegistryError, RegistryNotAllowedError } from './errors';
 import { parseWwwAuthenticate } from './www-authenticate';
 
 export interface RegistryCredentials {
@@ -14,9 +14,22 @@ export interface RegistryClientOptions {
   credentials?: RegistryCredentials | ((registry: string) => RegistryCredentials | undefined);
   /** Registries spoken to over plain http besides 127.0.0.1, localhost and ::1. */
   insecureRegistries?: string[];
-  /** Time limit for each request's answer (headers), in ms; 30 s by default. */
+  /**
+   * Time limit of each request, in ms, 30 s by default: its answer and, for a body read after
+   * it, the whole body (a blob not read to its end in time fails with `TimeoutError`).
+   */
   timeoutMs?: number;
+  /**
+   * Registries (`host:port` or `host`, any case) this client may connect to; absent: any. A
+   * reference to another registry, a token realm or a redirect to another host is refused with
+   * {@link RegistryNotAllowedError} before any connection (a realm or redirect on the registry's
+   * own host is fine).
+   */
+  allowedRegistries?: readonly string[];
 }
+
+/** Redirects followed per request (blob downloads are redirected to storage backends). */
+const MAX_REDIRECTS = 5;
 
 /** A resolved image manifest. */
 export interface ResolvedManifest {
@@ -47,6 +60,48 @@ export class RegistryClient {
     return `${insecure ? 'http' : 'https'}://${registry}`;
   }
 
+  /** Whether `registry` (`host:port` or `host`) is one this client may connect to. */
+  allows(registry: string): boolean {
+    const allowed = this.options.allowedRegistries;
+    if (!allowed) return true;
+    const wanted = registry.toLowerCase();
+    return allowed.some((entry) => entry.toLowerCase() === wanted);
+  }
+
+  /** Throws {@link RegistryNotAllowedError} for a registry outside the allow-list. */
+  checkAllowed(registry: string, what = 'registry'): void {
+    if (!this.allows(registry)) throw new RegistryNotAllowedError(registry, what);
+  }
+
+  /** A host a request may go to on behalf of `registry`: its own host, or an allowed registry. */
+  private checkHost(url: URL, registry: string, what: string): void {
+    if (url.host.toLowerCase() === registry.toLowerCase() || url.hostname.toLowerCase() === registry.replace(/:\d+$/, '').toLowerCase()) return;
+    if (!this.allows(url.host) && !this.allows(url.hostname)) throw new RegistryNotAllowedError(url.host, what);
+  }
+
+  private signal(signal: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    return signal ? AbortSignal.any([signal, timeout]) : timeout;
+  }
+
+  /** fetch, following redirects by hand so that each target's host is checked first. */
+  private async fetchChecked(url: string, registry: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<Response> {
+    let target = new URL(url);
+    for (let hop = 0; ; hop += 1) {
+      this.checkHost(target, registry, hop === 0 ? what : `redirect to`);
+      // Credentials go to the registry's own host only, never to a storage backend it redirects to.
+      const sameHost = target.host.toLowerCase() === registry.toLowerCase();
+      const sent = sameHost ? headers : Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
+      const response = await fetch(target, { headers: sent, signal, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new RegistryError(`${url}: more than ${MAX_REDIRECTS} redirects`);
+      target = new URL(location, target);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new RegistryError(`${url}: redirect to ${target.protocol} refused`);
+    }
+  }
+
   private credentialsFor(registry: string): RegistryCredentials | undefined {
     const { credentials } = this.options;
     return typeof credentials === 'function' ? credentials(registry) : credentials;
@@ -58,6 +113,7 @@ export class RegistryClient {
    * @see https://distribution.github.io/distribution/spec/auth/token/
    */
   async get(ref: ImageReference, suffix: string, accept?: string, signal?: AbortSignal): Promise<Response> {
+    this.checkAllowed(ref.registry);
     const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/${suffix}`;
     const scopeKey = `${ref.registry}|repository:${ref.repository}:pull`;
     const send = async (authorization?: string): Promise<Response> => {
@@ -65,8 +121,10 @@ export class RegistryClient {
       if (accept) headers.accept = accept;
       if (authorization) headers.authorization = authorization;
       try {
-        return await fetch(url, { headers, signal: signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+        return await this.fetchChecked(url, ref.registry, headers, this.signal(signal), 'registry');
       } catch (error) {
+        if (error instanceof RegistryNotAllowedError || error instanceof RegistryError) throw error;
+        if (signal?.aborted) throw signal.reason;
         throw new RegistryError(`GET ${url}: ${describeFetchError(error)}`);
       }
     };
@@ -94,15 +152,20 @@ export class RegistryClient {
 
   private async fetchToken(params: Record<string, string>, ref: ImageReference, credentials: RegistryCredentials | undefined): Promise<string> {
     if (!params.realm) throw new RegistryError(`${ref.registry} sent a Bearer challenge without a realm`, 401);
+    if (!URL.canParse(params.realm)) throw new RegistryError(`${ref.registry} sent a Bearer realm that is not a URL`, 401);
     const url = new URL(params.realm);
+    // The realm is the registry's word: an attacker's registry would send us anywhere (a cloud
+    // metadata address, an internal service), so only its own host or an allowed one.
+    this.checkHost(url, ref.registry, 'token realm');
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? `repository:${ref.repository}:pull`);
     const headers: Record<string, string> = {};
     if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     let response: Response;
     try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      response = await this.fetchChecked(url.href, ref.registry, headers, this.signal(undefined), 'token realm');
     } catch (error) {
+      if (error instanceof RegistryNotAllowedError || error instanceof RegistryError) throw error;
       throw new RegistryError(`token request to ${url.origin}${url.pathname}: ${describeFetchError(error)}`);
     }
     if (!response.ok) {
@@ -158,7 +221,7 @@ export class RegistryClient {
     const response = await this.get(ref, `blobs/${digest}`, undefined, signal);
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new ImageNotFoundError(formatImageReference(ref), `blob ${digest} is missing`);
+      throw new BlobMissingError(digest, ref.registry);
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();

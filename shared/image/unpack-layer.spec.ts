@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,6 +8,7 @@ import { tarOf, type LayerEntry } from '../../test/scan-support/layer-images';
 import { applyLayer, finishDirectories, type UnpackState } from './unpack-layer';
 
 class TooLarge extends Error {}
+class TooMany extends Error {}
 
 describe('applyLayer', () => {
   let dir: string;
@@ -18,7 +20,7 @@ describe('applyLayer', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  function newState(maxBytes = 1e9): UnpackState {
+  function newState(maxBytes = 1e9, maxFiles?: number): UnpackState {
     return {
       root: path.join(dir, 'root'),
       bytes: 0,
@@ -27,6 +29,11 @@ describe('applyLayer', () => {
       skipped: [],
       onTooLarge: (bytes) => {
         throw new TooLarge(`${bytes}`);
+      },
+      files: 0,
+      ...(maxFiles !== undefined ? { maxFiles } : {}),
+      onTooManyFiles: (files) => {
+        throw new TooMany(`${files}`);
       },
     };
   }
@@ -147,5 +154,20 @@ describe('applyLayer', () => {
     const state = newState(10);
     await expect(apply(state, [{ name: 'a', content: '123456' }, { name: 'b', content: '123456' }])).rejects.toThrow(new TooLarge('12'));
     expect(existsSync(path.join(state.root, 'b'))).toEqual(false);
+  });
+
+  it('stops at the file-count bound, counting entries over every layer', async () => {
+    const state = newState(1e9, 3);
+    await expect(apply(state, [{ name: 'a' }, { name: 'b' }], [{ name: 'c' }, { name: 'd' }])).rejects.toThrow(new TooMany('4'));
+    expect([existsSync(path.join(state.root, 'c')), existsSync(path.join(state.root, 'd'))]).toEqual([true, false]);
+  });
+
+  // The root cause of a process-killing DOMException: the tar stream failed (its body's time
+  // limit) while the loop awaited an entry's file, and the feeding pipeline's rejection had no
+  // handler yet. In a process of its own, because jest hides unhandled rejections from tests.
+  it('rejects with the stream error when the tar stream fails mid-layer, leaving no unhandled rejection', () => {
+    const repo = path.resolve(__dirname, '..', '..');
+    const child = spawnSync(process.execPath, ['-r', path.join(repo, 'test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'stream-failure-child.ts')], { encoding: 'utf8', timeout: 30_000 });
+    expect([child.stdout, child.status]).toEqual(['rejected TimeoutError\n', 0]);
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract, type Headers } from 'tar-stream';
+import { ImageError } from './errors';
 import { cleanEntryPath, resolveInRoot } from './safe-path';
 
 /** Counters of one unpack, shared across its layers. */
@@ -13,6 +14,12 @@ export interface UnpackState {
   maxBytes: number;
   /** Called when `bytes` would pass `maxBytes`; throws the caller's error. */
   onTooLarge(bytes: number): never;
+  /** Tar entries read so far (every type, whiteouts too), against `maxFiles`. */
+  files: number;
+  /** Entries allowed across every layer; no bound when absent. */
+  maxFiles?: number;
+  /** Called when `files` passes `maxFiles`; throws the caller's error. */
+  onTooManyFiles(files: number): never;
   /** Directory mtimes to set once every layer is in (writing into a directory changes its mtime). */
   directoryTimes: [string, Date][];
   /** Entries not materialised (devices, fifos) and why, for the caller's notes. */
@@ -169,16 +176,35 @@ async function applyEntry(state: LayerState, header: Headers, content: Readable)
 export async function applyLayer(tarStream: Readable, state: UnpackState): Promise<void> {
   const layer: LayerState = Object.assign(state, { written: new Set<string>(), parents: new Map<string, string>() });
   const entries = extract();
-  const feeding = pipeline(tarStream, entries);
+  // The feeding pipeline fails (a body stream aborted by its time limit, a broken gzip) while the
+  // loop below awaits an entry's file write: its rejection must be handled from the start, or
+  // Node reports it unhandled (and by default exits) before the loop gets to await it.
+  const feeding = pipeline(tarStream, entries).then(
+    () => null,
+    (error: unknown) => error,
+  );
   try {
-    for await (const entry of entries) await applyEntry(layer, entry.header, entry);
-    await feeding;
+    for await (const entry of entries) {
+      state.files += 1;
+      if (state.maxFiles !== undefined && state.files > state.maxFiles) state.onTooManyFiles(state.files);
+      await applyEntry(layer, entry.header, entry);
+    }
   } catch (error) {
     tarStream.destroy();
     entries.destroy();
-    await feeding.catch(() => undefined);
-    throw error;
+    const fed = await feeding;
+    // Our own bound (size, file count) says why, and the feed then only reports that we closed it;
+    // otherwise the stream's error (a time limit, bad gzip) says it better than the loop's.
+    throw error instanceof ImageError || !fed || isPrematureClose(fed) ? error : fed;
   }
+  const failed = await feeding;
+  if (failed) throw failed;
+}
+
+/** The error a stream reports when it was closed under it (Node's and streamx's words). */
+function isPrematureClose(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || message === 'Premature close';
 }
 
 /** Sets directory mtimes after every layer is in, deepest first. */
