@@ -1,7 +1,7 @@
 /** What a build step may see of the host's environment; everything else (CCP_*, S3 keys…) stays out. */
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
 
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
  * An environment built from an allow-list: `PATH`, `LANG`, `LC_ALL`, `TZ` from the host,

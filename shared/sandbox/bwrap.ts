@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PATH, minimalEnv } from '../builders/process/minimal-env';
+import { runProcess } from '../builders/process/run-process';
+import { ALWAYS_HIDDEN, hiddenMounts, systemEntries, type SystemEntry } from './system-view';
+import { SandboxUnavailableError, type SandboxRequest, type SandboxResult } from './types';
+
+/** The script's HOME, its own tmpfs; `/tmp` and `/dev/shm` are its own too. Sizes bound what it can put in memory. */
+export const SANDBOX_HOME = '/build/home';
+const TMP_BYTES = 1024 ** 3;
+const HOME_BYTES = 512 * 1024 ** 2;
+const SHM_BYTES = 64 * 1024 ** 2;
+
+/**
+ * The bubblewrap options for `request` (the command follows them after `--`): new user (uid 0 mapped to itself, no
+ * capabilities, no further user namespaces), PID, IPC, UTS and cgroup namespaces, and the
+ * network namespace too unless `request.network`; a fresh `/proc` (only the sandbox's own
+ * processes), a minimal `/dev`, the system read-only (`SYSTEM_DIRS`, the `/etc` allow-list),
+ * the hidden paths covered, the work folder read-write at `insideWorkDir`, sized tmpfs for
+ * `/tmp`, `/dev/shm` and HOME, the root read-only, and only the given environment (`--clearenv`).
+ * @see https://github.com/containers/bubblewrap/blob/v0.8.0/bubblewrap.1.xml
+ */
+export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry[] = systemEntries(), host: NodeJS.ProcessEnv = process.env): string[] {
+  const args = ['--unshare-all', '--unshare-user', '--disable-userns', ...(request.network ? ['--share-net'] : []), '--hostname', 'ccp-prebuild'];
+  args.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL');
+  for (const entry of entries) {
+    if (entry.kind === 'symlink') args.push('--symlink', entry.target, entry.dest);
+    else args.push('--ro-bind', entry.source, entry.dest);
+  }
+  for (const mount of hiddenMounts([...request.hide, ...ALWAYS_HIDDEN], entries)) {
+    if (mount.dir) args.push('--tmpfs', mount.dest);
+    else args.push('--ro-bind', '/dev/null', mount.dest);
+  }
+  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(SHM_BYTES), '--tmpfs', '/dev/shm');
+  args.push('--size', String(TMP_BYTES), '--tmpfs', '/tmp', '--symlink', '../tmp', '/var/tmp');
+  args.push('--bind', request.workDir, request.insideWorkDir, '--size', String(HOME_BYTES), '--tmpfs', SANDBOX_HOME);
+  args.push('--remount-ro', '/', '--chdir', request.cwd, '--clearenv');
+  const env = { ...minimalEnv(SANDBOX_HOME, {}, host), PATH: DEFAULT_PATH, ...request.env };
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) args.push('--setenv', name, value);
+  return args;
+}
+
+/**
+ * Runs `request` in a bubblewrap sandbox (see {@link bwrapArgs}). `bwrap` itself starts with an
+ * empty environment and its arguments on stdin, so the sandbox's pid 1 carries nothing either. The whole tree is killed on
+ * timeout, abort, or once the output passes `maxOutputBytes` (what came before the limit is
+ * passed on, nothing after). Throws {@link SandboxUnavailableError} when there is no `bwrap` or
+ * it cannot make the namespaces: nothing is ever run unconfined.
+ * @see ../builders/readme.md
+ */
+export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string } = {}): Promise<SandboxResult> {
+  const bwrap = options.bwrap ?? findBwrap();
+  if (!bwrap) throw new SandboxUnavailableError('bwrap (Debian package bubblewrap) is not installed');
+  probe(bwrap, request.network);
+  const limiter = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, limiter.signal]) : limiter.signal;
+  let seen = 0;
+  let outputLimited = false;
+  const onOutput = (text: string): void => {
+    if (outputLimited) return;
+    const bytes = Buffer.from(text, 'utf8');
+    seen += bytes.length;
+    if (seen <= request.maxOutputBytes) return request.onOutput?.(text);
+    outputLimited = true;
+    const room = request.maxOutputBytes - (seen - bytes.length);
+    if (room > 0) request.onOutput?.(bytes.subarray(0, room).toString('utf8'));
+    limiter.abort();
+  };
+  // The options go through stdin (`--args 0`), so the sandbox's pid 1 shows only `bwrap --args 0
+  // -- <command>` as its command line, not the host path of the checkout; the script's stdin is
+  // then at its end.
+  const input = `${bwrapArgs(request).join('\0')}\0`;
+  const result = await runProcess(bwrap, ['--args', '0', '--', request.command, ...request.args], { env: {}, timeoutMs: request.timeoutMs, signal, onOutput, input });
+  if (result.spawnError) throw new SandboxUnavailableError(`bwrap could not start: ${result.spawnError}`);
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    aborted: result.aborted && (request.signal?.aborted ?? false),
+    outputLimited,
+    tail: result.tail,
+  };
+}
+
+let located: { path: string | null } | null = null;
+
+/** `bwrap` on the PATH (or the usual system folders), looked up once per process. */
+export function findBwrap(searchPath: string = `${process.env.PATH ?? ''}:${DEFAULT_PATH}`): string | null {
+  if (located) return located.path;
+  located = { path: null };
+  for (const dir of searchPath.split(':').filter(Boolean)) {
+    const candidate = path.join(dir, 'bwrap');
+    try {
+      accessSync(candidate, constants.X_OK);
+      located = { path: candidate };
+      break;
+    } catch {
+      // not here
+    }
+  }
+  return located.path;
+}
+
+const probes = new Map<string, string | null>();
+
+/**
+ * Starts an empty sandbox once per bwrap and network mode, so that a host refusing the
+ * namespaces (no user namespaces, a seccomp profile) fails with bwrap's own words instead of
+ * looking like the script's exit code 1.
+ */
+function probe(bwrap: string, network: boolean): void {
+  const key = `${bwrap}\0${network}`;
+  if (!probes.has(key)) {
+    const args = bwrapArgs({ workDir: '/', insideWorkDir: '/build/src', cwd: '/', command: 'true', args: [], env: {}, hide: [], network, maxOutputBytes: 0, timeoutMs: 0 }, systemEntries(), {});
+    // The probe binds nothing writable of the host: the root is shown read-only instead of a checkout.
+    const readOnly = args.map((arg, i) => (arg === '--bind' && args[i + 1] === '/' ? '--ro-bind' : arg));
+    const result = spawnSync(bwrap, [...readOnly, '--', 'true'], { env: {}, encoding: 'utf8', timeout: 10_000 });
+    probes.set(key, result.status === 0 ? null : (result.stderr || result.error?.message || `exit ${String(result.status)}`).trim().split('\n')[0] ?? 'failed');
+  }
+  const failure = probes.get(key);
+  if (failure) throw new SandboxUnavailableError(`bwrap cannot make the sandbox here: ${failure}`);
+}

@@ -1,0 +1,3 @@
+export { bwrapArgs, findBwrap, runSandboxed, SANDBOX_HOME } from './bwrap';
+export { loadSandboxSettings, SANDBOX_DEFAULTS, SANDBOX_ENV, type SandboxFileSettings } from './settings';
+export { SandboxUnavailableError, type SandboxRequest, type SandboxResult, type SandboxSettings } from './types';

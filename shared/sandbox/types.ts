@@ -1,0 +1,46 @@
+/** How untrusted steps of the local backend (prebuild scripts) are confined; `prebuild:` in the config file. */
+export interface SandboxSettings {
+  /** Whether the script may use the network (`CCP_PREBUILD_NETWORK`, default on: prebuilds download). */
+  network: boolean;
+  /** Output past this many bytes stops the script and fails the step (`CCP_PREBUILD_MAX_OUTPUT`, default 8 MiB). */
+  maxOutputBytes: number;
+}
+
+/** One untrusted command to run confined to its own folder. */
+export interface SandboxRequest {
+  /** Host folder the command may read and write (the checkout); everything else of the host is absent or read-only. */
+  workDir: string;
+  /** Where `workDir` appears inside the sandbox. */
+  insideWorkDir: string;
+  /** Working directory inside the sandbox (at or under `insideWorkDir`). */
+  cwd: string;
+  /** Command and arguments, as paths inside the sandbox. */
+  command: string;
+  args: readonly string[];
+  /** Variables added to the sandbox's own (`PATH`, `HOME`, `LANG`, `LC_ALL`, `TZ`); nothing else of the host's environment. */
+  env: Record<string, string>;
+  /** Host paths never shown, even when they lie under a system folder that is (the data dir, the store). */
+  hide: readonly string[];
+  network: boolean;
+  maxOutputBytes: number;
+  /** Kills everything in the sandbox after this long; 0 is no limit. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (text: string) => void;
+}
+
+/** How a sandboxed command ended. */
+export interface SandboxResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** It printed more than `maxOutputBytes` and was stopped. */
+  outputLimited: boolean;
+  tail: string[];
+}
+
+/** The sandbox cannot be set up on this host (no `bwrap`, namespaces refused): nothing ran. */
+export class SandboxUnavailableError extends Error {
+  override readonly name = 'SandboxUnavailableError';
+}
