@@ -193,6 +193,7 @@ export function describeObjectStoreContract(name: string, makeStore: (options?: 
       ['inner "." segment', 'a/./b'],
       ['NUL byte', 'nul\u0000byte'],
       ['tab', 'tab\there'],
+      ['backslash', 'a\\..\\b'],
       ['over 1024 bytes', 'x'.repeat(1025)],
       ['segment over 255 bytes', `${'y'.repeat(256)}/z`],
       ['reserved folder', '.ccp-store/meta/x'],

@@ -52,3 +52,17 @@ export class InvalidKeyError extends ValidationError {
     Object.defineProperty(this, 'name', { value: 'InvalidKeyError', enumerable: false });
   }
 }
+
+/**
+ * The filesystem store met a symbolic link (or a hard link, or a path that leads out of its root)
+ * where a key's file or folder should be, and refused to go through it. The message names the
+ * operation and key, never where the link points. The HTTP door answers it as a 404.
+ * @see ./readme.md (Symbolic links)
+ */
+export class UnsafePathError extends StoreError {
+  override readonly name: string = 'UnsafePathError';
+
+  constructor(operation: StoreOperation, key: string) {
+    super(operation, key, 'the path meets a symbolic or hard link or leaves the store root; refused', 'EUNSAFEPATH');
+  }
+}

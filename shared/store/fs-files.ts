@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
-import path from 'node:path';
 import { etagOf } from './etag';
+import type { StoreOperation } from './errors';
+import type { AnchoredRoot, OpenFolder } from './fs-anchored';
 
 /**
  * The sidecar of a stored file: its ETag and content type, and the inode and size of the body
@@ -25,16 +26,24 @@ export interface FileInfo {
   contentType?: string;
 }
 
+/** Where one object's files are, as path segments below the store's root. */
+export interface ObjectFiles {
+  operation: StoreOperation;
+  key: string;
+  body: readonly string[];
+  sidecar: readonly string[];
+}
+
 /** Errors that mean "no object here": missing, or a folder where the key's file would be. */
 export function isAbsent(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
-/** Writes `body` to a new temporary file, flushed to disk; returns its path, inode and mtime. */
-export async function writeTemp(tmpDir: string, body: Buffer | string): Promise<{ file: string; ino: number; mtimeMs: number }> {
-  await fs.mkdir(tmpDir, { recursive: true });
-  const file = path.join(tmpDir, randomUUID());
+/** Writes `body` to a new file in the open folder `tmp`, flushed to disk; returns its path, inode and mtime. */
+export async function writeTemp(tmp: OpenFolder, body: Buffer | string): Promise<{ file: string; ino: number; mtimeMs: number }> {
+  const file = tmp.entry(randomUUID());
+  // `wx` is O_CREAT|O_EXCL: it never opens an existing file or follows a link.
   const handle = await fs.open(file, 'wx');
   try {
     await handle.writeFile(body);
@@ -47,25 +56,38 @@ export async function writeTemp(tmpDir: string, body: Buffer | string): Promise<
 }
 
 /**
- * Renames `from` to `to`, creating `to`'s folder. A concurrent delete may remove that folder
- * (it prunes empty folders) between the mkdir and the rename, hence the retries.
+ * Renames `from` to the last of `segments` below the root, creating the folders on the way
+ * without following links. A concurrent delete may remove such a folder (it prunes empty
+ * folders) between the creation and the rename, hence the retries. `rename(2)` replaces a link
+ * in the last place itself, never what it points to.
  */
-export async function renameInto(from: string, to: string): Promise<void> {
+export async function renameInto(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, from: string, segments: readonly string[]): Promise<void> {
+  const name = segments[segments.length - 1]!;
   for (let attempt = 0; ; attempt += 1) {
-    await fs.mkdir(path.dirname(to), { recursive: true });
+    const folder = (await root.openFolder(files.operation, files.key, segments.slice(0, -1), true))!;
     try {
-      await fs.rename(from, to);
+      await fs.rename(from, folder.entry(name));
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    } finally {
+      await folder.close();
     }
   }
 }
 
-/** Reads a sidecar; `null` when there is none or it does not parse. */
-export async function readSidecar(file: string): Promise<Sidecar | null> {
+/** Reads a sidecar; `null` when there is none, it does not parse, or it is a link. */
+export async function readSidecar(root: AnchoredRoot, files: ObjectFiles): Promise<Sidecar | null> {
   try {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Sidecar>;
+    const opened = await root.openFile(files.operation, files.key, files.sidecar);
+    if (!opened) return null;
+    let text: string;
+    try {
+      text = await opened.handle.readFile('utf8');
+    } finally {
+      await opened.handle.close();
+    }
+    const parsed = JSON.parse(text) as Partial<Sidecar>;
     if (typeof parsed.etag !== 'string' || typeof parsed.ino !== 'number' || typeof parsed.size !== 'number' || typeof parsed.mtimeMs !== 'number') return null;
     return parsed as Sidecar;
   } catch {
@@ -74,42 +96,72 @@ export async function readSidecar(file: string): Promise<Sidecar | null> {
 }
 
 /**
+ * Reads the body file: content and the stat of the very file read; `null` when there is none.
+ * Throws {@link UnsafePathError} when a link is on the way.
+ */
+export async function readObject(root: AnchoredRoot, files: ObjectFiles): Promise<{ content: Buffer; stat: Stats } | null> {
+  const opened = await root.openFile(files.operation, files.key, files.body);
+  if (!opened) return null;
+  try {
+    return { content: await opened.handle.readFile(), stat: opened.stat };
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/**
  * The body file's metadata, from its sidecar when the sidecar describes this very file, else
  * (a put in progress or a crash between the two renames) retried a few times and finally
  * computed from the content. `null` when there is no body file.
  */
-export async function statObject(bodyFile: string, sidecarFile: string, body?: Buffer): Promise<FileInfo | null> {
+export async function statObject(root: AnchoredRoot, files: ObjectFiles, body?: Buffer): Promise<FileInfo | null> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    let stat: Stats;
-    try {
-      stat = await fs.stat(bodyFile);
-    } catch (error) {
-      if (isAbsent(error)) return null;
-      throw error;
-    }
-    if (!stat.isFile()) return null;
-    const sidecar = await readSidecar(sidecarFile);
+    const opened = await root.openFile(files.operation, files.key, files.body);
+    if (!opened) return null;
+    await opened.handle.close();
+    const { stat } = opened;
+    const sidecar = await readSidecar(root, files);
     if (sidecar && sidecar.ino === stat.ino && sidecar.size === stat.size && sidecar.mtimeMs === stat.mtimeMs) {
       return { stat, etag: sidecar.etag, contentType: sidecar.contentType };
     }
     await new Promise((resolve) => setTimeout(resolve, 2 * (attempt + 1)));
   }
-  try {
-    const content = body ?? (await fs.readFile(bodyFile));
-    return { stat: await fs.stat(bodyFile), etag: etagOf(content) };
-  } catch (error) {
-    if (isAbsent(error)) return null;
-    throw error;
+  if (body) {
+    const opened = await root.openFile(files.operation, files.key, files.body);
+    if (!opened) return null;
+    await opened.handle.close();
+    return { stat: opened.stat, etag: etagOf(body) };
   }
+  const read = await readObject(root, files);
+  return read ? { stat: read.stat, etag: etagOf(read.content) } : null;
 }
 
-/** Removes the now empty folders from `file`'s folder up to (not including) `root`. */
-export async function pruneEmptyFolders(file: string, root: string): Promise<void> {
-  for (let dir = path.dirname(file); dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
+/**
+ * Removes the file `segments` below the root and then the folders it leaves empty, down to
+ * `keepDepth` folders (which stay). Goes through open folders only, so a link on the way is
+ * refused ({@link UnsafePathError}) and never followed; a link in the last place is removed
+ * itself. A folder in the last place is not an object and stays ("a" leaves "a/b" alone, as S3).
+ */
+export async function removeFile(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, segments: readonly string[], keepDepth: number): Promise<void> {
+  const folders = segments.slice(0, -1);
+  const folder = await root.openFolder(files.operation, files.key, folders, false);
+  if (!folder) return;
+  try {
     try {
-      await fs.rmdir(dir);
-    } catch {
-      return; // not empty (or gone): stop here
+      await fs.unlink(folder.entry(segments[segments.length - 1]!));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (isAbsent(error) || code === 'EPERM') return;
+      throw error;
     }
+    for (let depth = folder.depth; depth > keepDepth; depth -= 1) {
+      try {
+        await fs.rmdir(folder.entryAt(depth - 1, folders[depth - 1]!));
+      } catch {
+        return; // not empty (or gone): stop here
+      }
+    }
+  } finally {
+    await folder.close();
   }
 }

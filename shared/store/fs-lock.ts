@@ -1,9 +1,9 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError, type StoreOperation } from './errors';
+import type { AnchoredRoot, OpenFolder } from './fs-anchored';
 
 /** A lock whose holder left it longer ago than this is taken over (a crashed writer). */
 const STALE_AFTER_MS = 60_000;
@@ -16,13 +16,17 @@ const STALE_AFTER_MS = 60_000;
  * that is older than a minute is renamed away and removed, then the race starts again. Renaming
  * a stale lock can, in a window of microseconds, remove a lock just taken by a third process;
  * writers that crash are rare enough here that this is accepted (and documented in readme.md).
+ * The lock folder is reached through {@link AnchoredRoot} (no link followed on the way); a link
+ * planted in a lock file's place is never read through and counts as a stale lock.
  * @see https://man7.org/linux/man-pages/man2/open.2.html (O_EXCL)
  */
 export class KeyLocks {
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly dir: string,
+    private readonly root: AnchoredRoot,
+    /** The lock folder, as segments below the root. */
+    private readonly dir: readonly string[],
     private readonly timeoutMs = 30_000,
   ) {}
 
@@ -35,11 +39,12 @@ export class KeyLocks {
     this.queues.set(key, tail);
     await previous;
     try {
-      const file = await this.acquire(operation, key);
+      const { folder, file } = await this.acquire(operation, key);
       try {
         return await work();
       } finally {
         await fs.rm(file, { force: true });
+        await folder.close();
       }
     } finally {
       release();
@@ -47,37 +52,54 @@ export class KeyLocks {
     }
   }
 
-  private async acquire(operation: StoreOperation, key: string): Promise<string> {
-    const file = path.join(this.dir, `${createHash('sha256').update(key).digest('hex')}.lock`);
+  private async acquire(operation: StoreOperation, key: string): Promise<{ folder: OpenFolder; file: string }> {
+    const name = `${createHash('sha256').update(key).digest('hex')}.lock`;
+    const shown = [...this.dir, name].join('/');
     const deadline = Date.now() + this.timeoutMs;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await fs.writeFile(file, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
-        return file;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          await fs.mkdir(this.dir, { recursive: true });
+    let folder = (await this.root.openFolder(operation, key, this.dir, true))!;
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const file = folder.entry(name);
+        try {
+          // `wx` is O_CREAT|O_EXCL: exactly one creator wins, and a link in its place is never followed.
+          await fs.writeFile(file, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
+          return { folder, file };
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') {
+            await folder.close();
+            folder = (await this.root.openFolder(operation, key, this.dir, true))!;
+            continue;
+          }
+          if (code !== 'EEXIST') throw new StoreError(operation, key, `cannot create lock file ${shown}: ${(error as Error).message}`, code);
+        }
+        if (await isStale(file)) {
+          await breakLock(folder, name);
           continue;
         }
-        if (code !== 'EEXIST') throw new StoreError(operation, key, `cannot create lock file ${file}: ${(error as Error).message}`, code);
+        if (Date.now() > deadline) {
+          throw new StoreError(operation, key, `timed out after ${this.timeoutMs} ms waiting for lock file ${shown}`, 'ELOCKED');
+        }
+        await sleep(Math.min(50, 2 ** Math.min(attempt, 5)) + Math.random() * 5);
       }
-      if (await isStale(file)) {
-        await breakLock(file);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new StoreError(operation, key, `timed out after ${this.timeoutMs} ms waiting for lock file ${file}`, 'ELOCKED');
-      }
-      await sleep(Math.min(50, 2 ** Math.min(attempt, 5)) + Math.random() * 5);
+    } catch (error) {
+      await folder.close();
+      throw error;
     }
   }
 }
 
 async function isStale(file: string): Promise<boolean> {
   try {
-    const [stat, text] = await Promise.all([fs.stat(file), fs.readFile(file, 'utf8')]);
-    if (Date.now() - stat.mtimeMs > STALE_AFTER_MS) return true;
+    if ((await fs.lstat(file)).isSymbolicLink()) return true;
+    const handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let stat, text;
+    try {
+      [stat, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
+    } finally {
+      await handle.close();
+    }
+    if (!stat.isFile() || Date.now() - stat.mtimeMs > STALE_AFTER_MS) return true;
     const [pid, host] = text.trim().split(' ');
     return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !isAlive(Number(pid));
   } catch {
@@ -95,10 +117,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function breakLock(file: string): Promise<void> {
-  const aside = `${file}.stale-${randomUUID()}`;
+async function breakLock(folder: OpenFolder, name: string): Promise<void> {
+  const aside = folder.entry(`${name}.stale-${randomUUID()}`);
   try {
-    await fs.rename(file, aside);
+    await fs.rename(folder.entry(name), aside);
     await fs.rm(aside, { force: true });
   } catch {
     // Another process broke or released it first.

@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DEFAULT_CONTENT_TYPE, readBody } from './body';
 import { etagOf, normalizeEtag } from './etag';
-import { PreconditionFailedError, StoreError, type StoreOperation } from './errors';
-import { isAbsent, pruneEmptyFolders, renameInto, statObject, writeTemp, type Sidecar } from './fs-files';
+import { PreconditionFailedError, StoreError, UnsafePathError, type StoreOperation } from './errors';
+import { AnchoredRoot, hasFdPaths } from './fs-anchored';
+import { readObject, removeFile, renameInto, statObject, writeTemp, type ObjectFiles, type Sidecar } from './fs-files';
 import { KeyLocks } from './fs-lock';
 import { walkKeys } from './fs-walk';
-import { RESERVED_SEGMENT, validateKey } from './key-rules';
+import { RESERVED_SEGMENT, validateKey, validatePrefix } from './key-rules';
 import { groupListing } from './list-grouping';
 import type { ListOptions, ListResult, ObjectInfo, ObjectStore, PutOptions, StoredObject } from './types';
 
@@ -23,21 +24,21 @@ export interface FsStoreOptions {
  * (`tmp/`). Writes go to a temporary file that is renamed into place, so readers see the old or
  * the new content, never a mix; conditional puts and deletes hold the key's lock (see
  * {@link KeyLocks}). Semantics follow S3, checked by the same contract suite as the S3 store.
+ * No operation follows a symbolic link below the root (see {@link AnchoredRoot} and readme.md):
+ * a key whose path meets one throws {@link UnsafePathError}, and listings skip links.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
  */
 export class FsObjectStore implements ObjectStore {
   readonly kind = 'fs' as const;
   readonly root: string;
-  private readonly metaRoot: string;
-  private readonly tmpDir: string;
+  private readonly anchor: AnchoredRoot;
   private readonly locks: KeyLocks;
 
   constructor(rootDir: string, options: FsStoreOptions = {}) {
+    if (!hasFdPaths()) throw new Error('the filesystem store needs /proc/self/fd (Linux) to refuse symbolic links without races');
     this.root = path.resolve(rootDir);
-    const own = path.join(this.root, RESERVED_SEGMENT);
-    this.metaRoot = path.join(own, 'meta');
-    this.tmpDir = path.join(own, 'tmp');
-    this.locks = new KeyLocks(path.join(own, 'locks'), options.lockTimeoutMs);
+    this.anchor = new AnchoredRoot(this.root);
+    this.locks = new KeyLocks(this.anchor, [RESERVED_SEGMENT, 'locks'], options.lockTimeoutMs);
   }
 
   /** Stores the object atomically; throws PreconditionFailedError when a condition fails. */
@@ -47,19 +48,24 @@ export class FsObjectStore implements ObjectStore {
     const etag = etagOf(content);
     return this.guard('put', key, () =>
       this.locks.withLock('put', key, async () => {
-        await this.checkConditions(key, options);
-        const temp = await writeTemp(this.tmpDir, content);
-        const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, mtimeMs: temp.mtimeMs, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
-        const sidecarTemp = await writeTemp(this.tmpDir, JSON.stringify(sidecar));
+        const files = this.files('put', key);
+        await this.checkConditions(files, options);
+        const tmp = (await this.anchor.openFolder('put', key, [RESERVED_SEGMENT, 'tmp'], true))!;
         try {
-          // Folders first, so that a key clash (a file where a folder must be) fails before anything moves.
-          await fs.mkdir(path.dirname(this.sidecarFile(key)), { recursive: true });
-          await fs.mkdir(path.dirname(this.bodyFile(key)), { recursive: true });
-          await renameInto(sidecarTemp.file, this.sidecarFile(key));
-          await renameInto(temp.file, this.bodyFile(key));
-        } catch (error) {
-          await Promise.all([fs.rm(temp.file, { force: true }), fs.rm(sidecarTemp.file, { force: true })]);
-          throw error;
+          const temp = await writeTemp(tmp, content);
+          const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, mtimeMs: temp.mtimeMs, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
+          const sidecarTemp = await writeTemp(tmp, JSON.stringify(sidecar));
+          try {
+            // Folders first, so that a key clash (a file where a folder must be) or a link on the way fails before anything moves.
+            for (const segments of [files.sidecar, files.body]) await (await this.anchor.openFolder('put', key, segments.slice(0, -1), true))!.close();
+            await renameInto(this.anchor, files, sidecarTemp.file, files.sidecar);
+            await renameInto(this.anchor, files, temp.file, files.body);
+          } catch (error) {
+            await Promise.all([fs.rm(temp.file, { force: true }), fs.rm(sidecarTemp.file, { force: true })]);
+            throw error;
+          }
+        } finally {
+          await tmp.close();
         }
         return { etag };
       }),
@@ -70,14 +76,11 @@ export class FsObjectStore implements ObjectStore {
   async get(key: string): Promise<StoredObject | null> {
     validateKey(key);
     return this.guard('get', key, async () => {
-      let content: Buffer;
-      try {
-        content = await fs.readFile(this.bodyFile(key));
-      } catch (error) {
-        if (isAbsent(error)) return null;
-        throw error;
-      }
-      const info = await statObject(this.bodyFile(key), this.sidecarFile(key), content);
+      const files = this.files('get', key);
+      const read = await readObject(this.anchor, files);
+      if (!read) return null;
+      const { content } = read;
+      const info = await statObject(this.anchor, files, content);
       if (!info) return null;
       // The ETag of the bytes actually read, even if a put replaced the file meanwhile.
       const etag = etagOf(content);
@@ -90,7 +93,7 @@ export class FsObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | null> {
     validateKey(key);
     return this.guard('head', key, async () => {
-      const info = await statObject(this.bodyFile(key), this.sidecarFile(key));
+      const info = await statObject(this.anchor, this.files('head', key));
       if (!info) return null;
       return { key, size: info.stat.size, etag: info.etag, lastModified: new Date(info.stat.mtimeMs), ...(info.contentType ? { contentType: info.contentType } : {}) };
     });
@@ -101,27 +104,22 @@ export class FsObjectStore implements ObjectStore {
     validateKey(key);
     await this.guard('delete', key, () =>
       this.locks.withLock('delete', key, async () => {
-        for (const [file, root] of [[this.bodyFile(key), this.root], [this.sidecarFile(key), this.metaRoot]] as const) {
-          try {
-            await fs.unlink(file);
-          } catch (error) {
-            if (isAbsent(error)) continue;
-            // A folder is not an object: deleting "a" leaves "a/b" alone, as in S3.
-            if ((error as NodeJS.ErrnoException).code === 'EPERM' || (error as NodeJS.ErrnoException).code === 'EISDIR') continue;
-            throw error;
-          }
-          await pruneEmptyFolders(file, root);
-        }
+        const files = this.files('delete', key);
+        // Empty folders go up to the root, and up to .ccp-store/meta for sidecars.
+        await removeFile(this.anchor, files, files.body, 0);
+        await removeFile(this.anchor, files, files.sidecar, 2);
       }),
     );
   }
 
   /** Every object whose key starts with `prefix`, S3 style (see {@link groupListing}). */
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    validatePrefix(prefix);
     return this.guard('list', prefix, async () => {
       const objects: ObjectInfo[] = [];
-      for await (const key of walkKeys(this.root, prefix)) {
-        const info = await statObject(this.bodyFile(key), this.sidecarFile(key));
+      for await (const key of walkKeys(this.anchor, prefix)) {
+        // A file that turned into a link (or a hard link) since the folder was read is skipped.
+        const info = await statObject(this.anchor, this.files('list', key)).catch((error: unknown) => (error instanceof UnsafePathError ? null : Promise.reject(error)));
         // S3 listings carry no content type; leave it out here too so both stores list alike.
         if (info) objects.push({ key, size: info.stat.size, etag: info.etag, lastModified: new Date(info.stat.mtimeMs) });
       }
@@ -139,13 +137,16 @@ export class FsObjectStore implements ObjectStore {
     return path.join(this.root, ...key.split('/'));
   }
 
-  private sidecarFile(key: string): string {
-    return path.join(this.metaRoot, ...key.split('/'));
+  /** The key's body file and sidecar, as segments below the root. */
+  private files(operation: StoreOperation, key: string): ObjectFiles {
+    const segments = key.split('/');
+    return { operation, key, body: segments, sidecar: [RESERVED_SEGMENT, 'meta', ...segments] };
   }
 
-  private async checkConditions(key: string, options: PutOptions): Promise<void> {
+  private async checkConditions(files: ObjectFiles, options: PutOptions): Promise<void> {
+    const { key } = files;
     if (options.ifNoneMatch === undefined && options.ifMatch === undefined) return;
-    const current = await statObject(this.bodyFile(key), this.sidecarFile(key));
+    const current = await statObject(this.anchor, files);
     if (options.ifNoneMatch === '*' && current) throw new PreconditionFailedError(key, 'an object exists already (ifNoneMatch: *)');
     if (options.ifMatch !== undefined) {
       if (!current) throw new PreconditionFailedError(key, 'no object exists (ifMatch)');
@@ -162,7 +163,7 @@ export class FsObjectStore implements ObjectStore {
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      const clash = code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR';
+      const clash = code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTEMPTY';
       const detail = clash
         ? `the filesystem store cannot hold this key next to an object that is also a folder of it (e.g. "a" and "a/b"): ${(error as Error).message}`
         : (error as Error).message;

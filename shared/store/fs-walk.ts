@@ -1,24 +1,39 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { UnsafePathError } from './errors';
+import { fdPath, openSubfolder, type AnchoredRoot } from './fs-anchored';
 import { RESERVED_SEGMENT } from './key-rules';
 
 /**
- * Keys of every regular file under `root` whose key starts with `prefix` (a string prefix, not
+ * Keys of every regular file under the root whose key starts with `prefix` (a string prefix, not
  * a folder: `reports/a` matches `reports/ab/x`). Only folders that can hold such keys are read;
- * the store's own `.ccp-store/` is never listed.
+ * the store's own `.ccp-store/` is never listed. Symbolic links are neither listed nor entered:
+ * each folder is opened with `O_NOFOLLOW` relative to the one above (see {@link AnchoredRoot}),
+ * and a prefix whose folder part is a link lists nothing.
  */
-export async function* walkKeys(root: string, prefix: string): AsyncGenerator<string> {
+export async function* walkKeys(root: AnchoredRoot, prefix: string): AsyncGenerator<string> {
   // The folder part of the prefix is where matching keys can start.
   const slash = prefix.lastIndexOf('/');
   const start = slash >= 0 ? prefix.slice(0, slash) : '';
   if (start.split('/')[0] === RESERVED_SEGMENT) return;
-  yield* walk(root, start, prefix);
+  let folder;
+  try {
+    folder = await root.openFolder('list', prefix, start ? start.split('/') : [], false);
+  } catch (error) {
+    if (error instanceof UnsafePathError) return;
+    throw error;
+  }
+  if (!folder) return;
+  try {
+    yield* walk(folder.entry('.'), start, prefix);
+  } finally {
+    await folder.close();
+  }
 }
 
-async function* walk(root: string, folderKey: string, prefix: string): AsyncGenerator<string> {
+async function* walk(folderPath: string, folderKey: string, prefix: string): AsyncGenerator<string> {
   let entries;
   try {
-    entries = await fs.readdir(folderKey ? path.join(root, folderKey) : root, { withFileTypes: true });
+    entries = await fs.readdir(folderPath, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return;
@@ -27,9 +42,17 @@ async function* walk(root: string, folderKey: string, prefix: string): AsyncGene
   for (const entry of entries) {
     if (!folderKey && entry.name === RESERVED_SEGMENT) continue;
     const key = folderKey ? `${folderKey}/${entry.name}` : entry.name;
+    // Dirent types come from lstat: a link is neither a directory nor a file here.
     if (entry.isDirectory()) {
       const asFolder = `${key}/`;
-      if (asFolder.startsWith(prefix) || prefix.startsWith(asFolder)) yield* walk(root, key, prefix);
+      if (!(asFolder.startsWith(prefix) || prefix.startsWith(asFolder))) continue;
+      const sub = await openSubfolder(folderPath, entry.name);
+      if (!sub) continue;
+      try {
+        yield* walk(fdPath(sub), key, prefix);
+      } finally {
+        await sub.close();
+      }
     } else if (entry.isFile() && key.startsWith(prefix)) {
       yield key;
     }

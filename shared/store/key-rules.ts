@@ -10,8 +10,9 @@ export const RESERVED_SEGMENT = '.ccp-store';
 /**
  * Checks a key against the rules both stores share, so that a key works in S3 and on a
  * filesystem alike: 1 to 1024 UTF-8 bytes, `/`-separated segments, no leading or trailing `/`,
- * no empty, `.` or `..` segment, no control characters, no segment over 255 bytes, and not under
- * the fs store's reserved `.ccp-store/`. Throws an {@link InvalidKeyError} naming the key.
+ * no empty, `.` or `..` segment, no control characters (NUL included), no backslash (a folder
+ * separator to some tools), no segment over 255 bytes, and not under the fs store's reserved
+ * `.ccp-store/`. Throws an {@link InvalidKeyError} naming the key.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
  */
 export function validateKey(key: string): void {
@@ -24,6 +25,7 @@ function keyProblem(key: unknown): string | null {
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'contains a control character';
+  if (key.includes('\\')) return 'contains a backslash';
   if (key.startsWith('/')) return 'starts with "/"';
   if (key.endsWith('/')) return 'ends with "/"';
   const segments = key.split('/');
@@ -31,6 +33,31 @@ function keyProblem(key: unknown): string | null {
   if (segments.some((segment) => segment === '.' || segment === '..')) return 'has a "." or ".." segment';
   if (segments.some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)) return `has a segment longer than ${MAX_SEGMENT_BYTES} bytes`;
   if (segments[0] === RESERVED_SEGMENT) return `is under the reserved folder "${RESERVED_SEGMENT}/"`;
+  return null;
+}
+
+/**
+ * Checks a listing prefix: `''`, or the start of a key (see {@link validateKey}): no control
+ * character or backslash, no leading `/`, and no empty, `.` or `..` complete segment (all but
+ * the last), so a prefix never names a folder outside the store (`../`, `/etc/`). Throws an {@link InvalidKeyError} with field `prefix`.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+ */
+export function validatePrefix(prefix: string): void {
+  if (prefix === '') return;
+  const reason = prefixProblem(prefix);
+  if (reason) throw new InvalidKeyError(prefix, reason, 'prefix');
+}
+
+function prefixProblem(prefix: unknown): string | null {
+  if (typeof prefix !== 'string') return 'is not a string';
+  if (Buffer.byteLength(prefix) > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(prefix)) return 'contains a control character';
+  if (prefix.includes('\\')) return 'contains a backslash';
+  if (prefix.startsWith('/')) return 'starts with "/"';
+  const complete = prefix.split('/').slice(0, -1);
+  if (complete.some((segment) => segment === '')) return 'has an empty segment ("//")';
+  if (complete.some((segment) => segment === '.' || segment === '..')) return 'has a "." or ".." segment';
   return null;
 }
 
