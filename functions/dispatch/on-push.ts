@@ -4,6 +4,7 @@ import { EventTypes, makeEvent, type BuildCause, type GitPushData } from '../../
 import { isGitUrl, loadIndex } from '../../shared/index';
 import { normalizeRepoUrl } from '../../shared/webhooks';
 import type { FunctionContext } from '../types';
+import { acceptPushOnce } from './accepted-pushes';
 import { cascadesOf, coalescerFor, currentIndex, dispatchSettings } from './dispatcher-state';
 import { DISPATCH_SOURCE, replay, startCascade } from './emit';
 
@@ -11,7 +12,8 @@ import { DISPATCH_SOURCE, replay, startCascade } from './emit';
  * A push: to the index repository, the index is read again and its change announced
  * (`index.changed`); to a project's branch, the projects whose folders changed rebuild with
  * their descendants as one cascade, after the branch's burst of pushes is over (only its
- * newest commit builds).
+ * newest commit builds). A commit of a branch is accepted once, whatever the delivery id
+ * ({@link acceptPushOnce}): a replayed push builds nothing.
  */
 export async function onPush(push: GitPushData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   const log = context.log.child({ eventId: event.id, repo: push.repoUrl, branch: push.branch, commit: push.commit });
@@ -22,6 +24,11 @@ export async function onPush(push: GitPushData, event: CloudEvent<unknown>, cont
   const view = await currentIndex(context);
   if (projectsForPush({ ...push, changedPaths: undefined }, view.projects).length === 0) {
     if (emitted.length === 0) log.info('push builds nothing: no project of the index is on this branch');
+    return emitted;
+  }
+  const accepted = await acceptPushOnce(context.store, push, `${event.source} ${event.id}`);
+  if (accepted.kind === 'replay') {
+    log.warn('push builds nothing: this commit of this branch was accepted already, under another delivery (a replay)', { firstEvent: accepted.first.eventKey, firstAt: accepted.first.at });
     return emitted;
   }
   const repoKey = normalizeRepoUrl(push.repoUrl)!;

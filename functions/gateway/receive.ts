@@ -2,6 +2,7 @@ import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent } from '../../shared/events';
 import { secretForRepo } from '../../shared/webhooks/secrets';
+import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
 import type { Publish } from '../types';
 import { FUNCTION_NAME } from './handle';
@@ -10,7 +11,7 @@ import { FUNCTION_NAME } from './handle';
 export interface WebhookReply {
   status: number;
   body: Record<string, unknown>;
-  /** `published`, `ping`, `ignored`, `unauthorized`, `malformed`, `unpublished`. */
+  /** `published`, `ping`, `ignored`, `unauthorized`, `stale`, `malformed`, `unpublished`. */
   outcome: string;
   delivery: string;
   repo?: string;
@@ -27,11 +28,12 @@ export function webhookSource(provider: string): string {
 /**
  * Handles one delivery: refuses it (401) unless its credential header proves the secret of the
  * repository it names (or the global one; never none), refuses a body that is no JSON or a
- * push without its fields (400), answers a ping (200), ignores what it does not handle (202),
- * and publishes one `git.push` whose id is the delivery id, so a redelivery is a duplicate.
+ * push without its fields (400), refuses a signed timestamp beyond the tolerance (401, a
+ * replay), answers a ping (200), ignores what it does not handle (202), and publishes one
+ * `git.push` whose id is the delivery id, so a redelivery is a duplicate.
  * @see https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
  */
-export async function receiveWebhook(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, publish: Publish): Promise<WebhookReply> {
+export async function receiveWebhook(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, publish: Publish, now: () => number = Date.now): Promise<WebhookReply> {
   const delivery = provider.deliveryId(request);
   const reply = (status: number, outcome: string, body: Record<string, unknown>, extra: Partial<WebhookReply> = {}): WebhookReply => ({ status, outcome, body, delivery, ...extra });
 
@@ -56,6 +58,8 @@ export async function receiveWebhook(provider: WebhookProvider, request: Webhook
     const reason = `the ${provider.credentialHeader} header does not match the ${secret.scope} secret`;
     return reply(401, 'unauthorized', { error: reason }, { repo, reason });
   }
+  const stale = timestampProblem(provider, request, settings, now());
+  if (stale) return reply(stale.status, stale.status === 400 ? 'malformed' : 'stale', { error: stale.reason }, { repo, reason: stale.reason });
 
   let outcome: WebhookOutcome;
   try {
@@ -75,6 +79,26 @@ export async function receiveWebhook(provider: WebhookProvider, request: Webhook
     return reply(503, 'unpublished', { error: reason }, { ...pushed, reason });
   }
   return reply(202, 'published', { published: { id: event.id, source: event.source, type: event.type }, push: outcome.data }, pushed);
+}
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+
+/**
+ * Why a delivery's signed timestamp is refused: not Unix seconds (400), or further from the
+ * clock than the tolerance either way (401: a captured delivery sent again); `null` when it is
+ * fresh or the delivery signed none. Checked after the signature, so only the secret's holder
+ * learns the tolerance.
+ * @see https://docs.stripe.com/webhooks#replay-attacks
+ */
+export function timestampProblem(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, nowMs: number): { status: 400 | 401; reason: string } | null {
+  const timestamp = provider.signedTimestamp?.(request);
+  if (timestamp === undefined) return null;
+  if (!UNIX_SECONDS.test(timestamp.trim())) return { status: 400, reason: 'the signed timestamp must be Unix seconds (e.g. $(date +%s))' };
+  const tolerance = settings.timestampTolerance ?? DEFAULT_TIMESTAMP_TOLERANCE;
+  const skew = Math.round(nowMs / 1000) - Number(timestamp.trim());
+  if (skew > tolerance) return { status: 401, reason: `the signed timestamp is ${skew} s old, beyond the tolerance of ${tolerance} s: a replayed delivery is refused` };
+  if (-skew > tolerance) return { status: 401, reason: `the signed timestamp is ${-skew} s ahead of this clock, beyond the tolerance of ${tolerance} s` };
+  return null;
 }
 
 /** A ValidationError as a 400 body `{error, errors}`; anything else is a bug and is thrown on. */

@@ -37,7 +37,13 @@ describe('loadWebhookSettings', () => {
     expect([settings.secret, settings.bodyLimit]).toEqual(['from-env', 2 * 1024 * 1024]);
   });
 
+  it('reads the timestamp tolerance in seconds, the variable beating the file', () => {
+    expect([load({ timestampTolerance: 60 }).settings.timestampTolerance, load({ timestampTolerance: 60 }, { CCP_WEBHOOK_TIMESTAMP_TOLERANCE: '900' }).settings.timestampTolerance]).toEqual([60, 900]);
+  });
+
   it.each([
+    ['a tolerance that is no number', { timestampTolerance: '5m' }, [{ ...FILE, field: 'webhooks.timestampTolerance', message: '"5m" is not a number of seconds above 0' }]],
+    ['a zero tolerance', { timestampTolerance: 0 }, [{ ...FILE, field: 'webhooks.timestampTolerance', message: '"0" is not a number of seconds above 0' }]],
     ['a section that is no mapping', 'secret', [{ ...FILE, field: 'webhooks', message: 'must be a mapping' }]],
     ['an empty secret', { secret: '' }, [{ ...FILE, field: 'webhooks.secret', message: 'must be a non-empty string' }]],
     ['a limit that is no size', { bodyLimit: 'huge' }, [{ ...FILE, field: 'webhooks.bodyLimit', message: '"huge" is not a size (bytes, or a number with kb or mb)' }]],

@@ -7,6 +7,7 @@ import type { WebhookSettings } from './types';
 export const WEBHOOK_ENV = {
   secret: 'CCP_WEBHOOK_SECRET',
   bodyLimit: 'CCP_WEBHOOK_BODY_LIMIT',
+  timestampTolerance: 'CCP_WEBHOOK_TIMESTAMP_TOLERANCE',
 } as const;
 
 /** `webhooks:` of the config file, as written. */
@@ -14,7 +15,11 @@ export interface WebhookFileSettings {
   secret?: unknown;
   secrets?: unknown;
   bodyLimit?: unknown;
+  timestampTolerance?: unknown;
 }
+
+/** Seconds a signed webhook timestamp may be off the clock by default: five minutes, as Stripe and Slack. */
+export const DEFAULT_TIMESTAMP_TOLERANCE = 300;
 
 /** 1 MiB: a GitHub push payload of 20 commits is a few tens of kilobytes. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -28,7 +33,8 @@ const PATH_KEY = /^[\w.-]+(\/[\w.-]+)+$/;
  * Reads the webhook settings: the global secret (`CCP_WEBHOOK_SECRET` beats `webhooks.secret`),
  * per-repository secrets (`webhooks.secrets`, keyed by repository URL in any form or by
  * `owner/repo`) and the body limit (`CCP_WEBHOOK_BODY_LIMIT` beats `webhooks.bodyLimit`; bytes,
- * or `512kb`, `2mb`). Pushes each bad field onto `issues` with `where` (the config file).
+ * or `512kb`, `2mb`) and the tolerance of signed timestamps (`CCP_WEBHOOK_TIMESTAMP_TOLERANCE`
+ * beats `webhooks.timestampTolerance`, seconds, default 300). Pushes each bad field onto `issues` with `where` (the config file).
  * @see https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
  */
 export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): WebhookSettings {
@@ -49,7 +55,16 @@ export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where
     else bodyLimit = parsed;
   }
 
-  return { ...(secret ? { secret } : {}), secrets: readSecrets(section.secrets, where, issues), bodyLimit };
+  const toleranceText = env[WEBHOOK_ENV.timestampTolerance] || section.timestampTolerance;
+  let timestampTolerance: number | undefined;
+  if (toleranceText !== undefined) {
+    const parsed = Number(toleranceText);
+    if (String(toleranceText).trim() === '' || !Number.isInteger(parsed) || parsed <= 0) {
+      issues.push({ ...where, field: 'webhooks.timestampTolerance', message: `"${String(toleranceText)}" is not a number of seconds above 0` });
+    } else timestampTolerance = parsed;
+  }
+
+  return { ...(secret ? { secret } : {}), secrets: readSecrets(section.secrets, where, issues), bodyLimit, ...(timestampTolerance ? { timestampTolerance } : {}) };
 }
 
 /**

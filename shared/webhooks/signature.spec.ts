@@ -1,4 +1,4 @@
-import { bodyDigest, signBody, tokensEqual, verifyBodySignature } from './signature';
+import { bodyDigest, signBody, signTimestampedBody, tokensEqual, verifyBodySignature, verifyTimestampedSignature } from './signature';
 
 // GitHub's documented test vector for X-Hub-Signature-256.
 const SECRET = "It's a Secret to Everybody";
@@ -49,5 +49,22 @@ describe('tokensEqual', () => {
 describe('bodyDigest', () => {
   it('is the hex SHA-256 of the bytes', () => {
     expect(bodyDigest(BODY)).toBe('dffd6021bb2bd5b0af676290809ec3a53191dd81c7f70a4b28688a362182986f');
+  });
+});
+
+describe('signTimestampedBody / verifyTimestampedSignature', () => {
+  const TIMESTAMP = '1765000000';
+
+  it('signs `<timestamp>.<body>`, as openssl does over that text', () => {
+    expect(signTimestampedBody(TIMESTAMP, BODY, SECRET)).toBe(signBody(`${TIMESTAMP}.${BODY.toString()}`, SECRET));
+  });
+
+  it.each([
+    ['the signature of its own timestamp', TIMESTAMP, signTimestampedBody(TIMESTAMP, BODY, SECRET), true],
+    ['a fresh timestamp on a signature made for another', '1765000301', signTimestampedBody(TIMESTAMP, BODY, SECRET), false],
+    ['the body-only signature with a timestamp added', TIMESTAMP, signBody(BODY, SECRET), false],
+    ['another secret', TIMESTAMP, signTimestampedBody(TIMESTAMP, BODY, 'not the secret'), false],
+  ])('%s', (_case, timestamp, header, verified) => {
+    expect(verifyTimestampedSignature(header, timestamp, BODY, SECRET)).toBe(verified);
   });
 });

@@ -24,6 +24,28 @@ export function verifyBodySignature(header: string | undefined, body: Buffer, se
 }
 
 /**
+ * The generic webhook's signature when it carries a timestamp: `sha256=` and the hex
+ * HMAC-SHA256 of `<timestamp>.<raw body>`, so a captured delivery cannot be re-sent with a
+ * fresh timestamp (Stripe's and Slack's scheme).
+ * @see https://docs.stripe.com/webhooks#verify-manually
+ */
+export function signTimestampedBody(timestamp: string, body: Buffer | string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
+}
+
+/**
+ * True when `header` is `sha256=<hex>` of {@link signTimestampedBody}`(timestamp, body)`;
+ * constant time, any other shape is false.
+ * @see https://docs.stripe.com/webhooks#verify-manually
+ */
+export function verifyTimestampedSignature(header: string | undefined, timestamp: string, body: Buffer, secret: string): boolean {
+  const given = header === undefined ? null : SIGNATURE.exec(header.trim());
+  if (!given) return false;
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
+  return timingSafeEqual(Buffer.from(given[1]!, 'hex'), expected);
+}
+
+/**
  * Compares a shared-secret token (GitLab's `X-Gitlab-Token`) with the expected one in constant
  * time, lengths included: both are hashed first, so `timingSafeEqual` gets equal-length buffers
  * and the time spent says nothing about the secret's length either.

@@ -15,6 +15,11 @@ export interface WebhookSettings {
   secrets: ReadonlyMap<string, string>;
   /** Largest webhook body in bytes (HTTP 413 beyond); 1 MiB by default. */
   bodyLimit: number;
+  /**
+   * Seconds a signed timestamp (the generic webhook's `X-Ccp-Timestamp`) may be off the
+   * gateway's clock, either way; older deliveries are refused as replays. 300 when unset.
+   */
+  timestampTolerance?: number;
 }
 
 /** One webhook delivery as it arrived: its headers and the raw bytes the signature covers. */
@@ -43,6 +48,11 @@ export interface WebhookProvider {
   repoUrls(payload: unknown): string[];
   /** True when the credential header proves the sender holds `secret`; constant time. */
   verify(request: WebhookRequest, secret: string): boolean;
+  /**
+   * The signed timestamp of the delivery as sent (Unix seconds, covered by the signature), or
+   * undefined when the sender signed none; providers whose senders never sign one leave it out.
+   */
+  signedTimestamp?(request: WebhookRequest): string | undefined;
   /** The sender's delivery id (a redelivery repeats it), else a digest of the body. */
   deliveryId(request: WebhookRequest): string;
   /** What the delivery asks for; throws a ValidationError (HTTP 400) when a push lacks a field. */

@@ -65,7 +65,9 @@ describe('dispatcher cascades on the embedded runtime (real git, registry and bu
   }, 120_000);
 
   it('does not build the child of a failed parent, and one notice lists it as skipped', async () => {
-    await world.publish(push(world, head, ['broken/Dockerfile'], 'push-broken-1'));
+    // A commit of its own: the dispatcher accepts one push per commit of a branch (a replay builds nothing).
+    const commit = (await world.repo.commit({ 'broken/README': 'touch\n' }, 'touch broken')).trim();
+    await world.publish(push(world, commit, ['broken/Dockerfile'], 'push-broken-1'));
     expect(names(world.requested)).toEqual(['tests/broken:latest']);
     expect(world.started).toEqual(['tests/broken:latest']);
     expect(world.notices).toHaveLength(1);
@@ -76,7 +78,8 @@ describe('dispatcher cascades on the embedded runtime (real git, registry and bu
   }, 120_000);
 
   it('builds the child of two changed parents once, after both', async () => {
-    await world.publish(push(world, head, ['left/Dockerfile', 'right/Dockerfile'], 'push-diamond-1'));
+    const commit = (await world.repo.commit({ 'left/README': 'touch\n' }, 'touch left')).trim();
+    await world.publish(push(world, commit, ['left/Dockerfile', 'right/Dockerfile'], 'push-diamond-1'));
     expect(names(world.requested)).toEqual(['tests/left:latest', 'tests/right:latest', 'tests/diamond:latest']);
     expect(world.started.filter((name) => name === 'tests/diamond:latest')).toHaveLength(1);
     const diamond = world.requested[2]!;
