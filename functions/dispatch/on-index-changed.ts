@@ -1,10 +1,10 @@
 import type { CloudEvent } from 'cloudevents';
-import { planCascade, removedEntryKey, shortHash, type CascadeSeed } from '../../shared/dispatch';
+import { againstBuilds, IndexSnapshotStore, lastBuiltEntryIn, planCascade, removedEntryKey, shortHash, type CascadeSeed } from '../../shared/dispatch';
 import type { BuildCause, IndexChangedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import type { FunctionContext } from '../types';
-import { currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
-import { startCascade } from './emit';
+import { cascadesOf, currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
+import { replay, startCascade } from './emit';
 
 /**
  * `index.changed` as `ccp run` and `ccp build` send it: besides the change, the cause of each
@@ -24,6 +24,12 @@ export const CONFIGURATION_UPDATE: BuildCause = { kind: 'index-change', message:
 /**
  * First builds for added entries, rebuilds for changed ones (and everything built on them),
  * all one cascade in depth order and paced; removed entries get a record (their images stay).
+ * Every entry a sender asks to build with its own cause goes into the index snapshot, the
+ * baseline of the next index push, so a push after `ccp run` rebuilds only what it changes. An entry called added
+ * without a cause of its own (an index push diffed with an older or missing snapshot) that a
+ * build record shows built with the same configuration builds nothing; built with another one,
+ * it rebuilds as changed. A redelivered event replays the cascade it made.
+ * @see ../../README.md#rebuild-triggers
  */
 export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   const log = context.log.child({ eventId: event.id });
@@ -32,15 +38,33 @@ export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<u
     await context.store.put(removedEntryKey(ref), `${JSON.stringify({ project: ref, removedAt: event.time ?? new Date().toISOString(), commit: data.commit ?? null, eventId: event.id })}\n`, { contentType: 'application/json' });
     log.info('entry left the index; its images and reports stay', { project: imageName(ref) });
   }
+  // The entries a sender asks to build with causes of its own (`ccp run`, `ccp build`) go into
+  // the snapshot; a push's diff wrote its whole index there already, and putting its entries
+  // back could undo a newer push's. Before the cascade exists, so a redelivery records again.
+  const asked = [...data.added, ...data.changed].filter((entry) => data.causes?.[imageName(entry)] !== undefined);
+  if (asked.length > 0 && (await new IndexSnapshotStore(context.store).record(asked))) log.info('index snapshot updated with the entries asked for', { entries: asked.length });
+
+  const id = `index-${shortHash(event.source, event.id)}`;
+  // A redelivery finds the builds of the first delivery recorded, so it must not measure again.
+  const known = await cascadesOf(context).get(id);
+  if (known) {
+    log.info('cascade exists already; replaying what it promised', { cascade: id });
+    return replay(known);
+  }
+  const measured = await againstBuilds(data, lastBuiltEntryIn(context.store), (name) => data.causes?.[name] !== undefined);
+  if (measured.unchanged.length + measured.rebuilt.length > 0) {
+    log.info('entries new to the snapshot were built before', { unchanged: measured.unchanged.length, rebuilt: measured.rebuilt });
+  }
+  const { added, changed } = measured.change;
   const view = overlayIndex(await currentIndex(context), [...data.added, ...data.changed], removed);
   const seeds: CascadeSeed[] = [
-    ...data.added.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? FIRST_BUILD })),
-    ...data.changed.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? CONFIGURATION_UPDATE })),
+    ...added.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? FIRST_BUILD })),
+    ...changed.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? CONFIGURATION_UPDATE })),
   ];
   if (seeds.length === 0) return [];
   const planned = planCascade({
-    id: `index-${shortHash(event.source, event.id)}`,
-    cause: data.cause ?? (data.changed.length > 0 ? CONFIGURATION_UPDATE : FIRST_BUILD),
+    id,
+    cause: data.cause ?? (changed.length > 0 ? CONFIGURATION_UPDATE : FIRST_BUILD),
     seeds,
     descendants: data.descendants,
     graph: view.graph,

@@ -3,7 +3,8 @@ export { planCascade, cascadeBuildId, type CascadeInput, type CascadeSeed } from
 export { releaseReady, recordCompletion, noticeOf, type CascadeStep } from './cascade-advance';
 export { CascadeStore } from './cascade-store';
 export { PushCoalescer, type CoalesceResult, type PushWindow } from './coalesce';
-export { diffIndex } from './index-diff';
+export { diffIndex, againstBuilds, sameBuildConfiguration, type BuiltBaseline, type LastBuiltEntry } from './index-diff';
+export { IndexSnapshotStore, mergeSnapshot, lastBuiltEntryIn } from './index-baseline';
 export { projectsForPush, isPushTo, watchedFolders } from './match-push';
 export { updatesForImage, describeUpdates } from './rpm-affected';
 export { loadDispatchSettings, DISPATCH_ENV, type DispatchFileSettings } from './settings';
