@@ -1,8 +1,16 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { minimalEnv } from '../process/minimal-env';
-import { runProcess } from '../process/run-process';
+import { runSandboxed, SANDBOX_DEFAULTS, SandboxUnavailableError, type SandboxSettings } from '../../sandbox';
 import { StepFailure } from './step-runner';
+
+/** Where the checkout appears inside the sandbox: no host path reaches the script. */
+export const SANDBOX_CHECKOUT = '/build/src';
+
+/** The prebuild sandbox of a backend: the configured settings and the host paths it must never show. */
+export interface PrebuildSandbox extends SandboxSettings {
+  /** The data dir, the store, the config file…: covered even when under a system folder. */
+  hide: string[];
+}
 
 export interface PrebuildRun {
   /** The checkout's root. */
@@ -12,8 +20,12 @@ export interface PrebuildRun {
   prebuildScript: string;
   /** As the index names it, for the failure reason (`./prepare.sh`). */
   scriptName: string;
-  home: string;
+  /** Unused: HOME is the sandbox's own tmpfs now. Kept so callers need no change. */
+  home?: string;
+  /** Variables on top of the sandbox's own (`CCP_BUILD_ID`, `CCP_COMMIT`). */
   env: Record<string, string>;
+  /** Network, output limit and hidden paths; defaults: network on, 8 MiB, nothing extra hidden. */
+  sandbox?: Partial<PrebuildSandbox>;
   timeoutMs: number;
   signal: AbortSignal;
   write: (text: string) => void;
@@ -21,10 +33,13 @@ export interface PrebuildRun {
 
 /**
  * Runs a project's prebuild script (untrusted code) inside its `prebuild-context`: the file
- * itself when it is executable and starts with `#!`, else through `/bin/sh`; with only an
- * allow-listed environment, `HOME` in the build's own folder, its output in the build log,
- * and its whole process tree killed on timeout or abort. What it writes stays in the checkout,
- * so it is part of the build context.
+ * itself when it is executable and starts with `#!`, else through `/bin/sh`; in a bubblewrap
+ * sandbox (`shared/sandbox`) that shows it the checkout (read-write, at `/build/src`) and a
+ * read-only system and nothing else of the host: not the pipeline's processes, environment,
+ * data dir or store. Only an allow-listed environment, `HOME` a tmpfs of its own, its output in
+ * the build log up to the byte limit, and everything it started killed on timeout, abort or
+ * too much output. What it writes stays in the checkout, so it is part of the build context.
+ * Without a working `bwrap` the step fails: the script never runs unconfined.
  * @see https://github.com/CentOS/container-index#the-indexd-files
  */
 export async function runPrebuild(run: PrebuildRun): Promise<void> {
@@ -33,17 +48,33 @@ export async function runPrebuild(run: PrebuildRun): Promise<void> {
   const info = await stat(script);
   if (!info.isFile()) throw new StepFailure(`prebuild script ${run.scriptName} is not a file`);
   const direct = (info.mode & 0o111) !== 0 && (await startsWithShebang(script));
-  const [command, args] = direct ? [script, []] : ['/bin/sh', [script]];
-  const result = await runProcess(command, args, {
-    cwd,
-    env: minimalEnv(run.home, run.env),
-    timeoutMs: run.timeoutMs,
-    signal: run.signal,
-    onOutput: run.write,
-  });
+  const root = await realpath(run.checkoutDir);
+  const inside = (real: string): string => path.posix.join(SANDBOX_CHECKOUT, path.relative(root, real).split(path.sep).join('/'));
+  const [command, args] = direct ? [inside(script), []] : ['/bin/sh', [inside(script)]];
+  const sandbox = { ...SANDBOX_DEFAULTS, hide: [], ...run.sandbox };
+  let result;
+  try {
+    result = await runSandboxed({
+      workDir: root,
+      insideWorkDir: SANDBOX_CHECKOUT,
+      cwd: inside(cwd),
+      command,
+      args,
+      env: run.env,
+      hide: sandbox.hide,
+      network: sandbox.network,
+      maxOutputBytes: sandbox.maxOutputBytes,
+      timeoutMs: run.timeoutMs,
+      signal: run.signal,
+      onOutput: run.write,
+    });
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) throw new StepFailure(`prebuild script ${run.scriptName} not run: no sandbox: ${error.message}`);
+    throw error;
+  }
   if (result.aborted) throw new StepFailure(`prebuild script ${run.scriptName} aborted`);
   if (result.timedOut) throw new StepFailure(`prebuild script ${run.scriptName} timed out after ${Math.round(run.timeoutMs / 100) / 10} s`);
-  if (result.spawnError) throw new StepFailure(`prebuild script ${run.scriptName} could not start: ${result.spawnError}`);
+  if (result.outputLimited) throw new StepFailure(`prebuild script ${run.scriptName} stopped: more than ${sandbox.maxOutputBytes} bytes of output (CCP_PREBUILD_MAX_OUTPUT)`);
   if (result.exitCode !== 0) {
     throw new StepFailure(`prebuild script ${run.scriptName} ${result.exitCode === null ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}`);
   }
