@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gitTree } from './git-tree';
-import { findEscapingLinks, fsTree, OutsideRepositoryError, resolveInside, type TreeReader } from './inside-checkout';
+import { gitTree, linksInCommit } from './git-tree';
+import { findEscapingLinks, fsTree, linksOnDisk, OutsideRepositoryError, resolveInside, type TreeReader } from './inside-checkout';
 import { runGit } from './run-git';
 
 // One repository, read both ways: from its work tree (the build's checkout) and from the
@@ -80,12 +80,25 @@ describe('resolveInside', () => {
 
 describe('findEscapingLinks', () => {
   it('lists every link of a folder that leads out, and only those', async () => {
-    const found = await findEscapingLinks(path.join(dir, 'repo'), 'app');
-    expect(found.map((item) => item.link).sort()).toEqual(['app/back-in', 'app/etc', 'app/loop', 'app/passwd', 'app/up']);
-    expect(found.find((item) => item.link === 'app/etc')).toEqual({ link: 'app/etc', target: '/etc', via: 'app/etc', viaTarget: '/etc' });
+    const links = await linksOnDisk(path.join(dir, 'repo'), 'app');
+    expect(links).toEqual(['app/back-in', 'app/chain', 'app/dangling', 'app/etc', 'app/loop', 'app/passwd', 'app/root', 'app/same', 'app/subdir', 'app/up']);
+    const found = await findEscapingLinks(fsTree(path.join(dir, 'repo')), links);
+    expect(found.map((item) => item.link)).toEqual(['app/back-in', 'app/etc', 'app/loop', 'app/passwd', 'app/up']);
+    expect(found[1]).toEqual({ link: 'app/etc', via: 'app/etc', target: '/etc' });
   });
 
   it('finds none in a folder without such links', async () => {
-    expect(await findEscapingLinks(path.join(dir, 'repo'), 'app/sub')).toEqual([]);
+    expect(await linksOnDisk(path.join(dir, 'repo'), 'app/sub')).toEqual([]);
+    expect(await findEscapingLinks(fsTree(path.join(dir, 'repo')), ['app/same', 'linked-app'])).toEqual([]);
+  });
+});
+
+describe('linksInCommit', () => {
+  it('lists the links of a folder of a commit as linksOnDisk lists them in its checkout', async () => {
+    const repo = path.join(dir, 'repo');
+    const commit = (await runGit(['-C', repo, 'rev-parse', 'HEAD'])).stdout.trim();
+    for (const folder of ['app', 'app/sub', '.']) {
+      expect(await linksInCommit(path.join(dir, 'bare.git'), commit, folder)).toEqual(await linksOnDisk(repo, folder));
+    }
   });
 });

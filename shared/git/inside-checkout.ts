@@ -101,41 +101,49 @@ export function fsTree(root: string): TreeReader {
 export interface EscapingLink {
   /** The link, relative to the repository root. */
   link: string;
-  target: string;
-  /** The link whose target leaves (this one, or one its target passes through). */
+  /** The link whose target leaves (this one, or one its target passes through) and that target. */
   via: string;
-  viaTarget: string;
+  target: string;
 }
 
 /**
- * Every symlink under `dir` (relative to the checkout `root`) whose target leads out of the
+ * Those of `links` (paths of symlinks, relative to the root) whose target leads out of the
  * repository under {@link resolveInside}'s rule; dangling links that stay inside are harmless
- * and not listed. Walks without following links, so a link to `/` is seen, not entered.
- * At most `limit` links are reported.
+ * and not listed. At most `limit` are reported.
  * @see ../builders/readme.md
  */
-export async function findEscapingLinks(root: string, dir: string, limit = 20): Promise<EscapingLink[]> {
-  const tree = fsTree(root);
+export async function findEscapingLinks(tree: TreeReader, links: string[], limit = 20): Promise<EscapingLink[]> {
   const found: EscapingLink[] = [];
-  const queue = [dir];
-  while (queue.length > 0 && found.length < limit) {
-    const folder = queue.shift() as string;
-    const names = await readdir(path.join(root, folder), { withFileTypes: true }).catch(() => []);
-    for (const item of names) {
-      const relative = folder === '.' ? item.name : `${folder}/${item.name}`;
-      if (item.isDirectory()) queue.push(relative);
-      if (!item.isSymbolicLink()) continue;
-      try {
-        await resolveInside(tree, relative, 'link');
-      } catch (error) {
-        if (!(error instanceof OutsideRepositoryError)) throw error;
-        const target = await readlink(path.join(root, relative));
-        found.push({ link: relative, target, via: error.link, viaTarget: error.target });
-        if (found.length >= limit) break;
-      }
+  for (const link of links) {
+    try {
+      await resolveInside(tree, link, 'link');
+    } catch (error) {
+      if (!(error instanceof OutsideRepositoryError)) throw error;
+      found.push({ link, via: error.link, target: error.target });
+      if (found.length >= limit) break;
     }
   }
   return found;
+}
+
+/**
+ * Every symlink below `dir` (relative to the checkout `root`), walking without following links,
+ * so a link to `/` is seen, not entered.
+ * @see https://nodejs.org/api/fs.html#fspromisesreaddirpath-options
+ */
+export async function linksOnDisk(root: string, dir: string): Promise<string[]> {
+  const links: string[] = [];
+  const queue = [dir];
+  while (queue.length > 0) {
+    const folder = queue.shift() as string;
+    const items = await readdir(path.join(root, folder), { withFileTypes: true }).catch(() => []);
+    for (const item of items) {
+      const relative = folder === '.' ? item.name : `${folder}/${item.name}`;
+      if (item.isDirectory()) queue.push(relative);
+      else if (item.isSymbolicLink()) links.push(relative);
+    }
+  }
+  return links.sort();
 }
 
 function parts(value: string): string[] {

@@ -1,10 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../../errors/validation-error';
+import { fsTree, linksOnDisk } from '../../git/inside-checkout';
 import { resolveProjectPaths } from '../../index/paths';
 import type { ProjectPaths } from '../../index/types';
 import { writeAuthFile } from '../buildah/auth-file';
 import { registriesConf } from '../buildah/registries-conf';
+import { containProjectPaths, ContainmentFailure, refuseEscapingLinks, type ContainedPaths } from '../contained-paths';
+import { hostMountProblem } from '../host-mounts';
 import { RedactingLog, secretForms } from '../process/redacting-log';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
@@ -45,9 +48,12 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
   const outcome = { imageRef: spec.imageRef, steps: runner.steps };
   try {
     const paths = projectPaths(spec);
-    await runner.run('checkout', `${spec.entry.gitUrl} at ${spec.commit} (shallow)`, () =>
-      checkout(spec.entry.gitUrl, spec.commit, src, options.gitTimeoutMs ?? 120_000, write),
-    );
+    // The Dockerfile is read right after the checkout, before any untrusted code runs: these
+    // are the bytes the lint read at the commit, and the only ones buildah is given.
+    const committed = await runner.run('checkout', `${spec.entry.gitUrl} at ${spec.commit} (shallow)`, async () => {
+      await checkout(spec.entry.gitUrl, spec.commit, src, options.gitTimeoutMs ?? 120_000, write);
+      return readCommittedDockerfile(src, paths);
+    });
     if (paths.prebuildScript && paths.prebuildDir !== undefined) {
       const prebuildDir = paths.prebuildDir;
       const prebuildScript = paths.prebuildScript;
@@ -68,14 +74,16 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
     // Written only after the untrusted prebuild script has run and every process it started is gone.
     const run = await prepareBuildah(options, spec, folder, signal, write);
     const deadline = Date.now() + spec.timeouts.buildMs;
-    const dockerfile = path.join(src, paths.dockerfile);
-    const contextDir = path.join(src, paths.contextDir);
     await runner.run('build', `buildah bud -f ${paths.dockerfile} ${paths.contextDir} -t ${spec.imageRef}`, async () => {
-      const dockerfileText = await readFile(dockerfile, 'utf8').catch(() => {
-        throw new StepFailure(`Dockerfile ${paths.dockerfile} not found in the repository`);
-      });
-      if (!(await stat(contextDir).catch(() => null))?.isDirectory()) throw new StepFailure(`build context ${paths.contextDir} not found in the repository`);
-      await buildahBud(run, { dockerfile, dockerfileText, contextDir, imageRef: spec.imageRef, labels: spec.labels, timeoutMs: remaining(deadline) });
+      const { dockerfile, contextDir, bytes } = await containedForBuild(src, paths, committed, write);
+      const dockerfileText = bytes.toString('utf8');
+      const mountProblem = hostMountProblem(dockerfileText, paths.dockerfile);
+      if (mountProblem) throw new StepFailure(mountProblem);
+      // Outside the context, so nothing in the build sees or changes it.
+      const dockerfileCopy = path.join(folder, 'dockerfile', path.posix.basename(dockerfile).replace(/\.in$/, ''));
+      await mkdir(path.dirname(dockerfileCopy), { recursive: true });
+      await writeFile(dockerfileCopy, bytes, { mode: 0o600 });
+      await buildahBud(run, { dockerfile: dockerfileCopy, dockerfileText, contextDir: path.join(src, contextDir), imageRef: spec.imageRef, labels: spec.labels, timeoutMs: remaining(deadline) });
     });
     const digest = await runner.run('push', `docker://${spec.imageRef}`, () => buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)));
     out.write(`==> pushed ${spec.imageRef}@${digest}\n`);
@@ -86,6 +94,41 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
   } finally {
     out.flush();
     await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The Dockerfile's bytes at the commit (symlinks followed inside the checkout), null when it has none; a path that leads out fails the checkout. */
+async function readCommittedDockerfile(src: string, paths: ProjectPaths): Promise<Buffer | null> {
+  const contained = await contain(src, paths);
+  return contained.dockerfile === null ? null : readFile(path.join(src, contained.dockerfile));
+}
+
+/**
+ * The paths buildah gets, checked again after the prebuild script (which may have made links):
+ * each inside the checkout, no symlink in the context that leads out, the Dockerfile present
+ * at the commit. A Dockerfile the prebuild script changed is noted: the committed one is built.
+ */
+async function containedForBuild(src: string, paths: ProjectPaths, committed: Buffer | null, write: (text: string) => void): Promise<{ dockerfile: string; contextDir: string; bytes: Buffer }> {
+  const contained = await contain(src, paths);
+  if (committed === null) throw new StepFailure(`Dockerfile ${paths.dockerfile} not found in the repository`);
+  if (contained.contextDir === null) throw new StepFailure(`build context ${paths.contextDir} not found in the repository`);
+  try {
+    await refuseEscapingLinks(fsTree(src), paths.contextDir, await linksOnDisk(src, contained.contextDir));
+  } catch (error) {
+    if (error instanceof ContainmentFailure) throw new StepFailure(error.message);
+    throw error;
+  }
+  const now = contained.dockerfile === null ? null : await readFile(path.join(src, contained.dockerfile)).catch(() => null);
+  if (!now || !now.equals(committed)) write(`==> note: the prebuild script changed ${paths.dockerfile}; building it as committed (what the lint read)\n`);
+  return { dockerfile: contained.dockerfile ?? paths.dockerfile, contextDir: contained.contextDir, bytes: committed };
+}
+
+async function contain(src: string, paths: ProjectPaths): Promise<ContainedPaths> {
+  try {
+    return await containProjectPaths(fsTree(src), paths);
+  } catch (error) {
+    if (error instanceof ContainmentFailure) throw new StepFailure(error.message);
+    throw error;
   }
 }
 
