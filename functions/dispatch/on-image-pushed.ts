@@ -52,9 +52,10 @@ export async function onImagePushed(data: ImagePushedData, event: CloudEvent<unk
 /** The build id that made this image, from its label or a build record; `null` for a push from outside. */
 async function builtByPipeline(data: ImagePushedData, name: string, context: FunctionContext): Promise<string | null> {
   const registry = data.registry ?? context.config.registry;
-  if (registry) {
-    // The login goes to the configured registry only, never to another host a notification names.
-    const client = registryClientFor(context.config);
+  // The login goes to the configured registry only, never to another host a notification names;
+  // a registry outside the allow-list is not read at all (its image is no build of ours).
+  const client = registryClientFor(context.config);
+  if (registry && client.allows(registry)) {
     const ref = { registry, repository: data.repository, digest: data.digest };
     const { manifest } = await client.resolveManifest(ref);
     const config = (await (await client.blob(ref, manifest.config.digest)).json()) as { config?: { Labels?: Record<string, string> | null } };

@@ -17,6 +17,8 @@ export type ImagePresence = (ref: string) => Promise<{ digest: string } | null>;
 export function registryImagePresence(client: RegistryClient = new RegistryClient()): ImagePresence {
   return async (text) => {
     const ref = parseImageReference(text);
+    // The HEAD below is a fetch of its own: the client's allow-list is checked first.
+    client.checkAllowed(ref.registry);
     const url = `${client.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${ref.digest ?? ref.tag ?? 'latest'}`;
     let response: Response;
     try {

@@ -22,6 +22,8 @@ describe('loadScanSettings', () => {
       maxBytes: 10,
       scannerTimeoutMs: 5000,
       requestTimeoutMs: SCAN_DEFAULTS.requestTimeoutMs,
+      maxFiles: SCAN_DEFAULTS.maxFiles,
+      allowedRegistries: [],
     });
     expect(issues).toEqual([]);
   });
@@ -31,10 +33,29 @@ describe('loadScanSettings', () => {
     [{ CCP_SCAN_URL_REWRITES: 'a->b' }, 'scan.urlRewrites', '"a->b" is not "from=>to"'],
     [{ CCP_SCAN_MAX_BYTES: '1.5GB' }, 'scan.maxBytes', 'must be a whole number above 0, not "1.5GB"'],
     [{ CCP_SCAN_REQUEST_TIMEOUT_MS: '-1' }, 'scan.requestTimeoutMs', 'must be a whole number above 0, not "-1"'],
+    [{ CCP_SCAN_MAX_FILES: 'lots' }, 'scan.maxFiles', 'must be a whole number above 0, not "lots"'],
+    [{ CCP_SCAN_ALLOWED_REGISTRIES: 'quay.io,https://evil.example/x' }, 'scan.allowedRegistries', '"https://evil.example/x" is not a registry host or host:port (no scheme, no path)'],
   ])('names the field of a bad value: %j', (env, field, message) => {
     const issues: Issue[] = [];
     loadScanSettings(undefined, env, { file: 'ccp.yaml' }, issues);
     expect(issues).toEqual([{ file: 'ccp.yaml', field, message }]);
+  });
+
+  it.each([
+    [{ CCP_SCAN_ALLOWED_REGISTRIES: 'Quay.io, registry.example.org:5000,[::1]:5000' }, undefined, ['quay.io', 'registry.example.org:5000', '[::1]:5000']],
+    [{}, ['quay.io', '127.0.0.1:5001'], ['quay.io', '127.0.0.1:5001']],
+    [{ CCP_SCAN_ALLOWED_REGISTRIES: 'ghcr.io' }, ['quay.io'], ['ghcr.io']],
+    [{}, undefined, []],
+  ])('reads the allowed registries from %j, else the file %j', (env, allowed, expected) => {
+    const issues: Issue[] = [];
+    expect(loadScanSettings(allowed ? { allowedRegistries: allowed } : undefined, env, {}, issues).allowedRegistries).toEqual(expected);
+    expect(issues).toEqual([]);
+  });
+
+  it('reads the file-count bound', () => {
+    const issues: Issue[] = [];
+    expect([loadScanSettings({ maxFiles: 10 }, {}, {}, issues).maxFiles, loadScanSettings({ maxFiles: 10 }, { CCP_SCAN_MAX_FILES: '20' }, {}, issues).maxFiles, SCAN_DEFAULTS.maxFiles]).toEqual([10, 20, 200_000]);
+    expect(issues).toEqual([]);
   });
 
   it('rewrites by the first matching prefix', () => {

@@ -10,8 +10,15 @@ export interface ScanSettings {
   maxBytes: number;
   /** Time limit of one scanner, in milliseconds. */
   scannerTimeoutMs: number;
-  /** Time limit of one registry or repository request, in milliseconds. */
+  /** Time limit of one registry or repository request (its whole body included), in milliseconds. */
   requestTimeoutMs: number;
+  /** Tar entries (files, folders, links, whiteouts) an image may have over all its layers. */
+  maxFiles: number;
+  /**
+   * Image registries (`host:port` or `host`) images are read from besides the pipeline's own
+   * (`CCP_REGISTRY`); any other is refused before a connection is made.
+   */
+  allowedRegistries: string[];
 }
 
 /** The file's `scan:` mapping. */
@@ -21,6 +28,8 @@ export interface ScanFileSettings {
   maxBytes?: number | string;
   scannerTimeoutMs?: number | string;
   requestTimeoutMs?: number | string;
+  maxFiles?: number | string;
+  allowedRegistries?: string | string[];
 }
 
 export const SCAN_ENV = {
@@ -31,6 +40,8 @@ export const SCAN_ENV = {
   maxBytes: 'CCP_SCAN_MAX_BYTES',
   scannerTimeoutMs: 'CCP_SCAN_TIMEOUT_MS',
   requestTimeoutMs: 'CCP_SCAN_REQUEST_TIMEOUT_MS',
+  maxFiles: 'CCP_SCAN_MAX_FILES',
+  allowedRegistries: 'CCP_SCAN_ALLOWED_REGISTRIES',
 } as const;
 
 export const SCAN_DEFAULTS: ScanSettings = {
@@ -39,7 +50,14 @@ export const SCAN_DEFAULTS: ScanSettings = {
   maxBytes: 4 * 1024 ** 3,
   scannerTimeoutMs: 300_000,
   requestTimeoutMs: 15_000,
+  // A big image (a full JDK or node_modules stack) has about 100,000 entries; 400,000 empty files
+  // gzip to 3 MB and cost minutes and as many inodes.
+  maxFiles: 200_000,
+  allowedRegistries: [],
 };
+
+/** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
+const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
 /**
  * The scan settings from `CCP_*` variables, then the file's `scan:` mapping, then defaults.
@@ -66,7 +84,7 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     urlRewrites = rewrites.filter((rule) => typeof rule?.from === 'string' && typeof rule?.to === 'string');
     if (urlRewrites.length !== rewrites.length) issues.push({ ...where, field: 'scan.urlRewrites', message: 'each rule must be a mapping with from and to' });
   }
-  const number = (name: 'maxBytes' | 'scannerTimeoutMs' | 'requestTimeoutMs'): number => {
+  const number = (name: 'maxBytes' | 'scannerTimeoutMs' | 'requestTimeoutMs' | 'maxFiles'): number => {
     const value = env[SCAN_ENV[name]] ?? file?.[name];
     if (value === undefined || value === '') return SCAN_DEFAULTS[name];
     const parsed = Number(value);
@@ -76,7 +94,31 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     }
     return parsed;
   };
-  return { registries, urlRewrites, maxBytes: number('maxBytes'), scannerTimeoutMs: number('scannerTimeoutMs'), requestTimeoutMs: number('requestTimeoutMs') };
+  return {
+    registries,
+    urlRewrites,
+    maxBytes: number('maxBytes'),
+    scannerTimeoutMs: number('scannerTimeoutMs'),
+    requestTimeoutMs: number('requestTimeoutMs'),
+    maxFiles: number('maxFiles'),
+    allowedRegistries: allowedRegistries(env[SCAN_ENV.allowedRegistries] ?? file?.allowedRegistries, where, issues),
+  };
+}
+
+/** `CCP_SCAN_ALLOWED_REGISTRIES` (`a:5000,b`) or the file's list, each entry checked, in lower case. */
+function allowedRegistries(value: unknown, where: { file?: string }, issues: Issue[]): string[] {
+  if (value === undefined || value === '') return [];
+  const entries = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;
+  if (!entries) {
+    issues.push({ ...where, field: 'scan.allowedRegistries', message: 'must be a list of host:port, or a comma-separated string' });
+    return [];
+  }
+  const allowed: string[] = [];
+  for (const entry of entries.map((item) => String(item).trim()).filter(Boolean)) {
+    if (REGISTRY_ADDRESS.test(entry)) allowed.push(entry.toLowerCase());
+    else issues.push({ ...where, field: 'scan.allowedRegistries', message: `"${entry}" is not a registry host or host:port (no scheme, no path)` });
+  }
+  return allowed;
 }
 
 /** Applies the first rewrite rule whose `from` starts `url`; the URL unchanged when none does. */

@@ -54,4 +54,13 @@ describe('registryClientFor', () => {
     expect(options).toMatchObject({ timeoutMs: 5000, insecureRegistries: ['mirror.example.org', 'reg.example.org'] });
     expect(typeof options.credentials).toEqual('function');
   });
+
+  it.each([
+    ['the pipeline registry only', { CCP_REGISTRY: 'Reg.example.org:5000' }, ['reg.example.org:5000'], 'quay.io'],
+    ['and the allow-list', { CCP_REGISTRY: 'reg.example.org:5000', CCP_SCAN_ALLOWED_REGISTRIES: 'quay.io' }, ['reg.example.org:5000', 'quay.io'], '169.254.169.254'],
+    ['no registry, no allow-list: nothing', {}, [], '127.0.0.1:5000'],
+  ])('allows %s', (_name, env, allowed, refused) => {
+    const client = registryClientFor(loadConfig({}, env));
+    expect([allowed.map((registry) => client.allows(registry)), client.allows(refused)]).toEqual([allowed.map(() => true), false]);
+  });
 });

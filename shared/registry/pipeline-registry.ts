@@ -29,14 +29,26 @@ export function pipelineRegistryCredentials(config: Config): (registry: string) 
 }
 
 /**
- * The client options for the pipeline's registry: its credentials (for that registry only) and,
- * when `CCP_REGISTRY_TLS_VERIFY=false`, the registry listed as insecure, which the client speaks
- * to over plain http (as it always does for loopback). Merged over `extra` (time limits).
+ * The registries images are read from: the pipeline's own and `CCP_SCAN_ALLOWED_REGISTRIES`
+ * (`scan.allowedRegistries`); every other one is refused before a connection is made, so an
+ * event naming `169.254.169.254/x:y` reaches nothing.
+ */
+export function allowedRegistries(config: Config): string[] {
+  return [...(config.registry ? [config.registry.toLowerCase()] : []), ...(config.scan?.allowedRegistries ?? [])];
+}
+
+/**
+ * The client options for the pipeline's registry: its credentials (for that registry only),
+ * when `CCP_REGISTRY_TLS_VERIFY=false` the registry listed as insecure, which the client speaks
+ * to over plain http (as it always does for loopback), the allowed registries
+ * ({@link allowedRegistries}) and the scan's request time limit. Merged over `extra`.
  */
 export function pipelineRegistryOptions(config: Config, extra: RegistryClientOptions = {}): RegistryClientOptions {
   const insecure = config.registry && config.registryTlsVerify === false ? [config.registry] : [];
   const insecureRegistries = [...(extra.insecureRegistries ?? []), ...insecure];
   return {
+    allowedRegistries: allowedRegistries(config),
+    ...(config.scan ? { timeoutMs: config.scan.requestTimeoutMs } : {}),
     ...extra,
     credentials: pipelineRegistryCredentials(config),
     ...(insecureRegistries.length > 0 ? { insecureRegistries } : {}),
@@ -46,7 +58,8 @@ export function pipelineRegistryOptions(config: Config, extra: RegistryClientOpt
 /**
  * A {@link RegistryClient} for every function that reads the pipeline's registry (scan, the
  * weekly rescan's presence check, the dispatcher's `image.pushed`): see
- * {@link pipelineRegistryOptions}. Other registries are still reachable through it, anonymously.
+ * {@link pipelineRegistryOptions}. The allowed other registries are reached anonymously; any
+ * other registry is refused with `RegistryNotAllowedError`.
  */
 export function registryClientFor(config: Config, extra: RegistryClientOptions = {}): RegistryClient {
   return new RegistryClient(pipelineRegistryOptions(config, extra));

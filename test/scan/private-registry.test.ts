@@ -126,10 +126,12 @@ describe('a private pipeline registry', () => {
     });
 
     afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    // The other registry is allow-listed (CCP_SCAN_ALLOWED_REGISTRIES); without that it is refused before any request (test/hostile/scan.test.ts).
+    const allowing = (): Config => loadConfig({ dataDir: path.join(dir, 'data'), registry: secured.address }, { ...LOGIN, CCP_SCAN_ALLOWED_REGISTRIES: otherAddress });
     beforeEach(() => void (seen.length = 0));
 
     it('a Basic challenge from another registry gets no credentials: the fetch fails instead', async () => {
-      await expect(fetchImage(`${otherAddress}/basic/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(config) })).rejects.toThrow(
+      await expect(fetchImage(`${otherAddress}/basic/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(allowing()) })).rejects.toThrow(
         `${otherAddress} requires authentication and no credentials are configured (basic)`,
       );
       expect(seen.map((request) => request.path)).toEqual(['/v2/basic/base/manifests/latest']);
@@ -137,7 +139,7 @@ describe('a private pipeline registry', () => {
     });
 
     it('a Bearer challenge from another registry gets an anonymous token request', async () => {
-      await expect(fetchImage(`${otherAddress}/bearer/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(config) })).rejects.toThrow('has no manifest bearer/base:latest');
+      await expect(fetchImage(`${otherAddress}/bearer/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(allowing()) })).rejects.toThrow('has no manifest bearer/base:latest');
       expect(seen.map((request) => [request.path.split('?')[0], request.headers.authorization])).toEqual([
         ['/v2/bearer/base/manifests/latest', undefined],
         ['/token', undefined],
@@ -146,8 +148,8 @@ describe('a private pipeline registry', () => {
     });
 
     it('nothing sent anywhere contains the password', async () => {
-      await fetchImage(`${otherAddress}/basic/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(config) }).catch(() => undefined);
-      await registryImagePresence(registryClientFor(config))(`${otherAddress}/basic/base:latest`).catch(() => undefined);
+      await fetchImage(`${otherAddress}/basic/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(allowing()) }).catch(() => undefined);
+      await registryImagePresence(registryClientFor(allowing()))(`${otherAddress}/basic/base:latest`).catch(() => undefined);
       const basic = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
       expect(seen.length).toBeGreaterThan(1);
       expect(JSON.stringify(seen)).not.toContain(basic);
