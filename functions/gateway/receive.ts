@@ -95,7 +95,7 @@ export function timestampProblem(provider: WebhookProvider, request: WebhookRequ
   if (timestamp === undefined) return null;
   if (!UNIX_SECONDS.test(timestamp.trim())) return { status: 400, reason: 'the signed timestamp must be Unix seconds (e.g. $(date +%s))' };
   const tolerance = settings.timestampTolerance ?? DEFAULT_TIMESTAMP_TOLERANCE;
-  const skew = Math.round(nowMs / 1000) - Number(timestamp.trim());
+  const skew = Math.floor(nowMs / 1000) - Number(timestamp.trim());
   if (skew > tolerance) return { status: 401, reason: `the signed timestamp is ${skew} s old, beyond the tolerance of ${tolerance} s: a replayed delivery is refused` };
   if (-skew > tolerance) return { status: 401, reason: `the signed timestamp is ${-skew} s ahead of this clock, beyond the tolerance of ${tolerance} s` };
   return null;
