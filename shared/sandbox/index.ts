@@ -1,3 +1,4 @@
 export { bwrapArgs, findBwrap, runSandboxed, SANDBOX_HOME } from './bwrap';
 export { loadSandboxSettings, SANDBOX_DEFAULTS, SANDBOX_ENV, type SandboxFileSettings } from './settings';
 export { SandboxUnavailableError, type SandboxRequest, type SandboxResult, type SandboxSettings } from './types';
+export { PRIVATE_PIDS_OPTIONS, withPrivatePids } from './private-pids';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { SandboxUnavailableError, withPrivatePids } from '../../sandbox';
 import { minimalEnv } from '../process/minimal-env';
 import { runProcess, type RunResult } from '../process/run-process';
 import { buildFailureReason, lastErrorLine } from '../buildah/failure-reason';
@@ -38,9 +39,18 @@ export interface BudRequest {
 }
 
 /**
+ * `RUN` steps lose `CAP_SYS_CHROOT`: under chroot isolation (a chroot, not a pivot_root), a
+ * process that may call chroot(2) leaves the image's root with the classic `chroot(subdir);
+ * chdir("../..")` and reads the host as root (the build folder's auth.json, the config).
+ */
+export const RUN_CAP_DROP = ['--cap-drop', 'CAP_SYS_CHROOT'] as const;
+
+/**
  * `buildah bud` with chroot isolation (the only one that works without a container runtime
  * here and in an unprivileged pod), cached layers, the parent pulled when the registry has a
- * newer one, and every label. A failure names the failing instruction and its line.
+ * newer one, and every label. A failure names the failing instruction and its line. `RUN`
+ * steps run without `CAP_SYS_CHROOT` ({@link RUN_CAP_DROP}) and, like buildah itself, in a PID
+ * namespace of their own (see `buildah`).
  * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
  */
 export async function buildahBud(run: BuildahRun, request: BudRequest): Promise<void> {
@@ -50,6 +60,7 @@ export async function buildahBud(run: BuildahRun, request: BudRequest): Promise<
     'bud',
     '--isolation',
     'chroot',
+    ...RUN_CAP_DROP,
     '--layers',
     '--pull=true',
     ...registryArgs(run),
@@ -82,9 +93,22 @@ export async function buildahPush(run: BuildahRun, imageRef: string, digestFile:
   return digest;
 }
 
+/**
+ * Runs buildah with an allow-listed environment (no secret: the password is in the auth file)
+ * in its own PID namespace (`withPrivatePids`): chroot isolation leaves `RUN` in buildah's PID
+ * namespace, which would otherwise be the host's, where `/proc/<pid>/environ` of the pipeline
+ * holds its secrets. No `bwrap`: the step fails rather than run a Dockerfile unconfined.
+ */
 async function buildah(run: BuildahRun, args: string[], timeoutMs: number): Promise<RunResult> {
   run.write(`$ buildah ${args.join(' ')}\n`);
-  const result = await runProcess('buildah', args, {
+  let command: [string, string[]];
+  try {
+    command = withPrivatePids('buildah', args);
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) throw new StepFailure(`buildah not run: no sandbox: ${error.message}`);
+    throw error;
+  }
+  const result = await runProcess(command[0], command[1], {
     cwd: run.folder,
     env: minimalEnv(run.folder, { CONTAINERS_REGISTRIES_CONF: run.registriesConf, BUILDAH_ISOLATION: 'chroot' }),
     timeoutMs,
