@@ -2,6 +2,5 @@ export { abandonedBuild, storeAbandonedLog, type AbandonedBuild } from './abando
 export { BuildQueue, type BuildQueueOptions, type QueueResult } from './queue';
 export { BuildRecords } from './records';
 export { LogStreamer, systemClock, type LogStreamerOptions, type StreamerClock } from './log-streamer';
-export { redact, REDACTED } from './redact';
-export { configuredSecrets } from './secrets';
+export { configuredSecrets, redact, REDACTED } from '../redact';
 export { FINAL_STATUSES, type BuildRecord, type BuildStatus } from './types';

@@ -75,7 +75,7 @@ describe('LogStreamer', () => {
     ['a whole secret', ['s3cr3t-pass'], ['login with s3cr3t-pass\n'], 'login with ***\n'],
     ['a secret split across writes', ['s3cr3t-pass'], ['token s3cr', '3t-pa', 'ss done\n'], 'token *** done\n'],
     ['every configured secret', ['AKIAEXAMPLE', 'wh-secret-1'], ['key AKIAEXAMPLE hook wh-secret-1\n'], 'key *** hook ***\n'],
-    ['the password of a URL', [], ['clone https://bob:hunter22@git.example.org/x\n'], 'clone https://bob:***@git.example.org/x\n'],
+    ['the password of a URL', [], ['clone https://bob:hunter22@git.example.org/x\n'], 'clone https://***@git.example.org/x\n'],
     ['each line of a multi-line secret', ['-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD\n-----END KEY-----'], ['MIIBOgIBAAJBAKj34GkxFhD\n'], '***\n'],
   ])('redacts %s before anything is stored', async (_name, secrets, writes, expected) => {
     const log = new LogStreamer({ store, key: KEY, secrets });
@@ -96,6 +96,16 @@ describe('LogStreamer', () => {
     const text = (await stored())!;
     expect(text).not.toContain(secret.slice(0, 10));
     expect(text).toContain('*** and on');
+  });
+
+  it('stores a 150,000-letter line without a newline, with every form of a secret redacted', async () => {
+    const secret = 'p4ssw0rd-very-secret';
+    const log = new LogStreamer({ store, key: KEY, secrets: [secret] });
+    const letters = 'a'.repeat(150_000);
+    log.write(`hex ${Buffer.from(secret).toString('hex')} b64 ${Buffer.from(secret).toString('base64')} ${letters}`);
+    await log.close();
+    const text = (await stored())!;
+    expect(text.replace(/\n/g, '')).toEqual(`hex *** b64 *** ${letters}`);
   });
 
   it('keeps the head and the tail of a huge log with a marker between', async () => {

@@ -1,5 +1,5 @@
-import { redact } from './redact';
 import type { BuildLog } from '../builders/types';
+import { RedactingLog } from '../redact';
 import type { ObjectStore } from '../store/types';
 
 /** Timers the streamer uses; tests pass a controllable clock. */
@@ -32,14 +32,12 @@ export interface LogStreamerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A line without a newline is cut into a line of its own past this length. */
-const MAX_PENDING = 64 * 1024;
-
 /**
  * A build log that is readable while it is written: the object store has no append, so the
  * whole log object is written again, at most once per `intervalMs` while output arrives and
- * once more at {@link LogStreamer.close}. Every configured secret is redacted line by line
- * before anything is kept; a huge log keeps its head and its tail with a marker between.
+ * once more at {@link LogStreamer.close}. Every form of every configured secret is redacted
+ * (`RedactingLog`: line by line, a line without a newline passed on as a line of its own once
+ * 64 KiB of it are held) before anything is kept; a huge log keeps its head and its tail with a marker between.
  * @see ../../README.md#object-store-layout
  */
 export class LogStreamer implements BuildLog {
@@ -49,34 +47,26 @@ export class LogStreamer implements BuildLog {
   private readonly tail: string[] = [];
   private tailSize = 0;
   private omitted = 0;
-  private pending = '';
+  private readonly redacting: RedactingLog;
+  /** Set while the last unfinished line is passed on at close: it stays without a newline. */
+  private closing = false;
   private timer: unknown = null;
   private lastFlush = -Infinity;
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   private closed = false;
   private readonly clock: StreamerClock;
-  private readonly secrets: string[];
-  private readonly longestSecret: number;
   /** How many times the object was written; tests and the benchmark read it. */
   flushes = 0;
 
   constructor(private readonly options: LogStreamerOptions) {
     this.clock = options.clock ?? systemClock;
-    this.secrets = secretLines(options.secrets);
-    this.longestSecret = Math.max(0, ...this.secrets.map((secret) => secret.length));
+    this.redacting = new RedactingLog({ write: (text) => this.take(text) }, options.secrets);
   }
 
   write(text: string): void {
     if (this.closed || text === '') return;
-    this.pending += text;
-    let end = this.pending.indexOf('\n');
-    while (end >= 0) {
-      this.keep(redact(this.pending.slice(0, end + 1), this.secrets));
-      this.pending = this.pending.slice(end + 1);
-      end = this.pending.indexOf('\n');
-    }
-    if (this.pending.length > MAX_PENDING) this.cutPending();
+    this.redacting.write(text);
     this.dirty = true;
     this.schedule();
   }
@@ -84,7 +74,7 @@ export class LogStreamer implements BuildLog {
   /** The log as it would be stored now. */
   text(): string {
     const marker = this.omitted > 0 ? `\n… ${this.omitted} bytes of the log left out …\n\n` : '';
-    return this.head.join('') + marker + this.tail.join('') + redact(this.pending, this.secrets);
+    return this.head.join('') + marker + this.tail.join('') + this.redacting.peek();
   }
 
   /** Writes the object now (waits for a write in progress first). */
@@ -104,10 +94,8 @@ export class LogStreamer implements BuildLog {
 
   /** Stores the last unfinished line and the final log; later writes are ignored. */
   async close(): Promise<void> {
-    if (this.pending) {
-      this.keep(redact(this.pending, this.secrets));
-      this.pending = '';
-    }
+    this.closing = true;
+    this.redacting.flush();
     this.closed = true;
     this.dirty = true;
     await this.flush();
@@ -136,14 +124,18 @@ export class LogStreamer implements BuildLog {
   }
 
   /**
-   * A long line without a newline (a progress bar) is cut, but the last characters that could
-   * start a secret stay pending so that a secret split across writes is still caught whole.
+   * Redacted text from the stream: whole lines, or a piece of a line longer than the stream
+   * holds (a progress bar), which is kept as a line of its own.
    */
-  private cutPending(): void {
-    const redacted = redact(this.pending, this.secrets);
-    const keep = Math.max(0, this.longestSecret - 1);
-    this.keep(`${redacted.slice(0, redacted.length - keep)}\n`);
-    this.pending = redacted.slice(redacted.length - keep);
+  private take(text: string): void {
+    let from = 0;
+    let end = text.indexOf('\n');
+    while (end >= 0) {
+      this.keep(text.slice(from, end + 1));
+      from = end + 1;
+      end = text.indexOf('\n', from);
+    }
+    if (from < text.length) this.keep(this.closing ? text.slice(from) : `${text.slice(from)}\n`);
   }
 
   private keep(line: string): void {
@@ -173,10 +165,4 @@ export class LogStreamer implements BuildLog {
       this.tailSize = Buffer.byteLength(kept);
     }
   }
-}
-
-/** Secrets as they can show up on one line: a multi-line secret (a key file) by each of its lines. */
-function secretLines(secrets: readonly string[]): string[] {
-  const lines = secrets.flatMap((secret) => secret.split(/\r?\n/)).map((line) => line.trim()).filter((line) => line.length >= 4);
-  return [...new Set(lines)].sort((a, b) => b.length - a.length);
 }
