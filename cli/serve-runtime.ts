@@ -4,6 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
+import { addFallbackHandlers, hardenResponses } from '../shared/host/http-common';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { registryNotificationRoutes } from '../shared/registry/notifications';
 import { defaultWebhookSettings } from '../shared/webhooks/settings';
@@ -14,15 +15,19 @@ import type { CliIo } from './types';
  * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
  * source posts), git webhooks on `POST /webhooks/{github,gitlab,generic}` (turned into
  * `git.push` by the gateway), the registry's push notifications on `POST /registry/notifications`
- * (turned into `image.pushed`), stored reports out on `GET /reports/…`.
+ * (turned into `image.pushed`), stored reports out on `GET /reports/…`. Every refusal and every
+ * error, whichever route it comes from, is JSON `{error}` (see `addFallbackHandlers`).
  */
 export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'context'>, options: { port: number; log: Logger }): Promise<RunningServer> {
   const app = express();
-  app.use(reportRoutes(runtime.context.store));
+  hardenResponses(app);
+  app.use(reportRoutes(runtime.context.store, { log: options.log }));
   const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), settings, log: options.log }));
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
+  // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
+  addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));
   return listen(app, { port: options.port, host: '127.0.0.1' });
 }
 

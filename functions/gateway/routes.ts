@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { bodyOf } from '../../shared/host/http-common';
+import { bodyOf, errorAnswer } from '../../shared/host/http-common';
 import type { Logger } from '../../shared/log/logger';
 import { WEBHOOK_PROVIDERS } from '../../shared/webhooks/providers/api';
 import type { WebhookProvider, WebhookProviderName, WebhookSettings } from '../../shared/webhooks/types';
@@ -46,8 +46,10 @@ export function webhookRoutes(options: WebhookRouteOptions): Router {
     response.status(404).json({ error: `no webhook endpoint ${request.method} ${request.baseUrl}${request.path}: POST to one of ${[...providers.keys()].map((name) => `/webhooks/${name}`).join(', ')}` });
   });
   const bodyErrors: ErrorRequestHandler = (error: unknown, request, response, _next) => {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
-    const message = status === 413 ? `the body is larger than the webhook limit of ${options.settings.bodyLimit} bytes` : status >= 500 ? 'internal error' : String((error as Error).message);
+    // Never a stack or a library's words: errorAnswer keeps only client-safe texts.
+    const answer = errorAnswer(error);
+    const status = answer.status;
+    const message = status === 413 ? `the body is larger than the webhook limit of ${options.settings.bodyLimit} bytes` : answer.body.error;
     log[status >= 500 ? 'error' : 'warn']('webhook', { provider: request.path.slice(1), outcome: status === 413 ? 'too-large' : 'refused', status, reason: message });
     response.status(status).json({ error: message });
   };

@@ -3,7 +3,7 @@ import { ValidationError } from '../errors/validation-error';
 import { silentLogger, type Logger } from '../log/logger';
 import { addMetricsRoute, defaultMetrics, eventLogFields, observeBroker, type CcpMetrics } from '../metrics';
 import type { InProcessBroker } from '../runtime/in-process-broker';
-import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
+import { addFallbackHandlers, addHealthRoutes, bodyOf, hardenResponses, rawBody, sendValidationError } from './http-common';
 import { readEvent } from './read-event';
 
 export interface BrokerIngressOptions {
@@ -24,7 +24,7 @@ export interface BrokerIngressOptions {
 export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngressOptions = {}): Application {
   const logger = (options.logger ?? silentLogger).child({ fn: 'broker-ingress' });
   const app = express();
-  app.disable('x-powered-by');
+  hardenResponses(app);
   addHealthRoutes(app, { broker: 'ccp' });
   const metrics = options.metrics ?? defaultMetrics();
   observeBroker(broker, metrics);
@@ -43,7 +43,8 @@ export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngr
           return;
         }
         logger.error('event not published', { status: 500, error });
-        response.status(500).json({ error: error instanceof Error ? error.message : String(error) });
+        // The message may carry paths (a store error); the log has it, the client does not.
+        if (!response.headersSent) response.status(500).json({ error: 'internal error: the event was not published' });
       }
     })();
   });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Application } from 'express';
+import { answerClientError } from './http-common';
 
 /** A server that is listening, and how to stop it. */
 export interface RunningServer {
@@ -19,12 +20,15 @@ export interface ListenOptions {
 }
 
 /**
- * Serves `app` on `host:port`; rejects when the port cannot be bound.
+ * Serves `app` on `host:port`; rejects when the port cannot be bound. What the HTTP parser refuses
+ * is answered as JSON ({@link answerClientError}).
  * @see https://nodejs.org/docs/latest-v20.x/api/http.html#serverlisten
  */
 export function listen(app: Application, options: ListenOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer(app);
+  // Oversized headers, unknown methods, broken request lines: JSON, not Node's bare status line.
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

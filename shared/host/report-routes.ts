@@ -1,30 +1,71 @@
-import { Router } from 'express';
-import type { ObjectStore } from '../store/types';
+import { Router, type Request, type Response } from 'express';
+import { ValidationError } from '../errors/validation-error';
+import { silentLogger, type Logger } from '../log/logger';
+import { UnsafePathError } from '../store/errors';
+import type { ObjectStore, StoredObject } from '../store/types';
 
 /** Only reports are public; build records, dedup markers and dead letters are not. */
 const PUBLIC_PREFIX = 'reports/';
 
 /**
- * `GET /reports/<app-id>/<job-id>/<tag>/<build-id>/<file>` serves a stored report, so that the
- * links the embedded default prints and mails open in a browser. 404 for anything else.
+ * A report page is written from what an attacker controls (package names, Dockerfile lines,
+ * lint messages): no script, no request anywhere, no form, no framing, and a sandbox (a unique
+ * origin) in case something slips through escaping. `scan.html` needs only its inline `<style>`.
+ * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+/** Content types a browser shows in place; anything else is offered as a download. */
+const INLINE_TYPES = /^(text\/(html|plain|csv)|application\/([\w.+-]+\+)?json)(;|$)/i;
+
+export interface ReportRouteOptions {
+  /** Where refused requests are logged (a link under `reports/` is an attack worth a line). */
+  log?: Logger;
+}
+
+/**
+ * `GET /reports/<app-id>/<job-id>/<tag>/<build-id>/<file>` (and `HEAD`) serves a stored report,
+ * so that the links the embedded default prints and mails open in a browser. Every other answer
+ * is JSON `{error}`: 400 for a malformed percent-encoding or a path that is no valid key
+ * (`..`, `//`, NUL, backslash, too long), 404 for a missing report or one whose file is a link
+ * (the store refuses it, see shared/store/readme.md), 405 for other methods. Reports carry
+ * `nosniff`, {@link REPORT_CSP} and a `Content-Disposition` with their file name.
  * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Methods/GET
  */
-export function reportRoutes(store: ObjectStore): Router {
+export function reportRoutes(store: ObjectStore, options: ReportRouteOptions = {}): Router {
+  const log = (options.log ?? silentLogger).child({ fn: 'reports' });
   const router = Router();
-  router.get(/^\/reports\/(.+)$/, (request, response, next) => {
-    const key = `${PUBLIC_PREFIX}${decodeURIComponent((request.params as Record<string, string>)[0] ?? '')}`;
+  // Matched on the raw path, so that decoding is ours: Express's own param decoding would throw.
+  router.use((request, response, next) => {
+    if (request.path !== '/reports' && !request.path.startsWith('/reports/')) {
+      next();
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      response.status(405).json({ error: `${request.method} is not allowed on reports: use GET` });
+      return;
+    }
+    const key = reportKeyOf(request.path);
+    if (key === null) {
+      refuse(response, 400, 'malformed percent-encoding in the URL');
+      return;
+    }
     store.get(key).then(
       (object) => {
-        if (!object) {
-          response.status(404).json({ error: `no report ${key}` });
-          return;
-        }
-        response.setHeader('Content-Type', object.contentType ?? 'application/octet-stream');
-        response.setHeader('ETag', object.etag);
-        response.setHeader('X-Content-Type-Options', 'nosniff');
-        response.status(200).end(object.body);
+        if (!object) refuse(response, 404, 'no such report');
+        else sendReport(request, response, object);
       },
-      (error: unknown) => next(error),
+      (error: unknown) => {
+        if (error instanceof ValidationError) {
+          refuse(response, 400, 'not a report path');
+        } else if (error instanceof UnsafePathError) {
+          log.warn('report refused: its path meets a link', { key, status: 404 });
+          refuse(response, 404, 'no such report');
+        } else {
+          next(error);
+        }
+      },
     );
   });
   return router;
@@ -34,4 +75,33 @@ export function reportRoutes(store: ObjectStore): Router {
 export function reportUrl(baseUrl: string, key: string): string | null {
   if (!key.startsWith(PUBLIC_PREFIX)) return null;
   return `${baseUrl.replace(/\/$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The store key of a raw `/reports/…` path; `null` when its percent-encoding is malformed. */
+function reportKeyOf(rawPath: string): string | null {
+  try {
+    return `${PUBLIC_PREFIX}${decodeURIComponent(rawPath.slice('/reports/'.length))}`;
+  } catch {
+    return null;
+  }
+}
+
+function refuse(response: Response, status: number, error: string): void {
+  response.status(status).json({ error });
+}
+
+function sendReport(request: Request, response: Response, object: StoredObject): void {
+  const contentType = object.contentType ?? 'application/octet-stream';
+  const name = object.key.slice(object.key.lastIndexOf('/') + 1);
+  response.setHeader('Content-Type', contentType);
+  response.setHeader('ETag', `"${object.etag}"`);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Content-Security-Policy', REPORT_CSP);
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  response.setHeader('Content-Disposition', `${INLINE_TYPES.test(contentType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
+  response.setHeader('Content-Length', String(object.body.length));
+  response.status(200);
+  if (request.method === 'HEAD') response.end();
+  else response.end(object.body);
 }
