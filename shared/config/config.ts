@@ -10,6 +10,8 @@ import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './sc
 import { loadRegistrySettings, REGISTRY_ENV, type RegistryFileSettings } from './registry-settings';
 import type { WebhookSettings } from '../webhooks/types';
 import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from '../builders/settings';
+import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
+import type { SandboxSettings } from '../sandbox/types';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -58,6 +60,8 @@ export interface Config {
   buildah?: BuildahSettings;
   /** The kubernetes backend's namespace, images, service account and registry Secret (`kubernetes:`, `CCP_K8S_*`). */
   kubernetes?: KubernetesBuildSettings;
+  /** The local backend's prebuild sandbox: network on or off, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
+  prebuild?: SandboxSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -110,6 +114,7 @@ interface ConfigFile extends RegistryFileSettings {
   builder?: BuilderFileSettings['builder'];
   buildah?: BuilderFileSettings['buildah'];
   kubernetes?: BuilderFileSettings['kubernetes'];
+  prebuild?: SandboxFileSettings;
 }
 
 /**
@@ -168,6 +173,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     issues.push({ ...where, field: 'weekly.scanRate', message: `must be a number of images per minute above 0 (${ENV.weeklyScanRate})` });
   }
   const builders = loadBuilderSettings(file, env, dataDir, where, issues);
+  const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -188,6 +194,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     dispatch,
     weekly: { scanRate },
     ...builders,
+    prebuild,
   };
 }
 
