@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
@@ -127,6 +127,49 @@ describe('lint handle', () => {
     const result = await lintOnce(context, request({ ...data(), buildId: 'b-error' }));
     expect({ verdict: result.verdict, blocking: result.blocking }).toEqual({ verdict: 'error', blocking: true });
     expect(result.reason).toMatch(reason);
+  });
+
+  describe('paths that lead out of the repository (read from the commit as the build reads its checkout)', () => {
+    const linked: Record<string, string> = {};
+    let canaryPath = '';
+
+    beforeAll(async () => {
+      // Links point at a canary of the test's own, never at a real host file: the test's own
+      // writes go through links too (writeFile follows them).
+      const canary = path.join(dir, 'host', 'canary');
+      await mkdir(path.dirname(canary), { recursive: true });
+      await writeFile(canary, 'CANARY-LINT\n');
+      let previous: string[] = ['docker/.hadolint.yaml'];
+      const links = async (name: string, files: Record<string, string>, pairs: Array<[string, string]>): Promise<void> => {
+        for (const link of previous) await rm(path.join(repo.dir, link), { force: true });
+        await repo.commit(files, `${name} files`);
+        for (const [link, target] of pairs) {
+          await rm(path.join(repo.dir, link), { force: true });
+          await symlink(target.replace('$CANARY', canary), path.join(repo.dir, link));
+        }
+        previous = pairs.map(([link]) => link);
+        linked[name] = await repo.commit({}, name);
+      };
+      await links('inside', { 'real/Dockerfile': GOOD }, [['docker/Dockerfile', '../real/Dockerfile']]);
+      await links('host-file', {}, [['docker/Dockerfile', '$CANARY']]);
+      await links('host-context', { 'docker/Dockerfile': GOOD }, [['docker/passwd', '$CANARY']]);
+      await links('bind-mount', { 'docker/Dockerfile': `${GOOD}RUN --mount=type=bind,source=.,target=/src ls /src\n` }, []);
+      expect(await readFile(canary, 'utf8')).toEqual('CANARY-LINT\n');
+      canaryPath = canary;
+    });
+    it('lints the file a symlink inside the repository points at', async () => {
+      const data = await lintOnce(context, request({ entry: entry(repo), commit: linked.inside, buildId: 'b-linked' }));
+      expect({ verdict: data.verdict, reason: data.reason }).toEqual({ verdict: 'passed', reason: undefined });
+    });
+
+    it.each([
+      ['a Dockerfile linked to a host file', 'host-file', 'target-file docker/Dockerfile leads out of the repository (docker/Dockerfile -> $CANARY)'],
+      ['a context symlink to a host file', 'host-context', 'build context docker has a symlink that leads out of the repository: docker/passwd -> $CANARY'],
+      ['a RUN --mount that binds the context', 'bind-mount', 'docker/Dockerfile line 5: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
+    ])('gives an error verdict that blocks for %s', async (_name, commit, reason) => {
+      const data = await lintOnce(context, request({ entry: entry(repo), commit: linked[commit], buildId: `b-${commit}` }));
+      expect({ verdict: data.verdict, blocking: data.blocking, reason: data.reason }).toEqual({ verdict: 'error', blocking: true, reason: reason.replace('$CANARY', canaryPath) });
+    });
   });
 
   it('gives the same build id and report keys to a redelivered request without one', async () => {

@@ -10,14 +10,17 @@ import {
   type BuildRequestedData,
   type LintCompletedData,
 } from '../../shared/events';
+import { ContainmentFailure } from '../../shared/builders/contained-paths';
+import { hostMountProblem } from '../../shared/builders/host-mounts';
 import { GitError } from '../../shared/git/errors';
 import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
-import { formatJson, formatSarif, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
+import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
 import { reportKey } from '../../shared/store/keys';
+import { entryFromIndex } from '../build/entry-from-index';
 import type { FunctionContext } from '../types';
-import { findLintConfig } from './lint-config';
+import { findLintConfig, readContained } from './lint-config';
 
 export const FUNCTION_NAME = 'lint';
 const SOURCE = functionSource(FUNCTION_NAME);
@@ -32,7 +35,7 @@ const SOURCE = functionSource(FUNCTION_NAME);
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   const request = parseData(event.data) as BuildRequestedData;
-  const entry = request.entry ?? (await context.findEntry(request.project));
+  const entry = await entryFromIndex(request.entry, request.project, context);
   if (!entry) {
     throw new ValidationError('cannot lint', [{ field: 'data.project', message: `${imageName(request.project)} is not in the index` }]);
   }
@@ -67,7 +70,7 @@ export async function handle(event: CloudEvent<unknown>, context: FunctionContex
   return [makeEvent(EventTypes.lintCompleted, data, { source: SOURCE, id: `${buildId}/lint` })];
 }
 
-const TOOL_VERSION = '0.1.0';
+const TOOL_VERSION = LINTER_VERSION;
 
 interface LintOutcome {
   findings: Finding[];
@@ -81,21 +84,28 @@ interface LintOutcome {
 
 async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref: string, context: FunctionContext): Promise<LintOutcome> {
   let commit: string;
+  let gitDir: string;
   try {
-    commit = (await context.repos.fetch(entry.gitUrl, ref)).commit;
+    ({ commit, gitDir } = await context.repos.fetch(entry.gitUrl, ref));
   } catch (error) {
     if (error instanceof GitError) return { findings: [], reason: error.message };
     throw error;
   }
   const paths = resolveProjectPaths(entry);
-  const dockerfile = await context.repos.readFile(entry.gitUrl, commit, paths.dockerfile);
+  let dockerfile: Awaited<ReturnType<typeof readContained>>;
+  try {
+    dockerfile = await readContained(gitDir, commit, paths);
+  } catch (error) {
+    if (error instanceof ContainmentFailure) return { findings: [], commit, reason: error.message };
+    throw error;
+  }
   if (!dockerfile) {
     return { findings: [], commit, reason: `${paths.dockerfile} does not exist at commit ${commit} of ${entry.gitUrl}` };
   }
-  const text = dockerfile.toString('utf8');
+  const text = dockerfile.bytes.toString('utf8');
   const baseImages = baseImagesOf(text, { registry: context.config.registry });
   let config: LintConfig | undefined;
-  const configFile = await findLintConfig(context.repos, entry.gitUrl, commit, paths.gitPath);
+  const configFile = await findLintConfig(context.repos, entry.gitUrl, commit, dockerfile.gitPath);
   if (configFile) {
     try {
       config = parseLintConfig(configFile.text, configFile.path);
@@ -109,5 +119,7 @@ async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref:
     config,
     shellcheck: context.config.lint.shellcheck,
   });
-  return { findings, commit, config, baseImages };
+  // Linted all the same, so the report shows the findings beside the reason the build cannot run.
+  const mountProblem = hostMountProblem(text, paths.dockerfile);
+  return { findings, commit, config, baseImages, ...(mountProblem ? { reason: mountProblem } : {}) };
 }

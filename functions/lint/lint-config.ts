@@ -1,5 +1,9 @@
 import path from 'node:path';
+import { containProjectPaths, refuseEscapingLinks } from '../../shared/builders/contained-paths';
+import { gitTree, linksInCommit } from '../../shared/git/git-tree';
 import type { RepoCache } from '../../shared/git/repo-cache';
+import { runGitBuffer } from '../../shared/git/run-git';
+import type { ProjectPaths } from '../../shared/index/types';
 
 const CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'];
 
@@ -23,4 +27,22 @@ export async function findLintConfig(
     }
   }
   return null;
+}
+
+/**
+ * The project's Dockerfile at `commit`, read from the objects under the rule the build applies
+ * to its checkout (`shared/builders/contained-paths.ts`): symlinks followed inside the
+ * repository, so the lint reads the very bytes buildah will build; a path or a context symlink
+ * that leads out throws `ContainmentFailure` with the build's own words. `null` when the
+ * commit has no such Dockerfile; `gitPath` is git-path with its symlinks followed (where
+ * `.hadolint.yaml` is looked for).
+ * @see ../../shared/builders/readme.md
+ */
+export async function readContained(gitDir: string, commit: string, paths: ProjectPaths): Promise<{ bytes: Buffer; gitPath: string } | null> {
+  const tree = gitTree(gitDir, commit);
+  const contained = await containProjectPaths(tree, paths);
+  if (contained.dockerfile === null) return null;
+  if (contained.contextDir !== null) await refuseEscapingLinks(tree, paths.contextDir, await linksInCommit(gitDir, commit, contained.contextDir));
+  const { stdout } = await runGitBuffer(['--git-dir', gitDir, 'cat-file', 'blob', `${commit}:${contained.dockerfile}`]);
+  return { bytes: stdout, gitPath: contained.gitPath ?? paths.gitPath };
 }
