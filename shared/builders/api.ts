@@ -3,10 +3,12 @@ import type { Config } from '../config/config';
 import { loadBuilderSettings, type BuilderKind } from './settings';
 import { createKubernetesBuilder, type KubernetesBuilderOptions } from './kubernetes';
 import { createLocalBuilder } from './local';
+import type { PrebuildSandbox } from './local/prebuild';
+import { SANDBOX_DEFAULTS } from '../sandbox/settings';
 import type { Builder } from './types';
 
 /** The part of the configuration backends are made from. */
-export type BuilderConfig = Pick<Config, 'dataDir' | 'workDir' | 'builder' | 'buildah' | 'kubernetes'>;
+export type BuilderConfig = Pick<Config, 'dataDir' | 'workDir' | 'builder' | 'buildah' | 'kubernetes' | 'prebuild'>;
 
 /** Extras for a backend: a cluster connection (tests point it at a local fake API server). */
 export type BuilderOptions = KubernetesBuilderOptions;
@@ -19,7 +21,7 @@ type BuilderFactory = (config: BuilderConfig, options: BuilderOptions) => Builde
  * @see ./readme.md
  */
 export const BUILDERS: ReadonlyMap<BuilderKind, BuilderFactory> = new Map<BuilderKind, BuilderFactory>([
-  ['local', (config) => createLocalBuilder({ workDir: path.join(config.workDir, 'builds'), buildah: config.buildah ?? defaults(config).buildah })],
+  ['local', (config) => createLocalBuilder({ workDir: path.join(config.workDir, 'builds'), buildah: config.buildah ?? defaults(config).buildah, sandbox: prebuildSandbox(config) })],
   ['kubernetes', (config, options) => createKubernetesBuilder(config.kubernetes ?? defaults(config).kubernetes, options)],
 ]);
 
@@ -32,6 +34,12 @@ export function createBuilder(config: BuilderConfig, options: BuilderOptions = {
   const factory = BUILDERS.get(id);
   if (!factory) throw new TypeError(`no build backend "${id}"; known: ${[...BUILDERS.keys()].join(', ')}`);
   return factory(config, options);
+}
+
+/** The prebuild sandbox never shows the data dir, the work dir or buildah's storage, wherever they are. */
+function prebuildSandbox(config: BuilderConfig): PrebuildSandbox {
+  const buildah = config.buildah ?? defaults(config).buildah;
+  return { ...(config.prebuild ?? SANDBOX_DEFAULTS), hide: [config.dataDir, config.workDir, buildah.root, buildah.runroot] };
 }
 
 function defaults(config: BuilderConfig): ReturnType<typeof loadBuilderSettings> {

@@ -12,7 +12,7 @@ import { RedactingLog, secretForms } from '../process/redacting-log';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
 import { checkout } from './checkout';
-import { runPrebuild } from './prebuild';
+import { runPrebuild, type PrebuildSandbox } from './prebuild';
 import { StepFailure, StepRunner } from './step-runner';
 import { storageDriverFor, type StorageDriver } from './storage';
 
@@ -25,6 +25,8 @@ export interface LocalBuilderOptions {
   retries?: number;
   /** Limit of each git command of the checkout; 120 s by default. */
   gitTimeoutMs?: number;
+  /** The prebuild sandbox: network, output limit, host paths never shown (see shared/sandbox). */
+  sandbox?: Partial<PrebuildSandbox>;
 }
 
 /**
@@ -63,8 +65,8 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
           prebuildDir,
           prebuildScript,
           scriptName: spec.entry.prebuildScript ?? prebuildScript,
-          home: folder,
           env: { CCP_BUILD_ID: spec.buildId, CCP_COMMIT: spec.commit },
+          ...(options.sandbox ? { sandbox: options.sandbox } : {}),
           timeoutMs: spec.timeouts.prebuildMs,
           signal,
           write,
