@@ -11,6 +11,9 @@ import { runScanners, skippedRuns } from './run-scanners';
 /** The seed's words for an image the registry does not have. */
 export const IMAGE_ABSENT = 'Image is absent in the registry, scan is aborted.';
 
+/** How the reason of an image that could not be fetched starts; its error's message follows. */
+export const FETCH_FAILED = 'The image could not be fetched, scan is aborted: ';
+
 /** The version the SBOM names as its tool. */
 export const SCAN_TOOL_VERSION = '1.0.0';
 
@@ -25,8 +28,12 @@ export interface ScanImageOptions {
   env: ScanEnvironment;
   workDir: string;
   maxBytes: number;
+  /** Tar entries an image may have (`CCP_SCAN_MAX_FILES`). */
+  maxFiles?: number;
   scannerTimeoutMs: number;
   log: Logger;
+  /** The delivery's signal: on abort the fetch stops and the abort reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface ScanOutcome {
@@ -40,9 +47,11 @@ export interface ScanOutcome {
  * Scans one image: fetches and unpacks it, runs every scanner on the root filesystem (the image
  * is never run), removes the root filesystem and `workDir` whatever happens, and builds `scan.json` and the
  * SBOM. An image the registry does not have gives every scanner `skipped` with the seed's
- * "absent" reason; an image that cannot be fetched (too large, corrupt) gives every scanner
- * `skipped` with that reason. Neither throws; a registry that does not answer (network error, 5xx,
- * 429) throws, so that the broker retries the scan with backoff.
+ * "absent" reason; an image that cannot be fetched (too large, too many files, a layer past its
+ * time limit, a missing blob, a registry not allowed, corrupt) gives every scanner `skipped`
+ * with that reason (one line, {@link FETCH_FAILED} first). Neither throws; a registry that does
+ * not answer (network error, 5xx, 429) throws, so that the broker retries the scan with
+ * backoff, and so does an aborted `signal` (the delivery ran out of time).
  * @see ../../shared/reports/readme.md
  */
 export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome> {
@@ -53,15 +62,24 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
   let image = options.image;
   let fetched;
   try {
-    fetched = await options.source({ ref: options.image.ref, digest: options.image.digest, workDir: options.workDir, maxBytes: options.maxBytes });
+    fetched = await options.source({
+      ref: options.image.ref,
+      digest: options.image.digest,
+      workDir: options.workDir,
+      maxBytes: options.maxBytes,
+      ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (error) {
-    if (isTransient(error)) {
+    if (isTransient(error) || options.signal?.aborted) {
       // A registry that is down or overloaded now may answer on the broker's next attempt.
       await rm(options.workDir, { recursive: true, force: true });
       throw error;
     }
-    aborted = `The image could not be fetched, scan is aborted: ${(error as Error).message}`;
-    options.log.warn('image not fetched', { image: options.image.ref, reason: (error as Error).message });
+    // One line: a hostile registry chooses these messages, so they are cut (and never a stack).
+    const reason = firstLine((error as Error).message);
+    aborted = `${FETCH_FAILED}${reason}`;
+    options.log.warn('image not fetched', { image: options.image.ref, reason, errorName: (error as Error).name });
   }
   if (fetched === null) aborted = IMAGE_ABSENT;
   if (fetched) {
@@ -93,4 +111,9 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
 
 function isTransient(error: unknown): boolean {
   return error instanceof RegistryError && (error.status === undefined || error.status >= 500 || error.status === 429);
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0]!.trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
