@@ -22,6 +22,13 @@ export interface FunctionContext {
    * `config.index` itself without it.
    */
   listProjects?(): Promise<readonly ProjectEntry[]>;
+  /**
+   * Aborted when the delivery of the event being handled runs out of time (the Trigger's
+   * delivery `timeout`, the function server's limit) or fails: long work (fetching an image,
+   * running a scanner) stops instead of running on for a delivery already given up. Set by the
+   * function server and the in-process broker on the context they pass each handler call.
+   */
+  signal?: AbortSignal;
 }
 
 /**

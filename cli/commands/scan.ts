@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ImageSource } from '../../functions/scan/image-source';
 import { registryImageSource } from '../../functions/scan/registry-source';
 import { scanEnvironment, scanSettings } from '../../functions/scan/scan-environment';
-import { scanImage } from '../../functions/scan/scan-image';
+import { FETCH_FAILED, scanImage, type ScanOutcome } from '../../functions/scan/scan-image';
 import { loadConfig, type Config } from '../../shared/config/config';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { ValidationError } from '../../shared/errors/validation-error';
@@ -25,8 +25,11 @@ packages with newer releases, and the privileges its RUN label asks for.
   --html FILE   also write the HTML report to FILE
 Package registries, URL rewrites, the size bound and time limits come from the configuration
 (CCP_PYPI_URL, CCP_NPM_REGISTRY_URL, CCP_RUBYGEMS_URL, CCP_SCAN_URL_REWRITES, CCP_SCAN_*).
+Images are read from the registry of --registry and CCP_SCAN_ALLOWED_REGISTRIES only.
 Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner,
-2 for a usage error or an image that could not be scanned (absent, too large, unreadable).`;
+2 for a usage error or an image that could not be scanned (absent, too large, too many files
+(CCP_SCAN_MAX_FILES), a layer past the request time limit, a missing blob, a registry not
+allowed, unreadable), said in one line "scan of IMAGE failed: why" on stderr.`;
 
 /** An image source made from the command's configuration (the pipeline registry's login). */
 export interface ImageSourceFor {
@@ -59,29 +62,44 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
       }
       const source = typeof imageSource === 'function' ? imageSource : imageSource.forConfig(config);
       const settings = scanSettings(config);
-      const log = createLogger({ write: (line) => io.stderr(`${line}\n`), level: 'warn', fields: { fn: 'ccp-scan' } });
+      // Errors only: an image that cannot be scanned is said in one line below, scanner failures
+      // are in the summary, and a warning line more would bury that one line.
+      const log = createLogger({ write: (line) => io.stderr(`${line}\n`), level: 'error', fields: { fn: 'ccp-scan' } });
       const scanId = `scan-${newBuildId()}`;
       const [ref, digest] = args.ref.split('@');
-      const outcome = await scanImage({
-        scanId,
-        image: { ref: ref!, ...(digest ? { digest } : {}) },
-        scanners,
-        source,
-        env: scanEnvironment(config, log),
-        workDir: path.join(config.workDir, 'scan', scanId),
-        maxBytes: settings.maxBytes,
-        scannerTimeoutMs: settings.scannerTimeoutMs,
-        log,
-      });
+      let outcome: ScanOutcome;
+      try {
+        outcome = await scanImage({
+          scanId,
+          image: { ref: ref!, ...(digest ? { digest } : {}) },
+          scanners,
+          source,
+          env: scanEnvironment(config, log),
+          workDir: path.join(config.workDir, 'scan', scanId),
+          maxBytes: settings.maxBytes,
+          maxFiles: settings.maxFiles,
+          scannerTimeoutMs: settings.scannerTimeoutMs,
+          log,
+        });
+      } catch (error) {
+        // A registry that does not answer (the function retries it; a command says so and stops).
+        io.stderr(`ccp scan: scan of ${args.ref} failed: ${oneLine((error as Error).message)}\n`);
+        return 2;
+      }
       if (args.html) await writeFile(args.html, renderScanHtml(outcome.report, {}));
       io.stdout(args.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : renderSummary(outcome.report, outcome.packages.length));
       if (outcome.report.verdict === 'skipped') {
-        io.stderr(`ccp scan: ${outcome.report.reason ?? 'not scanned'}\n`);
+        const reason = outcome.report.reason ?? 'not scanned';
+        io.stderr(`ccp scan: scan of ${args.ref} failed: ${reason.startsWith(FETCH_FAILED) ? reason.slice(FETCH_FAILED.length) : reason}\n`);
         return 2;
       }
       return outcome.report.verdict === 'high' || outcome.report.verdict === 'incomplete' ? 1 : 0;
     },
   };
+}
+
+function oneLine(message: string): string {
+  return message.split('\n')[0]!.trim();
 }
 
 /** `name:tag` → `<registry>/name:tag` when the reference names no registry host. */
@@ -108,7 +126,8 @@ export function renderSummary(report: ScanReport, packages: number): string {
 }
 
 /**
- * `ccp scan <image-ref> [--json] [--html FILE]`: images from their registry (the configured one
- * with its `CCP_REGISTRY_*` login and TLS mode, others anonymously), every registered scanner.
+ * `ccp scan <image-ref> [--json] [--html FILE]`: images from the configured registry (with its
+ * `CCP_REGISTRY_*` login and TLS mode) or an allowed one (`CCP_SCAN_ALLOWED_REGISTRIES`,
+ * anonymously), every registered scanner.
  */
 export const scanCommand: Command = createScanCommand({ forConfig: (config) => registryImageSource({ client: registryClientFor(config) }) });

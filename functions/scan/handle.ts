@@ -73,8 +73,10 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       env: scanEnvironment(context.config, log),
       workDir: path.join(context.config.workDir, 'scan', scanId),
       maxBytes: settings.maxBytes,
+      maxFiles: settings.maxFiles,
       scannerTimeoutMs: settings.scannerTimeoutMs,
       log,
+      ...(context.signal ? { signal: context.signal } : {}),
     });
     const reports = await storeScanReports(context.store, job.project, folder, outcome.report, outcome.sbom);
     if (outcome.report.verdict !== 'skipped') {

@@ -18,11 +18,16 @@ export interface FetchRequest {
   workDir: string;
   /** Uncompressed size above which the image is refused. */
   maxBytes: number;
+  /** Tar entries over every layer above which the image is refused; no bound when absent. */
+  maxFiles?: number;
+  /** Stops the fetch (the delivery ran out of time); the abort reason is thrown. */
+  signal?: AbortSignal;
 }
 
 /**
  * Fetches and unpacks an image. `null` when the registry does not have it (an expected miss:
- * the scan is aborted and says so); throws on every other failure (too large, corrupt layer,
- * registry down), which the scan reports as its reason.
+ * the scan is aborted and says so); throws on every other failure (too large, too many files,
+ * a layer past its time limit, a missing blob, a registry not allowed, a corrupt layer, registry
+ * down), which the scan reports as its reason.
  */
 export type ImageSource = (request: FetchRequest) => Promise<FetchedImage | null>;

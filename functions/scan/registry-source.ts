@@ -20,7 +20,9 @@ export interface RegistrySourceOptions {
  * Images from their registry through `shared/image`'s fetcher: by digest when one is known
  * (`ref@sha256:…`, so the scan sees exactly what was built even if the tag moved), unpacked
  * under the request's work folder within its size bound. An image the registry does not have
- * is `null`; every other failure throws with the fetcher's typed error.
+ * is `null` (no manifest; a manifest whose blob is missing is a `BlobMissingError`, not an absent
+ * image); every other failure throws with the fetcher's typed error. A registry outside the
+ * client's allow-list is refused before any connection.
  * @see ../../shared/image/fetch-image.ts
  */
 export function registryImageSource(options: RegistrySourceOptions = {}): ImageSource {
@@ -29,6 +31,8 @@ export function registryImageSource(options: RegistrySourceOptions = {}): ImageS
     try {
       const image = await fetchImage(ref, {
         maxBytes: request.maxBytes,
+        ...(request.maxFiles !== undefined ? { maxFiles: request.maxFiles } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
         workDir: request.workDir,
         ...(options.defaultRegistry ? { defaultRegistry: options.defaultRegistry } : {}),
         ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),

@@ -104,7 +104,7 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
       options.maxBytes,
     );
   }
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const { timeoutMs } = client;
   const configDocument = await fetchConfig(client, reference, manifest, timeoutMs, options.signal);
 
   const rootfs = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'ccp-image-'));

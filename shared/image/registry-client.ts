@@ -54,6 +54,11 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryClientOptions = {}) {}
 
+  /** The time limit of each request, body included, in ms. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? 30_000;
+  }
+
   /** `http://host:port` or `https://host`. */
   baseUrl(registry: string): string {
     const insecure = LOOPBACK.test(registry) || (this.options.insecureRegistries ?? []).includes(registry);
@@ -80,7 +85,7 @@ export class RegistryClient {
   }
 
   private signal(signal: AbortSignal | undefined): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     return signal ? AbortSignal.any([signal, timeout]) : timeout;
   }
 

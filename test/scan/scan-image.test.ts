@@ -116,7 +116,9 @@ describe('scanning a real image', () => {
   it('throws for a registry that does not answer, so the broker retries the scan', async () => {
     const port = await freePort();
     const unreachable = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: `127.0.0.1:${port}/team/tools:latest` }, reason: 'weekly' }, { source: '/test', id: 'down1' });
-    await expect(scanFunction.handle(unreachable, context)).rejects.toThrow(RegistryError);
+    // Allow-listed (CCP_SCAN_ALLOWED_REGISTRIES): a registry outside the list is refused before any connection instead.
+    const allowing = { ...context, config: { ...context.config, scan: { ...context.config.scan!, allowedRegistries: [`127.0.0.1:${port}`] } } };
+    await expect(scanFunction.handle(unreachable, allowing)).rejects.toThrow(RegistryError);
   });
 
   it('ccp scan prints a summary, writes the HTML and exits 1 for high findings', async () => {
