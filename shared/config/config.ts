@@ -10,6 +10,7 @@ import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './sc
 import { loadRegistrySettings, REGISTRY_ENV, type RegistryFileSettings } from './registry-settings';
 import type { WebhookSettings } from '../webhooks/types';
 import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from '../builders/settings';
+import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '../index/limits';
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
 
@@ -39,6 +40,8 @@ export interface Config {
   store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };
+  /** How much of an index is read: bytes per file and in all, files, projects (`index.max*`, `CCP_INDEX_MAX_*`). */
+  indexLimits?: IndexLimits;
   lint: { failureThreshold: FailureThreshold; shellcheck: boolean };
   /** Directory for git checkouts and other scratch work. */
   workDir: string;
@@ -102,7 +105,7 @@ interface ConfigFile extends RegistryFileSettings {
   dataDir?: string;
   registry?: string;
   store?: { kind?: string; s3?: Partial<S3Settings> };
-  index?: { location?: string; branch?: string };
+  index?: { location?: string; branch?: string } & IndexLimitFileSettings;
   lint?: { failureThreshold?: string; shellcheck?: boolean };
   workDir?: string;
   mail?: MailFileSettings;
@@ -161,7 +164,8 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const webhooks = loadWebhookSettings(file.webhooks, env, where, issues);
   mail.secrets = [...new Set([...mail.secrets, webhooks.secret ?? '', ...webhooks.secrets.values()])].filter(Boolean);
   if (registrySettings.registryAuth) mail.secrets = [...new Set([...mail.secrets, registrySettings.registryAuth.password])];
-  if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? '', store.s3.accessKeyId ?? ''])].filter(Boolean);
+  // The access key id is no secret (AWS): every presigned report link carries it, and must keep it.
+  if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? ''])].filter(Boolean);
   const concurrency = Number(env[ENV.buildConcurrency] ?? file.build?.concurrency ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     issues.push({ ...where, field: 'build.concurrency', message: `must be a whole number, 1 or more (${ENV.buildConcurrency})` });
@@ -173,6 +177,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     issues.push({ ...where, field: 'weekly.scanRate', message: `must be a number of images per minute above 0 (${ENV.weeklyScanRate})` });
   }
   const builders = loadBuilderSettings(file, env, dataDir, where, issues);
+  const indexLimits = loadIndexLimits(file.index, env, where, issues);
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
@@ -182,6 +187,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     ...registrySettings,
     store,
     index: indexLocation ? { location: indexLocation, branch: env[ENV.indexBranch] ?? file.index?.branch } : undefined,
+    indexLimits,
     lint: {
       failureThreshold: threshold as FailureThreshold,
       shellcheck: parseBool(env[ENV.shellcheck]) ?? file.lint?.shellcheck ?? true,

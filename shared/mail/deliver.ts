@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ProjectRef } from '../index/types';
 import type { Logger } from '../log/logger';
+import { limitText, redact } from '../redact';
 import type { ObjectStore } from '../store/types';
 import { isValidAddress, normalizeAddress } from './address';
 import { appendNotifications, type NotificationEntry } from './build-record';
 import { MailTransportError } from './errors';
-import { redact } from './redact';
 import { mapDocumentText, type MailDocument } from './render/document';
-import { escapeHtml, renderHtml } from './render/html';
+import { renderHtml } from './render/html';
 import { renderText } from './render/text';
 import { claimRecipients, releaseRecipients, settleRecipient } from './sent-markers';
 import type { MailSettings } from './settings';
@@ -96,14 +96,14 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
     } catch (error) {
       await releaseRecipients(store, eventKey, mail.key, claimed);
       const retryable = error instanceof MailTransportError;
-      log.error('mail could not be sent; the event will be retried', { ...fields, error: (error as Error).message, retryable });
+      log.error('mail could not be sent; the event will be retried', { ...fields, error: limitText(redact(String((error as Error).message), settings.secrets)), retryable });
       throw error;
     }
     const at = new Date().toISOString();
     for (const address of result.accepted.map(normalizeAddress)) {
       if (claimed.includes(address)) outcome.sent.push(address);
     }
-    outcome.rejected = result.rejected.map((item) => ({ address: normalizeAddress(item.address), reason: redact(item.reason, settings.secrets) }));
+    outcome.rejected = result.rejected.map((item) => ({ address: normalizeAddress(item.address), reason: limitText(redact(item.reason, settings.secrets)) }));
     outcome.location = result.location;
     await Promise.all([
       ...outcome.sent.map((address) => settleRecipient(store, eventKey, mail.key, address, { status: 'sent', at, messageId })),
@@ -116,19 +116,22 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
   return outcome;
 }
 
-/** Renders both parts from the document with every secret removed first, and checks the result. */
+/**
+ * Renders both parts from the document with every secret removed and every text (a reason, a
+ * cause message of an event) cut to 4096 characters first, then scrubs both parts again: the
+ * HTML-escaped spelling of a secret is one of its forms.
+ * @see ../redact/readme.md
+ */
 export function compose(mail: PlannedMail, settings: MailSettings, messageId: string, to: string[], cc: string[]): OutgoingMail {
-  const clean = (text: string): string => redact(text, settings.secrets);
-  const document = mapDocumentText(mail.document, clean);
-  // Escaping can turn a secret into another string; scrub the rendered HTML for both spellings.
-  const html = redact(renderHtml(document), [...settings.secrets, ...settings.secrets.map(escapeHtml)]);
+  const document = mapDocumentText(mail.document, (text) => limitText(redact(text, settings.secrets)));
+  const html = redact(renderHtml(document), settings.secrets);
   return {
     messageId,
     from: settings.from,
     to,
     cc,
     subject: document.subject,
-    text: clean(renderText(document)),
+    text: redact(renderText(document), settings.secrets),
     html,
     headers: { ...mail.headers, 'Auto-Submitted': 'auto-generated' },
   };

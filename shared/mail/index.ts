@@ -10,7 +10,7 @@ export { sentMarkerKey } from './sent-markers';
 export { appendNotifications, type NotificationEntry } from './build-record';
 export { describeCause } from './cause';
 export { isValidAddress, normalizeAddress } from './address';
-export { redact } from './redact';
+export { redact } from '../redact';
 export { diffPackages, type PackageDiff } from './package-changes';
 export { readLintDigest, readScanFindings, readSbomPackages, listReports } from './report-reading';
 export { buildMail } from './mails/build-mail';

@@ -2,7 +2,7 @@ import { isValidAddress, normalizeAddress } from './address';
 import { describeCause } from './cause';
 import { diffPackages } from './package-changes';
 import { decideBuildMail, decideScanMail, policyFor } from './policy';
-import { redact } from './redact';
+import { redact } from '../redact';
 import { loadMailSettings } from './settings';
 import { MAIL_TRANSPORTS, createMailTransport } from './transports/api';
 
@@ -71,7 +71,7 @@ describe('quiet policies', () => {
 
 describe('redact', () => {
   it('removes configured secrets and URL credentials', () => {
-    expect(redact('pull https://bot:tok3n@r.example.org/x with pw hunter22', ['hunter22'])).toEqual('pull https://[redacted]@r.example.org/x with pw [redacted]');
+    expect(redact('pull https://bot:tok3n@r.example.org/x with pw hunter22', ['hunter22'])).toEqual('pull https://***@r.example.org/x with pw ***');
   });
 });
 

@@ -21,7 +21,7 @@ describe('configuredSecrets', () => {
       },
     );
     expect(configuredSecrets(config, ['extra-7', 'x', undefined]).sort()).toEqual(
-      ['AKIAEXAMPLE4', 'api-token-6', 'extra-7', 'mailer:smtp-pw-2', 'pusher:registry-pw-1', 'registry-pw-1', 's3-secret-5', 'smtp-pw-2', 'webhook-secret-3'].sort(),
+      ['api-token-6', 'extra-7', 'mailer:smtp-pw-2', 'pusher:registry-pw-1', 'registry-pw-1', 's3-secret-5', 'smtp-pw-2', 'webhook-secret-3'].sort(),
     );
   });
 });

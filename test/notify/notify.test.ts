@@ -254,6 +254,6 @@ describe('notify: faults', () => {
     const everything = `${mail!.raw}\n${mail!.parsed.text ?? ''}\n${String(mail!.parsed.html)}`;
     for (const secret of Object.values(secrets)) expect(everything).not.toContain(secret);
     expect(everything).not.toContain('reg&amp;istry&lt;pw&gt;');
-    expect(mail!.parsed.text).toContain('push to https://[redacted]@');
+    expect(mail!.parsed.text).toContain('push to https://***@');
   });
 });
