@@ -64,9 +64,44 @@ describe('buildJob', () => {
     expect(JSON.stringify(job)).not.toContain('never-in-the-job');
   });
 
+  it('gives the untrusted init containers no Secret, no API token, no host namespace and only the variables their scripts read', () => {
+    expect({
+      automountServiceAccountToken: pod.automountServiceAccountToken,
+      enableServiceLinks: pod.enableServiceLinks,
+      shared: [pod.hostPID, pod.hostIPC, pod.hostNetwork, pod.shareProcessNamespace],
+    }).toEqual({ automountServiceAccountToken: false, enableServiceLinks: false, shared: [undefined, undefined, undefined, undefined] });
+    const secretVolumes = pod.volumes!.filter((volume) => volume.secret || volume.projected).map((volume) => volume.name);
+    expect(
+      pod.initContainers!.map((container) => ({
+        name: container.name,
+        env: container.env!.map((item) => [item.name, item.valueFrom === undefined]),
+        envFrom: container.envFrom,
+        secretMounts: container.volumeMounts!.filter((mount) => secretVolumes.includes(mount.name)),
+        securityContext: container.securityContext,
+      })),
+    ).toEqual([
+      {
+        name: 'checkout',
+        env: ['WORKSPACE', 'HOME', 'GIT_URL', 'COMMIT'].map((name) => [name, true]),
+        envFrom: undefined,
+        secretMounts: [],
+        securityContext: { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+      {
+        name: 'prebuild',
+        env: ['WORKSPACE', 'HOME', 'CCP_BUILD_ID', 'CCP_COMMIT', 'PREBUILD_DIR', 'PREBUILD_SCRIPT', 'SCRIPT_NAME', 'PREBUILD_TIMEOUT_SECONDS'].map((name) => [name, true]),
+        envFrom: undefined,
+        secretMounts: [],
+        securityContext: { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+    ]);
+    // The build container's HOME (policy.json, auth files) is out of the workspace the prebuild wrote.
+    expect(envOf('build').HOME).toEqual('/root');
+  });
+
   it('passes the labels as arguments, never inside the script', () => {
     const command = pod.containers[0]!.command!;
-    expect(command.slice(3)).toEqual(['build', '--label', `org.opencontainers.image.revision=${'a'.repeat(40)}`, '--label', 'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59']);
+    expect(command.slice(3)).toEqual(['build', '--cap-drop', 'CAP_SYS_CHROOT', '--label', `org.opencontainers.image.revision=${'a'.repeat(40)}`, '--label', 'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59']);
   });
 
   it('has no prebuild container when the project has no prebuild script, and no credentials without a Secret', () => {

@@ -33,6 +33,16 @@ const UNPRIVILEGED: V1SecurityContext = {
  * /dev/fuse.
  * @see https://github.com/containers/buildah/blob/main/docs/tutorials/05-openshift-rootless-build.md
  */
+/**
+ * Given to `buildah bud` before the labels: `RUN` steps without `CAP_SYS_CHROOT`, with which a
+ * process under chroot isolation leaves the image's root for the container's, where the
+ * registry Secret is mounted (see ../local/buildah-steps.ts).
+ */
+export const BUD_EXTRA_ARGS = ['--cap-drop', 'CAP_SYS_CHROOT'] as const;
+
+/** HOME of the build container: its own, not in the workspace the prebuild script could write. */
+export const BUILD_HOME = '/root';
+
 const BUILDAH: V1SecurityContext = {
   runAsUser: 0,
   capabilities: { add: ['SETFCAP'] },
@@ -111,9 +121,12 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
   const build: V1Container = {
     name: 'build',
     image: settings.image,
-    command: ['/bin/sh', '-c', BUILD_SCRIPT, 'build', ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`])],
+    command: ['/bin/sh', '-c', BUILD_SCRIPT, 'build', ...BUD_EXTRA_ARGS, ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`])],
     env: [
-      ...common,
+      ...common.filter((item) => item.name !== 'HOME'),
+      // buildah reads policy.json and auth files under HOME: not a folder the untrusted
+      // prebuild container could have written.
+      { name: 'HOME', value: BUILD_HOME },
       { name: 'IMAGE_REF', value: spec.imageRef },
       { name: 'DOCKERFILE', value: paths.dockerfile },
       { name: 'CONTEXT_DIR', value: paths.contextDir },
