@@ -3,6 +3,7 @@ export { IndexSourceError } from './errors';
 export { loadIndex, isGitUrl, type LoadIndexOptions } from './load';
 export { loadIndexFromDir } from './load-dir';
 export { loadIndexFromGit } from './load-git';
+export { INDEX_LIMIT_DEFAULTS, INDEX_LIMIT_ENV, indexLimitsFromEnv, loadIndexLimits, type IndexLimits } from './limits';
 export { validateIndexTexts, type IndexText } from './validate-texts';
 export { resolveProjectPaths, findPathProblems, type PathProblem } from './paths';
 export { findProject, projectsByImageName } from './lookup';

@@ -4,16 +4,19 @@ import path from 'node:path';
 import { GitCommandError, runGit } from '../git/run-git';
 import { IndexSourceError } from './errors';
 import { loadIndexFromDir } from './load-dir';
+import { indexLimitsFromEnv, type IndexLimits } from './limits';
 import type { LoadedIndex } from './types';
 
 /**
  * Clones the index repository (`git clone --depth 1`, the given branch or the remote's default)
  * into a temporary folder under `workDir`, loads `index.d/` (or the root when it has none), and
- * removes the clone. Issue file names are relative to the repository root. Throws
- * {@link IndexSourceError} naming the URL and branch when the clone fails.
+ * removes the clone. Issue file names are relative to the repository root. The clone is read
+ * within `limits` exactly as a folder is (see {@link loadIndexFromDir}): an oversized file or a
+ * link out of the clone is an error of that file. Throws {@link IndexSourceError} naming the
+ * URL and branch when the clone fails.
  * @see https://git-scm.com/docs/git-clone#Documentation/git-clone.txt---depthltdepthgt
  */
-export async function loadIndexFromGit(url: string, branch?: string, workDir: string = os.tmpdir()): Promise<LoadedIndex> {
+export async function loadIndexFromGit(url: string, branch?: string, workDir: string = os.tmpdir(), limits: IndexLimits = indexLimitsFromEnv()): Promise<LoadedIndex> {
   await mkdir(workDir, { recursive: true });
   const cloneDir = await mkdtemp(path.join(workDir, 'ccp-index-'));
   try {
@@ -24,7 +27,7 @@ export async function loadIndexFromGit(url: string, branch?: string, workDir: st
       throw cloneError(url, branch, error instanceof GitCommandError ? error.stderr : String(error));
     }
     const commit = (await runGit(['-C', cloneDir, 'rev-parse', 'HEAD'])).stdout.trim();
-    return { ...(await loadIndexFromDir(cloneDir)), commit };
+    return { ...(await loadIndexFromDir(cloneDir, limits)), commit };
   } finally {
     await rm(cloneDir, { recursive: true, force: true });
   }

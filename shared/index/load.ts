@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { loadIndexFromDir } from './load-dir';
 import { loadIndexFromGit } from './load-git';
+import { indexLimitsFromEnv, type IndexLimits } from './limits';
 import type { LoadedIndex } from './types';
 
 export interface LoadIndexOptions {
@@ -8,6 +9,8 @@ export interface LoadIndexOptions {
   branch?: string;
   /** Where a git clone is made (and removed afterwards); the system's temp folder by default. */
   workDir?: string;
+  /** How much is read (`Config.indexLimits`); the `CCP_INDEX_MAX_*` variables or defaults when not given. */
+  limits?: IndexLimits;
 }
 
 /**
@@ -25,5 +28,6 @@ export function isGitUrl(location: string): boolean {
  * @see https://github.com/CentOS/container-index
  */
 export function loadIndex(location: string, options: LoadIndexOptions = {}): Promise<LoadedIndex> {
-  return isGitUrl(location) ? loadIndexFromGit(location, options.branch, options.workDir ?? os.tmpdir()) : loadIndexFromDir(location);
+  const limits = options.limits ?? indexLimitsFromEnv();
+  return isGitUrl(location) ? loadIndexFromGit(location, options.branch, options.workDir ?? os.tmpdir(), limits) : loadIndexFromDir(location, limits);
 }
