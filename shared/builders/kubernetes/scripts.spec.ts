@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,73 @@ describe('the build Job scripts', () => {
     it('an unknown commit writes git’s fatal line', async () => {
       const result = await runScript(CHECKOUT_SCRIPT, dir, { GIT_URL: url, COMMIT: 'b'.repeat(40) });
       expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: expect.stringMatching(/^fatal: .*not our ref/) });
+    });
+  });
+
+  describe('paths that lead out of the checkout', () => {
+    // Links point at canaries of the test's own, never at real host files.
+    let host: string;
+    let url: string;
+    let commit: string;
+    let dir: string;
+
+    beforeAll(async () => {
+      host = await mkdtemp(path.join(os.tmpdir(), 'ccp-job-host-'));
+      await mkdir(path.join(host, 'dir'));
+      await writeFile(path.join(host, 'canary'), 'CANARY-K8S\n');
+      await writeFile(path.join(host, 'dir', 'secret'), 'CANARY-K8S-DIR\n');
+      await writeFile(path.join(host, 'script.sh'), '#!/bin/sh\necho CANARY-K8S-SCRIPT > ran.txt\n', { mode: 0o755 });
+      const repo = await createLocalRepo();
+      url = repo.url;
+      await repo.commit({ 'app/Dockerfile': 'FROM scratch\n', 'clean/Dockerfile': 'FROM scratch\n', 'clean/inner/file': 'x\n' });
+      const links: Array<[string, string]> = [
+        ['app/Dockerfile.link', path.join(host, 'canary')],
+        ['app/passwd', path.join(host, 'canary')],
+        ['app/hostdir', path.join(host, 'dir')],
+        ['app/up', '../..'],
+        ['app/prepare.sh', path.join(host, 'script.sh')],
+        ['clean/same', 'inner/file'],
+      ];
+      for (const [link, target] of links) await symlink(target, path.join(repo.dir, link));
+      commit = await repo.commit({}, 'links');
+    });
+    afterAll(() => rm(host, { recursive: true, force: true }));
+
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-job-scripts-'));
+      expect((await runScript(CHECKOUT_SCRIPT, dir, { GIT_URL: url, COMMIT: commit })).code).toBe(0);
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    const build = (dockerfile: string, context: string) =>
+      runScript(BUILD_SCRIPT, dir, { REGISTRIES_CONF_TEXT: '', TLS_VERIFY: 'false', DOCKERFILE: dockerfile, CONTEXT_DIR: context, IMAGE_REF: '127.0.0.1:1/x/y:z' });
+
+    it.each([
+      ['a Dockerfile linked to a host file', 'app/Dockerfile.link', 'clean', 'target-file app/Dockerfile.link leads out of the repository (-> $HOST/canary)'],
+      ['a context linked to a host folder', 'app/Dockerfile', 'app/hostdir', 'build-context app/hostdir leads out of the repository (-> $HOST/dir)'],
+      ['a context that climbs out through a link', 'app/Dockerfile', 'app/up/..', 'build-context app/up/.. leads out of the repository (-> $TMP)'],
+      ['symlinks in the context that lead out', 'app/Dockerfile', 'app', 'build context app has symlinks that lead out of the repository: '],
+    ])('build refuses %s before buildah runs', async (_case, dockerfile, context, message) => {
+      const result = await build(dockerfile, context);
+      const expected = message.replace('$HOST', host).replace('$TMP', path.dirname(dir));
+      expect({ code: result.code, message: result.message.slice(0, expected.length), buildah: result.output.includes('==> build') }).toEqual({ code: 1, message: expected, buildah: false });
+    });
+
+    it('names up to three escaping links of the context, and only those', async () => {
+      const { message } = await build('app/Dockerfile', 'app');
+      const escaping = [`app/Dockerfile.link -> ${host}/canary`, `app/hostdir -> ${host}/dir`, `app/prepare.sh -> ${host}/script.sh`, 'app/up -> ../..'];
+      const named = message.replace(/^.*repository: /, '').split(',');
+      expect({ count: named.length, unknown: named.filter((item) => !escaping.includes(item)) }).toEqual({ count: 3, unknown: [] });
+    });
+
+    it.each([
+      ['a prebuild script linked to a host script', 'app', 'app/prepare.sh', 'prebuild-script app/prepare.sh leads out of the repository (-> $HOST/script.sh)'],
+      ['a prebuild context linked to a host folder', 'app/hostdir', 'app/hostdir/x.sh', 'prebuild-context app/hostdir leads out of the repository (-> $HOST/dir)'],
+    ])('prebuild refuses %s and runs nothing', async (_case, prebuildDir, script, message) => {
+      const result = await runScript(PREBUILD_SCRIPT, dir, { PREBUILD_DIR: prebuildDir, PREBUILD_SCRIPT: script, SCRIPT_NAME: script, PREBUILD_TIMEOUT_SECONDS: '10', CCP_BUILD_ID: 'b-1' });
+      expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: message.replace('$HOST', host) });
+      expect(await readFile(path.join(host, 'canary'), 'utf8')).toEqual('CANARY-K8S\n');
+      await expect(readFile(path.join(dir, 'src/app/ran.txt'))).rejects.toThrow();
     });
   });
 });

@@ -17,13 +17,37 @@ cat "$WORKSPACE/tmp/git.err" >&2
 git checkout -q FETCH_HEAD || fail "git checkout of FETCH_HEAD failed"
 `;
 
+/**
+ * Shell for the prebuild and build containers: `inside WHAT PATH` sets REAL to PATH of the
+ * checkout with every symlink followed (`realpath`, `..` included), '' when it does not exist,
+ * and fails the step when it leads out of the checkout (`build-context link leads out of the
+ * repository (-> /etc)`); `escaping DIR` prints up to three symlinks below DIR that lead out.
+ * The same rule as the local backend's `shared/git/inside-checkout.ts`, which lint applies
+ * to the commit too (readme: "Paths from the repository").
+ */
+const CONTAINMENT = `ROOT=$(cd "$WORKSPACE/src" 2>/dev/null && pwd -P) || fail "no checkout folder"
+inside() {
+  REAL=$(realpath "$ROOT/$2" 2>/dev/null) || { REAL=''; return 0; }
+  case "$REAL" in
+    "$ROOT" | "$ROOT"/*) [ -e "$REAL" ] || REAL='' ;;
+    *) fail "$1 $2 leads out of the repository (-> $REAL)" ;;
+  esac
+}
+escaping() {
+  find "$1" -type l -exec sh -c 'root=$1; shift; for l; do r=$(realpath "$l" 2>/dev/null) || continue; case "$r" in "$root" | "$root"/*) ;; *) printf "%s -> %s\\n" "\${l#"$root"/}" "$(readlink "$l")" ;; esac; done' sh "$ROOT" {} + | head -n 3 | paste -s -d ',' -
+}
+`;
+
 /** Init container `prebuild` (build image, non-root, no registry secret): the untrusted script, with a time limit. */
 export const PREBUILD_SCRIPT = `set -u
 mkdir -p "$WORKSPACE/tmp"
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
 mkdir -p "$HOME"
-cd "$WORKSPACE/src/$PREBUILD_DIR" 2>/dev/null || fail "prebuild-context $PREBUILD_DIR not found in the repository"
-script="$WORKSPACE/src/$PREBUILD_SCRIPT"
+${CONTAINMENT}inside prebuild-context "$PREBUILD_DIR"
+[ -d "$REAL" ] || fail "prebuild-context $PREBUILD_DIR not found in the repository"
+cd "$REAL" || fail "prebuild-context $PREBUILD_DIR not found in the repository"
+inside prebuild-script "$PREBUILD_SCRIPT"
+script="$REAL"
 [ -f "$script" ] || fail "prebuild script $PREBUILD_SCRIPT not found in the repository"
 if [ -x "$script" ] && [ "$(head -c 2 "$script")" = '#!' ]; then set -- "$script"; else set -- /bin/sh "$script"; fi
 timeout -k 5 "$PREBUILD_TIMEOUT_SECONDS" "$@"
@@ -50,10 +74,16 @@ if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then
   set -- --authfile "$REGISTRY_AUTH_FILE" "$@"
 fi
 cd "$WORKSPACE/src" || fail "no checkout folder"
-[ -f "$DOCKERFILE" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
-[ -d "$CONTEXT_DIR" ] || fail "build context $CONTEXT_DIR not found in the repository"
+${CONTAINMENT}inside target-file "$DOCKERFILE"
+containerfile="$REAL"
+[ -f "$containerfile" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
+inside build-context "$CONTEXT_DIR"
+context="$REAL"
+[ -d "$context" ] || fail "build context $CONTEXT_DIR not found in the repository"
+links=$(escaping "$context")
+[ -z "$links" ] || fail "build context $CONTEXT_DIR has symlinks that lead out of the repository: $links"
 echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
-buildah bud --isolation chroot --layers -f "$DOCKERFILE" -t "$IMAGE_REF" "$@" "$CONTEXT_DIR" || exit 1
+buildah bud --isolation chroot --layers -f "$containerfile" -t "$IMAGE_REF" "$@" "$context" || exit 1
 echo "==> push: docker://$IMAGE_REF"
 set -- --tls-verify="$TLS_VERIFY"
 if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then set -- "$@" --authfile "$REGISTRY_AUTH_FILE"; fi
