@@ -17,7 +17,7 @@ export function cascadeKey(id: string): string {
   return checked(`state/cascades/${id}.json`);
 }
 
-/** `state/index/snapshot.json`: the last index the dispatcher saw. */
+/** `state/index/snapshot.json`: what index pushes are diffed with (see {@link IndexSnapshot}). */
 export const INDEX_SNAPSHOT_KEY = 'state/index/snapshot.json';
 
 /** `state/graph/from-parents.json`: the parents learnt from the Dockerfiles' `FROM` lines, `{ child: [parents] }`. */

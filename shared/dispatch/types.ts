@@ -60,7 +60,10 @@ export interface DispatchSettings {
 
 export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = { coalesceMs: 2000, maxInFlight: 10 };
 
-/** `state/index/snapshot.json`: the index as the dispatcher last saw it. */
+/**
+ * `state/index/snapshot.json`: the index as the dispatcher last read it at an index push, with
+ * the entries `ccp run` and `ccp build` asked to build since merged in (`IndexSnapshotStore`).
+ */
 export interface IndexSnapshot {
   format: 'ccp.index-snapshot/v1';
   commit?: string;
