@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../shared/config/config';
 import { IndexSourceError } from '../../shared/index/errors';
 import { isGitUrl, loadIndex } from '../../shared/index/load';
 import type { IndexIssue, LoadedIndex } from '../../shared/index/types';
@@ -31,7 +32,7 @@ export const indexValidateCommand: Command = {
   name: ['index', 'validate'],
   summary: 'check a container index (folder or git URL) and list its problems',
   usage: USAGE,
-  async run(argv, _globals, io) {
+  async run(argv, globals, io) {
     let location: string;
     let options: { branch?: string; json: boolean };
     try {
@@ -52,7 +53,8 @@ export const indexValidateCommand: Command = {
     const resolved = isGitUrl(location) ? location : path.resolve(io.cwd, location);
     let index: LoadedIndex;
     try {
-      index = await loadIndex(resolved, { branch: options.branch });
+      // The index.max* limits of the configuration (CCP_INDEX_MAX_*, --config) bound what is read.
+      index = await loadIndex(resolved, { branch: options.branch, limits: loadConfig(globals, io.env).indexLimits });
     } catch (error) {
       if (!(error instanceof IndexSourceError)) throw error;
       return reportSourceError(error, location, options.json, io);
