@@ -1,6 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
 import type { FunctionContext } from '../types';
+import { entryFromIndex } from './entry-from-index';
 import { buildServiceFor } from './service-for';
 
 export { FUNCTION_NAME } from './service';
@@ -16,7 +17,9 @@ export { FUNCTION_NAME } from './service';
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   if (event.type === ForeignEventTypes.apiServerUpdate) return buildServiceFor(context).handleJobEvent(event);
-  const lint = parseData(event.data) as LintCompletedData;
+  const sent = parseData(event.data) as LintCompletedData;
+  // Anything on the Broker can send a lint.completed: build the index's entry, never the event's.
+  const lint: LintCompletedData = { ...sent, entry: (await entryFromIndex(sent.entry, sent.project, context)) ?? sent.entry };
   const log = context.log.child({ buildId: lint.buildId, project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`, eventId: event.id });
   const emitted = await buildServiceFor(context).handleLint(lint);
   log.info('build handled', { emitted: emitted.map((reply) => reply.id) });
