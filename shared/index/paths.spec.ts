@@ -33,6 +33,7 @@ describe('resolveProjectPaths', () => {
     ['an absolute target-file', { targetFile: '/Dockerfile' }, [{ key: 'target-file', message: '"/Dockerfile" is absolute; it must be relative to git-path' }]],
     ['a Windows drive path', { buildContext: 'C:\\build' }, [{ key: 'build-context', message: '"C:\\build" is absolute; it must be relative to git-path' }]],
     ['a prebuild script above the root', { prebuildContext: 'a', prebuildScript: '../../s.sh' }, [{ key: 'prebuild-script', message: '"../../s.sh" relative to prebuild-context "a" leaves the repository' }]],
+    ['a prebuild script above the root without a prebuild-context', { prebuildScript: '../s.sh' }, [{ key: 'prebuild-script', message: '"../s.sh" relative to prebuild-context "" leaves the repository' }]],
     ['a climb hidden in the middle', { gitPath: 'a/../../b' }, [{ key: 'git-path', message: '"a/../../b" leaves the repository' }]],
   ])('finds %s', (_case, fields, problems) => {
     expect(findPathProblems(entry(fields))).toEqual(problems);

@@ -61,15 +61,17 @@ export function findPathProblems(entry: PathFields): PathProblem[] {
     }
   }
 
-  if (entry.prebuildContext !== undefined) {
-    const prebuildDir = fromRoot(entry.prebuildContext);
-    if (escapes(prebuildDir)) problems.push({ key: 'prebuild-context', message: `"${entry.prebuildContext}" leaves the repository` });
-    const script = entry.prebuildScript;
-    if (script !== undefined) {
-      if (isAbsolute(script)) problems.push({ key: 'prebuild-script', message: `"${script}" is absolute; it must be relative to prebuild-context` });
-      else if (!escapes(prebuildDir) && escapes(join(prebuildDir, script))) {
-        problems.push({ key: 'prebuild-script', message: `"${script}" relative to prebuild-context "${entry.prebuildContext}" leaves the repository` });
-      }
+  // The script is checked without a prebuild-context too: an entry that comes in an event is
+  // not the index loader's, and resolveProjectPaths then runs it from the root.
+  const prebuildDir = fromRoot(entry.prebuildContext ?? '');
+  if (entry.prebuildContext !== undefined && escapes(prebuildDir)) {
+    problems.push({ key: 'prebuild-context', message: `"${entry.prebuildContext}" leaves the repository` });
+  }
+  const script = entry.prebuildScript;
+  if (script !== undefined) {
+    if (isAbsolute(script)) problems.push({ key: 'prebuild-script', message: `"${script}" is absolute; it must be relative to prebuild-context` });
+    else if (!escapes(prebuildDir) && escapes(join(prebuildDir, script))) {
+      problems.push({ key: 'prebuild-script', message: `"${script}" relative to prebuild-context "${entry.prebuildContext ?? ''}" leaves the repository` });
     }
   }
   return problems;
