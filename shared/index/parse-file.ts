@@ -91,6 +91,9 @@ function readExternalImages(node: Node | null, issues: FileIssues, parsed: Parse
 /** The `yaml` package's full parser; `undefined` after reporting syntax errors. */
 function parseYaml(text: string, lineCounter: LineCounter, issues: FileIssues): Node | null | undefined {
   // Duplicate keys are reported per entry by readEntry, so they do not stop the whole file.
+  // Aliases are never expanded: the checks read nodes and never call toJS(), so an alias where a
+  // value belongs reads as no value, and a billion-laughs file costs only its bytes (yaml's
+  // maxAliasCount is a toJS option and has nothing to bound here; load-limits.spec.ts checks it).
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length === 0) return doc.contents as Node | null;
   for (const error of doc.errors) issues.error('', error.pos[0], `YAML syntax error: ${error.message.split('\n')[0]}`);
