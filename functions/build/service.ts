@@ -4,6 +4,7 @@ import { BuildQueue, BuildRecords, LogStreamer, FINAL_STATUSES, type BuildRecord
 import { EventTypes, functionSource, makeEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
+import { limitText, redact } from '../../shared/redact';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
@@ -184,20 +185,23 @@ export class BuildService {
   async finish(running: BuildRecord, outcome: BuildOutcome, log: LogStreamer): Promise<CloudEvent<unknown>> {
     const finishedAt = this.now();
     const started = new Date(running.timings.startedAt ?? finishedAt.toISOString());
-    log.write(outcome.status === 'succeeded' ? `\nccp: build succeeded: ${outcome.imageRef}@${outcome.digest}\n` : `\nccp: build failed: ${outcome.reason ?? 'no reason given'}\n`);
+    // A reason quotes output of the build (an attacker's): redacted, and cut to a size a mail and an event can carry.
+    const reason = outcome.reason === undefined ? undefined : limitText(redact(outcome.reason, this.options.secrets));
+    log.write(outcome.status === 'succeeded' ? `\nccp: build succeeded: ${outcome.imageRef}@${outcome.digest}\n` : `\nccp: build failed: ${reason ?? 'no reason given'}\n`);
     await log.close();
     const record = await this.records.update(running, {
       status: outcome.status,
-      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(reason ? { reason } : {}),
       image: { ref: outcome.imageRef, ...(outcome.digest ? { digest: outcome.digest } : {}) },
       timings: { ...running.timings, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - started.getTime(), steps: outcome.steps },
     });
-    this.emit(record, 'finished', outcome.status === 'succeeded' ? `succeeded: ${outcome.imageRef}@${outcome.digest}` : `failed: ${outcome.reason ?? ''}`);
+    this.emit(record, 'finished', outcome.status === 'succeeded' ? `succeeded: ${outcome.imageRef}@${outcome.digest}` : `failed: ${reason ?? ''}`);
     return completedEvent(record);
   }
 
-  private async finishBlocked(record: BuildRecord, reason: string): Promise<CloudEvent<unknown>> {
+  private async finishBlocked(record: BuildRecord, blocked: string): Promise<CloudEvent<unknown>> {
     const now = this.now().toISOString();
+    const reason = limitText(redact(blocked, this.options.secrets));
     await this.options.store.put(record.links.log, `ccp build ${record.buildId} of ${record.name}\nnot built: ${reason}\n`, { contentType: 'text/plain; charset=utf-8' });
     const failed = await this.records.put({ ...record, status: 'failed', reason, timings: { ...record.timings, startedAt: now, finishedAt: now, durationMs: 0 } });
     this.emit(failed, 'finished', `not built: ${reason}`);

@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
 import { parseImageName } from '../../index/types';
 import { buildFailureReason } from '../buildah/failure-reason';
-import { redact } from '../process/redacting-log';
+import { redact } from '../../redact';
 import type { ApiServerEvent, BuildOutcome } from '../types';
 import { ANNOTATIONS, LABELS } from './labels';
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { GitCommandError, runGit } from '../../git/run-git';
-import { redact } from '../process/redacting-log';
+import { redact } from '../../redact';
 import { StepFailure } from './step-runner';
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;

@@ -8,7 +8,7 @@ import { writeAuthFile } from '../buildah/auth-file';
 import { registriesConf } from '../buildah/registries-conf';
 import { containProjectPaths, ContainmentFailure, refuseEscapingLinks, type ContainedPaths } from '../contained-paths';
 import { hostMountProblem } from '../host-mounts';
-import { RedactingLog, secretForms } from '../process/redacting-log';
+import { limitText, redact, RedactingLog } from '../../redact';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
 import { checkout } from './checkout';
@@ -40,7 +40,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): Builder {
 }
 
 async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: BuildLog, signal: AbortSignal): Promise<BuildStart> {
-  const secrets = secretForms([spec.registry.password], spec.registry.username);
+  const secrets = spec.registry.password ? [spec.registry.password, `${spec.registry.username ?? ''}:${spec.registry.password}`] : [];
   const out = new RedactingLog(log, secrets);
   const write = (text: string): void => out.write(text);
   const runner = new StepRunner(out, signal);
@@ -92,7 +92,7 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
     return { kind: 'finished', outcome: { ...outcome, status: 'succeeded', digest } };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
-    return { kind: 'finished', outcome: { ...outcome, status: 'failed', reason: error.message } };
+    return { kind: 'finished', outcome: { ...outcome, status: 'failed', reason: limitText(redact(error.message, secrets)) } };
   } finally {
     out.flush();
     await rm(folder, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { BuildOutcome } from '../types';
-import type { RedactingLog } from '../process/redacting-log';
+import type { RedactingLog } from '../../redact';
 
 export type StepName = keyof BuildOutcome['steps'];
 
