@@ -1,3 +1,7 @@
+import path from 'node:path';
+import { HTTP } from 'cloudevents';
+import { EventTypes, makeEvent, type BuildRequestedData, type LintCompletedData } from '../../shared/events';
+import { createLocalRepo } from '../../shared/git/local-repo';
 import { signBody, signTimestampedBody } from '../../shared/webhooks/signature';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';
 import { githubHeaders, githubPush, post, type Sent } from '../gateway/harness';
@@ -90,5 +94,26 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
     const forged = await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-signature-256': signBody(body, 'guessed-secret'), 'x-ccp-delivery': 'forged-1' });
     await settle();
     expect([forged.status, world.requested, world.started, (await buildRecords()) - before]).toEqual([401, [], [], 0]);
+  }, 60_000);
+
+  it('builds nothing for an event posted to the door with an entry of its own (another repository, a prebuild script)', async () => {
+    const evil = await createLocalRepo('main', path.join(world.dir, 'evil'));
+    const commit = (await evil.commit({ 'base/Dockerfile': 'FROM test/busybox:latest\nRUN echo owned > /owned\n', 'base/run.sh': '#!/bin/sh\ntouch /tmp/ccp-owned\n' }, 'evil')).trim();
+    const entry = { ...world.entry('base'), gitUrl: evil.url, prebuildScript: 'run.sh', prebuildContext: 'base' };
+    const project = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };
+    const cause = { kind: 'manual' as const, message: 'sent by someone in the cluster' };
+    const requested: BuildRequestedData = { project, entry, commit, buildId: 'evil-build-1', cause };
+    const lintCompleted: LintCompletedData = {
+      buildId: 'evil-build-2', project, entry, commit, verdict: 'passed', blocking: false, failureThreshold: 'error',
+      counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'x/lint.json', sarif: 'x/lint.sarif' }, cause, causeChain: [cause],
+    };
+    const before = await buildRecords();
+    const statuses: number[] = [];
+    for (const event of [makeEvent(EventTypes.buildRequested, requested, { source: '/someone', id: 'evil-1' }), makeEvent(EventTypes.lintCompleted, lintCompleted, { source: '/someone', id: 'evil-2' })]) {
+      const message = HTTP.binary(event);
+      statuses.push((await fetch(`${world.served.server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string })).status);
+      await settle();
+    }
+    expect([statuses, world.started, (await buildRecords()) - before]).toEqual([[202, 202], [], 0]);
   }, 60_000);
 });
