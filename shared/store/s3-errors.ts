@@ -1,3 +1,4 @@
+import { limitText, redact } from '../redact';
 import { StoreError, type StoreOperation } from './errors';
 
 /** The parts of an AWS SDK v3 service error this store reads. */
@@ -39,7 +40,7 @@ export function isPreconditionFailed(error: unknown): boolean {
 /**
  * Turns an SDK error into a {@link StoreError} naming operation and key. The SDK error itself is
  * not kept as `cause` (it holds the raw response); `secrets` (access key id, secret key) are
- * masked out of the message in case a server echoes them.
+ * masked out of the message in every form (`shared/redact`) in case a server echoes them.
  */
 export function wrapS3Error(operation: StoreOperation, key: string, error: unknown, secrets: readonly (string | undefined)[]): StoreError {
   const status = statusOf(error);
@@ -47,7 +48,6 @@ export function wrapS3Error(operation: StoreOperation, key: string, error: unkno
   const message = (error as SdkError | undefined)?.message;
   // The SDK says "UnknownError" when an error response has no body (HEAD, some 403s).
   const said = message && message !== 'UnknownError' && message !== code ? `: ${message}` : '';
-  let detail = `${code ?? 'error'}${status ? ` (HTTP ${status})` : ''}${said}`;
-  for (const secret of secrets) if (secret) detail = detail.split(secret).join('***');
-  return new StoreError(operation, key, detail, code, status);
+  const detail = `${code ?? 'error'}${status ? ` (HTTP ${status})` : ''}${said}`;
+  return new StoreError(operation, key, limitText(redact(detail, secrets)), code, status);
 }
