@@ -1,4 +1,6 @@
 import { ValidationError, formatIssue } from '../shared/errors/validation-error';
+import { installProcessGuard } from '../shared/host/process-guard';
+import { createLogger } from '../shared/log/logger';
 import { COMMANDS } from './commands/api';
 import { extractGlobalOptions } from './globals';
 import type { Command, CliIo } from './types';
@@ -65,6 +67,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 export function cli(): void {
   // The S3 SDK is pinned to a release that runs on Node 20 on purpose; its upgrade notice is noise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // `ccp serve` and `ccp run` host every function: an error a handler leaves uncaught fails its
+  // delivery (logged as JSON with its stack on stderr), never the process.
+  installProcessGuard(createLogger({ write: (line) => process.stderr.write(`${line}\n`), fields: { fn: 'ccp' } }));
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -76,7 +81,9 @@ export function cli(): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`ccp: ${(error as Error).stack ?? String(error)}\n`);
+      // One line for people; the stack only when asked for (CCP_LOG_LEVEL=debug).
+      const detail = process.env.CCP_LOG_LEVEL === 'debug' ? ((error as Error).stack ?? String(error)) : ((error as Error).message ?? String(error));
+      process.stderr.write(`ccp: ${detail}\n`);
       process.exitCode = 1;
     },
   );

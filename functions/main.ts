@@ -1,6 +1,7 @@
 import { loadConfig } from '../shared/config/config';
 import { ValidationError } from '../shared/errors/validation-error';
 import { serveFunctionFromEnv, type RunningServer } from '../shared/host';
+import { installProcessGuard } from '../shared/host/process-guard';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { FUNCTIONS } from './api';
 import { createFunctionContext } from './context';
@@ -49,6 +50,8 @@ function entryLogger(options: EntryOptions): Logger {
 }
 
 if (require.main === module) {
+  // No single event takes the Service down: an error a handler leaves uncaught fails its request.
+  installProcessGuard(entryLogger({}));
   void run().then((server) => {
     if (!server) {
       process.exitCode = 1;

@@ -4,6 +4,7 @@ import type { FunctionContext, FunctionDefinition, Publish } from '../../functio
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
+import { DeliveryTimeoutError, runDelivery } from '../runtime/delivery';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
 import { listen, type ListenOptions, type RunningServer } from './listen';
 import { readEvent } from './read-event';
@@ -16,13 +17,23 @@ export interface FunctionServerOptions {
   bodyLimit?: string | number;
   /** Where `/metrics` reads from and requests are counted; the process's registry by default. */
   metrics?: CcpMetrics;
+  /**
+   * Time limit of one handler call, in ms: past it the request is answered 504 (the broker
+   * retries it per its delivery spec) and the handler's `context.signal` is aborted. 10 min by
+   * default, Knative's largest revision timeout (the scan and build Services use it).
+   */
+  deliveryTimeoutMs?: number;
 }
+
+/** Knative Serving's default `max-revision-timeout-seconds`: a request cannot outlive it anyway. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 600_000;
 
 /**
  * The HTTP face of one function, as a Knative Service runs it: `POST /` takes a CloudEvent in
  * binary or structured mode and answers 400 for a malformed or unknown event (the handler is
  * not called; a `sink` function gets every well-formed CloudEvent), 400 when the handler refuses it with a ValidationError, 500 for other failures
- * (the broker retries), 200 with the first emitted event in binary mode, or 202 without a body.
+ * (the broker retries), 504 past the delivery time limit (`deliveryTimeoutMs`; the handler's
+ * `context.signal` is aborted), 200 with the first emitted event in binary mode, or 202 without a body.
  * With a sink, every emitted event is POSTed there and the reply is 202. A definition with
  * `routes` serves those plain HTTP endpoints too (the gateway's webhooks), publishing to the sink.
  * `GET /metrics` serves the Prometheus metrics of every request (see `shared/metrics`).
@@ -121,11 +132,20 @@ async function handleRequest(
   if (definition.sink) recordDeadLetter(options.metrics, deadLetterTrigger(event));
 
   try {
-    emitted = await definition.handle(event, context);
+    const received = event;
+    // One delivery: its own signal, its time limit, and errors its callbacks leave uncaught
+    // fail this request (the process guard) rather than the process.
+    emitted = await runDelivery((signal) => definition.handle(received, { ...context, signal }), {
+      timeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+      fields: { fn: definition.name, eventId: received.id, eventType: received.type },
+    });
   } catch (error) {
     if (error instanceof ValidationError) {
       log(400, { error }, 'refused');
       sendValidationError(response, error);
+    } else if (error instanceof DeliveryTimeoutError) {
+      log(504, { error }, 'error');
+      response.status(504).json({ error: error.message });
     } else {
       log(500, { error }, 'error');
       response.status(500).json({ error: error instanceof Error ? error.message : String(error) });

@@ -1,5 +1,6 @@
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { isPlainObject } from '../events/schema';
+import { runInDeliveryScope } from '../host/process-guard';
 import { parseIsoDuration } from './duration';
 import type { DeadLetterSink, DeliverySpec } from './types';
 
@@ -94,4 +95,49 @@ function parseDeadLetterSink(value: unknown, at: (field: string, message: string
     }
   }
   return value as DeadLetterSink;
+}
+
+/** A handler call ran past its delivery's time limit; the broker retries it per the delivery spec. */
+export class DeliveryTimeoutError extends Error {
+  override readonly name = 'DeliveryTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms (the delivery's time limit)`);
+  }
+}
+
+export interface DeliveryLimits {
+  /** Time limit of the call; none when absent. */
+  timeoutMs?: number;
+  /** Log fields naming the delivery, for the process guard's line. */
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * Runs one handler call as one delivery: `work` gets an AbortSignal (for the handler context's
+ * `signal`) and runs in a delivery scope, so an error its callbacks leave uncaught fails this
+ * call (see `installProcessGuard`) instead of the process. The call rejects with
+ * {@link DeliveryTimeoutError} once `timeoutMs` has passed (Knative's `delivery.timeout` per
+ * attempt), or with the uncaught error; either way the signal is aborted with that error, so
+ * the work stops (an image fetch, a scanner) rather than running on for a delivery given up.
+ * @see https://knative.dev/docs/eventing/event-delivery/
+ */
+export async function runDelivery<T>(work: (signal: AbortSignal) => Promise<T>, limits: DeliveryLimits = {}): Promise<T> {
+  const controller = new AbortController();
+  let reject: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, fail) => {
+    reject = fail;
+  });
+  // Once the call has settled a late failure (a stray timer of the work) has no one to tell.
+  failed.catch(() => undefined);
+  const fail = (error: Error): void => {
+    // Rejected before the abort: work that ends as soon as it is aborted must not win the race.
+    reject(error);
+    if (!controller.signal.aborted) controller.abort(error);
+  };
+  const timer = limits.timeoutMs === undefined ? undefined : setTimeout(() => fail(new DeliveryTimeoutError(limits.timeoutMs!)), limits.timeoutMs);
+  try {
+    return await Promise.race([runInDeliveryScope({ fields: limits.fields ?? {}, fail }, () => work(controller.signal)), failed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,7 +7,7 @@ import { eventLogFields } from '../metrics/log-fields';
 import type { ObjectStore } from '../store/types';
 import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-events';
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
-import { backoffDelayMs } from './delivery';
+import { backoffDelayMs, runDelivery } from './delivery';
 import { DeliveryLedger, type Claim } from './delivery-ledger';
 import { Semaphore } from './semaphore';
 import type { TriggerRoute } from './types';
@@ -40,10 +40,6 @@ interface Subscription {
   route: TriggerRoute;
   definition: FunctionDefinition;
   slots: Semaphore;
-}
-
-class DeliveryTimeoutError extends Error {
-  override readonly name = 'DeliveryTimeoutError';
 }
 
 /**
@@ -185,8 +181,13 @@ export class InProcessBroker {
   }
 
   private async callHandler(definition: FunctionDefinition, event: CloudEvent<unknown>, timeoutMs: number | undefined): Promise<CloudEvent<unknown>[]> {
-    const handling = this.contextFor(definition).then((context) => definition.handle(event, context));
-    const result = timeoutMs === undefined ? await handling : await withTimeout(handling, timeoutMs);
+    const context = await this.contextFor(definition);
+    // The handler's context carries the attempt's signal: past the Trigger's timeout (or on an
+    // error it left uncaught) the attempt fails and its work is told to stop.
+    const result = await runDelivery((signal) => definition.handle(event, { ...context, signal }), {
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      fields: { fn: definition.name, eventId: event.id, eventType: event.type },
+    });
     if (!Array.isArray(result)) throw new TypeError(`function ${definition.name} returned ${typeof result}, not a list of events`);
     return result;
   }
@@ -266,14 +267,3 @@ export class InProcessBroker {
   }
 }
 
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeliveryTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
