@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { CCP_VERSION } from '../../shared/config/package-version';
 import { RegistryError } from '../../shared/image/errors';
 import type { ImageRef } from '../../shared/events/types';
 import type { ProjectRef } from '../../shared/index/types';
@@ -14,8 +15,8 @@ export const IMAGE_ABSENT = 'Image is absent in the registry, scan is aborted.';
 /** How the reason of an image that could not be fetched starts; its error's message follows. */
 export const FETCH_FAILED = 'The image could not be fetched, scan is aborted: ';
 
-/** The version the SBOM names as its tool. */
-export const SCAN_TOOL_VERSION = '1.0.0';
+/** The version the SBOM names as its tool: package.json's. */
+export const SCAN_TOOL_VERSION = CCP_VERSION;
 
 export interface ScanImageOptions {
   scanId: string;

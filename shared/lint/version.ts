@@ -1,2 +1,4 @@
+import { CCP_VERSION } from '../config/package-version';
+
 /** The linter's version, reported as the SARIF tool version. */
-export const LINTER_VERSION = '0.1.0';
+export const LINTER_VERSION = CCP_VERSION;

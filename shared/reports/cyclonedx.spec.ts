@@ -4,6 +4,8 @@ import path from 'node:path';
 import { RUNS } from './__fixtures__/runs';
 import { buildSbom } from './cyclonedx';
 
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+
 const SCHEMAS = path.join(path.dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
 
 function schema(file: string): Record<string, unknown> {
@@ -51,6 +53,11 @@ describe('buildSbom', () => {
       { name: 'ccp:location', value: 'usr/lib/python3/site-packages/requests-2.28.0.dist-info' },
       { name: 'ccp:location', value: 'opt/venv/lib/python3/site-packages/requests-2.28.0.dist-info' },
     ]);
+  });
+
+  it("names ccp as its tool at package.json's version unless told another", () => {
+    expect(buildSbom({ ...INPUT, toolVersion: undefined }).metadata.tools.components).toEqual([{ type: 'application', name: 'ccp', version: PACKAGE_VERSION }]);
+    expect(bom.metadata.tools.components).toEqual([{ type: 'application', name: 'ccp', version: '0.1.0' }]);
   });
 
   it('writes the same serial number for the same scan, another for another', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CCP_VERSION } from '../config/package-version';
 import type { ImageRef } from '../events/types';
 import type { InstalledPackage } from '../scanners/types';
 
@@ -32,7 +33,8 @@ export interface SbomInput {
   timestamp: string;
   /** The scan's id: the serial number is derived from it, so a re-run of one scan writes the same BOM. */
   scanId: string;
-  toolVersion: string;
+  /** The version `metadata.tools` names ccp at; default package.json's (`CCP_VERSION`). */
+  toolVersion?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function buildSbom(input: SbomInput): CycloneDxBom {
     version: 1,
     metadata: {
       timestamp: input.timestamp,
-      tools: { components: [{ type: 'application', name: 'ccp', version: input.toolVersion }] },
+      tools: { components: [{ type: 'application', name: 'ccp', version: input.toolVersion ?? CCP_VERSION }] },
       component: imageComponent(input.image),
     },
     components,
