@@ -52,6 +52,8 @@ describe('the 79 CentOS Dockerfiles of test/__fixtures__/centos', () => {
     const sentry = ccp.get('sentry_centos7_8.17_Dockerfile') ?? [];
     // Line 29 is the third line of a RUN that starts on line 27; the backtick is at column 112.
     expect(sentry.filter((finding) => finding.code === 'SC2006' && finding.line === 29).map((finding) => finding.column)).toEqual([112, 162]);
+    // hadolint's JSON puts them on the RUN's line: the finding says which it is.
+    expect(sentry.filter((finding) => finding.code === 'SC2006' && finding.line === 29).map((finding) => finding.instructionLine)).toEqual([27, 27]);
     expect(ccp.get('tools_Dockerfile')?.find((finding) => finding.code === 'SC2015')).toEqual({
       code: 'SC2015',
       column: 26,

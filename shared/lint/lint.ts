@@ -33,8 +33,8 @@ export async function lintDockerfile(text: string, options: LintOptions): Promis
   const context = buildContext(text, options.file, config.trustedRegistries ?? []);
   const found: RawFinding[] = [];
   const problems = findProblems(context);
-  const add = (code: string, severity: Severity, line: number, column: number, message: string): void => {
-    found.push({ code, severity, line, column, message });
+  const add = (code: string, severity: Severity, line: number, column: number, message: string, instructionLine?: number): void => {
+    found.push({ code, severity, line, column, message, ...(instructionLine !== undefined && instructionLine !== line ? { instructionLine } : {}) });
   };
   problems.forEach((problem) => add(problem.code, 'error', problem.line, problem.column ?? 1, problem.message));
   const binary = problems.some((problem) => problem.code === PARSE_ERROR && problem.line === 1 && problem.message.includes('NUL'));
@@ -45,7 +45,7 @@ export async function lintDockerfile(text: string, options: LintOptions): Promis
     if (options.shellcheck !== false) {
       try {
         const comments = await shellcheckDockerfile(context, options.shellcheckCommand);
-        comments.forEach((comment) => add(comment.code, comment.level, comment.line, comment.column, comment.message));
+        comments.forEach((comment) => add(comment.code, comment.level, comment.line, comment.column, comment.message, comment.instructionLine));
       } catch (error) {
         if (!(error instanceof ShellcheckError)) throw error;
         add(SHELLCHECK_UNAVAILABLE, 'warning', 1, 1, `RUN scripts were not checked: ${error.message}`);
@@ -59,7 +59,8 @@ export async function lintDockerfile(text: string, options: LintOptions): Promis
     const level = effectiveLevel(item.code, item.severity, config, options.levels !== 'hadolint');
     if (level === null || ignored.has(item.code)) continue;
     if (pragmas && isIgnoredByPragma(pragmas, item.code, item.line)) continue;
-    findings.push({ code: item.code, column: item.column, file: options.file, level, line: item.line, message: item.message });
+    const at = item.instructionLine === undefined ? {} : { instructionLine: item.instructionLine };
+    findings.push({ code: item.code, column: item.column, file: options.file, level, line: item.line, message: item.message, ...at });
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
 }
@@ -73,6 +74,7 @@ interface RawFinding {
   line: number;
   column: number;
   message: string;
+  instructionLine?: number;
 }
 
 /** The level a code reports at: `override` first, then ccp's defaults, then hadolint's; null when off. */

@@ -21,6 +21,11 @@ export interface Finding {
   level: Level;
   line: number;
   message: string;
+  /**
+   * First line of the `RUN` a ShellCheck finding is in, when that is not `line` (a continuation
+   * line or heredoc body): hadolint's JSON reports ShellCheck findings there.
+   */
+  instructionLine?: number;
 }
 
 /** What a rule reports: where, and optionally a message more specific than its summary. */

@@ -1,6 +1,6 @@
 import type { Finding } from '../types';
 import { formatJson } from './json';
-import { formatSarif } from './sarif';
+import { formatSarif, ruleName } from './sarif';
 import { formatTty } from './tty';
 
 const findings: Finding[] = [
@@ -68,22 +68,32 @@ describe('formatSarif', () => {
     expect(run.tool.driver.rules).toEqual([
       {
         id: 'CCP1001',
+        name: 'NoFrom',
         shortDescription: { text: 'no FROM' },
         fullDescription: { text: 'no FROM' },
+        help: { text: 'no FROM. See https://docs.docker.com/reference/dockerfile/', markdown: 'no FROM. See [CCP1001](https://docs.docker.com/reference/dockerfile/).' },
         helpUri: 'https://docs.docker.com/reference/dockerfile/',
         defaultConfiguration: { level: 'error' },
       },
       {
         id: 'DL4000',
+        name: 'MaintainerIsDeprecated',
         shortDescription: { text: 'MAINTAINER is deprecated' },
         fullDescription: { text: 'MAINTAINER is deprecated' },
+        help: { text: 'MAINTAINER is deprecated. See https://github.com/hadolint/hadolint/wiki/DL4000', markdown: 'MAINTAINER is deprecated. See [DL4000](https://github.com/hadolint/hadolint/wiki/DL4000).' },
         helpUri: 'https://github.com/hadolint/hadolint/wiki/DL4000',
-        defaultConfiguration: { level: 'error' },
+        // The level its findings have (ccp's warning), not hadolint's default error.
+        defaultConfiguration: { level: 'warning' },
       },
       {
         id: 'SC2086',
+        name: 'DoubleQuoteToPreventGlobbingAndWordSplitting',
         shortDescription: { text: 'Double quote to prevent globbing and word splitting.' },
         fullDescription: { text: 'Double quote to prevent globbing and word splitting.' },
+        help: {
+          text: 'Double quote to prevent globbing and word splitting. See https://www.shellcheck.net/wiki/SC2086',
+          markdown: 'Double quote to prevent globbing and word splitting. See [SC2086](https://www.shellcheck.net/wiki/SC2086).',
+        },
         helpUri: 'https://www.shellcheck.net/wiki/SC2086',
         defaultConfiguration: { level: 'note' },
       },
@@ -103,5 +113,18 @@ describe('formatSarif', () => {
       'results[0].level is invalid',
       'results[0] region must start at 1 or later',
     ]);
+  });
+});
+
+describe('ruleName', () => {
+  it.each<[string, string]>([
+    ['MAINTAINER is deprecated', 'MaintainerIsDeprecated'],
+    ['Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`', 'PinVersionsInAptGetInstall'],
+    ['`yum clean all` missing after yum command.', 'YumCleanAllMissingAfterYumCommand'],
+    ['Use $(...) notation instead of legacy backticks `...`.', 'UseNotationInsteadOfLegacyBackticks'],
+    ['For some bash commands it makes no sense running them in a Docker container like `ssh`', 'ForSomeBashCommandsItMakesNoSense'],
+    ['...', 'Finding'],
+  ])('%s', (text, expected) => {
+    expect(ruleName(text)).toBe(expected);
   });
 });

@@ -12,6 +12,8 @@ export interface PlacedComment {
   line: number;
   column: number;
   message: string;
+  /** Line of the `RUN` the comment is in. */
+  instructionLine: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function shellcheckDockerfile(context: LintContext, command?: strin
         line: sources[index].firstLine + comment.line - 2,
         column: comment.column,
         message: comment.message,
+        instructionLine: sources[index].instructionLine,
       })),
   );
 }

@@ -31,7 +31,7 @@ export function scriptSources(context: LintContext): ScriptSource[] {
     const body = scriptBody(node, lines);
     if (body === null) continue;
     const exported = [...variables].filter((name) => NAME.test(name)).map((name) => `${name}=1`);
-    sources.push({ dialect, text: `export ${exported.join(' ')}\n${body.text}\n`, firstLine: body.firstLine });
+    sources.push({ dialect, text: `export ${exported.join(' ')}\n${body.text}\n`, firstLine: body.firstLine, instructionLine: node.line });
   }
   return sources;
 }

@@ -8,6 +8,8 @@ export interface ScriptSource {
   text: string;
   /** 1-based Dockerfile line of the script's line 2. */
   firstLine: number;
+  /** 1-based Dockerfile line of the `RUN` keyword. */
+  instructionLine: number;
 }
 
 /** One ShellCheck comment (`-f json1`), positions in the script. */
