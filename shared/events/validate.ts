@@ -4,6 +4,27 @@ import { imageName, parseImageName } from '../index/types';
 import { arrayOf, bool, isoTime, num, object, oneOf, optional, recordOf, str, type Check } from './schema';
 import { BUILD_CAUSE_KINDS, EventTypes, ForeignEventTypes, type EventDataMap } from './types';
 
+/** Largest cause message: 4 KiB, far above any the pipeline writes (a deep cascade's chained "because" included). */
+export const MAX_MESSAGE_CHARS = 4096;
+/** Largest reason (a failed build, lint or scanner): 16 KiB, room for a tool's error output. */
+export const MAX_REASON_CHARS = 16 * 1024;
+/** Largest reference or digest: an image reference is at most 255 + 128 + 71 characters. */
+export const MAX_REF_CHARS = 1024;
+/** Largest event data, serialized: the HTTP doors' body limit (1 MiB), for events emitted in-process too. */
+export const MAX_EVENT_DATA_BYTES = 1024 * 1024;
+
+/** A non-empty string of at most `max` characters; the issue names the field and both sizes. */
+function text(max: number): Check {
+  return (value, path, issues) => {
+    str(value, path, issues);
+    if (typeof value === 'string' && value.length > max) issues.push({ field: path, message: `must be at most ${max} characters, not ${value.length}` });
+  };
+}
+
+const message = text(MAX_MESSAGE_CHARS);
+const reasonText = text(MAX_REASON_CHARS);
+const ref = text(MAX_REF_CHARS);
+
 const projectRef = object({ appId: str, jobId: str, desiredTag: str });
 
 const projectEntry = object({
@@ -28,7 +49,7 @@ const packageChange = object({ name: str, from: str, to: str, repo: optional(str
 
 const cause = object({
   kind: oneOf(BUILD_CAUSE_KINDS),
-  message: str,
+  message,
   commit: optional(str),
   branch: optional(str),
   repoUrl: optional(str),
@@ -38,7 +59,7 @@ const cause = object({
 });
 
 const counts = object({ error: num, warning: num, info: num, style: num });
-const imageRef = object({ ref: str, digest: optional(str) });
+const imageRef = object({ ref, digest: optional(ref) });
 
 /** `app-id/job-id:tag`, as `imageName` writes it (the tag spelled out). */
 const indexImage: Check = (value, path, issues) => {
@@ -72,7 +93,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     blocking: bool,
     failureThreshold: str,
     counts,
-    reason: optional(str),
+    reason: optional(reasonText),
     reports: object({ json: str, sarif: str }),
     cause,
     causeChain: arrayOf(cause),
@@ -84,7 +105,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     entry: projectEntry,
     commit: optional(str),
     status: oneOf(['succeeded', 'failed']),
-    reason: optional(str),
+    reason: optional(reasonText),
     image: optional(imageRef),
     reports: object({ log: str, lint: optional(str) }),
     timings: object({ startedAt: isoTime, finishedAt: isoTime, durationMs: num }),
@@ -104,7 +125,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
     project: projectRef,
     image: imageRef,
     buildId: optional(str),
-    scanners: recordOf(object({ status: oneOf(['ok', 'failed', 'skipped']), findings: num, reason: optional(str) })),
+    scanners: recordOf(object({ status: oneOf(['ok', 'failed', 'skipped']), findings: num, reason: optional(reasonText) })),
     reports: object({ json: str, html: str, sbom: str }),
   }),
   [EventTypes.rpmRepoChanged]: object({
@@ -130,7 +151,7 @@ const DATA_SCHEMAS: { [T in keyof EventDataMap]: Check } = {
         entry: optional(projectEntry),
         outcome: oneOf(['succeeded', 'failed', 'skipped']),
         buildId: optional(str),
-        reason: optional(str),
+        reason: optional(reasonText),
         blockedBy: optional(str),
         image: optional(imageRef),
         reports: optional(object({ log: optional(str), lint: optional(str) })),
@@ -154,8 +175,13 @@ export function isEventOfType<T extends keyof EventDataMap>(
 }
 
 /**
- * Checks an incoming event against the contract: known type, required attributes, and the data
- * shape of its type. Throws a {@link ValidationError} with every problem (HTTP 400 at the edge).
+ * Checks an incoming event against the contract: known type, required attributes, the data
+ * shape of its type, and bounds: data of at most {@link MAX_EVENT_DATA_BYTES} serialized (what
+ * the HTTP doors take, so an event a handler emits in-process is held to it too), messages and
+ * cause messages of at most {@link MAX_MESSAGE_CHARS} characters, reasons of at
+ * most {@link MAX_REASON_CHARS}, image references and digests of at
+ * most {@link MAX_REF_CHARS}. Throws a {@link ValidationError} with every problem, each naming
+ * its field (HTTP 400 at the edge).
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function validateEvent(event: CloudEvent<unknown>): void {
@@ -165,12 +191,28 @@ export function validateEvent(event: CloudEvent<unknown>): void {
     if (typeof value !== 'string' || value === '') issues.push({ field: attribute, message: 'is required' });
   }
   const schema = (DATA_SCHEMAS as Record<string, Check>)[event.type];
-  if (schema) {
+  const size = dataBytes(event.data);
+  if (size > MAX_EVENT_DATA_BYTES) {
+    // Checked first and alone: the shape of a megabyte of attacker data is not worth listing.
+    issues.push({ field: 'data', message: `is ${size} bytes, over the ${MAX_EVENT_DATA_BYTES}-byte bound of an event` });
+  } else if (schema) {
     schema(parseData(event.data), 'data', issues);
   } else if (!FOREIGN_TYPES.includes(event.type)) {
     issues.push({ field: 'type', message: `unknown event type "${event.type}"` });
   }
   if (issues.length > 0) throw new ValidationError(`invalid ${event.type || 'event'} event ${event.id ?? ''}`.trim(), issues);
+}
+
+/** The size of the data as it travels (UTF-8 JSON, or the bytes of a string or Buffer). */
+function dataBytes(data: unknown): number {
+  if (data === undefined || data === null) return 0;
+  if (Buffer.isBuffer(data)) return data.length;
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  try {
+    return Buffer.byteLength(JSON.stringify(data) ?? '');
+  } catch {
+    return 0;
+  }
 }
 
 /** Event data as an object: structured-mode JSON arrives parsed, some transports leave a string. */
