@@ -1,5 +1,6 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsTree, OutsideRepositoryError, resolveInside } from '../../git/inside-checkout';
 import { runSandboxed, SANDBOX_DEFAULTS, SandboxUnavailableError, type SandboxSettings } from '../../sandbox';
 import { StepFailure } from './step-runner';
 
@@ -43,8 +44,8 @@ export interface PrebuildRun {
  * @see https://github.com/CentOS/container-index#the-indexd-files
  */
 export async function runPrebuild(run: PrebuildRun): Promise<void> {
-  const cwd = await insideCheckout(run.checkoutDir, run.prebuildDir, 'prebuild-context');
-  const script = await insideCheckout(run.checkoutDir, run.prebuildScript, 'prebuild script');
+  const cwd = await insideCheckout(run.checkoutDir, run.prebuildDir, 'prebuild-context', 'prebuild-context');
+  const script = await insideCheckout(run.checkoutDir, run.prebuildScript, 'prebuild script', 'prebuild-script');
   const info = await stat(script);
   if (!info.isFile()) throw new StepFailure(`prebuild script ${run.scriptName} is not a file`);
   const direct = (info.mode & 0o111) !== 0 && (await startsWithShebang(script));
@@ -80,17 +81,21 @@ export async function runPrebuild(run: PrebuildRun): Promise<void> {
   }
 }
 
-/** The real path of `relative` under the checkout; a missing path or a symlink that leads out fails the step. */
-async function insideCheckout(checkoutDir: string, relative: string, what: string): Promise<string> {
+/**
+ * The real path of `relative` under the checkout, under the rule lint and build share
+ * (`shared/git/inside-checkout.ts`): a missing path or a symlink that leads out fails the step.
+ */
+async function insideCheckout(checkoutDir: string, relative: string, what: string, field: string): Promise<string> {
   const root = await realpath(checkoutDir);
-  let real: string;
+  let found;
   try {
-    real = await realpath(path.join(root, relative));
-  } catch {
-    throw new StepFailure(`${what} ${relative} not found in the repository`);
+    found = await resolveInside(fsTree(root), relative, field);
+  } catch (error) {
+    if (error instanceof OutsideRepositoryError) throw new StepFailure(error.message);
+    throw error;
   }
-  if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw new StepFailure(`${what} ${relative} leads out of the repository`);
-  return real;
+  if (!found) throw new StepFailure(`${what} ${relative} not found in the repository`);
+  return path.join(root, found.path);
 }
 
 async function startsWithShebang(file: string): Promise<boolean> {
