@@ -1,7 +1,9 @@
 import type { FunctionContext, FunctionDefinition } from '../../functions/types';
 import { ValidationError } from '../errors/validation-error';
-import { startFunctionServer } from './function-server';
-import type { RunningServer } from './listen';
+import express, { type Application, type RequestHandler } from 'express';
+import { createFunctionServer, startFunctionServer } from './function-server';
+import { listen, type RunningServer } from './listen';
+import { senderAuth, senderAuthFromEnv } from './sender-auth';
 
 export interface ServeFromEnvOptions {
   /** Every function the image carries; `FUNCTION` picks one by name. */
@@ -14,6 +16,8 @@ export interface ServeFromEnvOptions {
 /**
  * The container entry: serves the function named by `FUNCTION` on `PORT` (8080 by default) on
  * all interfaces (`HOST` to change it), sending emitted events to `K_SINK` when Knative set one.
+ * With `CCP_SENDER_AUTH=oidc` a CloudEvent posted to `POST /` must carry the Broker's OIDC token
+ * (see `sender-auth.ts`); the other routes (health, metrics, webhooks) are unchanged.
  * Throws a {@link ValidationError} naming the variable when one is missing or wrong.
  * @see https://knative.dev/docs/serving/runtime-contract/
  */
@@ -34,8 +38,20 @@ export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promis
   if (sink !== undefined && !URL.canParse(sink)) {
     throw new ValidationError('invalid sink', [{ field: 'K_SINK', message: `"${sink}" is not a URL` }]);
   }
+  const auth = senderAuthFromEnv(env, definition.name);
   const context = await options.createContext(definition);
-  const server = await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink });
-  context.log.info('function serving', { url: server.url, sink });
+  const server = auth
+    ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink }), senderAuth(auth, context.log)), { port, host: env.HOST || '0.0.0.0' })
+    : await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink });
+  context.log.info('function serving', { url: server.url, sink, senderAuth: auth ? { audience: auth.expectations.audience, issuer: auth.expectations.issuer } : 'off' });
   return { ...server, definition };
+}
+
+/** `app` behind an outer app that checks the sender of `POST /` first (the function server's own routes stay as they are). */
+function withSenderAuth(app: Application, check: RequestHandler): Application {
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.post('/', check);
+  outer.use(app);
+  return outer;
 }
