@@ -14,8 +14,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # Without root the missing tools cannot be installed; the tests that need them fail, naming
-# them, while a subset that needs none (`npm test -- shared/index`) still runs.
+# them, while a subset that needs none (`npm test -- shared/index`) still runs. On CI (`CI` set)
+# a missing tool stops the run at once.
 if ! bash scripts/install-deps.sh test; then
+  if [ -n "${CI:-}" ]; then echo "test: host tools are missing (see above)" >&2; exit 1; fi
   echo "test: WARNING: host tools are missing (see above); the tests that need them will fail" >&2
 fi
 
