@@ -1,19 +1,24 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { RunSummary } from '../../cli/commands/run';
 import { main } from '../../cli/main';
 import type { CliIo } from '../../cli/types';
-import { createLocalBuilder } from '../../shared/builders/local';
+import { createLocalBuilder, storageDriverFor } from '../../shared/builders/local';
 import { removeStorage } from '../../shared/builders/local/storage';
 import type { BuildOutcome } from '../../shared/builders/types';
 import { createLocalRepo } from '../../shared/git/local-repo';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
 import { loadIndex } from '../../shared/index';
 import type { ProjectEntry } from '../../shared/index/types';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { MemoryLog, specFor } from '../builders/build-fixtures';
+
+const exec = promisify(execFile);
 
 // Every hostile link points at this test's own "host" folder, never at a real host file: the
 // canary is random, so finding it anywhere after a build means a host file got in.
@@ -190,6 +195,19 @@ describe('hostile repositories: symlinks that lead out of the checkout', () => {
       expect(log.includes(CANARY)).toBe(false);
       const tags = await fetch(`http://${registry.address}/v2/hostile/${job}/tags/list`);
       expect(tags.status).toEqual(404);
+    });
+
+    it('buildah itself would follow a RUN --mount bind source out to the host: the hazard the Dockerfile check stops', async () => {
+      await pushBaseImage(BUSYBOX_IMAGE, { ref: 'sample/base:latest', registry: registry.address });
+      const context = path.join(dir, 'hazard');
+      await mkdir(context, { recursive: true });
+      await symlink(path.join(host, 'dir'), path.join(context, 'link'));
+      await writeFile(path.join(context, 'Dockerfile'), `FROM ${registry.address}/sample/base:latest\nRUN --mount=type=bind,source=link,target=/m cat /m/secret\n`);
+      const root = path.join(dir, 'builder', 'root');
+      const runroot = path.join(dir, 'builder', 'runroot');
+      const driver = await storageDriverFor(root, runroot);
+      const result = await exec('buildah', ['--root', root, '--runroot', runroot, '--storage-driver', driver, 'bud', '--isolation', 'chroot', '--tls-verify=false', '-t', 'hazard', context], { env: { PATH: process.env.PATH, HOME: dir } });
+      expect(result.stdout).toContain(CANARY);
     });
 
     it('builds the control project and its image holds the repository file, not the canary', async () => {
