@@ -78,6 +78,29 @@ describe('IndexSnapshotStore and lastBuiltEntryIn (filesystem store)', () => {
     expect((await snapshots.read())?.entries).toEqual([entry('a')]);
   });
 
+  it('advances to an index read at a push, answering the same change again for the same commit', async () => {
+    const snapshots = new IndexSnapshotStore(store, () => NOW);
+    await snapshots.record([entry('a'), entry('b')]);
+    const change = await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }, entry('c')], 'c2');
+    const names = (refs: readonly ProjectRef[]): string[] => refs.map(imageName);
+    expect([names(change.added), names(change.changed), names(change.removed), change.commit]).toEqual([['team/c:latest'], ['team/a:latest'], ['team/b:latest'], 'c2']);
+    // A redelivered push whose first delivery died after this write: the change is not lost.
+    expect(await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }, entry('c')], 'c2')).toEqual(change);
+    expect(names(await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }], 'c3').then((next) => next.removed))).toEqual(['team/c:latest']);
+    expect((await snapshots.read())?.entries.map(imageName)).toEqual(['team/a:latest']);
+  });
+
+  it('gives two pushes read at once one change each, whichever writes first: the newer read never taken back', async () => {
+    const snapshots = new IndexSnapshotStore(store, () => NOW);
+    await snapshots.record([entry('a')]);
+    const [older, newer] = [new Date('2026-12-06T01:00:01Z'), new Date('2026-12-06T01:00:02Z')];
+    const changes = await Promise.all([snapshots.advance([entry('a'), entry('b')], 'c2', older), snapshots.advance([entry('a'), entry('b'), entry('c')], 'c3', newer)]);
+    const all = changes.flatMap((change) => [...change.added, ...change.changed, ...change.removed].map(imageName)).sort();
+    // b announced once, c once, nothing removed: the older read either went first or announces nothing.
+    expect(all).toEqual(['team/b:latest', 'team/c:latest']);
+    expect((await snapshots.read())?.commit).toEqual('c3');
+  });
+
   it('answers the entry of the newest build record, and null for an image never built', async () => {
     const record = (project: ProjectRef, buildId: string, built: ProjectEntry) => store.put(buildRecordKey(project, buildId), JSON.stringify({ buildId, project, status: 'succeeded', entry: built }));
     await record(ref('a'), '20261201T000000Z-aaaaaaaaaa', entry('a', { gitBranch: 'old' }));

@@ -1,8 +1,9 @@
+import type { IndexChangedData } from '../events/types';
 import { imageName, type ProjectEntry, type ProjectRef } from '../index/types';
 import { PreconditionFailedError } from '../store/errors';
 import { buildRecordsPrefix } from '../store/keys';
 import type { ObjectStore } from '../store/types';
-import { sameBuildConfiguration, type LastBuiltEntry } from './index-diff';
+import { diffIndex, sameBuildConfiguration, type LastBuiltEntry } from './index-diff';
 import { INDEX_SNAPSHOT_KEY } from './keys';
 import type { IndexSnapshot } from './types';
 
@@ -24,7 +25,14 @@ export function mergeSnapshot(previous: IndexSnapshot | null, seen: readonly Pro
     changed = true;
   }
   if (!changed) return null;
-  return { format: 'ccp.index-snapshot/v1', ...(previous?.commit ? { commit: previous.commit } : {}), takenAt: now.toISOString(), entries: [...entries.values()] };
+  return {
+    format: 'ccp.index-snapshot/v1',
+    ...(previous?.commit ? { commit: previous.commit } : {}),
+    takenAt: now.toISOString(),
+    entries: [...entries.values()],
+    ...(previous?.readAt ? { readAt: previous.readAt } : {}),
+    ...(previous?.change ? { change: previous.change } : {}),
+  };
 }
 
 /**
@@ -50,13 +58,46 @@ export class IndexSnapshotStore {
    * Returns whether the stored object changed.
    */
   async record(seen: readonly ProjectEntry[], removed: readonly ProjectRef[] = []): Promise<boolean> {
+    return this.swap((known) => {
+      const next = mergeSnapshot(known, seen, removed, this.now());
+      return { next, result: next !== null };
+    });
+  }
+
+  /**
+   * Makes the index at `commit` the snapshot and answers what changed since the one before
+   * ({@link diffIndex}). The change is kept with the snapshot: when the index is read again at
+   * the same commit (a redelivered push, or a second push whose read found the same head), the
+   * same change is answered, not an empty one, so a dispatcher that died between writing the
+   * snapshot and announcing the change announces it on redelivery (receivers drop the
+   * duplicate by its id). `readAt`: when the index was read; conditional puts: of two reads
+   * at once, the newer diffs against the older one's index, and the older, written second,
+   * announces nothing (it would take back what the newer one announced).
+   */
+  async advance(projects: readonly ProjectEntry[], commit: string, readAt: Date = this.now()): Promise<IndexChangedData> {
+    const at = readAt.toISOString();
+    return this.swap((known) => {
+      if (known?.commit === commit && known.change) return { next: null, result: known.change };
+      // A read older than the snapshot's would take back what a newer read announced.
+      if (known?.readAt && known.readAt > at) return { next: null, result: { commit, added: [], changed: [], removed: [] } };
+      const change = diffIndex(known?.entries ?? [], projects, commit);
+      return { next: { format: 'ccp.index-snapshot/v1', commit, takenAt: this.now().toISOString(), readAt: at, entries: [...projects], change }, result: change };
+    });
+  }
+
+  /**
+   * Reads the snapshot, lets `decide` make the next one (`null`: keep it) and writes it if the
+   * stored object is still the one read (created only if absent); reads and decides again on
+   * conflict, after a short random pause.
+   */
+  private async swap<T>(decide: (known: IndexSnapshot | null) => { next: IndexSnapshot | null; result: T }): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.readWithTag();
-      const next = mergeSnapshot(current?.snapshot ?? null, seen, removed, this.now());
-      if (!next) return false;
+      const { next, result } = decide(current?.snapshot ?? null);
+      if (!next) return result;
       try {
         await this.store.put(INDEX_SNAPSHOT_KEY, `${JSON.stringify(next)}\n`, { contentType: 'application/json', ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }) });
-        return true;
+        return result;
       } catch (error) {
         if (!(error instanceof PreconditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));

@@ -1,4 +1,4 @@
-import type { BuildCause, ImageRef } from '../events/types';
+import type { BuildCause, ImageRef, IndexChangedData } from '../events/types';
 import type { ProjectEntry, ProjectRef } from '../index/types';
 
 /**
@@ -69,4 +69,8 @@ export interface IndexSnapshot {
   commit?: string;
   takenAt: string;
   entries: ProjectEntry[];
+  /** When the index of `commit` was read (`IndexSnapshotStore.advance`): an older read does not replace it. */
+  readAt?: string;
+  /** What changed when the index was read at `commit` (`IndexSnapshotStore.advance`), answered again for the same commit. */
+  change?: IndexChangedData;
 }
