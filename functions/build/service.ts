@@ -230,7 +230,8 @@ export class BuildService {
       entry: lint.entry,
       commit: lint.commit!,
       imageRef: record.image!.ref,
-      labels: buildLabels({ entry: lint.entry, commit: lint.commit!, buildId: lint.buildId, cause: lint.cause, causeChain: lint.causeChain, created }),
+      // An image label is public to whoever pulls the image: the cause message is redacted before it is cut to a label's length.
+      labels: buildLabels({ entry: lint.entry, commit: lint.commit!, buildId: lint.buildId, cause: { ...lint.cause, message: redact(lint.cause.message, this.options.secrets) }, causeChain: lint.causeChain, created }),
       registry,
       parentImages: parentImagesOf(lint.entry, registry.address),
       timeouts: this.options.timeouts ?? DEFAULT_TIMEOUTS,

@@ -55,6 +55,12 @@ describe('redact', () => {
     expect(traces).toEqual([]);
   });
 
+  it('hides the runs of a secret between escaped characters when a tool escapes it once more', () => {
+    const twice = JSON.stringify(JSON.stringify({ label: secret }));
+    const clean = redact(twice, [secret]);
+    expect([clean.includes('Pa55-w0rd'), clean.includes(REDACTED)]).toEqual([false, true]);
+  });
+
   it('finds sorted, merged ranges', () => {
     expect(findSecrets('a secret1 and secret1secret1 b', redactorFor(['secret1']))).toEqual([
       [2, 9],

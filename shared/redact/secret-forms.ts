@@ -15,7 +15,10 @@ export const MIN_FORM_LENGTH = 4;
  * - URL-encoded (`%40`, `+` for a space; upper and lower case escapes): a password in a URL or
  *   a form body;
  * - JSON-escaped and HTML-escaped: a secret with a quote inside a JSON log line or a mail's HTML;
- * - reversed (`rev`): the cheapest way around a plain string match.
+ * - reversed (`rev`): the cheapest way around a plain string match;
+ * - the runs of at least 8 characters between the characters JSON, HTML and shell quoting change
+ *   (`" ' \ & < >`): a tool that escapes the secret once more (buildah quoting a label, a JSON
+ *   log of a JSON text) or a cut inside an escaped form would otherwise show those runs raw.
  *
  * Give `user:password` pairs as secrets of their own: their base64 is the Basic auth header.
  * @see https://datatracker.ietf.org/doc/html/rfc4648#section-4
@@ -48,9 +51,15 @@ export function secretForms(secrets: ReadonlyArray<string | undefined>): string[
     add(JSON.stringify(secret).slice(1, -1));
     add(escapeHtml(secret));
     add([...secret].reverse().join(''));
+    for (const run of secret.split(ESCAPED)) if (run !== secret && run.length >= MIN_RUN_LENGTH) add(run);
   }
   return [...forms].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
+
+/** Characters that JSON, HTML or shell quoting write differently. */
+const ESCAPED = /["'\\&<>]/;
+/** Shortest run of a secret between such characters that is redacted on its own. */
+const MIN_RUN_LENGTH = 8;
 
 /**
  * The base64 characters of `bytes` preceded by `offset` other bytes that depend on `bytes`
