@@ -7,10 +7,12 @@ import { SandboxUnavailableError } from './types';
  * (`--dev-bind / /`), every capability is kept. What the tool starts (a Dockerfile's `RUN`
  * under chroot isolation, which buildah 1.28 leaves in the host's PID namespace whatever
  * `--pid` says) then cannot list, signal or read the environment of the pipeline's processes,
- * nor open the host's block devices.
+ * nor open the host's block devices. `--as-pid-1`: the tool itself is pid 1, not bwrap's reaper,
+ * which runs without capabilities and whose `/proc/1/root` (the host's root) a `RUN` step,
+ * having as many capabilities, could therefore read; the tool keeps all of them, so it cannot.
  * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
  */
-export const PRIVATE_PIDS_OPTIONS = ['--dev-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-ipc', '--die-with-parent', '--cap-add', 'ALL'] as const;
+export const PRIVATE_PIDS_OPTIONS = ['--dev-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-ipc', '--die-with-parent', '--cap-add', 'ALL', '--as-pid-1'] as const;
 
 /**
  * The command and arguments that run `command args` in its own PID namespace through `bwrap`.
