@@ -4,6 +4,7 @@ import { indexGraphBench } from './index-graph';
 import { lintBench } from './lint';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
+import { sandboxBench } from './sandbox';
 import type { Bench, BenchResult } from './types';
 
 /** Every benchmark group, in the order they run. */
@@ -14,6 +15,7 @@ const BENCHES: [string, Bench][] = [
   ['RPM scan', scanRpmBench],
   ['RPM repo tracking', reposBench],
   ['rebuild dispatcher', dispatchBench],
+  ['prebuild sandbox', sandboxBench],
 ];
 
 function render(result: BenchResult): string {
@@ -23,9 +25,18 @@ function render(result: BenchResult): string {
   return `  ${result.name.padEnd(58)} ${value.padStart(10)} ${result.unit}${goal}${note}`;
 }
 
+/**
+ * The groups to run: those whose title contains one of the words given on the command line
+ * (`node dist/bench/main.js sandbox`), every group without any.
+ */
+function selected(argv: readonly string[]): [string, Bench][] {
+  const words = argv.filter((arg) => !arg.startsWith('--')).map((word) => word.toLowerCase());
+  return words.length === 0 ? BENCHES : BENCHES.filter(([title]) => words.some((word) => title.toLowerCase().includes(word)));
+}
+
 async function main(): Promise<void> {
   const all: BenchResult[] = [];
-  for (const [title, bench] of BENCHES) {
+  for (const [title, bench] of selected(process.argv.slice(2))) {
     console.log(`${title}`);
     const results = await bench();
     results.forEach((result) => console.log(render(result)));

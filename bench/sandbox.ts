@@ -1,0 +1,80 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { minimalEnv } from '../shared/builders/process/minimal-env';
+import { runProcess } from '../shared/builders/process/run-process';
+import { runSandboxed, SANDBOX_DEFAULTS, withPrivatePids } from '../shared/sandbox';
+import type { Bench, BenchResult } from './types';
+
+const ROUNDS = 25;
+
+/** A small prebuild as the index's projects have them: make a folder, write files, pack them. */
+const SCRIPT = `#!/bin/sh
+set -eu
+rm -rf out rootfs.tar
+mkdir -p out/bin out/etc
+for i in 1 2 3 4 5 6 7 8; do echo "file $i of $CCP_BUILD_ID" > "out/etc/f$i"; done
+cp "$(command -v busybox || command -v sh)" out/bin/
+tar -C out -cf rootfs.tar .
+echo "packed $(wc -c < rootfs.tar) bytes"
+`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timed(work: () => Promise<{ exitCode: number | null }>): Promise<number> {
+  const started = performance.now();
+  const { exitCode } = await work();
+  if (exitCode !== 0) throw new Error(`bench run exited with ${exitCode}`);
+  return performance.now() - started;
+}
+
+/**
+ * The sandbox's cost per prebuild: the same script in the same process, unconfined
+ * (`runProcess`, as before) and in the bubblewrap sandbox (`runSandboxed`), interleaved, one of
+ * each per round, medians compared; and the PID namespace around buildah (`withPrivatePids`
+ * around `true` against `true` alone).
+ */
+export const sandboxBench: Bench = async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-bench-sandbox-'));
+  try {
+    const work = path.join(dir, 'src');
+    await mkdir(work);
+    await writeFile(path.join(work, 'prebuild.sh'), SCRIPT, { mode: 0o755 });
+    const env = { CCP_BUILD_ID: 'bench' };
+    const plain = (): Promise<{ exitCode: number | null }> => runProcess(path.join(work, 'prebuild.sh'), [], { cwd: work, env: minimalEnv(dir, env) });
+    const boxed = (): Promise<{ exitCode: number | null }> =>
+      runSandboxed({ workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/build/src/prebuild.sh', args: [], env, hide: [dir], ...SANDBOX_DEFAULTS, timeoutMs: 60_000 });
+    const [bwrap, bwrapArgs] = withPrivatePids('true', []);
+    const bare = (): Promise<{ exitCode: number | null }> => runProcess('true', [], { env: minimalEnv(dir) });
+    const pids = (): Promise<{ exitCode: number | null }> => runProcess(bwrap, bwrapArgs, { env: minimalEnv(dir) });
+    await timed(plain);
+    await timed(boxed);
+    const times = { plain: [] as number[], boxed: [] as number[], bare: [] as number[], pids: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which goes first, so neither always runs on a warmer cache.
+      if (round % 2) {
+        times.boxed.push(await timed(boxed));
+        times.plain.push(await timed(plain));
+      } else {
+        times.plain.push(await timed(plain));
+        times.boxed.push(await timed(boxed));
+      }
+      times.bare.push(await timed(bare));
+      times.pids.push(await timed(pids));
+    }
+    const [plainMs, boxedMs, bareMs, pidsMs] = [median(times.plain), median(times.boxed), median(times.bare), median(times.pids)];
+    const results: BenchResult[] = [
+      { name: 'prebuild script unconfined (median)', value: plainMs, unit: 'ms', note: `${ROUNDS} interleaved rounds` },
+      { name: 'prebuild script in the bwrap sandbox (median)', value: boxedMs, unit: 'ms' },
+      { name: 'sandbox cost per prebuild', value: boxedMs / plainMs, unit: 'x', note: `+${(boxedMs - plainMs).toFixed(1)} ms per run` },
+      { name: 'PID namespace around buildah (bwrap + true vs true)', value: pidsMs - bareMs, unit: 'ms', note: `${bareMs.toFixed(1)} → ${pidsMs.toFixed(1)} ms` },
+    ];
+    return results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
