@@ -1,45 +1,73 @@
+import { spawn } from 'node:child_process';
 import type { TreeEntry, TreeReader } from './inside-checkout';
-import { GitCommandError, runGit, runGitBuffer } from './run-git';
+import { runGit, runGitBuffer } from './run-git';
 
 /**
  * The tree of `commit` in the (bare) repository `gitDir` as a {@link TreeReader}: `git ls-tree`
  * says what a path is (mode 120000 is a symlink, whose blob is its target), so a path is
  * resolved from the objects exactly as a checkout of that commit would resolve it on disk.
  * A submodule (gitlink) is an empty folder, as in a checkout that never runs `git submodule`.
+ * The whole tree is listed once, on the first question, and every link target is read in one
+ * `git cat-file --batch`: a repository of thousands of links costs two git processes, not
+ * thousands.
  * @see https://git-scm.com/docs/git-ls-tree
  */
 export function gitTree(gitDir: string, commit: string): TreeReader {
-  // Many links of one tree pass through the same folders: each is asked of git once.
-  const seen = new Map<string, Promise<TreeEntry | null>>();
+  let entries: Promise<Map<string, TreeEntry>> | null = null;
   return {
-    entry(relative): Promise<TreeEntry | null> {
-      const known = seen.get(relative) ?? lookUp(gitDir, commit, relative);
-      seen.set(relative, known);
-      return known;
+    async entry(relative): Promise<TreeEntry | null> {
+      if (relative === '.' || relative === '') return { kind: 'dir' };
+      entries ??= listTree(gitDir, commit);
+      return (await entries).get(relative) ?? null;
     },
   };
 }
 
-async function lookUp(gitDir: string, commit: string, relative: string): Promise<TreeEntry | null> {
-  if (relative === '.' || relative === '') return { kind: 'dir' };
-  let line: string;
-  try {
-    line = (await runGit(['--literal-pathspecs', '--git-dir', gitDir, 'ls-tree', '-z', '--full-tree', commit, '--', relative])).stdout.split('\0')[0] ?? '';
-  } catch (error) {
-    if (error instanceof GitCommandError) return null;
-    throw error;
+async function listTree(gitDir: string, commit: string): Promise<Map<string, TreeEntry>> {
+  const { stdout } = await runGitBuffer(['--git-dir', gitDir, 'ls-tree', '-r', '-t', '-z', '--full-tree', commit]);
+  const entries = new Map<string, TreeEntry>();
+  const links = new Map<string, string>();
+  for (const line of stdout.toString('utf8').split('\0')) {
+    // `<mode> SP <type> SP <object> TAB <path>`
+    const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (!match) continue;
+    const [, mode, type, object, file] = match as unknown as [string, string, string, string, string];
+    if (mode === '120000') links.set(file, object);
+    else entries.set(file, { kind: type === 'tree' || type === 'commit' ? 'dir' : type === 'blob' ? 'file' : 'other' });
   }
-  // `<mode> SP <type> SP <object> TAB <path>`; ls-tree lists a folder's own entry, not its content.
-  const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line);
-  if (!match || match[4] !== relative) return null;
-  const [, mode, type, object] = match;
-  if (mode === '120000') {
-    const { stdout } = await runGitBuffer(['--git-dir', gitDir, 'cat-file', 'blob', object as string]);
-    return { kind: 'link', target: stdout.toString('utf8') };
-  }
-  if (type === 'tree' || type === 'commit') return { kind: 'dir' };
-  return { kind: type === 'blob' ? 'file' : 'other' };
+  const targets = await readBlobs(gitDir, [...new Set(links.values())]);
+  for (const [file, object] of links) entries.set(file, { kind: 'link', target: targets.get(object) ?? '' });
+  return entries;
 }
+
+/** The content of each blob, through one `git cat-file --batch`. */
+function readBlobs(gitDir: string, objects: string[]): Promise<Map<string, string>> {
+  if (objects.length === 0) return Promise.resolve(new Map());
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
+      const out = Buffer.concat(chunks);
+      const blobs = new Map<string, string>();
+      let at = 0;
+      while (at < out.length) {
+        const end = out.indexOf(0x0a, at);
+        if (end < 0) break;
+        const [object, , size] = out.subarray(at, end).toString('latin1').split(' ');
+        const length = Number(size);
+        if (!object || !Number.isFinite(length)) break;
+        blobs.set(object, out.subarray(end + 1, end + 1 + length).toString('utf8'));
+        at = end + 1 + length + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end(`${objects.join('\n')}\n`);
+  });
+}
+
 /**
  * Every symlink (mode 120000) below `dir` in the tree of `commit`: what `linksOnDisk`
  * (`inside-checkout.ts`) finds in a checkout of it.
