@@ -52,7 +52,7 @@ export class RedactingLog implements BuildLog {
     return redact(this.pending, this.redactor);
   }
 
-  /** How many characters are held back now; never more than `maxHeld` after a write. */
+  /** How many characters are held back now; after a write never more than `maxHeld` (or `reach - 1` if that is more). */
   get held(): number {
     return this.pending.length;
   }
