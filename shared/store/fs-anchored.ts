@@ -58,12 +58,17 @@ export class AnchoredRoot {
     try {
       for (const segment of segments) {
         const next = opened.entry(segment);
-        if (create) await fs.mkdir(next).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? undefined : Promise.reject(error)));
         try {
           handles.push(await fs.open(next, DIR_FLAGS));
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === 'ELOOP' || (code === 'ENOTDIR' && (await isLink(next)))) throw new UnsafePathError(operation, key);
+          if (code === 'ENOENT' && create) {
+            // Made here, then opened like any other: a link raced into its place is still refused.
+            await fs.mkdir(next).catch((failure: NodeJS.ErrnoException) => (failure.code === 'EEXIST' ? undefined : Promise.reject(failure)));
+            handles.push(await fs.open(next, DIR_FLAGS).catch((failure: NodeJS.ErrnoException) => Promise.reject(failure.code === 'ELOOP' ? new UnsafePathError(operation, key) : failure)));
+            continue;
+          }
           if (isMissing(error) && !create) {
             await opened.close();
             return null;

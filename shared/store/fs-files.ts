@@ -56,23 +56,28 @@ export async function writeTemp(tmp: OpenFolder, body: Buffer | string): Promise
 }
 
 /**
- * Renames `from` to the last of `segments` below the root, creating the folders on the way
- * without following links. A concurrent delete may remove such a folder (it prunes empty
- * folders) between the creation and the rename, hence the retries. `rename(2)` replaces a link
- * in the last place itself, never what it points to.
+ * Renames `from` to the last of `segments` below the root, into `folder` (their folder, opened
+ * without following links by {@link AnchoredRoot.openFolder}). A concurrent delete may remove
+ * that folder (it prunes empty folders) between its creation and the rename, hence the retries
+ * with the folder opened again. `rename(2)` replaces a link in the last place itself, never what
+ * it points to.
  */
-export async function renameInto(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, from: string, segments: readonly string[]): Promise<void> {
+export async function renameInto(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, from: string, segments: readonly string[], folder: OpenFolder): Promise<void> {
   const name = segments[segments.length - 1]!;
-  for (let attempt = 0; ; attempt += 1) {
-    const folder = (await root.openFolder(files.operation, files.key, segments.slice(0, -1), true))!;
-    try {
-      await fs.rename(from, folder.entry(name));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
-    } finally {
-      await folder.close();
+  let current = folder;
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await fs.rename(from, current.entry(name));
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      }
+      if (current !== folder) await current.close();
+      current = (await root.openFolder(files.operation, files.key, segments.slice(0, -1), true))!;
     }
+  } finally {
+    if (current !== folder) await current.close();
   }
 }
 
@@ -114,11 +119,12 @@ export async function readObject(root: AnchoredRoot, files: ObjectFiles): Promis
  * (a put in progress or a crash between the two renames) retried a few times and finally
  * computed from the content. `null` when there is no body file.
  */
-export async function statObject(root: AnchoredRoot, files: ObjectFiles, body?: Buffer): Promise<FileInfo | null> {
+export async function statObject(root: AnchoredRoot, files: ObjectFiles, known?: { stat: Stats; content?: Buffer }): Promise<FileInfo | null> {
+  const body = known?.content;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const opened = await root.openFile(files.operation, files.key, files.body);
+    // A file just read (get) or looked at through its open folder (list) needs no second look on the first round.
+    const opened = attempt === 0 && known ? { stat: known.stat } : await openAndClose(root, files);
     if (!opened) return null;
-    await opened.handle.close();
     const { stat } = opened;
     const sidecar = await readSidecar(root, files);
     if (sidecar && sidecar.ino === stat.ino && sidecar.size === stat.size && sidecar.mtimeMs === stat.mtimeMs) {
@@ -127,13 +133,19 @@ export async function statObject(root: AnchoredRoot, files: ObjectFiles, body?: 
     await new Promise((resolve) => setTimeout(resolve, 2 * (attempt + 1)));
   }
   if (body) {
-    const opened = await root.openFile(files.operation, files.key, files.body);
-    if (!opened) return null;
-    await opened.handle.close();
-    return { stat: opened.stat, etag: etagOf(body) };
+    const opened = await openAndClose(root, files);
+    return opened ? { stat: opened.stat, etag: etagOf(body) } : null;
   }
-  const read = await readObject(root, files);
-  return read ? { stat: read.stat, etag: etagOf(read.content) } : null;
+  const reread = await readObject(root, files);
+  return reread ? { stat: reread.stat, etag: etagOf(reread.content) } : null;
+}
+
+/** The stat of the body file, checked as a read would be; `null` when there is none. */
+async function openAndClose(root: AnchoredRoot, files: ObjectFiles): Promise<{ stat: Stats } | null> {
+  const opened = await root.openFile(files.operation, files.key, files.body);
+  if (!opened) return null;
+  await opened.handle.close();
+  return { stat: opened.stat };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { DEFAULT_CONTENT_TYPE, readBody } from './body';
 import { etagOf, normalizeEtag } from './etag';
 import { PreconditionFailedError, StoreError, UnsafePathError, type StoreOperation } from './errors';
-import { AnchoredRoot, hasFdPaths } from './fs-anchored';
+import { AnchoredRoot, hasFdPaths, type OpenFolder } from './fs-anchored';
 import { readObject, removeFile, renameInto, statObject, writeTemp, type ObjectFiles, type Sidecar } from './fs-files';
 import { KeyLocks } from './fs-lock';
 import { walkKeys } from './fs-walk';
@@ -55,14 +55,17 @@ export class FsObjectStore implements ObjectStore {
           const temp = await writeTemp(tmp, content);
           const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, mtimeMs: temp.mtimeMs, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
           const sidecarTemp = await writeTemp(tmp, JSON.stringify(sidecar));
+          const folders: OpenFolder[] = [];
           try {
             // Folders first, so that a key clash (a file where a folder must be) or a link on the way fails before anything moves.
-            for (const segments of [files.sidecar, files.body]) await (await this.anchor.openFolder('put', key, segments.slice(0, -1), true))!.close();
-            await renameInto(this.anchor, files, sidecarTemp.file, files.sidecar);
-            await renameInto(this.anchor, files, temp.file, files.body);
+            for (const segments of [files.sidecar, files.body]) folders.push((await this.anchor.openFolder('put', key, segments.slice(0, -1), true))!);
+            await renameInto(this.anchor, files, sidecarTemp.file, files.sidecar, folders[0]!);
+            await renameInto(this.anchor, files, temp.file, files.body, folders[1]!);
           } catch (error) {
             await Promise.all([fs.rm(temp.file, { force: true }), fs.rm(sidecarTemp.file, { force: true })]);
             throw error;
+          } finally {
+            await Promise.all(folders.map((folder) => folder.close()));
           }
         } finally {
           await tmp.close();
@@ -80,7 +83,7 @@ export class FsObjectStore implements ObjectStore {
       const read = await readObject(this.anchor, files);
       if (!read) return null;
       const { content } = read;
-      const info = await statObject(this.anchor, files, content);
+      const info = await statObject(this.anchor, files, read);
       if (!info) return null;
       // The ETag of the bytes actually read, even if a put replaced the file meanwhile.
       const etag = etagOf(content);
@@ -117,9 +120,9 @@ export class FsObjectStore implements ObjectStore {
     validatePrefix(prefix);
     return this.guard('list', prefix, async () => {
       const objects: ObjectInfo[] = [];
-      for await (const key of walkKeys(this.anchor, prefix)) {
-        // A file that turned into a link (or a hard link) since the folder was read is skipped.
-        const info = await statObject(this.anchor, this.files('list', key)).catch((error: unknown) => (error instanceof UnsafePathError ? null : Promise.reject(error)));
+      for await (const { key, stat } of walkKeys(this.anchor, prefix)) {
+        // A file that turned into a link (or a hard link) while its sidecar was compared is skipped.
+        const info = await statObject(this.anchor, this.files('list', key), { stat }).catch((error: unknown) => (error instanceof UnsafePathError ? null : Promise.reject(error)));
         // S3 listings carry no content type; leave it out here too so both stores list alike.
         if (info) objects.push({ key, size: info.stat.size, etag: info.etag, lastModified: new Date(info.stat.mtimeMs) });
       }

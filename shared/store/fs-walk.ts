@@ -1,16 +1,22 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import { UnsafePathError } from './errors';
 import { fdPath, openSubfolder, type AnchoredRoot } from './fs-anchored';
 import { RESERVED_SEGMENT } from './key-rules';
 
+/** A listed key and the `lstat` of its file, taken through its open folder. */
+export interface WalkedKey {
+  key: string;
+  stat: Stats;
+}
+
 /**
- * Keys of every regular file under the root whose key starts with `prefix` (a string prefix, not
+ * Keys of every regular file (with one link) under the root whose key starts with `prefix` (a string prefix, not
  * a folder: `reports/a` matches `reports/ab/x`). Only folders that can hold such keys are read;
  * the store's own `.ccp-store/` is never listed. Symbolic links are neither listed nor entered:
  * each folder is opened with `O_NOFOLLOW` relative to the one above (see {@link AnchoredRoot}),
  * and a prefix whose folder part is a link lists nothing.
  */
-export async function* walkKeys(root: AnchoredRoot, prefix: string): AsyncGenerator<string> {
+export async function* walkKeys(root: AnchoredRoot, prefix: string): AsyncGenerator<WalkedKey> {
   // The folder part of the prefix is where matching keys can start.
   const slash = prefix.lastIndexOf('/');
   const start = slash >= 0 ? prefix.slice(0, slash) : '';
@@ -30,7 +36,7 @@ export async function* walkKeys(root: AnchoredRoot, prefix: string): AsyncGenera
   }
 }
 
-async function* walk(folderPath: string, folderKey: string, prefix: string): AsyncGenerator<string> {
+async function* walk(folderPath: string, folderKey: string, prefix: string): AsyncGenerator<WalkedKey> {
   let entries;
   try {
     entries = await fs.readdir(folderPath, { withFileTypes: true });
@@ -54,7 +60,9 @@ async function* walk(folderPath: string, folderKey: string, prefix: string): Asy
         await sub.close();
       }
     } else if (entry.isFile() && key.startsWith(prefix)) {
-      yield key;
+      // lstat through the open folder: no link on the way, none followed in the last place.
+      const stat = await fs.lstat(`${folderPath}/${entry.name}`).catch(() => null);
+      if (stat?.isFile() && stat.nlink === 1) yield { key, stat };
     }
   }
 }
