@@ -59,8 +59,8 @@ function traces(text: string): string[] {
 
 /**
  * The prebuild script of an attacker: one 150,000-letter line with the secret inside and no
- * newline for 220,000 characters, one line of a megabyte of `a:` (what stalled the quadratic URL
- * expression), then the secret in every form, one per line.
+ * newline for 220,000 characters, one line of a megabyte of `a:` and one of 256 KiB of `a://` (what
+ * stalls a backtracking URL expression), then the secret in every form, one per line.
  */
 const PREBUILD = `#!/bin/sh
 set -e
@@ -69,6 +69,8 @@ printf ' inline %s ' "$(cat raw.txt)"
 head -c 70000 /dev/zero | tr '\\0' b
 echo
 yes 'a:' | head -n 524288 | tr -d '\\n'
+echo
+yes 'a://' | head -n 65536 | tr -d '\\n'
 echo
 cat leak.txt
 echo made > made.txt
@@ -168,6 +170,7 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
     expect(buildLog).toContain('a'.repeat(1000));
     expect(buildLog).toContain(' inline *** ');
     expect(buildLog).toContain('a:a:a:a:a:');
+    expect(buildLog).toContain('a://a://a://');
     expect(buildLog).toMatch(/^raw: \*\*\*$/m);
     expect(buildLog).toMatch(/^urlCredentials: https:\/\/\*\*\*@git\.example\.org\/x$/m);
     expect(traces(buildLog)).toEqual([]);
