@@ -40,7 +40,7 @@ describe('buildSbom', () => {
       'bom-ref': '127.0.0.1:5000/team/web@sha256:0123',
       name: '127.0.0.1:5000/team/web',
       version: 'sha256:0123',
-      purl: 'pkg:oci/web@sha256%3A0123?repository_url=127.0.0.1%3A5000%2Fteam%2Fweb&tag=latest',
+      purl: 'pkg:oci/web@sha256:0123?repository_url=127.0.0.1:5000%2Fteam%2Fweb&tag=latest',
     });
     expect(bom.components.map((component) => [component.type, component.name, component.version, component.purl])).toEqual([
       ['library', 'rake', '13.1.0', 'pkg:gem/rake@13.1.0'],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CCP_VERSION } from '../config/package-version';
 import type { ImageRef } from '../events/types';
+import { packageUrl } from '../scanners/packages/purl';
 import type { InstalledPackage } from '../scanners/types';
 
 /** The subset of CycloneDX 1.5 JSON this service writes. */
@@ -80,8 +81,7 @@ export function buildSbom(input: SbomInput): CycloneDxBom {
 
 function imageComponent(image: ImageRef): CycloneDxComponent {
   const { repository, name, tag } = splitRef(image.ref);
-  const qualifiers = [`repository_url=${encodeURIComponent(repository)}`, ...(tag ? [`tag=${encodeURIComponent(tag)}`] : [])].join('&');
-  const purl = image.digest ? `pkg:oci/${encodeURIComponent(name)}@${encodeURIComponent(image.digest)}?${qualifiers}` : undefined;
+  const purl = image.digest ? packageUrl({ type: 'oci', name, version: image.digest, qualifiers: { repository_url: repository, tag } }) : undefined;
   return {
     type: 'container',
     'bom-ref': image.digest ? `${repository}@${image.digest}` : image.ref,

@@ -84,7 +84,7 @@ describe('rpm-updates', () => {
     const rootfs = await root('inventory', {});
     const result = await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-inventory')));
     expect(result.packages.map((pkg) => pkg.purl)).toEqual([
-      'pkg:rpm/demo/bar@1.0-1?arch=noarch&epoch=1&distro=demo-9.2',
+      'pkg:rpm/demo/bar@1.0-1?arch=noarch&distro=demo-9.2&epoch=1',
       'pkg:rpm/demo/baz@1.0-1?arch=noarch&distro=demo-9.2',
       'pkg:rpm/demo/demo-release@9.0-1?arch=noarch&distro=demo-9.2',
       'pkg:rpm/demo/foo@1.0~rc1-1?arch=noarch&distro=demo-9.2',

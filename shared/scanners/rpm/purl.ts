@@ -1,3 +1,4 @@
+import { rpmPurl } from '../packages/purl';
 import type { InstalledPackage } from '../types';
 import type { RpmPackage } from './rpmdb';
 
@@ -5,16 +6,12 @@ import type { RpmPackage } from './rpmdb';
 const NAMESPACES: Record<string, string> = { rhel: 'redhat' };
 
 /**
- * The SBOM entry of an installed RPM: its package URL (`pkg:rpm/<vendor>/<name>@<version>-<release>?arch=…`,
+ * The SBOM entry of an installed RPM: its package URL (`pkg:rpm/<vendor>/<name>@<version>-<release>?arch=…&distro=…&epoch=…`,
  * the vendor from os-release `ID`, the epoch as a qualifier when not 0, `distro` as `<ID>-<VERSION_ID>`).
  * @see https://github.com/package-url/purl-spec/blob/main/PURL-TYPES.rst#rpm
  */
 export function rpmInstalledPackage(pkg: RpmPackage, osRelease: Record<string, string>): InstalledPackage {
   const id = osRelease.ID?.toLowerCase();
-  const namespace = id ? `${encodeURIComponent(NAMESPACES[id] ?? id)}/` : '';
-  const qualifiers = new URLSearchParams({ arch: pkg.arch });
-  if (pkg.epoch) qualifiers.set('epoch', String(pkg.epoch));
-  if (id && osRelease.VERSION_ID) qualifiers.set('distro', `${id}-${osRelease.VERSION_ID}`);
   return {
     ecosystem: 'rpm',
     name: pkg.name,
@@ -26,6 +23,15 @@ export function rpmInstalledPackage(pkg: RpmPackage, osRelease: Record<string, s
       ...(pkg.vendor ? { vendor: pkg.vendor } : {}),
       ...(pkg.sourcerpm ? { sourcerpm: pkg.sourcerpm } : {}),
     },
-    purl: `pkg:rpm/${namespace}${encodeURIComponent(pkg.name)}@${encodeURIComponent(`${pkg.version}-${pkg.release}`)}?${qualifiers.toString()}`,
+    // The one canonical builder (qualifiers sorted: arch, distro, epoch), as the SBOM and every scanner use.
+    purl: rpmPurl({
+      vendor: id ? (NAMESPACES[id] ?? id) : undefined,
+      name: pkg.name,
+      version: pkg.version,
+      release: pkg.release,
+      arch: pkg.arch,
+      epoch: pkg.epoch || undefined,
+      distro: id && osRelease.VERSION_ID ? `${id}-${osRelease.VERSION_ID}` : undefined,
+    }),
   };
 }
