@@ -83,7 +83,7 @@ describe('runSandboxed (bubblewrap)', () => {
   });
 
   it('shows no host path but the system and the work folder, and not the hidden ones under the system', async () => {
-    const { out } = await run(`ls / | tr "\\n" " "; echo; echo --; ls /etc | tr "\\n" " "; echo; ls ${dir} 2>&1 | head -1; ls -A /usr/share/doc | wc -l; wc -c < /etc/hosts; test -e /etc/shadow && echo shadow`, {
+    const { out } = await run(`ls / | tr "\\n" " "; echo; echo --; ls /etc | tr "\\n" " "; echo; ls ${dir} 2>&1 | head -1; ls -A /usr/share/doc | wc -l; touch /usr/share/doc/x 2>/dev/null && echo cover-writable; wc -c < /etc/hosts; test -e /etc/shadow && echo shadow`, {
       hide: [dir, '/usr/share/doc', '/etc/hosts'],
     });
     const [top, etc, hiddenDir, docEntries, hostsBytes, ...rest] = out.trim().split('\n').filter((line) => line !== '--');

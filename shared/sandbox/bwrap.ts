@@ -29,7 +29,8 @@ export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry
     else args.push('--ro-bind', entry.source, entry.dest);
   }
   for (const mount of hiddenMounts([...request.hide, ...ALWAYS_HIDDEN], entries)) {
-    if (mount.dir) args.push('--tmpfs', mount.dest);
+    // Empty, tiny and read-only: a cover, not a place to fill memory.
+    if (mount.dir) args.push('--size', '4096', '--tmpfs', mount.dest, '--remount-ro', mount.dest);
     else args.push('--ro-bind', '/dev/null', mount.dest);
   }
   args.push('--proc', '/proc', '--dev', '/dev', '--size', String(SHM_BYTES), '--tmpfs', '/dev/shm');
