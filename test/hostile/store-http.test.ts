@@ -141,6 +141,9 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     ['a broken request line', 400, 'GET\r\n\r\n'],
     ['64 KB of headers', 431, get('/', `X-Big: ${'b'.repeat(65_536)}\r\n`)],
     ['a CloudEvent that is no JSON', 400, `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
+    ['a registry notification that is no JSON', 400, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
+    // Refused by the body parser of a route without its own error handler: the door's handler answers.
+    ['a registry notification over the body limit', 413, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
     ['a webhook over the body limit', 413, `POST /webhooks/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
   ])('answers %s with %i in JSON, without stack or paths', async (_what, status, request) => {
     const answer = await rawRequest(served.server.port, request);
