@@ -7,6 +7,9 @@ export const PART_OF = { 'app.kubernetes.io/part-of': 'ccp' } as const;
 export const CONFIG_MAP = 'ccp-config';
 export const SECRET = 'ccp-secrets';
 export const PORT = 8080;
+/** The ConfigMap with the issuer's keys (`jwks.json`) and where each function sees it (docs/admin-guide.md, "Who may send events"). */
+export const OIDC_JWKS_CONFIG_MAP = 'ccp-oidc-jwks';
+export const OIDC_JWKS_DIR = '/etc/ccp/oidc';
 
 /**
  * A function other clients reach from outside the cluster: only one whose profile says
@@ -52,6 +55,7 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
           serviceAccountName: profile.serviceAccountName,
           containerConcurrency: profile.containerConcurrency,
           timeoutSeconds: profile.timeoutSeconds,
+          volumes: [{ name: 'oidc-jwks', configMap: { name: OIDC_JWKS_CONFIG_MAP, optional: true } }],
           containers: [
             {
               name: 'function',
@@ -65,6 +69,8 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
                 })),
               ],
               envFrom: [{ configMapRef: { name: CONFIG_MAP } }],
+              // The cluster issuer's JWKS for sender identity (CCP_SENDER_AUTH=oidc); optional, so absent until an admin makes it.
+              volumeMounts: [{ name: 'oidc-jwks', mountPath: OIDC_JWKS_DIR, readOnly: true }],
               resources: { requests: { ...profile.requests }, limits: { ...profile.limits } },
               livenessProbe: probe('/health/liveness'),
               readinessProbe: probe('/health/readiness'),

@@ -22,7 +22,7 @@ export interface VerifiedToken {
 export interface TokenExpectations {
   issuer: string;
   audience: string;
-  /** Allowed `sub` values; one ending in `*` allows every subject with that prefix. */
+  /** Allowed `sub` values; `*` in one matches any run of characters. */
   subjects: readonly string[];
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. */
   leewaySeconds: number;
@@ -77,9 +77,14 @@ export async function verifyJwt(token: string, keys: JwksCache, expected: TokenE
   if (typeof claims.nbf === 'number' && claims.nbf - expected.leewaySeconds > nowSeconds) throw new TokenRejectedError('the token is not valid yet');
   if (typeof claims.iat === 'number' && claims.iat - expected.leewaySeconds > nowSeconds) throw new TokenRejectedError('the token was issued in the future');
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
-  const allowed = expected.subjects.some((pattern) => (pattern.endsWith('*') ? subject.startsWith(pattern.slice(0, -1)) : subject === pattern));
+  const allowed = expected.subjects.some((pattern) => subjectPattern(pattern).test(subject));
   if (!allowed) throw new TokenRejectedError(`the token's subject "${subject}" is not an allowed sender`);
   return { issuer: expected.issuer, subject, audience, expiresAt: claims.exp };
+}
+
+/** `pattern` as an anchored regular expression in which `*` matches any run of characters and nothing else is special. */
+function subjectPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 export interface JwksSource {

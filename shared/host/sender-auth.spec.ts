@@ -48,7 +48,7 @@ describe('senderAuth (a JWKS server on 127.0.0.1, tokens signed with node:crypto
     const tokenFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ccp-sender-auth-')), 'token');
     writeFileSync(tokenFile, 'reader-token\n');
     const settings: SenderAuthSettings = {
-      expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*'], leewaySeconds: 60 },
+      expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger'], leewaySeconds: 60 },
       jwks: { location: `${jwksServer.url}/openid/v1/jwks`, tokenFile },
     };
     const function_ = express();
@@ -79,6 +79,8 @@ describe('senderAuth (a JWKS server on 127.0.0.1, tokens signed with node:crypto
     ['an expired token', `Bearer ${token({ exp: NOW - 120 })}`, [401, 'the token has expired']],
     ['a token not valid yet', `Bearer ${token({ nbf: NOW + 600 })}`, [401, 'the token is not valid yet']],
     ['another issuer', `Bearer ${token({ iss: 'https://evil.example.org' })}`, [401, 'the token\'s issuer is not https://kubernetes.default.svc']],
+    ['another ServiceAccount of the namespace (the build Jobs\')', `Bearer ${token({ sub: 'system:serviceaccount:ccp:ccp-build-job' })}`, [401, 'the token\'s subject "system:serviceaccount:ccp:ccp-build-job" is not an allowed sender']],
+    ['a look-alike of the pattern (dots are no wildcards)', `Bearer ${token({ sub: 'system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger' })}`, [401, 'the token\'s subject "system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger" is not an allowed sender']],
     ['a ServiceAccount of another namespace', `Bearer ${token({ sub: 'system:serviceaccount:attacker:default' })}`, [401, 'the token\'s subject "system:serviceaccount:attacker:default" is not an allowed sender']],
     ['a token signed by another key under our key id', `Bearer ${token({}, { key: stranger.privateKey })}`, [401, 'the token signature does not verify']],
     ['an unsigned token (alg none)', `Bearer ${token({}, { alg: 'none' })}`, [401, 'the token\'s algorithm "none" is not accepted']],
@@ -146,7 +148,7 @@ describe('senderAuthFromEnv', () => {
     [
       'oidc with the issuer only',
       { CCP_SENDER_AUTH: 'oidc', CCP_OIDC_ISSUER: ISSUER },
-      { expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*'], leewaySeconds: 60 }, jwks: { location: `${ISSUER}/openid/v1/jwks` } },
+      { expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger'], leewaySeconds: 60 }, jwks: { location: `${ISSUER}/openid/v1/jwks` } },
     ],
     [
       'oidc with every variable',

@@ -19,6 +19,9 @@ export interface SenderAuthSettings {
   jwks: { location: string; tokenFile?: string };
 }
 
+/** The identities of the Triggers in the namespace ccp: Knative names each `<trigger>-oidc-<group>-<kind>`. */
+export const DEFAULT_SUBJECTS = 'system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger';
+
 /** Where Kubernetes serves its service-account issuer's keys, relative to the issuer. */
 const KUBERNETES_JWKS_PATH = '/openid/v1/jwks';
 
@@ -28,9 +31,9 @@ const KUBERNETES_JWKS_PATH = '/openid/v1/jwks';
  * e.g. `https://kubernetes.default.svc`), signed by a key of `CCP_OIDC_JWKS` (a URL or a file;
  * default `<issuer>/openid/v1/jwks`, with the bearer token of `CCP_OIDC_JWKS_TOKEN_FILE` when
  * set), for the audience `CCP_OIDC_AUDIENCE` (default `ccp-<function>`, what the Triggers set as
- * `subscriber.audience`), from a subject of `CCP_OIDC_SUBJECTS` (comma-separated, `*` as the last
- * character matches a prefix; default `system:serviceaccount:ccp:*`: the Triggers' OIDC
- * ServiceAccounts live in the ccp namespace). Throws a ValidationError naming a bad variable.
+ * `subscriber.audience`), from a subject of `CCP_OIDC_SUBJECTS` (comma-separated, `*` matches any
+ * run of characters; default {@link DEFAULT_SUBJECTS}: the OIDC ServiceAccounts Knative makes for
+ * the Triggers of the namespace ccp, `<trigger>-oidc-eventing.knative.dev-trigger`). Throws a ValidationError naming a bad variable.
  * @see https://knative.dev/docs/eventing/features/sender-identity/
  */
 export function senderAuthFromEnv(env: NodeJS.ProcessEnv, functionName: string): SenderAuthSettings | null {
@@ -39,7 +42,7 @@ export function senderAuthFromEnv(env: NodeJS.ProcessEnv, functionName: string):
   if (mode !== 'oidc') throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.mode, message: `"${mode}" is neither off nor oidc` }]);
   const issuer = env[SENDER_AUTH_ENV.issuer]?.trim();
   if (!issuer || !URL.canParse(issuer)) throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.issuer, message: 'must be the URL of the cluster\'s service-account issuer (`kubectl get --raw /.well-known/openid-configuration`)' }]);
-  const subjects = (env[SENDER_AUTH_ENV.subjects] ?? 'system:serviceaccount:ccp:*').split(',').map((subject) => subject.trim()).filter(Boolean);
+  const subjects = (env[SENDER_AUTH_ENV.subjects] ?? DEFAULT_SUBJECTS).split(',').map((subject) => subject.trim()).filter(Boolean);
   if (subjects.length === 0 || subjects.includes('*')) throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.subjects, message: 'must name the senders (a bare * would take any ServiceAccount of the cluster)' }]);
   const tokenFile = env[SENDER_AUTH_ENV.jwksTokenFile]?.trim();
   return {

@@ -13,6 +13,7 @@ const NOT_IN_CLUSTER: Record<string, string> = {
   CCP_IMAGE_CACHE: 'cache of the images that the sample and the tests make from nothing (shared/images)',
   CCP_BUILD_ID: 'set by the build function in the env of each build Job pod, per build',
   CCP_COMMIT: 'set by the build function in the env of each build Job pod, per build',
+  CCP_SINK_TOKEN_FILE: 'for tests; in the cluster the SinkBinding mounts the OIDC token at /oidc/token',
 };
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|ACCESS_KEY|PRIVATE_KEY)/;
 
