@@ -11,7 +11,7 @@ import {
   type LintCompletedData,
 } from '../../shared/events';
 import { ContainmentFailure } from '../../shared/builders/contained-paths';
-import { hostMountProblem } from '../../shared/builders/host-mounts';
+import { hostAccessProblem } from '../../shared/builders/host-access';
 import { GitError } from '../../shared/git/errors';
 import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
@@ -120,6 +120,6 @@ async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref:
     shellcheck: context.config.lint.shellcheck,
   });
   // Linted all the same, so the report shows the findings beside the reason the build cannot run.
-  const mountProblem = hostMountProblem(text, paths.dockerfile);
+  const mountProblem = hostAccessProblem(text, paths.dockerfile);
   return { findings, commit, config, baseImages, ...(mountProblem ? { reason: mountProblem } : {}) };
 }

@@ -1,4 +1,4 @@
-import { hostMountProblem } from './host-mounts';
+import { hostAccessProblem, hostMountProblem } from './host-access';
 
 describe('hostMountProblem', () => {
   it.each([
@@ -22,5 +22,30 @@ describe('hostMountProblem', () => {
     ['a text that is no Dockerfile', 'hello\n'],
   ])('accepts %s', (_case, text) => {
     expect(hostMountProblem(text, 'Dockerfile')).toEqual(null);
+  });
+});
+
+describe('hostAccessProblem', () => {
+  const transport = (line: number, where: string, name: string): string => `Dockerfile line ${line}: ${where} names the ${name}: transport, which reads the build host; name an image in a registry`;
+
+  it.each([
+    ['a FROM of a host archive', 'FROM oci-archive:/var/tmp/x.tar\n', transport(1, 'FROM', 'oci-archive')],
+    ['a FROM of the local image storage', 'FROM containers-storage:other/secret:latest\n', transport(1, 'FROM', 'containers-storage')],
+    ['a FROM with a platform flag', 'FROM --platform=linux/amd64 DIR:/srv/image\n', transport(1, 'FROM', 'dir')],
+    ['a COPY --from of a host archive', 'FROM scratch\nCOPY --from=docker-archive:/x.tar /a /b\n', transport(2, 'COPY --from', 'docker-archive')],
+    ['an ARG default used by FROM', 'ARG B="oci-archive:/x.tar"\nFROM ${B}\n', transport(1, 'ARG', 'oci-archive')],
+    ['a variable default in FROM itself', 'FROM ${B:-oci:/srv/layout}\n', transport(1, 'FROM', 'oci')],
+    ['an ENV value used by COPY --from', 'FROM scratch\nENV S=docker-daemon:x:latest\nCOPY --from=$S /a /b\n', transport(2, 'ENV', 'docker-daemon')],
+    ['a bind mount first', 'FROM oci:/x\nRUN --mount=target=/m true\n', 'Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
+  ])('refuses %s', (_case, text, reason) => {
+    expect(hostAccessProblem(text, 'Dockerfile')).toEqual(reason);
+  });
+
+  it.each([
+    ['registry images, tags that look like transports', 'FROM centos:7\nFROM quay.io/dir:1\nFROM my-dir:latest\nFROM docker.io/library/oci:2\n'],
+    ['a docker:// reference (a registry)', 'FROM docker://quay.io/x/y:1\n'],
+    ['stages and ordinary ARG and ENV values', 'ARG V=1\nFROM scratch AS one\nFROM scratch\nENV PATH=/usr/bin:/bin MODE=dir\nCOPY --from=one /a /b\n'],
+  ])('accepts %s', (_case, text) => {
+    expect(hostAccessProblem(text, 'Dockerfile')).toEqual(null);
   });
 });

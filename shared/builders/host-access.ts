@@ -4,6 +4,39 @@ import { buildContext } from '../lint/context';
 const SAFE_TYPES = new Set(['cache', 'tmpfs', 'secret', 'ssh']);
 
 /**
+ * containers/image transports that read the build host itself (files, the local image storage,
+ * a daemon's socket); `docker://` goes to a registry and stays allowed.
+ * @see https://github.com/containers/image/blob/main/docs/containers-transports.5.md
+ */
+const HOST_TRANSPORTS = /(^|:[-+])\s*(containers-storage|dir|docker-archive|docker-daemon|oci|oci-archive|ostree|sif|tarball):/i;
+
+/**
+ * Why a Dockerfile cannot be built by ccp, or null: {@link hostMountProblem}, else an image
+ * reference that names a transport reading the build host (`FROM oci-archive:/path`,
+ * `COPY --from=containers-storage:other/image`, also through an `ARG` default or `ENV` value):
+ * buildah 1.28 builds `FROM oci-archive:/any/host/file.tar` and copies from it, and
+ * `containers-storage:` would read another project's image from the builder's own storage
+ * without the registry's say.
+ * @see ./readme.md
+ */
+export function hostAccessProblem(dockerfileText: string, file: string): string | null {
+  const mount = hostMountProblem(dockerfileText, file);
+  if (mount) return mount;
+  const context = buildContext(dockerfileText, file);
+  for (const instruction of context.instructions) {
+    const values: Array<[string, string]> = [];
+    if (instruction.keyword === 'FROM') values.push(['FROM', instruction.words[0] ?? '']);
+    if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') values.push(...instruction.words.map((word): [string, string] => [instruction.keyword, word.replace(/^[^=]*=/, '').replace(/^["']/, '')]));
+    for (const flag of instruction.flags) if (flag.name.toLowerCase() === 'from') values.push([`${instruction.keyword} --from`, flag.value ?? '']);
+    for (const [where, value] of values) {
+      const transport = HOST_TRANSPORTS.exec(value);
+      if (transport) return `${file} line ${instruction.line}: ${where} names the ${transport[2]!.toLowerCase()}: transport, which reads the build host; name an image in a registry`;
+    }
+  }
+  return null;
+}
+
+/**
  * Why a Dockerfile cannot be built by ccp, or null: a `RUN --mount` that binds a path of the
  * build context or of another image (`type=bind`, the default type, or `type=cache,from=…`).
  * buildah 1.28 bind-mounts such a source from the host after following its symlinks on the

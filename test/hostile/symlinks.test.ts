@@ -33,6 +33,7 @@ const FILES: Record<string, string> = {
   'e/Dockerfile': 'FROM scratch\nCOPY passwd /passwd\n',
   'f/Dockerfile': 'FROM scratch\nCOPY link/ /x/\n',
   'h/Dockerfile': 'FROM scratch\nRUN --mount=type=bind,source=.,target=/m,rw cat /m/x\n',
+  'i/Dockerfile': 'ARG BASE=oci-archive:/var/tmp/ccp-hostile-none.tar\nFROM $BASE\n',
 };
 
 /** Symlinks of the repository; `$HOST` is the test's host folder. */
@@ -58,6 +59,7 @@ const HOSTILE: Array<[string, string, string]> = [
   ['(e) a context file linked to a host file', 'context-file-link', 'build context e has a symlink that leads out of the repository: e/passwd -> $HOST/canary'],
   ['(f) a context folder linked to a host folder', 'context-dir-link', 'build context f has a symlink that leads out of the repository: f/link -> $HOST/dir'],
   ['a RUN --mount that binds the context (rw)', 'bind-mount', 'h/Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
+  ['a FROM of a host file through a transport', 'host-transport', 'i/Dockerfile line 1: ARG names the oci-archive: transport, which reads the build host; name an image in a registry'],
 ];
 
 function capture(): CliIo & { out: string; err: string } {

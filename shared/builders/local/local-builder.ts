@@ -7,7 +7,7 @@ import type { ProjectPaths } from '../../index/types';
 import { writeAuthFile } from '../buildah/auth-file';
 import { registriesConf } from '../buildah/registries-conf';
 import { containProjectPaths, ContainmentFailure, refuseEscapingLinks, type ContainedPaths } from '../contained-paths';
-import { hostMountProblem } from '../host-mounts';
+import { hostAccessProblem } from '../host-access';
 import { limitText, redact, RedactingLog } from '../../redact';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
@@ -75,16 +75,18 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
     }
     // Written only after the untrusted prebuild script has run and every process it started is gone.
     const run = await prepareBuildah(options, spec, folder, signal, write);
-    const deadline = Date.now() + spec.timeouts.buildMs;
+    // Starts when buildah does: the checks before it are not the build's time.
+    let deadline = Date.now() + spec.timeouts.buildMs;
     await runner.run('build', `buildah bud -f ${paths.dockerfile} ${paths.contextDir} -t ${spec.imageRef}`, async () => {
       const { dockerfile, contextDir, bytes } = await containedForBuild(src, paths, committed, write);
       const dockerfileText = bytes.toString('utf8');
-      const mountProblem = hostMountProblem(dockerfileText, paths.dockerfile);
+      const mountProblem = hostAccessProblem(dockerfileText, paths.dockerfile);
       if (mountProblem) throw new StepFailure(mountProblem);
       // Outside the context, so nothing in the build sees or changes it.
       const dockerfileCopy = path.join(folder, 'dockerfile', path.posix.basename(dockerfile).replace(/\.in$/, ''));
       await mkdir(path.dirname(dockerfileCopy), { recursive: true });
       await writeFile(dockerfileCopy, bytes, { mode: 0o600 });
+      deadline = Date.now() + spec.timeouts.buildMs;
       await buildahBud(run, { dockerfile: dockerfileCopy, dockerfileText, contextDir: path.join(src, contextDir), imageRef: spec.imageRef, labels: spec.labels, timeoutMs: remaining(deadline) });
     });
     const digest = await runner.run('push', `docker://${spec.imageRef}`, () => buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)));
