@@ -22,8 +22,8 @@ describe('installProcessGuard', () => {
       ],
     ]);
     expect(logged.map((line) => [line.level, line.msg, line.kind, line.delivery, line.outcome, line.error])).toEqual([
-      ['error', 'uncaught error', 'unhandledRejection', { eventId: 'e1' }, 'delivery failed', { name: 'TypeError', message: 'orphaned rejection' }],
-      ['error', 'uncaught error', 'uncaughtException', { eventId: 'e2' }, 'delivery failed', { name: 'RangeError', message: 'thrown in a timer' }],
+      ['error', 'uncaught error', 'unhandledRejection', { eventId: 'e1' }, 'delivery failed', { name: 'TypeError', message: 'orphaned rejection', stack: expect.stringMatching(/^TypeError: orphaned rejection\n\s+at /) }],
+      ['error', 'uncaught error', 'uncaughtException', { eventId: 'e2' }, 'delivery failed', { name: 'RangeError', message: 'thrown in a timer', stack: expect.stringMatching(/^RangeError: thrown in a timer\n\s+at /) }],
     ]);
     expect(logged.map((line) => String(line.stack).split('\n')[0])).toEqual(['TypeError: orphaned rejection', 'RangeError: thrown in a timer']);
   });

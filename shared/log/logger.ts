@@ -58,6 +58,28 @@ function levelFromEnv(): LogLevel {
   return level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'info';
 }
 
+/** Causes followed at most this deep, so a cause cycle cannot grow a line without end. */
+const CAUSE_DEPTH = 5;
+
 function errorReplacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message } : value;
+  return value instanceof Error ? serializeError(value, CAUSE_DEPTH) : value;
+}
+
+/**
+ * An Error as JSON: `name`, `message`, its `stack` (the frames say where it came from, which
+ * `message` alone never did), a string or number `code`, the errors of an AggregateError and the
+ * `cause` chain. JSON.stringify escapes the stack's newlines, so the event stays one line.
+ * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Error/cause
+ */
+export function serializeError(error: Error, depth = CAUSE_DEPTH): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  const inner = (value: unknown): unknown => (value instanceof Error ? (depth > 0 ? serializeError(value, depth - 1) : { name: value.name, message: value.message }) : value);
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(error instanceof AggregateError ? { errors: error.errors.map(inner) } : {}),
+    ...(error.cause !== undefined ? { cause: inner(error.cause) } : {}),
+  };
 }
