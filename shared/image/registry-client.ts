@@ -78,10 +78,13 @@ export class RegistryClient {
     if (!this.allows(registry)) throw new RegistryNotAllowedError(registry, what);
   }
 
-  /** A host a request may go to on behalf of `registry`: its own host, or an allowed registry. */
+  /**
+   * A host a request may go to on behalf of `registry`: its own `host:port` exactly (another
+   * port of the same host is another service), or an allowed registry.
+   */
   private checkHost(url: URL, registry: string, what: string): void {
-    if (url.host.toLowerCase() === registry.toLowerCase() || url.hostname.toLowerCase() === registry.replace(/:\d+$/, '').toLowerCase()) return;
-    if (!this.allows(url.host) && !this.allows(url.hostname)) throw new RegistryNotAllowedError(url.host, what);
+    if (url.host.toLowerCase() === registry.toLowerCase()) return;
+    if (!this.allows(url.host)) throw new RegistryNotAllowedError(url.host, what);
   }
 
   private signal(signal: AbortSignal | undefined): AbortSignal {
