@@ -11,6 +11,8 @@ const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 
 /** Where this process's open descriptors appear as paths (Linux). */
 const FD_DIR = '/proc/self/fd';
+/** What `/proc/self/fd/<n>` appends to the path of an open file that has no name any more. */
+const DELETED_SUFFIX = ' (deleted)';
 
 /**
  * A chain of open folders from the store's root down to one folder, each opened relative to the
@@ -107,14 +109,10 @@ export class AnchoredRoot {
         return null;
       }
       const actual = await fs.readlink(path.join(FD_DIR, String(handle.fd)));
-      if (actual !== expected || stat.nlink > 1) {
-        // Deleted between open and readlink: an absent object, not an attack.
-        if (stat.nlink === 0) {
-          await handle.close();
-          return null;
-        }
-        throw new UnsafePathError(operation, key);
-      }
+      // Replaced by a put's rename (or deleted) after the open: what is open is the complete
+      // previous version of this very key, a read that happened just before the write.
+      if (actual === `${expected}${DELETED_SUFFIX}` && stat.nlink <= 1) return { handle, stat };
+      if (actual !== expected || stat.nlink > 1) throw new UnsafePathError(operation, key);
       return { handle, stat };
     } catch (error) {
       await handle.close().catch(() => undefined);

@@ -121,3 +121,30 @@ describe('FsObjectStore and links', () => {
     expect([error instanceof InvalidKeyError, (error as InvalidKeyError).errors?.[0]?.field]).toEqual([true, 'prefix']);
   });
 });
+
+describe('reads racing writes of the same key', () => {
+  it('always see a whole version, never an error or an absent object', async () => {
+    await store.put('state/race.json', JSON.stringify({ n: -1 }));
+    const failures: string[] = [];
+    const seen = new Set<number>();
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; n < 200; n += 1) await store.put('state/race.json', JSON.stringify({ n }));
+      writing = false;
+    })();
+    const reader = (async () => {
+      while (writing) {
+        try {
+          const object = await store.get('state/race.json');
+          if (!object) failures.push('absent');
+          else seen.add((JSON.parse(object.body.toString('utf8')) as { n: number }).n);
+        } catch (error) {
+          failures.push((error as Error).name);
+        }
+      }
+    })();
+    await Promise.all([writer, reader]);
+    expect(failures).toEqual([]);
+    expect(seen.size).toBeGreaterThan(1);
+  });
+});
