@@ -13,6 +13,7 @@ import {
 import { ContainmentFailure } from '../../shared/builders/contained-paths';
 import { hostAccessProblem } from '../../shared/builders/host-access';
 import { GitError } from '../../shared/git/errors';
+import { GitCommandError } from '../../shared/git/run-git';
 import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
@@ -97,6 +98,8 @@ async function lintProject(entry: NonNullable<BuildRequestedData['entry']>, ref:
     dockerfile = await readContained(gitDir, commit, paths);
   } catch (error) {
     if (error instanceof ContainmentFailure) return { findings: [], commit, reason: error.message };
+    // A tree too big to list (git's output bound) is the repository's doing: an error verdict, not a retry.
+    if (error instanceof GitCommandError) return { findings: [], commit, reason: `cannot read the tree of ${commit}: ${error.message}` };
     throw error;
   }
   if (!dockerfile) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { TreeEntry, TreeReader } from './inside-checkout';
-import { runGit, runGitBuffer } from './run-git';
+import { GitCommandError, runGit, runGitBuffer } from './run-git';
 
 /**
  * The tree of `commit` in the (bare) repository `gitDir` as a {@link TreeReader}: `git ls-tree`
@@ -49,7 +49,7 @@ function readBlobs(gitDir: string, objects: string[]): Promise<Map<string, strin
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
+      if (code !== 0) return reject(new GitCommandError(['cat-file', '--batch'], '', code));
       const out = Buffer.concat(chunks);
       const blobs = new Map<string, string>();
       let at = 0;

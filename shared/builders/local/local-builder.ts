@@ -113,7 +113,8 @@ async function readCommittedDockerfile(src: string, paths: ProjectPaths): Promis
  * at the commit. A Dockerfile the prebuild script changed is noted: the committed one is built.
  */
 async function containedForBuild(src: string, paths: ProjectPaths, committed: Buffer | null, write: (text: string) => void): Promise<{ dockerfile: string; contextDir: string; bytes: Buffer }> {
-  const contained = await contain(src, paths);
+  // The prebuild paths were checked before it ran and are done with; what it left there is its own.
+  const contained = await contain(src, { gitPath: paths.gitPath, dockerfile: paths.dockerfile, contextDir: paths.contextDir });
   if (committed === null) throw new StepFailure(`Dockerfile ${paths.dockerfile} not found in the repository`);
   if (contained.contextDir === null) throw new StepFailure(`build context ${paths.contextDir} not found in the repository`);
   try {
