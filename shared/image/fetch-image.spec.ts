@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { gzipLayer, pushLayers, putManifest, tarOf } from '../../test/scan-support/layer-images';
 import { startLocalRegistry, type LocalRegistry } from '../registry/local-registry';
-import { CorruptLayerError, ImageNotFoundError, ImageTooLargeError, RegistryError } from './errors';
+import { manyEmptyFilesLayer } from '../../test/scan-support/many-files-layer';
+import { BlobMissingError, CorruptLayerError, ImageNotFoundError, ImageTimeoutError, ImageTooLargeError, RegistryError, TooManyFilesError } from './errors';
 import { fetchImage } from './fetch-image';
 
 const run = promisify(execFile);
@@ -157,6 +158,29 @@ describe('fetchImage', () => {
     const pushed = await pushLayers(registry.url, 'test/bomb', 'v1', [{ body: await gzipLayer([{ name: 'zeros', content: '\0'.repeat(3e6) }]) }]);
     const failure = fetchImage(`${registry.address}/test/bomb:v1`, { maxBytes: 1e6, workDir: work });
     await expect(failure).rejects.toThrow(new RegExp(`is over 3 MB uncompressed \\(unpacking stopped in layer ${pushed.layerDigests[0]}\\), over the 1 MB bound$`));
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it('stops at the file-count bound, names the layer, and cleans up', async () => {
+    const pushed = await pushLayers(registry.url, 'test/many', 'v1', [{ body: await manyEmptyFilesLayer(3000) }]);
+    const failure = fetchImage(`${registry.address}/test/many:v1`, { ...options(), maxFiles: 1000 });
+    await expect(failure).rejects.toThrow(TooManyFilesError);
+    await expect(failure).rejects.toThrow(new RegExp(`has more than 1,000 files \\(1,001 entries read, stopped in layer ${pushed.layerDigests[0]}\\), over the file-count bound$`));
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it('ends a layer not read within the request time limit with a typed timeout naming it, and cleans up', async () => {
+    // 200,000 empty files: 1.5 MB to download, far more than 300 ms to unpack.
+    const pushed = await pushLayers(registry.url, 'test/slow', 'v1', [{ body: await manyEmptyFilesLayer(200_000) }]);
+    const failure = fetchImage(`${registry.address}/test/slow:v1`, { ...options(), timeoutMs: 300 });
+    await expect(failure).rejects.toThrow(new ImageTimeoutError(pushed.layerDigests[0]!, 300));
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it('says which blob is missing when the manifest is there and its layer is not', async () => {
+    const pushed = await pushLayers(registry.url, 'test/gone', 'v1', [{ body: await gzipLayer([{ name: 'a', content: 'a' }]) }]);
+    expect((await fetch(`${registry.url}/v2/test/gone/blobs/${pushed.layerDigests[0]}`, { method: 'DELETE' })).status).toBe(202);
+    await expect(fetchImage(`${registry.address}/test/gone:v1`, options())).rejects.toThrow(new BlobMissingError(pushed.layerDigests[0]!, registry.address));
     expect(await readdir(work)).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { EventTypes, makeEvent } from '../../shared/events';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import type { ScanReport } from '../../shared/reports';
 import { gzipLayer, pushLayers } from '../scan-support/layer-images';
-import { manyEmptyFilesLayer } from './__fixtures__/many-files-layer';
+import { manyEmptyFilesLayer } from '../scan-support/many-files-layer';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const REGISTER = path.join(REPO, 'test', 'scan-support', 'ts-register.js');
