@@ -11,8 +11,6 @@ export interface BrokerEventMap {
   retry: { trigger: string; event: CloudEvent<unknown>; attempt: number; delayMs: number; error: Error };
   /** The event (or a reply the function emitted) was given up and stored under `key`. */
   'dead-letter': { trigger: string; event: CloudEvent<unknown>; record: DeadLetterRecord; key: string | null };
-  /** The Trigger had already taken this event (same source + id): it was not delivered again. */
-  duplicate: { trigger: string; event: CloudEvent<unknown> };
 }
 
 export type BrokerEventName = keyof BrokerEventMap;

@@ -13,9 +13,11 @@ import { EventTypes, makeEvent } from '../events';
 import { createLogger } from '../log/logger';
 import type { ObjectStore } from '../store/types';
 import { TempObjectStore } from '../store/__fixtures__/temp-store';
+import { parseChaos } from './chaos';
 import { listDeadLetters } from './dead-letter';
 import { compileAttributesFilter, compileFilters } from './filters/api';
 import { InProcessBroker, type InProcessBrokerOptions } from './in-process-broker';
+import { EventJournal, JOURNAL_PREFIX } from './journal';
 import { loadTriggers } from './load-triggers';
 import type { DeliverySpec, TriggerRoute } from './types';
 
@@ -237,47 +239,66 @@ describe('InProcessBroker delivery', () => {
   });
 });
 
-describe('InProcessBroker dedup', () => {
-  it('handles the same event (source + id) once per Trigger', async () => {
+describe('InProcessBroker delivery guarantees', () => {
+  it('delivers a redelivered event again (at least once, as Knative): deduplication is the functions\' job', async () => {
     const lint = recordingFunction('lint', []);
-    const audit = recordingFunction('audit', []);
-    const { broker } = harness([route('lint', {}), route('audit', {})], [lint, audit]);
-    const duplicates: string[] = [];
-    broker.on('duplicate', ({ trigger }) => duplicates.push(trigger));
+    const { broker } = harness([route('lint', {})], [lint]);
     await broker.publish(buildRequested('b-1'));
     await broker.publish(buildRequested('b-1'));
     await broker.idle();
-    await broker.publish(buildRequested('b-1'));
-    await broker.publish(buildRequested('b-1', '/elsewhere'));
-    await broker.idle();
-    expect([lint.received.length, audit.received.length]).toEqual([2, 2]);
-    expect(duplicates.sort()).toEqual(['ccp-audit', 'ccp-audit', 'ccp-lint', 'ccp-lint']);
+    expect(lint.received.map((event) => event.id)).toEqual(['b-1', 'b-1']);
   });
 
-  it('handles it once across a broker restart on the same store', async () => {
+  it('journals a delivery before publish resolves and forgets it once handled', async () => {
+    const held = gate();
+    const lint = recordingFunction('lint', [], { wait: held.wait });
+    const { broker, store } = harness([route('lint', {})], [lint]);
+    await broker.publish(buildRequested('b-1'));
+    const pending = await new EventJournal(store).pending();
+    expect(pending.deliveries.map(({ trigger, event, attempts }) => [trigger, event.id, attempts])).toEqual([['ccp-lint', 'b-1', 0]]);
+    held.open();
+    await broker.idle();
+    expect((await store.list(JOURNAL_PREFIX)).objects).toEqual([]);
+  });
+
+  it('replays what a stopped broker left in the journal, counting the cut attempt', async () => {
     const store = new TempObjectStore();
-    const first = recordingFunction('lint', []);
-    const before = harness([route('lint', {})], [first], { store }).broker;
-    await before.publish(buildRequested('b-1'));
-    await before.idle();
-
+    const stuck = recordingFunction('lint', [], { wait: () => new Promise<void>(() => undefined) });
+    await harness([route('lint', {}, { retry: 2, backoffPolicy: 'linear', backoffDelayMs: 0 })], [stuck], { store }).broker.publish(buildRequested('b-1'));
+    // The first broker never ends its delivery, as a process killed mid-handler.
     const second = recordingFunction('lint', []);
-    const after = harness([route('lint', {})], [second], { store }).broker;
-    await after.publish(buildRequested('b-1'));
-    await after.publish(buildRequested('b-2'));
-    await after.idle();
-    expect(first.received.map((event) => event.id)).toEqual(['b-1']);
-    expect(second.received.map((event) => event.id)).toEqual(['b-2']);
+    const restarted = harness([route('lint', {}, { retry: 2, backoffPolicy: 'linear', backoffDelayMs: 0 })], [second], { store }).broker;
+    const delivered: number[] = [];
+    restarted.on('delivered', ({ attempts }) => delivered.push(attempts));
+    expect(await restarted.replay()).toBe(1);
+    await restarted.idle();
+    expect(second.received.map((event) => event.id)).toEqual(['b-1']);
+    expect(delivered).toEqual([2]);
+    expect((await store.list(JOURNAL_PREFIX)).objects).toEqual([]);
   });
 
-  it('does not redeliver a dead-lettered event', async () => {
-    const refusing = recordingFunction('picky', [], { refuse: true });
-    const { broker } = harness([route('picky', {})], [refusing]);
-    await broker.publish(buildRequested('b-1'));
+  it('dead-letters a replayed delivery whose attempts were all cut short', async () => {
+    const store = new TempObjectStore();
+    await new EventJournal(store).accept('ccp-lint', buildRequested('b-1'), 1);
+    const lint = recordingFunction('lint', []);
+    const { broker } = harness([route('lint', {}, { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 0 })], [lint], { store });
+    await broker.replay();
     await broker.idle();
-    await broker.publish(buildRequested('b-1'));
+    expect(lint.received).toEqual([]);
+    expect((await listDeadLetters(store, 'ccp-lint')).map((letter) => [letter.attempts, letter.error.message])).toEqual([[2, 'the delivery was cut short by restarts or failures 2 times']]);
+    expect((await store.list(JOURNAL_PREFIX)).objects).toEqual([]);
+  });
+
+  it.each([
+    ['every delivery twice', 'redeliver:1', 2],
+    ['no redelivery, delays and parallel deliveries', 'delay:0-5ms,reorder,parallel:2', 1],
+  ])('under CCP_CHAOS (%s: %s) delivers each event %d times', async (_name, chaos, times) => {
+    const lint = recordingFunction('lint', []);
+    const { broker, store } = harness([route('lint', {})], [lint], { chaos: parseChaos(chaos) });
+    for (const id of ['b-1', 'b-2', 'b-3']) await broker.publish(buildRequested(id));
     await broker.idle();
-    expect(refusing.received).toHaveLength(1);
+    expect(lint.received.map((event) => event.id).sort()).toEqual(['b-1', 'b-2', 'b-3'].flatMap((id) => Array<string>(times).fill(id)));
+    expect((await store.list(JOURNAL_PREFIX)).objects).toEqual([]);
   });
 });
 

@@ -7,8 +7,10 @@ import { eventLogFields } from '../metrics/log-fields';
 import type { ObjectStore } from '../store/types';
 import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-events';
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
+import { chaosCopies, type ChaosSettings } from './chaos';
+import { crashPoint } from './crash-point';
 import { backoffDelayMs, runDelivery } from './delivery';
-import { DeliveryLedger, type Claim } from './delivery-ledger';
+import { EventJournal } from './journal';
 import { Semaphore } from './semaphore';
 import type { TriggerRoute } from './types';
 
@@ -18,7 +20,7 @@ export interface InProcessBrokerOptions {
   functions: readonly FunctionDefinition[];
   /** The context handed to every function, or a factory called once per function (may be async). */
   context: FunctionContext | ((definition: FunctionDefinition) => FunctionContext | Promise<FunctionContext>);
-  /** Holds dead letters and dedup markers. */
+  /** Holds dead letters and the journal of deliveries in flight. */
   store: ObjectStore;
   logger?: Logger;
   /** The Broker whose Triggers this runs; `ccp` by default. */
@@ -30,10 +32,16 @@ export interface InProcessBrokerOptions {
   /** Waits between attempts; a test can record the delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
-  /** Recent (trigger, source, id) remembered in memory; 10,000 by default. */
-  dedupCapacity?: number;
-  /** After how long an unsettled claim of a dead process may be taken over; 30 min by default. */
-  claimTtlMs?: number;
+  /**
+   * Journal every delivery in the store before {@link InProcessBroker.publish} resolves, and
+   * forget it when it ended, so that {@link InProcessBroker.replay} finds what a killed process
+   * left; true by default.
+   */
+  journal?: boolean;
+  /** The test mode of `CCP_CHAOS`: redeliveries, delays (so no order), parallel deliveries. */
+  chaos?: ChaosSettings | null;
+  /** The chaos mode's dice; `Math.random` by default. */
+  random?: () => number;
 }
 
 interface Subscription {
@@ -45,15 +53,17 @@ interface Subscription {
 /**
  * The embedded default's broker: routes each published event by the filters of the Trigger
  * manifests in `eventing/` to the functions they subscribe, and delivers it with their delivery
- * spec (retries with linear or exponential backoff, dead letters in the object store). A Trigger
- * takes the same event (same `source` + `id`) once, even across restarts. Events a function
- * returns are published back. See `readme.md` beside this file.
+ * spec (retries with linear or exponential backoff, dead letters in the object store). As a
+ * Knative broker it delivers at least once and leaves deduplication to the functions (they key
+ * on `source` + `id` and build ids). Every delivery is journalled in the store until it ends and
+ * replayed by the next broker on the store after a crash. Events a function returns are
+ * published (and journalled) before the delivery that made them is forgotten. See `readme.md`.
  * @see https://knative.dev/docs/eventing/brokers/
  */
 export class InProcessBroker {
   private readonly subscriptions: Subscription[];
   private readonly contexts = new Map<string, Promise<FunctionContext>>();
-  private readonly ledger: DeliveryLedger;
+  private readonly journal: EventJournal | null;
   private readonly logger: Logger;
   private readonly listeners = new Map<BrokerEventName, Set<(payload: never) => void>>();
   private readonly idleWaiters: Array<() => void> = [];
@@ -61,7 +71,7 @@ export class InProcessBroker {
 
   constructor(private readonly options: InProcessBrokerOptions) {
     this.logger = (options.logger ?? silentLogger).child({ fn: 'broker' });
-    this.ledger = new DeliveryLedger(options.store, { capacity: options.dedupCapacity, claimTtlMs: options.claimTtlMs, now: options.now });
+    this.journal = options.journal === false ? null : new EventJournal(options.store);
     const brokerName = options.brokerName ?? 'ccp';
     const byName = new Map(options.functions.map((definition) => [definition.name, definition]));
     this.subscriptions = [];
@@ -76,7 +86,7 @@ export class InProcessBroker {
         });
         continue;
       }
-      this.subscriptions.push({ route, definition, slots: new Semaphore(options.concurrency ?? 4) });
+      this.subscriptions.push({ route, definition, slots: new Semaphore(options.chaos?.parallel ?? options.concurrency ?? 4) });
     }
   }
 
@@ -96,9 +106,10 @@ export class InProcessBroker {
   }
 
   /**
-   * Validates `event` (an invalid one is rejected with the {@link ValidationError}) and queues
-   * it for every matching Trigger. Resolves once accepted, as a broker ingress answers 202;
-   * wait for the deliveries with {@link idle}.
+   * Validates `event` (an invalid one is rejected with the {@link ValidationError}), journals it
+   * for every matching Trigger and queues it. Resolves once accepted and journalled, as a broker
+   * ingress answers 202; rejects when the journal cannot be written (nothing is then delivered).
+   * Wait for the deliveries with {@link idle}.
    * @see https://knative.dev/docs/eventing/brokers/
    */
   async publish(event: CloudEvent<unknown>): Promise<void> {
@@ -110,10 +121,57 @@ export class InProcessBroker {
       subject: event.subject,
       triggers: targets.map(({ route }) => route.name),
     });
+    if (this.journal) {
+      const journal = this.journal;
+      await Promise.all(targets.map(({ route }) => journal.accept(route.name, event, 0, this.now())));
+    }
     this.notify('event', { event, triggers: targets.map(({ route }) => route.name) });
-    for (const subscription of targets) {
+    for (const subscription of targets) this.schedule(subscription, event, 0);
+  }
+
+  /**
+   * Delivers again what the journal holds: the deliveries a process that stopped (killed, or
+   * crashed) had accepted and not ended. A restart cut an attempt short, so it counts as one; a
+   * delivery whose attempts are all spent that way is dead-lettered. Call once, at start.
+   * @see https://knative.dev/docs/eventing/event-delivery/
+   */
+  async replay(): Promise<number> {
+    if (!this.journal) return 0;
+    const { deliveries, unreadable } = await this.journal.pending();
+    for (const key of unreadable) this.logger.warn('journal entry unreadable; dropped', { key });
+    const byName = new Map(this.subscriptions.map((subscription) => [subscription.route.name, subscription]));
+    let replayed = 0;
+    for (const pending of deliveries) {
+      const subscription = byName.get(pending.trigger);
+      const fields = { trigger: pending.trigger, eventId: pending.event.id, eventType: pending.event.type, attempts: pending.attempts + 1 };
+      try {
+        validateEvent(pending.event);
+      } catch (error) {
+        this.logger.warn('journalled event is invalid; dropped', { ...fields, error });
+        await this.journal.settle(pending.trigger, pending.event);
+        continue;
+      }
+      if (!subscription) {
+        this.logger.warn('journalled delivery for a Trigger that no longer exists; dropped', fields);
+        await this.journal.settle(pending.trigger, pending.event);
+        continue;
+      }
+      const spent = pending.attempts + 1;
+      await this.journal.spend(pending.trigger, pending.event, spent);
+      this.logger.info('delivery replayed from the journal', fields);
+      this.schedule(subscription, pending.event, spent);
+      replayed += 1;
+    }
+    return replayed;
+  }
+
+  /** Starts the delivery of `event` to one Trigger (twice, delayed, under the chaos mode). */
+  private schedule(subscription: Subscription, event: CloudEvent<unknown>, spent: number): void {
+    const delays = this.options.chaos ? chaosCopies(this.options.chaos, this.options.random) : [0];
+    for (const delayMs of delays) {
       this.outstanding += 1;
-      void this.deliver(subscription, event)
+      void (delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve())
+        .then(() => this.deliver(subscription, event, spent))
         .catch((error: unknown) => this.logger.error('delivery crashed', { trigger: subscription.route.name, eventId: event.id, error }))
         .finally(() => this.settleOne());
     }
@@ -133,34 +191,36 @@ export class InProcessBroker {
     return () => set.delete(listener as (payload: never) => void);
   }
 
-  private async deliver(subscription: Subscription, event: CloudEvent<unknown>): Promise<void> {
+  /**
+   * Delivers with retries; `spent` attempts were used already (by a process that stopped). The
+   * journal entry goes only once the delivery ended, and after the replies were journalled.
+   */
+  private async deliver(subscription: Subscription, event: CloudEvent<unknown>, spent: number): Promise<void> {
     const { route, definition } = subscription;
     // eventLogFields adds project and buildId, so EFK can follow one build through every delivery.
     const fields = { trigger: route.name, ...eventLogFields(event), subject: event.subject };
-    let claim: Claim | null = null;
-    try {
-      claim = await this.ledger.claim(route.name, event);
-      if (!claim) {
-        this.logger.info('delivery', { ...fields, attempt: 0, outcome: 'duplicate', durationMs: 0 });
-        this.notify('duplicate', { trigger: route.name, event });
-        return;
-      }
-    } catch (error) {
-      // Without the marker a redelivery might run twice; handlers are idempotent, losing the event is worse.
-      this.logger.warn('dedup marker could not be written; delivering anyway', { ...fields, error });
-    }
-
     const { delivery } = route;
     const started = Date.now();
-    for (let attempt = 1; ; attempt += 1) {
+    if (spent > delivery.retry) {
+      const error = new Error(`the delivery was cut short by ${spent === 1 ? 'a restart' : 'restarts or failures'} ${spent} times`);
+      this.logger.warn('delivery', { ...fields, attempt: spent, outcome: 'dead-letter', durationMs: 0, error });
+      await this.deadLetter(subscription, 'delivery', event, error, spent);
+      await this.forget(route.name, event);
+      return;
+    }
+    for (let attempt = spent + 1; ; attempt += 1) {
       const attemptStarted = Date.now();
       try {
-        const emitted = await subscription.slots.run(() => this.callHandler(definition, event, delivery.timeoutMs));
+        const emitted = await subscription.slots.run(() => {
+          crashPoint(`deliver:${definition.name}`);
+          return this.callHandler(definition, event, delivery.timeoutMs);
+        });
         const durationMs = Date.now() - attemptStarted;
         this.logger.info('delivery', { ...fields, attempt, outcome: 'delivered', durationMs, emitted: emitted.length });
         for (const reply of emitted) await this.publishReply(subscription, reply);
-        if (claim) await this.ledger.settle(claim, 'delivered').catch((error: unknown) => this.logger.warn('dedup marker not settled', { ...fields, error }));
+        crashPoint(`delivered:${definition.name}`);
         this.notify('delivered', { trigger: route.name, event, attempts: attempt, durationMs: Date.now() - started, emitted });
+        await this.forget(route.name, event);
         return;
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -169,15 +229,22 @@ export class InProcessBroker {
         if (error instanceof ValidationError || attempt > delivery.retry) {
           this.logger.warn('delivery', { ...fields, attempt, outcome: 'dead-letter', durationMs, error });
           await this.deadLetter(subscription, 'delivery', event, error, attempt);
-          if (claim) await this.ledger.settle(claim, 'dead-lettered').catch((failure: unknown) => this.logger.warn('dedup marker not settled', { ...fields, error: failure }));
+          await this.forget(route.name, event);
           return;
         }
         const delayMs = backoffDelayMs(delivery, attempt - 1);
         this.logger.info('delivery', { ...fields, attempt, outcome: 'retry', durationMs, delayMs, error });
         this.notify('retry', { trigger: route.name, event, attempt, delayMs, error });
+        // A restart during the wait resumes with the attempts left, not all of them again.
+        await this.journal?.spend(route.name, event, attempt).catch((failure: unknown) => this.logger.warn('journal entry not updated', { ...fields, error: failure }));
         await this.sleep(delayMs * (this.options.delayScale ?? 1));
       }
     }
+  }
+
+  /** The delivery ended: its journal entry goes (a failure only means a harmless redelivery later). */
+  private async forget(trigger: string, event: CloudEvent<unknown>): Promise<void> {
+    await this.journal?.settle(trigger, event).catch((error: unknown) => this.logger.warn('journal entry not removed', { trigger, eventId: event.id, error }));
   }
 
   private async callHandler(definition: FunctionDefinition, event: CloudEvent<unknown>, timeoutMs: number | undefined): Promise<CloudEvent<unknown>[]> {

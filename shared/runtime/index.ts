@@ -5,6 +5,7 @@ export { InProcessBroker, type InProcessBrokerOptions } from './in-process-broke
 export { parseDelivery, parseDeliveryOrThrow, backoffDelayMs, NO_RETRIES, runDelivery, DeliveryTimeoutError, type DeliveryLimits } from './delivery';
 export { parseIsoDuration } from './duration';
 export { deadLetterRecord, storeDeadLetter, listDeadLetters, type DeadLetterRecord } from './dead-letter';
-export { DeliveryLedger, isPreconditionFailed, type DedupMarker } from './delivery-ledger';
-export { dedupKey, deadLetterKey, eventIdentityHash } from './keys';
+export { deadLetterKey, eventIdentityHash } from './keys';
+export { EventJournal, journalKey, JOURNAL_PREFIX, type JournalEntry, type PendingDelivery } from './journal';
+export { parseChaos, CHAOS_ENV, type ChaosSettings } from './chaos';
 export { FILTER_DIALECTS } from './filters/api';

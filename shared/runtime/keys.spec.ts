@@ -1,4 +1,5 @@
-import { deadLetterKey, dedupKey, eventIdentityHash } from './keys';
+import { journalKey } from './journal';
+import { deadLetterKey, eventIdentityHash } from './keys';
 
 describe('store keys of the broker', () => {
   it('hashes source and id together, stably', () => {
@@ -7,8 +8,8 @@ describe('store keys of the broker', () => {
     expect(eventIdentityHash('/a', 'b')).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('puts dedup markers under state/dedup/<trigger>/', () => {
-    expect(dedupKey('ccp-lint', '/test', '1')).toBe(`state/dedup/ccp-lint/${eventIdentityHash('/test', '1')}.json`);
+  it('puts journal entries under state/journal/<trigger>/', () => {
+    expect(journalKey('ccp-lint', '/test', '1')).toBe(`state/journal/ccp-lint/${eventIdentityHash('/test', '1')}.json`);
   });
 
   it('puts dead letters under deadletters/<trigger>/ in time order', () => {

@@ -9,10 +9,5 @@ export function eventIdentityHash(source: string, id: string): string {
   return createHash('sha256').update(`${source}\n${id}`).digest('hex').slice(0, 32);
 }
 
-/** `state/dedup/<trigger>/<hash>.json`: the marker that says a Trigger has taken an event. */
-export function dedupKey(trigger: string, source: string, id: string): string {
-  return `state/dedup/${trigger}/${eventIdentityHash(source, id)}.json`;
-}
-
 /** Dead letters are keyed by the store's layout: `deadletters/<trigger>/<time>-<hash>.json`. */
 export { deadLetterKey } from '../store/keys';

@@ -163,27 +163,20 @@ describe('builds on the embedded runtime (local backend, real registry, real git
       causeChain: [{ kind: 'manual', message: 'redelivery test' }],
     };
     const event = (id: string): CloudEvent<unknown> => makeEvent(EventTypes.lintCompleted, lint, { source: '/ccp/lint', id });
-    const duplicates: string[] = [];
-    const stop = served.runtime.broker.on('duplicate', ({ trigger }) => duplicates.push(trigger));
     const started: string[] = [];
     const stopProgress = served.runtime.builds.onProgress((item) => item.kind === 'started' && started.push(item.buildId));
+    // The broker delivers at least once, as Knative's: the redelivery reaches the build function, which builds once.
     await served.runtime.broker.publish(event('redelivered-1/lint'));
     await served.runtime.broker.publish(event('redelivered-1/lint'));
     await served.runtime.broker.idle();
     const first = await record('base', 'redelivered-1');
     await served.runtime.broker.publish(event('sent-again-by-hand'));
     await served.runtime.broker.idle();
-    stop();
     stopProgress();
-    // The redelivery is dropped by the build Trigger; the completion answered from the record
-    // has the same id as the first, so every Trigger of build.completed drops it too.
-    const completion = makeEvent(EventTypes.buildCompleted, completed.find((data) => data.buildId === 'redelivered-1')!, { source: '/ccp/build', id: 'redelivered-1/build' });
-    const takers = served.runtime.broker.matchingRoutes(completion).map((route) => route.name);
-    expect(takers.length).toBeGreaterThan(0);
-    expect(duplicates.sort()).toEqual(['ccp-build', ...takers].sort());
     expect(started).toEqual(['redelivered-1']);
     expect(await record('base', 'redelivered-1')).toEqual(first);
-    expect(completed.filter((data) => data.buildId === 'redelivered-1').map((data) => data.status)).toEqual(['succeeded', 'succeeded']);
+    // The completion answered from the record has the same id as the first (`<build-id>/build`), so its receivers can tell.
+    expect(completed.filter((data) => data.buildId === 'redelivered-1').map((data) => data.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   }, 60_000);
 
   it('lets a person follow the build log over HTTP while the build runs', async () => {
