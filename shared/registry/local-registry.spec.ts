@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -98,4 +99,19 @@ describe('startLocalRegistry', () => {
       blocker.close();
     }
   });
+
+  it('ends with the process that started it, even one that dies of an uncaught error (no orphan)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-registry-orphan-'));
+    try {
+      const child = spawnSync(process.execPath, ['-r', path.resolve(__dirname, '../../test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'dies-with-registry.ts'), dir], { encoding: 'utf8', timeout: 60_000 });
+      const pid = Number(child.stdout.trim());
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Gone, or a zombie that this container's init has not reaped yet: not running either way.
+      const state = await readFile(`/proc/${pid}/status`, 'utf8').then((status) => /^State:\s+(\S)/m.exec(status)?.[1] ?? '', () => '');
+      const alive = state !== '' && state !== 'Z';
+      expect([child.status, pid > 0, alive]).toEqual([1, true, false]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -55,6 +55,11 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
     child.once('exit', (code) => resolve(`exited with ${code}`));
   });
   await writeFile(path.join(dir, 'registry.pid'), `${child.pid}\n`);
+  // However this process ends (process.exit, a fatal error), the registry it started ends with it
+  // rather than living on orphaned; 'exit' handlers must be synchronous, and kill is.
+  const killOnExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const url = `http://${address}`;
   try {
     await waitUntilUp(url, exited, options.startTimeoutMs ?? 15_000);
