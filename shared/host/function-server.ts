@@ -4,7 +4,7 @@ import type { FunctionContext, FunctionDefinition, Publish } from '../../functio
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
-import { DeliveryTimeoutError, runDelivery } from '../runtime/delivery';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryTimeoutError, runDelivery } from '../runtime/delivery';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
 import { listen, type ListenOptions, type RunningServer } from './listen';
 import { readEvent } from './read-event';
@@ -25,8 +25,6 @@ export interface FunctionServerOptions {
   deliveryTimeoutMs?: number;
 }
 
-/** Knative Serving's default `max-revision-timeout-seconds`: a request cannot outlive it anyway. */
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 600_000;
 
 /**
  * The HTTP face of one function, as a Knative Service runs it: `POST /` takes a CloudEvent in

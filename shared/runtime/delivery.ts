@@ -97,6 +97,14 @@ function parseDeadLetterSink(value: unknown, at: (field: string, message: string
   return value as DeadLetterSink;
 }
 
+/**
+ * The time limit of a handler call when the Trigger sets no `delivery.timeout`: Knative
+ * Serving's default `max-revision-timeout-seconds` (10 min), past which the cluster's request
+ * would end anyway. The function server and the in-process broker use it.
+ * @see https://knative.dev/docs/serving/configuration/config-defaults/
+ */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 600_000;
+
 /** A handler call ran past its delivery's time limit; the broker retries it per the delivery spec. */
 export class DeliveryTimeoutError extends Error {
   override readonly name = 'DeliveryTimeoutError';

@@ -9,7 +9,7 @@ import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-e
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
 import { chaosCopies, type ChaosSettings } from './chaos';
 import { crashPoint } from './crash-point';
-import { backoffDelayMs, runDelivery } from './delivery';
+import { backoffDelayMs, DEFAULT_DELIVERY_TIMEOUT_MS, runDelivery } from './delivery';
 import { EventJournal } from './journal';
 import { Semaphore } from './semaphore';
 import type { TriggerRoute } from './types';
@@ -42,6 +42,8 @@ export interface InProcessBrokerOptions {
   chaos?: ChaosSettings | null;
   /** The chaos mode's dice; `Math.random` by default. */
   random?: () => number;
+  /** Time limit of a handler call whose Trigger sets no `delivery.timeout`; 10 min by default. */
+  deliveryTimeoutMs?: number;
 }
 
 interface Subscription {
@@ -252,7 +254,7 @@ export class InProcessBroker {
     // The handler's context carries the attempt's signal: past the Trigger's timeout (or on an
     // error it left uncaught) the attempt fails and its work is told to stop.
     const result = await runDelivery((signal) => definition.handle(event, { ...context, signal }), {
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      timeoutMs: timeoutMs ?? this.options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
       fields: { fn: definition.name, eventId: event.id, eventType: event.type },
     });
     if (!Array.isArray(result)) throw new TypeError(`function ${definition.name} returned ${typeof result}, not a list of events`);

@@ -2,7 +2,7 @@ export * from './types';
 export type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-events';
 export { loadTriggers, SERVICE_PREFIX } from './load-triggers';
 export { InProcessBroker, type InProcessBrokerOptions } from './in-process-broker';
-export { parseDelivery, parseDeliveryOrThrow, backoffDelayMs, NO_RETRIES, runDelivery, DeliveryTimeoutError, type DeliveryLimits } from './delivery';
+export { parseDelivery, parseDeliveryOrThrow, backoffDelayMs, NO_RETRIES, runDelivery, DeliveryTimeoutError, DEFAULT_DELIVERY_TIMEOUT_MS, type DeliveryLimits } from './delivery';
 export { parseIsoDuration } from './duration';
 export { deadLetterRecord, storeDeadLetter, listDeadLetters, type DeadLetterRecord } from './dead-letter';
 export { deadLetterKey, eventIdentityHash } from './keys';

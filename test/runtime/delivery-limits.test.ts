@@ -3,7 +3,7 @@ import { buildRequested, testContext } from '../../functions/__fixtures__/test-f
 import type { FunctionContext, FunctionDefinition } from '../../functions/types';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { startFunctionServer } from '../../shared/host';
-import { InProcessBroker, listDeadLetters, type DeliverySpec, type TriggerRoute } from '../../shared/runtime';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, InProcessBroker, listDeadLetters, type DeliverySpec, type TriggerRoute } from '../../shared/runtime';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 
 /** A function that records each call's signal and waits until it is aborted (work that would run for ever). */
@@ -37,6 +37,19 @@ describe('per-delivery limits', () => {
     expect([slow.reasons, (await listDeadLetters(store, 'ccp-slow')).map((record) => [record.attempts, record.error.name])]).toEqual([
       ['DeliveryTimeoutError', 'DeliveryTimeoutError'],
       [[2, 'DeliveryTimeoutError']],
+    ]);
+  });
+
+  it('the in-process broker limits a handler whose Trigger sets no timeout too (deliveryTimeoutMs, 10 min by default)', async () => {
+    const store = new TempObjectStore();
+    const slow = waitingForAbort('slow');
+    const broker = new InProcessBroker({ routes: [routeTo('slow', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })], functions: [slow], context: testContext(store), store, deliveryTimeoutMs: 50 });
+    await broker.publish(buildRequested('b-4'));
+    await broker.idle();
+    expect([slow.reasons, (await listDeadLetters(store, 'ccp-slow')).map((record) => record.error.message), DEFAULT_DELIVERY_TIMEOUT_MS]).toEqual([
+      ['DeliveryTimeoutError'],
+      ["no answer within 50 ms (the delivery's time limit)"],
+      600_000,
     ]);
   });
 
