@@ -9,7 +9,7 @@ import type { BrokerEventMap, BrokerEventName, BrokerListener } from './broker-e
 import { deadLetterRecord, storeDeadLetter, type DeadLetterRecord } from './dead-letter';
 import { chaosCopies, type ChaosSettings } from './chaos';
 import { crashPoint } from './crash-point';
-import { backoffDelayMs, DEFAULT_DELIVERY_TIMEOUT_MS, runDelivery } from './delivery';
+import { backoffDelayMs, runDelivery } from './delivery';
 import { EventJournal } from './journal';
 import { Semaphore } from './semaphore';
 import type { TriggerRoute } from './types';
@@ -42,7 +42,11 @@ export interface InProcessBrokerOptions {
   chaos?: ChaosSettings | null;
   /** The chaos mode's dice; `Math.random` by default. */
   random?: () => number;
-  /** Time limit of a handler call whose Trigger sets no `delivery.timeout`; 10 min by default. */
+  /**
+   * Time limit of a handler call whose Trigger sets no `delivery.timeout`; none by default (as
+   * Knative's broker: a local build may take its 40 min; the scan bounds its own requests and
+   * scanners). The function server's is `DEFAULT_DELIVERY_TIMEOUT_MS` (delivery.ts).
+   */
   deliveryTimeoutMs?: number;
 }
 
@@ -254,7 +258,7 @@ export class InProcessBroker {
     // The handler's context carries the attempt's signal: past the Trigger's timeout (or on an
     // error it left uncaught) the attempt fails and its work is told to stop.
     const result = await runDelivery((signal) => definition.handle(event, { ...context, signal }), {
-      timeoutMs: timeoutMs ?? this.options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+      ...((timeoutMs ?? this.options.deliveryTimeoutMs) !== undefined ? { timeoutMs: timeoutMs ?? this.options.deliveryTimeoutMs } : {}),
       fields: { fn: definition.name, eventId: event.id, eventType: event.type },
     });
     if (!Array.isArray(result)) throw new TypeError(`function ${definition.name} returned ${typeof result}, not a list of events`);

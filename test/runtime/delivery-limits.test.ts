@@ -40,7 +40,7 @@ describe('per-delivery limits', () => {
     ]);
   });
 
-  it('the in-process broker limits a handler whose Trigger sets no timeout too (deliveryTimeoutMs, 10 min by default)', async () => {
+  it('the in-process broker limits a handler whose Trigger sets no timeout when given deliveryTimeoutMs (the function server: 10 min by default)', async () => {
     const store = new TempObjectStore();
     const slow = waitingForAbort('slow');
     const broker = new InProcessBroker({ routes: [routeTo('slow', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })], functions: [slow], context: testContext(store), store, deliveryTimeoutMs: 50 });
