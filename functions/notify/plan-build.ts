@@ -4,6 +4,7 @@ import type { BuildCompletedData } from '../../shared/events';
 import { buildMail, decideBuildMail, listReports, policyFor, rememberOutcome, type PlannedMail, type ReportLinker } from '../../shared/mail';
 import { reportsPrefix } from '../../shared/store/keys';
 import type { FunctionContext } from '../types';
+import { parentImageOf } from './build-facts';
 import { eventKey, mailSettings } from './settings';
 
 /**
@@ -29,7 +30,8 @@ export async function planBuildMail(event: CloudEvent<unknown>, data: BuildCompl
   log.info(decision.send ? 'build mail due' : 'build not mailed', { why: decision.why });
   if (!decision.send) return [];
   const reports = await listReports(context.store, `${reportsPrefix(data.project)}${data.buildId}`);
-  const document = await buildMail({ data, previous, reports, registry: context.config.registry }, context.store, linker);
+  const parent = await parentImageOf(context.store, data.cause, new Map());
+  const document = await buildMail({ data, previous, reports, registry: context.config.registry, parent }, context.store, linker);
   return [
     {
       key: 'build',

@@ -1,15 +1,18 @@
 import type { CloudEvent } from 'cloudevents';
 import type { NoticeItem, NoticeRequestedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
-import { decideBuildMail, listReports, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from '../../shared/mail';
-import { reportsPrefix } from '../../shared/store/keys';
+import { decideBuildMail, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from '../../shared/mail';
 import type { FunctionContext } from '../types';
-import { mailSettings } from './settings';
+import { awaitScans } from './await-scans';
+import { noticeDetails } from './notice-details';
+import { eventKey, mailSettings } from './settings';
 
 /**
  * The mails of a cascade's combined notice: one per recipient, listing that recipient's images
  * (the configured Cc get one listing all). A recipient whose images all pass the quiet policy
- * (automatic rebuilds that succeeded as before) gets none.
+ * (automatic rebuilds that succeeded as before) gets none. Before composing, the notice waits
+ * for the scans of the cascade's images (up to `mail.noticeScanWaitSeconds`), so that first
+ * builds are mailed once, build and scan together.
  */
 export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRequestedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
   const settings = mailSettings(context.config);
@@ -25,20 +28,22 @@ export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRe
     }
     if (await isWorthy(item, data, context)) worthy.add(item);
   }
-  const reports = new Map<string, ReadonlyMap<string, string>>();
-  for (const item of data.items) {
-    if (item.buildId) reports.set(item.buildId, await listReports(context.store, `${reportsPrefix(item.project)}${item.buildId}`));
-  }
   const groups: [string, NoticeItem[]][] = [...byAddress.entries()];
   for (const cc of settings.cc) if (!byAddress.has(normalizeAddress(cc))) groups.push([normalizeAddress(cc), [...data.items]]);
+  const due = groups.filter(([address, items]) => {
+    if (items.some((item) => worthy.has(item))) return true;
+    log.info('cascade not mailed to this recipient: every image of theirs was quiet', { recipient: address });
+    return false;
+  });
+  if (due.length === 0) return [];
 
+  // Nothing is sent without a transport: no reason to hold the delivery for the scans then.
+  const waitSeconds = settings.smtp || settings.toDir ? settings.noticeScanWaitSeconds : 0;
+  const missing = await awaitScans({ store: context.store, log, cascade: data.cascade, event: eventKey(event), items: data.items, waitSeconds, ...(context.signal ? { signal: context.signal } : {}) });
+  const details = await noticeDetails(data, context, missing);
   const mails: PlannedMail[] = [];
-  for (const [address, items] of groups) {
-    if (!items.some((item) => worthy.has(item))) {
-      log.info('cascade not mailed to this recipient: every image of theirs was quiet', { recipient: address });
-      continue;
-    }
-    const document = await noticeMail({ data, items, reports, registry: context.config.registry }, linker);
+  for (const [address, items] of due) {
+    const document = await noticeMail({ data, items, details, registry: context.config.registry, waitedSeconds: waitSeconds }, linker);
     mails.push({
       key: `notice:${address}`,
       to: [address],

@@ -6,6 +6,8 @@ import {
   decideScanMail,
   diffPackages,
   policyFor,
+  readNoticeWait,
+  readScanDigest,
   readScanFindings,
   readSbomPackages,
   rememberOutcome,
@@ -14,12 +16,14 @@ import {
   type ReportLinker,
 } from '../../shared/mail';
 import type { FunctionContext } from '../types';
+import { readBuildFacts } from './build-facts';
 import { eventKey, mailSettings } from './settings';
 
 /**
  * The mail of a `scan.completed`, or none when the quiet policy (default: only a changed
- * result) drops it. The result's fingerprint and the SBOM's packages are remembered, so the
- * next scan can tell what changed.
+ * result) drops it, or when it is the scan of a first build of a cascade: the cascade's notice
+ * carries it (unless the notice went out without it). The result's fingerprint and the SBOM's
+ * packages are remembered either way, so the next scan can tell what changed.
  */
 export async function planScanMail(event: CloudEvent<unknown>, data: ScanCompletedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
   const settings = mailSettings(context.config);
@@ -34,6 +38,10 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
     ...(packages ? { packages } : {}),
     at: event.time ?? new Date().toISOString(),
   });
+  if (data.buildId && (await carriedByNotice(data.project, data.buildId, context))) {
+    log.info('scan not mailed: the first build\'s cascade notice carries it', {});
+    return [];
+  }
   const decision = decideScanMail(policyFor(settings.policies, data.project), previous?.fingerprint ?? null, fingerprint);
   log.info(decision.send ? 'scan mail due' : 'scan not mailed', { why: decision.why });
   if (!decision.send) return [];
@@ -44,7 +52,8 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
     if (await context.store.head(key)) reports.set(key.slice(key.lastIndexOf('/') + 1), key);
   }
   const diff = previous?.packages && packages ? diffPackages(previous.packages, packages) : null;
-  const document = await scanMail({ data, findings, packages, diff, reports, registry: context.config.registry }, linker);
+  const scan = await readScanDigest(context.store, data.reports.json);
+  const document = await scanMail({ data, scan, packages, diff, reports, registry: context.config.registry }, linker);
   return [
     {
       key: 'scan',
@@ -55,6 +64,17 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
       headers: { 'X-CCP-Event': event.id, 'X-CCP-Project': imageName(data.project) },
     },
   ];
+}
+
+/**
+ * True for the scan of a first build made in a cascade whose notice did not go out without this
+ * scan: the notice waits for it and mails build and scan together.
+ */
+async function carriedByNotice(project: ScanCompletedData['project'], buildId: string, context: FunctionContext): Promise<boolean> {
+  const facts = await readBuildFacts(context.store, project, buildId);
+  if (facts?.cause.kind !== 'first-build' || !facts.cause.cascade) return false;
+  const wait = await readNoticeWait(context.store, facts.cause.cascade);
+  return !wait?.missing.includes(buildId);
 }
 
 /** What "the result changed" compares: each scanner's status and the ids of its findings. */

@@ -9,11 +9,15 @@ import type { BuildCause } from '../events/types';
 export function describeCause(cause: BuildCause): string {
   switch (cause.kind) {
     case 'first-build':
-      return 'First build of the container image';
+      return 'First build: new index entry';
     case 'git-push':
       return cause.commit && cause.branch && cause.repoUrl ? `Git commit ${cause.commit} to branch ${cause.branch} of repo ${cause.repoUrl}` : cause.message;
-    case 'parent-rebuilt':
-      return cause.parent ? `Parent container image ${cause.parent} is rebuilt` : cause.message;
+    case 'parent-rebuilt': {
+      // The dispatcher's message carries the parent's own reason ("parent X rebuilt because …").
+      const because = / rebuilt because (.+)$/s.exec(cause.message)?.[1];
+      if (!cause.parent) return cause.message;
+      return `Parent container image ${cause.parent} is rebuilt${because ? ` because ${because}` : ''}`;
+    }
     case 'rpm-update':
       return cause.packages && cause.packages.length > 0
         ? `RPM updates: ${cause.packages.map((change) => `${change.name} ${change.from} → ${change.to}${change.repo ? ` in repo ${change.repo}` : ''}`).join('; ')}`

@@ -96,7 +96,8 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
     } catch (error) {
       await releaseRecipients(store, eventKey, mail.key, claimed);
       const retryable = error instanceof MailTransportError;
-      log.error('mail could not be sent; the event will be retried', { ...fields, error: limitText(redact(String((error as Error).message), settings.secrets)), retryable });
+      const stack = error instanceof Error && error.stack ? { stack: limitText(redact(error.stack, settings.secrets)) } : {};
+      log.error('mail could not be sent; the event will be retried', { ...fields, error: limitText(redact(String((error as Error).message), settings.secrets)), ...stack, retryable });
       throw error;
     }
     const at = new Date().toISOString();
@@ -130,7 +131,8 @@ export function compose(mail: PlannedMail, settings: MailSettings, messageId: st
     from: settings.from,
     to,
     cc,
-    subject: document.subject,
+    // A header is one line: a line break from an event's text must not start another header.
+    subject: document.subject.replace(/[\r\n]+/g, ' '),
     text: redact(renderText(document), settings.secrets),
     html,
     headers: { ...mail.headers, 'Auto-Submitted': 'auto-generated' },

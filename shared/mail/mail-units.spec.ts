@@ -28,10 +28,14 @@ describe('isValidAddress', () => {
 
 describe('describeCause', () => {
   it.each([
-    [{ kind: 'first-build' as const, message: 'x' }, 'First build of the container image'],
+    [{ kind: 'first-build' as const, message: 'x' }, 'First build: new index entry'],
     [{ kind: 'git-push' as const, message: 'x', commit: 'abc', branch: 'main', repoUrl: 'https://g/r' }, 'Git commit abc to branch main of repo https://g/r'],
     [{ kind: 'git-push' as const, message: 'push without details' }, 'push without details'],
     [{ kind: 'parent-rebuilt' as const, message: 'x', parent: 'centos/base:latest' }, 'Parent container image centos/base:latest is rebuilt'],
+    [
+      { kind: 'parent-rebuilt' as const, message: 'parent centos/base:latest rebuilt because openssl 3.0.7-24 → 3.0.7-25 in repo baseos', parent: 'centos/base:latest' },
+      'Parent container image centos/base:latest is rebuilt because openssl 3.0.7-24 → 3.0.7-25 in repo baseos',
+    ],
     [{ kind: 'rpm-update' as const, message: 'x', packages: [{ name: 'bash', from: '5.1-1', to: '5.1-2', repo: 'baseos' }, { name: 'zlib', from: '1', to: '2' }] }, 'RPM updates: bash 5.1-1 → 5.1-2 in repo baseos; zlib 1 → 2'],
     [{ kind: 'index-change' as const, message: 'x' }, 'Update to build configurations'],
     [{ kind: 'manual' as const, message: 'Requested by an admin' }, 'Manual build: Requested by an admin'],

@@ -6,9 +6,19 @@ export interface TopFinding {
   title: string;
 }
 
+/** One lint finding as a mail lists it: where, which rule, what it says. */
+export interface LintFinding {
+  level: string;
+  code: string;
+  line: number | null;
+  message: string;
+}
+
 export interface LintDigest {
   counts: Record<string, number>;
-  top: TopFinding[];
+  /** The worst findings, worst first, then by line. */
+  top: LintFinding[];
+  total: number;
 }
 
 const LINT_LEVELS = ['error', 'warning', 'info', 'style'];
@@ -17,20 +27,73 @@ const TOP = 5;
 
 /**
  * Counts per level and the worst findings of a stored `lint.json` (hadolint's JSON: a list of
- * `{code, level, message, line}`); `null` when it is absent or not that shape.
+ * `{code, level, message, line}`); `null` when it is absent or not that shape. Every value is
+ * read as untrusted text: a message is cut to one line (the mail code escapes and redacts it).
  * @see https://github.com/hadolint/hadolint#output-formats
  */
 export async function readLintDigest(store: ObjectStore, key: string): Promise<LintDigest | null> {
   const findings = await readJson(store, key);
   if (!Array.isArray(findings)) return null;
   const counts: Record<string, number> = Object.fromEntries(LINT_LEVELS.map((level) => [level, 0]));
-  const top: (TopFinding & { rank: number })[] = [];
+  const all: (LintFinding & { rank: number })[] = [];
   for (const item of findings as Record<string, unknown>[]) {
-    const level = String(item.level ?? 'info');
+    if (typeof item !== 'object' || item === null) continue;
+    const level = oneLine(String(item.level ?? 'info'), 16);
     counts[level] = (counts[level] ?? 0) + 1;
-    top.push({ severity: level, title: `${String(item.code ?? '')} line ${String(item.line ?? '?')}: ${String(item.message ?? '')}`.trim(), rank: rank(level) });
+    const line = Number(item.line);
+    all.push({ level, code: oneLine(String(item.code ?? ''), 32), line: Number.isInteger(line) && line > 0 ? line : null, message: oneLine(String(item.message ?? ''), 500), rank: rank(level) });
   }
-  return { counts, top: worst(top) };
+  const top = [...all]
+    .sort((a, b) => a.rank - b.rank || (a.line ?? 0) - (b.line ?? 0))
+    .slice(0, TOP)
+    .map(({ level, code, line, message }) => ({ level, code, line, message }));
+  return { counts, top, total: all.length };
+}
+
+/** A scanner's part of a stored `scan.json`, as a mail summarises it. */
+export interface ScannerDigest {
+  status: string;
+  reason?: string;
+  /** Findings per severity (`high`, `medium`, `low`, `info`). */
+  severities: Record<string, number>;
+  findings: number;
+  top: TopFinding[];
+}
+
+/**
+ * Each scanner's status, reason, findings per severity and worst findings from a stored
+ * `scan.json` (`scanners` as a map of id → report); `null` when the file is absent or another shape.
+ * @see ../reports/types.ts
+ */
+export async function readScanDigest(store: ObjectStore, key: string): Promise<Map<string, ScannerDigest> | null> {
+  const scan = (await readJson(store, key)) as { scanners?: unknown } | null;
+  const scanners = scan?.scanners;
+  if (!scanners || typeof scanners !== 'object' || Array.isArray(scanners)) return null;
+  const result = new Map<string, ScannerDigest>();
+  for (const [id, value] of Object.entries(scanners as Record<string, unknown>)) {
+    if (!value || typeof value !== 'object') continue;
+    const report = value as { status?: unknown; reason?: unknown; findings?: unknown };
+    const list = (Array.isArray(report.findings) ? report.findings : []) as Record<string, unknown>[];
+    const severities: Record<string, number> = {};
+    for (const finding of list) {
+      const severity = oneLine(String(finding?.severity ?? 'info'), 16);
+      severities[severity] = (severities[severity] ?? 0) + 1;
+    }
+    result.set(oneLine(id, 64), {
+      status: oneLine(String(report.status ?? 'ok'), 16),
+      ...(typeof report.reason === 'string' ? { reason: oneLine(report.reason, 500) } : {}),
+      severities,
+      findings: list.length,
+      top: worst(list.map((finding) => ({ severity: String(finding?.severity ?? 'info'), title: oneLine(String(finding?.title ?? finding?.id ?? ''), 300), rank: rank(String(finding?.severity)) }))),
+    });
+  }
+  return result;
+}
+
+/** Text from a report on one line and at most `max` characters: a finding is one bullet. */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /**

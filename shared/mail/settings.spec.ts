@@ -10,7 +10,7 @@ function load(file: Parameters<typeof loadMailSettings>[0], env: NodeJS.ProcessE
 
 describe('loadMailSettings', () => {
   it('has no SMTP, a local sender and the longest link lifetime by default', () => {
-    expect(load({}).settings).toEqual({ from: 'ccp@localhost', cc: [], linkLifetimeSeconds: 604800, policies: {}, secrets: [] });
+    expect(load({}).settings).toEqual({ from: 'ccp@localhost', cc: [], linkLifetimeSeconds: 604800, policies: {}, secrets: [], noticeScanWaitSeconds: 240 });
   });
 
   it('reads SMTP and Cc from variables over the file', () => {
@@ -41,6 +41,7 @@ describe('loadMailSettings', () => {
     ['a bad security', { smtp: { host: 'h', secure: 'maybe' } }, 'mail.smtp.secure', 'must be tls, starttls or none'],
     ['a relative base URL', { reportsBaseUrl: 'reports/' }, 'mail.reportsBaseUrl', 'must be an http(s) URL'],
     ['a lifetime over 7 days', { linkLifetimeSeconds: 604801 }, 'mail.linkLifetimeSeconds', 'must be a whole number from 1 to 604800'],
+    ['a scan wait over an hour', { noticeScanWaitSeconds: 3601 }, 'mail.noticeScanWaitSeconds', 'must be a whole number from 0 to 3600'],
     ['an unknown build policy', { policies: { centos: { builds: 'sometimes' as never } } }, 'mail.policies.centos.builds', 'must be one of all, failures-and-fixes'],
     ['an unknown scan policy', { policies: { '*': { scans: 'never' as never } } }, 'mail.policies.*.scans', 'must be one of changes, always'],
   ])('reports %s with its field and file', (_name, file, field, message) => {

@@ -43,6 +43,11 @@ export interface MailSettings {
   policies: Record<string, MailPolicy>;
   /** Values that must never appear in a mail (passwords, keys), gathered from the configuration. */
   secrets: string[];
+  /**
+   * How long a cascade's notice waits for the scans of its images, in seconds (0: not at all);
+   * after it, the notice goes out with what is there and names the scans still missing.
+   */
+  noticeScanWaitSeconds: number;
 }
 
 export const MAIL_ENV = {
@@ -56,6 +61,7 @@ export const MAIL_ENV = {
   toDir: 'CCP_MAIL_TO_DIR',
   reportsBaseUrl: 'CCP_REPORTS_BASE_URL',
   linkLifetime: 'CCP_REPORT_LINK_LIFETIME',
+  noticeScanWait: 'CCP_NOTICE_SCAN_WAIT',
 } as const;
 
 /** The `mail:` block of the configuration file. */
@@ -67,9 +73,13 @@ export interface MailFileSettings {
   reportsBaseUrl?: string;
   linkLifetimeSeconds?: number;
   policies?: Record<string, MailPolicy>;
+  noticeScanWaitSeconds?: number;
 }
 
 const MAX_LINK_LIFETIME = 7 * 24 * 3600;
+/** Under the notify Service's 300 s request timeout, so one delivery waits it out. */
+export const DEFAULT_NOTICE_SCAN_WAIT = 240;
+const MAX_NOTICE_SCAN_WAIT = 3600;
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/;
 
 /**
@@ -95,6 +105,7 @@ export function loadMailSettings(file: MailFileSettings = {}, env: NodeJS.Proces
   if (reportsBaseUrl && !/^https?:\/\/[^/]/.test(reportsBaseUrl)) bad('mail.reportsBaseUrl', 'must be an http(s) URL');
   const linkLifetimeSeconds = readInteger(env[MAIL_ENV.linkLifetime] ?? file.linkLifetimeSeconds, MAX_LINK_LIFETIME, 'mail.linkLifetimeSeconds', 1, MAX_LINK_LIFETIME, bad);
   const policies = readPolicies(file.policies ?? {}, bad);
+  const noticeScanWaitSeconds = readInteger(env[MAIL_ENV.noticeScanWait] ?? file.noticeScanWaitSeconds, DEFAULT_NOTICE_SCAN_WAIT, 'mail.noticeScanWaitSeconds', 0, MAX_NOTICE_SCAN_WAIT, bad);
 
   const secrets = [password, ...Object.entries(env).filter(([name]) => name.startsWith('CCP_') && SECRET_NAME.test(name)).map(([, value]) => value)];
   return {
@@ -106,6 +117,7 @@ export function loadMailSettings(file: MailFileSettings = {}, env: NodeJS.Proces
     linkLifetimeSeconds,
     policies,
     secrets: [...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4))],
+    noticeScanWaitSeconds,
   };
 }
 

@@ -23,7 +23,7 @@ describe('notify: where mails and links go', () => {
     expect(files[0]).toMatch(/^\d{8}T\d{6}Z-SUCCESS-Container-build-team-web-latest-[0-9a-f]{8}\.eml$/);
     const parsed = await simpleParser(await readFile(path.join(dir, files[0]!)));
     expect(parsed.subject).toEqual('[registry.example.org:5000] SUCCESS: Container build team/web:latest');
-    expect(parsed.text).toContain('First build of the container image');
+    expect(parsed.text).toContain('First build: new index entry');
     const links = linksOf(typeof parsed.html === 'string' ? parsed.html : '', parsed.text ?? '');
     expect(links.html).toHaveLength(3);
     for (const url of links.html) expect((await readFile(new URL(url))).length).toBeGreaterThan(0);

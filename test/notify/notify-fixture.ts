@@ -75,6 +75,10 @@ export interface BuildFixture {
   reason?: string;
   digest?: string;
   eventId?: string;
+  /** Causes before this build's own (a parent's), oldest first. */
+  earlier?: BuildCause[];
+  /** Lint findings instead of the three default ones. */
+  lint?: Record<string, unknown>[];
 }
 
 /**
@@ -84,7 +88,7 @@ export interface BuildFixture {
 export async function completedBuild(store: ObjectStore, project: ProjectEntry, fixture: BuildFixture): Promise<CloudEvent<BuildCompletedData>> {
   const ref = refOf(project);
   const { buildId } = fixture;
-  const lint = [
+  const lint = fixture.lint ?? [
     { code: 'DL3006', level: 'warning', message: 'Always tag the version of an image explicitly', line: 1, column: 1, file: 'docker/Dockerfile' },
     { code: 'DL4000', level: 'warning', message: 'MAINTAINER is deprecated', line: 2, column: 1, file: 'docker/Dockerfile' },
     { code: 'DL3033', level: 'info', message: 'Specify version with yum install -y <package>-<version>', line: 3, column: 1, file: 'docker/Dockerfile' },
@@ -92,9 +96,11 @@ export async function completedBuild(store: ObjectStore, project: ProjectEntry, 
   await store.put(reportKey(ref, buildId, 'lint.json'), JSON.stringify(lint), { contentType: 'application/json' });
   await store.put(reportKey(ref, buildId, 'lint.sarif'), JSON.stringify({ version: '2.1.0', runs: [] }), { contentType: 'application/sarif+json' });
   await store.put(reportKey(ref, buildId, 'build.log'), `STEP 1/3: FROM centos\n${fixture.status === 'failed' ? 'error: RUN exited with 1\n' : 'COMMIT\n'}`, { contentType: 'text/plain' });
-  await store.put(buildRecordKey(ref, buildId), JSON.stringify({ buildId, project: ref, status: fixture.status ?? 'succeeded' }), { contentType: 'application/json' });
   const status = fixture.status ?? 'succeeded';
   const cause = fixture.cause ?? CAUSES.manual;
+  // As the build function writes it: the cause chain ends with the build's own cause.
+  const record = { buildId, project: ref, name: `${project.appId}/${project.jobId}:${project.desiredTag}`, status, cause, causeChain: [...(fixture.earlier ?? []), cause], commit: '1a2b3c4d5e6f', entry: project };
+  await store.put(buildRecordKey(ref, buildId), JSON.stringify(record), { contentType: 'application/json' });
   const data: BuildCompletedData = {
     buildId,
     project: ref,
@@ -106,7 +112,7 @@ export async function completedBuild(store: ObjectStore, project: ProjectEntry, 
     reports: { log: reportKey(ref, buildId, 'build.log'), lint: reportKey(ref, buildId, 'lint.json') },
     timings: { startedAt: '2026-11-28T05:00:00Z', finishedAt: '2026-11-28T05:01:30Z', durationMs: 90_000 },
     cause,
-    causeChain: [cause],
+    causeChain: [...(fixture.earlier ?? []), cause],
   };
   return makeEvent(EventTypes.buildCompleted, data, { source: '/ccp/build', id: fixture.eventId ?? `${buildId}/build` });
 }
@@ -117,6 +123,8 @@ export interface ScanFixture {
   packages: Record<string, string>;
   /** rpm-updates findings: package names with an update. */
   updates: string[];
+  /** capabilities findings of severity high: their titles. */
+  high?: string[];
   eventId: string;
 }
 
@@ -126,7 +134,8 @@ export async function completedScan(store: ObjectStore, project: ProjectEntry, f
   const folder = fixture.buildId ?? `weekly-${fixture.eventId}`;
   const keys = { json: reportKey(ref, folder, 'scan.json'), html: reportKey(ref, folder, 'scan.html'), sbom: reportKey(ref, folder, 'sbom.cdx.json') };
   const findings = fixture.updates.map((name) => ({ id: name, severity: 'medium', title: `${name} has an update`, details: {} }));
-  await store.put(keys.json, JSON.stringify({ scanners: { 'rpm-updates': { status: 'ok', findings }, capabilities: { status: 'ok', findings: [] } } }), { contentType: 'application/json' });
+  const high = (fixture.high ?? []).map((title) => ({ id: title, severity: 'high', title, details: {} }));
+  await store.put(keys.json, JSON.stringify({ scanners: { 'rpm-updates': { status: 'ok', findings }, capabilities: { status: 'ok', findings: high } } }), { contentType: 'application/json' });
   await store.put(keys.html, '<html><body>scan</body></html>', { contentType: 'text/html' });
   const components = Object.entries(fixture.packages).map(([name, version]) => ({ type: 'library', name, version, purl: `pkg:rpm/centos/${name}@${version}?arch=x86_64` }));
   await store.put(keys.sbom, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components }), { contentType: 'application/vnd.cyclonedx+json' });
@@ -134,7 +143,7 @@ export async function completedScan(store: ObjectStore, project: ProjectEntry, f
     project: ref,
     image: { ref: `${REGISTRY}/${project.appId}/${project.jobId}:latest`, digest: `sha256:${'cd'.repeat(32)}` },
     ...(fixture.buildId ? { buildId: fixture.buildId } : {}),
-    scanners: { 'rpm-updates': { status: 'ok', findings: findings.length }, capabilities: { status: 'ok', findings: 0 } },
+    scanners: { 'rpm-updates': { status: 'ok', findings: findings.length }, capabilities: { status: 'ok', findings: high.length } },
     reports: keys,
   };
   return makeEvent(EventTypes.scanCompleted, data, { source: '/ccp/scan', id: fixture.eventId });

@@ -128,10 +128,7 @@ describe('notify: quiet by default', () => {
     await handle(await completedScan(world.store, web, { packages: base, updates: ['openssl'], eventId: 'w2' }), world.context);
     await handle(await completedScan(world.store, web, { packages: { ...base, openssl: '3.0.7-25.el9', zlib: '1.2.11' }, updates: [], eventId: 'w3' }), world.context);
     const mails = await smtp.waitFor(2);
-    expect(mails.map((mail) => mail.parsed.subject)).toEqual([
-      `[${REGISTRY}] SUCCESS: Weekly scan for team/web:latest`,
-      `[${REGISTRY}] SUCCESS: Weekly scan for team/web:latest`,
-    ]);
+    expect(mails.map((mail) => mail.parsed.subject)).toEqual([`[${REGISTRY}] team/web:latest weekly scan: 1 update`, `[${REGISTRY}] team/web:latest weekly scan: no findings`]);
     expect(mails[0]!.parsed.text).toContain('First scan of this image: 2 packages installed.');
     expect(mails[0]!.parsed.text).toContain('[medium] openssl has an update');
     expect(mails[1]!.parsed.text).toContain('rpm/centos/openssl 3.0.7-24.el9 → 3.0.7-25.el9');

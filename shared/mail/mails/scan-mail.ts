@@ -2,14 +2,15 @@ import type { ScanCompletedData } from '../../events/types';
 import { imageName } from '../../index/types';
 import type { ReportLinker } from '../links';
 import type { PackageDiff } from '../package-changes';
-import type { TopFinding } from '../report-reading';
+import type { ScannerDigest } from '../report-reading';
 import type { MailDocument, MailSection } from '../render/document';
 import { registryName, reportLinks } from './common';
+import { scanHeadline, scanIsBad, scannerItems } from './sections';
 
 export interface ScanMailInput {
   data: ScanCompletedData;
-  /** Top findings per scanner from scan.json (may be empty: the event's counts are shown). */
-  findings: ReadonlyMap<string, { top: TopFinding[] }>;
+  /** Each scanner's part of scan.json (null when it is unreadable: the event's counts are shown). */
+  scan: ReadonlyMap<string, ScannerDigest> | null;
   /** Packages now installed (null: no SBOM), and the change since the previous scan (null: first scan). */
   packages: Record<string, string> | null;
   diff: PackageDiff | null;
@@ -20,30 +21,27 @@ export interface ScanMailInput {
 const LISTED = 20;
 
 /**
- * The mail of one scan: `[<registry>] SUCCESS|FAILED: Weekly scan for <image>` (`Scan for` when
- * it follows a build), each scanner's counts and worst findings, the package changes since the
- * previous scan, and links to the scan page, its JSON and the SBOM.
+ * The mail of one scan. The subject says what was found, not a status: `[<registry>]
+ * <app-id>/<job-id>:<tag> scan: 3 updates, 1 high finding` (`weekly scan` for a rescan), then
+ * each scanner's counts and worst findings, the package changes since the previous scan, and
+ * links to the scan page, its JSON and the SBOM.
  */
 export async function scanMail(input: ScanMailInput, linker: ReportLinker): Promise<MailDocument> {
   const { data } = input;
-  const failed = Object.values(data.scanners).some((scanner) => scanner.status === 'failed');
-  const status = failed ? 'FAILED' : 'SUCCESS';
+  const status = scanIsBad(input.scan, data.scanners) ? 'FAILED' : 'SUCCESS';
   const name = imageName(data.project);
-  const rows: [string, string][] = [['Scan Status', status], ['Image', data.image.ref]];
+  const headline = scanHeadline(input.scan, data.scanners);
+  const rows: [string, string][] = [['Found', headline], ['Image', data.image.ref]];
   if (data.image.digest) rows.push(['Digest', data.image.digest]);
   if (data.buildId) rows.push(['Build id', data.buildId]);
-  const sections: MailSection[] = [{ heading: `Scan of ${name}: ${status}`, rows }];
-  for (const [id, summary] of Object.entries(data.scanners).sort(([a], [b]) => a.localeCompare(b))) {
-    const detail = summary.status === 'ok' ? `${summary.findings} findings` : `${summary.status}${summary.reason ? `: ${summary.reason}` : ''}`;
-    sections.push({
-      heading: `${id}: ${detail}`,
-      items: (input.findings.get(id)?.top ?? []).map((finding) => `[${finding.severity}] ${finding.title}`),
-    });
-  }
-  sections.push(packageSection(input));
-  sections.push({ heading: 'Reports', links: await reportLinks(input.reports, linker) });
-  const kind = data.buildId ? 'Scan' : 'Weekly scan';
-  return { subject: `[${registryName(data.image.ref, input.registry)}] ${status}: ${kind} for ${name}`, status, sections };
+  const kind = data.buildId ? 'scan' : 'weekly scan';
+  const sections: MailSection[] = [
+    { heading: `${name} ${kind}: ${headline}`, rows },
+    { heading: 'Scanners', items: scannerItems(input.scan, data.scanners, 5) },
+    packageSection(input),
+    { heading: 'Reports', links: await reportLinks(input.reports, linker) },
+  ];
+  return { subject: `[${registryName(data.image.ref, input.registry)}] ${name} ${kind}: ${headline}`, status, sections };
 }
 
 function packageSection(input: ScanMailInput): MailSection {

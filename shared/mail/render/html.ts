@@ -1,4 +1,5 @@
 import type { MailDocument } from './document';
+import { CRLF, crlf } from './text';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -11,7 +12,7 @@ const COLORS = { SUCCESS: '#1a7f37', FAILED: '#cf222e' } as const;
 
 /**
  * The HTML part: the same document as the text part, with inline styles only (mail clients
- * drop style sheets) and every value escaped.
+ * drop style sheets) and every value escaped; lines end in CRLF like the rest of the message.
  * @see https://www.caniemail.com/
  */
 export function renderHtml(document: MailDocument): string {
@@ -41,5 +42,7 @@ export function renderHtml(document: MailDocument): string {
     '<p style="color:#57606a;font-size:12px">Sent by ccp, the container pipeline. Your project&#39;s notify-email in the container index decides who gets these mails.</p>',
     '</body></html>',
     '',
-  ].join('\n');
+  ]
+    .map(crlf)
+    .join(CRLF);
 }

@@ -1,9 +1,18 @@
 import type { MailDocument } from './document';
 
+export const CRLF = '\r\n';
+
+/** Every line break of `text` (LF, CR, CRLF) as CRLF. */
+export function crlf(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, CRLF);
+}
+
 /**
  * The plain-text part: headings underlined, `Label: value` rows aligned, `- ` bullets, and each
- * link on its own line so that terminals and mail clients make it clickable.
- * @see https://www.rfc-editor.org/rfc/rfc2046#section-5.1.4
+ * link on its own line so that terminals and mail clients make it clickable. Lines end in CRLF,
+ * as RFC 5322 and RFC 2046 require of a text body: a line break inside a value becomes CRLF too,
+ * so no bare LF reaches the message.
+ * @see https://www.rfc-editor.org/rfc/rfc2046#section-4.1.1
  */
 export function renderText(document: MailDocument): string {
   const lines: string[] = [];
@@ -16,5 +25,5 @@ export function renderText(document: MailDocument): string {
     lines.push('');
   }
   lines.push('-- ', 'Sent by ccp, the container pipeline. Your project\'s notify-email in the container index decides who gets these mails.');
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(crlf).join(CRLF)}${CRLF}`;
 }

@@ -2,8 +2,10 @@ import type { SendMailOptions } from 'nodemailer';
 import type { OutgoingMail } from '../types';
 
 /**
- * nodemailer's message options for a mail: both parts, fixed Message-ID, and no access to
- * files or URLs (nothing in a mail may pull local files in, whatever a report name says).
+ * nodemailer's message options for a mail: both parts, fixed Message-ID, CRLF line ends in
+ * every part (`newline: 'windows'`: what the renderers already write, enforced for anything
+ * that slips through), and no access to files or URLs (nothing in a mail may pull local files
+ * in, whatever a report name says).
  * @see https://nodemailer.com/message/
  */
 export function messageOptions(mail: OutgoingMail): SendMailOptions {
@@ -18,5 +20,6 @@ export function messageOptions(mail: OutgoingMail): SendMailOptions {
     headers: mail.headers,
     disableFileAccess: true,
     disableUrlAccess: true,
+    newline: 'windows',
   };
 }
