@@ -9,7 +9,7 @@ import { CorruptLayerError, formatBytes, ImageError, ImageTimeoutError, ImageToo
 import { layerDecoder } from './layer-decoder';
 import type { ImageManifest, Platform } from './manifest';
 import { formatImageReference, parseImageReference, type ImageReference } from './reference';
-import { RegistryClient, type RegistryClientOptions } from './registry-client';
+import { readBounded, RegistryClient, type RegistryClientOptions } from './registry-client';
 import { applyLayer, finishDirectories, type UnpackState } from './unpack-layer';
 
 export interface FetchImageOptions extends RegistryClientOptions {
@@ -171,7 +171,7 @@ async function fetchConfig(client: RegistryClient, reference: ImageReference, ma
   const response = await client.blob(reference, digest, signal);
   let body: Buffer;
   try {
-    body = Buffer.from(await response.arrayBuffer());
+    body = await readBounded(response, `config blob ${digest}`);
   } catch (error) {
     throw blobFailure(error, digest, timeoutMs, 'config', signal);
   }

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, type Server
 import { createServer, type Server } from 'node:net';
 import { BlobMissingError, RegistryNotAllowedError } from './errors';
 import { parseImageReference } from './reference';
-import { RegistryClient } from './registry-client';
+import { MAX_DOCUMENT_BYTES, RegistryClient } from './registry-client';
 
 /** Listens on 127.0.0.1:0; resolves to `127.0.0.1:<port>`. */
 async function listening(server: Server | HttpServer): Promise<string> {
@@ -47,7 +47,16 @@ describe('RegistryClient allow-list', () => {
       else if (url.startsWith('/v2/redirect-trap/')) response.writeHead(307, { location: `http://${trapAddress}/blob` }).end();
       else if (url.startsWith('/v2/redirect-storage/') && !request.headers.authorization) response.writeHead(401, { 'www-authenticate': 'Basic realm="registry"' }).end();
       else if (url.startsWith('/v2/redirect-storage/')) response.writeHead(307, { location: `http://${storageAddress}/blob?signed=1` }).end();
-      else response.writeHead(404).end();
+      else if (url.startsWith('/v2/huge/')) {
+        // A "manifest" that never ends, chunked (no content-length to refuse up front).
+        response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        const write = (): void => {
+          while (!response.destroyed && response.write(chunk));
+          if (!response.destroyed) response.once('drain', write);
+        };
+        write();
+      } else response.writeHead(404).end();
     });
     registryAddress = await listening(registry);
   });
@@ -86,6 +95,12 @@ describe('RegistryClient allow-list', () => {
 
   it('says a blob is missing (HTTP 404 on the blob), not that the image is absent', async () => {
     await expect(client([registryAddress]).blob(parseImageReference(`${registryAddress}/gone:latest`), DIGEST)).rejects.toThrow(new BlobMissingError(DIGEST, registryAddress));
+  });
+
+  it('refuses a manifest over the in-memory bound, as a 413 that is not retried', async () => {
+    const failure = client([registryAddress]).resolveManifest(parseImageReference(`${registryAddress}/huge:latest`));
+    await expect(failure).rejects.toThrow(`manifest huge:latest from ${registryAddress} is over the ${MAX_DOCUMENT_BYTES}-byte bound`);
+    await expect(failure).rejects.toMatchObject({ name: 'RegistryError', status: 413 });
   });
 
   it('allows any registry without a list (callers that choose their own host)', () => {

@@ -31,6 +31,38 @@ export interface RegistryClientOptions {
 /** Redirects followed per request (blob downloads are redirected to storage backends). */
 const MAX_REDIRECTS = 5;
 
+/** Largest manifest, config blob or token answer read into memory: the distribution spec's 4 MiB manifest bound, doubled. */
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The body of a response read into memory, at most `maxBytes` (a hostile registry's "manifest"
+ * or config blob of gigabytes must not fill the process's memory); throws {@link RegistryError}
+ * (status 413: not worth a retry) naming `what` beyond, after cancelling the rest.
+ * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests
+ */
+export async function readBounded(response: Response, what: string, maxBytes = MAX_DOCUMENT_BYTES): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new RegistryError(`${what} is ${declared} bytes, over the ${maxBytes}-byte bound`, 413);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new RegistryError(`${what} is over the ${maxBytes}-byte bound`, 413);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+
 /** A resolved image manifest. */
 export interface ResolvedManifest {
   manifest: ImageManifest;
@@ -180,7 +212,12 @@ export class RegistryClient {
       await response.body?.cancel();
       throw new RegistryError(`token request to ${url.origin}${url.pathname} answered HTTP ${response.status}`, response.status);
     }
-    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    let body: { token?: string; access_token?: string } = {};
+    try {
+      body = JSON.parse((await readBounded(response, `token answer of ${url.origin}`, 1024 * 1024)).toString('utf8')) as typeof body;
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+    }
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token request to ${url.origin}${url.pathname} returned no token`);
     return token;
@@ -208,10 +245,16 @@ export class RegistryClient {
       throw new ImageNotFoundError(formatImageReference(ref), `${ref.registry} has no manifest ${ref.repository}:${reference}`);
     }
     if (!response.ok) {
-      const text = await response.text().catch(() => '');
+      const text = (await readBounded(response, 'error answer', 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
       throw new RegistryError(`GET manifest ${ref.repository}:${reference} from ${ref.registry}: HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
     }
-    const body = Buffer.from(await response.arrayBuffer());
+    let body: Buffer;
+    try {
+      body = await readBounded(response, `manifest ${ref.repository}:${reference} from ${ref.registry}`);
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+      throw new RegistryError(`GET manifest ${ref.repository}:${reference} from ${ref.registry}: ${describeFetchError(error)}`);
+    }
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     if (reference.startsWith('sha256:') && reference !== digest) throw new RegistryError(`manifest ${reference} from ${ref.registry} has digest ${digest}`);
     let document: Record<string, unknown>;
