@@ -21,19 +21,22 @@ describe('endAbandonedBuilds on the embedded broker (the Triggers of eventing/)'
   beforeEach(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-abandoned-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('answers a build.requested that lint gave up on with build.completed failed, which the dispatcher gets before idle()', async () => {
+  it("answers a build.requested that lint gave up on with build.completed failed naming the index's entry, which the dispatcher gets before idle()", async () => {
     const store = new FsObjectStore(path.join(dir, 'store'));
+    // The index lists ENTRY; the request brings another address to mail.
+    const context = { ...testContext(store, dir), findEntry: () => Promise.resolve(ENTRY), listProjects: () => Promise.resolve([ENTRY]) };
+    const forged = { ...ENTRY, notifyEmail: ['attacker@example.org'] };
     const lint = recordingFunction('lint', [EventTypes.buildRequested], { failTimes: 1_000 });
     const dispatch = recordingFunction('dispatch', [EventTypes.buildCompleted]);
-    const broker = new InProcessBroker({ routes: await loadTriggers(path.join(packageRoot(), 'eventing')), functions: [lint, dispatch], context: testContext(store, dir), store, logger: silentLogger, delayScale: 0 });
-    const stop = endAbandonedBuilds(broker, store, silentLogger);
-    await broker.publish(makeEvent(EventTypes.buildRequested, { project: { appId: 'team', jobId: 'app', desiredTag: 'latest' }, entry: ENTRY, buildId: 'b1', cause: CAUSE }, { source: '/ccp/dispatch', id: 'b1/requested' }));
+    const broker = new InProcessBroker({ routes: await loadTriggers(path.join(packageRoot(), 'eventing')), functions: [lint, dispatch], context, store, logger: silentLogger, delayScale: 0 });
+    const stop = endAbandonedBuilds(broker, context, silentLogger);
+    await broker.publish(makeEvent(EventTypes.buildRequested, { project: { appId: 'team', jobId: 'app', desiredTag: 'latest' }, entry: forged, buildId: 'b1', cause: CAUSE }, { source: '/ccp/dispatch', id: 'b1/requested' }));
     await broker.idle();
     stop();
     // Every attempt of the Broker's delivery spec failed, then the dead letter ended the build.
     expect(lint.received.length).toBeGreaterThan(1);
-    expect(dispatch.received.map((event) => [event.id, (event.data as BuildCompletedData).status, (event.data as BuildCompletedData).reason])).toEqual([
-      ['b1/build', 'failed', expect.stringMatching(/^the lint function gave up on this build after its retries: planned failure/)],
+    expect(dispatch.received.map((event) => [event.id, (event.data as BuildCompletedData).status, (event.data as BuildCompletedData).reason, (event.data as BuildCompletedData).entry])).toEqual([
+      ['b1/build', 'failed', expect.stringMatching(/^the lint function gave up on this build after its retries: planned failure/), ENTRY],
     ]);
     // The short log is stored beside the event, not before it: wait for it a little.
     let log = await store.get('reports/team/app/latest/b1/build.log');

@@ -10,6 +10,7 @@ import type { ProjectEntry } from '../shared/index/types';
 import type { Logger } from '../shared/log/logger';
 import { freePort, startLocalRegistry, type LocalRegistry } from '../shared/registry/local-registry';
 import { InProcessBroker, loadTriggers } from '../shared/runtime';
+import { recoverAtStart, stopCleanly } from './runtime-recovery';
 import { endAbandonedBuilds } from './end-abandoned-builds';
 import { serveRuntime } from './serve-runtime';
 
@@ -44,6 +45,8 @@ export async function startEmbeddedRuntime(
   options: readonly ProjectEntry[] | EmbeddedRuntimeOptions = {},
 ): Promise<EmbeddedRuntime> {
   const settings: EmbeddedRuntimeOptions = Array.isArray(options) ? { projects: options } : (options as EmbeddedRuntimeOptions);
+  // Taken first: what the data dir holds of a process that is gone is then ours to clean and replay.
+  const recovery = await recoverAtStart(config, log);
   const registry =
     !config.registry && settings.localRegistry !== false
       ? await startLocalRegistry({ dir: path.join(config.dataDir, 'registry'), notificationsUrl: settings.notificationsUrl })
@@ -58,9 +61,11 @@ export async function startEmbeddedRuntime(
       context: (definition) => ({ ...context, log: log.child({ fn: definition.name }) }),
       store: context.store,
       logger: log,
+      chaos: config.runtime?.chaos ?? null,
     });
-    endAbandonedBuilds(broker, context.store, log);
+    endAbandonedBuilds(broker, context, log);
     const builds = buildServiceFor({ ...context, log: log.child({ fn: 'build' }) });
+    await recovery.resume(broker, context.store);
     return {
       broker,
       context,
@@ -68,11 +73,14 @@ export async function startEmbeddedRuntime(
       registry,
       async close() {
         builds.abort();
+        await stopCleanly(builds, recovery, log);
         await registry?.stop();
+        await recovery.release();
       },
     };
   } catch (error) {
     await registry?.stop();
+    await recovery.release();
     throw error;
   }
 }

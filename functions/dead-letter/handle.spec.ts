@@ -99,9 +99,19 @@ describe('dead-letter handler', () => {
     ]);
   });
 
-  it('ends a build whose lint.completed the build function gave up on: build.completed failed, and the short log', async () => {
-    const project = { appId: 'team', jobId: 'app', desiredTag: 'latest' };
-    const entry = { id: 1, ...project, gitUrl: 'https://git.example.org/app.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [] };
+  const project = { appId: 'team', jobId: 'app', desiredTag: 'latest' };
+  const indexed = { id: 1, ...project, gitUrl: 'https://git.example.org/app.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 } };
+  /** A context whose index lists `indexed` only. */
+  const withIndex = (): FunctionContext => ({
+    ...context,
+    findEntry: (ref) => Promise.resolve(ref.appId === 'team' && ref.jobId === 'app' && ref.desiredTag === 'latest' ? indexed : null),
+    listProjects: () => Promise.resolve([indexed]),
+  });
+
+  it("ends a build whose lint.completed the build function gave up on: build.completed failed with the index's entry, and the short log", async () => {
+    context = withIndex();
+    // The event's entry names another address to mail: the index's is used instead.
+    const entry = { ...indexed, notifyEmail: ['attacker@example.org'] };
     const cause = { kind: 'git-push', message: 'Git commit c0ffee to branch main', cascade: 'push-1' };
     const lint = new CloudEvent(
       {
@@ -115,10 +125,27 @@ describe('dead-letter handler', () => {
     expect([completed?.type, completed?.id, completed?.data]).toEqual([
       EventTypes.buildCompleted,
       'b7/build',
-      expect.objectContaining({ buildId: 'b7', status: 'failed', reason: 'the build function gave up on this build after its retries: buildah: out of disk', cause }),
+      expect.objectContaining({ buildId: 'b7', status: 'failed', reason: 'the build function gave up on this build after its retries: buildah: out of disk', cause, entry: indexed }),
     ]);
     expect((await context.store.get('reports/team/app/latest/b7/build.log'))!.body.toString()).toContain('not built: the build function gave up');
     expect((await listDeadLetters(context.store)).map((record) => record.event.id)).toEqual(['b7/lint']);
+  });
+
+  it.each([
+    ['a project the index does not list', withIndex, { appId: 'team', jobId: 'elsewhere', desiredTag: 'latest' }],
+    ['any project when there is no index at all', () => context, project],
+  ])('ends no build of %s: its entry could only come from the dead event', async (_case, makeContext, named) => {
+    context = makeContext();
+    const cause = { kind: 'manual', message: 'posted by someone' };
+    const requested = new CloudEvent(
+      {
+        specversion: '1.0', id: 'evil/requested', source: '/someone', type: EventTypes.buildRequested, knativeerrordest: 'http://ccp-lint.ccp.svc.cluster.local', knativeerrorcode: '400',
+        data: { buildId: 'evil', project: named, entry: { ...indexed, ...named, notifyEmail: ['attacker@example.org'] }, cause },
+      },
+      false,
+    );
+    expect(await handle(requested, context)).toEqual([]);
+    expect([(await listDeadLetters(context.store)).map((record) => record.event.id), await context.store.head('reports/team/elsewhere/latest/evil/build.log')]).toEqual([['evil/requested'], null]);
   });
 
   it('stores events of any type, outside the contract too', async () => {

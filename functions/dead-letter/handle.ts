@@ -8,6 +8,7 @@ import { loadTriggers, SERVICE_PREFIX } from '../../shared/runtime/load-triggers
 import type { TriggerRoute } from '../../shared/runtime/types';
 import type { ObjectStore } from '../../shared/store/types';
 import type { Handler } from '../types';
+import { indexEntryOf } from './index-entry';
 import { isRetryableStatus, readKnativeFailure, withoutKnativeExtensions, type KnativeDeliveryFailure } from './knative-error';
 
 export const FUNCTION_NAME = 'dead-letter';
@@ -28,7 +29,8 @@ export interface DeadLetterOptions {
  * `knativeerrorcode` / `knativeerrordata`. A redelivered dead letter (same Trigger, `source` and
  * `id`) overwrites its record. Accepts any event; emits nothing but, for a dead-lettered
  * `build.requested` or `lint.completed` of a build, the `build.completed` (failed) that ends it
- * (through `K_SINK`, the Broker), so that no cascade waits for it.
+ * (through `K_SINK`, the Broker), so that no cascade waits for it; it carries the index's entry of
+ * the project, never the dead event's, and none is emitted for a project not in the index.
  * @see https://knative.dev/docs/eventing/event-delivery/
  */
 export function createDeadLetterHandler(options: DeadLetterOptions = {}): Handler {
@@ -83,7 +85,8 @@ export function createDeadLetterHandler(options: DeadLetterOptions = {}): Handle
       redelivered: earlier !== null,
     });
     // A build whose lint or build step was given up on ends as failed, so its cascade moves on.
-    const abandoned = abandonedBuild(original, error.message, now());
+    // It names the index's entry: the dead event's may be forged (why lint or build refused it).
+    const abandoned = await abandonedBuild(original, error.message, now(), indexEntryOf(context));
     if (!abandoned) return [];
     await storeAbandonedLog(context.store, abandoned);
     context.log.warn('build given up: build.completed failed', { buildId: (abandoned.event.data as { buildId: string }).buildId, eventId: abandoned.event.id });
