@@ -4,6 +4,7 @@ import { loadConfig } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import type { IndexRequestData } from '../../functions/dispatch';
 import { shortHash } from '../../shared/dispatch';
+import type { CascadeItem } from '../../shared/dispatch/types';
 import {
   EventTypes,
   functionSource,
@@ -24,6 +25,7 @@ import type { ObjectStore } from '../../shared/store/types';
 import { startServedRuntime, type EmbeddedRuntime } from '../runtime';
 import { logFile, runLog, serveUntilStopped } from '../serve-runtime';
 import type { Command } from '../types';
+import { cascadeItems, markRunEnded, markRunPending, pendingRun } from './run-resume';
 
 const USAGE = `Usage: ccp run --index DIR|GIT-URL [--branch B] [--once] [--json] [--port N] [--mail-to-dir DIR]
 
@@ -187,7 +189,10 @@ export async function runProjects(
     ...(options.descendants === false ? { descendants: false } : {}),
     // The rest of the index rides along unchanged so the dispatcher knows every parent.
   };
-  const request = makeEvent(EventTypes.indexChanged, data, { source: functionSource('cli') });
+  // A run of the same projects that was killed before its cascade ended is resumed: same request id, same cascade.
+  const runNames = [...selectedNames, ...(options.descendants === false ? ['#no-descendants'] : [])];
+  const resumed = await pendingRun(context.store, runNames);
+  const request = makeEvent(EventTypes.indexChanged, data, { source: functionSource('cli'), ...(resumed ? { id: resumed.id } : {}) });
   const cascade = `index-${shortHash(request.source, request.id)}`;
   const ours = (cause: BuildCause | undefined): boolean => cause?.cascade === cascade;
 
@@ -238,22 +243,46 @@ export async function runProjects(
     const known = new Set((await context.listProjects?.())?.map(imageName) ?? []);
     const missing = all.filter((entry) => !selectedNames.has(imageName(entry)) && !known.has(imageName(entry)));
     if (missing.length > 0) progress(`ccp: ${missing.length} projects of the index are not known to the runtime; their order is not checked`);
+    if (resumed) progress(`ccp: resuming the run stopped since ${resumed.startedAt}: its cascade goes on, nothing it built is built again`);
+    else await markRunPending(context.store, { id: request.id, projects: runNames, startedAt: new Date().toISOString() });
     await broker.publish(request);
     await broker.idle();
+    await markRunEnded(context.store, runNames);
   } finally {
     stopDelivered();
     stopSteps();
     stopDead();
   }
+  const before = resumed ? await cascadeItems(context.store, cascade) : new Map<string, CascadeItem>();
   const projects = selected.map((entry): ProjectSummary => {
     const name = imageName(entry);
     const made = requests.get(name);
     if (made) return summarise(made, lints.get(made.buildId), built.get(made.buildId), scans.get(made.buildId), context.store);
+    const ended = before.get(name);
+    if (ended && (ended.status === 'succeeded' || ended.status === 'failed')) return endedBeforeRestart(ended, context.store);
     const skip = skipped.get(name);
     if (skip) return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` }, scan: { status: 'not-run' } };
     return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' }, scan: { status: 'not-run' } };
   });
   return { projects, deadLetters };
+}
+
+/** A build of a resumed run that ended before the restart, from its cascade's record. */
+function endedBeforeRestart(item: CascadeItem, store: ObjectStore): ProjectSummary {
+  return {
+    project: item.name,
+    buildId: item.buildId,
+    cause: item.cause.kind,
+    lint: { verdict: 'not-run', reason: 'linted before the run was restarted' },
+    build: {
+      status: item.status === 'succeeded' ? 'succeeded' : 'failed',
+      ...(item.reason ? { reason: item.reason } : {}),
+      ...(item.image ? { image: item.image.ref } : {}),
+      ...(item.image?.digest ? { digest: item.image.digest } : {}),
+      ...(item.reports?.log ? { log: store.locationOf(item.reports.log) } : {}),
+    },
+    scan: { status: 'not-run' },
+  };
 }
 
 interface Request {

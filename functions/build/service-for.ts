@@ -3,6 +3,7 @@ import { configuredSecrets } from '../../shared/builds';
 import type { Config } from '../../shared/config/config';
 import { registryAccess } from '../../shared/registry/pipeline-registry';
 import type { FunctionContext } from '../types';
+import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 
 export { registryAccess };
@@ -27,6 +28,8 @@ export function buildServiceFor(context: FunctionContext): BuildService {
       registry,
       concurrency: context.config.build?.concurrency ?? 2,
       secrets: configuredSecrets(context.config, [registry?.password]),
+      // Mounts stay: other builds may run; the runtime unmounts at its start and stop.
+      sweep: (keep) => cleanLeftovers({ workDir: context.config.workDir, storeRoot: null, buildah: null }, { keep }),
     });
     services.set(context.config, service);
   }

@@ -9,6 +9,7 @@ import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
 import { completesFromEvents, projectOfCompletion } from './job-completion';
+import { crashPoint } from '../../shared/runtime/crash-point';
 
 export const FUNCTION_NAME = 'build';
 export const BUILD_SOURCE = functionSource(FUNCTION_NAME);
@@ -38,7 +39,15 @@ export interface BuildServiceOptions {
   clock?: StreamerClock;
   /** Least time between two writes of a running build's log; 1000 ms by default. */
   logIntervalMs?: number;
+  /**
+   * Called after each build: removes the work folders of builds that no longer run (a killed
+   * process's). `keep` says which folder names belong to builds running here.
+   */
+  sweep?: (keep: (folder: string) => boolean) => Promise<unknown>;
 }
+
+/** Builds running in this process (every service of it), by id: their work folders are not leftovers. */
+const activeBuilds = new Set<string>();
 
 const DEFAULT_TIMEOUTS: BuildSpec['timeouts'] = { prebuildMs: 10 * 60_000, buildMs: 30 * 60_000 };
 
@@ -101,7 +110,7 @@ export class BuildService {
     const queued = await this.records.put(record);
     this.pendingRecords.set(lint.buildId, queued);
     this.emit(queued, 'queued', `queued (${this.queue.running} running, ${this.queue.queued} waiting)`);
-    const result = await this.queue.submit(name, lint.buildId, (signal) => this.run(lint, queued, signal));
+    const result = await this.queue.submit(name, lint.buildId, (signal) => this.runTracked(lint, queued, signal));
     return this.outcomeOf(result);
   }
 
@@ -135,6 +144,17 @@ export class BuildService {
     return result.kind === 'ran' ? result.value : [];
   }
 
+  private async runTracked(lint: LintCompletedData, queued: BuildRecord, signal: AbortSignal): Promise<CloudEvent<unknown>[]> {
+    activeBuilds.add(lint.buildId);
+    try {
+      return await this.run(lint, queued, signal);
+    } finally {
+      activeBuilds.delete(lint.buildId);
+      const running = [...activeBuilds].map((id) => `build-${id.replace(/[^A-Za-z0-9_-]/g, '_')}-`);
+      await this.options.sweep?.((folder) => running.some((prefix) => folder.startsWith(prefix)))?.catch((error: unknown) => this.options.log.warn('leftover build folders not removed', { error }));
+    }
+  }
+
   private async run(lint: LintCompletedData, queued: BuildRecord, signal: AbortSignal): Promise<CloudEvent<unknown>[]> {
     this.pendingRecords.delete(lint.buildId);
     const startedAt = this.now();
@@ -146,7 +166,9 @@ export class BuildService {
       clock: this.options.clock,
       intervalMs: this.options.logIntervalMs,
       onLine: (line) => {
-        if (line.startsWith('==> ')) this.emit(running, 'step', line.slice(4));
+        if (!line.startsWith('==> ')) return;
+        crashPoint('build:step');
+        this.emit(running, 'step', line.slice(4));
       },
       onError: (error) => this.options.log.warn('build log not stored; trying again', { buildId: lint.buildId, error }),
     });

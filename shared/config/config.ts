@@ -13,6 +13,7 @@ import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, ty
 import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '../index/limits';
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
+import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -65,6 +66,8 @@ export interface Config {
   kubernetes?: KubernetesBuildSettings;
   /** The local backend's prebuild sandbox: network on or off, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
   prebuild?: SandboxSettings;
+  /** The embedded runtime: rebuild interrupted builds, and the broker's test mode (`runtime:`, `CCP_RETRY_INTERRUPTED`, `CCP_CHAOS`). */
+  runtime?: RuntimeSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -118,6 +121,7 @@ interface ConfigFile extends RegistryFileSettings {
   buildah?: BuilderFileSettings['buildah'];
   kubernetes?: BuilderFileSettings['kubernetes'];
   prebuild?: SandboxFileSettings;
+  runtime?: { retryInterrupted?: boolean; chaos?: string };
 }
 
 /**
@@ -179,6 +183,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const builders = loadBuilderSettings(file, env, dataDir, where, issues);
   const indexLimits = loadIndexLimits(file.index, env, where, issues);
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
+  const runtime = loadRuntimeSettings(file.runtime, env, where, issues);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -201,6 +206,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     weekly: { scanRate },
     ...builders,
     prebuild,
+    runtime,
   };
 }
 

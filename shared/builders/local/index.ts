@@ -1,2 +1,2 @@
 export { createLocalBuilder, type LocalBuilderOptions } from './local-builder';
-export { storageDriverFor, removeStorage, type StorageDriver, type BuildahStorage } from './storage';
+export { storageDriverFor, removeStorage, unmountStorage, mountsBelow, type StorageDriver, type BuildahStorage } from './storage';

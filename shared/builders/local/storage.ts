@@ -56,17 +56,49 @@ async function chooseDriver(root: string, runroot: string): Promise<StorageDrive
 }
 
 /**
+ * Mount points at or below `dir`, deepest first, from `/proc/self/mountinfo` (whose field 5 is
+ * the mount point, with space, tab, newline and backslash octal-escaped).
+ * @see https://man7.org/linux/man-pages/man5/proc_pid_mountinfo.5.html
+ */
+export async function mountsBelow(dir: string): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .map((line) => (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_all, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Unmounts what buildah left mounted under its storage: containers of builds a killed process
+ * never removed (`buildah umount --all`), and the overlay driver's own mounts of its folders,
+ * which outlive the buildah processes (containers/storage mounts them once per boot). Called
+ * when the embedded runtime starts and stops, never while one of its builds runs. Returns the
+ * mount points that were still there.
+ * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-umount.1.md
+ */
+export async function unmountStorage(root: string, runroot: string): Promise<string[]> {
+  const dirs = [path.resolve(root), path.resolve(runroot)];
+  const before = (await Promise.all(dirs.map(mountsBelow))).flat();
+  if (before.length === 0) return [];
+  const driver: StorageDriver | null = existsSync(path.join(dirs[0]!, 'overlay-images')) ? 'overlay' : existsSync(path.join(dirs[0]!, 'vfs-images')) ? 'vfs' : null;
+  if (driver) {
+    const args = ['--root', dirs[0]!, '--runroot', dirs[1]!, '--storage-driver', driver, 'umount', '--all'];
+    await exec('buildah', args, { env: minimalEnv('/'), timeout: 60_000 }).catch(() => undefined);
+  }
+  for (const dir of dirs) {
+    for (const mountPoint of await mountsBelow(dir)) await exec('umount', ['-l', mountPoint], { timeout: 30_000 }).catch(() => undefined);
+  }
+  return before;
+}
+
+/**
  * Removes a buildah storage root and run root, unmounting what is still mounted below them
  * first (overlay layers of an interrupted build), so `rm -r` does not stop on EBUSY.
  */
 export async function removeStorage(root: string, runroot: string): Promise<void> {
   for (const dir of [root, runroot]) {
-    const mounts = (await readFile('/proc/self/mounts', 'utf8').catch(() => ''))
-      .split('\n')
-      .map((line) => line.split(' ')[1] ?? '')
-      .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(`${dir}/`))
-      .sort((a, b) => b.length - a.length);
-    for (const mountPoint of mounts) await exec('umount', ['-l', mountPoint]).catch(() => undefined);
+    for (const mountPoint of await mountsBelow(dir)) await exec('umount', ['-l', mountPoint]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { unmountStorage } from '../builders/local/storage';
+import { startTimeOf } from './data-dir-lock';
+
+/** Where the embedded runtime's processes leave things behind when they are killed. */
+export interface LeftoverPlaces {
+  /** Build folders are `<workDir>/builds/build-<id>-XXXXXX`. */
+  workDir: string;
+  /** The filesystem store's root (`<dataDir>/store`), or `null` for S3. */
+  storeRoot: string | null;
+  /** The local backend's buildah storage, or `null` for another backend. */
+  buildah: { root: string; runroot: string } | null;
+}
+
+/** What was cleaned. */
+export interface LeftoversCleaned {
+  workFolders: string[];
+  tempFiles: number;
+  lockFiles: number;
+  mounts: string[];
+}
+
+/** A store temporary file younger than this may be a put of a live process (a short CLI command). */
+const TEMP_MIN_AGE_MS = 10_000;
+
+/**
+ * Removes what dead builds and writers left: build folders (all but those `keep` names: this
+ * process's running builds), the fs store's temporary files older than 10 s and its per-key lock
+ * files whose process is gone, and buildah's mounts under its storage (`mounts: false` skips
+ * them, for the end of one build while others may run). Call with the data dir lock held.
+ * @see ./data-dir-lock.ts
+ */
+export async function cleanLeftovers(places: LeftoverPlaces, options: { keep?: (folder: string) => boolean; mounts?: boolean; now?: number } = {}): Promise<LeftoversCleaned> {
+  const cleaned: LeftoversCleaned = { workFolders: [], tempFiles: 0, lockFiles: 0, mounts: [] };
+  const builds = path.join(places.workDir, 'builds');
+  for (const name of await names(builds)) {
+    if (options.keep?.(name)) continue;
+    await fs.rm(path.join(builds, name), { recursive: true, force: true });
+    cleaned.workFolders.push(name);
+  }
+  if (places.storeRoot) {
+    const now = options.now ?? Date.now();
+    const tmp = path.join(places.storeRoot, '.ccp-store', 'tmp');
+    for (const name of await names(tmp)) {
+      const file = path.join(tmp, name);
+      const stat = await fs.lstat(file).catch(() => null);
+      if (!stat || now - stat.mtimeMs < TEMP_MIN_AGE_MS) continue;
+      await fs.rm(file, { recursive: true, force: true });
+      cleaned.tempFiles += 1;
+    }
+    const locks = path.join(places.storeRoot, '.ccp-store', 'locks');
+    for (const name of await names(locks)) {
+      const file = path.join(locks, name);
+      const [pid, host] = (await fs.readFile(file, 'utf8').catch(() => '')).trim().split(' ');
+      // A lock of a live writer, or of another host, stays (the store breaks those by age itself).
+      if (host !== hostname() || startTimeOf(Number(pid)) !== null) continue;
+      await fs.rm(file, { force: true });
+      cleaned.lockFiles += 1;
+    }
+  }
+  if (places.buildah && options.mounts !== false) cleaned.mounts = await unmountStorage(places.buildah.root, places.buildah.runroot);
+  return cleaned;
+}
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+}
