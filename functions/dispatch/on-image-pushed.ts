@@ -3,6 +3,7 @@ import { planCascade, shortHash } from '../../shared/dispatch';
 import type { ImagePushedData } from '../../shared/events';
 import { BuildRecords } from '../../shared/builds';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
+import { readBounded } from '../../shared/image/registry-client';
 import { imageName, parseImageName } from '../../shared/index/types';
 import type { FunctionContext } from '../types';
 import { currentIndex, dispatchSettings } from './dispatcher-state';
@@ -58,7 +59,8 @@ async function builtByPipeline(data: ImagePushedData, name: string, context: Fun
   if (registry && client.allows(registry)) {
     const ref = { registry, repository: data.repository, digest: data.digest };
     const { manifest } = await client.resolveManifest(ref);
-    const config = (await (await client.blob(ref, manifest.config.digest)).json()) as { config?: { Labels?: Record<string, string> | null } };
+    const blob = await readBounded(await client.blob(ref, manifest.config.digest), `config blob ${manifest.config.digest}`);
+    const config = JSON.parse(blob.toString('utf8')) as { config?: { Labels?: Record<string, string> | null } };
     const label = config.config?.Labels?.[BUILD_ID_LABEL];
     if (label) return label;
   }

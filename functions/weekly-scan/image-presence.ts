@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatImageReference, parseImageReference, RegistryClient, RegistryError } from '../../shared/image';
 import { MANIFEST_ACCEPT } from '../../shared/image/manifest';
-import { describeFetchError } from '../../shared/image/registry-client';
+import { describeFetchError, readBounded } from '../../shared/image/registry-client';
 
 /** `{digest}` when the registry has the image's tag, `null` when it does not. */
 export type ImagePresence = (ref: string) => Promise<{ digest: string } | null>;
@@ -41,7 +41,7 @@ export function registryImagePresence(client: RegistryClient = new RegistryClien
       await fallback.body?.cancel();
       throw new RegistryError(`GET manifest ${formatImageReference(ref)}: HTTP ${fallback.status}`, fallback.status);
     }
-    const body = Buffer.from(await fallback.arrayBuffer());
+    const body = await readBounded(fallback, `manifest ${formatImageReference(ref)}`);
     return { digest: fallback.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(body).digest('hex')}` };
   };
 }
