@@ -5,6 +5,10 @@ import { decideBuildMail, decideScanMail, policyFor } from './policy';
 import { redact } from '../redact';
 import { loadMailSettings } from './settings';
 import { MAIL_TRANSPORTS, createMailTransport } from './transports/api';
+import { changeItems, scanHeadline } from './mails/sections';
+import type { ScannerDigest } from './report-reading';
+import { renderHtml } from './render/html';
+import { renderText } from './render/text';
 
 describe('isValidAddress', () => {
   it.each([
@@ -102,5 +106,56 @@ describe('mail transports', () => {
     const both = { ...none, toDir: '/tmp/x', smtp: { host: 'h', port: 25 } };
     expect(createMailTransport(both)?.id).toEqual('dir');
     expect(createMailTransport({ ...none, smtp: { host: 'h', port: 25 } })?.id).toEqual('smtp');
+  });
+});
+
+describe('scanHeadline', () => {
+  const digest = (entries: [string, Partial<ScannerDigest>][]): Map<string, ScannerDigest> =>
+    new Map(entries.map(([id, part]) => [id, { status: 'ok', severities: {}, findings: 0, top: [], ...part }]));
+  it.each([
+    ['updates and a high finding', digest([['rpm-updates', { findings: 3, severities: { medium: 3 } }], ['capabilities', { findings: 1, severities: { high: 1 } }]]), { 'rpm-updates': { status: 'ok' as const, findings: 3 }, capabilities: { status: 'ok' as const, findings: 1 } }, '3 updates, 1 high finding'],
+    ['two severities', digest([['rpm-verify', { findings: 3, severities: { low: 1, medium: 2 } }]]), { 'rpm-verify': { status: 'ok' as const, findings: 3 } }, '2 medium findings, 1 low finding'],
+    ['a failed scanner', digest([['rpm-verify', { status: 'failed' }], ['rpm-updates', {}]]), { 'rpm-verify': { status: 'failed' as const, findings: 0 }, 'rpm-updates': { status: 'ok' as const, findings: 0 } }, 'rpm-verify failed'],
+    ['nothing', digest([['rpm-updates', {}]]), { 'rpm-updates': { status: 'ok' as const, findings: 0 } }, 'no findings'],
+    ['an absent image', null, { 'rpm-updates': { status: 'skipped' as const, findings: 0 } }, 'not scanned'],
+    ['no scan.json', null, { 'pip-updates': { status: 'ok' as const, findings: 2 }, capabilities: { status: 'ok' as const, findings: 1 } }, '2 updates, 1 finding'],
+  ])('%s: %s', (_name, scan, scanners, expected) => {
+    expect(scanHeadline(scan, scanners)).toEqual(expected);
+  });
+});
+
+describe('changeItems', () => {
+  const web = { id: 1, appId: 'team', jobId: 'web', gitUrl: 'https://g/web', gitBranch: 'main', gitPath: 'docker', targetFile: 'Dockerfile', desiredTag: 'latest', notifyEmail: [], buildContext: './', dependsOn: ['centos/base:latest'], source: { file: 'index.d/team.yaml', line: 3 } };
+  it.each([
+    [{ kind: 'git-push' as const, message: 'x', commit: 'abc', branch: 'main', repoUrl: 'https://g/web' }, null, ['Commit abc on branch main of https://g/web']],
+    [{ kind: 'parent-rebuilt' as const, message: 'parent centos/base:latest rebuilt because x', parent: 'centos/base:latest' }, { ref: 'r/centos/base:latest', digest: 'sha256:1' }, ['Parent image centos/base:latest was rebuilt: r/centos/base:latest@sha256:1', 'parent centos/base:latest rebuilt because x']],
+    [{ kind: 'parent-rebuilt' as const, message: 'm', parent: 'centos/base:latest' }, null, ['Parent image centos/base:latest was rebuilt: centos/base:latest (digest not known)', 'm']],
+    [{ kind: 'rpm-update' as const, message: 'x', packages: [{ name: 'bash', from: '1', to: '2' }] }, null, ['bash 1 → 2']],
+  ])('%j', (cause, parent, expected) => {
+    expect(changeItems(cause, web, parent)).toEqual(expected);
+  });
+
+  it('lists the entry fields of a first build', () => {
+    expect(changeItems({ kind: 'first-build', message: 'x' }, web, null)).toEqual([
+      'New index entry (index.d/team.yaml, line 3):',
+      'git-url: https://g/web',
+      'git-branch: main',
+      'git-path: docker',
+      'target-file: Dockerfile',
+      'build-context: ./',
+      'desired-tag: latest',
+      'depends-on: centos/base:latest',
+    ]);
+  });
+});
+
+describe('renderers', () => {
+  const document = { subject: 's', status: 'SUCCESS' as const, sections: [{ heading: 'h', rows: [['Reason', 'a\nb\rc']] as [string, string][], items: ['x\r\ny'] }] };
+  it.each([
+    ['text', renderText(document)],
+    ['html', renderHtml(document)],
+  ])('%s ends every line in CRLF', (_part, rendered) => {
+    expect(rendered.match(/(?<!\r)\n/g)).toBeNull();
+    expect(rendered.endsWith('\r\n')).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { S3ObjectStore } from '../../shared/store/s3-store';
 import { InProcessBroker, listDeadLetters, loadTriggers } from '../../shared/runtime';
 import { testS3Settings, uniqueBucketName } from '../setup/s3-env';
 import { completedBuild, entry, linksOf, notifyWorld } from './notify-fixture';
+import { bareLineFeeds, mimeParts } from './mime-parts';
 import { startSmtpSink } from './smtp-sink';
 
 const web = entry('team', 'web', ['dev@team.example.org']);
@@ -27,6 +28,23 @@ describe('notify: where mails and links go', () => {
     const links = linksOf(typeof parsed.html === 'string' ? parsed.html : '', parsed.text ?? '');
     expect(links.html).toHaveLength(3);
     for (const url of links.html) expect((await readFile(new URL(url))).length).toBeGreaterThan(0);
+  });
+
+  it('writes .eml files with CRLF line ends only: headers, text part and HTML part', async () => {
+    const world = await notifyWorld({}, [web]);
+    const dir = path.join(world.config.dataDir, 'mail');
+    world.config.mail!.toDir = dir;
+    await handle(await completedBuild(world.store, web, { buildId: '20261206T011000Z-0d0d0d0d0d', status: 'failed', reason: 'one\ntwo\rthree' }), world.context);
+    const [file] = await readdir(dir);
+    const raw = await readFile(path.join(dir, file!), 'utf8');
+    expect(bareLineFeeds(raw)).toEqual(0);
+    const parts = mimeParts(raw);
+    expect(parts.map((part) => part.contentType)).toEqual(['text/plain', 'text/html']);
+    for (const part of parts) {
+      expect(bareLineFeeds(part.body)).toEqual(0);
+      expect(part.body.split('\r\n').length).toBeGreaterThan(10);
+    }
+    expect(parts[0]!.body).toContain('one\r\ntwo\r\nthree');
   });
 
   it('mails presigned links that open each report on the S3 store (Ceph radosgw) and expire as configured', async () => {
