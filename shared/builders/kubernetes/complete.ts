@@ -1,4 +1,4 @@
-import type { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { parseImageName } from '../../index/types';
 import { buildFailureReason } from '../buildah/failure-reason';
 import { redact } from '../../redact';

@@ -1,4 +1,4 @@
-import type { V1Container, V1EnvVar, V1Job, V1SecurityContext, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1Job, V1SecurityContext, V1Volume, V1VolumeMount } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { imageName } from '../../index/types';
 import { resolveProjectPaths } from '../../index/paths';
 import { registriesConf } from '../buildah/registries-conf';

@@ -1,5 +1,5 @@
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1Job, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { createKubernetesBuilder } from './kubernetes-builder';
 import { FakeApiServer } from './__fixtures__/fake-api-server';
 import { sampleSpec, SETTINGS } from './__fixtures__/build-spec';
@@ -30,7 +30,7 @@ describe('kubernetes builder against a fake API server', () => {
 
   beforeAll(async () => {
     await api.start();
-    const builder = createKubernetesBuilder(SETTINGS, { kubeConfig: api.kubeConfig() });
+    const builder = createKubernetesBuilder(SETTINGS, api.builderOptions());
     const log: string[] = [];
     const start = await builder.start(sampleSpec(), { write: (text) => log.push(text) }, new AbortController().signal);
     expect(start).toEqual({ kind: 'submitted', namespace: 'ccp', jobName: JOB_NAME });
@@ -40,7 +40,7 @@ describe('kubernetes builder against a fake API server', () => {
 
   afterAll(() => api.stop());
 
-  const builder = () => createKubernetesBuilder(SETTINGS, { kubeConfig: api.kubeConfig() });
+  const builder = () => createKubernetesBuilder(SETTINGS, api.builderOptions());
 
   it('creates the Job with one POST to the namespace, authenticated, with a body that validates', () => {
     expect(api.requests.map(({ method, path, authorization }) => ({ method, path, authorization }))).toEqual([
@@ -116,7 +116,7 @@ describe('kubernetes builder against a fake API server', () => {
   });
 
   it('an API server that refuses the Job makes start throw, for the broker to retry', async () => {
-    const other = createKubernetesBuilder({ ...SETTINGS, namespace: 'forbidden' }, { kubeConfig: api.kubeConfig() });
+    const other = createKubernetesBuilder({ ...SETTINGS, namespace: 'forbidden' }, api.builderOptions());
     await expect(other.start(sampleSpec(), noLog, new AbortController().signal)).rejects.toThrow(/^cannot create Job forbidden\/ccp-build-.*: HTTP 403 jobs.batch is forbidden$/);
   });
 });

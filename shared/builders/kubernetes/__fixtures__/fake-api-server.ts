@@ -1,6 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import Module from 'node:module';
+import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import type { KubernetesBuilderOptions, KubernetesClientModule } from '../kubernetes-builder';
+
+/**
+ * `@kubernetes/client-node` for tests. It is ES modules only: Jest on Node 20 can neither
+ * `import()` it (that needs `--experimental-vm-modules`) nor `require` it (its own `require`
+ * does ES modules from Node 24.9 on). Node's loader can (`require(esm)`, Node 20.19+), so the
+ * fixture asks it directly; the backend itself uses `import()`.
+ */
+export function kubernetesClient(): KubernetesClientModule {
+  const loader = Module as unknown as { _load(request: string, parent: null): unknown };
+  return loader._load(require.resolve('@kubernetes/client-node'), null) as KubernetesClientModule;
+}
 
 /** One request the client sent. */
 export interface RecordedRequest {
@@ -53,9 +66,14 @@ export class FakeApiServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Options for `createKubernetesBuilder` that talk to this server. */
+  builderOptions(): KubernetesBuilderOptions {
+    return { kubeConfig: this.kubeConfig(), client: kubernetesClient() };
+  }
+
   /** A client configuration that talks to this server with a bearer token. */
   kubeConfig(): KubeConfig {
-    const config = new KubeConfig();
+    const config = new (kubernetesClient().KubeConfig)();
     config.loadFromOptions({
       clusters: [{ name: 'fake', server: this.url, skipTLSVerify: true }],
       users: [{ name: 'builder', token: 'fake-token' }],
