@@ -5,6 +5,7 @@ import type { FunctionContext } from '../types';
 import { planBuildMail } from './plan-build';
 import { planNoticeMails } from './plan-notice';
 import { planScanMail } from './plan-scan';
+import { withIndexEntries } from './recipients';
 import { mailSettings } from './settings';
 
 export const FUNCTION_NAME = 'notify';
@@ -19,7 +20,9 @@ export const FUNCTION_NAME = 'notify';
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   const linker = createReportLinker(context.config, context.store);
-  const mails = await plan(event, context, linker);
+  // Recipients come from the index's entries only, never from the event's (see recipients.ts).
+  const trusted = await withIndexEntries(event, context);
+  const mails = trusted ? await plan(trusted, context, linker) : [];
   if (mails.length === 0) return [];
   const settings = mailSettings(context.config);
   const transport = createMailTransport(settings);
