@@ -1,6 +1,7 @@
 import { buildBench } from './build';
 import { dispatchBench } from './dispatch';
 import { indexGraphBench } from './index-graph';
+import { journalBench } from './journal';
 import { lintBench } from './lint';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
@@ -16,6 +17,7 @@ const BENCHES: [string, Bench][] = [
   ['RPM repo tracking', reposBench],
   ['rebuild dispatcher', dispatchBench],
   ['prebuild sandbox', sandboxBench],
+  ['embedded broker journal', journalBench],
 ];
 
 function render(result: BenchResult): string {
