@@ -18,13 +18,15 @@ import type { CliIo } from './types';
  * (turned into `image.pushed`), stored reports out on `GET /reports/…`. Every refusal and every
  * error, whichever route it comes from, is JSON `{error}` (see `addFallbackHandlers`).
  */
-export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'context'>, options: { port: number; log: Logger }): Promise<RunningServer> {
+export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'context'> & Partial<Pick<EmbeddedRuntime, 'registry'>>, options: { port: number; log: Logger }): Promise<RunningServer> {
   const app = express();
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
   const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), settings, log: options.log }));
-  app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log }));
+  // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
+  const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
+  app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
   // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
   addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));

@@ -14,7 +14,7 @@ export const buildFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
   accepts: [EventTypes.lintCompleted, ForeignEventTypes.apiServerUpdate],
   handle,
-  routes: (context, publish) => express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log })),
+  routes: (context, publish) => express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log, tokens: [context.config.registryNotifyToken] })),
 };
 
 export { BuildService, completedEvent, type BuildProgress, type BuildServiceOptions } from './service';

@@ -38,6 +38,8 @@ export interface Config {
   registryAuth?: { username: string; password: string };
   /** `CCP_REGISTRY_TLS_VERIFY`; unset: verified except on loopback (see shared/registry/pipeline-registry.ts). */
   registryTlsVerify?: boolean;
+  /** `CCP_REGISTRY_NOTIFY_TOKEN`: the Bearer token the registry's push notifications must carry. */
+  registryNotifyToken?: string;
   store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };

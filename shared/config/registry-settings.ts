@@ -6,18 +6,25 @@ export interface RegistrySettings {
   registryAuth?: { username: string; password: string };
   /** `true`/`false` when configured; unset: TLS is verified except on loopback. */
   registryTlsVerify?: boolean;
+  /**
+   * `CCP_REGISTRY_NOTIFY_TOKEN`: the bearer token the registry sends with its push notifications
+   * (its endpoint's `headers`); unset: `/registry/notifications` refuses every request.
+   */
+  registryNotifyToken?: string;
 }
 
 /** The file's `registryAuth:` mapping and `registryTlsVerify` key. */
 export interface RegistryFileSettings {
   registryAuth?: { username?: string; password?: string };
   registryTlsVerify?: boolean | string;
+  registryNotifyToken?: string;
 }
 
 export const REGISTRY_ENV = {
   registryUsername: 'CCP_REGISTRY_USERNAME',
   registryPassword: 'CCP_REGISTRY_PASSWORD',
   registryTlsVerify: 'CCP_REGISTRY_TLS_VERIFY',
+  registryNotifyToken: 'CCP_REGISTRY_NOTIFY_TOKEN',
 } as const;
 
 /**
@@ -43,9 +50,11 @@ export function loadRegistrySettings(file: RegistryFileSettings, env: NodeJS.Pro
     if (lower === 'true' || lower === 'false') registryTlsVerify = lower === 'true';
     else bad('registryTlsVerify', `must be true or false (${REGISTRY_ENV.registryTlsVerify}), not "${tlsText}"`);
   }
+  const registryNotifyToken = nonEmpty(env[REGISTRY_ENV.registryNotifyToken]) ?? nonEmpty(file.registryNotifyToken);
   return {
     ...(username && password ? { registryAuth: { username, password } } : {}),
     ...(registryTlsVerify !== undefined ? { registryTlsVerify } : {}),
+    ...(registryNotifyToken ? { registryNotifyToken } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { newNotifyToken, notifyTokenHeaders } from './notify-token';
 
 export interface LocalRegistryOptions {
   /** Folder for the registry's config, storage and pid file. */
@@ -20,6 +21,8 @@ export interface LocalRegistry {
   address: string;
   /** `http://127.0.0.1:PORT`. */
   url: string;
+  /** The Bearer token its push notifications carry, new on every start; `null` without notifications. */
+  notifyToken: string | null;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,8 @@ export class RegistryStartError extends Error {
 
 /**
  * Starts Debian's `docker-registry` (the CNCF distribution registry) on 127.0.0.1 with its
- * config and filesystem storage under `dir`, optionally with push notifications, and waits until
+ * config and filesystem storage under `dir`, optionally with push notifications (carrying a
+ * random Bearer token made for this start, `notifyToken`), and waits until
  * `GET /v2/` answers. A registry this function started earlier from the same `dir` (its pid file
  * says so) is stopped first, so a crashed run leaves nothing behind on the next.
  * @see https://distribution.github.io/distribution/about/configuration/
@@ -42,7 +46,10 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   const port = options.port || (await freePort());
   const address = `127.0.0.1:${port}`;
   const configFile = path.join(dir, 'config.yml');
-  await writeFile(configFile, stringify(registryConfig(dir, address, options.notificationsUrl)));
+  const notifyToken = options.notificationsUrl ? newNotifyToken() : null;
+  // The config holds the notification token: readable by this user only.
+  await rm(configFile, { force: true });
+  await writeFile(configFile, stringify(registryConfig(dir, address, options.notificationsUrl, notifyToken)), { mode: 0o600 });
 
   const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
@@ -67,10 +74,10 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
     child.kill('SIGKILL');
     throw new RegistryStartError(`docker-registry on ${address}: ${(error as Error).message}. ${stderr.join('').trim().split('\n').slice(-3).join(' ')}`);
   }
-  return { address, url, stop: () => stop(child, dir) };
+  return { address, url, notifyToken, stop: () => stop(child, dir) };
 }
 
-function registryConfig(dir: string, address: string, notificationsUrl: string | undefined): Record<string, unknown> {
+function registryConfig(dir: string, address: string, notificationsUrl: string | undefined, notifyToken: string | null): Record<string, unknown> {
   return {
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
@@ -80,7 +87,7 @@ function registryConfig(dir: string, address: string, notificationsUrl: string |
       ? {
           notifications: {
             endpoints: [
-              { name: 'ccp', url: notificationsUrl, timeout: '2s', threshold: 5, backoff: '1s', ignoredmediatypes: ['application/octet-stream'] },
+              { name: 'ccp', url: notificationsUrl, headers: notifyTokenHeaders(notifyToken ?? ''), timeout: '2s', threshold: 5, backoff: '1s', ignoredmediatypes: ['application/octet-stream'] },
             ],
           },
         }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -82,21 +82,22 @@ describe('registryNotificationRoutes with the real registry', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-notify-reg-'));
     const app = express();
-    app.use(
-      '/registry',
-      registryNotificationRoutes({
-        publish: async (event) => {
-          if (failNext) {
-            failNext = false;
-            throw new Error('broker down');
-          }
-          published.push(event);
-        },
-        log: silentLogger,
-      }),
-    );
+    // The routes need the registry's token, and the registry needs the server's URL: bound late.
+    const late: { routes?: express.Router } = {};
+    app.use('/registry', (request, response, next) => late.routes!(request, response, next));
     server = await listen(app, { port: 0, host: '127.0.0.1' });
     registry = await startLocalRegistry({ dir: path.join(dir, 'registry'), notificationsUrl: `${server.url}/registry/notifications` });
+    late.routes = registryNotificationRoutes({
+      publish: async (event) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('broker down');
+        }
+        published.push(event);
+      },
+      log: silentLogger,
+      tokens: [registry.notifyToken],
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -125,7 +126,7 @@ describe('registryNotificationRoutes with the real registry', () => {
   it('publishes a repeated notification once, asks for a resend when publishing fails, and refuses garbage', async () => {
     published.length = 0;
     const post = (body: string): Promise<Response> =>
-      fetch(`${server.url}/registry/notifications`, { method: 'POST', headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE }, body });
+      fetch(`${server.url}/registry/notifications`, { method: 'POST', headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, authorization: `Bearer ${registry.notifyToken}` }, body });
     const envelope = JSON.stringify({ events: [pushOf({ id: 'again-1' })] });
     failNext = true;
     expect((await post(envelope)).status).toEqual(500);
@@ -138,5 +139,34 @@ describe('registryNotificationRoutes with the real registry', () => {
     const garbage = await post('{not json');
     expect(garbage.status).toEqual(400);
     expect(((await garbage.json()) as { errors: { field: string }[] }).errors.map((issue) => issue.field)).toEqual(['body']);
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a wrong token', 'Bearer not-the-token'],
+    ['the token with a character changed', 'CHANGED'],
+    ['the token as Basic credentials', 'BASIC'],
+    ['the token and more', 'MORE'],
+  ])('refuses a notification with %s: 401 JSON, nothing published', async (_case, header) => {
+    published.length = 0;
+    const token = registry.notifyToken!;
+    const authorization =
+      header === 'CHANGED' ? `Bearer ${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` : header === 'BASIC' ? `Basic ${token}` : header === 'MORE' ? `Bearer ${token}x` : header;
+    const answer = await fetch(`${server.url}/registry/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ events: [pushOf({ id: `forged-${String(header)}` })] }),
+    });
+    expect([answer.status, answer.headers.get('www-authenticate'), await answer.json(), published]).toEqual([
+      401,
+      'Bearer realm="ccp-registry-notifications"',
+      { error: 'a registry notification needs its Bearer token' },
+      [],
+    ]);
+  });
+
+  it('writes the token only into a registry config that its owner alone may read', async () => {
+    const config = path.join(dir, 'registry', 'config.yml');
+    expect([(await stat(config)).mode & 0o777, (await readFile(config, 'utf8')).includes(`Bearer ${registry.notifyToken}`)]).toEqual([0o600, true]);
   });
 });

@@ -6,6 +6,7 @@ import { isPlainObject } from '../events/schema';
 import { bodyOf, sendValidationError } from '../host/http-common';
 import type { Logger } from '../log/logger';
 import { LruSet } from '../runtime/lru-set';
+import { requireBearerToken } from './notify-token';
 
 /** The media type of the registry's notification envelopes. */
 export const REGISTRY_EVENTS_MEDIA_TYPE = 'application/vnd.docker.distribution.events.v1+json';
@@ -84,12 +85,20 @@ export interface RegistryNotificationOptions {
   dedupCapacity?: number;
   /** Largest envelope accepted; 1 MiB by default. */
   bodyLimit?: string | number;
+  /**
+   * Bearer tokens a notification may carry (the registry's endpoint `headers`): the configured
+   * `CCP_REGISTRY_NOTIFY_TOKEN`, the one of the local registry ccp started. Unset and empty ones
+   * are dropped; none left: every notification is refused.
+   */
+  tokens: ReadonlyArray<string | undefined | null>;
 }
 
 /**
  * `POST /notifications`, to mount at `/registry`: the endpoint named in the registry's
- * `notifications.endpoints[].url`. Answers 200 once every `image.pushed` is published (the
- * registry then drops the envelope), 400 for a malformed envelope, 500 when publishing failed
+ * `notifications.endpoints[].url`. A request without one of `tokens` as its Bearer token gets 401
+ * before its body is read: the route is cluster-local, but anything in the cluster could
+ * otherwise forge `image.pushed` and start rebuilds. Answers 200 once every `image.pushed` is
+ * published (the registry then drops the envelope), 400 for a malformed envelope, 500 when publishing failed
  * (the registry sends it again after its backoff). Repeated notification ids are published once.
  * @see https://distribution.github.io/distribution/about/notifications/
  */
@@ -97,7 +106,7 @@ export function registryNotificationRoutes(options: RegistryNotificationOptions)
   const log = options.log.child({ fn: 'registry-notifications' });
   const seen = new LruSet(options.dedupCapacity ?? 10_000);
   const router = express.Router();
-  router.post('/notifications', express.raw({ type: () => true, limit: options.bodyLimit ?? '1mb' }), (request, response) => {
+  router.post('/notifications', requireBearerToken(options.tokens, log), express.raw({ type: () => true, limit: options.bodyLimit ?? '1mb' }), (request, response) => {
     let events: CloudEvent<ImagePushedData>[];
     try {
       events = imagePushedEvents(JSON.parse(bodyOf(request).toString('utf8')) as unknown);

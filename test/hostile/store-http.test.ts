@@ -20,6 +20,8 @@ import { createLogger } from '../../shared/log/logger';
  */
 const CANARY = 'canary-9d1e-never-served';
 const REPORT = 'reports/app/job/latest/b1';
+/** The registry notifications' Bearer token: the body checks below come after it. */
+const NOTIFY_TOKEN = 'store-http-notify-token-7e21';
 
 /** What an answer may never contain: stack lines, install or data paths, Express's page, secrets. */
 function leaks(body: string, dataDir: string): string[] {
@@ -84,7 +86,7 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     mkdirSync(outside);
     await writeFile(path.join(outside, 'canary.txt'), CANARY);
     // A registry address of its own, so that no registry is started: nothing is built here.
-    const config = loadConfig({ dataDir, registry: '127.0.0.1:9' }, {});
+    const config = loadConfig({ dataDir, registry: '127.0.0.1:9' }, { CCP_REGISTRY_NOTIFY_TOKEN: NOTIFY_TOKEN });
     served = await startServedRuntime(config, createLogger({ level: 'debug', write: (line) => logLines.push(line) }), { port: 0 });
     const store = served.runtime.context.store;
     await store.put(`${REPORT}/scan.html`, '<!DOCTYPE html><html><head><style>h1{color:red}</style></head><body><h1>scan</h1></body></html>', { contentType: 'text/html; charset=utf-8' });
@@ -141,9 +143,10 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     ['a broken request line', 400, 'GET\r\n\r\n'],
     ['64 KB of headers', 431, get('/', `X-Big: ${'b'.repeat(65_536)}\r\n`)],
     ['a CloudEvent that is no JSON', 400, `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
-    ['a registry notification that is no JSON', 400, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
+    ['a registry notification without its token', 401, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
+    ['a registry notification that is no JSON', 400, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
     // Refused by the body parser of a route without its own error handler: the door's handler answers.
-    ['a registry notification over the body limit', 413, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
+    ['a registry notification over the body limit', 413, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
     ['a webhook over the body limit', 413, `POST /webhooks/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
   ])('answers %s with %i in JSON, without stack or paths', async (_what, status, request) => {
     const answer = await rawRequest(served.server.port, request);
