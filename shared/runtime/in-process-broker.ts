@@ -127,12 +127,19 @@ export class InProcessBroker {
       subject: event.subject,
       triggers: targets.map(({ route }) => route.name),
     });
-    if (this.journal) {
-      const journal = this.journal;
-      await Promise.all(targets.map(({ route }) => journal.accept(route.name, event, 0, this.now())));
+    // Counted from the start: a publish still writing its journal entries is work idle() waits for
+    // (a dead letter's listener publishes while the delivery that ends is about to settle).
+    this.outstanding += 1;
+    try {
+      if (this.journal) {
+        const journal = this.journal;
+        await Promise.all(targets.map(({ route }) => journal.accept(route.name, event, 0, this.now())));
+      }
+      this.notify('event', { event, triggers: targets.map(({ route }) => route.name) });
+      for (const subscription of targets) this.schedule(subscription, event, 0);
+    } finally {
+      this.settleOne();
     }
-    this.notify('event', { event, triggers: targets.map(({ route }) => route.name) });
-    for (const subscription of targets) this.schedule(subscription, event, 0);
   }
 
   /**
