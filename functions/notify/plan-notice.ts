@@ -4,6 +4,7 @@ import { imageName } from '../../shared/index/types';
 import { decideBuildMail, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from '../../shared/mail';
 import type { FunctionContext } from '../types';
 import { awaitScans } from './await-scans';
+import { readBuildFacts } from './build-facts';
 import { noticeDetails } from './notice-details';
 import { eventKey, mailSettings } from './settings';
 
@@ -56,11 +57,15 @@ export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRe
   return mails;
 }
 
-/** Failed and skipped images are always news; a success only as its build's policy says. */
+/**
+ * Failed and skipped images are always news; a success only as its build's policy says, by the
+ * image's own cause: a first build in a cascade of configuration updates is still a first build.
+ */
 async function isWorthy(item: NoticeItem, data: NoticeRequestedData, context: FunctionContext): Promise<boolean> {
   if (item.outcome !== 'succeeded') return true;
   const policy = policyFor(mailSettings(context.config).policies, item.project);
-  return decideBuildMail(policy, data.cause.kind, 'succeeded', await previousOutcome(item, context)).send;
+  const own = item.buildId ? (await readBuildFacts(context.store, item.project, item.buildId))?.cause.kind : undefined;
+  return decideBuildMail(policy, own ?? data.cause.kind, 'succeeded', await previousOutcome(item, context)).send;
 }
 
 /** The outcome before this item's build, from what the notify function remembered when the build completed. */

@@ -153,6 +153,19 @@ describe('notify: first builds are mailed once, build and scan together', () => 
     expect(smtp.mails[2]!.parsed.subject).toEqual(`[${REGISTRY}] team/web:latest scan: 1 update`);
   });
 
+  it('mails a first build by its own cause even in a cascade of configuration updates, which alone would be quiet', async () => {
+    const world = await notifyWorld(smtpEnv({ CCP_NOTICE_SCAN_WAIT: '0' }), [base, web]);
+    const cascade = 'index-mixed-1';
+    const update: BuildCause = { kind: 'index-change', message: 'Update to build configurations', cascade };
+    const changed = await completedBuild(world.store, base, { buildId: '20261206T050000Z-b1b1b1b1b1', cause: update, digest: DIGESTS.base });
+    const added = await completedBuild(world.store, web, { buildId: '20261206T050100Z-c1c1c1c1c1', cause: { kind: 'first-build', message: 'x', cascade }, digest: DIGESTS.web });
+    for (const build of [changed, added]) await handle(build, world.context);
+    await handle(noticeEvent(cascade, update, [itemOf(changed), itemOf(added)]), world.context);
+    await settle();
+    expect(smtp.mails.map((mail) => mail.envelopeTo)).toEqual([['dev@team.example.org']]);
+    expect(smtp.mails[0]!.parsed.text).toMatch(/Cause of build: +First build: new index entry\r?\n/);
+  });
+
   it('a redelivered notice keeps the first deadline instead of waiting again', async () => {
     const world = await notifyWorld(smtpEnv({ CCP_NOTICE_SCAN_WAIT: '2' }), [base]);
     const cause: BuildCause = { kind: 'first-build', message: 'x', cascade: 'index-first-3' };
