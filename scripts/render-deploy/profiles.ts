@@ -64,7 +64,9 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
     maxScale: 10,
     timeoutSeconds: 600,
     serviceAccountName: 'ccp-builder',
-    secrets: REGISTRY_SECRETS,
+    // The Bearer token the registry's push notifications carry (its endpoint `headers`); absent:
+    // /registry/notifications refuses every notification.
+    secrets: [...REGISTRY_SECRETS, { name: 'CCP_REGISTRY_NOTIFY_TOKEN', optional: true }],
   },
   // Unpacks whole images and reads their package databases: one scan per pod.
   scan: {
