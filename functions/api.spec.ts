@@ -15,6 +15,18 @@ describe('the function registry', () => {
     }
   });
 
+  it.each([...FUNCTIONS.entries()])('%s: what the registry says without loading it is what its module defines', (name, definition) => {
+    const loaded = definition.load();
+    expect({ name: loaded.name, accepts: [...loaded.accepts].sort(), sink: loaded.sink === true, routes: typeof loaded.routes }).toEqual({
+      name,
+      accepts: [...definition.accepts].sort(),
+      sink: definition.sink === true,
+      routes: typeof definition.routes,
+    });
+    // Loading twice is the same module (Node's cache), not a second copy of its state.
+    expect(definition.load()).toBe(loaded);
+  });
+
   it('has every function once', () => {
     expect(FUNCTIONS.size).toEqual(new Set([...FUNCTIONS.values()].map((definition) => definition.name)).size);
   });

@@ -27,7 +27,12 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOption
     functions: [...FUNCTIONS.values()],
     env,
     // Read the configuration once FUNCTION is known good, so the first error is the first mistake.
-    createContext: (definition) => createFunctionContext(loadConfig({}, env), log.child({ fn: definition.name })),
+    // The chosen function's module (and only its) is loaded before the server listens, so
+    // readiness means the first event is handled without loading anything more.
+    createContext: (definition) => {
+      FUNCTIONS.get(definition.name)?.load();
+      return createFunctionContext(loadConfig({}, env), log.child({ fn: definition.name }));
+    },
   });
 }
 

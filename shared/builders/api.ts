@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
 import { loadBuilderSettings, type BuilderKind } from './settings';
-import { createKubernetesBuilder, type KubernetesBuilderOptions } from './kubernetes';
-import { createLocalBuilder } from './local';
+import type { KubernetesBuilderOptions } from './kubernetes';
 import type { PrebuildSandbox } from './local/prebuild';
 import { SANDBOX_DEFAULTS } from '../sandbox/settings';
 import type { Builder } from './types';
@@ -15,15 +14,27 @@ export type BuilderOptions = KubernetesBuilderOptions;
 
 type BuilderFactory = (config: BuilderConfig, options: BuilderOptions) => Builder;
 
+/* eslint-disable @typescript-eslint/no-require-imports -- each backend's module is loaded when it is made, see below */
 /**
  * Every build backend by id (renovate-style registry; one folder per backend). The local
- * backend's build folders go under `<workDir>/builds`.
+ * backend's build folders go under `<workDir>/builds`. A backend's module is required only when
+ * it is made: `@kubernetes/client-node` alone takes about a second to load, which every process
+ * that never builds in a cluster (lint, scan, the local backend) would pay at start otherwise.
  * @see ./readme.md
  */
 export const BUILDERS: ReadonlyMap<BuilderKind, BuilderFactory> = new Map<BuilderKind, BuilderFactory>([
-  ['local', (config) => createLocalBuilder({ workDir: path.join(config.workDir, 'builds'), buildah: config.buildah ?? defaults(config).buildah, sandbox: prebuildSandbox(config) })],
-  ['kubernetes', (config, options) => createKubernetesBuilder(config.kubernetes ?? defaults(config).kubernetes, options)],
+  [
+    'local',
+    (config) =>
+      (require('./local') as typeof import('./local')).createLocalBuilder({
+        workDir: path.join(config.workDir, 'builds'),
+        buildah: config.buildah ?? defaults(config).buildah,
+        sandbox: prebuildSandbox(config),
+      }),
+  ],
+  ['kubernetes', (config, options) => (require('./kubernetes') as typeof import('./kubernetes')).createKubernetesBuilder(config.kubernetes ?? defaults(config).kubernetes, options)],
 ]);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * The backend `config.builder` (`CCP_BUILDER`) names, `local` when unset.

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
 import { FsObjectStore } from './fs-store';
-import { S3ObjectStore } from './s3-store';
 import type { ObjectStore } from './types';
 
 export { FsObjectStore, type FsStoreOptions } from './fs-store';
-export { S3ObjectStore, type S3StoreOptions } from './s3-store';
+export type { S3ObjectStore, S3StoreOptions } from './s3-store';
 export { StoreError, PreconditionFailedError, InvalidKeyError, type StoreOperation } from './errors';
 export { validateKey, compareKeys } from './key-rules';
 export { etagOf, normalizeEtag } from './etag';
@@ -14,11 +13,15 @@ export type * from './types';
 
 /**
  * The store the configuration names: the filesystem under `<dataDir>/store` (the embedded
- * default), or S3 with its bucket created when missing.
+ * default), or S3 with its bucket created when missing. The S3 store's module (and with it the
+ * AWS SDK, ~0.15 s to load) is required only here, so a process on the filesystem store never
+ * loads it; `S3ObjectStore` is exported as a type only, import it from `./s3-store`.
  * @see ./readme.md
  */
 export async function createStore(config: Config): Promise<ObjectStore> {
   if (config.store.kind === 'fs') return new FsObjectStore(path.join(config.dataDir, 'store'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const { S3ObjectStore } = require('./s3-store') as typeof import('./s3-store');
   const store = new S3ObjectStore(config.store.s3);
   await store.ensureBucket();
   return store;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { MailSettings } from '../../settings';
 import type { MailTransport, MailTransportPlugin, OutgoingMail, SendResult } from '../../types';
 import { messageOptions } from '../compose';
@@ -20,6 +20,9 @@ export const dirTransport: MailTransportPlugin = {
     return {
       id: 'dir',
       async send(mail: OutgoingMail): Promise<SendResult> {
+        // Required when a mail is written: a notify process that sends none never loads nodemailer.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const MailComposer = require('nodemailer/lib/mail-composer') as typeof MailComposerType;
         const raw = await new MailComposer(messageOptions(mail)).compile().build();
         await mkdir(dir, { recursive: true });
         const file = path.join(dir, emlName(mail));
