@@ -9,7 +9,8 @@ export class ScannerTimeoutError extends Error {
 /**
  * Runs every scanner on the same target at once, each within `timeoutMs`. A scanner that
  * throws or runs out of time is reported `failed` with the reason; the others still report.
- * A scanner that overruns is not stopped (a promise cannot be), but its late answer is dropped.
+ * A scanner that overruns is told to stop through `env.signal` (its host tools are killed with
+ * every process they started) and its late answer is dropped.
  * Runs come back in the order of `scanners`.
  */
 export async function runScanners(scanners: readonly Scanner[], target: ScanTarget, env: ScanEnvironment, timeoutMs: number): Promise<ScannerRun[]> {
@@ -19,11 +20,16 @@ export async function runScanners(scanners: readonly Scanner[], target: ScanTarg
       const startedAt = new Date(started).toISOString();
       const log = env.log.child({ scanner: scanner.id });
       let timer: NodeJS.Timeout | undefined;
+      const stop = new AbortController();
       try {
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new ScannerTimeoutError(`no result within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(() => {
+            stop.abort(new ScannerTimeoutError(`no result within ${timeoutMs} ms`));
+            reject(new ScannerTimeoutError(`no result within ${timeoutMs} ms`));
+          }, timeoutMs);
         });
-        const result = await Promise.race([scanner.scan(target, { ...env, log }), timeout]);
+        const signal = env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal;
+        const result = await Promise.race([scanner.scan(target, { ...env, log, signal }), timeout]);
         log.info('scanned', { status: result.status, findings: result.findings.length, packages: result.packages.length, ms: Date.now() - started });
         return { scanner, result, startedAt, durationMs: Date.now() - started };
       } catch (error) {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { runCaptured } from '../builders/process/run-process';
 
 export interface GitResult {
   stdout: string;
@@ -31,30 +31,25 @@ export async function runGit(args: string[], options: GitOptions = {}): Promise<
 export interface GitOptions {
   cwd?: string;
   timeoutMs?: number;
+  /** Kills git (and its helpers) when aborted. */
+  signal?: AbortSignal;
 }
 
-/** {@link runGit} for binary output, e.g. `git cat-file blob`. */
-export function runGitBuffer(args: string[], options: GitOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd: options.cwd,
-        timeout: options.timeoutMs ?? 120_000,
-        maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', GIT_PAGER: 'cat', LC_ALL: 'C' },
-        encoding: 'buffer',
-      },
-      (error, stdout, stderr) => {
-        const errorText = stderr.toString('utf8');
-        if (error) {
-          const code = typeof error.code === 'number' ? error.code : null;
-          reject(new GitCommandError(args, errorText || error.message, code));
-          return;
-        }
-        resolve({ stdout, stderr: errorText });
-      },
-    );
+/** {@link runGit} for binary output, e.g. `git cat-file blob`. Through the service's one process runner: time limit, abort, tree kill, output bound. */
+export async function runGitBuffer(args: string[], options: GitOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const result = await runCaptured('git', args, {
+    cwd: options.cwd,
+    timeoutMs,
+    maxBytes: 64 * 1024 * 1024,
+    ...(options.signal ? { signal: options.signal } : {}),
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', GIT_PAGER: 'cat', LC_ALL: 'C' },
   });
+  const stderr = result.stderr.toString('utf8');
+  if (result.spawnError) throw new GitCommandError(args, result.spawnError, null);
+  if (result.truncated) throw new GitCommandError(args, `${stderr}\noutput over 64 MiB; stopped`, null);
+  if (result.timedOut) throw new GitCommandError(args, `${stderr}\nno answer within ${timeoutMs} ms; stopped with what it started`, null);
+  if (result.aborted) throw new GitCommandError(args, `${stderr}\nstopped: the work it was for was aborted`, null);
+  if (result.exitCode !== 0) throw new GitCommandError(args, stderr || `killed by ${result.signal ?? 'a signal'}`, result.exitCode);
+  return { stdout: result.stdout, stderr };
 }

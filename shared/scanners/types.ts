@@ -32,6 +32,8 @@ export interface ScanEnvironment {
   registries: { pypi: string; npm: string; rubygems: string };
   /** Per-request time limit for network calls, in milliseconds. */
   timeoutMs: number;
+  /** Aborted when the scanner's time is up: the host tools it runs (rpm) are killed with all they started. */
+  signal?: AbortSignal;
   /** RPM repo variables that beat what the image says (`$releasever`, `$basearch`, custom vars). */
   rpm?: { releasever?: string; basearch?: string; vars?: Record<string, string> };
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { runProcess } from './run-process';
+import { runCaptured, runProcess } from './run-process';
 import { minimalEnv } from './minimal-env';
 
 describe('runProcess', () => {
@@ -35,4 +35,31 @@ describe('runProcess', () => {
     const names = result.tail.map((line) => line.split('=')[0]).filter((name) => !['PWD', 'SHLVL', '_'].includes(name!)).sort();
     expect(names).toEqual(['CCP_BUILD_ID', 'HOME', 'LANG', 'PATH']);
   });
+
+  it('captures stdout and stderr apart, as bytes, and stops a tool that prints past the bound', async () => {
+    const small = await runCaptured('/bin/sh', ['-c', 'printf out; printf err >&2'], { env });
+    expect([small.exitCode, small.stdout.toString(), small.stderr.toString(), small.truncated]).toEqual([0, 'out', 'err', false]);
+    const flood = await runCaptured('/bin/sh', ['-c', 'yes flood; sleep 41.6'], { env, maxBytes: 100_000 });
+    expect([flood.truncated, flood.stdout.length, flood.signal]).toEqual([true, 100_000, 'SIGKILL']);
+    expect(running('41.6')).toEqual([]);
+  });
+
+  it('kills the tree of a captured run when its signal is aborted', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 200);
+    const result = await runCaptured('/bin/sh', ['-c', 'sleep 41.7 & sleep 41.7'], { env, signal: stop.signal });
+    expect([result.aborted, result.signal]).toEqual([true, 'SIGKILL']);
+    expect(running('41.7')).toEqual([]);
+  });
 });
+
+/** Processes whose command line holds `marker`. */
+function running(marker: string): string[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((name) => {
+    try {
+      return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}

@@ -12,7 +12,12 @@ export interface RunOptions {
   /** Receives stdout and stderr as they come, interleaved, as text. */
   onOutput?: (text: string) => void;
   /** Bytes written to the child's stdin, which is closed afterwards. */
-  input?: string;
+  input?: string | Buffer;
+  /**
+   * Keep stdout and stderr apart, as bytes, in the result, up to this many bytes together; past
+   * it the tree is killed and `truncated` set (a tool's output must not fill the memory).
+   */
+  captureMaxBytes?: number;
 }
 
 export interface RunResult {
@@ -25,6 +30,10 @@ export interface RunResult {
   tail: string[];
   /** Spawning failed (e.g. ENOENT): the message, with no exit code. */
   spawnError?: string;
+  /** With `captureMaxBytes`: what it printed on each stream, and whether the bound cut it. */
+  stdout?: Buffer;
+  stderr?: Buffer;
+  truncated?: boolean;
 }
 
 const TAIL_LINES = 40;
@@ -50,24 +59,43 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     let timedOut = false;
     let aborted = false;
     let settled = false;
+    let truncated = false;
+    const captured: { stdout: Buffer[]; stderr: Buffer[]; bytes: number } = { stdout: [], stderr: [], bytes: 0 };
+    const capture = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
+      if (options.captureMaxBytes === undefined || truncated) return;
+      const room = options.captureMaxBytes - captured.bytes;
+      captured[stream].push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      captured.bytes += Math.min(chunk.length, room);
+      if (chunk.length > room) {
+        truncated = true;
+        stop();
+      }
+    };
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env,
       detached: true,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    const onData = (chunk: Buffer): void => {
+    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
+      capture(stream, chunk);
+      // Captured output (maybe binary, maybe megabytes) is read by the caller: no lines to keep.
+      if (options.captureMaxBytes !== undefined && !options.onOutput) return;
       const text = chunk.toString('utf8');
       remember(text);
       options.onOutput?.(text);
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    child.stdout?.on('data', onData('stdout'));
+    child.stderr?.on('data', onData('stderr'));
+    if (options.input !== undefined) {
+      // A tool that exits before reading its input closes the pipe: not its caller's failure.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
 
-    const stop = (): void => {
+    function stop(): void {
       if (child.pid !== undefined) killTree(child.pid);
-    };
+    }
     const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), stop()), options.timeoutMs) : null;
     const onAbort = (): void => {
       aborted = true;
@@ -82,7 +110,8 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (partial) tail.push(partial);
-      resolve({ ...result, timedOut, aborted, tail: tail.slice(-TAIL_LINES) });
+      const streams = options.captureMaxBytes === undefined ? {} : { stdout: Buffer.concat(captured.stdout), stderr: Buffer.concat(captured.stderr), truncated };
+      resolve({ ...result, timedOut, aborted, tail: tail.slice(-TAIL_LINES), ...streams });
     };
     child.once('error', (error) => finish({ exitCode: null, signal: null, spawnError: error.message }));
     child.once('exit', (exitCode, signal) => {
@@ -93,4 +122,34 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       setTimeout(() => finish({ exitCode, signal }), 2000).unref();
     });
   });
+}
+
+export interface CaptureOptions {
+  cwd?: string;
+  /** The whole environment of the child. */
+  env: NodeJS.ProcessEnv;
+  /** Kills the tree after this long (0: no limit). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  input?: string | Buffer;
+  /** Bound of stdout and stderr together; 64 MiB by default. */
+  maxBytes?: number;
+}
+
+/**
+ * {@link runProcess} for tools whose output is parsed (git, rpm, shellcheck): stdout and stderr
+ * kept apart as bytes, bounded, with the same time limit, abort and tree kill. The one process
+ * runner of the service: builders, scanners, git and the lint use it. Never rejects.
+ * @see https://nodejs.org/api/child_process.html#optionsdetached
+ */
+export async function runCaptured(command: string, args: readonly string[], options: CaptureOptions): Promise<RunResult & { stdout: Buffer; stderr: Buffer; truncated: boolean }> {
+  const result = await runProcess(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    captureMaxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+  });
+  return { ...result, stdout: result.stdout ?? Buffer.alloc(0), stderr: result.stderr ?? Buffer.alloc(0), truncated: result.truncated ?? false };
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runCaptured } from '../../builders/process/run-process';
 import { ShellcheckError, type Dialect, type ShellcheckComment } from './types';
 
 /** hadolint leaves out these: SC2187 (ash is checked as dash), SC1090 (needs a directive). */
@@ -88,29 +88,24 @@ function release(): void {
   else running -= 1;
 }
 
-function execute(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new ShellcheckError(`ShellCheck is not installed: "${command}" was not found on PATH (Debian: apt-get install -y shellcheck)`)
-          : new ShellcheckError(`ShellCheck could not start: ${error.message}`),
-      );
-    });
-    child.on('close', (code, signal) => {
-      // 0: no comments, 1: comments. Anything else is ShellCheck failing.
-      if (code === 0 || code === 1) resolve(Buffer.concat(stdout).toString('utf8'));
-      else {
-        const reason = Buffer.concat(stderr).toString('utf8').trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
-        reject(new ShellcheckError(`ShellCheck failed: ${reason}`));
-      }
-    });
-  });
+/** ShellCheck through the service's one process runner: time limit, tree kill, output bound. */
+async function execute(command: string, args: string[], cwd: string): Promise<string> {
+  const result = await runCaptured(command, args, { cwd, env: process.env, timeoutMs: TIMEOUT_MS, maxBytes: 64 * 1024 * 1024 });
+  if (result.spawnError) {
+    throw new ShellcheckError(
+      /ENOENT/.test(result.spawnError)
+        ? `ShellCheck is not installed: "${command}" was not found on PATH (Debian: apt-get install -y shellcheck)`
+        : `ShellCheck could not start: ${result.spawnError}`,
+    );
+  }
+  // 0: no comments, 1: comments. Anything else is ShellCheck failing.
+  if (!result.truncated && (result.exitCode === 0 || result.exitCode === 1)) return result.stdout.toString('utf8');
+  const reason = result.truncated
+    ? 'it printed more than 64 MiB'
+    : result.timedOut
+      ? `no answer within ${TIMEOUT_MS} ms`
+      : result.stderr.toString('utf8').trim() || (result.signal ? `killed by ${result.signal}` : `exit status ${result.exitCode}`);
+  throw new ShellcheckError(`ShellCheck failed: ${reason}`);
 }
 
 function parseOutput(output: string): (ShellcheckComment & { file: string })[] {

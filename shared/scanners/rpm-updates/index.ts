@@ -92,7 +92,7 @@ export const rpmUpdatesScanner: Scanner = {
         .filter((repo) => repo.enabled)
         .map((repo) => [repoAddress(repo), settle(loadRepo(repo, env))] as const),
     );
-    const db = await readRpmdb(target.rootfs, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs) });
+    const db = await readRpmdb(target.rootfs, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs), ...(env.signal ? { signal: env.signal } : {}) });
     if (!db) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
     const osRelease = readOsRelease(target.rootfs);
     const packages = db.packages.map((pkg) => rpmInstalledPackage(pkg, osRelease));

@@ -11,11 +11,11 @@ import { verifySeverity } from './severity';
  * several owners (all are kept).
  * @see https://rpm-software-management.github.io/rpm/manual/queryformat.html
  */
-export async function fileOwners(rootArgs: string[], paths: string[]): Promise<Map<string, string[]>> {
+export async function fileOwners(rootArgs: string[], paths: string[], signal?: AbortSignal): Promise<Map<string, string[]>> {
   const wanted = new Set(paths);
   const owners = new Map<string, string[]>();
   if (wanted.size === 0) return owners;
-  const result = await runCommand('rpm', [...rootArgs, '-qa', '--qf', '[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]'], { env: rpmEnv() });
+  const result = await runCommand('rpm', [...rootArgs, '-qa', '--qf', '[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]'], { env: rpmEnv(), ...(signal ? { signal } : {}) });
   if (result.code !== 0) throw new RpmdbError(`rpm -qa (file list) failed (exit ${result.code}): ${result.stderr.trim()}`);
   for (const line of result.stdout.split('\n')) {
     const tab = line.lastIndexOf('\t');
@@ -45,12 +45,12 @@ export const rpmVerifyScanner: Scanner = {
   id: 'rpm-verify',
   version: '1.0.0',
   description: 'Installed RPM files that differ from what their package installed (rpm -Va), config files and volatile paths told apart.',
-  async scan(target): Promise<ScannerResult> {
+  async scan(target, env): Promise<ScannerResult> {
     const location = locateRpmdb(target.rootfs);
     if (!location) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
     if (location.backend === 'ndb') throw new RpmdbError(`the rpmdb in ${location.dbpath} is in the ndb format, which this host's rpm cannot read`);
     const rootArgs = rpmRootArgs(target.rootfs, location);
-    const result = await runCommand('rpm', [...rootArgs, '-Va', '--nodeps', '--noscripts'], { env: rpmEnv() });
+    const result = await runCommand('rpm', [...rootArgs, '-Va', '--nodeps', '--noscripts'], { env: rpmEnv(), ...(env.signal ? { signal: env.signal } : {}) });
     // rpm -V exits with the number of failed packages' worth of "1": 0 clean, 1 when anything differs.
     if (result.code !== 0 && result.code !== 1) throw new RpmdbError(`rpm -Va failed (exit ${result.code}): ${result.stderr.trim()}`);
     const { lines, other } = parseVerifyOutput(result.stdout);
@@ -62,7 +62,7 @@ export const rpmVerifyScanner: Scanner = {
       if (rule) filtered.set(rule.id, (filtered.get(rule.id) ?? 0) + 1);
       else kept.push(line);
     }
-    const owners = await fileOwners(rootArgs, kept.map((line) => line.path));
+    const owners = await fileOwners(rootArgs, kept.map((line) => line.path), env.signal);
     kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const findings: ScanFinding[] = kept.map((line) => {
       const packages = owners.get(line.path) ?? [];

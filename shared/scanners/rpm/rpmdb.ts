@@ -79,7 +79,7 @@ const RELEASEVER = 'system-release(releasever)';
  * the second query, for the `system-release(releasever)` provide, when nothing needs it.
  * @see https://rpm-software-management.github.io/rpm/manual/queryformat.html
  */
-export async function readRpmdb(rootfs: string, options: { releasever?: boolean } = {}): Promise<Rpmdb | null> {
+export async function readRpmdb(rootfs: string, options: { releasever?: boolean; signal?: AbortSignal } = {}): Promise<Rpmdb | null> {
   const location = locateRpmdb(rootfs);
   if (!location) return null;
   if (location.backend === 'ndb') throw new RpmdbError(`the rpmdb in ${location.dbpath} is in the ndb format, which this host's rpm cannot read`);
@@ -87,10 +87,10 @@ export async function readRpmdb(rootfs: string, options: { releasever?: boolean 
   // database we only read costs more than the query itself.
   const base = [...rpmRootArgs(rootfs, location), '--nodigest', '--nosignature'];
   const [all, provides] = await Promise.all([
-    runCommand('rpm', [...base, '-qa', '--qf', QUERY_FORMAT], { env: rpmEnv() }),
+    runCommand('rpm', [...base, '-qa', '--qf', QUERY_FORMAT], { env: rpmEnv(), ...(options.signal ? { signal: options.signal } : {}) }),
     options.releasever === false
       ? { code: 0, stdout: '', stderr: '' }
-      : runCommand('rpm', [...base, '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'], { env: rpmEnv() }),
+      : runCommand('rpm', [...base, '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'], { env: rpmEnv(), ...(options.signal ? { signal: options.signal } : {}) }),
   ]);
   if (all.code !== 0) throw new RpmdbError(`rpm -qa on the rpmdb in ${location.dbpath} failed (exit ${all.code}): ${all.stderr.trim()}`);
   const packages = parseQueryOutput(all.stdout);

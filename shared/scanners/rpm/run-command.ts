@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCaptured } from '../../builders/process/run-process';
 
 export interface CommandResult {
   code: number;
@@ -6,34 +6,42 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** A host tool could not be started (not installed) or was killed. */
+/** A host tool could not be started (not installed), was killed, ran out of time or printed too much. */
 export class CommandError extends Error {
   override readonly name = 'CommandError';
 }
 
+export interface CommandOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** The scan's signal: an aborted scan (its time limit passed) kills the tool and all it started. */
+  signal?: AbortSignal;
+  /** 10 min by default. */
+  timeoutMs?: number;
+  /** Bound of stdout and stderr together; 256 MiB by default (`rpm -qa` of a large image is tens of MB). */
+  maxBytes?: number;
+}
+
 /**
- * Runs a host tool (rpm, xz, zstd) without a shell and collects its output. A non-zero exit is
- * returned, not thrown: `rpm -Va` exits 1 when something differs. Only a tool that cannot start
- * or dies from a signal throws.
- * @see https://nodejs.org/docs/latest-v20.x/api/child_process.html#child_processspawncommand-args-options
+ * Runs a host tool (rpm, xz, zstd) without a shell and collects its output, through the
+ * service's one process runner (time limit, abort, tree kill, output bound). A non-zero exit is
+ * returned, not thrown: `rpm -Va` exits 1 when something differs. A tool that cannot start, dies
+ * from a signal, runs out of time or prints past the bound throws.
+ * @see ../../builders/process/run-process.ts
  */
-export function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-    child.once('error', (error) => reject(new CommandError(`${command}: ${error.message}`)));
-    child.once('close', (code, signal) => {
-      const stderr = Buffer.concat(err).toString();
-      if (code === null) return reject(new CommandError(`${command} ${args.join(' ')} was killed by ${signal}: ${stderr.trim()}`));
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr });
-    });
-    if (child.stdin) {
-      // a tool that exits before reading its input closes the pipe: not our failure
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.input);
-    }
+export async function runCommand(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
+  const result = await runCaptured(command, args, {
+    env: options.env ?? process.env,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs: options.timeoutMs ?? 10 * 60_000,
+    maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
   });
+  const stderr = result.stderr.toString('utf8');
+  if (result.spawnError) throw new CommandError(`${command}: ${result.spawnError}`);
+  if (result.truncated) throw new CommandError(`${command} ${args.join(' ')} printed more than ${options.maxBytes ?? 256 * 1024 * 1024} bytes; stopped`);
+  if (result.timedOut) throw new CommandError(`${command} ${args.join(' ')} ran out of time; stopped with what it started`);
+  if (result.aborted) throw new CommandError(`${command} ${args.join(' ')} was stopped: the scan was aborted`);
+  if (result.exitCode === null) throw new CommandError(`${command} ${args.join(' ')} was killed by ${result.signal}: ${stderr.trim()}`);
+  return { code: result.exitCode, stdout: result.stdout.toString('utf8'), stderr };
 }
