@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { FunctionDefinition } from '../../functions/types';
 import { SERVICE_PREFIX } from '../../shared/runtime';
+import { KAFKA_TWINS, kafkaOverlayFiles } from './kafka-overlays';
 import { profileOf } from './profiles';
 import { isPublic, renderService } from './render-service';
 
@@ -26,7 +27,7 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
  * Every file generated from the registry of functions: one Knative Service per function under
  * `deploy/base/services/`, the kustomizations that list them (`deploy/base/`, `eventing/`), and
  * for the OpenShift overlay the Routes of the public functions and the patches that stop the
- * Serverless operator from making its own.
+ * Serverless operator from making its own, and the Kafka twins of the two overlays.
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
 export function renderDeploy(functions: readonly FunctionDefinition[], root: string): RenderedFile[] {
@@ -48,6 +49,7 @@ export function renderDeploy(functions: readonly FunctionDefinition[], root: str
     },
     eventingKustomization(root),
     ...openshiftOverlay(publicFunctions),
+    ...KAFKA_TWINS.flatMap((twin) => kafkaOverlayFiles(HEADER, twin)),
   ];
 }
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
 import { packageRoot } from '../../shared/config/package-root';
 import { isPlainObject } from '../../shared/events/schema';
@@ -8,7 +10,7 @@ import { SERVICE_PREFIX } from '../../shared/runtime';
 import { schemaProblems } from '../manifests/model-registry';
 
 const ROOT = packageRoot();
-const OVERLAYS = ['knative', 'openshift'] as const;
+const OVERLAYS = ['knative', 'openshift', 'knative-kafka', 'openshift-kafka'] as const;
 
 interface Rendered {
   objects: Record<string, unknown>[];
@@ -100,5 +102,35 @@ describe('OpenShift overlay specifics', () => {
     expect({ privileged: scc?.allowPrivilegedContainer, hostNetwork: scc?.allowHostNetwork, hostPaths: scc?.allowHostDirVolumePlugin }).toEqual({ privileged: false, hostNetwork: false, hostPaths: false });
     const binding = ofKind(objects, 'RoleBinding').find((object) => nameOf(object) === 'ccp-buildah-scc');
     expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ccp-build-job', namespace: 'ccp' }]);
+  });
+});
+
+describe.each([
+  ['knative', 'knative-kafka'],
+  ['openshift', 'openshift-kafka'],
+] as const)('the Kafka twin of deploy/overlays/%s', (base, twin) => {
+  const brokerOf = (overlay: (typeof OVERLAYS)[number]): Record<string, unknown> => ofKind(rendered.get(overlay)!.objects, 'Broker')[0]!;
+  const without = (objects: Record<string, unknown>[], kinds: string[]): Record<string, unknown>[] => objects.filter((object) => !kinds.includes(String(object.kind)));
+
+  it('makes the Broker ccp a Knative Broker for Apache Kafka whose config is the kafka-broker-config ConfigMap of the overlay', () => {
+    const broker = brokerOf(twin);
+    const config = (broker.spec as { config: { kind: string; name: string; namespace: string } }).config;
+    const [configMap] = ofKind(rendered.get(twin)!.objects, 'ConfigMap').filter((object) => nameOf(object) === config.name && namespaceOf(object) === config.namespace);
+    expect([(broker.metadata as { annotations?: Record<string, string> }).annotations?.['eventing.knative.dev/broker.class'], config.kind, Object.keys((configMap?.data ?? {}) as object).sort()]).toEqual([
+      'Kafka',
+      'ConfigMap',
+      ['bootstrap.servers', 'default.topic.partitions', 'default.topic.replication.factor'],
+    ]);
+  });
+
+  it("keeps eventing/broker.yaml's delivery spec (retries, backoff, dead-letter sink) and the base Broker leaves the class to the cluster", () => {
+    const delivery = (parseYaml(readFileSync(path.join(ROOT, 'eventing', 'broker.yaml'), 'utf8')) as { spec: { delivery: unknown } }).spec.delivery;
+    expect([(brokerOf(twin).spec as { delivery: unknown }).delivery, (brokerOf(base).metadata as { annotations?: unknown }).annotations]).toEqual([delivery, undefined]);
+  });
+
+  it('changes nothing else than the Broker and the one ConfigMap', () => {
+    expect(without(rendered.get(twin)!.objects, ['Broker']).filter((object) => !(object.kind === 'ConfigMap' && nameOf(object) === 'kafka-broker-config'))).toEqual(
+      without(rendered.get(base)!.objects, ['Broker']),
+    );
   });
 });
