@@ -1,6 +1,7 @@
 import { loadConfig } from '../shared/config/config';
 import { ValidationError } from '../shared/errors/validation-error';
 import { serveFunctionFromEnv, type RunningServer } from '../shared/host';
+import { DEFAULT_DRAIN_GRACE_MS, DeliveryGate } from '../shared/host/drain';
 import { installProcessGuard } from '../shared/host/process-guard';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { FUNCTIONS } from './api';
@@ -12,7 +13,15 @@ export interface EntryOptions {
   write?: (line: string) => void;
 }
 
-export type ServingFunction = RunningServer & { definition: FunctionDefinition };
+export type ServingFunction = RunningServer & {
+  definition: FunctionDefinition;
+  /**
+   * Scale-down: new deliveries get 503 from now on, those in flight may finish within
+   * `CCP_DRAIN_GRACE_SECONDS` (30 s, Knative's default grace period), then the server closes.
+   * Resolves with the number of deliveries abandoned at the deadline (0 when all finished).
+   */
+  drain(): Promise<number>;
+};
 
 /**
  * The container entry of the one image: serves the function that `FUNCTION` names (every
@@ -23,9 +32,12 @@ export type ServingFunction = RunningServer & { definition: FunctionDefinition }
  */
 export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOptions = {}): Promise<ServingFunction> {
   const log = entryLogger(options);
-  return serveFunctionFromEnv({
+  const graceMs = drainGraceMs(env);
+  const gate = new DeliveryGate();
+  const serving = serveFunctionFromEnv({
     functions: [...FUNCTIONS.values()],
     env,
+    gate,
     // Read the configuration once FUNCTION is known good, so the first error is the first mistake.
     // The chosen function's module (and only its) is loaded before the server listens, so
     // readiness means the first event is handled without loading anything more.
@@ -34,6 +46,28 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOption
       return createFunctionContext(loadConfig({}, env), log.child({ fn: definition.name }));
     },
   });
+  return serving.then((server) => ({
+    ...server,
+    async drain() {
+      log.info('draining', { fn: server.definition.name, inFlight: gate.inFlight, graceMs });
+      const abandoned = await gate.close(graceMs);
+      if (abandoned > 0) log.warn('grace period over, deliveries abandoned', { fn: server.definition.name, abandoned, graceMs });
+      // Idle keep-alive connections are dropped; a hung one must not keep the process past its grace.
+      await Promise.race([server.close(), new Promise((done) => setTimeout(done, 1_000).unref())]);
+      return abandoned;
+    },
+  }));
+}
+
+/** `CCP_DRAIN_GRACE_SECONDS`: how long in-flight deliveries may run on after SIGTERM. */
+function drainGraceMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.CCP_DRAIN_GRACE_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_DRAIN_GRACE_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new ValidationError('invalid drain grace period', [{ field: 'CCP_DRAIN_GRACE_SECONDS', message: `"${raw}" is not a number of seconds, 0 or more` }]);
+  }
+  return seconds * 1000;
 }
 
 /**
@@ -62,7 +96,8 @@ if (require.main === module) {
       process.exitCode = 1;
       return;
     }
-    // Knative sends SIGTERM when it scales the Service down: finish what is in flight, then exit.
-    process.once('SIGTERM', () => void server.close().finally(() => process.exit(0)));
+    // Knative sends SIGTERM when it scales the Service down: refuse new deliveries (503), let
+    // those in flight finish within the grace period, then exit (1 when some had to be abandoned).
+    process.once('SIGTERM', () => void server.drain().then((abandoned) => process.exit(abandoned > 0 ? 1 : 0), () => process.exit(1)));
   });
 }

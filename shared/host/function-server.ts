@@ -5,6 +5,7 @@ import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryTimeoutError, runDelivery } from '../runtime/delivery';
+import { DeliveryGate } from './drain';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
 import { listen, type ListenOptions, type RunningServer } from './listen';
 import { readEvent } from './read-event';
@@ -23,6 +24,11 @@ export interface FunctionServerOptions {
    * default, Knative's largest revision timeout (the scan and build Services use it).
    */
   deliveryTimeoutMs?: number;
+  /**
+   * Counts the deliveries in flight; once closed (SIGTERM, see functions/main.ts) `POST /` and
+   * `GET /health/readiness` answer 503 while the deliveries in flight finish. Its own by default.
+   */
+  gate?: DeliveryGate;
 }
 
 
@@ -45,22 +51,50 @@ export function createFunctionServer(
 ): Application {
   const app = express();
   app.disable('x-powered-by');
+  const gate = options.gate ?? new DeliveryGate();
+  // Shutting down: not ready (Knative stops routing here) and no new delivery (503: the broker
+  // retries it elsewhere); those in flight run to their end.
+  app.get('/health/readiness', (_request, response, next) => {
+    if (gate.closed) response.status(503).json({ status: 'shutting down', function: definition.name });
+    else next();
+  });
   addHealthRoutes(app, { function: definition.name });
   const metrics = options.metrics ?? defaultMetrics();
   addMetricsRoute(app, metrics);
-  let inFlight = 0;
-  trackQueueDepth(metrics, definition.name, () => inFlight);
-  app.post('/', rawBody(options.bodyLimit), (request, response) => {
-    inFlight += 1;
-    handleRequest(definition, context, { ...options, metrics }, request, response)
-      .catch((error: unknown) => {
-        // Never an unhandled rejection: whatever slipped through is a 500 the broker retries.
-        context.log.error('request failed', { error });
-        if (!response.headersSent) response.status(500).json({ error: 'internal error' });
-      })
-      .finally(() => {
-        inFlight -= 1;
-      });
+  trackQueueDepth(metrics, definition.name, () => gate.inFlight);
+  const readBody = rawBody(options.bodyLimit);
+  app.post('/', (request, response, next) => {
+    if (!gate.enter()) {
+      context.log.warn('event refused', { status: 503, reason: 'shutting down', eventId: headerValue(request, 'ce-id') });
+      response.status(503).set('Connection', 'close').json({ error: 'shutting down: the event is not taken, send it again' });
+      return;
+    }
+    // In flight from its first byte: a body still arriving at SIGTERM is waited for too.
+    let counted = true;
+    const leave = (): void => {
+      if (counted) gate.leave();
+      counted = false;
+    };
+    let handling = false;
+    // A request that ends before its handler runs (body over the limit, client gone) counts out here.
+    response.once('close', () => {
+      if (!handling) leave();
+    });
+    readBody(request, response, (error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      handling = true;
+      // Counted out when the handler is done, not when the client hangs up: its work still runs.
+      handleRequest(definition, context, { ...options, metrics }, request, response)
+        .catch((failure: unknown) => {
+          // Never an unhandled rejection: whatever slipped through is a 500 the broker retries.
+          context.log.error('request failed', { error: failure });
+          if (!response.headersSent) response.status(500).json({ error: 'internal error' });
+        })
+        .finally(leave);
+    });
   });
   if (definition.routes) app.use(definition.routes(context, publisherTo(options.sink)));
   addFallbackHandlers(app, (error, status) => {

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/validation-error';
 import express, { type Application, type RequestHandler } from 'express';
 import { createFunctionServer, startFunctionServer } from './function-server';
 import { listen, type RunningServer } from './listen';
+import type { DeliveryGate } from './drain';
 import { senderAuth, senderAuthFromEnv } from './sender-auth';
 
 export interface ServeFromEnvOptions {
@@ -11,6 +12,8 @@ export interface ServeFromEnvOptions {
   /** Builds the context of the chosen function (configuration, store, logger, index). */
   createContext(definition: FunctionDefinition): FunctionContext | Promise<FunctionContext>;
   env?: NodeJS.ProcessEnv;
+  /** Deliveries in flight and whether new ones are taken (closed on SIGTERM by functions/main.ts). */
+  gate?: DeliveryGate;
 }
 
 /**
@@ -41,8 +44,8 @@ export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promis
   const auth = senderAuthFromEnv(env, definition.name);
   const context = await options.createContext(definition);
   const server = auth
-    ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink }), senderAuth(auth, context.log)), { port, host: env.HOST || '0.0.0.0' })
-    : await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink });
+    ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink, gate: options.gate }), senderAuth(auth, context.log)), { port, host: env.HOST || '0.0.0.0' })
+    : await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink, gate: options.gate });
   context.log.info('function serving', { url: server.url, sink, senderAuth: auth ? { audience: auth.expectations.audience, issuer: auth.expectations.issuer } : 'off' });
   return { ...server, definition };
 }
