@@ -41,8 +41,8 @@ export async function recoverAtStart(config: Config, log: Logger): Promise<Start
   const places = leftoverPlaces(config);
   if (lock.fresh) {
     try {
-      const cleaned = await cleanLeftovers(places);
-      if (cleaned.workFolders.length + cleaned.tempFiles + cleaned.lockFiles + cleaned.mounts.length > 0) log.info('leftovers of stopped processes removed', { ...cleaned });
+      const cleaned = await cleanLeftovers(places, { orphans: true });
+      if (cleaned.orphans.length + cleaned.workFolders.length + cleaned.tempFiles + cleaned.lockFiles + cleaned.mounts.length > 0) log.info('leftovers of stopped processes removed', { ...cleaned });
     } catch (error) {
       await lock.release();
       throw error;

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cleanLeftovers } from './leftovers';
+
+describe('cleanLeftovers (what a killed run left in the data dir)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-leftovers-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('removes build folders but those kept, old store temp files and locks of dead pids, and kills orphans working there', async () => {
+    const builds = path.join(dir, 'work', 'builds');
+    const tmp = path.join(dir, 'store', '.ccp-store', 'tmp');
+    const locks = path.join(dir, 'store', '.ccp-store', 'locks');
+    for (const folder of [path.join(builds, 'build-a-1'), path.join(builds, 'build-b-2'), tmp, locks]) await mkdir(folder, { recursive: true });
+    await writeFile(path.join(tmp, 'old'), 'x');
+    await utimes(path.join(tmp, 'old'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeFile(path.join(tmp, 'fresh'), 'x');
+    await writeFile(path.join(locks, 'dead.lock'), `999999999 ${os.hostname()}\n`);
+    await writeFile(path.join(locks, 'live.lock'), `${process.pid} ${os.hostname()}\n`);
+    const orphan = spawn('/bin/sh', ['-c', 'sleep 42.1'], { cwd: path.join(builds, 'build-a-1'), detached: true, stdio: 'ignore' });
+    const gone = new Promise((resolve) => orphan.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const cleaned = await cleanLeftovers(
+      { workDir: path.join(dir, 'work'), storeRoot: path.join(dir, 'store'), buildah: null },
+      { keep: (folder) => folder.startsWith('build-b-'), orphans: true },
+    );
+    expect(await gone).toEqual('SIGKILL');
+    // The shell and the sleep it started both worked in the folder.
+    expect(cleaned.orphans).toHaveLength(2);
+    expect(cleaned.orphans).toContain(orphan.pid);
+    expect({ ...cleaned, orphans: [] }).toEqual({ workFolders: ['build-a-1'], orphans: [], tempFiles: 1, lockFiles: 1, mounts: [] });
+    expect([await readdir(builds), await readdir(tmp), await readdir(locks)]).toEqual([['build-b-2'], ['fresh'], ['live.lock']]);
+    expect(existsSync(path.join(builds, 'build-a-1'))).toBe(false);
+  });
+});
