@@ -16,7 +16,8 @@ import type { FunctionContext } from '../types';
 export function indexEntryOf(context: FunctionContext): IndexEntryOf {
   return async (claimed, project) => {
     const name = imageName(project);
-    if (!context.config.index && ((await context.listProjects?.()) ?? []).length === 0) {
+    const known = context.config.index !== undefined || (await context.findEntry(project)) !== null || ((await context.listProjects?.()) ?? []).length > 0;
+    if (!known) {
       context.log.warn("no index to take the project's entry from: the event's own entry is not used", { project: name });
       return null;
     }
