@@ -10,6 +10,14 @@ describe('hostMountProblem', () => {
     ['an unknown type', 'FROM scratch\nRUN --mount=type=volume,target=/m true\n', 'Dockerfile line 2: RUN --mount type=volume is not allowed (it shows host files through symlinks); use COPY'],
     ['an ONBUILD trigger', 'FROM scratch\nONBUILD RUN --mount=type=bind,target=/m true\n', 'Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
     ['the second of two mounts', 'FROM scratch\nRUN --mount=type=tmpfs,target=/t --mount=type=bind,target=/m true\n', 'Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
+    ['a cache id that climbs out of the cache folder', 'FROM scratch\nRUN --mount=type=cache,id=../../../etc,target=/h true\n', 'Dockerfile line 2: RUN --mount type=cache with id=../../../etc is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['a cache id in quotes', 'FROM scratch\nRUN --mount=type=cache,"id=../..",target=/h true\n', 'Dockerfile line 2: RUN --mount type=cache with id=../.. is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['a whole mount in quotes', 'FROM scratch\nRUN --mount="type=cache,id=a/../..,target=/h" true\n', 'Dockerfile line 2: RUN --mount type=cache with id=a/../.. is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['a cache id with backslash escapes', 'FROM scratch\nRUN --mount=type=cache,id=\\.\\./x,target=/h true\n', 'Dockerfile line 2: RUN --mount type=cache with id=../x is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['an absolute cache source', 'FROM scratch\nRUN --mount=type=cache,src=/etc,target=/h true\n', 'Dockerfile line 2: RUN --mount type=cache with src=/etc is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['the cache folder itself', 'FROM scratch\nRUN --mount=type=cache,id=.,target=/h true\n', 'Dockerfile line 2: RUN --mount type=cache with id=. is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['a climbing id before a harmless one', 'FROM scratch\nRUN --mount=type=cache,id=../..,target=/h,id=ok true\n', 'Dockerfile line 2: RUN --mount type=cache with id=../.. is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
+    ['a variable in a mount (buildah expands ARGs there)', 'FROM scratch\nRUN --mount=type=cache,${K},target=/h true\n', 'Dockerfile line 2: RUN --mount with a variable is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)'],
   ])('refuses %s', (_case, text, reason) => {
     expect(hostMountProblem(text, 'Dockerfile')).toEqual(reason);
   });
@@ -17,6 +25,7 @@ describe('hostMountProblem', () => {
   it.each([
     ['no mounts', 'FROM scratch\nRUN true\nCOPY . /src\n'],
     ['a cache of its own', 'FROM scratch\nRUN --mount=type=cache,target=/root/.cache pip install x\n'],
+    ['a named cache', 'FROM scratch\nRUN --mount="type=cache,id=pip-wheels/v1.2,target=/root/.cache" pip install x\n'],
     ['a tmpfs', 'FROM scratch\nRUN --mount=type=tmpfs,target=/tmp true\n'],
     ['a secret (ccp passes none)', 'FROM scratch\nRUN --mount=type=secret,id=x cat /run/secrets/x\n'],
     ['a text that is no Dockerfile', 'hello\n'],

@@ -61,15 +61,51 @@ export function hostMountProblem(dockerfileText: string, file: string): string |
         const kind = type === 'cache' ? 'type=cache with from=' : `type=${type}`;
         return `${file} line ${instruction.line}: RUN --mount ${kind} is not allowed (it shows host files through symlinks); use COPY`;
       }
+      const escape = cacheEscape(flag.value ?? '', options);
+      if (escape) return `${file} line ${instruction.line}: RUN --mount ${escape} is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)`;
     }
   }
   return null;
 }
 
+/** A cache `id`, `source` or `src` is a folder name under buildah's cache folder: plain words, no `.`/`..`, no root. */
+const CACHE_NAME = /^[a-z0-9_-][a-z0-9._-]*(\/[a-z0-9_-][a-z0-9._-]*)*$/;
+
+/**
+ * What of a mount's text could name a host folder through buildah's cache: a variable anywhere
+ * (buildah 1.28 expands `ARG`s in `--mount` before reading it, so `id=$X` or `${K}` hides any
+ * option), or a cache `id`/`source`/`src` that is not a plain relative name (`id=../../../etc`:
+ * buildah joins it to `/var/tmp/buildah-cache` after `filepath.Clean`, which keeps a leading
+ * `..`, and mounts the host's folder read-write). Null when there is none.
+ * @see https://github.com/advisories/GHSA-fj7r-2fpx-wv2h
+ */
+function cacheEscape(value: string, options: Map<string, string>): string | null {
+  if (value.includes('$')) return 'with a variable';
+  if (options.get('type') !== 'cache') return null;
+  // Every occurrence, not only the last one the map kept.
+  for (const field of dequote(value).split(',')) {
+    const at = field.indexOf('=');
+    const key = field.slice(0, Math.max(at, 0)).trim().toLowerCase();
+    const name = field.slice(at + 1).trim().toLowerCase();
+    if (CACHE_KEYS.has(key) && !CACHE_NAME.test(name)) return `type=cache with ${key}=${name}`;
+  }
+  return null;
+}
+
+const CACHE_KEYS = new Set(['id', 'source', 'src']);
+
+/**
+ * The word buildah reads: quotes removed and backslash escapes resolved, as its Dockerfile
+ * parser does before it splits a flag at commas (`"id=../.."` and `id=\.\./` both reach it as `id=../..`).
+ */
+function dequote(value: string): string {
+  return value.replace(/\\(.)|["']/gs, (_all, escaped: string | undefined) => escaped ?? '');
+}
+
 /** `type=bind,source=x,target=/y` as lower-case keys to values; a bare key (`rw`) maps to ''. */
 function mountOptions(value: string): Map<string, string> {
   const options = new Map<string, string>();
-  for (const field of value.split(',')) {
+  for (const field of dequote(value).split(',')) {
     const at = field.indexOf('=');
     const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase();
     options.set(key, at < 0 ? '' : field.slice(at + 1).trim().toLowerCase());

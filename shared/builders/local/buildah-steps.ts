@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SandboxUnavailableError, withPrivatePids } from '../../sandbox';
 import { minimalEnv } from '../process/minimal-env';
 import { runProcess, type RunResult } from '../process/run-process';
@@ -94,7 +95,8 @@ export async function buildahPush(run: BuildahRun, imageRef: string, digestFile:
 }
 
 /**
- * Runs buildah with an allow-listed environment (no secret: the password is in the auth file)
+ * Runs buildah with an allow-listed environment (no secret: the password is in the auth file),
+ * `TMPDIR` in the build's folder (its cache mounts die with the build) and
  * in its own PID namespace (`withPrivatePids`): chroot isolation leaves `RUN` in buildah's PID
  * namespace, which would otherwise be the host's, where `/proc/<pid>/environ` of the pipeline
  * holds its secrets. No `bwrap`: the step fails rather than run a Dockerfile unconfined.
@@ -108,9 +110,13 @@ async function buildah(run: BuildahRun, args: string[], timeoutMs: number): Prom
     if (error instanceof SandboxUnavailableError) throw new StepFailure(`buildah not run: no sandbox: ${error.message}`);
     throw error;
   }
+  // buildah keeps `RUN --mount=type=cache` folders under $TMPDIR (default /var/tmp, shared by
+  // every build on the host): in the build's own folder a project cannot poison another's cache.
+  const tmpDir = path.join(run.folder, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
   const result = await runProcess(command[0], command[1], {
     cwd: run.folder,
-    env: minimalEnv(run.folder, { CONTAINERS_REGISTRIES_CONF: run.registriesConf, BUILDAH_ISOLATION: 'chroot' }),
+    env: minimalEnv(run.folder, { CONTAINERS_REGISTRIES_CONF: run.registriesConf, BUILDAH_ISOLATION: 'chroot', TMPDIR: tmpDir }),
     timeoutMs,
     signal: run.signal,
     onOutput: run.write,
