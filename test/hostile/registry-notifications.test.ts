@@ -1,5 +1,10 @@
+import express from 'express';
+import { buildFunction } from '../../functions/build';
+import { testContext } from '../../functions/__fixtures__/test-functions';
+import { listen, startFunctionServer, type RunningServer } from '../../shared/host';
 import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
 import { REGISTRY_EVENTS_MEDIA_TYPE } from '../../shared/registry/notifications';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';
 
 /**
@@ -63,4 +68,49 @@ describe('registry notifications need the registry token (ccp serve, real docker
     await world.served.runtime.broker.idle();
     expect([names(world.requested), world.requested.map((request) => request.cause.kind), world.started]).toEqual([['tests/onext:latest'], ['parent-rebuilt'], ['tests/onext:latest']]);
   }, 120_000);
+});
+
+describe("the build function's server (as its Knative Service runs it) with CCP_REGISTRY_NOTIFY_TOKEN", () => {
+  const TOKEN = 'cluster-notify-token-5b0e9c2a71d84f3e';
+  let sink: RunningServer;
+  const sunk: string[] = [];
+
+  beforeAll(async () => {
+    const app = express();
+    app.post('/', express.raw({ type: () => true }), (request, response) => {
+      sunk.push(String(request.headers['ce-type'] ?? 'structured'));
+      response.status(202).end();
+    });
+    sink = await listen(app, { port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  const push = JSON.stringify({
+    events: [{ id: 'n-1', action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'cd'.repeat(32)}`, repository: 'ext/base', tag: 'latest' } }],
+  });
+
+  it.each([
+    ['no token configured: even its own empty Bearer is refused', undefined, 'Bearer ', 401, { error: 'no registry notification token is configured (CCP_REGISTRY_NOTIFY_TOKEN): notifications are refused' }, []],
+    ['no Authorization header', TOKEN, undefined, 401, { error: 'a registry notification needs its Bearer token' }, []],
+    ['a wrong token', TOKEN, `Bearer ${TOKEN.slice(1)}x`, 401, { error: 'a registry notification needs its Bearer token' }, []],
+    ['the token: published to K_SINK', TOKEN, `Bearer ${TOKEN}`, 200, { published: 1, duplicates: 0 }, ['org.centos.ccp.image.pushed']],
+  ])('%s', async (_case, configured, authorization, status, body, published) => {
+    sunk.length = 0;
+    const context = testContext(new TempObjectStore());
+    if (configured) context.config.registryNotifyToken = configured;
+    const server = await startFunctionServer(buildFunction, context, { port: 0, sink: sink.url });
+    try {
+      const answer = await fetch(`${server.url}/registry/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, ...(authorization !== undefined ? { authorization } : {}) },
+        body: push,
+      });
+      expect([answer.status, await answer.json(), sunk]).toEqual([status, body, published]);
+    } finally {
+      await server.close();
+    }
+  });
 });
