@@ -26,7 +26,8 @@ export class RepoCache {
       await this.ensureRepo(gitDir);
       const refspec = FULL_SHA.test(ref) ? ref : `refs/heads/${ref}`;
       try {
-        await runGit(['--git-dir', gitDir, 'fetch', '--quiet', '--depth', '1', '--no-tags', url, refspec]);
+        // An index's git-url may start with '-' (`-o@host:x` passes its check): never an option of git.
+        await runGit(['--git-dir', gitDir, 'fetch', '--quiet', '--depth', '1', '--no-tags', '--end-of-options', url, refspec]);
       } catch (error) {
         throw toGitError(error, url, ref);
       }

@@ -6,6 +6,7 @@ import { createLocalBuilder } from '../../shared/builders/local';
 import { removeStorage } from '../../shared/builders/local/storage';
 import type { BuildOutcome } from '../../shared/builders/types';
 import { createLocalRepo } from '../../shared/git/local-repo';
+import { RepoCache } from '../../shared/git/repo-cache';
 import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { entryFor, MemoryLog, specFor } from '../builders/build-fixtures';
@@ -94,4 +95,20 @@ describe('hostile Dockerfiles: buildah cache mounts', () => {
     // Nothing of it is left in the shared host folder either, nor in the work folder.
     expect(await readdir(path.join(dir, 'work'))).toEqual([]);
   }, 240_000);
+});
+
+describe('hostile index entries: a git-url that looks like an option', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-red-team-git-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  // `-o@127.0.0.1:x` passes the index's git-url check (user@host:path); before --end-of-options,
+  // git fetch read `-o` as --server-option and the commit as the repository to fetch from.
+  it.each(['-o@127.0.0.1:x', '-4@127.0.0.1:x'])('the lint cache hands %s to git as a URL, never as an option', async (url) => {
+    const commit = 'a'.repeat(40);
+    await expect(new RepoCache(dir).fetch(url, commit)).rejects.toThrow(`cannot fetch ${commit} from ${url}: fatal: strange hostname '${url.split(':')[0]}' blocked`);
+  });
 });
