@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../shared/config/config';
+import { loadConfig, type Config } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import type { IndexRequestData } from '../../functions/dispatch';
 import { shortHash } from '../../shared/dispatch';
-import type { CascadeItem } from '../../shared/dispatch/types';
+import { DEFAULT_DISPATCH_SETTINGS, type CascadeItem } from '../../shared/dispatch/types';
 import {
   EventTypes,
   functionSource,
@@ -101,7 +101,7 @@ export const runCommand: Command = {
     const location = indexLocation(values.index, io.cwd);
     const loaded = loadConfig(globals, io.env);
     const mail = runMailSettings(loaded.mail, { mailToDir: values['mail-to-dir'], cwd: io.cwd, servePort: values.once ? null : port });
-    const config = { ...loaded, index: { location, branch: values.branch }, ...(mail ? { mail } : {}) };
+    const config = { ...embeddedScheduling(loaded), index: { location, branch: values.branch }, ...(mail ? { mail } : {}) };
     const log = await runLog(config.dataDir, io.env);
     const progress = (line: string): void => io.stderr(`${line}\n`);
 
@@ -140,6 +140,18 @@ export const runCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * In one process the build queue is the only place builds run, so the dispatcher requests no
+ * more builds at once than it runs (`build.concurrency`): then every free slot goes to the ready
+ * build with the longest remaining chain (shared/dispatch/cascade-order.ts) instead of to the
+ * next in the queue's line, and a child starts as soon as its parents succeed.
+ * @see ../../shared/dispatch/cascade-advance.ts
+ */
+export function embeddedScheduling<C extends Pick<Config, 'build' | 'dispatch'>>(config: C): C {
+  const dispatch = config.dispatch ?? DEFAULT_DISPATCH_SETTINGS;
+  return { ...config, dispatch: { ...dispatch, maxInFlight: Math.max(1, Math.min(dispatch.maxInFlight, config.build?.concurrency ?? dispatch.maxInFlight)) } };
+}
 
 export function parsePort(value: string | undefined): number {
   const port = Number(value);

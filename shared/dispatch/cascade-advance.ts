@@ -1,4 +1,5 @@
 import type { BuildCompletedData, NoticeItem, NoticeRequestedData } from '../events/types';
+import { byCriticalPath } from './cascade-order';
 import { ENDED_STATUSES, type CascadeItem, type CascadeRecord } from './types';
 
 /** What one step of a cascade changed: the builds to request now, and whether it just ended. */
@@ -18,8 +19,9 @@ function ended(item: CascadeItem): boolean {
 
 /**
  * Moves the cascade on, on a copy: skips every waiting item with a failed or skipped parent
- * (naming the failed ancestor), then requests waiting items whose parents all succeeded, in
- * plan order, while fewer than `maxInFlight` builds are requested and not ended.
+ * (naming the failed ancestor), then requests waiting items whose parents all succeeded, the
+ * longest remaining chain first ({@link byCriticalPath}), while fewer than `maxInFlight` builds
+ * are requested and not ended.
  */
 export function releaseReady(record: CascadeRecord, now: Date): CascadeStep {
   const items = record.items.map((item) => ({ ...item }));
@@ -28,22 +30,25 @@ export function releaseReady(record: CascadeRecord, now: Date): CascadeStep {
   const requested: CascadeItem[] = [];
   const skipped: CascadeItem[] = [];
   let inFlight = items.filter((item) => item.status === 'requested').length;
+  const parentsOf = (item: CascadeItem): CascadeItem[] => item.after.map((name) => byName.get(name)).filter((parent): parent is CascadeItem => parent !== undefined);
   // Items are in plan order (parents in earlier batches), so one pass settles every chain.
   for (const item of items) {
     if (item.status !== 'waiting') continue;
-    const parents = item.after.map((name) => byName.get(name)).filter((parent): parent is CascadeItem => parent !== undefined);
-    const broken = parents.find((parent) => parent.status === 'failed' || parent.status === 'skipped');
+    const broken = parentsOf(item).find((parent) => parent.status === 'failed' || parent.status === 'skipped');
     if (broken) {
       const blockedBy = broken.status === 'skipped' ? (broken.blockedBy ?? broken.name) : broken.name;
       Object.assign(item, { status: 'skipped', blockedBy, reason: `parent ${blockedBy} failed` });
       skipped.push(item);
-      continue;
     }
-    if (parents.every((parent) => parent.status === 'succeeded' || parent.status === 'origin') && inFlight < record.maxInFlight) {
-      item.status = 'requested';
-      requested.push(item);
-      inFlight++;
-    }
+  }
+  // Every item whose parents all succeeded is ready, whatever its batch; free slots go to the
+  // longest remaining chain first (cascade-order.ts), not to the shallowest depth.
+  const ready = items.filter((item) => item.status === 'waiting' && parentsOf(item).every((parent) => parent.status === 'succeeded' || parent.status === 'origin'));
+  for (const item of ready.sort(byCriticalPath(items))) {
+    if (inFlight >= record.maxInFlight) break;
+    item.status = 'requested';
+    requested.push(item);
+    inFlight++;
   }
   const done = items.every(ended);
   const at = now.toISOString();
