@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../shared/config/config';
 import { RepoCache } from '../shared/git/repo-cache';
-import { loadIndex } from '../shared/index/load';
 import { imageName, type ProjectEntry, type ProjectRef } from '../shared/index/types';
 import type { Logger } from '../shared/log/logger';
 import { createStore } from '../shared/store';
@@ -34,6 +33,9 @@ export async function createFunctionContext(config: Config, log: Logger, options
   async function entries(): Promise<{ byName: Map<string, ProjectEntry>; list: readonly ProjectEntry[] }> {
     if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached;
     if (!config.index) return none;
+    // The index loader (yaml, git) is required the first time an entry is looked up, not at start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadIndex } = require('../shared/index/load') as typeof import('../shared/index/load');
     const index = await loadIndex(config.index.location, { branch: config.index.branch, workDir: config.workDir });
     if (index.errors.length > 0) log.warn('index has errors', { errors: index.errors.length, location: config.index.location });
     cached = { at: Date.now(), byName: byName(index.projects), list: index.projects };
