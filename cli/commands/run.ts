@@ -208,8 +208,13 @@ export async function runProjects(
   const cascade = `index-${shortHash(request.source, request.id)}`;
   const ours = (cause: BuildCause | undefined): boolean => cause?.cascade === cascade;
 
+  // Delivery is at least once (as Knative's): a function may answer a redelivery again, with the same event id.
+  const seen = new Set<string>();
   const stopDelivered = broker.on('delivered', ({ emitted }) => {
     for (const event of emitted) {
+      const identity = `${event.source}\n${event.id}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
       if (event.type === EventTypes.buildRequested) {
         const wanted = event.data as BuildRequestedData;
         if (ours(wanted.cause) && wanted.buildId) requests.set(imageName(wanted.project), { entry: wanted.entry!, buildId: wanted.buildId, cause: wanted.cause });

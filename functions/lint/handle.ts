@@ -18,7 +18,7 @@ import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
 import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
-import { reportKey } from '../../shared/store/keys';
+import { buildRecordKey, reportKey } from '../../shared/store/keys';
 import { entryFromIndex } from '../build/entry-from-index';
 import type { FunctionContext } from '../types';
 import { findLintConfig, readContained } from './lint-config';
@@ -42,6 +42,13 @@ export async function handle(event: CloudEvent<unknown>, context: FunctionContex
   }
   const buildId = request.buildId ?? deriveBuildId(event);
   const log = context.log.child({ buildId, project: imageName(request.project), eventId: event.id });
+  // The build function keeps a record of every lint.completed it took: a request redelivered
+  // after that (at least once, as Knative; or replayed by the dispatcher) needs no second lint,
+  // and answering it again would only send the build's completion round once more.
+  if (await context.store.head(buildRecordKey(request.project, buildId))) {
+    log.info('build already linted and handed to the build function; nothing to do');
+    return [];
+  }
   const reports = { json: reportKey(request.project, buildId, 'lint.json'), sarif: reportKey(request.project, buildId, 'lint.sarif') };
   const causeChain = [...(request.causeChain ?? []), request.cause];
   const outcome = await lintProject(entry, request.commit ?? entry.gitBranch, context);

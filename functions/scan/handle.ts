@@ -14,7 +14,7 @@ import {
   type ScannerSummary,
 } from '../../shared/events';
 import { imageName, type ProjectRef } from '../../shared/index/types';
-import { buildImageState, storeScanReports, writeImageState, type ReportLinks } from '../../shared/reports';
+import { buildImageState, scanReportKeys, storeScanReports, writeImageState, type ReportLinks, type ScanReport } from '../../shared/reports';
 import { SCANNERS } from '../../shared/scanners/api';
 import type { Scanner } from '../../shared/scanners/types';
 import { reportKey } from '../../shared/store/keys';
@@ -61,6 +61,13 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
     const scanId = `scan-${deriveBuildId(event)}`;
     const folder = job.folder ?? scanId;
     const log = context.log.child({ project: imageName(job.project), eventId: event.id, scanId, ...(job.buildId ? { buildId: job.buildId } : {}) });
+    // A build's scan is done once its reports are stored (html last): a redelivered build.completed
+    // (at least once, as Knative) is answered from them, with the same event id, without scanning again.
+    const done = job.buildId ? await storedScan(context, job, folder) : null;
+    if (done) {
+      log.info('build already scanned; answering from its reports');
+      return [makeEvent(EventTypes.scanCompleted, done, { source: SOURCE, id: `${scanId}/scan` })];
+    }
     const settings = scanSettings(context.config);
     const outcome = await scanImage({
       scanId,
@@ -119,4 +126,24 @@ async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Prom
   // A weekly or manual rescan gets its own folder, so it never replaces the build's reports.
   const folder = request.reason === 'build' ? request.buildId : undefined;
   return { project: request.project, image: request.image, ...(request.buildId ? { buildId: request.buildId } : {}), ...(folder ? { folder } : {}), links };
+}
+
+/** The `scan.completed` data of a build's scan whose reports are all stored for the same image, or `null`. */
+async function storedScan(context: FunctionContext, job: ScanJob, folder: string): Promise<ScanCompletedData | null> {
+  const keys = scanReportKeys(job.project, folder);
+  if (!(await context.store.head(keys.html))) return null;
+  const stored = await context.store.get(keys.json);
+  if (!stored) return null;
+  let report: ScanReport;
+  try {
+    report = JSON.parse(stored.body.toString('utf8')) as ScanReport;
+  } catch {
+    return null;
+  }
+  if (report.image?.digest !== job.image.digest || typeof report.scanners !== 'object' || report.scanners === null) return null;
+  const scanners: Record<string, ScannerSummary> = {};
+  for (const [id, scanner] of Object.entries(report.scanners)) {
+    scanners[id] = { status: scanner.status, findings: scanner.findings.length, ...(scanner.reason ? { reason: scanner.reason } : {}) };
+  }
+  return { project: job.project, image: report.image, ...(job.buildId ? { buildId: job.buildId } : {}), scanners, reports: keys };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CloudEvent } from 'cloudevents';
+import { TEST_CHAOS } from '../crash/chaos';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
 import { removeStorage } from '../../shared/builders/local';
 import type { BuildRecord } from '../../shared/builds';
@@ -60,7 +61,7 @@ export async function startWorld(files: Record<string, string>, projects: (entry
     ...overrides,
   });
   const location = indexUrl ? await indexUrl(dir) : undefined;
-  const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '300', ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
+  const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '300', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
   const served = await startServedRuntime(config, silentLogger, { port: 0, projects: projects(entry) });
   const registry = served.runtime.registry!.address;
   await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry });
@@ -92,8 +93,14 @@ export async function startWorld(files: Record<string, string>, projects: (entry
       await rm(dir, { recursive: true, force: true });
     },
   };
+  // The broker delivers at least once (and, under CCP_CHAOS, twice at times): the test sees each
+  // event once, by source + id, as its receivers do.
+  const seen = new Set<string>();
   served.runtime.broker.on('delivered', ({ emitted }) => {
     for (const event of emitted) {
+      const identity = `${event.source}\n${event.id}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
       if (event.type === EventTypes.buildRequested && event.source === '/ccp/dispatch') world.requested.push(event.data as BuildRequestedData);
       if (event.type === EventTypes.buildCompleted) world.completed.push(event.data as BuildCompletedData);
       if (event.type === EventTypes.noticeRequested) world.notices.push(event.data as NoticeRequestedData);

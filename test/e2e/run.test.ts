@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { HTTP } from 'cloudevents';
@@ -13,15 +13,16 @@ import { EventTypes, makeEvent } from '../../shared/events';
 import { removeStorage } from '../../shared/builders/local';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { loadIndex } from '../../shared/index';
+import { TEST_CHAOS } from '../crash/chaos';
 import { silentLogger } from '../../shared/log/logger';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', env: {}, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+function capture(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', env: { CCP_CHAOS: TEST_CHAOS, ...env }, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
   return io;
 }
 
-async function runOnce(dataDir: string, index: string): Promise<{ code: number; summary: RunSummary; progress: string }> {
-  const io = capture();
+async function runOnce(dataDir: string, index: string, env: Record<string, string> = {}): Promise<{ code: number; summary: RunSummary; progress: string }> {
+  const io = capture(env);
   const code = await main(['--data-dir', dataDir, 'run', '--index', index, '--once', '--json'], io);
   return { code, summary: JSON.parse(io.out) as RunSummary, progress: io.err };
 }
@@ -40,9 +41,19 @@ describe('ccp run --once on the sample index', () => {
   });
 
   it('lints every project, stores its reports and shows progress', async () => {
-    const { code, summary, progress } = await runOnce(path.join(dir, 'data'), indexDir);
+    const mailDir = path.join(dir, 'mail');
+    const { code, summary, progress } = await runOnce(path.join(dir, 'data'), indexDir, { CCP_MAIL_TO_DIR: mailDir });
     expect(code).toEqual(0);
     expect(summary.index).toEqual({ location: indexDir, projects: 3, errors: 0, warnings: 0 });
+    // Under CCP_CHAOS events come twice and out of order: still each image is built once and each recipient mailed once per subject.
+    expect([...progress.matchAll(/^\s+(\S+) started: building /gm)].map((match) => match[1]).sort()).toEqual(['sample/base:latest', 'sample/hello:latest', 'sample/webapp:1.0']);
+    const mails = await Promise.all((await readdir(mailDir)).map(async (name) => (await readFile(path.join(mailDir, name), 'utf8')).split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ')));
+    const sent = mails.flatMap((head) => {
+      const subject = /^Subject: (.*)$/im.exec(head)?.[1] ?? '';
+      return [.../[^\s<>,"]+@example\.com/g[Symbol.matchAll](/^To: (.*)$/im.exec(head)?.[1] ?? '')].map((to) => `${to[0]} | ${subject}`);
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((line, index) => sent.indexOf(line) !== index)).toEqual([]);
     expect(summary.projects.map((p) => [p.project, p.cause, p.lint.verdict])).toEqual([
       ['sample/base:latest', 'first-build', 'passed'],
       ['sample/hello:latest', 'first-build', 'passed'],
