@@ -1,4 +1,5 @@
 import { buildBench } from './build';
+import { coldStartBench } from './cold-start';
 import { dispatchBench } from './dispatch';
 import { indexGraphBench } from './index-graph';
 import { journalBench } from './journal';
@@ -6,6 +7,7 @@ import { lintBench } from './lint';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
 import { sandboxBench } from './sandbox';
+import { scheduleBench } from './schedule';
 import type { Bench, BenchResult } from './types';
 
 /** Every benchmark group, in the order they run. */
@@ -17,6 +19,8 @@ const BENCHES: [string, Bench][] = [
   ['RPM repo tracking', reposBench],
   ['rebuild dispatcher', dispatchBench],
   ['prebuild sandbox', sandboxBench],
+  ['function cold start', coldStartBench],
+  ['index-wide build scheduling', scheduleBench],
   ['embedded broker journal', journalBench],
 ];
 

@@ -145,7 +145,9 @@ export const runCommand: Command = {
  * In one process the build queue is the only place builds run, so the dispatcher requests no
  * more builds at once than it runs (`build.concurrency`): then every free slot goes to the ready
  * build with the longest remaining chain (shared/dispatch/cascade-order.ts) instead of to the
- * next in the queue's line, and a child starts as soon as its parents succeed.
+ * next in the queue's line, and a child starts as soon as its parents succeed. (One more, linted
+ * ahead, was measured worse: lints end in any order, and the queue's line then started two
+ * independent builds before the head of the chain.)
  * @see ../../shared/dispatch/cascade-advance.ts
  */
 export function embeddedScheduling<C extends Pick<Config, 'build' | 'dispatch'>>(config: C): C {
