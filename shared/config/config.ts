@@ -40,6 +40,8 @@ export interface Config {
   registryTlsVerify?: boolean;
   /** `CCP_REGISTRY_NOTIFY_TOKEN`: the Bearer token the registry's push notifications must carry. */
   registryNotifyToken?: string;
+  /** `CCP_INGRESS_TOKEN`: the Bearer token `POST /` of the embedded runtime's door requires; unset: `<data-dir>/ingress-token`. */
+  ingressToken?: string;
   store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };

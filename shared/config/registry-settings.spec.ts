@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../errors/validation-error';
+import { configuredSecrets } from '../redact/secrets';
 import { loadConfig } from './config';
 
 describe('the pipeline registry login and TLS mode', () => {
@@ -44,5 +45,32 @@ describe('the pipeline registry login and TLS mode', () => {
   ])('counts the password from %s among the secrets redacted from mails and logs', (_name, file, env, password) => {
     const config = loadConfig(file ? { config: file } : {}, env);
     expect(config.mail?.secrets).toContain(password);
+  });
+});
+
+describe('the ingress token of the embedded runtime (CCP_INGRESS_TOKEN)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ccp-ingress-settings-'));
+  const file = path.join(dir, 'ingress.yaml');
+  writeFileSync(file, 'ingressToken: from-the-file-0123456789\n');
+
+  it.each([
+    ['unset: the data dir file is used', undefined, {}, undefined],
+    ['the variable', undefined, { CCP_INGRESS_TOKEN: 'from-the-env-0123456789' }, 'from-the-env-0123456789'],
+    ['the file', file, {}, 'from-the-file-0123456789'],
+    ['the variable over the file', file, { CCP_INGRESS_TOKEN: 'from-the-env-0123456789' }, 'from-the-env-0123456789'],
+    ['an empty variable as unset', file, { CCP_INGRESS_TOKEN: '' }, 'from-the-file-0123456789'],
+  ])('reads %s, and counts it among the secrets redacted', (_name, config, env, expected) => {
+    const loaded = loadConfig(config ? { config } : {}, env);
+    expect(loaded.ingressToken).toEqual(expected);
+    if (expected) expect(configuredSecrets(loaded)).toContain(expected);
+  });
+
+  it.each([
+    ['a short token', 'short-token'],
+    ['a token with a space', 'two words of a token here'],
+  ])('rejects %s, naming the field', (_name, token) => {
+    const load = (): unknown => loadConfig({}, { CCP_INGRESS_TOKEN: token });
+    expect(load).toThrow(ValidationError);
+    expect(load).toThrow('ingressToken: must be 16 or more printable characters without spaces (CCP_INGRESS_TOKEN)');
   });
 });

@@ -10,7 +10,7 @@ import type { Config } from '../config/config';
  * @see ../../README.md#configuration
  */
 export function configuredSecrets(config: Config, extra: ReadonlyArray<string | undefined> = []): string[] {
-  const values: Array<string | undefined> = [...(config.mail?.secrets ?? []), config.registryAuth?.password, config.registryNotifyToken, ...extra];
+  const values: Array<string | undefined> = [...(config.mail?.secrets ?? []), config.registryAuth?.password, config.registryNotifyToken, config.ingressToken, ...extra];
   if (config.registryAuth) values.push(`${config.registryAuth.username}:${config.registryAuth.password}`);
   const smtp = config.mail?.smtp;
   if (smtp?.user && smtp.password) values.push(`${smtp.user}:${smtp.password}`);
