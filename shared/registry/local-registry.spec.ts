@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { RegistryStartError, startLocalRegistry } from './local-registry';
 
 /** Pushes a one-blob image with the registry HTTP API, as a client would. */
-async function pushTinyImage(url: string, repository: string, tag: string): Promise<string> {
+async function pushTinyImage(url: string, repository: string, tag: string, headers: Record<string, string> = {}): Promise<string> {
   const upload = async (body: Buffer): Promise<string> => {
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers });
     const location = new URL(start.headers.get('location')!, url);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+    const put = await fetch(location, { method: 'PUT', body, headers: { ...headers, 'content-type': 'application/octet-stream' } });
     expect(put.status).toEqual(201);
     return digest;
   };
@@ -28,7 +28,7 @@ async function pushTinyImage(url: string, repository: string, tag: string): Prom
   const put = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
     body: manifest,
-    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
   });
   expect(put.status).toEqual(201);
   return put.headers.get('docker-content-digest')!;
@@ -86,6 +86,41 @@ describe('startLocalRegistry', () => {
     } finally {
       await second.stop();
       await first.stop();
+    }
+  });
+
+  it('asks for its login when started with one, and keeps the login (and the images) across restarts', async () => {
+    const first = await startLocalRegistry({ dir: path.join(dir, 'login') });
+    await first.stop();
+    expect(first.login).toEqual(null);
+    const registry = await startLocalRegistry({ dir: path.join(dir, 'login'), login: true });
+    const login = registry.login!;
+    const basic = { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` };
+    const wrong = { authorization: `Basic ${Buffer.from(`${login.username}:not-the-password`).toString('base64')}` };
+    let digest: string;
+    try {
+      expect(registry.access).toEqual({ address: registry.address, tlsVerify: false, username: login.username, password: login.password });
+      const statuses = await Promise.all([
+        fetch(`${registry.url}/v2/`).then((r) => r.status),
+        fetch(`${registry.url}/v2/`, { headers: wrong }).then((r) => r.status),
+        fetch(`${registry.url}/v2/sample/tiny/blobs/uploads/`, { method: 'POST' }).then((r) => r.status),
+        fetch(`${registry.url}/v2/`, { headers: basic }).then((r) => r.status),
+      ]);
+      expect(statuses).toEqual([401, 401, 401, 200]);
+      digest = await pushTinyImage(registry.url, 'sample/tiny', 'v1', basic);
+    } finally {
+      await registry.stop();
+    }
+    const modes = await Promise.all(['login.json', 'htpasswd', 'config.yml'].map(async (name) => (await stat(path.join(dir, 'login', name))).mode & 0o777));
+    expect(modes).toEqual([0o600, 0o600, 0o600]);
+    expect(await readFile(path.join(dir, 'login', 'config.yml'), 'utf8')).not.toContain(login.password);
+    const again = await startLocalRegistry({ dir: path.join(dir, 'login'), login: true });
+    try {
+      expect(again.login).toEqual(login);
+      const manifest = await fetch(`${again.url}/v2/sample/tiny/manifests/v1`, { headers: { ...basic, accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      expect([manifest.status, manifest.headers.get('docker-content-digest')]).toEqual([200, digest]);
+    } finally {
+      await again.stop();
     }
   });
 

@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { RegistryAccess } from '../builders/types';
 import { newNotifyToken, notifyTokenHeaders } from './notify-token';
+import { loadOrCreateLogin, writeHtpasswd, type RegistryLogin } from './registry-login';
 
 export interface LocalRegistryOptions {
   /** Folder for the registry's config, storage and pid file. */
@@ -14,6 +16,12 @@ export interface LocalRegistryOptions {
   notificationsUrl?: string;
   /** How long to wait for `/v2/` to answer; 15 s by default. */
   startTimeoutMs?: number;
+  /**
+   * Ask for a Basic auth login (htpasswd), kept in `<dir>/login.json` and reused across starts.
+   * The embedded runtime always does: code it builds can reach 127.0.0.1. Off by default for
+   * tests that stand it in for someone else's anonymous registry.
+   */
+  login?: boolean;
 }
 
 export interface LocalRegistry {
@@ -23,6 +31,10 @@ export interface LocalRegistry {
   url: string;
   /** The Bearer token its push notifications carry, new on every start; `null` without notifications. */
   notifyToken: string | null;
+  /** The login it asks for; `null` when started without one. */
+  login: RegistryLogin | null;
+  /** Address, plain http (no TLS verify) and login: what a client of this registry needs. */
+  access: RegistryAccess;
   stop(): Promise<void>;
 }
 
@@ -34,8 +46,9 @@ export class RegistryStartError extends Error {
 /**
  * Starts Debian's `docker-registry` (the CNCF distribution registry) on 127.0.0.1 with its
  * config and filesystem storage under `dir`, optionally with push notifications (carrying a
- * random Bearer token made for this start, `notifyToken`), and waits until
- * `GET /v2/` answers. A registry this function started earlier from the same `dir` (its pid file
+ * random Bearer token made for this start, `notifyToken`), optionally asking for a Basic auth
+ * login (`login`: htpasswd, the user and password of `<dir>/login.json`), and waits until
+ * `GET /v2/` answers 200. A registry this function started earlier from the same `dir` (its pid file
  * says so) is stopped first, so a crashed run leaves nothing behind on the next.
  * @see https://distribution.github.io/distribution/about/configuration/
  */
@@ -49,7 +62,9 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   const notifyToken = options.notificationsUrl ? newNotifyToken() : null;
   // The config holds the notification token: readable by this user only.
   await rm(configFile, { force: true });
-  await writeFile(configFile, stringify(registryConfig(dir, address, options.notificationsUrl, notifyToken)), { mode: 0o600 });
+  const login = options.login ? await loadOrCreateLogin(dir) : null;
+  const htpasswd = login ? await writeHtpasswd(dir, login) : null;
+  await writeFile(configFile, stringify(registryConfig(dir, address, options.notificationsUrl, notifyToken, htpasswd)), { mode: 0o600 });
 
   const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
@@ -69,20 +84,22 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   child.once('exit', () => process.off('exit', killOnExit));
   const url = `http://${address}`;
   try {
-    await waitUntilUp(url, exited, options.startTimeoutMs ?? 15_000);
+    await waitUntilUp(url, login, exited, options.startTimeoutMs ?? 15_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new RegistryStartError(`docker-registry on ${address}: ${(error as Error).message}. ${stderr.join('').trim().split('\n').slice(-3).join(' ')}`);
   }
-  return { address, url, notifyToken, stop: () => stop(child, dir) };
+  const access: RegistryAccess = { address, tlsVerify: false, ...(login ?? {}) };
+  return { address, url, notifyToken, login, access, stop: () => stop(child, dir) };
 }
 
-function registryConfig(dir: string, address: string, notificationsUrl: string | undefined, notifyToken: string | null): Record<string, unknown> {
+function registryConfig(dir: string, address: string, notificationsUrl: string | undefined, notifyToken: string | null, htpasswd: string | null): Record<string, unknown> {
   return {
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: path.join(dir, 'storage') }, delete: { enabled: true } },
     http: { addr: address, headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    ...(htpasswd ? { auth: { htpasswd: { realm: 'ccp', path: htpasswd } } } : {}),
     ...(notificationsUrl
       ? {
           notifications: {
@@ -95,14 +112,16 @@ function registryConfig(dir: string, address: string, notificationsUrl: string |
   };
 }
 
-async function waitUntilUp(url: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
+/** Waits for a 200 on `/v2/`, with the login when there is one: a registry that refuses it is not up. */
+async function waitUntilUp(url: string, login: RegistryLogin | null, exited: Promise<string>, timeoutMs: number): Promise<void> {
+  const headers: Record<string, string> = login ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` } : {};
   const deadline = Date.now() + timeoutMs;
   let gone: string | null = null;
   void exited.then((reason) => (gone = reason));
   while (Date.now() < deadline) {
     if (gone) throw new Error(gone);
     try {
-      const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${url}/v2/`, { headers, signal: AbortSignal.timeout(1000) });
       if (response.status === 200) return;
     } catch {
       // not listening yet
