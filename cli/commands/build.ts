@@ -6,7 +6,7 @@ import { imageName, parseImageName } from '../../shared/index/types';
 import { startServedRuntime } from '../runtime';
 import { logFile, runLog } from '../serve-runtime';
 import type { Command } from '../types';
-import { indexLocation, renderSummary, runProjects, type ProjectSummary } from './run';
+import { embeddedScheduling, indexLocation, renderSummary, runProjects, type ProjectSummary } from './run';
 
 const USAGE = `Usage: ccp build APP-ID/JOB-ID:TAG --index DIR|GIT-URL [--branch B] [--json]
 
@@ -41,7 +41,7 @@ export const buildCommand: Command = {
     if (!ref) throw new ValidationError('bad arguments', [{ field: 'APP-ID/JOB-ID:TAG', message: 'name exactly one project, e.g. sample/hello:latest' }]);
     if (!values.index) throw new ValidationError('missing option', [{ field: '--index', message: 'name an index folder or git URL' }]);
     const location = indexLocation(values.index, io.cwd);
-    const config = { ...loadConfig(globals, io.env), index: { location, branch: values.branch } };
+    const config = { ...embeddedScheduling(loadConfig(globals, io.env)), index: { location, branch: values.branch } };
     const index = await loadIndex(location, { branch: values.branch, workDir: config.workDir });
     const entry = index.projects.find((candidate) => imageName(candidate) === imageName(ref));
     if (!entry) {
