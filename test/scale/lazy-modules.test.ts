@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const REPO = path.resolve(__dirname, '..', '..');
+const REGISTER = path.join(REPO, 'test', 'scan-support', 'ts-register.js');
+
+/** Packages that cost a start-up most functions never need (load times on this machine in the issue). */
+const HEAVY = ['@kubernetes/client-node', 'nodemailer', '@aws-sdk/client-s3'];
+
+/**
+ * The packages a fresh process has loaded once it has the function's module, its context and a
+ * made builder/store as functions/main.ts does at start (the registry's `load()`), by name.
+ */
+async function heavyLoaded(name: string): Promise<string[]> {
+  const script = `
+    const { FUNCTIONS } = require('./functions/api.ts');
+    const { createFunctionContext } = require('./functions/context.ts');
+    const { loadConfig } = require('./shared/config/config.ts');
+    const { silentLogger } = require('./shared/log/logger.ts');
+    FUNCTIONS.get(${JSON.stringify(name)}).load();
+    createFunctionContext(loadConfig({}, { CCP_DATA_DIR: process.argv[1] }), silentLogger).then(() => {
+      const loaded = Object.keys(require.cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean);
+      process.stdout.write(JSON.stringify([...new Set(loaded)]));
+    });`;
+  const { stdout } = await exec(process.execPath, ['-r', REGISTER, '-e', script, path.join(REPO, '.ccp', 'lazy-modules-test')], { cwd: REPO, env: { PATH: process.env.PATH } });
+  return (JSON.parse(stdout) as string[]).filter((pkg) => HEAVY.includes(pkg)).sort();
+}
+
+describe('each function loads only what it uses (a real node process per function)', () => {
+  it.each([
+    ['lint', []],
+    ['dead-letter', []],
+    ['gateway', []],
+    ['build', []],
+    ['scan', []],
+    ['track-repos', []],
+    ['dispatch', []],
+    ['weekly-scan', []],
+    // shared/mail/links.ts presigns S3 report links; nodemailer waits for the first mail.
+    ['notify', ['@aws-sdk/client-s3']],
+  ])('%s loads only %j of the heavy packages at start', async (name, expected) => {
+    expect(await heavyLoaded(name)).toEqual(expected);
+  }, 60_000);
+});
