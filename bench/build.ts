@@ -7,6 +7,7 @@ import { startEmbeddedRuntime, type EmbeddedRuntime } from '../cli/runtime';
 import { buildLabels } from '../functions/build';
 import { registriesConf } from '../shared/builders/buildah/registries-conf';
 import { removeStorage, storageDriverFor } from '../shared/builders/local';
+import type { RegistryAccess } from '../shared/builders/types';
 import { loadConfig, type Config } from '../shared/config/config';
 import { EventTypes, makeEvent, type BuildCompletedData } from '../shared/events';
 import { createLocalRepo, type LocalRepo } from '../shared/git/local-repo';
@@ -72,7 +73,11 @@ async function buildThrough(runtime: EmbeddedRuntime, projects: ProjectEntry[], 
 }
 
 /** The same `buildah bud` (same labels, storage and registries.conf) and `buildah push`, run directly. */
-async function buildDirectly(config: Config, registry: string, checkout: string, project: ProjectEntry, commit: string, round: number): Promise<number> {
+async function buildDirectly(config: Config, access: RegistryAccess, checkout: string, project: ProjectEntry, commit: string, round: number): Promise<number> {
+  const registry = access.address;
+  // The runtime's registry asks for a login; the pipeline passes it in an auth file, so does this.
+  const authFile = path.join(checkout, '..', 'auth.json');
+  await writeFile(authFile, JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${access.username}:${access.password}`).toString('base64') } } }), { mode: 0o600 });
   const root = path.join(config.dataDir, 'buildah', 'storage');
   const runroot = path.join(config.dataDir, 'buildah', 'run');
   const storage = ['--root', root, '--runroot', runroot, '--storage-driver', await storageDriverFor(root, runroot)];
@@ -84,8 +89,8 @@ async function buildDirectly(config: Config, registry: string, checkout: string,
   const env = { ...process.env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: 'chroot' };
   const started = performance.now();
   const dockerfile = path.join(checkout, project.gitPath, 'Dockerfile');
-  await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '--layers', '--pull=true', '--tls-verify=false', '-f', dockerfile, '-t', ref, ...labelArgs, path.join(checkout, project.gitPath)], { env });
-  await exec('buildah', [...storage, 'push', '--tls-verify=false', '--digestfile', path.join(checkout, '..', 'digest'), ref, `docker://${ref}`], { env });
+  await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '--layers', '--pull=true', '--tls-verify=false', '--authfile', authFile, '-f', dockerfile, '-t', ref, ...labelArgs, path.join(checkout, project.gitPath)], { env });
+  await exec('buildah', [...storage, 'push', '--tls-verify=false', '--authfile', authFile, '--digestfile', path.join(checkout, '..', 'digest'), ref, `docker://${ref}`], { env });
   return performance.now() - started;
 }
 
@@ -112,7 +117,7 @@ export const buildBench: Bench = async () => {
     const commit = await repo.commit(files, 'bench projects');
 
     let runtime = await startEmbeddedRuntime(config, silentLogger);
-    const registry = runtime.registry!.address;
+    const registry = runtime.registry!.access;
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'bench/busybox:latest', registry });
     const one = entry(repo, 'one');
     const checkout = path.join(dir, 'checkout', 'src');

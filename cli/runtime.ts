@@ -19,7 +19,7 @@ export interface EmbeddedRuntime {
   context: FunctionContext;
   /** The build function's service: its queue, and the progress of every build. */
   builds: BuildService;
-  /** The registry this runtime started (none when `config.registry` names one). */
+  /** The registry this runtime started (none when `config.registry` names one); its `access` carries its login. */
   registry: LocalRegistry | null;
   /** Stops the registry it started; builds still running are aborted. */
   close(): Promise<void>;
@@ -49,10 +49,12 @@ export async function startEmbeddedRuntime(
   const recovery = await recoverAtStart(config, log);
   const registry =
     !config.registry && settings.localRegistry !== false
-      ? await startLocalRegistry({ dir: path.join(config.dataDir, 'registry'), notificationsUrl: settings.notificationsUrl })
+      ? await startLocalRegistry({ dir: path.join(config.dataDir, 'registry'), notificationsUrl: settings.notificationsUrl, login: true })
       : null;
   try {
-    const effective: Config = registry ? { ...config, registry: registry.address } : config;
+    // Builds run code that can reach 127.0.0.1: the registry asks for its login, which the
+    // functions (pushes, scans, the dispatcher) get here and nothing run from a repository sees.
+    const effective: Config = registry ? { ...config, registry: registry.address, ...(registry.login ? { registryAuth: registry.login } : {}) } : config;
     const context = await createFunctionContext(effective, log, { projects: settings.projects });
     const routes = await loadTriggers(path.join(packageRoot(), 'eventing'));
     const broker = new InProcessBroker({

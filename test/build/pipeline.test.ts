@@ -39,6 +39,8 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   let commit: string;
   let served: ServedRuntime;
   let registry: string;
+  /** The runtime's registry asks for a login: `user:password`. */
+  let creds: string;
   let config: Config;
   const progress: string[] = [];
   const completed: BuildCompletedData[] = [];
@@ -71,7 +73,8 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     config = loadConfig({ dataDir: path.join(dir, 'data') }, {});
     served = await startServedRuntime(config, silentLogger, { port: 0 });
     registry = served.runtime.registry!.address;
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry });
+    creds = `${served.runtime.registry!.login!.username}:${served.runtime.registry!.login!.password}`;
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry: served.runtime.registry!.access });
     served.runtime.broker.on('delivered', ({ emitted }) => {
       for (const event of emitted) if (event.type === EventTypes.buildCompleted) completed.push(event.data as BuildCompletedData);
     });
@@ -96,12 +99,13 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   }
 
   async function tags(repository: string): Promise<string[]> {
-    const response = await fetch(`http://${registry}/v2/${repository}/tags/list`);
+    const response = await fetch(`http://${registry}/v2/${repository}/tags/list`, { headers: { authorization: `Basic ${Buffer.from(creds).toString('base64')}` } });
+    if (response.status === 401) throw new Error(`the registry refused the test's login: ${response.status}`);
     return response.status === 200 ? (((await response.json()) as { tags: string[] | null }).tags ?? []) : [];
   }
 
   async function inspect(ref: string): Promise<{ Digest: string; Labels: Record<string, string> }> {
-    const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]);
+    const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', '--creds', creds, `docker://${ref}`]);
     return JSON.parse(stdout) as { Digest: string; Labels: Record<string, string> };
   }
 

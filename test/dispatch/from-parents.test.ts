@@ -65,7 +65,7 @@ describe('parents learnt from FROM lines (embedded runtime, real git, registry a
   }, 180_000);
 
   it('rebuilds the child when its FROM parent is pushed from outside the pipeline', async () => {
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'tests/top:latest', registry: world.registry });
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'tests/top:latest', registry: world.registryAccess });
     await until(() => world.requested.length > 0, 'the push notification');
     await world.served.runtime.broker.idle();
     expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.parent])).toEqual([['below', 'parent-rebuilt', 'tests/top:latest']]);

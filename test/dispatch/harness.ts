@@ -7,6 +7,7 @@ import type { CloudEvent } from 'cloudevents';
 import { TEST_CHAOS } from '../crash/chaos';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
 import { removeStorage } from '../../shared/builders/local';
+import type { RegistryAccess } from '../../shared/builders/types';
 import type { BuildRecord } from '../../shared/builds';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, type BuildCompletedData, type BuildRequestedData, type NoticeRequestedData } from '../../shared/events';
@@ -23,6 +24,8 @@ export interface DispatchWorld {
   repo: LocalRepo;
   served: ServedRuntime;
   registry: string;
+  /** The registry's address and login (the runtime's registry asks for one), for pushes from the test. */
+  registryAccess: RegistryAccess;
   /** Every build.requested the dispatcher emitted, in order. */
   requested: BuildRequestedData[];
   completed: BuildCompletedData[];
@@ -64,12 +67,14 @@ export async function startWorld(files: Record<string, string>, projects: (entry
   const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '300', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
   const served = await startServedRuntime(config, silentLogger, { port: 0, projects: projects(entry) });
   const registry = served.runtime.registry!.address;
-  await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry });
+  const registryAccess = served.runtime.registry!.access;
+  await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry: registryAccess });
   const world: DispatchWorld = {
     dir,
     repo,
     served,
     registry,
+    registryAccess,
     requested: [],
     completed: [],
     notices: [],

@@ -121,7 +121,7 @@ describe('what else the dispatcher turns into builds (embedded runtime, real git
   }, 120_000);
 
   it('rebuilds the children of an image pushed from outside the pipeline', async () => {
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'ext/base:latest', registry: world.registry });
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'ext/base:latest', registry: world.registryAccess });
     await until(() => world.requested.length > 0, 'the push notification');
     await world.served.runtime.broker.idle();
     expect(world.requested.map((request) => [request.project.jobId, request.cause.kind])).toEqual([['onext', 'parent-rebuilt']]);

@@ -15,6 +15,7 @@ import { createLogger } from '../../shared/log/logger';
 import { deliverMails, loadMailSettings, createMailTransport } from '../../shared/mail';
 import { configuredSecrets } from '../../shared/redact';
 import { startSmtpSink, type SmtpSink } from '../notify/smtp-sink';
+import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';
 
 const exec = promisify(execFile);
 
@@ -109,7 +110,7 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
     const config = loadConfig({ dataDir: path.join(dir, 'data') }, env);
     const log = createLogger({ level: 'debug', write: (line) => void logs.push(line) });
     served = await startServedRuntime(config, log, { port: 0, projects: [project] });
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry: served.runtime.registry!.address });
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'test/busybox:latest', registry: served.runtime.registry!.access });
     served.runtime.broker.on('delivered', ({ emitted }) => {
       for (const event of emitted) if (event.type === EventTypes.buildCompleted) completed.push(event.data as BuildCompletedData);
     });
@@ -148,7 +149,8 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
   /** Posts `event` to the served door (what `kn event send` does) and waits until everything it caused has ended. */
   async function post(event: CloudEvent<unknown>): Promise<{ status: number; answer: string }> {
     const message = HTTP.binary(event);
-    const posted = await fetch(`${served.server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+    const { token } = await ingressTokenFor(served.runtime.context.config);
+    const posted = await fetch(`${served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string });
     const answer = await posted.text();
     await served.runtime.broker.idle();
     return { status: posted.status, answer };
@@ -175,7 +177,8 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
     expect(buildLog).toMatch(/^urlCredentials: https:\/\/\*\*\*@git\.example\.org\/x$/m);
     expect(traces(buildLog)).toEqual([]);
     // The cause becomes an image label, public to whoever pulls the image: redacted before it was cut to a label's length.
-    const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${completed[0]!.image!.ref}`]);
+    const login = served.runtime.registry!.login!;
+    const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', '--creds', `${login.username}:${login.password}`, `docker://${completed[0]!.image!.ref}`]);
     const label = (JSON.parse(stdout) as { Labels: Record<string, string> }).Labels['org.centos.ccp.cause']!;
     expect(label.startsWith('raw: *** base64: *** basicAuth: ***')).toBe(true);
     expect(traces(label)).toEqual([]);

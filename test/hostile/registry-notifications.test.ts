@@ -63,7 +63,7 @@ describe('registry notifications need the registry token (ccp serve, real docker
   }, 60_000);
 
   it('takes the notification of a real push to the registry, which rebuilds the child', async () => {
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'ext/base:latest', registry: world.registry });
+    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'ext/base:latest', registry: world.registryAccess });
     for (let tries = 0; tries < 200 && world.requested.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
     await world.served.runtime.broker.idle();
     expect([names(world.requested), world.requested.map((request) => request.cause.kind), world.started]).toEqual([['tests/onext:latest'], ['parent-rebuilt'], ['tests/onext:latest']]);
