@@ -5,6 +5,7 @@ import express from 'express';
 import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
 import { addFallbackHandlers, hardenResponses } from '../shared/host/http-common';
+import { INGRESS_TOKEN_FILE, ingressTokenFor } from '../shared/host/ingress-token';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { registryNotificationRoutes } from '../shared/registry/notifications';
 import { defaultWebhookSettings } from '../shared/webhooks/settings';
@@ -17,8 +18,16 @@ import type { CliIo } from './types';
  * `git.push` by the gateway), the registry's push notifications on `POST /registry/notifications`
  * (turned into `image.pushed`), stored reports out on `GET /reports/…`. Every refusal and every
  * error, whichever route it comes from, is JSON `{error}` (see `addFallbackHandlers`).
+ * `POST /` takes an event only with the ingress token as Bearer token (`options.ingressToken`, by
+ * default `CCP_INGRESS_TOKEN` or the data dir's `ingress-token`): untrusted code on this host (a
+ * prebuild, a RUN step) reaches 127.0.0.1 too, and must not forge events past the webhooks' signatures.
+ * @see ../shared/host/ingress-token.ts
  */
-export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'context'> & Partial<Pick<EmbeddedRuntime, 'registry'>>, options: { port: number; log: Logger }): Promise<RunningServer> {
+export async function serveRuntime(
+  runtime: Pick<EmbeddedRuntime, 'broker' | 'context'> & Partial<Pick<EmbeddedRuntime, 'registry'>>,
+  options: { port: number; log: Logger; ingressToken?: string },
+): Promise<RunningServer> {
+  const ingressToken = options.ingressToken ?? (await ingressTokenFor(runtime.context.config)).token;
   const app = express();
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
@@ -27,7 +36,7 @@ export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'co
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));
-  app.use(createBrokerIngress(runtime.broker, { logger: options.log }));
+  app.use(createBrokerIngress(runtime.broker, { logger: options.log, token: ingressToken }));
   // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
   addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));
   return listen(app, { port: options.port, host: '127.0.0.1' });
@@ -37,7 +46,9 @@ export async function serveRuntime(runtime: Pick<EmbeddedRuntime, 'broker' | 'co
 export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promise<void> {
   const { server, runtime } = served;
   const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog` : '';
-  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
+  // Where the token is, never the token: the terminal may be recorded or shared.
+  const token = runtime.context.config.ingressToken ? '$CCP_INGRESS_TOKEN' : `$(cat ${path.join(runtime.context.config.dataDir, INGRESS_TOKEN_FILE)})`;
+  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
   io.stderr('ccp: press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -9,7 +9,8 @@ import type { Command } from '../types';
 const USAGE = `Usage: ccp serve [--index DIR|GIT-URL] [--branch B] [--port N]
 
 Runs every function in this process behind the in-process broker (routing by eventing/) and
-serves it: POST CloudEvents to / (binary or structured), GET stored reports under /reports/.
+serves it: POST CloudEvents to / (binary or structured) with "Authorization: Bearer <token>"
+(CCP_INGRESS_TOKEN, else the file <data-dir>/ingress-token), GET stored reports under /reports/.
   --index   where functions look up projects that events name by app-id/job-id:tag (CCP_INDEX)
   --port    default 8080; 0 picks a free port`;
 

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../log/logger';
 import { addMetricsRoute, defaultMetrics, eventLogFields, observeBroker, type CcpMetrics } from '../metrics';
 import type { InProcessBroker } from '../runtime/in-process-broker';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, hardenResponses, rawBody, sendValidationError } from './http-common';
+import { requireIngressToken } from './ingress-token';
 import { readEvent } from './read-event';
 
 export interface BrokerIngressOptions {
@@ -11,12 +12,19 @@ export interface BrokerIngressOptions {
   bodyLimit?: string | number;
   /** Where `/metrics` reads from and the broker's deliveries are counted; the process's registry by default. */
   metrics?: CcpMetrics;
+  /**
+   * The Bearer token `POST /` requires ({@link requireIngressToken}); the embedded runtime's door
+   * always passes one. Unset: the ingress takes events from anyone, as a stand-in for the
+   * cluster's Broker in tests.
+   */
+  token?: string;
 }
 
 /**
  * The HTTP door of the embedded broker (`ccp serve`): `POST /` takes any CloudEvent in binary
  * or structured mode and publishes it, answering 202 once accepted and 400 with
- * `{error, errors}` for an invalid event, as a Knative Broker ingress does. This is what
+ * `{error, errors}` for an invalid event, as a Knative Broker ingress does; with `token`, 401
+ * `{error}` before the body is read unless the request carries it as Bearer token. This is what
  * `kn event send` or curl talk to. `GET /metrics` serves the Prometheus metrics of the broker's
  * deliveries (events by type, handler durations and failures, dead letters, queue depth).
  * @see https://knative.dev/docs/eventing/brokers/
@@ -29,7 +37,8 @@ export function createBrokerIngress(broker: InProcessBroker, options: BrokerIngr
   const metrics = options.metrics ?? defaultMetrics();
   observeBroker(broker, metrics);
   addMetricsRoute(app, metrics);
-  app.post('/', rawBody(options.bodyLimit), (request, response) => {
+  const authorized = options.token === undefined ? [] : [requireIngressToken(options.token, logger)];
+  app.post('/', ...authorized, rawBody(options.bodyLimit), (request, response) => {
     void (async () => {
       try {
         const event = readEvent(request.headers, bodyOf(request));

@@ -15,6 +15,7 @@ import { createLocalRepo } from '../../shared/git/local-repo';
 import { loadIndex } from '../../shared/index';
 import { TEST_CHAOS } from '../crash/chaos';
 import { silentLogger } from '../../shared/log/logger';
+import { ingressAuthorization } from '../../shared/host/ingress-token';
 
 function capture(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', env: { CCP_CHAOS: TEST_CHAOS, ...env }, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
@@ -146,7 +147,7 @@ describe('the embedded runtime served over HTTP', () => {
       const index = await loadIndex(indexDir);
       const config = { ...loadConfig({ dataDir: path.join(dir, 'data') }, {}), index: { location: indexDir } };
       const runtime = await startEmbeddedRuntime(config, silentLogger, { projects: index.projects, localRegistry: false });
-      const server = await serveRuntime(runtime, { port: 0, log: silentLogger });
+      const server = await serveRuntime(runtime, { port: 0, log: silentLogger, ingressToken: 'e2e-ingress-token-0123456789' });
       try {
         const event = makeEvent(
           EventTypes.buildRequested,
@@ -154,7 +155,7 @@ describe('the embedded runtime served over HTTP', () => {
           { source: '/test/kn' },
         );
         const message = HTTP.binary(event);
-        const accepted = await fetch(`${server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+        const accepted = await fetch(`${server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization('e2e-ingress-token-0123456789') }, body: message.body as string });
         expect(accepted.status).toEqual(202);
         await runtime.broker.idle();
 
@@ -165,7 +166,7 @@ describe('the embedded runtime served over HTTP', () => {
 
         const malformed = await fetch(`${server.url}/`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested },
+          headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested, ...ingressAuthorization('e2e-ingress-token-0123456789') },
           body: '{"project": {}}',
         });
         expect(malformed.status).toEqual(400);

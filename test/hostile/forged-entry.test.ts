@@ -10,6 +10,7 @@ import {
 } from '../../shared/events';
 import { startWorld, type DispatchWorld } from '../dispatch/harness';
 import { startSmtpSink, type SmtpSink } from '../notify/smtp-sink';
+import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';
 
 /**
  * Events posted to `ccp serve`'s CloudEvent door with an entry of their own that names another
@@ -41,7 +42,8 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
 
   async function postToDoor(event: CloudEvent<unknown>): Promise<number> {
     const message = HTTP.binary(event);
-    const answer = await fetch(`${world.served.server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+    const { token } = await ingressTokenFor(world.served.runtime.context.config);
+    const answer = await fetch(`${world.served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string });
     return answer.status;
   }
 

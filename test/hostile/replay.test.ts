@@ -5,6 +5,7 @@ import { createLocalRepo } from '../../shared/git/local-repo';
 import { signBody, signTimestampedBody } from '../../shared/webhooks/signature';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';
 import { githubHeaders, githubPush, post, type Sent } from '../gateway/harness';
+import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';
 
 /**
  * Replayed, stale and forged webhooks through the HTTP door of the embedded runtime (`ccp serve`:
@@ -111,7 +112,8 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
     const statuses: number[] = [];
     for (const event of [makeEvent(EventTypes.buildRequested, requested, { source: '/someone', id: 'evil-1' }), makeEvent(EventTypes.lintCompleted, lintCompleted, { source: '/someone', id: 'evil-2' })]) {
       const message = HTTP.binary(event);
-      statuses.push((await fetch(`${world.served.server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string })).status);
+      const { token } = await ingressTokenFor(world.served.runtime.context.config);
+      statuses.push((await fetch(`${world.served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string })).status);
       await settle();
     }
     expect([statuses, world.started, (await buildRecords()) - before]).toEqual([[202, 202], [], 0]);

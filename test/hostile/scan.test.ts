@@ -104,7 +104,8 @@ describe('hostile images and references against the scan', () => {
       for (const [job, ref] of Object.entries(refs)) {
         const event = makeEvent(EventTypes.scanRequested, { project: { appId: 'evil', jobId: job, desiredTag: 'latest' }, image: { ref }, reason: 'manual' }, { source: '/attacker', id: `hostile-${job}` });
         const message = HTTP.binary(event);
-        const posted = await fetch(`${url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+        const token = (await readFile(path.join(data, 'ingress-token'), 'utf8')).trim();
+        const posted = await fetch(`${url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), authorization: `Bearer ${token}` }, body: message.body as string });
         expect(posted.status).toBe(202);
       }
       // While the scans run and after they end: the door answers, quickly.
