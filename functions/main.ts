@@ -1,6 +1,8 @@
 import { loadConfig } from '../shared/config/config';
 import { ValidationError } from '../shared/errors/validation-error';
-import { serveFunctionFromEnv, type RunningServer } from '../shared/host';
+// Straight from their modules: the host index would load the broker ingress and report routes too.
+import type { RunningServer } from '../shared/host/listen';
+import { serveFunctionFromEnv } from '../shared/host/serve-from-env';
 import { DEFAULT_DRAIN_GRACE_MS, DeliveryGate } from '../shared/host/drain';
 import { installProcessGuard } from '../shared/host/process-guard';
 import { createLogger, type Logger } from '../shared/log/logger';
