@@ -59,7 +59,7 @@ describe('buildJob', () => {
       secret: { secretName: 'ccp-registry', items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true },
     });
     const mountsOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.map((mount) => mount.name);
-    expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([['workspace'], ['workspace'], ['workspace', 'containers', 'registry-auth']]);
+    expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([['workspace', 'dockerfile'], ['workspace'], ['workspace', 'dockerfile', 'containers', 'registry-auth']]);
     expect(Object.keys(envOf('prebuild')).filter((name) => name.startsWith('REGISTRY_'))).toEqual([]);
     expect(JSON.stringify(job)).not.toContain('never-in-the-job');
   });
@@ -82,7 +82,7 @@ describe('buildJob', () => {
     ).toEqual([
       {
         name: 'checkout',
-        env: ['WORKSPACE', 'HOME', 'GIT_URL', 'COMMIT'].map((name) => [name, true]),
+        env: ['WORKSPACE', 'HOME', 'GIT_URL', 'COMMIT', 'DOCKERFILE', 'DOCKERFILE_DIR'].map((name) => [name, true]),
         envFrom: undefined,
         secretMounts: [],
         securityContext: { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
@@ -99,6 +99,30 @@ describe('buildJob', () => {
     expect(envOf('build').HOME).toEqual('/root');
   });
 
+  it('builds the copy of the Dockerfile the checkout made before the prebuild ran: written by checkout only, read-only in build, absent from prebuild', () => {
+    const mountOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.find((mount) => mount.name === 'dockerfile') ?? null;
+    expect({
+      volume: pod.volumes!.find((volume) => volume.name === 'dockerfile'),
+      checkout: mountOf('checkout'),
+      prebuild: mountOf('prebuild'),
+      build: mountOf('build'),
+      order: pod.initContainers!.map((container) => container.name),
+      checkoutEnv: [envOf('checkout').DOCKERFILE, envOf('checkout').DOCKERFILE_DIR],
+      buildEnv: [envOf('build').DOCKERFILE, envOf('build').DOCKERFILE_DIR],
+    }).toEqual({
+      volume: { name: 'dockerfile', emptyDir: {} },
+      checkout: { name: 'dockerfile', mountPath: '/run/ccp/dockerfile' },
+      prebuild: null,
+      build: { name: 'dockerfile', mountPath: '/run/ccp/dockerfile', readOnly: true },
+      order: ['checkout', 'prebuild'],
+      checkoutEnv: ['child/Dockerfile', '/run/ccp/dockerfile'],
+      buildEnv: ['child/Dockerfile', '/run/ccp/dockerfile'],
+    });
+    // Nothing else the prebuild mounts reaches that path either.
+    const prebuildMounts = pod.initContainers!.find((container) => container.name === 'prebuild')!.volumeMounts!;
+    expect(prebuildMounts.filter((mount) => '/run/ccp/dockerfile'.startsWith(mount.mountPath) || mount.mountPath.startsWith('/run/ccp'))).toEqual([]);
+  });
+
   it('passes the labels as arguments, never inside the script', () => {
     const command = pod.containers[0]!.command!;
     expect(command.slice(3)).toEqual(['build', '--cap-drop', 'CAP_SYS_CHROOT', '--label', `org.opencontainers.image.revision=${'a'.repeat(40)}`, '--label', 'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59']);
@@ -109,7 +133,7 @@ describe('buildJob', () => {
     const plain = buildJob({ ...spec, entry: { ...spec.entry, prebuildScript: undefined, prebuildContext: undefined } }, { ...SETTINGS, registrySecret: undefined });
     expect(plain.spec!.template.spec!.initContainers!.map((container) => container.name)).toEqual(['checkout']);
     expect(plain.spec!.template.spec!.containers[0]!.env!.filter((item) => item.name.startsWith('REGISTRY_'))).toEqual([]);
-    expect(plain.spec!.template.spec!.volumes!.map((volume) => volume.name)).toEqual(['workspace', 'containers']);
+    expect(plain.spec!.template.spec!.volumes!.map((volume) => volume.name)).toEqual(['workspace', 'dockerfile', 'containers']);
     expect(() => new Job(plain as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
   });
 });

@@ -5,7 +5,7 @@ import { registriesConf } from '../buildah/registries-conf';
 import type { KubernetesBuildSettings } from '../settings';
 import type { BuildSpec } from '../types';
 import { ANNOTATIONS, jobNameFor, LABELS, labelValue } from './labels';
-import { BUILD_SCRIPT, CHECKOUT_SCRIPT, PREBUILD_SCRIPT } from './scripts';
+import { BUILD_SCRIPT, CHECKOUT_SCRIPT, DOCKERFILE_COPY_DIR, PREBUILD_SCRIPT } from './scripts';
 
 const WORKSPACE = '/workspace';
 /** Where the registry Secret's `.dockerconfigjson` is mounted in the build container. */
@@ -50,8 +50,9 @@ const BUILDAH: V1SecurityContext = {
 
 /**
  * The `batch/v1` Job that builds `spec` in the cluster: init container `checkout` (git image)
- * makes a shallow checkout, init container `prebuild` runs the prebuild script, container
- * `build` runs `buildah bud` and `buildah push` and ends with the digest as its termination
+ * makes a shallow checkout and copies its Dockerfile to the `dockerfile` volume, init container
+ * `prebuild` runs the prebuild script without that volume, container `build` runs `buildah bud`
+ * on the copy (mounted read-only) and `buildah push` and ends with the digest as its termination
  * message. No retries (`backoffLimit: 0`), the build's timeouts as `activeDeadlineSeconds`,
  * registry credentials only from a Secret and only in `build`, no API token in the pod.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
@@ -83,8 +84,16 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       name: 'checkout',
       image: settings.gitImage,
       command: ['/bin/sh', '-c', CHECKOUT_SCRIPT],
-      env: [...common, { name: 'GIT_URL', value: spec.entry.gitUrl }, { name: 'COMMIT', value: spec.commit }],
-      volumeMounts: mounts,
+      env: [
+        ...common,
+        { name: 'GIT_URL', value: spec.entry.gitUrl },
+        { name: 'COMMIT', value: spec.commit },
+        { name: 'DOCKERFILE', value: paths.dockerfile },
+        { name: 'DOCKERFILE_DIR', value: DOCKERFILE_COPY_DIR },
+      ],
+      // The copy of the Dockerfile is written here, before the prebuild script runs, to a volume
+      // the prebuild container does not mount: what the build container builds is the commit's.
+      volumeMounts: [...mounts, { name: 'dockerfile', mountPath: DOCKERFILE_COPY_DIR }],
       securityContext: UNPRIVILEGED,
       terminationMessagePolicy: 'FallbackToLogsOnError',
     },
@@ -129,6 +138,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'HOME', value: BUILD_HOME },
       { name: 'IMAGE_REF', value: spec.imageRef },
       { name: 'DOCKERFILE', value: paths.dockerfile },
+      { name: 'DOCKERFILE_DIR', value: DOCKERFILE_COPY_DIR },
       { name: 'CONTEXT_DIR', value: paths.contextDir },
       { name: 'REGISTRY', value: spec.registry.address },
       { name: 'TLS_VERIFY', value: String(spec.registry.tlsVerify) },
@@ -137,7 +147,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'STORAGE_DRIVER', value: 'vfs' },
       ...auth.env,
     ],
-    volumeMounts: [...mounts, { name: 'containers', mountPath: '/var/lib/containers' }, ...auth.mounts],
+    volumeMounts: [...mounts, { name: 'dockerfile', mountPath: DOCKERFILE_COPY_DIR, readOnly: true }, { name: 'containers', mountPath: '/var/lib/containers' }, ...auth.mounts],
     securityContext: BUILDAH,
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -161,6 +171,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
           containers: [build],
           volumes: [
             { name: 'workspace', emptyDir: {} },
+            { name: 'dockerfile', emptyDir: {} },
             { name: 'containers', emptyDir: {} },
             ...auth.volumes,
           ],

@@ -4,7 +4,69 @@
  * A failing step writes its reason to /dev/termination-log, which the backend reads back.
  */
 
-/** Init container `checkout` (git image, non-root): shallow fetch of one commit. */
+/** Where the checkout container puts its copy of the Dockerfile: a volume the prebuild container does not mount. */
+export const DOCKERFILE_COPY_DIR = '/run/ccp/dockerfile';
+
+/**
+ * Shell for every container: `inside WHAT PATH` sets REAL to PATH of the checkout with every
+ * symlink followed, '' when it does not exist (or passes under a file), and fails the step when
+ * it leads out of the checkout (`build-context app/link leads out of the repository (app/link
+ * -> /etc)`). The rule of the local backend's `shared/git/inside-checkout.ts`, walked part by
+ * part like the kernel would: a symlink with an absolute target is refused even when it would
+ * come back inside (the checkout's place on disk is not part of the repository), a `..` above
+ * the root is refused, a relative link that stays inside is followed. `resolve PATH` is the
+ * same without failing: it returns 1 with OUT_LINK and OUT_TARGET set. `escaping DIR` prints
+ * up to three symlinks below DIR that lead out, in the local backend's words. `$WORKSPACE/src`
+ * itself must be the folder the checkout made: the prebuild container can write `$WORKSPACE`
+ * and could have put a symlink to a secret's folder in its place.
+ */
+const CONTAINMENT = `ROOT=$(cd "$WORKSPACE/src" 2>/dev/null && pwd -P) || fail "no checkout folder"
+[ "$ROOT" = "$(cd "$WORKSPACE" && pwd -P)/src" ] || fail "the checkout folder was replaced (src -> $ROOT)"
+resolve() {
+  pending=$1 here='' links=0 REAL='' OUT_LINK=$1 OUT_TARGET=$1
+  while [ -n "$pending" ]; do
+    part=\${pending%%/*}
+    case "$pending" in */*) pending=\${pending#*/} ;; *) pending='' ;; esac
+    case "$part" in '' | .) continue ;; esac
+    [ -d "$ROOT$here" ] || return 0
+    if [ "$part" = .. ]; then
+      [ -n "$here" ] || return 1
+      here=\${here%/*}
+      continue
+    fi
+    if [ -L "$ROOT$here/$part" ]; then
+      links=$((links + 1))
+      OUT_LINK=\${here#/}\${here:+/}$part
+      OUT_TARGET=$(readlink "$ROOT$here/$part")
+      [ "$links" -le 40 ] || { OUT_TARGET='more than 40 symlinks'; return 1; }
+      case "$OUT_TARGET" in /*) return 1 ;; esac
+      pending=$OUT_TARGET\${pending:+/$pending}
+      continue
+    fi
+    [ -e "$ROOT$here/$part" ] || return 0
+    here=$here/$part
+  done
+  REAL=$ROOT$here
+}
+inside() {
+  resolve "$2" || fail "$1 $2 leads out of the repository ($OUT_LINK -> $OUT_TARGET)"
+}
+escaping() {
+  find "$1" -type l | LC_ALL=C sort | while IFS= read -r link; do
+    name=\${link#"$ROOT"/}
+    if ! resolve "$name"; then
+      if [ "$OUT_LINK" = "$name" ]; then printf '%s -> %s\\n' "$name" "$OUT_TARGET"; else printf '%s (%s -> %s)\\n' "$name" "$OUT_LINK" "$OUT_TARGET"; fi
+    fi
+  done | head -n 3
+}
+`;
+
+/**
+ * Init container `checkout` (git image, non-root): shallow fetch of one commit, then a copy of
+ * its Dockerfile (resolved inside the checkout) and the copy's sha256 into $DOCKERFILE_DIR, a
+ * volume the prebuild container does not mount: the build container builds that copy, the
+ * bytes the lint read at this commit, whatever the prebuild script does to the checkout.
+ */
 export const CHECKOUT_SCRIPT = `set -u
 mkdir -p "$WORKSPACE/tmp"
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
@@ -15,27 +77,12 @@ code=$?
 cat "$WORKSPACE/tmp/git.err" >&2
 [ "$code" -eq 0 ] || fail "$(grep -m1 '^fatal:' "$WORKSPACE/tmp/git.err" || echo "git fetch exited with $code")"
 git checkout -q FETCH_HEAD || fail "git checkout of FETCH_HEAD failed"
-`;
-
-/**
- * Shell for the prebuild and build containers: `inside WHAT PATH` sets REAL to PATH of the
- * checkout with every symlink followed (`realpath`, `..` included), '' when it does not exist,
- * and fails the step when it leads out of the checkout (`build-context link leads out of the
- * repository (-> /etc)`); `escaping DIR` prints up to three symlinks below DIR that lead out.
- * The same rule as the local backend's `shared/git/inside-checkout.ts`, which lint applies
- * to the commit too (readme: "Paths from the repository").
- */
-const CONTAINMENT = `ROOT=$(cd "$WORKSPACE/src" 2>/dev/null && pwd -P) || fail "no checkout folder"
-inside() {
-  REAL=$(realpath "$ROOT/$2" 2>/dev/null) || { REAL=''; return 0; }
-  case "$REAL" in
-    "$ROOT" | "$ROOT"/*) [ -e "$REAL" ] || REAL='' ;;
-    *) fail "$1 $2 leads out of the repository (-> $REAL)" ;;
-  esac
-}
-escaping() {
-  find "$1" -type l -exec sh -c 'root=$1; shift; for l; do r=$(realpath "$l" 2>/dev/null) || continue; case "$r" in "$root" | "$root"/*) ;; *) printf "%s -> %s\\n" "\${l#"$root"/}" "$(readlink "$l")" ;; esac; done' sh "$ROOT" {} + | head -n 3 | paste -s -d ',' -
-}
+${CONTAINMENT}inside target-file "$DOCKERFILE"
+[ -f "$REAL" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
+cp "$REAL" "$DOCKERFILE_DIR/Dockerfile" || fail "could not copy Dockerfile $DOCKERFILE"
+sum=$(sha256sum "$DOCKERFILE_DIR/Dockerfile" | cut -d ' ' -f 1)
+printf '%s\\n' "$sum" > "$DOCKERFILE_DIR/sha256" || fail "could not record the sha256 of Dockerfile $DOCKERFILE"
+echo "==> checkout: $COMMIT, Dockerfile $DOCKERFILE sha256:$sum"
 `;
 
 /** Init container `prebuild` (build image, non-root, no registry secret): the untrusted script, with a time limit. */
@@ -57,39 +104,129 @@ code=$?
 `;
 
 /**
+ * awk over a Dockerfile (`-v file=NAME`): prints why buildah must not build it, in the words of
+ * `../host-access.ts` (which the lint applied to the same bytes), or nothing. Instructions as
+ * Docker reads them (continuation lines joined, the `# escape=` directive, comment and blank
+ * lines inside an instruction dropped), quotes removed and backslash escapes resolved as
+ * buildah's parser does, whitespace inside quotes kept inside the word. Refused: `RUN --mount`
+ * of a type other than cache/tmpfs/secret/ssh (bind is the default), `type=cache` with `from=`,
+ * a `$` in a mount, a cache `id`/`source`/`src` that is not a plain relative name; a FROM
+ * image, `--from` or ARG/ENV value naming a transport that reads the build host. Any
+ * `--mount` counts, whatever instruction it is on: being stricter than the lint only refuses.
+ */
+const HOST_ACCESS_AWK = String.raw`
+BEGIN { split("cache tmpfs secret ssh", types, " "); for (i in types) safe[types[i]] = 1; esc = "\\\\"; inst = ""; mount = ""; trans = "" }
+function unsafe(text) { if (mount == "") mount = file " line " start ": RUN --mount " text }
+function plain(name) { return name ~ /^[a-z0-9_-][a-z0-9._-]*(\/[a-z0-9_-][a-z0-9._-]*)*$/ }
+function transport(where, value,   name) {
+  if (trans != "" || !match(value, /(^|:[-+])[ \t]*(containers-storage|dir|docker-archive|docker-daemon|oci|oci-archive|ostree|sif|tarball):/)) return
+  name = substr(value, RSTART, RLENGTH); sub(/^:[-+]/, "", name); sub(/^[ \t]*/, "", name); sub(/:$/, "", name)
+  trans = file " line " start ": " where " names the " name ": transport, which reads the build host; name an image in a registry"
+}
+function mountcheck(v,   f, m, j, key, val, at, type, from) {
+  m = split(v, f, ","); type = "bind"; from = 0
+  for (j = 1; j <= m; j++) {
+    at = index(f[j], "="); key = at ? substr(f[j], 1, at - 1) : f[j]; val = at ? substr(f[j], at + 1) : ""
+    if (key == "type") type = val
+    if (key == "from") from = 1
+  }
+  if (!(type in safe)) { unsafe("type=" type " is not allowed (it shows host files through symlinks); use COPY"); return }
+  if (type == "cache" && from) { unsafe("type=cache with from= is not allowed (it shows host files through symlinks); use COPY"); return }
+  if (index(v, "$")) { unsafe("with a variable is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)"); return }
+  if (type != "cache") return
+  for (j = 1; j <= m; j++) {
+    at = index(f[j], "="); key = at ? substr(f[j], 1, at - 1) : f[j]; val = at ? substr(f[j], at + 1) : ""
+    if ((key == "id" || key == "source" || key == "src") && !plain(val)) { unsafe("type=cache with " key "=" val " is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)"); return }
+  }
+}
+function check(text,   out, i, c, q, n, t, k, kw, first, v) {
+  out = ""; q = ""
+  for (i = 1; i <= length(text); i++) {
+    c = substr(text, i, 1)
+    if (c == "\\") { i++; c = substr(text, i, 1); if (c == " " || c == "\t") c = "\037"; out = out c; continue }
+    if (q == "" && (c == "\"" || c == "\047")) { q = c; continue }
+    if (q != "" && c == q) { q = ""; continue }
+    if (q != "" && (c == " " || c == "\t")) c = "\037"
+    out = out c
+  }
+  out = tolower(out); gsub("\037*,\037*", ",", out); gsub("\037*=\037*", "=", out)
+  n = split(out, t); kw = t[1]; first = 2
+  if (kw == "onbuild") { kw = t[2]; first = 3 }
+  for (k = first; k <= n; k++) {
+    if (t[k] ~ /^--mount(=|$)/) { v = t[k]; sub(/^--mount=?/, "", v); if (v == "" && k < n) v = t[k + 1]; mountcheck(v) }
+    else if (t[k] ~ /^--from=/) { v = t[k]; sub(/^--from=/, "", v); transport(toupper(kw) " --from", v) }
+    else if (kw == "from" && t[k] !~ /^--/) transport("FROM", t[k])
+    else if (kw == "arg" || kw == "env") { v = t[k]; sub(/^[^=]*=/, "", v); transport(toupper(kw), v) }
+  }
+}
+{ line = $0; sub(/\r$/, "", line) }
+!started && tolower(line) ~ /^#[ \t]*escape[ \t]*=/ { if (line ~ /=[ \t]*` + '`' + String.raw`[ \t]*$/) esc = "` + '`' + String.raw`"; next }
+!started && line ~ /^#[ \t]*[a-zA-Z][a-zA-Z0-9]*[ \t]*=/ { next }
+{ started = 1 }
+line ~ /^[ \t]*(#|$)/ { next }
+{
+  if (inst == "") start = NR
+  if (match(line, esc "[ \t]*$")) { inst = inst substr(line, 1, RSTART - 1); next }
+  check(inst line); inst = ""
+}
+END { if (inst != "") check(inst); out = mount != "" ? mount : trans; gsub("\037", " ", out); if (out != "") print out }
+`;
+
+/**
  * Container \`build\` (build image, root with SETUID/SETGID for buildah's chroot isolation, vfs
- * storage): registries.conf from the environment, credentials from the Secret's
- * .dockerconfigjson mounted read-only as $REGISTRY_AUTH_FILE, \`buildah bud\` with the labels given as "$@", push with
- * --digestfile, the digest as termination message. A failing bud writes nothing: the
- * termination message then falls back to the log's tail, whose \`Error:\` line names the step.
+ * storage): the Dockerfile is the checkout container's copy in $DOCKERFILE_DIR (mounted
+ * read-only here, not at all in the prebuild container), checked against the sha256 recorded
+ * beside it and refused when it would make buildah read the host (HOST_ACCESS_AWK); the paths
+ * and the context's symlinks are checked again after the prebuild; registries.conf and the
+ * push's files go to a temporary folder of this container, never to the workspace, where the
+ * prebuild could have planted symlinks (`push.err -> the auth file` would have put it in the
+ * log). Credentials from the Secret's .dockerconfigjson mounted read-only as
+ * $REGISTRY_AUTH_FILE, \`buildah bud\` with the labels given as "$@", push with --digestfile,
+ * the digest as termination message. A failing bud writes nothing: the termination message
+ * then falls back to the log's tail, whose \`Error:\` line names the step.
  */
 export const BUILD_SCRIPT = `set -u
-mkdir -p "$WORKSPACE/tmp"
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
-printf '%s' "$REGISTRIES_CONF_TEXT" > "$WORKSPACE/tmp/registries.conf"
-export CONTAINERS_REGISTRIES_CONF="$WORKSPACE/tmp/registries.conf"
+NL='
+'
+own=$(mktemp -d) || fail "no temporary folder"
+printf '%s' "$REGISTRIES_CONF_TEXT" > "$own/registries.conf"
+export CONTAINERS_REGISTRIES_CONF="$own/registries.conf"
 set -- --tls-verify="$TLS_VERIFY" "$@"
 # The Secret is optional: without it the registry is used without credentials.
 if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then
   set -- --authfile "$REGISTRY_AUTH_FILE" "$@"
 fi
 cd "$WORKSPACE/src" || fail "no checkout folder"
-${CONTAINMENT}inside target-file "$DOCKERFILE"
-containerfile="$REAL"
-[ -f "$containerfile" ] || fail "Dockerfile $DOCKERFILE not found in the repository"
+${CONTAINMENT}copy="$DOCKERFILE_DIR/Dockerfile"
+[ -f "$copy" ] || fail "Dockerfile $DOCKERFILE: no copy from the checkout"
+sum=$(sha256sum "$copy" | cut -d ' ' -f 1)
+[ -n "$sum" ] || fail "Dockerfile $DOCKERFILE: no sha256 of the copy"
+[ "$sum" = "$(cat "$DOCKERFILE_DIR/sha256" 2>/dev/null)" ] || fail "Dockerfile $DOCKERFILE: the copy differs from the checkout's (sha256:$sum)"
+problem=$(awk -v file="$DOCKERFILE" '${HOST_ACCESS_AWK}' "$copy") || fail "Dockerfile $DOCKERFILE could not be checked"
+[ -z "$problem" ] || fail "$problem"
+inside target-file "$DOCKERFILE"
+if [ -z "$REAL" ] || [ ! -f "$REAL" ] || [ "$(sha256sum < "$REAL" | cut -d ' ' -f 1)" != "$sum" ]; then
+  echo "==> note: the prebuild script changed $DOCKERFILE; building it as committed (what the lint read)"
+fi
 inside build-context "$CONTEXT_DIR"
 context="$REAL"
 [ -d "$context" ] || fail "build context $CONTEXT_DIR not found in the repository"
+[ -z "$(find "$context" -name "*$NL*" | head -n 1)" ] || fail "build context $CONTEXT_DIR has a file whose name holds a line break"
 links=$(escaping "$context")
-[ -z "$links" ] || fail "build context $CONTEXT_DIR has symlinks that lead out of the repository: $links"
-echo "==> build: buildah bud -f $DOCKERFILE $CONTEXT_DIR -t $IMAGE_REF"
-buildah bud --isolation chroot --layers -f "$containerfile" -t "$IMAGE_REF" "$@" "$context" || exit 1
+if [ -n "$links" ]; then
+  some='symlinks that lead'
+  [ "$(printf '%s\\n' "$links" | wc -l)" -gt 1 ] || some='a symlink that leads'
+  fail "build context $CONTEXT_DIR has $some out of the repository: $(printf '%s\\n' "$links" | awk 'NR > 1 { printf ", " } { printf "%s", $0 }')"
+fi
+echo "==> build: buildah bud -f $DOCKERFILE (sha256:$sum, as committed) $CONTEXT_DIR -t $IMAGE_REF"
+buildah bud --isolation chroot --layers -f "$copy" -t "$IMAGE_REF" "$@" "$context" || exit 1
 echo "==> push: docker://$IMAGE_REF"
 set -- --tls-verify="$TLS_VERIFY"
 if [ -n "\${REGISTRY_AUTH_FILE:-}" ] && [ -r "$REGISTRY_AUTH_FILE" ]; then set -- "$@" --authfile "$REGISTRY_AUTH_FILE"; fi
-buildah push "$@" --digestfile "$WORKSPACE/tmp/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 2>"$WORKSPACE/tmp/push.err"
+buildah push "$@" --digestfile "$own/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 2>"$own/push.err"
 code=$?
-cat "$WORKSPACE/tmp/push.err" >&2
-[ "$code" -eq 0 ] || fail "push of $IMAGE_REF refused: $(grep '^Error:' "$WORKSPACE/tmp/push.err" | tail -n 1 | sed 's/^Error: //')"
-cat "$WORKSPACE/tmp/digest" > "\${TERMINATION_LOG:-/dev/termination-log}"
+cat "$own/push.err" >&2
+[ "$code" -eq 0 ] || fail "push of $IMAGE_REF refused: $(grep '^Error:' "$own/push.err" | tail -n 1 | sed 's/^Error: //')"
+cat "$own/digest" > "\${TERMINATION_LOG:-/dev/termination-log}"
 `;
