@@ -97,7 +97,11 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
         level: 'error',
         msg: 'cannot start',
         fn: 'nope',
-        error: { name: 'ValidationError', message: `unknown function: FUNCTION: "nope" is not one of ${NAMES}` },
+        error: {
+          name: 'ValidationError',
+          message: `unknown function: FUNCTION: "nope" is not one of ${NAMES}`,
+          stack: expect.stringMatching(/^ValidationError: unknown function[^\n]*\n\s+at /),
+        },
         errors: [{ field: 'FUNCTION', message: `"nope" is not one of ${NAMES}` }],
       },
     ]);
