@@ -285,6 +285,34 @@ describe('the build Job scripts', () => {
       const result = await build('app/Dockerfile', 'nowhere');
       expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: hostAccessProblem(text, 'app/Dockerfile') ?? 'build context nowhere not found in the repository' });
     });
+    // buildah 1.28 builds `ARG T=oci-archive` + `FROM ${T}:/file.tar` from the host's file (tried
+    // by hand): the transport is whole only once the ARG is put in, so the check puts it in.
+    it.each([
+      ['an ARG before FROM', 'ARG T=oci-archive\nFROM ${T}:/run/x.tar', 2, 'FROM names the oci-archive'],
+      ['an ARG without braces', 'ARG T=oci-archive\nFROM $T:/run/x.tar', 2, 'FROM names the oci-archive'],
+      ['ARGs built from ARGs', 'ARG T=oci\nARG U=${T}-archive\nFROM ${U}:/run/x.tar', 3, 'FROM names the oci-archive'],
+      ['a default inside a default', 'ARG X\nARG T=oci-archive\nFROM ${X:-${T}}:/run/x.tar', 3, 'FROM names the oci-archive'],
+      ['a name that differs only in case', 'ARG T=oci-archive\nARG t=fedora\nFROM ${T}:/run/x.tar', 3, 'FROM names the oci-archive'],
+      ['a stage ARG that FROM does not see', 'ARG T=oci-archive\nFROM scratch\nARG T=fedora\nFROM ${T}:/run/x.tar', 4, 'FROM names the oci-archive'],
+      ['an ENV of the old form in COPY --from', 'FROM scratch\nENV S containers-storage\nCOPY --from=${S}:other/image / /', 3, 'COPY --from names the containers-storage'],
+      ['a stage ARG in COPY --from', 'FROM scratch\nARG S=containers\nCOPY --from=${S}-storage:other/image / /', 3, 'COPY --from names the containers-storage'],
+    ])('build refuses a host transport spelled with %s', async (_case, tail, line, says) => {
+      const text = `${tail}\n`;
+      await writeFile(`${dir}.dockerfile/Dockerfile`, text);
+      await writeFile(`${dir}.dockerfile/sha256`, `${sha256(text)}\n`);
+      const result = await build('app/Dockerfile', 'nowhere');
+      expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: `app/Dockerfile line ${line}: ${says}: transport, which reads the build host; name an image in a registry` });
+    });
+
+    it.each([
+      ['a registry and tag from ARGs', 'ARG BASE=fedora\nARG TAG=39\nFROM ${BASE}:${TAG}\nFROM $BASE:latest'],
+      ['a registry host from an ARG', 'ARG REG=registry.example.org\nFROM ${REG}/x:1'],
+    ])('build lets through %s', async (_case, tail) => {
+      const text = `${tail}\n`;
+      await writeFile(`${dir}.dockerfile/Dockerfile`, text);
+      await writeFile(`${dir}.dockerfile/sha256`, `${sha256(text)}\n`);
+      expect((await build('app/Dockerfile', 'nowhere')).message).toBe('build context nowhere not found in the repository');
+    });
   });
 
   describe('a build on real buildah and a registry', () => {

@@ -111,8 +111,11 @@ code=$?
  * buildah's parser does, whitespace inside quotes kept inside the word. Refused: `RUN --mount`
  * of a type other than cache/tmpfs/secret/ssh (bind is the default), `type=cache` with `from=`,
  * a `$` in a mount, a cache `id`/`source`/`src` that is not a plain relative name; a FROM
- * image, `--from` or ARG/ENV value naming a transport that reads the build host. Any
- * `--mount` counts, whatever instruction it is on: being stricter than the lint only refuses.
+ * image, `--from` or ARG/ENV value naming a transport that reads the build host, also once
+ * the ARG/ENV values are put in (`ARG T=oci-archive` + `FROM \${T}:/host/file.tar`: buildah
+ * 1.28 builds that from the host's file): FROM with the ARGs before the first FROM, as buildah
+ * does, `--from` with those and the stage's. Any `--mount` counts, whatever instruction it is
+ * on: being stricter than the lint only refuses.
  */
 const HOST_ACCESS_AWK = String.raw`
 BEGIN { split("cache tmpfs secret ssh", types, " "); for (i in types) safe[types[i]] = 1; esc = "\\\\"; inst = ""; mount = ""; trans = "" }
@@ -139,7 +142,31 @@ function mountcheck(v,   f, m, j, key, val, at, type, from) {
     if ((key == "id" || key == "source" || key == "src") && !plain(val)) { unsafe("type=cache with " key "=" val " is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)"); return }
   }
 }
-function check(text,   out, i, c, q, n, t, k, kw, first, v) {
+function expand(v, table,   out, end, inner, name, mod, word, val) {
+  out = ""
+  while (match(v, /\$/)) {
+    out = out substr(v, 1, RSTART - 1); v = substr(v, RSTART + 1)
+    if (substr(v, 1, 1) == "{") {
+      end = index(v, "}"); if (!end) return out "$" v
+      inner = substr(v, 2, end - 2); v = substr(v, end + 1); name = inner; mod = ""; word = ""
+      if (match(inner, /:?[-+]/)) { name = substr(inner, 1, RSTART - 1); mod = substr(inner, RSTART, RLENGTH); word = substr(inner, RSTART + RLENGTH) }
+      val = (name in table) ? table[name] : ""
+      if (mod ~ /-/ && val == "") val = word
+      else if (mod ~ /[+]/) val = val != "" ? word : ""
+      out = out val
+    } else if (match(v, /^[A-Za-z_][A-Za-z0-9_]*/)) { name = substr(v, 1, RLENGTH); v = substr(v, RLENGTH + 1); out = out ((name in table) ? table[name] : "") }
+    else out = out "$"
+  }
+  return out v
+}
+function expanded(v, table,   i, nv) {
+  for (i = 0; i < 8 && index(v, "$"); i++) { nv = expand(v, table); if (nv == v) break; v = nv }
+  return tolower(v)
+}
+function assign(table, pair,   at) {
+  at = index(pair, "="); if (at) table[substr(pair, 1, at - 1)] = expanded(substr(pair, at + 1), table)
+}
+function check(text,   out, i, c, q, n, r, t, k, kw, first, v) {
   out = ""; q = ""
   for (i = 1; i <= length(text); i++) {
     c = substr(text, i, 1)
@@ -149,15 +176,24 @@ function check(text,   out, i, c, q, n, t, k, kw, first, v) {
     if (q != "" && (c == " " || c == "\t")) c = "\037"
     out = out c
   }
-  out = tolower(out); gsub("\037*,\037*", ",", out); gsub("\037*=\037*", "=", out)
-  n = split(out, t); kw = t[1]; first = 2
+  gsub("\037*,\037*", ",", out); gsub("\037*=\037*", "=", out)
+  n = split(out, r); for (k = 1; k <= n; k++) t[k] = tolower(r[k])
+  kw = t[1]; first = 2
   if (kw == "onbuild") { kw = t[2]; first = 3 }
+  if (kw == "from") { split("", stage); seen = 1 }
   for (k = first; k <= n; k++) {
     if (t[k] ~ /^--mount(=|$)/) { v = t[k]; sub(/^--mount=?/, "", v); if (v == "" && k < n) v = t[k + 1]; mountcheck(v) }
-    else if (t[k] ~ /^--from=/) { v = t[k]; sub(/^--from=/, "", v); transport(toupper(kw) " --from", v) }
-    else if (kw == "from" && t[k] !~ /^--/) transport("FROM", t[k])
-    else if (kw == "arg" || kw == "env") { v = t[k]; sub(/^[^=]*=/, "", v); transport(toupper(kw), v) }
+    else if (t[k] ~ /^--from=/) { v = r[k]; sub(/^--from=/, "", v); transport(toupper(kw) " --from", tolower(v)); transport(toupper(kw) " --from", expanded(v, stage)); transport(toupper(kw) " --from", expanded(v, global)) }
+    else if (kw == "from" && t[k] !~ /^--/) { transport("FROM", t[k]); transport("FROM", expanded(r[k], global)) }
+    else if (kw == "arg" || kw == "env") {
+      v = t[k]; sub(/^[^=]*=/, "", v); transport(toupper(kw), v)
+      if (kw == "arg" && !index(r[k], "=") && (r[k] in global)) stage[r[k]] = global[r[k]]
+      if (kw == "arg" && !seen) assign(global, r[k])
+      assign(stage, r[k])
+    }
   }
+  # ENV NAME VALUE..., the old form: the value is the rest of the line.
+  if (kw == "env" && n > first && !index(r[first], "=")) { v = r[first] "="; for (k = first + 1; k <= n; k++) v = v (k > first + 1 ? " " : "") r[k]; assign(stage, v); transport("ENV", expanded(substr(v, index(v, "=") + 1), stage)) }
 }
 { line = $0; sub(/\r$/, "", line) }
 !started && tolower(line) ~ /^#[ \t]*escape[ \t]*=/ { if (line ~ /=[ \t]*` + '`' + String.raw`[ \t]*$/) esc = "` + '`' + String.raw`"; next }
