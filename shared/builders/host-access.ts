@@ -23,13 +23,22 @@ export function hostAccessProblem(dockerfileText: string, file: string): string 
   const mount = hostMountProblem(dockerfileText, file);
   if (mount) return mount;
   const context = buildContext(dockerfileText, file);
+  const variables = new Map<string, string>();
   for (const instruction of context.instructions) {
     const values: Array<[string, string]> = [];
     if (instruction.keyword === 'FROM') values.push(['FROM', instruction.words[0] ?? '']);
-    if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') values.push(...instruction.words.map((word): [string, string] => [instruction.keyword, word.replace(/^[^=]*=/, '').replace(/^["']/, '')]));
+    if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') {
+      for (const word of instruction.words) {
+        const value = word.includes('=') ? word.replace(/^[^=]*=/, '').replace(/^["']|["']$/g, '') : '';
+        values.push([instruction.keyword, value]);
+        variables.set(word.replace(/=.*$/s, ''), value);
+      }
+    }
     for (const flag of instruction.flags) if (flag.name.toLowerCase() === 'from') values.push([`${instruction.keyword} --from`, flag.value ?? '']);
     for (const [where, value] of values) {
-      const transport = HOST_TRANSPORTS.exec(value);
+      // buildah expands ARG and ENV values in image references, so `ARG T=oci` then
+      // `FROM ${T}-archive:/x.tar` names a host transport that no single word shows.
+      const transport = HOST_TRANSPORTS.exec(value) ?? HOST_TRANSPORTS.exec(expandVariables(value, variables));
       if (transport) return `${file} line ${instruction.line}: ${where} names the ${transport[2]!.toLowerCase()}: transport, which reads the build host; name an image in a registry`;
     }
   }
@@ -111,4 +120,23 @@ function mountOptions(value: string): Map<string, string> {
     options.set(key, at < 0 ? '' : field.slice(at + 1).trim().toLowerCase());
   }
   return options;
+}
+
+/**
+ * `value` with `$X`, `${X}`, `${X:-word}` and `${X:+word}` replaced by what every `ARG`/`ENV`
+ * of the file sets `X` to (any stage: ccp passes no build arguments), a few rounds deep for
+ * values that name other variables.
+ * @see https://docs.docker.com/reference/dockerfile/#environment-replacement
+ */
+function expandVariables(value: string, variables: ReadonlyMap<string, string>): string {
+  let expanded = value;
+  for (let round = 0; round < 4 && expanded.includes('$'); round += 1) {
+    expanded = expanded.replace(/\$\{(\w+)(?::?([-+])([^}]*))?\}|\$(\w+)/g, (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const current = variables.get((braced ?? bare)!) ?? '';
+      if (operator === '-') return current || (word ?? '');
+      if (operator === '+') return current ? (word ?? '') : '';
+      return current;
+    });
+  }
+  return expanded;
 }
