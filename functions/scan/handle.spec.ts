@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig, type Config } from '../../shared/config/config';
+import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, makeEvent, type BuildCompletedData, type ScanCompletedData } from '../../shared/events';
 import { silentLogger } from '../../shared/log/logger';
 import type { ImageState, ScanReport } from '../../shared/reports';
@@ -59,7 +60,7 @@ describe('scan handle', () => {
       'usr/share/gems/specifications/rake-13.0.6.gemspec': gemspec('rake', '13.0.6'),
     });
     source = folderImageSource({ [REF]: { rootfs, digest: 'sha256:feed', config: { Labels: { RUN: 'podman run --privileged -v /:/host ${IMAGE}' } } } });
-    config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_PYPI_URL: registries.urls.pypi, CCP_NPM_REGISTRY_URL: registries.urls.npm, CCP_RUBYGEMS_URL: registries.urls.rubygems });
+    config = loadConfig({ dataDir: path.join(dir, 'data'), registry: '127.0.0.1:5000' }, { CCP_PYPI_URL: registries.urls.pypi, CCP_NPM_REGISTRY_URL: registries.urls.npm, CCP_RUBYGEMS_URL: registries.urls.rubygems });
     context = await createFunctionContext(config, silentLogger, { store: new FsObjectStore(path.join(dir, 'data', 'store')) });
   });
 
@@ -105,6 +106,18 @@ describe('scan handle', () => {
     const [first] = await handle(buildCompleted({}, 'again'), context);
     const [second] = await handle(buildCompleted({}, 'again'), context);
     expect(second!.id).toBe(first!.id);
+  });
+
+  it.each([
+    ['a scan.requested for the build naming another repository', () => makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: '127.0.0.1:5000/victim/app:latest', digest: 'sha256:feed' }, reason: 'build', buildId: 'b1' }, { source: '/attacker', id: 'f1' }), "repository victim/app is not team/web, the project's"],
+    ['a build.completed naming another registry', () => buildCompleted({ image: { ref: 'evil.example.org/team/web:latest', digest: 'sha256:feed' } }, 'forged-completion'), "registry evil.example.org is not the pipeline's registry 127.0.0.1:5000"],
+  ])("refuses %s before fetching, leaving the project's reports and image state alone", async (_name, event, message) => {
+    const before = [source.requests.length, (await context.store.get('state/images/team/web/latest.json'))?.body.toString(), (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString()];
+    const refused = await createScanHandler({ source })(event(), context).catch((error: unknown) => error);
+    expect([refused instanceof ValidationError && refused.errors, source.requests.length, (await context.store.get('state/images/team/web/latest.json'))?.body.toString(), (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString()]).toEqual([
+      [{ field: 'data.image.ref', message }],
+      ...before,
+    ]);
   });
 
   it('ignores a failed build', async () => {

@@ -20,6 +20,7 @@ import type { Scanner } from '../../shared/scanners/types';
 import { reportKey } from '../../shared/store/keys';
 import type { FunctionContext, Handler } from '../types';
 import type { ImageSource } from './image-source';
+import { checkProjectImage } from './project-image';
 import { scanEnvironment, scanSettings } from './scan-environment';
 import { scanImage } from './scan-image';
 
@@ -105,7 +106,11 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
   };
 }
 
-/** What to scan: from a succeeded build, or from a scan request; `null` for a failed build. */
+/**
+ * What to scan: from a succeeded build, or from a scan request; `null` for a failed build. The
+ * image must be the project's own in the pipeline's registry ({@link checkProjectImage}): the
+ * scan's reports and `state/images/<project>` would otherwise speak for another repository's image.
+ */
 async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Promise<ScanJob | null> {
   if (event.type === EventTypes.buildCompleted) {
     const build = parseData(event.data) as BuildCompletedData;
@@ -113,9 +118,11 @@ async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Prom
       context.log.info('build not scanned', { eventId: event.id, buildId: build.buildId, status: build.status });
       return null;
     }
+    checkProjectImage(build.project, build.image, context.config.registry, 'data.image');
     return { project: build.project, image: build.image, buildId: build.buildId, folder: build.buildId, links: { buildLog: build.reports.log, ...(build.reports.lint ? { lint: build.reports.lint } : {}) } };
   }
   const request = parseData(event.data) as ScanRequestedData;
+  checkProjectImage(request.project, request.image, context.config.registry, 'data.image');
   const links: ReportLinks = {};
   if (request.buildId) {
     const buildLog = reportKey(request.project, request.buildId, 'build.log');

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { HTTP } from 'cloudevents';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
+import { listDeadLetters } from '../../shared/runtime/dead-letter';
+import { FsObjectStore } from '../../shared/store/fs-store';
 import type { ScanReport } from '../../shared/reports';
 import { gzipLayer, pushLayers } from '../scan-support/layer-images';
 import { manyEmptyFilesLayer } from '../scan-support/many-files-layer';
@@ -100,7 +102,9 @@ describe('hostile images and references against the scan', () => {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const url = await waitFor(async () => /serving on (http:\/\/[\d.]+:\d+)/.exec(stderr)?.[1] ?? null, 90_000);
-      const refs = { many, broken: broken.ref, metadata: '169.254.169.254/x:y', public: 'example.com/x', trap: `${trapAddress}/x:y` };
+      // The project's own repository on hosts that are not the pipeline's registry: the scan function refuses them before any connection.
+      const foreign = { metadata: '169.254.169.254', public: 'example.com', trap: trapAddress };
+      const refs = { many, broken: broken.ref, ...Object.fromEntries(Object.entries(foreign).map(([job, host]) => [job, `${host}/evil/${job}:latest`])) };
       for (const [job, ref] of Object.entries(refs)) {
         const event = makeEvent(EventTypes.scanRequested, { project: { appId: 'evil', jobId: job, desiredTag: 'latest' }, image: { ref }, reason: 'manual' }, { source: '/attacker', id: `hostile-${job}` });
         const message = HTTP.binary(event);
@@ -115,16 +119,16 @@ describe('hostile images and references against the scan', () => {
         const live = await fetch(`${url}/health/liveness`);
         probes.push(live.status === 200 ? Date.now() - started : -live.status);
         const found = await scanReports(path.join(data, 'store', 'reports', 'evil'));
-        return Object.keys(found).length === Object.keys(refs).length ? found : null;
+        const letters = await listDeadLetters(new FsObjectStore(path.join(data, 'store')));
+        const refused = Object.fromEntries(letters.map((letter) => [String(letter.event.id).replace('hostile-', ''), letter.error.errors]));
+        return Object.keys(found).length + Object.keys(refused).length === Object.keys(refs).length ? { ...found, ...refused } : null;
       }, 60_000);
       const after = await fetch(`${url}/health/liveness`);
       expect([child.exitCode, after.status, probes.every((ms) => ms >= 0 && ms < 2000)]).toEqual([null, 200, true]);
       expect(reports).toEqual({
         many: expect.stringMatching(/^The image could not be fetched, scan is aborted: layer sha256:[0-9a-f]{64} timed out after 1\.5 s$/),
         broken: `The image could not be fetched, scan is aborted: blob ${broken.layer} missing from registry ${registry.address}`,
-        metadata: "The image could not be fetched, scan is aborted: registry 169.254.169.254 is not allowed (only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read)",
-        public: "The image could not be fetched, scan is aborted: registry example.com is not allowed (only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read)",
-        trap: `The image could not be fetched, scan is aborted: registry ${trapAddress} is not allowed (only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read)`,
+        ...Object.fromEntries(Object.entries(foreign).map(([job, host]) => [job, [{ field: 'data.image.ref', message: `registry ${host} is not the pipeline's registry ${registry.address}` }]])),
       });
       expect(connections).toBe(0);
       process.stderr.write(`hostile scan: ${probes.length} liveness probes during the scans, slowest ${Math.max(...probes)} ms\n`);

@@ -101,7 +101,7 @@ describe('scanning a real image', () => {
   });
 
   it('aborts an absent image with the seed\'s words, and refuses an image over the size bound', async () => {
-    const absent = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: `${registry.address}/team/never:latest` }, reason: 'weekly' }, { source: '/test', id: 'w1' });
+    const absent = makeEvent(EventTypes.scanRequested, { project: { ...PROJECT, jobId: 'never' }, image: { ref: `${registry.address}/team/never:latest` }, reason: 'weekly' }, { source: '/test', id: 'w1' });
     const [event] = await scanFunction.handle(absent, context);
     expect(Object.values((event!.data as ScanCompletedData).scanners).map((summary) => [summary.status, summary.reason])).toEqual(Array(6).fill(['skipped', IMAGE_ABSENT]));
 
@@ -116,9 +116,9 @@ describe('scanning a real image', () => {
   it('throws for a registry that does not answer, so the broker retries the scan', async () => {
     const port = await freePort();
     const unreachable = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: `127.0.0.1:${port}/team/tools:latest` }, reason: 'weekly' }, { source: '/test', id: 'down1' });
-    // Allow-listed (CCP_SCAN_ALLOWED_REGISTRIES): a registry outside the list is refused before any connection instead.
-    const allowing = { ...context, config: { ...context.config, scan: { ...context.config.scan!, allowedRegistries: [`127.0.0.1:${port}`] } } };
-    await expect(scanFunction.handle(unreachable, allowing)).rejects.toThrow(RegistryError);
+    // The pipeline's registry itself is down: a project's image is read from no other (functions/scan/project-image.ts).
+    const down = { ...context, config: { ...context.config, registry: `127.0.0.1:${port}` } };
+    await expect(scanFunction.handle(unreachable, down)).rejects.toThrow(RegistryError);
   });
 
   it('ccp scan prints a summary, writes the HTML and exits 1 for high findings', async () => {
