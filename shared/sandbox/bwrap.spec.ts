@@ -29,7 +29,7 @@ describe('runSandboxed (bubblewrap)', () => {
       args: ['-c', script],
       env: { CCP_BUILD_ID: 'b-1' },
       hide: [dir],
-      network: true,
+      network: 'isolated',
       maxOutputBytes: 1024 * 1024,
       timeoutMs: 20_000,
       ...overrides,
@@ -107,8 +107,8 @@ describe('runSandboxed (bubblewrap)', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it.each([
-      [true, 'reached'],
-      [false, 'unreachable'],
+      ['host' as const, 'reached'],
+      ['off' as const, 'unreachable'],
     ])('network %s: %s', async (network, expected) => {
       const { out } = await run(`curl -s --max-time 3 ${url} || echo unreachable`, { network });
       expect(out.trim()).toEqual(expected);

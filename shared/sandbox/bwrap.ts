@@ -1,10 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DEFAULT_PATH, minimalEnv } from '../builders/process/minimal-env';
 import { runProcess } from '../builders/process/run-process';
+import { createLogger, type Logger } from '../log/logger';
+import { findTool } from './find-tool';
+import { connectIsolatedNetwork, findSlirp, NETWORK_FDS, type IsolatedNetwork } from './isolated-network';
 import { ALWAYS_HIDDEN, hiddenMounts, systemEntries, type SystemEntry } from './system-view';
-import { SandboxUnavailableError, type SandboxRequest, type SandboxResult } from './types';
+import { SandboxUnavailableError, type SandboxNetwork, type SandboxRequest, type SandboxResult } from './types';
+
+let defaultLog: Logger | null = null;
+/** The ccp log (stderr, structured), for slirp4netns's words when the caller gave no logger. */
+function sandboxLog(): Logger {
+  return (defaultLog ??= createLogger({ fields: { component: 'sandbox' } }));
+}
 
 /** The script's HOME, its own tmpfs; `/tmp` and `/dev/shm` are its own too. Sizes bound what it can put in memory. */
 export const SANDBOX_HOME = '/build/home';
@@ -14,17 +21,22 @@ const SHM_BYTES = 64 * 1024 ** 2;
 
 /**
  * The bubblewrap options for `request` (the command follows them after `--`): new user (uid 0 mapped to itself, no
- * capabilities, no further user namespaces), PID, IPC, UTS and cgroup namespaces, and the
- * network namespace too unless `request.network`; a fresh `/proc` (only the sandbox's own
+ * capabilities, no further user namespaces), PID, IPC, UTS, cgroup and network namespaces (the
+ * host's network only with `network: 'host'`; with `isolated`, bwrap reports the sandbox's pid on
+ * fd 3, waits on fd 4 for slirp4netns, and takes `/etc/resolv.conf` from fd 5); a fresh `/proc` (only the sandbox's own
  * processes), a minimal `/dev`, the system read-only (`SYSTEM_DIRS`, the `/etc` allow-list),
  * the hidden paths covered, the work folder read-write at `insideWorkDir`, sized tmpfs for
  * `/tmp`, `/dev/shm` and HOME, the root read-only, and only the given environment (`--clearenv`).
  * @see https://github.com/containers/bubblewrap/blob/v0.8.0/bubblewrap.1.xml
  */
 export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry[] = systemEntries(), host: NodeJS.ProcessEnv = process.env): string[] {
-  const args = ['--unshare-all', '--unshare-user', '--disable-userns', ...(request.network ? ['--share-net'] : []), '--hostname', 'ccp-prebuild'];
+  const args = ['--unshare-all', '--unshare-user', '--disable-userns', ...(request.network === 'host' ? ['--share-net'] : []), '--hostname', 'ccp-prebuild'];
   args.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL');
+  const isolated = request.network === 'isolated';
+  if (isolated) args.push('--info-fd', String(NETWORK_FDS.info), '--block-fd', String(NETWORK_FDS.block));
   for (const entry of entries) {
+    // The host's resolver may be on its loopback, out of reach: slirp4netns's forwarder answers instead.
+    if (isolated && entry.dest === '/etc/resolv.conf') continue;
     if (entry.kind === 'symlink') args.push('--symlink', entry.target, entry.dest);
     else args.push('--ro-bind', entry.source, entry.dest);
   }
@@ -33,6 +45,7 @@ export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry
     if (mount.dir) args.push('--size', '4096', '--tmpfs', mount.dest, '--remount-ro', mount.dest);
     else args.push('--ro-bind', '/dev/null', mount.dest);
   }
+  if (isolated) args.push('--ro-bind-data', String(NETWORK_FDS.resolvConf), '/etc/resolv.conf');
   args.push('--proc', '/proc', '--dev', '/dev', '--size', String(SHM_BYTES), '--tmpfs', '/dev/shm');
   args.push('--size', String(TMP_BYTES), '--tmpfs', '/tmp', '--symlink', '../tmp', '/var/tmp');
   args.push('--bind', request.workDir, request.insideWorkDir, '--size', String(HOME_BYTES), '--tmpfs', SANDBOX_HOME);
@@ -46,13 +59,21 @@ export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry
  * Runs `request` in a bubblewrap sandbox (see {@link bwrapArgs}). `bwrap` itself starts with an
  * empty environment and its arguments on stdin, so the sandbox's pid 1 carries nothing either. The whole tree is killed on
  * timeout, abort, or once the output passes `maxOutputBytes` (what came before the limit is
- * passed on, nothing after). Throws {@link SandboxUnavailableError} when there is no `bwrap` or
- * it cannot make the namespaces: nothing is ever run unconfined.
+ * passed on, nothing after). With the `isolated` network, slirp4netns
+ * (`isolated-network.ts`) carries the sandbox's traffic and is gone when this resolves (after a
+ * timeout or abort too). Throws {@link SandboxUnavailableError} when there is no `bwrap`, no
+ * `slirp4netns` for the isolated network, bwrap cannot make the namespaces or slirp4netns
+ * cannot bring the network up: nothing is ever run unconfined, nor on the host's network
+ * unless `network` is `host`.
  * @see ../builders/readme.md
  */
-export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string } = {}): Promise<SandboxResult> {
+export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string; slirp4netns?: string } = {}): Promise<SandboxResult> {
   const bwrap = options.bwrap ?? findBwrap();
   if (!bwrap) throw new SandboxUnavailableError('bwrap (Debian package bubblewrap) is not installed');
+  const slirp = request.network === 'isolated' ? (options.slirp4netns ?? findSlirp()) : null;
+  if (request.network === 'isolated' && !slirp) {
+    throw new SandboxUnavailableError('slirp4netns (Debian package slirp4netns) is not installed; the isolated network needs it (CCP_PREBUILD_NETWORK=off runs without a network, host shares the host\'s)');
+  }
   probe(bwrap, request.network);
   const limiter = new AbortController();
   const signal = request.signal ? AbortSignal.any([request.signal, limiter.signal]) : limiter.signal;
@@ -72,8 +93,14 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   // -- <command>` as its command line, not the host path of the checkout; the script's stdin is
   // then at its end.
   const input = `${bwrapArgs(request).join('\0')}\0`;
-  const result = await runProcess(bwrap, ['--args', '0', '--', request.command, ...request.args], { env: {}, timeoutMs: request.timeoutMs, signal, onOutput, input });
+  let network: IsolatedNetwork | null = null;
+  const onSpawn = slirp ? (child: ChildProcess): void => void (network = connectIsolatedNetwork(child, slirp, request.log ?? sandboxLog(), () => limiter.abort())) : undefined;
+  const result = await runProcess(bwrap, ['--args', '0', '--', request.command, ...request.args], {
+    env: {}, timeoutMs: request.timeoutMs, signal, onOutput, input, ...(onSpawn ? { onSpawn, extraPipes: 3 } : {}),
+  });
+  const networkFailure = await (network as IsolatedNetwork | null)?.stop();
   if (result.spawnError) throw new SandboxUnavailableError(`bwrap could not start: ${result.spawnError}`);
+  if (networkFailure && !result.timedOut && !request.signal?.aborted) throw new SandboxUnavailableError(`no isolated network: ${networkFailure}`);
   return {
     exitCode: result.exitCode,
     signal: result.signal,
@@ -84,23 +111,9 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   };
 }
 
-let located: { path: string | null } | null = null;
-
 /** `bwrap` on the PATH (or the usual system folders), looked up once per process. */
-export function findBwrap(searchPath: string = `${process.env.PATH ?? ''}:${DEFAULT_PATH}`): string | null {
-  if (located) return located.path;
-  located = { path: null };
-  for (const dir of searchPath.split(':').filter(Boolean)) {
-    const candidate = path.join(dir, 'bwrap');
-    try {
-      accessSync(candidate, constants.X_OK);
-      located = { path: candidate };
-      break;
-    } catch {
-      // not here
-    }
-  }
-  return located.path;
+export function findBwrap(searchPath?: string): string | null {
+  return findTool('bwrap', searchPath);
 }
 
 const probes = new Map<string, string | null>();
@@ -110,7 +123,9 @@ const probes = new Map<string, string | null>();
  * namespaces (no user namespaces, a seccomp profile) fails with bwrap's own words instead of
  * looking like the script's exit code 1.
  */
-function probe(bwrap: string, network: boolean): void {
+function probe(bwrap: string, wanted: SandboxNetwork): void {
+  // The isolated network's namespaces are those of `off`; its fds are not there for a probe.
+  const network = wanted === 'host' ? 'host' : 'off';
   const key = `${bwrap}\0${network}`;
   if (!probes.has(key)) {
     const args = bwrapArgs({ workDir: '/', insideWorkDir: '/build/src', cwd: '/', command: 'true', args: [], env: {}, hide: [], network, maxOutputBytes: 0, timeoutMs: 0 }, systemEntries(), {});

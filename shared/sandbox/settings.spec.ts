@@ -7,10 +7,13 @@ import { loadSandboxSettings } from './settings';
 
 describe('prebuild sandbox settings', () => {
   it.each([
-    ['defaults', undefined, {}, { network: true, maxOutputBytes: 8 * 1024 * 1024 }],
-    ['file', { network: false, maxOutputBytes: '64kb' }, {}, { network: false, maxOutputBytes: 65536 }],
-    ['env beats file', { network: false, maxOutputBytes: 10 }, { CCP_PREBUILD_NETWORK: 'on', CCP_PREBUILD_MAX_OUTPUT: '2mb' }, { network: true, maxOutputBytes: 2 * 1024 * 1024 }],
-    ['off in env', undefined, { CCP_PREBUILD_NETWORK: 'off' }, { network: false, maxOutputBytes: 8 * 1024 * 1024 }],
+    ['defaults', undefined, {}, { network: 'isolated', maxOutputBytes: 8 * 1024 * 1024 }],
+    ['file', { network: false, maxOutputBytes: '64kb' }, {}, { network: 'off', maxOutputBytes: 65536 }],
+    ['file true is isolated', { network: true }, {}, { network: 'isolated', maxOutputBytes: 8 * 1024 * 1024 }],
+    ['env beats file', { network: 'host', maxOutputBytes: 10 }, { CCP_PREBUILD_NETWORK: 'isolated', CCP_PREBUILD_MAX_OUTPUT: '2mb' }, { network: 'isolated', maxOutputBytes: 2 * 1024 * 1024 }],
+    ['on, as before the choice, is isolated', undefined, { CCP_PREBUILD_NETWORK: 'on' }, { network: 'isolated', maxOutputBytes: 8 * 1024 * 1024 }],
+    ['off in env', undefined, { CCP_PREBUILD_NETWORK: 'off' }, { network: 'off', maxOutputBytes: 8 * 1024 * 1024 }],
+    ['host only when asked by name', { network: 'isolated' }, { CCP_PREBUILD_NETWORK: ' Host ' }, { network: 'host', maxOutputBytes: 8 * 1024 * 1024 }],
   ])('%s', (_name, file, env, expected) => {
     const issues: Issue[] = [];
     expect(loadSandboxSettings(file, env, {}, issues)).toEqual(expected);
@@ -20,9 +23,9 @@ describe('prebuild sandbox settings', () => {
   it('names the field of a bad value', () => {
     const issues: Issue[] = [];
     loadSandboxSettings({ maxOutputBytes: 'lots' }, { CCP_PREBUILD_NETWORK: 'sometimes' }, { file: 'c.yaml' }, issues);
-    expect(issues.map((issue) => [issue.file, issue.field])).toEqual([
-      ['c.yaml', 'prebuild.network'],
-      ['c.yaml', 'prebuild.maxOutputBytes'],
+    expect(issues.map((issue) => [issue.file, issue.field, issue.message])).toEqual([
+      ['c.yaml', 'prebuild.network', 'must be off, isolated or host, not "sometimes" (CCP_PREBUILD_NETWORK)'],
+      ['c.yaml', 'prebuild.maxOutputBytes', expect.stringContaining('"lots" is not a size')],
     ]);
   });
 
@@ -31,7 +34,7 @@ describe('prebuild sandbox settings', () => {
     try {
       const file = path.join(dir, 'ccp.yaml');
       await writeFile(file, 'prebuild:\n  network: off\n  maxOutputBytes: 1mb\n');
-      expect(loadConfig({ config: file }, {}).prebuild).toEqual({ network: false, maxOutputBytes: 1024 * 1024 });
+      expect(loadConfig({ config: file }, {}).prebuild).toEqual({ network: 'off', maxOutputBytes: 1024 * 1024 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,17 @@
+import type { Logger } from '../log/logger';
+
+/**
+ * The script's network (`CCP_PREBUILD_NETWORK`): `off`, a namespace with only its own loopback;
+ * `isolated` (default: prebuilds download), a namespace of its own whose traffic slirp4netns
+ * carries to the outside, never to the host's loopback; `host`, the host's own network stack,
+ * every service on the host's 127.0.0.1 included (a widening the operator must ask for).
+ */
+export type SandboxNetwork = 'off' | 'isolated' | 'host';
+
 /** How untrusted steps of the local backend (prebuild scripts) are confined; `prebuild:` in the config file. */
 export interface SandboxSettings {
-  /** Whether the script may use the network (`CCP_PREBUILD_NETWORK`, default on: prebuilds download). */
-  network: boolean;
+  /** The script's network (`CCP_PREBUILD_NETWORK`, default `isolated`). */
+  network: SandboxNetwork;
   /** Output past this many bytes stops the script and fails the step (`CCP_PREBUILD_MAX_OUTPUT`, default 8 MiB). */
   maxOutputBytes: number;
 }
@@ -21,12 +31,14 @@ export interface SandboxRequest {
   env: Record<string, string>;
   /** Host paths never shown, even when they lie under a system folder that is (the data dir, the store). */
   hide: readonly string[];
-  network: boolean;
+  network: SandboxNetwork;
   maxOutputBytes: number;
   /** Kills everything in the sandbox after this long; 0 is no limit. */
   timeoutMs: number;
   signal?: AbortSignal;
   onOutput?: (text: string) => void;
+  /** Where the sandbox's own helpers (slirp4netns) report; the ccp log, never the build log. */
+  log?: Logger;
 }
 
 /** How a sandboxed command ended. */

@@ -218,9 +218,9 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
   }, 180_000);
 
   it.each([
-    ['on', 'NET reached'],
+    ['host', 'NET reached'],
     ['off', 'NET blocked'],
-  ])('CCP_PREBUILD_NETWORK=%s: the prebuild reaches the registry or not', async (network, expected) => {
+  ])('CCP_PREBUILD_NETWORK=%s: the prebuild reaches the registry on 127.0.0.1 or not', async (network, expected) => {
     const { code, summary } = await build('hostile/offline:latest', { CCP_PREBUILD_NETWORK: network });
     expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
     expect(await readFile(summary!.project.build.log!, 'utf8')).toContain(expected);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { killTree } from './kill-tree';
 
 export interface RunOptions {
@@ -18,6 +18,13 @@ export interface RunOptions {
    * it the tree is killed and `truncated` set (a tool's output must not fill the memory).
    */
   captureMaxBytes?: number;
+  /**
+   * Pipes the child gets beyond stdio, as fds 3, 4…, for tools that talk over more than that
+   * (bwrap's `--info-fd` and `--block-fd`); `onSpawn` reaches them as `child.stdio[3…]`.
+   */
+  extraPipes?: number;
+  /** Called with the child as soon as it is spawned, before any of its output. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface RunResult {
@@ -75,8 +82,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...Array<'pipe'>(options.extraPipes ?? 0).fill('pipe')],
     });
+    options.onSpawn?.(child);
     const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
       capture(stream, chunk);
       // Captured output (maybe binary, maybe megabytes) is read by the caller: no lines to keep.
