@@ -6,6 +6,7 @@ import { registryImageSource } from '../../functions/scan/registry-source';
 import { scanEnvironment, scanSettings } from '../../functions/scan/scan-environment';
 import { FETCH_FAILED, scanImage, type ScanOutcome } from '../../functions/scan/scan-image';
 import { loadConfig, type Config } from '../../shared/config/config';
+import { withRunningLocalRegistry } from '../../shared/registry/local-registry';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { newBuildId } from '../../shared/events';
@@ -20,7 +21,8 @@ const USAGE = `Usage: ccp scan <image-ref> [--json] [--html FILE]
 Scans an image in a registry without running it: RPM updates and integrity, pip, npm and gem
 packages with newer releases, and the privileges its RUN label asks for.
   <image-ref>   host:port/name:tag, host:port/name@sha256:…; without a host, the registry
-                of --registry (CCP_REGISTRY) is used
+                of --registry (CCP_REGISTRY) is used, else the one a running ccp serve
+                or run started on the data dir (with its login)
   --json        print scan.json instead of the summary
   --html FILE   also write the HTML report to FILE
 Package registries, URL rewrites, the size bound and time limits come from the configuration
@@ -53,7 +55,8 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
       try {
         const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, html: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'missing <image-ref>' : `one image expected, got ${positionals.length}`);
-        config = loadConfig(globals, io.env);
+        // Next to a running `ccp serve`, its registry (and login) unless another is configured.
+        config = await withRunningLocalRegistry(loadConfig(globals, io.env));
         args = { ref: qualify(positionals[0]!, config.registry), json: values.json ?? false, ...(values.html ? { html: path.resolve(io.cwd, values.html) } : {}) };
       } catch (error) {
         const message = error instanceof ValidationError ? error.message : (error as Error).message;

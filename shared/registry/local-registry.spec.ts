@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { RegistryStartError, startLocalRegistry } from './local-registry';
+import { loadConfig } from '../config/config';
+import { RegistryStartError, runningLocalRegistry, startLocalRegistry, withRunningLocalRegistry } from './local-registry';
 
 /** Pushes a one-blob image with the registry HTTP API, as a client would. */
 async function pushTinyImage(url: string, repository: string, tag: string, headers: Record<string, string> = {}): Promise<string> {
@@ -122,6 +123,34 @@ describe('startLocalRegistry', () => {
     } finally {
       await again.stop();
     }
+  });
+
+  it('tells another command on the same data dir the running registry and its login (ccp scan next to ccp serve)', async () => {
+    const dataDir = path.join(dir, 'data-dir');
+    expect(await runningLocalRegistry(dataDir)).toEqual(null);
+    const registry = await startLocalRegistry({ dir: path.join(dataDir, 'registry'), login: true });
+    const effective = async (flags: { registry?: string }, env: Record<string, string> = {}) => {
+      const config = await withRunningLocalRegistry(loadConfig({ dataDir, ...flags }, env));
+      return { registry: config.registry, registryAuth: config.registryAuth };
+    };
+    try {
+      expect(await runningLocalRegistry(dataDir)).toEqual({ address: registry.address, login: registry.login });
+      const cases = await Promise.all([
+        effective({}),
+        effective({ registry: registry.address }),
+        effective({ registry: 'registry.example.org:5000' }),
+        effective({ registry: registry.address }, { CCP_REGISTRY_USERNAME: 'someone', CCP_REGISTRY_PASSWORD: 'configured-pass' }),
+      ]);
+      expect(cases).toEqual([
+        { registry: registry.address, registryAuth: registry.login },
+        { registry: registry.address, registryAuth: registry.login },
+        { registry: 'registry.example.org:5000', registryAuth: undefined },
+        { registry: registry.address, registryAuth: { username: 'someone', password: 'configured-pass' } },
+      ]);
+    } finally {
+      await registry.stop();
+    }
+    expect(await effective({})).toEqual({ registry: '', registryAuth: undefined });
   });
 
   it('fails clearly when the port is taken', async () => {

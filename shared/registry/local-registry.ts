@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { RegistryAccess } from '../builders/types';
+import type { Config } from '../config/config';
 import { newNotifyToken, notifyTokenHeaders } from './notify-token';
-import { loadOrCreateLogin, writeHtpasswd, type RegistryLogin } from './registry-login';
+import { loadOrCreateLogin, readLogin, writeHtpasswd, type RegistryLogin } from './registry-login';
 
 export interface LocalRegistryOptions {
   /** Folder for the registry's config, storage and pid file. */
@@ -143,13 +144,44 @@ function stop(child: ChildProcess, dir: string): Promise<void> {
   });
 }
 
+/** The pid of the docker-registry started from `dir` (its pid file, a process serving our config), or `null`. */
+async function runningPid(dir: string): Promise<number | null> {
+  const pid = Number((await readFile(path.join(dir, 'registry.pid'), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.includes('docker-registry') && cmdline.includes(path.join(dir, 'config.yml')) ? pid : null;
+}
+
 /** Stops the registry a previous run started from `dir`, if its pid still runs docker-registry with our config. */
 async function stopPrevious(dir: string): Promise<void> {
-  const pid = Number((await readFile(path.join(dir, 'registry.pid'), 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (cmdline.includes('docker-registry') && cmdline.includes(path.join(dir, 'config.yml'))) process.kill(pid, 'SIGTERM');
+  const pid = await runningPid(dir);
+  if (pid) process.kill(pid, 'SIGTERM');
   await rm(path.join(dir, 'registry.pid'), { force: true });
+}
+
+/**
+ * The registry a running `ccp serve`/`run` started under `<dataDir>/registry` (its address and
+ * login), or `null` when none runs there. For commands of another process on the same data dir.
+ */
+export async function runningLocalRegistry(dataDir: string): Promise<{ address: string; login: RegistryLogin | null } | null> {
+  const dir = path.resolve(dataDir, 'registry');
+  if (!(await runningPid(dir))) return null;
+  const config = parse(await readFile(path.join(dir, 'config.yml'), 'utf8').catch(() => '')) as { http?: { addr?: unknown }; auth?: unknown } | null;
+  const address = config?.http?.addr;
+  if (typeof address !== 'string') return null;
+  return { address, login: config?.auth ? await readLogin(dir) : null };
+}
+
+/**
+ * `config` with the login of the registry a running ccp started on its data dir, when that is
+ * the registry `config` names (or it names none) and no login is configured: so that `ccp scan`
+ * next to `ccp serve` reads that registry's images as the pipeline does.
+ */
+export async function withRunningLocalRegistry(config: Config): Promise<Config> {
+  if (config.registryAuth) return config;
+  const running = await runningLocalRegistry(config.dataDir);
+  if (!running?.login || (config.registry && config.registry.toLowerCase() !== running.address)) return config;
+  return { ...config, registry: running.address, registryAuth: running.login };
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -31,7 +31,7 @@ const PASSWORD = /^[A-Za-z0-9_-]{43}$/;
  */
 export async function loadOrCreateLogin(dir: string): Promise<RegistryLogin> {
   const file = path.join(dir, LOGIN_FILE);
-  const kept = await readFile(file, 'utf8').then(parseLogin, () => null);
+  const kept = await readLogin(dir);
   if (kept) {
     // Made by an older copy or by hand with a wider mode: narrowed, as a new one would be.
     await chmod(file, 0o600);
@@ -43,6 +43,11 @@ export async function loadOrCreateLogin(dir: string): Promise<RegistryLogin> {
   await writeFile(temporary, `${JSON.stringify(login)}\n`, { mode: 0o600 });
   await rename(temporary, file);
   return login;
+}
+
+/** The login kept in `<dir>/login.json`, or `null` when there is none (nothing is made). */
+export async function readLogin(dir: string): Promise<RegistryLogin | null> {
+  return readFile(path.join(dir, LOGIN_FILE), 'utf8').then(parseLogin, () => null);
 }
 
 function parseLogin(text: string): RegistryLogin | null {

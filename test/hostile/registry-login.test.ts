@@ -126,7 +126,7 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
     expect(log).toMatch(new RegExp(`^REGATTACK ${where} done=yes$`, 'm'));
   });
 
-  it('plants nothing and overwrites nothing: the registry holds the pipeline\'s three images, the victim as built', async () => {
+  it('plants nothing and overwrites nothing: the registry holds the pipeline\'s three images, the victim as built, which ccp scan reads', async () => {
     // The run stopped its registry: started again on its storage, with the login kept in the data dir.
     const registry = await startLocalRegistry({ dir: path.join(dataDir, 'registry'), login: true });
     try {
@@ -135,6 +135,15 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
       expect(await (await fetch(`${registry.url}/v2/_catalog`, { headers })).json()).toEqual({ repositories: ['hostile/base', 'hostile/runner', 'hostile/victim'] });
       const victim = await fetch(`${registry.url}/v2/hostile/victim/manifests/latest`, { method: 'HEAD', headers: { ...headers, accept: 'application/vnd.oci.image.manifest.v1+json' } });
       expect([victim.status, victim.headers.get('docker-content-digest')]).toEqual([200, project('victim').build.digest]);
+      // `ccp scan` next to it, on the same data dir, reads it with the kept login: with its
+      // address given (no login configured) and without.
+      for (const globals of [['--registry', registry.address], []]) {
+        const out = { stdout: '', stderr: '' };
+        const cli: CliIo = { env: {}, cwd: dir, stdout: (text) => void (out.stdout += text), stderr: (text) => void (out.stderr += text) };
+        const scanned = await main(['--data-dir', dataDir, ...globals, 'scan', 'hostile/victim:latest', '--json'], cli);
+        const report = JSON.parse(out.stdout || '{}') as { image?: { ref: string; digest: string } };
+        expect({ scanned, image: report.image, stderr: out.stderr }).toEqual({ scanned: 0, image: { ref: `${registry.address}/hostile/victim:latest`, digest: project('victim').build.digest }, stderr: '' });
+      }
     } finally {
       await registry.stop();
     }
