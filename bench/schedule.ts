@@ -143,7 +143,7 @@ async function realSix(): Promise<BenchResult[]> {
     const projects = sixProjects(repo.url);
     const runtime = await startEmbeddedRuntime(config, silentLogger, { projects });
     try {
-      await pushBaseImage(BUSYBOX_IMAGE, { ref: 'bench/busybox:latest', registry: runtime.registry!.address });
+      await pushBaseImage(BUSYBOX_IMAGE, { ref: 'bench/busybox:latest', registry: runtime.registry!.access });
       const durations = new Map<string, number>();
       let lastBuild = 0;
       const stop = runtime.broker.on('delivered', ({ emitted }) => {
