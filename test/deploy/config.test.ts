@@ -14,6 +14,7 @@ const NOT_IN_CLUSTER: Record<string, string> = {
   CCP_BUILD_ID: 'set by the build function in the env of each build Job pod, per build',
   CCP_COMMIT: 'set by the build function in the env of each build Job pod, per build',
   CCP_SINK_TOKEN_FILE: 'for tests; in the cluster the SinkBinding mounts the OIDC token at /oidc/token',
+  CCP_INGRESS_TOKEN: "guards the embedded runtime's own event door (ccp serve); in the cluster the door is the Broker",
   CCP_CHAOS: 'test mode of the embedded broker (redeliveries, delays, reordering); the cluster has the real Broker',
   CCP_TEST_SIGKILL_AT: 'crash points of the fault-injection test, embedded runtime only',
   CCP_RETRY_INTERRUPTED: 'recovery of builds a dead embedded process left running; in the cluster a Job outlives its pod',

@@ -22,6 +22,8 @@ const CANARY = 'canary-9d1e-never-served';
 const REPORT = 'reports/app/job/latest/b1';
 /** The registry notifications' Bearer token: the body checks below come after it. */
 const NOTIFY_TOKEN = 'store-http-notify-token-7e21';
+/** The door's ingress token: a CloudEvent's body is read only after it. */
+const INGRESS_TOKEN = 'store-http-ingress-token-5c09';
 
 /** What an answer may never contain: stack lines, install or data paths, Express's page, secrets. */
 function leaks(body: string, dataDir: string): string[] {
@@ -86,7 +88,7 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     mkdirSync(outside);
     await writeFile(path.join(outside, 'canary.txt'), CANARY);
     // A registry address of its own, so that no registry is started: nothing is built here.
-    const config = loadConfig({ dataDir, registry: '127.0.0.1:9' }, { CCP_REGISTRY_NOTIFY_TOKEN: NOTIFY_TOKEN });
+    const config = loadConfig({ dataDir, registry: '127.0.0.1:9' }, { CCP_REGISTRY_NOTIFY_TOKEN: NOTIFY_TOKEN, CCP_INGRESS_TOKEN: INGRESS_TOKEN });
     served = await startServedRuntime(config, createLogger({ level: 'debug', write: (line) => logLines.push(line) }), { port: 0 });
     const store = served.runtime.context.store;
     await store.put(`${REPORT}/scan.html`, '<!DOCTYPE html><html><head><style>h1{color:red}</style></head><body><h1>scan</h1></body></html>', { contentType: 'text/html; charset=utf-8' });
@@ -142,7 +144,8 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     ['an unknown method', 400, 'FROB / HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['a broken request line', 400, 'GET\r\n\r\n'],
     ['64 KB of headers', 431, get('/', `X-Big: ${'b'.repeat(65_536)}\r\n`)],
-    ['a CloudEvent that is no JSON', 400, `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
+    ['a CloudEvent without the ingress token', 401, `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
+    ['a CloudEvent that is no JSON', 400, `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${INGRESS_TOKEN}\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
     ['a registry notification without its token', 401, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
     ['a registry notification that is no JSON', 400, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
     // Refused by the body parser of a route without its own error handler: the door's handler answers.
