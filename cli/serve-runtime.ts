@@ -32,7 +32,7 @@ export async function serveRuntime(
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
   const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
-  app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), settings, log: options.log }));
+  app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), store: runtime.context.store, settings, log: options.log }));
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));

@@ -17,7 +17,7 @@ export const gatewayFunction: FunctionDefinition = {
   routes: (context, publish) =>
     express.Router().use(
       '/webhooks',
-      webhookRoutes({ publish, settings: context.config.webhooks ?? defaultWebhookSettings(), log: context.log }),
+      webhookRoutes({ publish, store: context.store, settings: context.config.webhooks ?? defaultWebhookSettings(), log: context.log }),
     ),
 };
 

@@ -5,13 +5,14 @@ import { secretForRepo } from '../../shared/webhooks/secrets';
 import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
 import type { Publish } from '../types';
+import type { DeliveryMarkers } from './delivery-markers';
 import { FUNCTION_NAME } from './handle';
 
 /** The answer to one webhook delivery, and what its log line says. */
 export interface WebhookReply {
   status: number;
   body: Record<string, unknown>;
-  /** `published`, `ping`, `ignored`, `unauthorized`, `stale`, `malformed`, `unpublished`. */
+  /** `published`, `duplicate`, `ping`, `ignored`, `unauthorized`, `stale`, `malformed`, `unpublished`. */
   outcome: string;
   delivery: string;
   repo?: string;
@@ -30,10 +31,18 @@ export function webhookSource(provider: string): string {
  * repository it names (or the global one; never none), refuses a body that is no JSON or a
  * push without its fields (400), refuses a signed timestamp beyond the tolerance (401, a
  * replay), answers a ping (200), ignores what it does not handle (202), and publishes one
- * `git.push` whose id is the delivery id, so a redelivery is a duplicate.
+ * `git.push` whose id is the delivery id, so a redelivery is a duplicate: with `markers`, a
+ * delivery id published already publishes nothing (202 `duplicate`).
  * @see https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
  */
-export async function receiveWebhook(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, publish: Publish, now: () => number = Date.now): Promise<WebhookReply> {
+export async function receiveWebhook(
+  provider: WebhookProvider,
+  request: WebhookRequest,
+  settings: WebhookSettings,
+  publish: Publish,
+  now: () => number = Date.now,
+  markers?: DeliveryMarkers,
+): Promise<WebhookReply> {
   const delivery = provider.deliveryId(request);
   const reply = (status: number, outcome: string, body: Record<string, unknown>, extra: Partial<WebhookReply> = {}): WebhookReply => ({ status, outcome, body, delivery, ...extra });
 
@@ -72,13 +81,19 @@ export async function receiveWebhook(provider: WebhookProvider, request: Webhook
 
   const event: CloudEvent<unknown> = makeEvent(EventTypes.gitPush, outcome.data, { source: webhookSource(provider.name), id: delivery });
   const pushed = { repo: outcome.data.repoUrl, branch: outcome.data.branch };
+  const named = { id: event.id, source: event.source, type: event.type };
+  if (markers && (await markers.seen(event))) {
+    return reply(202, 'duplicate', { duplicate: named, push: outcome.data }, { ...pushed, reason: 'this delivery id was published already' });
+  }
   try {
     await publish(event);
   } catch (error) {
     const reason = `could not publish the git.push event: ${(error as Error).message}`;
     return reply(503, 'unpublished', { error: reason }, { ...pushed, reason });
   }
-  return reply(202, 'published', { published: { id: event.id, source: event.source, type: event.type }, push: outcome.data }, pushed);
+  // After the publish: a crash before this line lets the sender's retry publish again, never lose it.
+  await markers?.mark(event, outcome.data);
+  return reply(202, 'published', { published: named, push: outcome.data }, pushed);
 }
 
 const UNIX_SECONDS = /^\d{1,12}$/;

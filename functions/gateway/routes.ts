@@ -1,9 +1,11 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { bodyOf, errorAnswer } from '../../shared/host/http-common';
 import type { Logger } from '../../shared/log/logger';
+import type { ObjectStore } from '../../shared/store/types';
 import { WEBHOOK_PROVIDERS } from '../../shared/webhooks/providers/api';
 import type { WebhookProvider, WebhookProviderName, WebhookSettings } from '../../shared/webhooks/types';
 import type { Publish } from '../types';
+import { DeliveryMarkers } from './delivery-markers';
 import { receiveWebhook, type WebhookReply } from './receive';
 
 export interface WebhookRouteOptions {
@@ -11,6 +13,11 @@ export interface WebhookRouteOptions {
   publish: Publish;
   settings: WebhookSettings;
   log: Logger;
+  /**
+   * Where the deliveries published are remembered, so a sender's retry of one (same delivery
+   * id) publishes nothing, also after a restart; without it every delivery is published.
+   */
+  store?: ObjectStore;
   /** The senders served, `POST /<name>` each; every registered provider by default. */
   providers?: ReadonlyMap<WebhookProviderName, WebhookProvider>;
 }
@@ -28,10 +35,11 @@ export function webhookRoutes(options: WebhookRouteOptions): Router {
   const log = options.log.child({ fn: 'gateway' });
   const providers = options.providers ?? WEBHOOK_PROVIDERS;
   const router = express.Router();
+  const markers = options.store ? new DeliveryMarkers(options.store) : undefined;
   const rawBody = express.raw({ type: () => true, limit: options.settings.bodyLimit });
   for (const provider of providers.values()) {
     router.post(`/${provider.name}`, rawBody, (request, response) => {
-      void receiveWebhook(provider, { headers: request.headers, body: bodyOf(request) }, options.settings, options.publish)
+      void receiveWebhook(provider, { headers: request.headers, body: bodyOf(request) }, options.settings, options.publish, Date.now, markers)
         .then((reply) => {
           logReply(log, provider.name, reply);
           response.status(reply.status).json(reply.body);

@@ -5,6 +5,7 @@ import type { Publish } from '../../functions/types';
 import { listen, type RunningServer } from '../../shared/host/listen';
 import { createLogger } from '../../shared/log/logger';
 import { fixtureBody } from '../../shared/webhooks/__fixtures__';
+import type { ObjectStore } from '../../shared/store/types';
 import { signBody } from '../../shared/webhooks/signature';
 import type { WebhookSettings } from '../../shared/webhooks/types';
 
@@ -26,8 +27,11 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The webhook routes at `/webhooks` of a real server on 127.0.0.1, publishing to a list (or `publish`). */
-export async function startGateway(webhookSettings: WebhookSettings, publish?: Publish): Promise<Gateway> {
+/**
+ * The webhook routes at `/webhooks` of a real server on 127.0.0.1, publishing to a list (or
+ * `publish`); with `store`, remembering the deliveries published as the gateway function does.
+ */
+export async function startGateway(webhookSettings: WebhookSettings, publish?: Publish, store?: ObjectStore): Promise<Gateway> {
   const published: CloudEvent<unknown>[] = [];
   const rawLogs: string[] = [];
   const log = createLogger({ level: 'debug', write: (line) => rawLogs.push(line) });
@@ -37,6 +41,7 @@ export async function startGateway(webhookSettings: WebhookSettings, publish?: P
     webhookRoutes({
       settings: webhookSettings,
       log,
+      ...(store ? { store } : {}),
       publish:
         publish ??
         (async (event) => {
