@@ -108,6 +108,16 @@ describe('scan handle', () => {
     expect(second!.id).toBe(first!.id);
   });
 
+  it('runs two deliveries of one scan.requested at once in folders of their own, both whole', async () => {
+    const handle = createScanHandler({ source });
+    const request = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: REF, digest: 'sha256:feed' }, reason: 'manual' }, { source: '/admin', id: 'twice-at-once' });
+    const seen = source.requests.length;
+    const results = await Promise.all([handle(request, context), handle(request, context)]);
+    const workDirs = source.requests.slice(seen).map((fetch) => fetch.workDir);
+    const statuses = results.map(([event]) => Object.values((event!.data as ScanCompletedData).scanners).filter((scanner) => scanner.status === 'failed').length);
+    expect([new Set(workDirs).size, statuses, results[0]![0]!.id === results[1]![0]!.id]).toEqual([2, [0, 0], true]);
+  });
+
   it.each([
     ['a scan.requested for the build naming another repository', () => makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: '127.0.0.1:5000/victim/app:latest', digest: 'sha256:feed' }, reason: 'build', buildId: 'b1' }, { source: '/attacker', id: 'f1' }), "repository victim/app is not team/web, the project's"],
     ['a build.completed naming another registry', () => buildCompleted({ image: { ref: 'evil.example.org/team/web:latest', digest: 'sha256:feed' } }, 'forged-completion'), "registry evil.example.org is not the pipeline's registry 127.0.0.1:5000"],

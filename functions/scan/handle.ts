@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import {
@@ -79,7 +80,9 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       scanners,
       source: options.source,
       env: scanEnvironment(context.config, log),
-      workDir: path.join(context.config.workDir, 'scan', scanId),
+      // Per delivery, not per scan: a redelivery running at the same time (at least once, as
+      // Knative) must not remove the layers this one is unpacking.
+      workDir: path.join(context.config.workDir, 'scan', `${scanId}-${randomUUID().slice(0, 8)}`),
       maxBytes: settings.maxBytes,
       maxFiles: settings.maxFiles,
       scannerTimeoutMs: settings.scannerTimeoutMs,
