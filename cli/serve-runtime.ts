@@ -45,7 +45,9 @@ export async function serveRuntime(
 /** Serves until SIGINT or SIGTERM, telling the terminal where, then stops the runtime (and the registry it started). */
 export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promise<void> {
   const { server, runtime } = served;
-  const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog` : '';
+  // The registry ccp started asks for its login: say where it is kept, never what it is.
+  const login = runtime.registry?.login ? ` (login in ${path.join(runtime.context.config.dataDir, 'registry', 'login.json')})` : '';
+  const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog${login}` : '';
   // Where the token is, never the token: the terminal may be recorded or shared.
   const token = runtime.context.config.ingressToken ? '$CCP_INGRESS_TOKEN' : `$(cat ${path.join(runtime.context.config.dataDir, INGRESS_TOKEN_FILE)})`;
   io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
