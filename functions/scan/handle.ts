@@ -63,11 +63,12 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
     const scanId = `scan-${deriveBuildId(event)}`;
     const folder = job.folder ?? scanId;
     const log = context.log.child({ project: imageName(job.project), eventId: event.id, scanId, ...(job.buildId ? { buildId: job.buildId } : {}) });
-    // A build's scan is done once its reports are stored (html last): a redelivered build.completed
-    // (at least once, as Knative) is answered from them, with the same event id, without scanning again.
-    const done = job.buildId ? await storedScan(context, job, folder) : null;
+    // A scan is done once its reports are stored (html last): a redelivered build.completed or
+    // scan.requested (at least once, as Knative; a rescan's folder is named by the request's
+    // source, id and time) is answered from them, with the same event id, without scanning again.
+    const done = await storedScan(context, job, folder);
     if (done) {
-      log.info('build already scanned; answering from its reports');
+      log.info('already scanned; answering from its reports');
       return [makeEvent(EventTypes.scanCompleted, done, { source: SOURCE, id: `${scanId}/scan` })];
     }
     const settings = scanSettings(context.config);

@@ -5,6 +5,7 @@ import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { Semaphore } from '../../shared/runtime/semaphore';
+import { imageRefFor } from '../build/image-spec';
 import type { FunctionContext, Handler } from '../types';
 import { absentImageNotice } from './absent-notice';
 import { registryImagePresence, type ImagePresence } from './image-presence';
@@ -40,8 +41,11 @@ async function projectsOf(context: FunctionContext): Promise<ProjectEntry[]> {
  * the next offset and the time the next chunk may start (`notBefore`); the next call waits until
  * then. No call outlives its timeout, no timer lives outside a request, and a pod scaled down
  * mid-way loses only its own chunk, which the broker redelivers. Ids are derived from the tick
- * (`weekly/<tick>/<image>`, `<tick>/chunk/<offset>`), so a redelivered tick or chunk emits
- * duplicates that receivers drop: no image is scanned twice for one tick.
+ * (`weekly/<tick>/<image>`, `<tick>/chunk/<offset>`) and every event carries the tick's time, so
+ * a redelivered tick or chunk emits the very same events (at least once, as Knative), which
+ * their receivers deduplicate: the scan function answers a request it has the reports of from
+ * them (the scan id derives from source, id and time), notify mails an event once. Nothing is
+ * marked before it is emitted, so a crash between the two loses no scan.
  * @see ./readme.md
  */
 export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handler {
@@ -59,6 +63,9 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
       const wait = Math.min(Date.parse(data.notBefore) - clock.now(), pace.windowMs);
       if (wait > 0) await clock.sleep(wait);
     }
+    // The tick's time on everything emitted: a redelivery's events (and the scan ids derived
+    // from them) are the first delivery's, not new ones.
+    const stamp = event.time ? { time: event.time } : {};
     const registry = context.config.registry;
     if (!registry) throw new ValidationError('the weekly rescan needs the registry', [{ field: 'registry', message: 'no registry is configured (CCP_REGISTRY)' }]);
     const projects = await projectsOf(context);
@@ -69,10 +76,11 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
       chunk.map((entry) =>
         limit.run(async () => {
           const project = { appId: entry.appId, jobId: entry.jobId, desiredTag: entry.desiredTag };
-          const ref = `${registry}/${imageName(project)}`;
+          // Named as the build pushes it (library images without a namespace): the scan refuses any other.
+          const ref = imageRefFor(registry, project);
           const found = await presence(ref);
           const request: ScanRequestedData = { project, image: { ref, ...(found ? { digest: found.digest } : {}) }, reason: 'weekly' };
-          const requestEvent = makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}` });
+          const requestEvent = makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}`, ...stamp });
           if (found) return { absent: false, events: [requestEvent] };
           log.info('image absent from the registry', { project: imageName(project), ref });
           return { absent: true, events: await absentImageNotice(requestEvent, context) };
@@ -84,7 +92,7 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
     if (chunk.length > 0 && next < projects.length) {
       const startedAt = Math.max(clock.now(), data.notBefore ? Date.parse(data.notBefore) : 0);
       const continuation: WeeklyTickData = { tick, offset: next, notBefore: new Date(startedAt + pace.windowMs).toISOString() };
-      events.push(makeEvent(EventTypes.tickWeekly, continuation, { source: SOURCE, id: `${tick}/chunk/${next}` }));
+      events.push(makeEvent(EventTypes.tickWeekly, continuation, { source: SOURCE, id: `${tick}/chunk/${next}`, ...stamp }));
     }
     log.info('weekly chunk', { images: chunk.length, absent: perImage.filter((result) => result.absent).length, total: projects.length, next: next < projects.length ? next : null });
     return events;

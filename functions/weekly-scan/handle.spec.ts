@@ -1,0 +1,45 @@
+import { loadConfig } from '../../shared/config/config';
+import { EventTypes, makeEvent, type ScanRequestedData } from '../../shared/events';
+import type { ProjectEntry } from '../../shared/index/types';
+import { silentLogger } from '../../shared/log/logger';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
+import { imageRefFor } from '../build/image-spec';
+import { createFunctionContext } from '../context';
+import { checkProjectImage } from '../scan/project-image';
+import { createWeeklyScanHandler } from './handle';
+
+const REGISTRY = 'registry.example.org:5000';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+function entry(id: number, appId: string, jobId: string): ProjectEntry {
+  return {
+    id, appId, jobId, gitUrl: `https://example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
+    desiredTag: 'latest', notifyEmail: ['team@example.com'], buildContext: './', dependsOn: [], source: { file: 'index.yaml', line: id },
+  } as ProjectEntry;
+}
+
+describe('weekly-scan: the images it asks about and the scans it requests', () => {
+  it.each([
+    ['a library image, pushed without a namespace', entry(1, 'library', 'nginx'), `${REGISTRY}/nginx:latest`],
+    ['an app image, pushed as <app-id>/<job-id>', entry(2, 'team', 'api'), `${REGISTRY}/team/api:latest`],
+  ])('%s', async (_case, project, expected) => {
+    const asked: string[] = [];
+    const context = await createFunctionContext(loadConfig({ dataDir: '/nonexistent', registry: REGISTRY }, {}), silentLogger, { store: new TempObjectStore(), projects: [project] });
+    const handler = createWeeklyScanHandler({ presence: async (ref) => (asked.push(ref), { digest: DIGEST }) });
+    const events = await handler(makeEvent(EventTypes.tickWeekly, {}, { source: '/ccp/gateway', id: 'weekly/2026-03-07T23:00:00Z', time: '2026-03-07T23:00:00Z' }), context);
+    const data = events[0].data as ScanRequestedData;
+    expect([asked, data.image.ref, imageRefFor(REGISTRY, data.project)]).toEqual([[expected], expected, expected]);
+    // What the scan function takes as the project's own image.
+    expect(() => checkProjectImage(data.project, data.image, REGISTRY, 'data.image')).not.toThrow();
+  });
+
+  it('emits the same events, time included, for a redelivered tick', async () => {
+    const context = await createFunctionContext(loadConfig({ dataDir: '/nonexistent', registry: REGISTRY }, {}), silentLogger, { store: new TempObjectStore(), projects: [entry(2, 'team', 'api')] });
+    const handler = createWeeklyScanHandler({ presence: async () => ({ digest: DIGEST }) });
+    const tick = makeEvent(EventTypes.tickWeekly, {}, { source: '/ccp/gateway', id: 'weekly/2026-03-07T23:00:00Z', time: '2026-03-07T23:00:00.000Z' });
+    const [first, again] = [await handler(tick, context), await handler(tick, context)];
+    const key = (events: typeof first) => events.map((event) => [event.source, event.id, event.time, event.data]);
+    expect(key(again)).toEqual(key(first));
+    expect(first.map((event) => event.time)).toEqual(['2026-03-07T23:00:00.000Z']);
+  });
+});
