@@ -67,10 +67,11 @@ export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry
  * unless `network` is `host`.
  * @see ../builders/readme.md
  */
-export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string; slirp4netns?: string } = {}): Promise<SandboxResult> {
+export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string; slirp4netns?: string | null } = {}): Promise<SandboxResult> {
   const bwrap = options.bwrap ?? findBwrap();
   if (!bwrap) throw new SandboxUnavailableError('bwrap (Debian package bubblewrap) is not installed');
-  const slirp = request.network === 'isolated' ? (options.slirp4netns ?? findSlirp()) : null;
+  // `slirp4netns: null` is a host without it.
+  const slirp = request.network === 'isolated' ? (options.slirp4netns !== undefined ? options.slirp4netns : findSlirp()) : null;
   if (request.network === 'isolated' && !slirp) {
     throw new SandboxUnavailableError('slirp4netns (Debian package slirp4netns) is not installed; the isolated network needs it (CCP_PREBUILD_NETWORK=off runs without a network, host shares the host\'s)');
   }

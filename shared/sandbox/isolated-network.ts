@@ -85,7 +85,11 @@ export function connectIsolatedNetwork(bwrap: ChildProcess, slirp: string, log: 
   };
   const startNetwork = (pid: number): void => {
     helper = startHelper(slirp, pid, lines, log);
-    helperGone = new Promise((resolve) => helper!.once('close', () => resolve()));
+    // A helper that never started (ENOENT) has no 'close' to wait for: its 'error' ends it.
+    helperGone = new Promise((resolve) => {
+      helper!.once('close', () => resolve());
+      helper!.once('error', () => resolve());
+    });
     const timer = setTimeout(() => failWith(`slirp4netns did not bring the network up within ${READY_MS / 1000} s`), READY_MS);
     (helper.stdio[3] as Readable).once('data', () => {
       clearTimeout(timer);
@@ -95,7 +99,10 @@ export function connectIsolatedNetwork(bwrap: ChildProcess, slirp: string, log: 
       clearTimeout(timer);
       failWith(`slirp4netns ended (${code === null ? signal : `exit ${code}`}): ${lines.at(-1) ?? 'no output'}`);
     });
-    helper.once('error', (error) => failWith(`slirp4netns could not start: ${error.message}`));
+    helper.once('error', (error) => {
+      clearTimeout(timer);
+      failWith(`slirp4netns could not start: ${error.message}`);
+    });
   };
   info.on('data', onInfo);
   return {
