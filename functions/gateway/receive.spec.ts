@@ -2,6 +2,8 @@ import type { CloudEvent } from 'cloudevents';
 import { genericProvider } from '../../shared/webhooks/providers/generic';
 import { signBody, signTimestampedBody } from '../../shared/webhooks/signature';
 import type { WebhookSettings } from '../../shared/webhooks/types';
+import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
+import { DeliveryMarkers } from './delivery-markers';
 import { receiveWebhook } from './receive';
 
 const SECRET = 'generic-secret-8e1f';
@@ -37,5 +39,26 @@ describe('receiveWebhook: the generic webhook signed timestamp', () => {
 
   it('uses the configured tolerance', async () => {
     expect(await send(timestamped(SECONDS - 120), settings({ timestampTolerance: 60 }))).toEqual([401, 'stale', 'the signed timestamp is 120 s old, beyond the tolerance of 60 s: a replayed delivery is refused', 0]);
+  });
+});
+
+describe('receiveWebhook: a delivery id published once (markers in the store)', () => {
+  const signed = { 'content-type': 'application/json', 'x-ccp-signature-256': signBody(BODY, SECRET), 'x-ccp-delivery': 'delivery-7' };
+
+  it('publishes a delivery, answers its retries duplicate, and publishes again a retry of one whose publish failed', async () => {
+    const markers = new DeliveryMarkers(new TempObjectStore());
+    const published: string[] = [];
+    let failing = true;
+    const publish = async (event: CloudEvent<unknown>): Promise<void> => {
+      if (failing) throw new Error('broker unreachable');
+      published.push(event.id);
+    };
+    const send = async (): Promise<[number, string]> => {
+      const reply = await receiveWebhook(genericProvider, { headers: signed, body: BODY }, settings(), publish, () => NOW, markers);
+      return [reply.status, reply.outcome];
+    };
+    const failed = await send();
+    failing = false;
+    expect([failed, await send(), await send(), published]).toEqual([[503, 'unpublished'], [202, 'published'], [202, 'duplicate'], ['delivery-7']]);
   });
 });
