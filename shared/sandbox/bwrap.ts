@@ -3,6 +3,7 @@ import { DEFAULT_PATH, minimalEnv } from '../builders/process/minimal-env';
 import { runProcess } from '../builders/process/run-process';
 import { createLogger, type Logger } from '../log/logger';
 import { findTool } from './find-tool';
+import { DEFAULT_LIMITS, limitSandbox } from './resource-limits';
 import { connectIsolatedNetwork, findSlirp, NETWORK_FDS, type IsolatedNetwork } from './isolated-network';
 import { ALWAYS_HIDDEN, hiddenMounts, systemEntries, type SystemEntry } from './system-view';
 import { SandboxUnavailableError, type SandboxNetwork, type SandboxRequest, type SandboxResult } from './types';
@@ -15,8 +16,9 @@ function sandboxLog(): Logger {
 
 /** The script's HOME, its own tmpfs; `/tmp` and `/dev/shm` are its own too. Sizes bound what it can put in memory. */
 export const SANDBOX_HOME = '/build/home';
-const TMP_BYTES = 1024 ** 3;
-const HOME_BYTES = 512 * 1024 ** 2;
+// 832 MiB together; the build's memory limit (its cgroup) bounds what they hold too.
+const TMP_BYTES = 512 * 1024 ** 2;
+const HOME_BYTES = 256 * 1024 ** 2;
 const SHM_BYTES = 64 * 1024 ** 2;
 
 /**
@@ -96,9 +98,13 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   const input = `${bwrapArgs(request).join('\0')}\0`;
   let network: IsolatedNetwork | null = null;
   const onSpawn = slirp ? (child: ChildProcess): void => void (network = connectIsolatedNetwork(child, slirp, request.log ?? sandboxLog(), () => limiter.abort())) : undefined;
-  const result = await runProcess(bwrap, ['--args', '0', '--', request.command, ...request.args], {
+  // A cgroup and rlimits around it (`resource-limits.ts`): a limit hit stops the tree as too much output does.
+  const limited = await limitSandbox(request.limits ?? DEFAULT_LIMITS, bwrap, ['--args', '0', '--'], [request.command, ...request.args], request.log ?? sandboxLog(), () => limiter.abort());
+  if (!limited) throw new SandboxUnavailableError('prlimit (Debian package util-linux) is not installed; the sandbox\'s resource limits need it');
+  const result = await runProcess(limited.command, limited.args, {
     env: {}, timeoutMs: request.timeoutMs, signal, onOutput, input, ...(onSpawn ? { onSpawn, extraPipes: 3 } : {}),
   });
+  const limit = await limited.finish(result.exitCode, result.signal);
   const networkFailure = await (network as IsolatedNetwork | null)?.stop();
   if (result.spawnError) throw new SandboxUnavailableError(`bwrap could not start: ${result.spawnError}`);
   if (networkFailure && !result.timedOut && !request.signal?.aborted) throw new SandboxUnavailableError(`no isolated network: ${networkFailure}`);
@@ -108,6 +114,7 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
     timedOut: result.timedOut,
     aborted: result.aborted && (request.signal?.aborted ?? false),
     outputLimited,
+    limit,
     tail: result.tail,
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import type { LimitHit, SandboxLimits } from './resource-limits';
 
 /**
  * The script's network (`CCP_PREBUILD_NETWORK`): `off`, a namespace with only its own loopback;
@@ -14,6 +15,8 @@ export interface SandboxSettings {
   network: SandboxNetwork;
   /** Output past this many bytes stops the script and fails the step (`CCP_PREBUILD_MAX_OUTPUT`, default 8 MiB). */
   maxOutputBytes: number;
+  /** Processes, memory, file size, open files, CPU time (`CCP_PREBUILD_MAX_PROCESSES`…, `resource-limits.ts`). */
+  limits: SandboxLimits;
 }
 
 /** One untrusted command to run confined to its own folder. */
@@ -39,6 +42,8 @@ export interface SandboxRequest {
   onOutput?: (text: string) => void;
   /** Where the sandbox's own helpers (slirp4netns) report; the ccp log, never the build log. */
   log?: Logger;
+  /** What the command's process tree may use; default `DEFAULT_LIMITS`. */
+  limits?: SandboxLimits;
 }
 
 /** How a sandboxed command ended. */
@@ -49,6 +54,8 @@ export interface SandboxResult {
   aborted: boolean;
   /** It printed more than `maxOutputBytes` and was stopped. */
   outputLimited: boolean;
+  /** The resource limit it ran into (and was stopped or killed for), if any. */
+  limit: LimitHit | null;
   tail: string[];
 }
 

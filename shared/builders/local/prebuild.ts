@@ -65,6 +65,7 @@ export async function runPrebuild(run: PrebuildRun): Promise<void> {
       hide: sandbox.hide,
       network: sandbox.network,
       maxOutputBytes: sandbox.maxOutputBytes,
+      limits: sandbox.limits,
       timeoutMs: run.timeoutMs,
       signal: run.signal,
       onOutput: run.write,
@@ -73,6 +74,7 @@ export async function runPrebuild(run: PrebuildRun): Promise<void> {
     if (error instanceof SandboxUnavailableError) throw new StepFailure(`prebuild script ${run.scriptName} not run: no sandbox: ${error.message}`);
     throw error;
   }
+  if (result.limit) throw new StepFailure(`prebuild script ${run.scriptName} hit the ${result.limit.kind} limit (${result.limit.limit}, ${result.limit.setting})`);
   if (result.aborted) throw new StepFailure(`prebuild script ${run.scriptName} aborted`);
   if (result.timedOut) throw new StepFailure(`prebuild script ${run.scriptName} timed out after ${Math.round(run.timeoutMs / 100) / 10} s`);
   if (result.outputLimited) throw new StepFailure(`prebuild script ${run.scriptName} stopped: more than ${sandbox.maxOutputBytes} bytes of output (CCP_PREBUILD_MAX_OUTPUT)`);
