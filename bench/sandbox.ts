@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { minimalEnv } from '../shared/builders/process/minimal-env';
 import { runProcess } from '../shared/builders/process/run-process';
-import { runSandboxed, SANDBOX_DEFAULTS, withPrivatePids } from '../shared/sandbox';
+import { runSandboxed, SANDBOX_DEFAULTS, withPrivatePids, type SandboxNetwork } from '../shared/sandbox';
 import type { Bench, BenchResult } from './types';
 
 const ROUNDS = 25;
@@ -34,9 +34,10 @@ async function timed(work: () => Promise<{ exitCode: number | null }>): Promise<
 
 /**
  * The sandbox's cost per prebuild: the same script in the same process, unconfined
- * (`runProcess`, as before) and in the bubblewrap sandbox (`runSandboxed`), interleaved, one of
- * each per round, medians compared; and the PID namespace around buildah (`withPrivatePids`
- * around `true` against `true` alone).
+ * (`runProcess`, as before) and in the bubblewrap sandbox (`runSandboxed`) with each network
+ * setting (`host`, `off`, and the default `isolated`, whose slirp4netns start is the extra),
+ * interleaved, one of each per round in a rotating order, medians compared; and the PID
+ * namespace around buildah (`withPrivatePids` around `true` against `true` alone).
  */
 export const sandboxBench: Bench = async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-bench-sandbox-'));
@@ -46,31 +47,33 @@ export const sandboxBench: Bench = async () => {
     await writeFile(path.join(work, 'prebuild.sh'), SCRIPT, { mode: 0o755 });
     const env = { CCP_BUILD_ID: 'bench' };
     const plain = (): Promise<{ exitCode: number | null }> => runProcess(path.join(work, 'prebuild.sh'), [], { cwd: work, env: minimalEnv(dir, env) });
-    const boxed = (): Promise<{ exitCode: number | null }> =>
-      runSandboxed({ workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/build/src/prebuild.sh', args: [], env, hide: [dir], ...SANDBOX_DEFAULTS, timeoutMs: 60_000 });
+    const boxed = (network: SandboxNetwork) => (): Promise<{ exitCode: number | null }> =>
+      runSandboxed({ workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/build/src/prebuild.sh', args: [], env, hide: [dir], ...SANDBOX_DEFAULTS, network, timeoutMs: 60_000 });
+    const variants = { plain, host: boxed('host'), off: boxed('off'), isolated: boxed('isolated') };
+    const names = Object.keys(variants) as (keyof typeof variants)[];
     const [bwrap, bwrapArgs] = withPrivatePids('true', []);
     const bare = (): Promise<{ exitCode: number | null }> => runProcess('true', [], { env: minimalEnv(dir) });
     const pids = (): Promise<{ exitCode: number | null }> => runProcess(bwrap, bwrapArgs, { env: minimalEnv(dir) });
-    await timed(plain);
-    await timed(boxed);
-    const times = { plain: [] as number[], boxed: [] as number[], bare: [] as number[], pids: [] as number[] };
+    for (const name of names) await timed(variants[name]);
+    const times = { plain: [] as number[], host: [] as number[], off: [] as number[], isolated: [] as number[], bare: [] as number[], pids: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which goes first, so neither always runs on a warmer cache.
-      if (round % 2) {
-        times.boxed.push(await timed(boxed));
-        times.plain.push(await timed(plain));
-      } else {
-        times.plain.push(await timed(plain));
-        times.boxed.push(await timed(boxed));
+      // Rotate which goes first, so none always runs on a warmer cache.
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(round + i) % names.length]!;
+        times[name].push(await timed(variants[name]));
       }
       times.bare.push(await timed(bare));
       times.pids.push(await timed(pids));
     }
-    const [plainMs, boxedMs, bareMs, pidsMs] = [median(times.plain), median(times.boxed), median(times.bare), median(times.pids)];
+    const [plainMs, hostMs, offMs, isolatedMs, bareMs, pidsMs] = [times.plain, times.host, times.off, times.isolated, times.bare, times.pids].map(median) as [number, number, number, number, number, number];
     const results: BenchResult[] = [
       { name: 'prebuild script unconfined (median)', value: plainMs, unit: 'ms', note: `${ROUNDS} interleaved rounds` },
-      { name: 'prebuild script in the bwrap sandbox (median)', value: boxedMs, unit: 'ms' },
-      { name: 'sandbox cost per prebuild', value: boxedMs / plainMs, unit: 'x', note: `+${(boxedMs - plainMs).toFixed(1)} ms per run` },
+      { name: 'prebuild script in the bwrap sandbox, host network (median)', value: hostMs, unit: 'ms' },
+      { name: 'prebuild script in the bwrap sandbox, network off (median)', value: offMs, unit: 'ms' },
+      { name: 'prebuild script in the bwrap sandbox, isolated network (default; median)', value: isolatedMs, unit: 'ms' },
+      { name: 'sandbox cost per prebuild (isolated network vs unconfined)', value: isolatedMs / plainMs, unit: 'x', note: `+${(isolatedMs - plainMs).toFixed(1)} ms per run` },
+      { name: 'isolated network start-up (isolated vs off)', value: isolatedMs / offMs, unit: 'x', note: `+${(isolatedMs - offMs).toFixed(1)} ms per run (slirp4netns)` },
+      { name: 'sandbox cost per prebuild (host network vs unconfined)', value: hostMs / plainMs, unit: 'x', note: `+${(hostMs - plainMs).toFixed(1)} ms per run` },
       { name: 'PID namespace around buildah (bwrap + true vs true)', value: pidsMs - bareMs, unit: 'ms', note: `${bareMs.toFixed(1)} → ${pidsMs.toFixed(1)} ms` },
     ];
     return results;

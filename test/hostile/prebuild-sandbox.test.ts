@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -94,6 +95,9 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
   let indexDir: string;
   let registry: RegistryVariant;
   let hostTmpBefore: string[];
+  /** A service on the host's loopback, as the embedded registry and ccp's event door are; counts who reaches it. */
+  let local: Server;
+  let localConnections = 0;
   const marker = `ccp-hostile-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
@@ -103,6 +107,12 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
     registry = await startRegistryVariant({ dir: path.join(dir, 'registry'), htpasswd: HTPASSWD });
     const access = { address: registry.address, tlsVerify: false, username: REGISTRY_USER, password: REGISTRY_PASSWORD };
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'hostile/base:latest', registry: access });
+    local = createServer((socket) => {
+      localConnections += 1;
+      socket.end('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    const localPort = (local.address() as AddressInfo).port;
     const repo = await createLocalRepo('main', path.join(dir, 'repo'));
     await repo.commit({
       'evil/prebuild.sh': { content: attackPrebuild({ dataDir, buildsDir: path.join(dataDir, 'work', 'builds'), hostTmp: os.tmpdir(), marker }), executable: true },
@@ -111,6 +121,17 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
       'flood/Dockerfile': 'FROM hostile/base:latest\nCMD ["true"]\n',
       'offline/prebuild.sh': { content: NETWORK_PREBUILD(`http://${registry.address}/v2/`), executable: true },
       'offline/Dockerfile': 'FROM hostile/base:latest\nCOPY net.txt /net.txt\n',
+      // Straight to the host's 127.0.0.1, through slirp4netns's gateway for it, and a look at the sockets.
+      'loopback/prebuild.sh': {
+        content: [
+          '#!/bin/sh',
+          ...[`http://127.0.0.1:${localPort}/`, `http://10.0.2.2:${localPort}/`].map((url) => `if curl -s -o /dev/null --max-time 5 ${url}; then echo "LOOPBACK reached ${url}"; else echo "LOOPBACK blocked ${url}"; fi`),
+          'echo "LOOPBACK sockets=$(tail -n +2 /proc/net/tcp | wc -l)"',
+          '',
+        ].join('\n'),
+        executable: true,
+      },
+      'loopback/Dockerfile': 'FROM hostile/base:latest\nCMD ["true"]\n',
     });
     indexDir = path.join(dir, 'index');
     const project = (job: string, id: number): string =>
@@ -130,11 +151,12 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
         '    depends-on: null',
       ].join('\n');
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
-    await writeFile(path.join(indexDir, 'index.d', 'hostile.yaml'), `Projects:\n${['evil', 'flood', 'offline'].map((job, id) => project(job, id)).join('\n\n')}\n`);
+    await writeFile(path.join(indexDir, 'index.d', 'hostile.yaml'), `Projects:\n${['evil', 'flood', 'offline', 'loopback'].map((job, id) => project(job, id)).join('\n\n')}\n`);
     hostTmpBefore = await readdir(os.tmpdir());
   }, 120_000);
 
   afterAll(async () => {
+    await new Promise((resolve) => local?.close(resolve));
     await registry?.stop();
     await removeStorage(path.join(dataDir, 'buildah', 'storage'), path.join(dataDir, 'buildah', 'run')).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
@@ -224,5 +246,16 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
     const { code, summary } = await build('hostile/offline:latest', { CCP_PREBUILD_NETWORK: network });
     expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
     expect(await readFile(summary!.project.build.log!, 'utf8')).toContain(expected);
+  }, 180_000);
+
+  it('with the default network, a prebuild that goes for a service on the host\'s 127.0.0.1 reaches nothing', async () => {
+    const { code, summary } = await build('hostile/loopback:latest');
+    expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
+    const log = await readFile(summary!.project.build.log!, 'utf8');
+    expect({ tries: [...log.matchAll(/^LOOPBACK (\S+)/gm)].map((match) => match[1]), sockets: /LOOPBACK sockets=(\d+)/.exec(log)?.[1], arrived: localConnections }).toEqual({
+      tries: ['blocked', 'blocked', 'sockets=0'],
+      sockets: '0',
+      arrived: 0,
+    });
   }, 180_000);
 });
