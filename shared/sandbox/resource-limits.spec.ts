@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -116,6 +116,30 @@ describe('sandbox resource limits', () => {
     ['an ordinary failure', 1, null, null],
   ] as const)('reads %s as a limit', (_name, code, signal, kind) => {
     expect(rlimitHit(DEFAULT_LIMITS, code, signal)?.kind ?? null).toEqual(kind);
+  });
+
+  // cgroup v2 is not mounted writable here (v1 is): its files are checked on a folder standing in for it.
+  it('uses cgroup v2 where /sys/fs/cgroup is one: controllers enabled, pids.max and memory.max, limits read from its events', async () => {
+    const root = path.join(work, 'cgroup2');
+    const own = /^0::(.*)$/m.exec(await readFile('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
+    await mkdir(path.join(root, own), { recursive: true });
+    await writeFile(path.join(root, 'cgroup.controllers'), 'cpu io memory pids\n');
+    const cgroup = await createBuildCgroup(LIMITS, createLogger({ write: () => undefined }), root);
+    const dir = path.dirname(cgroup!.procsFiles[0]!);
+    try {
+      const read = (name: string): Promise<string> => readFile(path.join(dir, name), 'utf8');
+      expect([cgroup!.version, path.dirname(dir), await readFile(path.join(root, own, 'cgroup.subtree_control'), 'utf8'), await read('pids.max'), await read('memory.max'), await read('memory.swap.max')]).toEqual([
+        2, path.resolve(root, `.${own}`), '+pids +memory', '64', String(96 * 1024 ** 2), '0',
+      ]);
+      await writeFile(path.join(dir, 'pids.events'), 'max 0\n');
+      await writeFile(path.join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\n');
+      expect(await cgroup!.hit()).toEqual({ kind: 'memory', limit: LIMITS.memoryBytes, setting: 'CCP_PREBUILD_MEMORY' });
+      await writeFile(path.join(dir, 'pids.events'), 'max 3\n');
+      expect(await cgroup!.hit()).toEqual({ kind: 'process', limit: 64, setting: 'CCP_PREBUILD_MAX_PROCESSES' });
+    } finally {
+      // A plain folder cannot be emptied as a cgroup is (its files stay): it is dropped instead.
+      liveCgroups.delete(dir);
+    }
   });
 
   it('gives no cgroup (rlimits only) where none is writable', async () => {
