@@ -49,21 +49,33 @@ describe('webhook redelivery through the in-process broker', () => {
   it('still drops the redelivery after a restart, the markers being in the object store', async () => {
     const store = new TempObjectStore();
     const body = githubPush();
+    const answers: Array<[number, string | undefined]> = [];
     const first = await pipeline(store);
     try {
-      await post(`${first.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      const sent = await post(`${first.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      answers.push([sent.status, Object.keys(sent.body)[0]]);
       await first.broker.idle();
     } finally {
       await first.gateway.close();
     }
     const second = await pipeline(store);
     try {
-      await post(`${second.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      const sent = await post(`${second.gateway.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'd-200'));
+      answers.push([sent.status, Object.keys(sent.body)[0]]);
       await second.broker.idle();
     } finally {
       await second.gateway.close();
     }
-    expect([first.recorder.received.length, second.recorder.received.length]).toEqual([1, 0]);
+    // The answers say which side went wrong when this fails: the first publish, or the marker.
+    expect([answers, first.recorder.received.length, second.recorder.received.length, first.gateway.logs.filter((line) => line.level !== 'info')]).toEqual([
+      [
+        [202, 'published'],
+        [202, 'duplicate'],
+      ],
+      1,
+      0,
+      [],
+    ]);
   });
 
   it('publishes nothing to the broker for a forged delivery', async () => {
