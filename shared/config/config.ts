@@ -68,7 +68,7 @@ export interface Config {
   buildah?: BuildahSettings;
   /** The kubernetes backend's namespace, images, service account and registry Secret (`kubernetes:`, `CCP_K8S_*`). */
   kubernetes?: KubernetesBuildSettings;
-  /** The local backend's prebuild sandbox: network on or off, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
+  /** The local backend's prebuild sandbox: network off, isolated or host, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
   prebuild?: SandboxSettings;
   /** The embedded runtime: rebuild interrupted builds, and the broker's test mode (`runtime:`, `CCP_RETRY_INTERRUPTED`, `CCP_CHAOS`). */
   runtime?: RuntimeSettings;
