@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanLeftovers } from './leftovers';
@@ -24,9 +24,10 @@ describe('cleanLeftovers (what a killed run left in the data dir)', () => {
     await writeFile(path.join(tmp, 'fresh'), 'x');
     await writeFile(path.join(locks, 'dead.lock'), `999999999 ${os.hostname()}\n`);
     await writeFile(path.join(locks, 'live.lock'), `${process.pid} ${os.hostname()}\n`);
-    const orphan = spawn('/bin/sh', ['-c', 'sleep 42.1'], { cwd: path.join(builds, 'build-a-1'), detached: true, stdio: 'ignore' });
+    // `; true` keeps the shell from exec'ing sleep: two processes work in the folder.
+    const orphan = spawn('/bin/sh', ['-c', 'sleep 42.1; true'], { cwd: path.join(builds, 'build-a-1'), detached: true, stdio: 'ignore' });
     const gone = new Promise((resolve) => orphan.once('exit', (_code, signal) => resolve(signal)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForChildOf(orphan.pid!);
 
     const cleaned = await cleanLeftovers(
       { workDir: path.join(dir, 'work'), storeRoot: path.join(dir, 'store'), buildah: null },
@@ -41,3 +42,13 @@ describe('cleanLeftovers (what a killed run left in the data dir)', () => {
     expect(existsSync(path.join(builds, 'build-a-1'))).toBe(false);
   });
 });
+
+/** Waits (a loaded machine may take a while to fork) until `pid` has a child process. */
+async function waitForChildOf(pid: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+    if (children.trim() !== '') return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`process ${pid} started no child within 5 s`);
+}
