@@ -47,8 +47,7 @@ export interface IsolatedNetwork {
  * info, starts slirp4netns on that pid's network namespace (by path, so it does not join the
  * sandbox's user namespace, whose nested `--disable-userns` namespace owns nothing) once bwrap has
  * given the loopback its address, and only once slirp4netns says the tap device is up lets bwrap
- * run the command. If slirp4netns fails or is
- * not ready in time, `fail` is called (the caller kills the sandbox: the command never runs
+ * run the command. If slirp4netns fails or is not ready in time, `fail` is called (the caller kills the sandbox: the command never runs
  * without the network it was promised, nor with another). slirp4netns's output goes to `log`.
  * @see https://github.com/containers/bubblewrap/blob/v0.8.0/bubblewrap.1.xml
  */
