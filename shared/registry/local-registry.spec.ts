@@ -1,3 +1,4 @@
+import { createServer as createTcpServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -117,11 +118,29 @@ describe('startLocalRegistry', () => {
     expect(await readFile(path.join(dir, 'login', 'config.yml'), 'utf8')).not.toContain(login.password);
     const again = await startLocalRegistry({ dir: path.join(dir, 'login'), login: true });
     try {
-      expect(again.login).toEqual(login);
+      // The same host:port as before: stored image references and journalled events name it.
+      expect([again.login, again.address]).toEqual([login, registry.address]);
       const manifest = await fetch(`${again.url}/v2/sample/tiny/manifests/v1`, { headers: { ...basic, accept: 'application/vnd.oci.image.manifest.v1+json' } });
       expect([manifest.status, manifest.headers.get('docker-content-digest')]).toEqual([200, digest]);
     } finally {
       await again.stop();
+    }
+  });
+
+  it("takes another port when the last start's port is taken meanwhile", async () => {
+    const first = await startLocalRegistry({ dir: path.join(dir, 'moved') });
+    await first.stop();
+    const squatter = createTcpServer();
+    await new Promise<void>((resolve) => squatter.listen(Number(first.address.split(':')[1]), '127.0.0.1', resolve));
+    try {
+      const second = await startLocalRegistry({ dir: path.join(dir, 'moved') });
+      try {
+        expect([second.address === first.address, await fetch(`${second.url}/v2/`).then((r) => r.status)]).toEqual([false, 200]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 

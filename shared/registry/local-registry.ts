@@ -57,9 +57,11 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   const dir = path.resolve(options.dir);
   await mkdir(path.join(dir, 'storage'), { recursive: true });
   await stopPrevious(dir);
-  const port = options.port || (await freePort());
-  const address = `127.0.0.1:${port}`;
   const configFile = path.join(dir, 'config.yml');
+  // The same port as the last start on this data dir when it is free: stored image references,
+  // build records and events journalled by a killed run name the registry by host:port.
+  const port = options.port || (await previousPort(configFile)) || (await freePort());
+  const address = `127.0.0.1:${port}`;
   const notifyToken = options.notificationsUrl ? newNotifyToken() : null;
   // The config holds the notification token: readable by this user only.
   await rm(configFile, { force: true });
@@ -182,6 +184,30 @@ export async function withRunningLocalRegistry(config: Config): Promise<Config> 
   const running = await runningLocalRegistry(config.dataDir);
   if (!running?.login || (config.registry && config.registry.toLowerCase() !== running.address)) return config;
   return { ...config, registry: running.address, registryAuth: running.login };
+}
+
+/** The port of the last start's config when it can be listened on now; `null` otherwise. */
+async function previousPort(configFile: string): Promise<number | null> {
+  const text = await readFile(configFile, 'utf8').catch(() => null);
+  if (text === null) return null;
+  let addr: unknown;
+  try {
+    addr = (parse(text) as { http?: { addr?: unknown } } | null)?.http?.addr;
+  } catch {
+    return null;
+  }
+  const port = typeof addr === 'string' ? Number(/^127\.0\.0\.1:(\d{1,5})$/.exec(addr)?.[1]) : NaN;
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) return null;
+  return (await canListen(port)) ? port : null;
+}
+
+/** Whether 127.0.0.1:`port` can be listened on right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
