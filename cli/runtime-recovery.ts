@@ -41,7 +41,9 @@ export async function recoverAtStart(config: Config, log: Logger): Promise<Start
   const places = leftoverPlaces(config);
   if (lock.fresh) {
     try {
-      const cleaned = await cleanLeftovers(places, { orphans: true });
+      // Only the lock's holder writes this data dir's store, and the last one is dead (its
+      // orphans just killed): every temporary file is a put it never finished, however young.
+      const cleaned = await cleanLeftovers(places, { orphans: true, tempMinAgeMs: 0 });
       if (cleaned.orphans.length + cleaned.workFolders.length + cleaned.tempFiles + cleaned.lockFiles + cleaned.mounts.length > 0) log.info('leftovers of stopped processes removed', { ...cleaned });
     } catch (error) {
       await lock.release();

@@ -43,6 +43,16 @@ describe('cleanLeftovers (what a killed run left in the data dir)', () => {
     expect([await readdir(builds), await readdir(tmp), await readdir(locks)]).toEqual([['build-b-2'], ['fresh'], ['live.lock']]);
     expect(existsSync(path.join(builds, 'build-a-1'))).toBe(false);
   });
+
+  it('removes young temporary files too when told no writer can be alive (at start, the last lock holder dead)', async () => {
+    const tmp = path.join(dir, 'store', '.ccp-store', 'tmp');
+    await mkdir(tmp, { recursive: true });
+    await writeFile(path.join(tmp, 'just-written'), 'x');
+    const places = { workDir: path.join(dir, 'work'), storeRoot: path.join(dir, 'store'), buildah: null };
+    const kept = await cleanLeftovers(places);
+    const removed = await cleanLeftovers(places, { tempMinAgeMs: 0 });
+    expect([kept.tempFiles, removed.tempFiles, await readdir(tmp)]).toEqual([0, 1, []]);
+  });
 });
 
 /** Waits (a loaded machine may take a while to fork) until `pid` has a child process; its pid. */

@@ -36,7 +36,10 @@ const TEMP_MIN_AGE_MS = 10_000;
  * kills what a dead run had started there (see {@link killOrphans}). Call with the data dir lock held.
  * @see ./data-dir-lock.ts
  */
-export async function cleanLeftovers(places: LeftoverPlaces, options: { keep?: (folder: string) => boolean; mounts?: boolean; orphans?: boolean; now?: number } = {}): Promise<LeftoversCleaned> {
+export async function cleanLeftovers(
+  places: LeftoverPlaces,
+  options: { keep?: (folder: string) => boolean; mounts?: boolean; orphans?: boolean; now?: number; tempMinAgeMs?: number } = {},
+): Promise<LeftoversCleaned> {
   const cleaned: LeftoversCleaned = { workFolders: [], orphans: [], tempFiles: 0, lockFiles: 0, mounts: [] };
   const builds = path.join(places.workDir, 'builds');
   if (options.orphans) cleaned.orphans = await killOrphans(places);
@@ -51,7 +54,7 @@ export async function cleanLeftovers(places: LeftoverPlaces, options: { keep?: (
     for (const name of await names(tmp)) {
       const file = path.join(tmp, name);
       const stat = await fs.lstat(file).catch(() => null);
-      if (!stat || now - stat.mtimeMs < TEMP_MIN_AGE_MS) continue;
+      if (!stat || now - stat.mtimeMs < (options.tempMinAgeMs ?? TEMP_MIN_AGE_MS)) continue;
       await fs.rm(file, { recursive: true, force: true });
       cleaned.tempFiles += 1;
     }
