@@ -13,6 +13,7 @@ const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.ccp', 'coverage']);
 const THIS_FILE = path.relative(ROOT, __filename).split(path.sep).join('/');
 // Spelt in two parts so that the examples below are not a reference themselves.
 const SEED_FIXTURES = ['shared', 'fixtures'].join('/');
+const SEED_DESIGN = ['..', '..', '..', 'shared', 'design.md'].join('/');
 
 /** Every reference of `text` (the file `file`, relative to the root) that leaves the repository for the seed's `shared/`. */
 function outsideReferences(file: string, text: string): string[] {
@@ -42,7 +43,7 @@ function projectFiles(): string[] {
 describe('the repository is self-contained', () => {
   it.each<[string, string, string[]]>([
     ['bench/lint.ts', `path.resolve(__dirname, '../../${SEED_FIXTURES}/dockerfiles/centos')`, [`../../${SEED_FIXTURES}/dockerfiles/centos`]],
-    ['shared/index/readme.md', 'see `../../../shared/design.md`', ['../../../shared/design.md']],
+    ['shared/index/readme.md', `see \`${SEED_DESIGN}\``, [SEED_DESIGN]],
     ['README.md', `bin/ccp index validate ../${SEED_FIXTURES}/container-index`, [`../${SEED_FIXTURES}/container-index`]],
     ['bench/index-graph.ts', "path.resolve(packageRoot(), '../shared/x')", ['../shared/x']],
     ['functions/scan/handle.ts', "import { x } from '../../shared/reports';\n * @see ../../shared/reports/readme.md", []],
