@@ -1,5 +1,13 @@
-import { EventTypes, ForeignEventTypes } from '../shared/events/types';
-import type { FunctionContext, FunctionDefinition, Publish } from './types';
+import { LINT_MANIFEST } from './lint/manifest';
+import { DEAD_LETTER_MANIFEST } from './dead-letter/manifest';
+import { NOTIFY_MANIFEST } from './notify/manifest';
+import { GATEWAY_MANIFEST } from './gateway/manifest';
+import { BUILD_MANIFEST } from './build/manifest';
+import { SCAN_MANIFEST } from './scan/manifest';
+import { TRACK_REPOS_MANIFEST } from './track-repos/manifest';
+import { DISPATCH_MANIFEST } from './dispatch/manifest';
+import { WEEKLY_SCAN_MANIFEST } from './weekly-scan/manifest';
+import type { FunctionContext, FunctionDefinition, FunctionManifest, Publish } from './types';
 
 /**
  * A function of the registry: its name, the events it takes and whether it serves routes are
@@ -12,21 +20,13 @@ export interface LazyFunctionDefinition extends FunctionDefinition {
   load(): FunctionDefinition;
 }
 
-interface Static {
-  name: string;
-  accepts: readonly string[];
-  sink?: boolean;
-  /** True when the definition serves plain HTTP routes (gateway webhooks, registry notifications). */
-  routes?: boolean;
-}
-
 /**
  * A {@link LazyFunctionDefinition} whose module `require` returns; `pick` selects the definition
  * from it. `require` rather than `import()`: tsc (module node16, CommonJS output) keeps it a
  * synchronous CommonJS require that jest runs as is.
  * @see https://nodejs.org/docs/latest-v20.x/api/modules.html#requireid
  */
-function lazy<M>(meta: Static, requireModule: () => M, pick: (module: M) => FunctionDefinition): LazyFunctionDefinition {
+function lazy<M>(meta: FunctionManifest, requireModule: () => M, pick: (module: M) => FunctionDefinition): LazyFunctionDefinition {
   let loaded: FunctionDefinition | null = null;
   const load = (): FunctionDefinition => (loaded ??= pick(requireModule()));
   return {
@@ -49,38 +49,15 @@ function lazy<M>(meta: Static, requireModule: () => M, pick: (module: M) => Func
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy, synchronous CommonJS loads on purpose (see lazy()) */
 const DEFINITIONS: readonly LazyFunctionDefinition[] = [
-  lazy({ name: 'lint', accepts: [EventTypes.buildRequested] }, () => require('./lint') as typeof import('./lint'), (m) => m.lintFunction),
-  lazy({ name: 'dead-letter', accepts: [], sink: true }, () => require('./dead-letter') as typeof import('./dead-letter'), (m) => m.deadLetterFunction),
-  lazy(
-    { name: 'notify', accepts: [EventTypes.buildCompleted, EventTypes.scanCompleted, EventTypes.noticeRequested] },
-    () => require('./notify') as typeof import('./notify'),
-    (m) => m.notifyFunction,
-  ),
-  lazy({ name: 'gateway', accepts: [ForeignEventTypes.ping], routes: true }, () => require('./gateway') as typeof import('./gateway'), (m) => m.gatewayFunction),
-  lazy(
-    { name: 'build', accepts: [EventTypes.lintCompleted, ForeignEventTypes.apiServerUpdate], routes: true },
-    () => require('./build') as typeof import('./build'),
-    (m) => m.buildFunction,
-  ),
-  lazy({ name: 'scan', accepts: [EventTypes.buildCompleted, EventTypes.scanRequested] }, () => require('./scan') as typeof import('./scan'), (m) => m.scanFunction),
-  lazy({ name: 'track-repos', accepts: [EventTypes.tickRepoPoll] }, () => require('./track-repos') as typeof import('./track-repos'), (m) => m.trackReposFunction),
-  lazy(
-    {
-      name: 'dispatch',
-      accepts: [
-        EventTypes.gitPush,
-        ForeignEventTypes.githubPush,
-        ForeignEventTypes.gitlabPush,
-        EventTypes.indexChanged,
-        EventTypes.buildCompleted,
-        EventTypes.imagePushed,
-        EventTypes.rpmRepoChanged,
-      ],
-    },
-    () => require('./dispatch') as typeof import('./dispatch'),
-    (m) => m.dispatchFunction,
-  ),
-  lazy({ name: 'weekly-scan', accepts: [EventTypes.tickWeekly] }, () => require('./weekly-scan') as typeof import('./weekly-scan'), (m) => m.weeklyScanFunction),
+  lazy(LINT_MANIFEST, () => require('./lint') as typeof import('./lint'), (m) => m.lintFunction),
+  lazy(DEAD_LETTER_MANIFEST, () => require('./dead-letter') as typeof import('./dead-letter'), (m) => m.deadLetterFunction),
+  lazy(NOTIFY_MANIFEST, () => require('./notify') as typeof import('./notify'), (m) => m.notifyFunction),
+  lazy(GATEWAY_MANIFEST, () => require('./gateway') as typeof import('./gateway'), (m) => m.gatewayFunction),
+  lazy(BUILD_MANIFEST, () => require('./build') as typeof import('./build'), (m) => m.buildFunction),
+  lazy(SCAN_MANIFEST, () => require('./scan') as typeof import('./scan'), (m) => m.scanFunction),
+  lazy(TRACK_REPOS_MANIFEST, () => require('./track-repos') as typeof import('./track-repos'), (m) => m.trackReposFunction),
+  lazy(DISPATCH_MANIFEST, () => require('./dispatch') as typeof import('./dispatch'), (m) => m.dispatchFunction),
+  lazy(WEEKLY_SCAN_MANIFEST, () => require('./weekly-scan') as typeof import('./weekly-scan'), (m) => m.weeklyScanFunction),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

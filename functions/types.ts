@@ -41,6 +41,15 @@ export type Handler = (event: CloudEvent<unknown>, context: FunctionContext) => 
 /** Hands an event to the Broker: `K_SINK` in the cluster, the in-process broker embedded. */
 export type Publish = (event: CloudEvent<unknown>) => Promise<void>;
 
+/** What is known of a function without loading its module: its name, the events it takes, whether it is the dead-letter sink and serves plain HTTP routes. */
+export interface FunctionManifest {
+  name: string;
+  accepts: readonly string[];
+  sink?: boolean;
+  /** True when the definition serves plain HTTP routes (gateway webhooks, registry notifications). */
+  routes?: boolean;
+}
+
 export interface FunctionDefinition {
   /** DNS-1123 name; the Knative Service is `ccp-<name>` and the FUNCTION variable selects it. */
   name: string;

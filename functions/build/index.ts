@@ -1,8 +1,8 @@
 import express from 'express';
-import { EventTypes, ForeignEventTypes } from '../../shared/events';
 import { registryNotificationRoutes } from '../../shared/registry/notifications';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
+import { BUILD_MANIFEST } from './manifest';
 
 /**
  * Builds and pushes the image of every `lint.completed` that does not block; with the
@@ -12,7 +12,7 @@ import { FUNCTION_NAME, handle } from './handle';
  */
 export const buildFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.lintCompleted, ForeignEventTypes.apiServerUpdate],
+  accepts: BUILD_MANIFEST.accepts,
   handle,
   routes: (context, publish) => express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log, tokens: [context.config.registryNotifyToken] })),
 };

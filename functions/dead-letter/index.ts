@@ -1,5 +1,6 @@
 import type { FunctionDefinition } from '../types';
 import { createDeadLetterHandler, FUNCTION_NAME } from './handle';
+import { DEAD_LETTER_MANIFEST } from './manifest';
 
 /**
  * Stores the events Knative could not deliver. A sink, not a subscriber: the Broker names it as
@@ -7,7 +8,7 @@ import { createDeadLetterHandler, FUNCTION_NAME } from './handle';
  */
 export const deadLetterFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [],
+  accepts: DEAD_LETTER_MANIFEST.accepts,
   sink: true,
   handle: createDeadLetterHandler(),
 };

@@ -1,19 +1,11 @@
-import { EventTypes, ForeignEventTypes } from '../../shared/events';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
+import { DISPATCH_MANIFEST } from './manifest';
 
 /** Turns pushes, index changes, ended builds, outside image pushes and RPM updates into ordered builds. */
 export const dispatchFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [
-    EventTypes.gitPush,
-    ForeignEventTypes.githubPush,
-    ForeignEventTypes.gitlabPush,
-    EventTypes.indexChanged,
-    EventTypes.buildCompleted,
-    EventTypes.imagePushed,
-    EventTypes.rpmRepoChanged,
-  ],
+  accepts: DISPATCH_MANIFEST.accepts,
   handle,
 };
 

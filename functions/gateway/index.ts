@@ -1,9 +1,9 @@
 import express from 'express';
-import { ForeignEventTypes } from '../../shared/events';
 import { defaultWebhookSettings } from '../../shared/webhooks/settings';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
 import { webhookRoutes } from './routes';
+import { GATEWAY_MANIFEST } from './manifest';
 
 /**
  * The door from outside: GitHub, GitLab and generic push webhooks on `/webhooks/<provider>`
@@ -12,7 +12,7 @@ import { webhookRoutes } from './routes';
  */
 export const gatewayFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [ForeignEventTypes.ping],
+  accepts: GATEWAY_MANIFEST.accepts,
   handle,
   routes: (context, publish) =>
     express.Router().use(

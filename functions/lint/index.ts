@@ -1,10 +1,10 @@
-import { EventTypes } from '../../shared/events';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
+import { LINT_MANIFEST } from './manifest';
 
 /** Lints the Dockerfile of every requested build before it is built. */
 export const lintFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.buildRequested],
+  accepts: LINT_MANIFEST.accepts,
   handle,
 };

@@ -1,8 +1,8 @@
-import { EventTypes } from '../../shared/events';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import type { FunctionDefinition } from '../types';
 import { createScanHandler, FUNCTION_NAME } from './handle';
 import { registryImageSource } from './registry-source';
+import { SCAN_MANIFEST } from './manifest';
 
 /**
  * Scans every image a build pushed, and every image a scan is requested for, without running
@@ -11,7 +11,7 @@ import { registryImageSource } from './registry-source';
  */
 export const scanFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.buildCompleted, EventTypes.scanRequested],
+  accepts: SCAN_MANIFEST.accepts,
   handle: (event, context) =>
     createScanHandler({
       source: registryImageSource({

@@ -1,6 +1,6 @@
-import { EventTypes } from '../../shared/events';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
+import { TRACK_REPOS_MANIFEST } from './manifest';
 
 /**
  * Tracks the RPM repositories the images use: on every `tick.repo-poll` it polls them and emits
@@ -9,7 +9,7 @@ import { FUNCTION_NAME, handle } from './handle';
  */
 export const trackReposFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.tickRepoPoll],
+  accepts: TRACK_REPOS_MANIFEST.accepts,
   handle,
 };
 

@@ -1,6 +1,6 @@
-import { EventTypes } from '../../shared/events';
 import type { FunctionDefinition } from '../types';
 import { FUNCTION_NAME, handle } from './handle';
+import { WEEKLY_SCAN_MANIFEST } from './manifest';
 
 /**
  * The weekly rescan: on `tick.weekly` every image of the index that is in the registry gets a
@@ -8,7 +8,7 @@ import { FUNCTION_NAME, handle } from './handle';
  */
 export const weeklyScanFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
-  accepts: [EventTypes.tickWeekly],
+  accepts: WEEKLY_SCAN_MANIFEST.accepts,
   handle,
 };
 

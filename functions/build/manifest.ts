@@ -1,0 +1,5 @@
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
+import type { FunctionManifest } from '../types';
+
+/** What the registry (functions/api.ts) knows of the build function without loading its module. */
+export const BUILD_MANIFEST: FunctionManifest = { name: 'build', accepts: [EventTypes.lintCompleted, ForeignEventTypes.apiServerUpdate], routes: true };
