@@ -9,7 +9,7 @@ import {
   type NoticeRequestedData,
 } from '../../shared/events';
 import { startWorld, type DispatchWorld } from '../dispatch/harness';
-import { startSmtpSink, type SmtpSink } from '../notify/smtp-sink';
+import { smtpEnvOf, type SmtpSink, startSmtpSink } from '../notify/smtp-sink';
 import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';
 
 /**
@@ -29,7 +29,7 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    world = await startWorld(FILES, (entry) => [entry('base')], { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', CCP_MAIL_FROM: 'ccp@example.com', CCP_MAIL_CC: CC });
+    world = await startWorld(FILES, (entry) => [entry('base')], { ...smtpEnvOf(smtp), CCP_MAIL_FROM: 'ccp@example.com', CCP_MAIL_CC: CC });
   }, 60_000);
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import type { ProjectEntry } from '../../shared/index/types';
 import { createLogger } from '../../shared/log/logger';
 import { deliverMails, loadMailSettings, createMailTransport } from '../../shared/mail';
 import { configuredSecrets } from '../../shared/redact';
-import { startSmtpSink, type SmtpSink } from '../notify/smtp-sink';
+import { smtpEnvOf, type SmtpSink, startSmtpSink } from '../notify/smtp-sink';
 import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';
 
 const exec = promisify(execFile);
@@ -106,7 +106,7 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
       notifyEmail: ['owner@example.com'], buildContext: './', dependsOn: [], source: { file: 'index.d/hostile.yaml', line: 2 },
       prebuildScript: './make.sh', prebuildContext: 'hostile',
     };
-    const env = { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', CCP_SMTP_USER: USER, CCP_SMTP_PASSWORD: SECRET, CCP_MAIL_FROM: 'ccp@pipeline.example.org' };
+    const env = { ...smtpEnvOf(smtp), CCP_SMTP_USER: USER, CCP_SMTP_PASSWORD: SECRET, CCP_MAIL_FROM: 'ccp@pipeline.example.org' };
     const config = loadConfig({ dataDir: path.join(dir, 'data') }, env);
     const log = createLogger({ level: 'debug', write: (line) => void logs.push(line) });
     served = await startServedRuntime(config, log, { port: 0, projects: [project] });
@@ -203,7 +203,7 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
   }, 60_000);
 
   it('mails texts of 900 KiB through real SMTP cut to 4096 characters and without any form of the secret', async () => {
-    const settings = { ...loadMailSettings({}, { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none' }, {}, []), secrets: configuredSecrets(served.runtime.context.config) };
+    const settings = { ...loadMailSettings({}, smtpEnvOf(smtp), {}, []), secrets: configuredSecrets(served.runtime.context.config) };
     const transport = createMailTransport(settings)!;
     const text = hostileCause();
     const before = smtp.mails.length;

@@ -3,7 +3,7 @@ import { handle } from '../../functions/notify/handle';
 import { EventTypes, makeEvent, type BuildCause, type BuildCompletedData, type NoticeItem, type NoticeRequestedData } from '../../shared/events';
 import { readNoticeWait } from '../../shared/mail';
 import { CAUSES, completedBuild, completedScan, entry, notifyWorld, REGISTRY, type NotifyWorld } from './notify-fixture';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from './smtp-sink';
+import { type ReceivedMail, smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 // Cascade notices against a real SMTP server on 127.0.0.1 and a filesystem store: each image
 // with its own cause and changes, and first builds mailed once with their scans.
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function smtpEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', ...extra };
+  return smtpEnvOf(smtp, extra);
 }
 
 function itemOf(event: CloudEvent<BuildCompletedData>): NoticeItem {

@@ -9,7 +9,7 @@ import { InProcessBroker, listDeadLetters, loadTriggers } from '../../shared/run
 import { testS3Settings, uniqueBucketName } from '../setup/s3-env';
 import { completedBuild, entry, linksOf, notifyWorld } from './notify-fixture';
 import { bareLineFeeds, mimeParts } from './mime-parts';
-import { startSmtpSink } from './smtp-sink';
+import { smtpEnvOf, startSmtpSink } from './smtp-sink';
 
 const web = entry('team', 'web', ['dev@team.example.org']);
 
@@ -53,7 +53,7 @@ describe('notify: where mails and links go', () => {
     await store.ensureBucket();
     const smtp = await startSmtpSink();
     try {
-      const env = { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', CCP_REPORT_LINK_LIFETIME: '3600' };
+      const env = { ...smtpEnvOf(smtp), CCP_REPORT_LINK_LIFETIME: '3600' };
       const world = await notifyWorld(env, [web], { store, configure: (config) => ({ ...config, store: { kind: 's3', s3: settings } }) });
       await handle(await completedBuild(store, web, { buildId: '20261128T120000Z-0b0b0b0b0b', status: 'failed' }), world.context);
       const [mail] = await smtp.waitFor(1);

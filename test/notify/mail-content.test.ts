@@ -1,7 +1,7 @@
 import { handle } from '../../functions/notify/handle';
 import { CAUSES, completedBuild, completedScan, entry, notifyWorld, REGISTRY } from './notify-fixture';
 import { bareLineFeeds, mimeParts } from './mime-parts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 // What owners read, through a real SMTP server (smtp-server on 127.0.0.1): the raw message as
 // it arrived, its decoded parts, and what a mail client shows.
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function smtpEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: SMTP_PASSWORD, ...extra };
+  return smtpEnvOf(smtp, { CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: SMTP_PASSWORD, ...extra });
 }
 
 const LINT = [

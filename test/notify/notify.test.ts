@@ -5,7 +5,7 @@ import { listen, reportRoutes, type RunningServer } from '../../shared/host';
 import { MailTransportError, notifyStateKey, sentMarkerKey } from '../../shared/mail';
 import { buildRecordKey } from '../../shared/store/keys';
 import { CAUSES, completedBuild, completedScan, entry, linksOf, notifyWorld, refOf, REGISTRY } from './notify-fixture';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';
 
 // The notify function against a real SMTP server (smtp-server on 127.0.0.1) and a real
 // filesystem store, with the embedded runtime's report routes serving the links it mails.
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 function smtpEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(smtp.port), CCP_SMTP_SECURE: 'none', ...extra };
+  return smtpEnvOf(smtp, extra);
 }
 
 describe('notify: a build mail', () => {

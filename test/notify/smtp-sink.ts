@@ -70,3 +70,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The notify function's settings for `sink`: plain SMTP on 127.0.0.1 at its port, plus `extra`. */
+export function smtpEnvOf(sink: Pick<SmtpSink, 'port'>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { CCP_SMTP_HOST: '127.0.0.1', CCP_SMTP_PORT: String(sink.port), CCP_SMTP_SECURE: 'none', ...extra };
+}
