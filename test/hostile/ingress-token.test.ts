@@ -13,6 +13,7 @@ import { freePort, startLocalRegistry, type LocalRegistry } from '../../shared/r
 import { listDeadLetters, type DeadLetterRecord } from '../../shared/runtime/dead-letter';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { buildRecordKey, buildRecordsPrefix, imageStateKey, reportKey } from '../../shared/store/keys';
+import { indexEntry, prebuildLines, waitFor } from './__fixtures__/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const REGISTER = path.join(REPO, 'test', 'scan-support', 'ts-register.js');
@@ -86,20 +87,7 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
     repoUrl = repo.url;
     const indexDir = path.join(dir, 'index');
     const project = (job: string, id: number, prebuild: boolean): string =>
-      [
-        `  - id: ${id}`,
-        '    app-id: door',
-        `    job-id: ${job}`,
-        `    git-url: "${repo.url}"`,
-        '    git-branch: main',
-        `    git-path: ${job}`,
-        '    target-file: Dockerfile',
-        '    desired-tag: latest',
-        '    notify-email: owner@example.com',
-        '    build-context: ./',
-        ...(prebuild ? ['    prebuild-script: ./prebuild.sh', `    prebuild-context: ${job}`] : []),
-        '    depends-on: null',
-      ].join('\n');
+      indexEntry({ id, appId: 'door', job, gitUrl: repo.url, extra: [...(prebuild ? prebuildLines(job) : []), '    depends-on: null'] });
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
     await writeFile(path.join(indexDir, 'index.d', 'door.yaml'), `Projects:\n${project('knock', 1, true)}\n\n${project('victim', 2, false)}\n`);
     child = spawn(process.execPath, ['-r', REGISTER, CLI, '--data-dir', data, '--registry', registry.address, 'serve', '--port', String(port), '--index', indexDir], {
@@ -196,13 +184,3 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
     });
   }, 240_000);
 });
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

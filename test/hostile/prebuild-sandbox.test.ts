@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ import { createLocalRepo } from '../../shared/git/local-repo';
 import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
 import { HTPASSWD, REGISTRY_PASSWORD, REGISTRY_USER, startRegistryVariant, type RegistryVariant } from '../builders/registry-variants';
 import { ATTACK_DOCKERFILE, attackPrebuild, FLOOD_PREBUILD, NETWORK_PREBUILD } from './__fixtures__/prebuild-attacks';
+import { indexEntry, prebuildLines } from './__fixtures__/harness';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -98,6 +100,8 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
   /** A service on the host's loopback, as the embedded registry and ccp's event door are; counts who reaches it. */
   let local: Server;
   let localConnections = 0;
+  const localSockets = new Set<Socket>();
+  const LOOPBACK_PROBE = `loopback-probe-${randomUUID()}`;
   const marker = `ccp-hostile-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
@@ -107,9 +111,19 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
     registry = await startRegistryVariant({ dir: path.join(dir, 'registry'), htpasswd: HTPASSWD });
     const access = { address: registry.address, tlsVerify: false, username: REGISTRY_USER, password: REGISTRY_PASSWORD };
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'hostile/base:latest', registry: access });
+    // Counted only when the request names this test's probe path: other tests' attacks scan the
+    // host's listening ports (/proc/net/tcp) and may knock here too while files run in parallel.
     local = createServer((socket) => {
-      localConnections += 1;
-      socket.end('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n');
+      localSockets.add(socket);
+      socket.once('close', () => localSockets.delete(socket));
+      let request = '';
+      socket.on('data', (chunk: Buffer) => {
+        request += chunk.toString('latin1');
+        if (!request.includes('\r\n')) return;
+        if (request.startsWith(`GET /${LOOPBACK_PROBE} `)) localConnections += 1;
+        socket.end('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n');
+      });
+      socket.on('error', () => undefined);
     });
     await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
     const localPort = (local.address() as AddressInfo).port;
@@ -125,7 +139,7 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
       'loopback/prebuild.sh': {
         content: [
           '#!/bin/sh',
-          ...[`http://127.0.0.1:${localPort}/`, `http://10.0.2.2:${localPort}/`].map((url) => `if curl -s -o /dev/null --max-time 5 ${url}; then echo "LOOPBACK reached ${url}"; else echo "LOOPBACK blocked ${url}"; fi`),
+          ...[`http://127.0.0.1:${localPort}/${LOOPBACK_PROBE}`, `http://10.0.2.2:${localPort}/${LOOPBACK_PROBE}`].map((url) => `if curl -s -o /dev/null --max-time 5 ${url}; then echo "LOOPBACK reached ${url}"; else echo "LOOPBACK blocked ${url}"; fi`),
           'echo "LOOPBACK sockets=$(tail -n +2 /proc/net/tcp | wc -l)"',
           '',
         ].join('\n'),
@@ -134,33 +148,20 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
       'loopback/Dockerfile': 'FROM hostile/base:latest\nCMD ["true"]\n',
     });
     indexDir = path.join(dir, 'index');
-    const project = (job: string, id: number): string =>
-      [
-        `  - id: ${id + 1}`,
-        '    app-id: hostile',
-        `    job-id: ${job}`,
-        `    git-url: "${repo.url}"`,
-        '    git-branch: main',
-        `    git-path: ${job}`,
-        '    target-file: Dockerfile',
-        '    desired-tag: latest',
-        '    notify-email: owner@example.com',
-        '    build-context: ./',
-        '    prebuild-script: ./prebuild.sh',
-        `    prebuild-context: ${job}`,
-        '    depends-on: null',
-      ].join('\n');
+    const project = (job: string, id: number): string => indexEntry({ id: id + 1, appId: 'hostile', job, gitUrl: repo.url, extra: [...prebuildLines(job), '    depends-on: null'] });
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
     await writeFile(path.join(indexDir, 'index.d', 'hostile.yaml'), `Projects:\n${['evil', 'flood', 'offline', 'loopback'].map((job, id) => project(job, id)).join('\n\n')}\n`);
     hostTmpBefore = await readdir(os.tmpdir());
   }, 120_000);
 
   afterAll(async () => {
+    // A port scanner's connection that never sends a line would hold close() open.
+    for (const socket of localSockets) socket.destroy();
     await new Promise((resolve) => local?.close(resolve));
     await registry?.stop();
     await removeStorage(path.join(dataDir, 'buildah', 'storage'), path.join(dataDir, 'buildah', 'run')).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   const build = (project: string, extra: Record<string, string> = {}) =>
     ccpBuild(['--data-dir', dataDir, '--registry', registry.address, 'build', project, '--index', indexDir, '--json'], {

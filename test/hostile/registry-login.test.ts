@@ -10,6 +10,7 @@ import { createLocalRepo } from '../../shared/git/local-repo';
 import { startLocalRegistry } from '../../shared/registry/local-registry';
 import type { RegistryLogin } from '../../shared/registry/registry-login';
 import { BASE_PREBUILD, registryAttack } from './__fixtures__/registry-attack';
+import { indexEntry, prebuildLines } from './__fixtures__/harness';
 
 /** Every form the login could be printed in: raw, reversed, hex, the Basic header's base64, the password's base64 at each alignment. */
 function forms(login: RegistryLogin): string[] {
@@ -62,8 +63,7 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
       'runner/Dockerfile': 'FROM hostile/base:latest\nCOPY attack.sh /attack.sh\nRUN sh /attack.sh run\n',
       'runner/attack.sh': attack,
     });
-    const entry = (id: number, job: string, extra: string[]): string =>
-      [`  - id: ${id}`, '    app-id: hostile', `    job-id: ${job}`, `    git-url: "${repo.url}"`, '    git-branch: main', `    git-path: ${job}`, '    target-file: Dockerfile', '    desired-tag: latest', '    notify-email: owner@example.com', '    build-context: ./', ...extra].join('\n');
+    const entry = (id: number, job: string, extra: string[]): string => indexEntry({ id, appId: 'hostile', job, gitUrl: repo.url, extra });
     const indexDir = path.join(dir, 'index');
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
     await writeFile(
@@ -71,7 +71,7 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
       `Projects:\n${[
         entry(1, 'victim', ['    depends-on: null']),
         // After the victim: its attack then comes after the victim's image is in the registry.
-        entry(2, 'base', ['    prebuild-script: ./prebuild.sh', '    prebuild-context: base', '    depends-on: hostile/victim:latest']),
+        entry(2, 'base', [...prebuildLines('base'), '    depends-on: hostile/victim:latest']),
         entry(3, 'runner', ['    depends-on: hostile/base:latest']),
       ].join('\n\n')}\n`,
     );

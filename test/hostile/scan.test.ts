@@ -12,6 +12,7 @@ import { FsObjectStore } from '../../shared/store/fs-store';
 import type { ScanReport } from '../../shared/reports';
 import { gzipLayer, pushLayers } from '../scan-support/layer-images';
 import { manyEmptyFilesLayer } from '../scan-support/many-files-layer';
+import { waitFor } from './__fixtures__/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const REGISTER = path.join(REPO, 'test', 'scan-support', 'ts-register.js');
@@ -151,14 +152,4 @@ async function scanReports(root: string): Promise<Record<string, string>> {
     }
   }
   return found;
-}
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
