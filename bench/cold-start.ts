@@ -8,7 +8,7 @@ import { HTTP, type CloudEvent } from 'cloudevents';
 import { FUNCTIONS } from '../functions/api';
 import { EventTypes, makeEvent } from '../shared/events';
 import { createLocalRepo } from '../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../test/support/images';
 import type { ProjectEntry } from '../shared/index/types';
 import { startLocalRegistry } from '../shared/registry/local-registry';
 import type { Bench, BenchResult } from './types';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FunctionContext, FunctionDefinition } from '../functions/types';
+import type { FunctionContext, FunctionDefinition } from '../shared/function/types';
 import { EventTypes, makeEvent } from '../shared/events';
 import { silentLogger } from '../shared/log/logger';
 import { InProcessBroker } from '../shared/runtime/in-process-broker';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../shared/config/package-root';
-import { lintDockerfile } from '../shared/lint';
+import { lintDockerfile } from '../functions/lint/linter';
 import type { Bench, BenchResult } from './types';
 
 /**

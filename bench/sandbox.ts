@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { minimalEnv } from '../shared/builders/process/minimal-env';
-import { runProcess } from '../shared/builders/process/run-process';
+import { minimalEnv } from '../shared/process/minimal-env';
+import { runProcess } from '../shared/process/run-process';
 import { runSandboxed, SANDBOX_DEFAULTS, withPrivatePids, type SandboxNetwork } from '../shared/sandbox';
 import type { Bench, BenchResult } from './types';
 

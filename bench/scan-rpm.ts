@@ -7,9 +7,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { silentLogger } from '../shared/log/logger';
-import { rpmUpdatesScanner } from '../shared/scanners/rpm-updates';
-import { rpmVerifyScanner } from '../shared/scanners/rpm-verify';
-import type { ScanEnvironment, ScanTarget } from '../shared/scanners/types';
+import { rpmUpdatesScanner } from '../functions/scan/scanners/rpm-updates';
+import { rpmVerifyScanner } from '../functions/scan/scanners/rpm-verify';
+import type { ScanEnvironment, ScanTarget } from '../shared/reports/scanner-types';
 import type { Bench, BenchResult } from './types';
 
 const run = promisify(execFile);

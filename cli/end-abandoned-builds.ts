@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import { indexEntryOf } from '../functions/dead-letter/index-entry';
-import type { FunctionContext } from '../functions/types';
+import type { FunctionContext } from '../shared/function/types';
 import { abandonedStep, buildEnd, storeAbandonedLog, type AbandonedBuild, type AbandonedStep } from '../shared/builds/abandoned';
 import type { ProjectEntry } from '../shared/index/types';
 import type { Logger } from '../shared/log/logger';

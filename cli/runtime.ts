@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { buildServiceFor, type BuildService } from '../functions/build';
-import { createFunctionContext } from '../functions/context';
+import { createFunctionContext } from '../shared/function/context';
 import { FUNCTIONS } from '../functions/api';
-import type { FunctionContext } from '../functions/types';
+import type { FunctionContext } from '../shared/function/types';
 import type { Config } from '../shared/config/config';
 import { packageRoot } from '../shared/config/package-root';
 import type { RunningServer } from '../shared/host';

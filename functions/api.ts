@@ -7,7 +7,7 @@ import { SCAN_MANIFEST } from './scan/manifest';
 import { TRACK_REPOS_MANIFEST } from './track-repos/manifest';
 import { DISPATCH_MANIFEST } from './dispatch/manifest';
 import { WEEKLY_SCAN_MANIFEST } from './weekly-scan/manifest';
-import type { FunctionContext, FunctionDefinition, FunctionManifest, Publish } from './types';
+import type { FunctionContext, FunctionDefinition, FunctionManifest, Publish } from '../shared/function/types';
 
 /**
  * A function of the registry: its name, the events it takes and whether it serves routes are

@@ -7,8 +7,8 @@ import { DEFAULT_DRAIN_GRACE_MS, DeliveryGate } from '../shared/host/drain';
 import { installProcessGuard } from '../shared/host/process-guard';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { FUNCTIONS } from './api';
-import { createFunctionContext } from './context';
-import type { FunctionDefinition } from './types';
+import { createFunctionContext } from '../shared/function/context';
+import type { FunctionDefinition } from '../shared/function/types';
 
 export interface EntryOptions {
   /** Where the JSON log lines go; stdout by default, which Knative collects. */

@@ -13,7 +13,7 @@ import {
   type Finding,
   type LintConfig,
   type Threshold,
-} from '../../shared/lint';
+} from '../../functions/lint/linter';
 import type { CliIo, Command } from '../types';
 
 const USAGE = `Usage: ccp lint <Dockerfile> [--format tty|json|sarif] [--config FILE] [--no-shellcheck]

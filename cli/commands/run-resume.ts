@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CascadeStore } from '../../shared/dispatch';
-import type { CascadeItem } from '../../shared/dispatch/types';
+import { CascadeStore } from '../../functions/dispatch/planning';
+import type { CascadeItem } from '../../shared/cascade/types';
 import type { ObjectStore } from '../../shared/store/types';
 
 /** `state/runs/<hash of the selected projects>.json`: a `ccp run` whose cascade has not ended. */

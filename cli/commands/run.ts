@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import type { IndexRequestData } from '../../functions/dispatch';
-import { shortHash } from '../../shared/dispatch';
-import { DEFAULT_DISPATCH_SETTINGS, type CascadeItem } from '../../shared/dispatch/types';
+import { shortHash } from '../../functions/dispatch/planning';
+import { DEFAULT_DISPATCH_SETTINGS, type CascadeItem } from '../../shared/cascade/types';
 import {
   EventTypes,
   functionSource,
@@ -20,7 +20,7 @@ import {
 } from '../../shared/events';
 import { loadIndex } from '../../shared/index';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
-import { runMailSettings } from '../../shared/mail/run-settings';
+import { runMailSettings } from '../../functions/notify/mail/run-settings';
 import type { ObjectStore } from '../../shared/store/types';
 import { startServedRuntime, type EmbeddedRuntime } from '../runtime';
 import { logFile, runLog, serveUntilStopped } from '../serve-runtime';
@@ -144,11 +144,11 @@ export const runCommand: Command = {
 /**
  * In one process the build queue is the only place builds run, so the dispatcher requests no
  * more builds at once than it runs (`build.concurrency`): then every free slot goes to the ready
- * build with the longest remaining chain (shared/dispatch/cascade-order.ts) instead of to the
+ * build with the longest remaining chain (functions/dispatch/planning/cascade-order.ts) instead of to the
  * next in the queue's line, and a child starts as soon as its parents succeed. (One more, linted
  * ahead, was measured worse: lints end in any order, and the queue's line then started two
  * independent builds before the head of the chain.)
- * @see ../../shared/dispatch/cascade-advance.ts
+ * @see ../../functions/dispatch/planning/cascade-advance.ts
  */
 export function embeddedScheduling<C extends Pick<Config, 'build' | 'dispatch'>>(config: C): C {
   const dispatch = config.dispatch ?? DEFAULT_DISPATCH_SETTINGS;

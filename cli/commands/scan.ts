@@ -12,8 +12,8 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { newBuildId } from '../../shared/events';
 import { createLogger } from '../../shared/log/logger';
 import { renderScanHtml, SEVERITIES, type ScanReport } from '../../shared/reports';
-import { SCANNERS } from '../../shared/scanners/api';
-import type { Scanner } from '../../shared/scanners/types';
+import { SCANNERS } from '../../functions/scan/scanners/api';
+import type { Scanner } from '../../shared/reports/scanner-types';
 import type { Command } from '../types';
 
 const USAGE = `Usage: ccp scan <image-ref> [--json] [--html FILE]

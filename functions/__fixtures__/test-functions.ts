@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent } from '../../shared/events';
 import { silentLogger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
-import type { FunctionContext, FunctionDefinition } from '../types';
+import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
 
 /** Test-only functions for the host and the broker: they record what they get and do as told. */
 

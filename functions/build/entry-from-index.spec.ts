@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import type { ProjectEntry } from '../../shared/index/types';
 import { testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { entryFromIndex } from './entry-from-index';
 
 const REF = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };

@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { entryFromIndex } from './entry-from-index';
 import { buildServiceFor } from './service-for';
 

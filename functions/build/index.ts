@@ -1,6 +1,6 @@
 import express from 'express';
 import { registryNotificationRoutes } from '../../shared/registry/notifications';
-import type { FunctionDefinition } from '../types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { FUNCTION_NAME, handle } from './handle';
 import { BUILD_MANIFEST } from './manifest';
 

@@ -1,4 +1,4 @@
-import type { BuildOutcome, Builder } from '../../shared/builders/types';
+import type { BuildOutcome, Builder } from '../../shared/builds/builder-types';
 import type { ProjectRef } from '../../shared/index/types';
 
 /** A submitted cluster build that has finished, with its whole log (read from the cluster) to store. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../shared/config/config';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { createFunctionContext } from '../context';
+import { createFunctionContext } from '../../shared/function/context';
 import { buildServiceFor } from './service-for';
 
 describe('buildServiceFor', () => {

@@ -1,8 +1,8 @@
-import { createBuilder } from '../../shared/builders/api';
+import { createBuilder } from './builders/api';
 import { configuredSecrets } from '../../shared/builds';
 import type { Config } from '../../shared/config/config';
 import { registryAccess } from '../../shared/registry/pipeline-registry';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 
@@ -13,7 +13,7 @@ const services = new WeakMap<Config, BuildService>();
 /**
  * The build service of this process for the configuration `context` carries: made on first
  * use with the backend the configuration selects (`CCP_BUILDER`: `local` by default,
- * `kubernetes` in the cluster; see shared/builders/api.ts), then shared by every delivery so that one
+ * `kubernetes` in the cluster; see functions/build/builders/api.ts), then shared by every delivery so that one
  * queue sees every build. The embedded runtime and tests may install their own with
  * {@link useBuildService}.
  */

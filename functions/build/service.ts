@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import type { BuildOutcome, BuildSpec, BuildStart, Builder, RegistryAccess } from '../../shared/builders/types';
+import type { BuildOutcome, BuildSpec, BuildStart, Builder, RegistryAccess } from '../../shared/builds/builder-types';
 import { BuildQueue, BuildRecords, LogStreamer, FINAL_STATUSES, type BuildRecord, type StreamerClock } from '../../shared/builds';
 import { EventTypes, functionSource, makeEvent, type BuildCompletedData, type LintCompletedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';

@@ -8,7 +8,7 @@ import { listDeadLetters } from '../../shared/runtime/dead-letter';
 import { loadTriggers } from '../../shared/runtime/load-triggers';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { createDeadLetterHandler, UNKNOWN_TRIGGER } from './handle';
 
 const FIXTURE_EVENTING = path.join(__dirname, '__fixtures__', 'eventing');

@@ -7,7 +7,7 @@ import { eventIdentityHash } from '../../shared/runtime/keys';
 import { loadTriggers, SERVICE_PREFIX } from '../../shared/runtime/load-triggers';
 import type { TriggerRoute } from '../../shared/runtime/types';
 import type { ObjectStore } from '../../shared/store/types';
-import type { Handler } from '../types';
+import type { Handler } from '../../shared/function/types';
 import { indexEntryOf } from './index-entry';
 import { isRetryableStatus, readKnativeFailure, withoutKnativeExtensions, type KnativeDeliveryFailure } from './knative-error';
 

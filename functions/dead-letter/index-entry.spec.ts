@@ -5,7 +5,7 @@ import type { ProjectEntry } from '../../shared/index/types';
 import { createLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { indexEntryOf } from './index-entry';
 
 const REF = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };

@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { createDeadLetterHandler, FUNCTION_NAME } from './handle';
 import { DEAD_LETTER_MANIFEST } from './manifest';
 

@@ -6,7 +6,7 @@ import { startFunctionServer, type RunningServer } from '../../shared/host';
 import { listDeadLetters } from '../../shared/runtime/dead-letter';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { buildRequested, recordingFunction, testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext, FunctionDefinition } from '../types';
+import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
 import { deadLetterFunction } from '.';
 
 /** The dead-letter Service behind the real function server, as Knative reaches it. */

@@ -12,9 +12,9 @@ import {
   missingLearnedEdges,
   type DispatchSettings,
   type LearnedParents,
-} from '../../shared/dispatch';
+} from './planning';
 import type { BuildCompletedData } from '../../shared/events';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 
 /** The index as a graph, with its entries by name. */
 export interface IndexView {

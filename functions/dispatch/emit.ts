@@ -1,7 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { EventTypes, functionSource, makeEvent } from '../../shared/events';
-import { noticeOf, releaseReady, type CascadeItem, type CascadeRecord } from '../../shared/dispatch';
-import type { FunctionContext } from '../types';
+import { noticeOf, releaseReady, type CascadeItem, type CascadeRecord } from './planning';
+import type { FunctionContext } from '../../shared/function/types';
 import { cascadesOf } from './dispatcher-state';
 
 export const FUNCTION_NAME = 'dispatch';

@@ -11,7 +11,7 @@ import {
   type RpmRepoChangedData,
 } from '../../shared/events';
 import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { onBuildCompleted } from './on-build-completed';
 import { onImagePushed } from './on-image-pushed';
 import { onIndexChanged, type IndexRequestData } from './on-index-changed';

@@ -1,5 +1,5 @@
 import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
-import type { FunctionManifest } from '../types';
+import type { FunctionManifest } from '../../shared/function/types';
 
 /** What the registry (functions/api.ts) knows of the dispatch function without loading its module. */
 export const DISPATCH_MANIFEST: FunctionManifest = {

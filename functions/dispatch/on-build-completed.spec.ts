@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
-import { planCascade } from '../../shared/dispatch';
+import { planCascade } from './planning';
 import { EventTypes, type BuildCompletedData, type BuildRequestedData, type NoticeRequestedData } from '../../shared/events';
 import { DependencyGraph } from '../../shared/graph';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { createFunctionContext } from '../context';
-import type { FunctionContext } from '../types';
+import { createFunctionContext } from '../../shared/function/context';
+import type { FunctionContext } from '../../shared/function/types';
 import { startCascade } from './emit';
 import { onBuildCompleted } from './on-build-completed';
 

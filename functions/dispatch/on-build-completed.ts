@@ -1,9 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
-import { planCascade, recordCompletion } from '../../shared/dispatch';
+import { planCascade, recordCompletion } from './planning';
 import type { BuildCompletedData } from '../../shared/events';
 import type { Logger } from '../../shared/log/logger';
 import { imageName } from '../../shared/index/types';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { cascadesOf, currentIndex, dispatchSettings, learnBaseImages, overlayIndex } from './dispatcher-state';
 import { noticeEvent, replay, requestEvent, startCascade } from './emit';
 

@@ -1,11 +1,11 @@
 import type { CloudEvent } from 'cloudevents';
-import { planCascade, shortHash } from '../../shared/dispatch';
+import { planCascade, shortHash } from './planning';
 import type { ImagePushedData } from '../../shared/events';
 import { BuildRecords } from '../../shared/builds';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
-import { readBounded } from '../../shared/image/registry-client';
+import { readBounded } from '../../shared/registry/registry-client';
 import { imageName, parseImageName } from '../../shared/index/types';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { currentIndex, dispatchSettings } from './dispatcher-state';
 import { startCascade } from './emit';
 

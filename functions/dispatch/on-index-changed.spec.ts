@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import { loadConfig } from '../../shared/config/config';
-import { IndexSnapshotStore } from '../../shared/dispatch';
+import { IndexSnapshotStore } from './planning';
 import { EventTypes, makeEvent, type BuildRequestedData } from '../../shared/events';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { buildRecordKey } from '../../shared/store/keys';
-import { createFunctionContext } from '../context';
-import type { FunctionContext } from '../types';
+import { createFunctionContext } from '../../shared/function/context';
+import type { FunctionContext } from '../../shared/function/types';
 import { onIndexChanged, type IndexRequestData } from './on-index-changed';
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {

@@ -1,8 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
-import { againstBuilds, IndexSnapshotStore, lastBuiltEntryIn, planCascade, removedEntryKey, shortHash, type CascadeSeed } from '../../shared/dispatch';
+import { againstBuilds, IndexSnapshotStore, lastBuiltEntryIn, planCascade, removedEntryKey, shortHash, type CascadeSeed } from './planning';
 import type { BuildCause, IndexChangedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { cascadesOf, currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
 import { replay, startCascade } from './emit';
 

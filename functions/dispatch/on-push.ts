@@ -1,9 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
-import { diffIndex, INDEX_SNAPSHOT_KEY, isPushTo, planCascade, projectsForPush, shortHash, type IndexSnapshot } from '../../shared/dispatch';
+import { diffIndex, INDEX_SNAPSHOT_KEY, isPushTo, planCascade, projectsForPush, shortHash, type IndexSnapshot } from './planning';
 import { EventTypes, makeEvent, type BuildCause, type GitPushData } from '../../shared/events';
 import { isGitUrl, loadIndex } from '../../shared/index';
 import { normalizeRepoUrl } from '../../shared/webhooks';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { acceptPushOnce } from './accepted-pushes';
 import { cascadesOf, coalescerFor, currentIndex, dispatchSettings } from './dispatcher-state';
 import { DISPATCH_SOURCE, replay, startCascade } from './emit';

@@ -1,10 +1,10 @@
 import type { CloudEvent } from 'cloudevents';
-import { describeUpdates, planCascade, shortHash, updatesForImage, type CascadeSeed } from '../../shared/dispatch';
+import { describeUpdates, planCascade, shortHash, updatesForImage, type CascadeSeed } from './planning';
 import type { RpmRepoChangedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import { readImageState } from '../../shared/reports/image-state';
 import { parseImageStateKey } from '../../shared/store/keys';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { currentIndex, dispatchSettings } from './dispatcher-state';
 import { startCascade } from './emit';
 

@@ -1,7 +1,7 @@
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, ForeignEventTypes, functionSource, makeEvent, parseData } from '../../shared/events';
 import { isPlainObject } from '../../shared/events/schema';
-import type { Handler } from '../types';
+import type { Handler } from '../../shared/function/types';
 
 export const FUNCTION_NAME = 'gateway';
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { defaultWebhookSettings } from '../../shared/webhooks/settings';
-import type { FunctionDefinition } from '../types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { FUNCTION_NAME, handle } from './handle';
 import { webhookRoutes } from './routes';
 import { GATEWAY_MANIFEST } from './manifest';

@@ -4,7 +4,7 @@ import { EventTypes, functionSource, makeEvent } from '../../shared/events';
 import { secretForRepo } from '../../shared/webhooks/secrets';
 import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
-import type { Publish } from '../types';
+import type { Publish } from '../../shared/function/types';
 import type { DeliveryMarkers } from './delivery-markers';
 import { FUNCTION_NAME } from './handle';
 

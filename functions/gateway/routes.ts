@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
 import { WEBHOOK_PROVIDERS } from '../../shared/webhooks/providers/api';
 import type { WebhookProvider, WebhookProviderName, WebhookSettings } from '../../shared/webhooks/types';
-import type { Publish } from '../types';
+import type { Publish } from '../../shared/function/types';
 import { DeliveryMarkers } from './delivery-markers';
 import { receiveWebhook, type WebhookReply } from './receive';
 

@@ -9,8 +9,8 @@ import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { createFunctionContext } from '../context';
-import type { FunctionContext } from '../types';
+import { createFunctionContext } from '../../shared/function/context';
+import type { FunctionContext } from '../../shared/function/types';
 import { handle } from './handle';
 
 const GOOD = 'FROM registry.example.org/base/os:9\nRUN yum install -y httpd-2.4.57 && yum clean all\nUSER 1001\nCMD ["httpd", "-DFOREGROUND"]\n';

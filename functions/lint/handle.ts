@@ -10,17 +10,17 @@ import {
   type BuildRequestedData,
   type LintCompletedData,
 } from '../../shared/events';
-import { ContainmentFailure } from '../../shared/builders/contained-paths';
-import { hostAccessProblem } from '../../shared/builders/host-access';
+import { ContainmentFailure } from '../../shared/dockerfile/contained-paths';
+import { hostAccessProblem } from '../../shared/dockerfile/host-access';
 import { GitError } from '../../shared/git/errors';
 import { GitCommandError } from '../../shared/git/run-git';
 import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
-import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from '../../shared/lint';
+import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from './linter';
 import { buildRecordKey, reportKey } from '../../shared/store/keys';
 import { entryFromIndex } from '../build/entry-from-index';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { findLintConfig, readContained } from './lint-config';
 
 export const FUNCTION_NAME = 'lint';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { containProjectPaths, refuseEscapingLinks } from '../../shared/builders/contained-paths';
+import { containProjectPaths, refuseEscapingLinks } from '../../shared/dockerfile/contained-paths';
 import { gitTree, linksInCommit } from '../../shared/git/git-tree';
 import type { RepoCache } from '../../shared/git/repo-cache';
 import { runGitBuffer } from '../../shared/git/run-git';
@@ -31,12 +31,12 @@ export async function findLintConfig(
 
 /**
  * The project's Dockerfile at `commit`, read from the objects under the rule the build applies
- * to its checkout (`shared/builders/contained-paths.ts`): symlinks followed inside the
+ * to its checkout (`shared/dockerfile/contained-paths.ts`): symlinks followed inside the
  * repository, so the lint reads the very bytes buildah will build; a path or a context symlink
  * that leads out throws `ContainmentFailure` with the build's own words. `null` when the
  * commit has no such Dockerfile; `gitPath` is git-path with its symlinks followed (where
  * `.hadolint.yaml` is looked for).
- * @see ../../shared/builders/readme.md
+ * @see ../build/builders/readme.md
  */
 export async function readContained(gitDir: string, commit: string, paths: ProjectPaths): Promise<{ bytes: Buffer; gitPath: string } | null> {
   const tree = gitTree(gitDir, commit);

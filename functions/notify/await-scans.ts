@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NoticeItem } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
-import { markScansMissing, startNoticeWait } from '../../shared/mail';
+import { markScansMissing, startNoticeWait } from './mail';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 
@@ -27,7 +27,7 @@ export interface AwaitScansInput {
  * build ids whose scans are still missing, after noting them in the wait record so that those
  * scans are mailed on their own. Aborts with the delivery (`signal`); the redelivery goes on
  * waiting until the same deadline.
- * @see ../../shared/mail/notice-waits.ts
+ * @see ./mail/notice-waits.ts
  */
 export async function awaitScans(input: AwaitScansInput): Promise<Set<string>> {
   const due = input.items.filter((item) => item.outcome === 'succeeded' && item.buildId);

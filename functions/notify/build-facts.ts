@@ -1,6 +1,6 @@
 import { BUILD_CAUSE_KINDS, type BuildCause } from '../../shared/events';
 import { parseImageName, type ProjectEntry, type ProjectRef } from '../../shared/index/types';
-import { notifyStateKey, type NotifyState, type ParentImage } from '../../shared/mail';
+import { notifyStateKey, type NotifyState, type ParentImage } from './mail';
 import { buildRecordKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 

@@ -1,7 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { EventTypes, parseData, validateEvent, type BuildCompletedData, type NoticeRequestedData, type ScanCompletedData } from '../../shared/events';
-import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from '../../shared/mail';
-import type { FunctionContext } from '../types';
+import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from './mail';
+import type { FunctionContext } from '../../shared/function/types';
 import { planBuildMail } from './plan-build';
 import { planNoticeMails } from './plan-notice';
 import { planScanMail } from './plan-scan';

@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { FUNCTION_NAME, handle } from './handle';
 import { NOTIFY_MANIFEST } from './manifest';
 

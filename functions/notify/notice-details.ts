@@ -1,9 +1,9 @@
 import type { NoticeItem, NoticeRequestedData, ScannerSummary } from '../../shared/events';
-import { CascadeStore, type CascadeItem } from '../../shared/dispatch';
+import { CascadeStore, type CascadeItem } from '../dispatch/planning';
 import { imageName } from '../../shared/index/types';
-import { listReports, readLintDigest, readScanDigest, type NoticeItemDetail, type ParentImage, type ScannerDigest } from '../../shared/mail';
+import { listReports, readLintDigest, readScanDigest, type NoticeItemDetail, type ParentImage, type ScannerDigest } from './mail';
 import { reportsPrefix } from '../../shared/store/keys';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { parentImageOf, readBuildFacts } from './build-facts';
 
 /**

@@ -1,9 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
 import { imageName } from '../../shared/index/types';
 import type { BuildCompletedData } from '../../shared/events';
-import { buildMail, decideBuildMail, listReports, policyFor, rememberOutcome, type PlannedMail, type ReportLinker } from '../../shared/mail';
+import { buildMail, decideBuildMail, listReports, policyFor, rememberOutcome, type PlannedMail, type ReportLinker } from './mail';
 import { reportsPrefix } from '../../shared/store/keys';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 import { parentImageOf } from './build-facts';
 import { eventKey, mailSettings } from './settings';
 

@@ -1,8 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
 import type { NoticeItem, NoticeRequestedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
-import { decideBuildMail, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from '../../shared/mail';
-import type { FunctionContext } from '../types';
+import { decideBuildMail, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from './mail';
+import type { FunctionContext } from '../../shared/function/types';
 import { awaitScans } from './await-scans';
 import { readBuildFacts } from './build-facts';
 import { noticeDetails } from './notice-details';

@@ -14,8 +14,8 @@ import {
   scanMail,
   type PlannedMail,
   type ReportLinker,
-} from '../../shared/mail';
-import type { FunctionContext } from '../types';
+} from './mail';
+import type { FunctionContext } from '../../shared/function/types';
 import { readBuildFacts } from './build-facts';
 import { eventKey, mailSettings } from './settings';
 

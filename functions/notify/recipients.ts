@@ -2,7 +2,7 @@ import type { CloudEvent } from 'cloudevents';
 import { EventTypes, parseData, type BuildCompletedData, type NoticeRequestedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import { indexEntryOf } from '../dead-letter/index-entry';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 
 /**
  * `event` with every index entry it carries replaced by the index's own, so that the mails

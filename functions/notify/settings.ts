@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import type { Config } from '../../shared/config/config';
-import { loadMailSettings, type MailSettings } from '../../shared/mail';
+import { loadMailSettings, type MailSettings } from './mail';
 import { configuredSecrets } from '../../shared/redact';
 
 const DEFAULTS = new WeakMap<Config, MailSettings>();

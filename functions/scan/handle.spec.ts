@@ -8,13 +8,13 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, makeEvent, type BuildCompletedData, type ScanCompletedData } from '../../shared/events';
 import { silentLogger } from '../../shared/log/logger';
 import type { ImageState, ScanReport } from '../../shared/reports';
-import type { Scanner } from '../../shared/scanners/types';
+import type { Scanner } from '../../shared/reports/scanner-types';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { folderImageSource } from '../../test/scan-support/folder-source';
 import { gemspec, pythonMetadata, writeTree } from '../../test/scan-support/rootfs';
 import { startPackageRegistries, type LocalPackageRegistries } from '../../test/scan-support/registries';
-import { createFunctionContext } from '../context';
-import type { FunctionContext } from '../types';
+import { createFunctionContext } from '../../shared/function/context';
+import type { FunctionContext } from '../../shared/function/types';
 import { createScanHandler } from './handle';
 import { IMAGE_ABSENT } from './scan-image';
 

@@ -16,10 +16,10 @@ import {
 } from '../../shared/events';
 import { imageName, type ProjectRef } from '../../shared/index/types';
 import { buildImageState, scanReportKeys, storeScanReports, writeImageState, type ReportLinks, type ScanReport } from '../../shared/reports';
-import { SCANNERS } from '../../shared/scanners/api';
-import type { Scanner } from '../../shared/scanners/types';
+import { SCANNERS } from './scanners/api';
+import type { Scanner } from '../../shared/reports/scanner-types';
 import { reportKey } from '../../shared/store/keys';
-import type { FunctionContext, Handler } from '../types';
+import type { FunctionContext, Handler } from '../../shared/function/types';
 import type { ImageSource } from './image-source';
 import { checkProjectImage } from './project-image';
 import { scanEnvironment, scanSettings } from './scan-environment';

@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../../shared/scanners/types';
+import type { ImageConfig } from '../../shared/reports/scanner-types';
 
 /** An image unpacked for scanning; `remove` deletes its root filesystem. */
 export interface FetchedImage {

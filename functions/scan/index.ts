@@ -1,5 +1,5 @@
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
-import type { FunctionDefinition } from '../types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { createScanHandler, FUNCTION_NAME } from './handle';
 import { registryImageSource } from './registry-source';
 import { SCAN_MANIFEST } from './manifest';

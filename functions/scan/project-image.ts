@@ -1,6 +1,6 @@
 import { ValidationError, type Issue } from '../../shared/errors/validation-error';
 import type { ImageRef } from '../../shared/events';
-import { parseImageReference, type ImageReference } from '../../shared/image/reference';
+import { parseImageReference, type ImageReference } from '../../shared/registry/reference';
 import { imageName, type ProjectRef } from '../../shared/index/types';
 import { imageRefFor } from '../build/image-spec';
 

@@ -1,4 +1,4 @@
-import { fetchImage, ImageNotFoundError, type RegistryClient } from '../../shared/image';
+import { fetchImage, ImageNotFoundError, type RegistryClient } from './image';
 import type { ImageSource } from './image-source';
 
 export interface RegistrySourceOptions {
@@ -17,13 +17,13 @@ export interface RegistrySourceOptions {
 }
 
 /**
- * Images from their registry through `shared/image`'s fetcher: by digest when one is known
+ * Images from their registry through `functions/scan/image`'s fetcher: by digest when one is known
  * (`ref@sha256:…`, so the scan sees exactly what was built even if the tag moved), unpacked
  * under the request's work folder within its size bound. An image the registry does not have
  * is `null` (no manifest; a manifest whose blob is missing is a `BlobMissingError`, not an absent
  * image); every other failure throws with the fetcher's typed error. A registry outside the
  * client's allow-list is refused before any connection.
- * @see ../../shared/image/fetch-image.ts
+ * @see ./image/fetch-image.ts
  */
 export function registryImageSource(options: RegistrySourceOptions = {}): ImageSource {
   return async (request) => {

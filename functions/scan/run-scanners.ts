@@ -1,5 +1,5 @@
 import type { ScannerRun } from '../../shared/reports/types';
-import type { ScanEnvironment, Scanner, ScanTarget } from '../../shared/scanners/types';
+import type { ScanEnvironment, Scanner, ScanTarget } from '../../shared/reports/scanner-types';
 
 /** A scanner ran past its time limit. */
 export class ScannerTimeoutError extends Error {

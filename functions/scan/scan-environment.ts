@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../../shared/config/config';
 import { rewriteUrl, SCAN_DEFAULTS, type ScanSettings } from '../../shared/config/scan-settings';
 import type { Logger } from '../../shared/log/logger';
-import type { ScanEnvironment } from '../../shared/scanners/types';
+import type { ScanEnvironment } from '../../shared/reports/scanner-types';
 
 /** The scan settings of a configuration, defaults when it has none. */
 export function scanSettings(config: Config): ScanSettings {

@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { CCP_VERSION } from '../../shared/config/package-version';
-import { RegistryError } from '../../shared/image/errors';
+import { RegistryError } from '../../shared/registry/errors';
 import type { ImageRef } from '../../shared/events/types';
 import type { ProjectRef } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
 import { buildSbom, buildScanReport, type CycloneDxBom, type ReportLinks, type ScanReport, type ScannerRun } from '../../shared/reports';
-import type { InstalledPackage, ScanEnvironment, Scanner } from '../../shared/scanners/types';
+import type { InstalledPackage, ScanEnvironment, Scanner } from '../../shared/reports/scanner-types';
 import type { ImageSource } from './image-source';
 import { runScanners, skippedRuns } from './run-scanners';
 

@@ -1,8 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
 import { SCAN_DEFAULTS, rewriteUrl } from '../../shared/config/scan-settings';
 import { EventTypes, functionSource, makeEvent, validateEvent } from '../../shared/events';
-import { trackRepos, type RepoHttp, type RepoPollOutcome } from '../../shared/repos';
-import type { FunctionContext, Handler } from '../types';
+import { trackRepos, type RepoHttp, type RepoPollOutcome } from './repos';
+import type { FunctionContext, Handler } from '../../shared/function/types';
 
 export const FUNCTION_NAME = 'track-repos';
 const SOURCE = functionSource(FUNCTION_NAME);
@@ -25,7 +25,7 @@ export function repoHttp(context: FunctionContext): RepoHttp {
  * changed, with the id `rpm-repo/<key>/<old>-<new>` (checksum prefixes), so that a redelivered
  * tick re-emits a duplicate, never a second change. The first poll of a repository only records
  * it; an unreachable repository is logged and noted in its state, and emits nothing.
- * @see ../../shared/repos/readme.md
+ * @see ./repos/readme.md
  */
 export function createTrackReposHandler(options: TrackReposHandlerOptions = {}): Handler {
   return async (event: CloudEvent<unknown>, context: FunctionContext) => {

@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import { createScanHandler } from '../scan/handle';
-import type { FunctionContext } from '../types';
+import type { FunctionContext } from '../../shared/function/types';
 
 /**
  * The scan function's own answer to an image the registry does not have, made here without a

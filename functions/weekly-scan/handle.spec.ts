@@ -4,7 +4,7 @@ import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { imageRefFor } from '../build/image-spec';
-import { createFunctionContext } from '../context';
+import { createFunctionContext } from '../../shared/function/context';
 import { checkProjectImage } from '../scan/project-image';
 import { createWeeklyScanHandler } from './handle';
 

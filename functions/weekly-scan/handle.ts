@@ -6,7 +6,7 @@ import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { Semaphore } from '../../shared/runtime/semaphore';
 import { imageRefFor } from '../build/image-spec';
-import type { FunctionContext, Handler } from '../types';
+import type { FunctionContext, Handler } from '../../shared/function/types';
 import { absentImageNotice } from './absent-notice';
 import { registryImagePresence, type ImagePresence } from './image-presence';
 import { paceOf, systemClock, type Clock } from './pacing';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { formatImageReference, parseImageReference, RegistryClient, RegistryError } from '../../shared/image';
-import { MANIFEST_ACCEPT } from '../../shared/image/manifest';
-import { describeFetchError, readBounded } from '../../shared/image/registry-client';
+import { formatImageReference, parseImageReference, RegistryClient, RegistryError } from '../scan/image';
+import { MANIFEST_ACCEPT } from '../../shared/registry/manifest';
+import { describeFetchError, readBounded } from '../../shared/registry/registry-client';
 
 /** `{digest}` when the registry has the image's tag, `null` when it does not. */
 export type ImagePresence = (ref: string) => Promise<{ digest: string } | null>;

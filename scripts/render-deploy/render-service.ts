@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../../functions/types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { SERVICE_PREFIX } from '../../shared/runtime';
 import { profileOf, type ServiceProfile } from './profiles';
 

@@ -1,4 +1,4 @@
-import type { BuildLog } from '../builders/types';
+import type { BuildLog } from './builder-types';
 import { RedactingLog } from '../redact';
 import type { ObjectStore } from '../store/types';
 

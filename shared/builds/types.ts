@@ -1,4 +1,4 @@
-import type { BuildOutcome } from '../builders/types';
+import type { BuildOutcome } from './builder-types';
 import type { BuildCause, ReplacedBuild } from '../events/types';
 import type { ProjectEntry, ProjectRef } from '../index/types';
 

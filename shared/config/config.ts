@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { parse as ParseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
-import { loadMailSettings, type MailFileSettings, type MailSettings } from '../mail/settings';
+import { loadMailSettings, type MailFileSettings, type MailSettings } from './mail-settings';
 import { loadWebhookSettings } from '../webhooks/settings';
-import { loadDispatchSettings, type DispatchFileSettings } from '../dispatch/settings';
-import type { DispatchSettings } from '../dispatch/types';
+import { loadDispatchSettings, type DispatchFileSettings } from '../cascade/settings';
+import type { DispatchSettings } from '../cascade/types';
 import { loadScanSettings, type ScanFileSettings, type ScanSettings } from './scan-settings';
 import { loadRegistrySettings, REGISTRY_ENV, type RegistryFileSettings } from './registry-settings';
 import type { WebhookSettings } from '../webhooks/types';
-import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from '../builders/settings';
+import { loadBuilderSettings, type BuildahSettings, type BuilderFileSettings, type BuilderKind, type KubernetesBuildSettings } from './build-settings';
 import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '../index/limits';
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
@@ -62,7 +62,7 @@ export interface Config {
   dispatch?: DispatchSettings;
   /** Pace of the weekly rescan: images whose scan starts per minute (`CCP_WEEKLY_SCAN_RATE`, default 60). */
   weekly?: { scanRate: number };
-  /** Build backend (`CCP_BUILDER`, default `local`); see shared/builders/readme.md. */
+  /** Build backend (`CCP_BUILDER`, default `local`); see functions/build/builders/readme.md. */
   builder?: BuilderKind;
   /** The local backend's storage (`buildah:`, `CCP_BUILDAH_*`), under the data dir by default. */
   buildah?: BuildahSettings;

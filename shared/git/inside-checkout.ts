@@ -110,7 +110,7 @@ export interface EscapingLink {
  * Those of `links` (paths of symlinks, relative to the root) whose target leads out of the
  * repository under {@link resolveInside}'s rule; dangling links that stay inside are harmless
  * and not listed. At most `limit` are reported.
- * @see ../builders/readme.md
+ * @see ../../functions/build/builders/readme.md
  */
 export async function findEscapingLinks(tree: TreeReader, links: string[], limit = 20): Promise<EscapingLink[]> {
   const found: EscapingLink[] = [];

@@ -1,4 +1,4 @@
-import { runCaptured } from '../builders/process/run-process';
+import { runCaptured } from '../process/run-process';
 
 export interface GitResult {
   stdout: string;

@@ -1,6 +1,6 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { imageName, parseImageName } from '../index/types';
-import { parseImageRef } from '../lint/image';
+import { parseImageRef } from '../dockerfile/image';
 
 /** The seed's registry: its images are the index's images, wherever the pipeline now pushes. */
 export const SEED_REGISTRY = 'registry.centos.org';

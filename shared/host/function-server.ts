@@ -1,6 +1,6 @@
 import express, { type Application, type Request, type Response } from 'express';
 import { HTTP, type CloudEvent } from 'cloudevents';
-import type { FunctionContext, FunctionDefinition, Publish } from '../../functions/types';
+import type { FunctionContext, FunctionDefinition, Publish } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';

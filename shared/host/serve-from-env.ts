@@ -1,4 +1,4 @@
-import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import type { FunctionContext, FunctionDefinition } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import express, { type Application, type RequestHandler } from 'express';
 import { createFunctionServer, startFunctionServer } from './function-server';

@@ -1,4 +1,4 @@
-import type { BuildLog } from '../builders/types';
+import type { BuildLog } from '../builds/builder-types';
 import { isHighSurrogate } from './limit';
 import { findSecrets, redact, redactorFor, replaceRanges, type Redactor, type Secrets } from './redact';
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { RegistryAccess } from '../builders/types';
+import type { RegistryAccess } from '../builds/builder-types';
 import type { Config } from '../config/config';
 import { newNotifyToken, notifyTokenHeaders } from './notify-token';
 import { loadOrCreateLogin, readLogin, writeHtpasswd, type RegistryLogin } from './registry-login';

@@ -1,6 +1,6 @@
-import type { RegistryAccess } from '../builders/types';
+import type { RegistryAccess } from '../builds/builder-types';
 import type { Config } from '../config/config';
-import { RegistryClient, type RegistryClientOptions, type RegistryCredentials } from '../image/registry-client';
+import { RegistryClient, type RegistryClientOptions, type RegistryCredentials } from './registry-client';
 
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 

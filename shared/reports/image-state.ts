@@ -1,6 +1,6 @@
 import type { ImageRef } from '../events/types';
 import type { ProjectRef } from '../index/types';
-import type { InstalledPackage } from '../scanners/types';
+import type { InstalledPackage } from './scanner-types';
 import { imageStateKey } from '../store/keys';
 import type { ObjectStore } from '../store/types';
 import type { ScanReport, ScanVerdict, SeverityCount } from './types';

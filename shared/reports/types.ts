@@ -1,6 +1,6 @@
 import type { ImageRef } from '../events/types';
 import type { ProjectRef } from '../index/types';
-import type { ScanFinding, Scanner, ScannerResult } from '../scanners/types';
+import type { ScanFinding, Scanner, ScannerResult } from './scanner-types';
 
 /** One scanner's run: what it said and how long it took. */
 export interface ScannerRun {

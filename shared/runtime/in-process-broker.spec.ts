@@ -7,7 +7,7 @@ import {
   scanRequested,
   testContext,
 } from '../../functions/__fixtures__/test-functions';
-import type { FunctionDefinition } from '../../functions/types';
+import type { FunctionDefinition } from '../function/types';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { EventTypes, makeEvent } from '../events';
 import { createLogger } from '../log/logger';

@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import type { FunctionContext, FunctionDefinition } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { silentLogger, type Logger } from '../log/logger';

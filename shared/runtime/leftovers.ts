@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { unmountStorage } from '../builders/local/storage';
-import { killTree } from '../builders/process/kill-tree';
+import { unmountStorage } from '../builds/storage';
+import { killTree } from '../process/kill-tree';
 import { startTimeOf } from './data-dir-lock';
 
 /** Where the embedded runtime's processes leave things behind when they are killed. */
@@ -86,7 +86,7 @@ async function names(dir: string): Promise<string[]> {
  * storage (`buildah bud --root …`), with their trees. Only the data dir's lock holder calls it,
  * so none of them belongs to a live runtime; this process and its ancestors are never touched.
  * Returns the pids killed.
- * @see ../builders/process/kill-tree.ts
+ * @see ../process/kill-tree.ts
  */
 export async function killOrphans(places: LeftoverPlaces): Promise<number[]> {
   const builds = `${path.resolve(places.workDir, 'builds')}/`;

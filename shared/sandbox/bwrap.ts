@@ -1,8 +1,8 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { DEFAULT_PATH, minimalEnv } from '../builders/process/minimal-env';
-import { runProcess } from '../builders/process/run-process';
+import { DEFAULT_PATH, minimalEnv } from '../process/minimal-env';
+import { runProcess } from '../process/run-process';
 import { createLogger, type Logger } from '../log/logger';
-import { findTool } from './find-tool';
+import { findTool } from '../process/find-tool';
 import { DEFAULT_LIMITS, limitSandbox } from './resource-limits';
 import { connectIsolatedNetwork, findSlirp, NETWORK_FDS, type IsolatedNetwork } from './isolated-network';
 import { ALWAYS_HIDDEN, hiddenMounts, systemEntries, type SystemEntry } from './system-view';
@@ -67,7 +67,7 @@ export function bwrapArgs(request: SandboxRequest, entries: readonly SystemEntry
  * `slirp4netns` for the isolated network, bwrap cannot make the namespaces or slirp4netns
  * cannot bring the network up: nothing is ever run unconfined, nor on the host's network
  * unless `network` is `host`.
- * @see ../builders/readme.md
+ * @see ../../functions/build/builders/readme.md
  */
 export async function runSandboxed(request: SandboxRequest, options: { bwrap?: string; slirp4netns?: string | null } = {}): Promise<SandboxResult> {
   const bwrap = options.bwrap ?? findBwrap();

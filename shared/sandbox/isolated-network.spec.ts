@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { descendantsOf } from '../builders/process/kill-tree';
+import { descendantsOf } from '../process/kill-tree';
 import { runSandboxed } from './bwrap';
 import type { SandboxRequest } from './types';
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../log/logger';
-import { findTool } from './find-tool';
+import { findTool } from '../process/find-tool';
 
 /** slirp4netns's DNS forwarder inside the sandbox (the third address of its 10.0.2.0/24). */
 export const SANDBOX_DNS = '10.0.2.3';

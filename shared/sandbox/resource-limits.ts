@@ -4,7 +4,7 @@ import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log/logger';
-import { findTool } from './find-tool';
+import { findTool } from '../process/find-tool';
 
 /**
  * What one sandboxed command (a prebuild script) and everything it starts may use. The

@@ -46,7 +46,7 @@ const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 10
  * (2 GiB), `CCP_PREBUILD_MAX_FILE_SIZE` (2 GiB), `CCP_PREBUILD_MAX_OPEN_FILES` (1024),
  * `CCP_PREBUILD_CPU_SECONDS` (3600) beat `prebuild.maxProcesses`, `memory`, `maxFileSize`,
  * `maxOpenFiles`, `cpuSeconds`. Bad values go to `issues`. Only the word `host` shares the host's network: nothing else widens to it.
- * @see ../builders/readme.md
+ * @see ../../functions/build/builders/readme.md
  */
 export function loadSandboxSettings(file: SandboxFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): SandboxSettings {
   const settings = { ...SANDBOX_DEFAULTS };

@@ -17,7 +17,7 @@ import { validateKey } from './key-rules';
  * and the tag the last, so keys still parse back. Every part is checked: a part that would
  * change the layout (`..`, `/` where none belongs, empty) throws an {@link InvalidKeyError}
  * naming the field.
- * @see ../../shared/store/readme.md
+ * @see ./readme.md
  */
 
 /** One path segment: letters, digits, `_`, `.`, `-`, not starting with `.` or `-`, up to 128. */

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { ApiServerSource } from '@kubernetes-models/knative/sources.knative.dev/v1/ApiServerSource';
 import { parse } from 'yaml';
 import { packageRoot } from '../../shared/config/package-root';
-import { LABELS } from '../../shared/builders/kubernetes/labels';
-import { buildJob } from '../../shared/builders/kubernetes/job';
-import { sampleSpec, SETTINGS } from '../../shared/builders/kubernetes/__fixtures__/build-spec';
+import { LABELS } from '../../functions/build/builders/kubernetes/labels';
+import { buildJob } from '../../functions/build/builders/kubernetes/job';
+import { sampleSpec, SETTINGS } from '../../functions/build/builders/kubernetes/__fixtures__/build-spec';
 
 const FILE = path.join(packageRoot(), 'eventing', 'sources', 'apiserversource-build-jobs.yaml');
 

@@ -1,5 +1,5 @@
 import type { ProjectEntry } from '../../shared/index/types';
-import type { BuildLog, BuildSpec, RegistryAccess } from '../../shared/builders/types';
+import type { BuildLog, BuildSpec, RegistryAccess } from '../../shared/builds/builder-types';
 
 /** An index entry for a project of a test repository. */
 export function entryFor(gitUrl: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {

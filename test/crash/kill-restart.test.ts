@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareSample } from '../../cli/commands/sample';
-import { mountsBelow, removeStorage } from '../../shared/builders/local';
+import { mountsBelow, removeStorage } from '../../functions/build/builders/local';
 import type { BuildRecord } from '../../shared/builds';
 import { JOURNAL_PREFIX } from '../../shared/runtime/journal';
 import { FsObjectStore } from '../../shared/store/fs-store';

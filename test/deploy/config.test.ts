@@ -10,7 +10,7 @@ const SOURCE_DIRS = ['shared', 'functions', 'cli'];
 const NOT_IN_CLUSTER: Record<string, string> = {
   CCP_CONFIG: 'a configuration file; the cluster sets variables instead',
   CCP_MAIL_TO_DIR: 'writes mails as .eml files on the local disk, for the embedded default and tests',
-  CCP_IMAGE_CACHE: 'cache of the images that the sample and the tests make from nothing (shared/images)',
+  CCP_IMAGE_CACHE: 'cache of the images that the sample and the tests make from nothing (test/support/images)',
   CCP_BUILD_ID: 'set by the build function in the env of each build Job pod, per build',
   CCP_COMMIT: 'set by the build function in the env of each build Job pod, per build',
   CCP_SINK_TOKEN_FILE: 'for tests; in the cluster the SinkBinding mounts the OIDC token at /oidc/token',

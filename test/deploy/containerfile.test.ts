@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { packageRoot } from '../../shared/config/package-root';
-import { lintDockerfile } from '../../shared/lint';
+import { lintDockerfile } from '../../functions/lint/linter';
 
 const ROOT = packageRoot();
 const text = readFileSync(path.join(ROOT, 'Containerfile'), 'utf8');

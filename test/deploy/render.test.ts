@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
 import { recordingFunction } from '../../functions/__fixtures__/test-functions';
-import type { FunctionDefinition } from '../../functions/types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { packageRoot } from '../../shared/config/package-root';
 import { DEFAULT_PROFILE, profileOf } from '../../scripts/render-deploy/profiles';
 import { renderDeploy, staleFiles } from '../../scripts/render-deploy/render';

@@ -1,6 +1,6 @@
-import { FROM_PARENTS_KEY } from '../../shared/dispatch';
+import { FROM_PARENTS_KEY } from '../../functions/dispatch/planning';
 import { EventTypes, makeEvent } from '../../shared/events';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { names, startWorld, type DispatchWorld } from './harness';
 
 /** `below` is built FROM `top` (through an ARG), but its index entry has no depends-on. */

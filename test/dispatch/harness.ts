@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import type { CloudEvent } from 'cloudevents';
 import { TEST_CHAOS } from '../crash/chaos';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
-import { removeStorage } from '../../shared/builders/local';
-import type { RegistryAccess } from '../../shared/builders/types';
+import { removeStorage } from '../../functions/build/builders/local';
+import type { RegistryAccess } from '../../shared/builds/builder-types';
 import type { BuildRecord } from '../../shared/builds';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, type BuildCompletedData, type BuildRequestedData, type NoticeRequestedData } from '../../shared/events';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 

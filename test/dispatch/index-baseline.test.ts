@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { runProjects } from '../../cli/commands/run';
-import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../shared/dispatch';
+import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../functions/dispatch/planning';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
 import { loadIndex } from '../../shared/index';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { runProjects } from '../../cli/commands/run';
-import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../shared/dispatch';
+import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../functions/dispatch/planning';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { loadIndex } from '../../shared/index';
 import type { ImageState } from '../../shared/reports/image-state';
 import { genericHeaders, post, settings, startGateway, GLOBAL_SECRET, type Gateway } from '../gateway/harness';

@@ -6,7 +6,7 @@ import { prepareSample } from '../../cli/commands/sample';
 import { main } from '../../cli/main';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
 import type { CliIo } from '../../cli/types';
-import { removeStorage } from '../../shared/builders/local';
+import { removeStorage } from '../../functions/build/builders/local';
 import { loadConfig } from '../../shared/config/config';
 import { reportUrl } from '../../shared/host';
 import type { ReportsIndexPage } from '../../shared/host/reports-index';

@@ -10,7 +10,7 @@ import { startEmbeddedRuntime } from '../../cli/runtime';
 import type { CliIo } from '../../cli/types';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, makeEvent } from '../../shared/events';
-import { removeStorage } from '../../shared/builders/local';
+import { removeStorage } from '../../functions/build/builders/local';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { loadIndex } from '../../shared/index';
 import { TEST_CHAOS } from '../crash/chaos';

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { CloudEvent } from 'cloudevents';
 import { webhookRoutes } from '../../functions/gateway';
-import type { Publish } from '../../functions/types';
+import type { Publish } from '../../shared/function/types';
 import { listen, type RunningServer } from '../../shared/host/listen';
 import { createLogger } from '../../shared/log/logger';
 import { fixtureBody } from '../../shared/webhooks/__fixtures__';

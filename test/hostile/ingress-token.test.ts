@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { HTTP, type CloudEvent } from 'cloudevents';
-import { removeStorage } from '../../shared/builders/local/storage';
+import { removeStorage } from '../../shared/builds/storage';
 import type { BuildRecord } from '../../shared/builds';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { createLocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import type { ImageState, ScanReport } from '../../shared/reports';
 import { freePort, startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { listDeadLetters, type DeadLetterRecord } from '../../shared/runtime/dead-letter';

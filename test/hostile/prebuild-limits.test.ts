@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { HTTP } from 'cloudevents';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
-import { removeStorage } from '../../shared/builders/local';
+import { removeStorage } from '../../functions/build/builders/local';
 import { loadConfig } from '../../shared/config/config';
 import { EventTypes, makeEvent, type BuildCompletedData } from '../../shared/events';
 import { createLocalRepo } from '../../shared/git/local-repo';

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createLocalBuilder } from '../../shared/builders/local';
-import { removeStorage } from '../../shared/builders/local/storage';
-import type { BuildOutcome } from '../../shared/builders/types';
+import { createLocalBuilder } from '../../functions/build/builders/local';
+import { removeStorage } from '../../shared/builds/storage';
+import type { BuildOutcome } from '../../shared/builds/builder-types';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { RepoCache } from '../../shared/git/repo-cache';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { entryFor, MemoryLog, specFor } from '../builders/build-fixtures';
 

@@ -5,7 +5,7 @@ import type { RunSummary } from '../../cli/commands/run';
 import { main } from '../../cli/main';
 import type { CliIo } from '../../cli/types';
 import { FETCH_FAILED } from '../../functions/scan/scan-image';
-import { removeStorage } from '../../shared/builders/local/storage';
+import { removeStorage } from '../../shared/builds/storage';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { startLocalRegistry } from '../../shared/registry/local-registry';
 import type { RegistryLogin } from '../../shared/registry/registry-login';

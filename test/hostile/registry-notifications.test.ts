@@ -2,7 +2,7 @@ import express from 'express';
 import { buildFunction } from '../../functions/build';
 import { testContext } from '../../functions/__fixtures__/test-functions';
 import { listen, startFunctionServer, type RunningServer } from '../../shared/host';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../../shared/images';
+import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { REGISTRY_EVENTS_MEDIA_TYPE } from '../../shared/registry/notifications';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';

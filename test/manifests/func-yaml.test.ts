@@ -7,7 +7,7 @@ import { createFunctionServer } from '../../shared/host';
 import { listen } from '../../shared/host/listen';
 import { ENV } from '../../shared/config/config';
 import { packageRoot } from '../../shared/config/package-root';
-import { MAIL_ENV } from '../../shared/mail/settings';
+import { MAIL_ENV } from '../../shared/config/mail-settings';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { testContext } from '../../functions/__fixtures__/test-functions';
 import { checkFuncYaml, type FuncYamlContext } from './func-yaml';

@@ -1,7 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { handle } from '../../functions/notify/handle';
 import { EventTypes, makeEvent, type BuildCause, type BuildCompletedData, type NoticeItem, type NoticeRequestedData } from '../../shared/events';
-import { readNoticeWait } from '../../shared/mail';
+import { readNoticeWait } from '../../functions/notify/mail';
 import { CAUSES, completedBuild, completedScan, entry, notifyWorld, REGISTRY, type NotifyWorld } from './notify-fixture';
 import { type ReceivedMail, smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';
 

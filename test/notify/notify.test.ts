@@ -2,7 +2,7 @@ import express from 'express';
 import { handle } from '../../functions/notify/handle';
 import { EventTypes, makeEvent, type NoticeRequestedData } from '../../shared/events';
 import { listen, reportRoutes, type RunningServer } from '../../shared/host';
-import { MailTransportError, notifyStateKey, sentMarkerKey } from '../../shared/mail';
+import { MailTransportError, notifyStateKey, sentMarkerKey } from '../../functions/notify/mail';
 import { buildRecordKey } from '../../shared/store/keys';
 import { CAUSES, completedBuild, completedScan, entry, linksOf, notifyWorld, refOf, REGISTRY } from './notify-fixture';
 import { smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';

@@ -47,7 +47,7 @@ describe('the repository is self-contained', () => {
     ['README.md', `bin/ccp index validate ../${SEED_FIXTURES}/container-index`, [`../${SEED_FIXTURES}/container-index`]],
     ['bench/index-graph.ts', "path.resolve(packageRoot(), '../shared/x')", ['../shared/x']],
     ['functions/scan/handle.ts', "import { x } from '../../shared/reports';\n * @see ../../shared/reports/readme.md", []],
-    ['shared/dispatch/helpers.spec.ts', "entry('two', { buildContext: '../shared' })", []],
+    ['functions/dispatch/planning/helpers.spec.ts', "entry('two', { buildContext: '../shared' })", []],
   ])('%s: %s', (file, text, expected) => {
     expect(outsideReferences(file, text)).toEqual(expected);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SCAN_TOOL_VERSION } from '../../functions/scan/scan-image';
 import { packageRoot } from '../../shared/config/package-root';
 import { CCP_VERSION } from '../../shared/config/package-version';
-import { formatSarif, LINTER_VERSION } from '../../shared/lint';
+import { formatSarif, LINTER_VERSION } from '../../functions/lint/linter';
 import { buildSbom } from '../../shared/reports';
 
 /** What a user sees in every report must be the release they run: package.json's version. */

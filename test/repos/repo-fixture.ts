@@ -1,10 +1,10 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../shared/config/config';
-import { createFunctionContext } from '../../functions/context';
-import type { FunctionContext } from '../../functions/types';
+import { createFunctionContext } from '../../shared/function/context';
+import type { FunctionContext } from '../../shared/function/types';
 import type { ImageState } from '../../shared/reports/image-state';
-import type { RepoUsage } from '../../shared/scanners/rpm-updates';
+import type { RepoUsage } from '../../functions/scan/scanners/rpm-updates';
 import { imageStateKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 import { silentLogger } from '../../shared/log/logger';

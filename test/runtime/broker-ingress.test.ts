@@ -1,6 +1,6 @@
 import { HTTP } from 'cloudevents';
 import { buildRequested, recordingFunction, relayFunction, testContext } from '../../functions/__fixtures__/test-functions';
-import type { FunctionDefinition } from '../../functions/types';
+import type { FunctionDefinition } from '../../shared/function/types';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes } from '../../shared/events';
 import { createBrokerIngress, listen, serveFunctionFromEnv, type RunningServer } from '../../shared/host';

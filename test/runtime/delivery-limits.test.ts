@@ -1,6 +1,6 @@
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { buildRequested, testContext } from '../../functions/__fixtures__/test-functions';
-import type { FunctionContext, FunctionDefinition } from '../../functions/types';
+import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { startFunctionServer } from '../../shared/host';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, InProcessBroker, listDeadLetters, type DeliverySpec, type TriggerRoute } from '../../shared/runtime';

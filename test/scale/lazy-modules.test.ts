@@ -16,7 +16,7 @@ const HEAVY = ['@kubernetes/client-node', 'nodemailer', '@aws-sdk/client-s3'];
 async function heavyLoaded(name: string): Promise<string[]> {
   const script = `
     const { FUNCTIONS } = require('./functions/api.ts');
-    const { createFunctionContext } = require('./functions/context.ts');
+    const { createFunctionContext } = require('./shared/function/context.ts');
     const { loadConfig } = require('./shared/config/config.ts');
     const { silentLogger } = require('./shared/log/logger.ts');
     FUNCTIONS.get(${JSON.stringify(name)}).load();
@@ -38,7 +38,7 @@ describe('each function loads only what it uses (a real node process per functio
     ['track-repos', []],
     ['dispatch', []],
     ['weekly-scan', []],
-    // shared/mail/links.ts presigns S3 report links; nodemailer waits for the first mail.
+    // functions/notify/mail/links.ts presigns S3 report links; nodemailer waits for the first mail.
     ['notify', ['@aws-sdk/client-s3']],
   ])('%s loads only %j of the heavy packages at start', async (name, expected) => {
     expect(await heavyLoaded(name)).toEqual(expected);

@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FetchRequest, ImageSource } from '../../functions/scan/image-source';
-import type { ImageConfig } from '../../shared/scanners/types';
+import type { ImageConfig } from '../../shared/reports/scanner-types';
 
 /** An image a {@link folderImageSource} serves: a root filesystem folder, its config and digest. */
 export interface FolderImage {

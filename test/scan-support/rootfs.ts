@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../shared/log/logger';
-import type { ImageConfig, ScanEnvironment, ScanTarget } from '../../shared/scanners/types';
+import type { ImageConfig, ScanEnvironment, ScanTarget } from '../../shared/reports/scanner-types';
 
 /** A file of a test rootfs: its text, or `{symlink}` for a symbolic link. */
 export type TreeFile = string | { symlink: string };

@@ -1,4 +1,4 @@
-import type { BuildLog, BuildOutcome, BuildSpec, BuildStart, Builder } from '../../../shared/builders/types';
+import type { BuildLog, BuildOutcome, BuildSpec, BuildStart, Builder } from '../../../shared/builds/builder-types';
 
 /**
  * A backend that builds nothing but keeps the contract: it writes a log with step headers,

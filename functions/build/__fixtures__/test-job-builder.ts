@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import type { BuildLog, BuildSpec, BuildStart } from '../../../shared/builders/types';
+import type { BuildLog, BuildSpec, BuildStart } from '../../../shared/builds/builder-types';
 import { parseData } from '../../../shared/events';
 import type { CompletingBuilder, JobCompletion } from '../job-completion';
 

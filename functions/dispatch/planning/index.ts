@@ -1,0 +1,12 @@
+export * from '../../../shared/cascade/types';
+export { planCascade, cascadeBuildId, type CascadeInput, type CascadeSeed } from './cascade-plan';
+export { releaseReady, recordCompletion, noticeOf, type CascadeStep } from './cascade-advance';
+export { CascadeStore } from '../../../shared/cascade/cascade-store';
+export { PushCoalescer, type CoalesceResult, type PushWindow } from './coalesce';
+export { diffIndex, againstBuilds, sameBuildConfiguration, type BuiltBaseline, type LastBuiltEntry } from './index-diff';
+export { IndexSnapshotStore, mergeSnapshot, lastBuiltEntryIn } from './index-baseline';
+export { projectsForPush, isPushTo, watchedFolders } from './match-push';
+export { updatesForImage, describeUpdates } from './rpm-affected';
+export { loadDispatchSettings, DISPATCH_ENV, type DispatchFileSettings } from '../../../shared/cascade/settings';
+export { cascadeKey, removedEntryKey, pushWindowKey, INDEX_SNAPSHOT_KEY, FROM_PARENTS_KEY, shortHash } from '../../../shared/cascade/keys';
+export { LearnedParentsStore, missingLearnedEdges, addLearnedEdges, type LearnedParents, type LearnedEdge } from './learned-parents';

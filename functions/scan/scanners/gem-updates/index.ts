@@ -1,0 +1,28 @@
+import { checkUpdates } from '../packages/check-updates';
+import { RegistryClient } from '../packages/registry-client';
+import { RUBYGEMS_RULES } from '../packages/version-rules';
+import type { Scanner } from '../../../../shared/reports/scanner-types';
+import { findGems } from './find-packages';
+import { rubygemsVersions } from './rubygems';
+
+/**
+ * Ruby gems installed in the image (their `specifications/*.gemspec`) against the newest
+ * version on rubygems (or the configured server), compared with RubyGems' version rules.
+ * @see https://guides.rubygems.org/rubygems-org-api/
+ */
+export const gemUpdatesScanner: Scanner = {
+  id: 'gem-updates',
+  version: '1.0.0',
+  description: 'Ruby gems (specifications/*.gemspec) with a newer release on rubygems.',
+  async scan(target, env) {
+    const found = await findGems(target.rootfs);
+    if (found.length === 0) return { status: 'skipped', reason: 'no Ruby gems', findings: [], packages: [] };
+    const client = new RegistryClient(env);
+    return checkUpdates(found, {
+      ecosystem: 'gem',
+      registryName: 'rubygems',
+      rules: RUBYGEMS_RULES,
+      lookup: (name, prereleases) => rubygemsVersions(client, env.registries.rubygems, name, prereleases),
+    });
+  },
+};

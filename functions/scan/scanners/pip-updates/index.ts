@@ -1,0 +1,28 @@
+import { checkUpdates } from '../packages/check-updates';
+import { RegistryClient } from '../packages/registry-client';
+import { PEP440_RULES } from '../packages/version-rules';
+import type { Scanner } from '../../../../shared/reports/scanner-types';
+import { findPythonPackages } from './find-packages';
+import { pypiVersions } from './pypi';
+
+/**
+ * Python distributions installed in the image against the newest release on PyPI (or the
+ * configured index), compared with PEP 440.
+ * @see https://peps.python.org/pep-0440/
+ */
+export const pipUpdatesScanner: Scanner = {
+  id: 'pip-updates',
+  version: '1.0.0',
+  description: 'Python packages (dist-info, egg-info) with a newer release on the Python package index.',
+  async scan(target, env) {
+    const found = await findPythonPackages(target.rootfs);
+    if (found.length === 0) return { status: 'skipped', reason: 'no Python packages', findings: [], packages: [] };
+    const client = new RegistryClient(env);
+    return checkUpdates(found, {
+      ecosystem: 'pypi',
+      registryName: 'the Python package index',
+      rules: PEP440_RULES,
+      lookup: (name) => pypiVersions(client, env.registries.pypi, name),
+    });
+  },
+};
