@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layerBoundaries from './eslint-rules/layer-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.ccp/**', 'coverage/**'] },
@@ -19,4 +20,10 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    // The folders are the architecture: shared/ under every function, functions beside each other.
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    plugins: { ccp: { rules: { 'layer-boundaries': layerBoundaries } } },
+    rules: { 'ccp/layer-boundaries': 'error' },
+  },
 );

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { recordingFunction, testContext } from '../functions/__fixtures__/test-functions';
+import { recordingFunction, testContext } from '../test/support/test-functions';
 import { packageRoot } from '../shared/config/package-root';
 import { EventTypes, makeEvent, type BuildCompletedData } from '../shared/events';
 import type { ProjectEntry } from '../shared/index/types';

@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { indexEntryOf } from '../functions/dead-letter/index-entry';
+import { indexEntryOf } from '../shared/index/trusted-entry';
 import type { FunctionContext } from '../shared/function/types';
 import { abandonedStep, buildEnd, storeAbandonedLog, type AbandonedBuild, type AbandonedStep } from '../shared/builds/abandoned';
 import type { ProjectEntry } from '../shared/index/types';

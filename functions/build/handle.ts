@@ -1,7 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
 import type { FunctionContext } from '../../shared/function/types';
-import { entryFromIndex } from './entry-from-index';
+import { entryFromIndex } from '../../shared/index/entry-from-index';
 import { buildServiceFor } from './service-for';
 
 export { FUNCTION_NAME } from './service';

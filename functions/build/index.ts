@@ -20,4 +20,4 @@ export const buildFunction: FunctionDefinition = {
 export { BuildService, completedEvent, type BuildProgress, type BuildServiceOptions } from './service';
 export { buildServiceFor, existingBuildService, registryAccess, useBuildService } from './service-for';
 export { completesFromEvents, projectOfCompletion, type CompletingBuilder, type JobCompletion } from './job-completion';
-export { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
+export { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from '../../shared/index/image-spec';

@@ -32,7 +32,7 @@ export function completesFromEvents(builder: Builder): builder is CompletingBuil
  * gives one, else read back from the image reference the build function made for it
  * (`<registry>/<app-id>/<job-id>:<tag>`, `<registry>/<job-id>:<tag>` for `library`); `null` when
  * the reference is not one of this registry's.
- * @see ./image-spec.ts
+ * @see ../../shared/index/image-spec.ts
  */
 export function projectOfCompletion(completion: JobCompletion, registry: string | undefined): ProjectRef | null {
   if (completion.project) return completion.project;

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/log/logger';
 import { limitText, redact } from '../../shared/redact';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
-import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from './image-spec';
+import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from '../../shared/index/image-spec';
 import { completesFromEvents, projectOfCompletion } from './job-completion';
 import { crashPoint } from '../../shared/runtime/crash-point';
 

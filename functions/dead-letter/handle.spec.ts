@@ -7,7 +7,7 @@ import { createLogger } from '../../shared/log/logger';
 import { listDeadLetters } from '../../shared/runtime/dead-letter';
 import { loadTriggers } from '../../shared/runtime/load-triggers';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { testContext } from '../__fixtures__/test-functions';
+import { testContext } from '../../test/support/test-functions';
 import type { FunctionContext } from '../../shared/function/types';
 import { createDeadLetterHandler, UNKNOWN_TRIGGER } from './handle';
 

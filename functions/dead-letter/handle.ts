@@ -8,7 +8,7 @@ import { loadTriggers, SERVICE_PREFIX } from '../../shared/runtime/load-triggers
 import type { TriggerRoute } from '../../shared/runtime/types';
 import type { ObjectStore } from '../../shared/store/types';
 import type { Handler } from '../../shared/function/types';
-import { indexEntryOf } from './index-entry';
+import { indexEntryOf } from '../../shared/index/trusted-entry';
 import { isRetryableStatus, readKnativeFailure, withoutKnativeExtensions, type KnativeDeliveryFailure } from './knative-error';
 
 export const FUNCTION_NAME = 'dead-letter';

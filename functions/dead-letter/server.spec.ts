@@ -5,7 +5,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { startFunctionServer, type RunningServer } from '../../shared/host';
 import { listDeadLetters } from '../../shared/runtime/dead-letter';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { buildRequested, recordingFunction, testContext } from '../__fixtures__/test-functions';
+import { buildRequested, recordingFunction, testContext } from '../../test/support/test-functions';
 import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
 import { deadLetterFunction } from '.';
 

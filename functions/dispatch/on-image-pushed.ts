@@ -9,7 +9,7 @@ import type { FunctionContext } from '../../shared/function/types';
 import { currentIndex, dispatchSettings } from './dispatcher-state';
 import { startCascade } from './emit';
 
-/** The label every image the pipeline builds carries (see functions/build/image-spec.ts). */
+/** The label every image the pipeline builds carries (see shared/index/image-spec.ts). */
 export const BUILD_ID_LABEL = 'org.centos.ccp.build-id';
 
 /** `app-id/job-id:tag` of a pushed repository (`name` alone is the `library` app). */

@@ -2,7 +2,7 @@ import { CloudEvent } from 'cloudevents';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, ForeignEventTypes, validateEvent } from '../../shared/events';
-import { testContext } from '../__fixtures__/test-functions';
+import { testContext } from '../../test/support/test-functions';
 import { handle } from './handle';
 
 const context = testContext(new TempObjectStore());

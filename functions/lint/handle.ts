@@ -19,7 +19,7 @@ import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
 import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from './linter';
 import { buildRecordKey, reportKey } from '../../shared/store/keys';
-import { entryFromIndex } from '../build/entry-from-index';
+import { entryFromIndex } from '../../shared/index/entry-from-index';
 import type { FunctionContext } from '../../shared/function/types';
 import { findLintConfig, readContained } from './lint-config';
 

@@ -1,5 +1,6 @@
 import type { NoticeItem, NoticeRequestedData, ScannerSummary } from '../../shared/events';
-import { CascadeStore, type CascadeItem } from '../dispatch/planning';
+import { CascadeStore } from '../../shared/cascade/cascade-store';
+import type { CascadeItem } from '../../shared/cascade/types';
 import { imageName } from '../../shared/index/types';
 import { listReports, readLintDigest, readScanDigest, type NoticeItemDetail, type ParentImage, type ScannerDigest } from './mail';
 import { reportsPrefix } from '../../shared/store/keys';

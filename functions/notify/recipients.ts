@@ -1,7 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { EventTypes, parseData, type BuildCompletedData, type NoticeRequestedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
-import { indexEntryOf } from '../dead-letter/index-entry';
+import { indexEntryOf } from '../../shared/index/trusted-entry';
 import type { FunctionContext } from '../../shared/function/types';
 
 /**

@@ -15,7 +15,8 @@ import {
   type ScannerSummary,
 } from '../../shared/events';
 import { imageName, type ProjectRef } from '../../shared/index/types';
-import { buildImageState, scanReportKeys, storeScanReports, writeImageState, type ReportLinks, type ScanReport } from '../../shared/reports';
+import { buildImageState, writeImageState, type ReportLinks, type ScanReport } from '../../shared/reports';
+import { scanReportKeys, storeScanReports } from './reports';
 import { SCANNERS } from './scanners/api';
 import type { Scanner } from '../../shared/reports/scanner-types';
 import { reportKey } from '../../shared/store/keys';

@@ -2,7 +2,7 @@ import { ValidationError, type Issue } from '../../shared/errors/validation-erro
 import type { ImageRef } from '../../shared/events';
 import { parseImageReference, type ImageReference } from '../../shared/registry/reference';
 import { imageName, type ProjectRef } from '../../shared/index/types';
-import { imageRefFor } from '../build/image-spec';
+import { imageRefFor } from '../../shared/index/image-spec';
 
 /**
  * Refuses an image that is not the project's own before anything is fetched or stored: the

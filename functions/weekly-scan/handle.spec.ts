@@ -3,7 +3,7 @@ import { EventTypes, makeEvent, type ScanRequestedData } from '../../shared/even
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
-import { imageRefFor } from '../build/image-spec';
+import { imageRefFor } from '../../shared/index/image-spec';
 import { createFunctionContext } from '../../shared/function/context';
 import { checkProjectImage } from '../scan/project-image';
 import { createWeeklyScanHandler } from './handle';

@@ -5,7 +5,7 @@ import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { Semaphore } from '../../shared/runtime/semaphore';
-import { imageRefFor } from '../build/image-spec';
+import { imageRefFor } from '../../shared/index/image-spec';
 import type { FunctionContext, Handler } from '../../shared/function/types';
 import { absentImageNotice } from './absent-notice';
 import { registryImagePresence, type ImagePresence } from './image-presence';

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { formatImageReference, parseImageReference, RegistryClient, RegistryError } from '../scan/image';
+import { formatImageReference, parseImageReference } from '../../shared/registry/reference';
+import { RegistryClient } from '../../shared/registry/registry-client';
+import { RegistryError } from '../../shared/registry/errors';
 import { MANIFEST_ACCEPT } from '../../shared/registry/manifest';
 import { describeFetchError, readBounded } from '../../shared/registry/registry-client';
 

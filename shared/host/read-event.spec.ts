@@ -1,5 +1,5 @@
 import { HTTP } from 'cloudevents';
-import { buildRequested } from '../../functions/__fixtures__/test-functions';
+import { buildRequested } from '../../test/support/test-functions';
 import { EventTypes } from '../events';
 import { ValidationError } from '../errors/validation-error';
 import { readEvent } from './read-event';

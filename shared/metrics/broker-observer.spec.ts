@@ -1,4 +1,4 @@
-import { buildRequested, recordingFunction, relayFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, recordingFunction, relayFunction, testContext } from '../../test/support/test-functions';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { EventTypes } from '../events';
 import { compileAttributesFilter } from '../runtime/filters/api';

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error';
 import { rpmInstalledPackage } from '../rpm/purl';
-import spec from '../../functions/scan/scanners/packages/__fixtures__/purl-spec-cases.json';
+import spec from './__fixtures__/purl-spec-cases.json';
 import { gemPurl, normalizePythonName, npmPurl, packageUrl, pypiPurl, rpmPurl } from './purl';
 
 interface SpecCase {

@@ -6,7 +6,7 @@ import {
   relayFunction,
   scanRequested,
   testContext,
-} from '../../functions/__fixtures__/test-functions';
+} from '../../test/support/test-functions';
 import type { FunctionDefinition } from '../function/types';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { EventTypes, makeEvent } from '../events';

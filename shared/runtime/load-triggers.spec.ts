@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ValidationError } from '../errors/validation-error';
-import { buildRequested, scanRequested } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, scanRequested } from '../../test/support/test-functions';
 import { makeEvent } from '../events';
 import { loadTriggers } from './load-triggers';
 

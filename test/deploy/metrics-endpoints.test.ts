@@ -1,5 +1,5 @@
 import { HTTP } from 'cloudevents';
-import { buildRequested, recordingFunction, relayFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, recordingFunction, relayFunction, testContext } from '../support/test-functions';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { createBrokerIngress, listen, startFunctionServer, type RunningServer } from '../../shared/host';
 import { createLogger } from '../../shared/log/logger';

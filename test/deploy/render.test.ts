@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
-import { recordingFunction } from '../../functions/__fixtures__/test-functions';
+import { recordingFunction } from '../support/test-functions';
 import type { FunctionDefinition } from '../../shared/function/types';
 import { packageRoot } from '../../shared/config/package-root';
 import { DEFAULT_PROFILE, profileOf } from '../../scripts/render-deploy/profiles';

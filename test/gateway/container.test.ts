@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { recordingFunction, testContext, type RecordingFunction } from '../../functions/__fixtures__/test-functions';
+import { recordingFunction, testContext, type RecordingFunction } from '../support/test-functions';
 import { gatewayFunction } from '../../functions/gateway';
 import { start, type ServingFunction } from '../../functions/main';
 import { EventTypes, ForeignEventTypes } from '../../shared/events';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { recordingFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { recordingFunction, testContext } from '../support/test-functions';
 import { EventTypes } from '../../shared/events';
 import { InProcessBroker, loadTriggers } from '../../shared/runtime';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { HTTP } from 'cloudevents';
 import { serveRuntime } from '../../cli/serve-runtime';
-import { buildRequested, recordingFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, recordingFunction, testContext } from '../support/test-functions';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { silentLogger } from '../../shared/log/logger';
 import { InProcessBroker, loadTriggers } from '../../shared/runtime';

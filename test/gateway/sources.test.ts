@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CloudEvent } from 'cloudevents';
-import { testContext } from '../../functions/__fixtures__/test-functions';
+import { testContext } from '../support/test-functions';
 import { gatewayFunction } from '../../functions/gateway';
 import { packageRoot } from '../../shared/config/package-root';
 import { EventTypes, ForeignEventTypes } from '../../shared/events';

@@ -1,6 +1,6 @@
 import express from 'express';
 import { buildFunction } from '../../functions/build';
-import { testContext } from '../../functions/__fixtures__/test-functions';
+import { testContext } from '../support/test-functions';
 import { listen, startFunctionServer, type RunningServer } from '../../shared/host';
 import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { REGISTRY_EVENTS_MEDIA_TYPE } from '../../shared/registry/notifications';

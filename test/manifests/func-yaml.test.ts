@@ -9,7 +9,7 @@ import { ENV } from '../../shared/config/config';
 import { packageRoot } from '../../shared/config/package-root';
 import { MAIL_ENV } from '../../shared/config/mail-settings';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { testContext } from '../../functions/__fixtures__/test-functions';
+import { testContext } from '../support/test-functions';
 import { checkFuncYaml, type FuncYamlContext } from './func-yaml';
 
 const ROOT = packageRoot();

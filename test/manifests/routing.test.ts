@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CloudEvent } from 'cloudevents';
 import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
-import { testContext } from '../../functions/__fixtures__/test-functions';
+import { testContext } from '../support/test-functions';
 import { packageRoot } from '../../shared/config/package-root';
 import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
 import { KNOWN_TYPES } from '../../shared/events/validate';

@@ -4,7 +4,7 @@ import { SCAN_TOOL_VERSION } from '../../functions/scan/scan-image';
 import { packageRoot } from '../../shared/config/package-root';
 import { CCP_VERSION } from '../../shared/config/package-version';
 import { formatSarif, LINTER_VERSION } from '../../functions/lint/linter';
-import { buildSbom } from '../../shared/reports';
+import { buildSbom } from '../../functions/scan/reports';
 
 /** What a user sees in every report must be the release they run: package.json's version. */
 const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;

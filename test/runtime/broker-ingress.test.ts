@@ -1,5 +1,5 @@
 import { HTTP } from 'cloudevents';
-import { buildRequested, recordingFunction, relayFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, recordingFunction, relayFunction, testContext } from '../support/test-functions';
 import type { FunctionDefinition } from '../../shared/function/types';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes } from '../../shared/events';

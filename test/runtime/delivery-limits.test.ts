@@ -1,5 +1,5 @@
 import { HTTP, type CloudEvent } from 'cloudevents';
-import { buildRequested, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, testContext } from '../support/test-functions';
 import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
 import { EventTypes, makeEvent } from '../../shared/events';
 import { startFunctionServer } from '../../shared/host';

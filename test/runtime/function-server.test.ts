@@ -6,7 +6,7 @@ import {
   scanRequested,
   testContext,
   type RecordingFunction,
-} from '../../functions/__fixtures__/test-functions';
+} from '../support/test-functions';
 import { EventTypes } from '../../shared/events';
 import { startFunctionServer, type RunningServer } from '../../shared/host';
 import { createLogger } from '../../shared/log/logger';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HTTP } from 'cloudevents';
-import { buildRequested, relayFunction, testContext } from '../../functions/__fixtures__/test-functions';
+import { buildRequested, relayFunction, testContext } from '../support/test-functions';
 import { serveFunctionFromEnv, type RunningServer } from '../../shared/host';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 

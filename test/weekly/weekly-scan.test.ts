@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
 import { createFunctionContext } from '../../shared/function/context';
-import { recordingFunction } from '../../functions/__fixtures__/test-functions';
+import { recordingFunction } from '../support/test-functions';
 import { scanFunction } from '../../functions/scan';
 import { IMAGE_ABSENT } from '../../functions/scan/scan-image';
 import type { FunctionContext } from '../../shared/function/types';

@@ -2,7 +2,7 @@ import { imageName } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
 import type { ImageState } from '../../../shared/reports/image-state';
 import { Semaphore } from '../../../shared/runtime/semaphore';
-import type { RepoUsage } from '../../scan/scanners/rpm-updates';
+import type { RepoUsage } from '../../../shared/rpm/repo-usage';
 import { parseImageStateKey } from '../../../shared/store/keys';
 import type { ObjectStore } from '../../../shared/store/types';
 import { normalizeBaseUrl, repoKeyOf } from './repo-key';

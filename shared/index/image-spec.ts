@@ -1,5 +1,5 @@
-import type { BuildCause, LintCompletedData } from '../../shared/events';
-import { imageName, parseImageName, type ProjectEntry, type ProjectRef } from '../../shared/index/types';
+import type { BuildCause, LintCompletedData } from '../events';
+import { imageName, parseImageName, type ProjectEntry, type ProjectRef } from './types';
 
 /**
  * `<registry>/<app-id>/<job-id>:<desired-tag>`; the app id `library` has no namespace

@@ -1,8 +1,8 @@
-import type { IndexEntryOf } from '../../shared/builds/abandoned';
-import { ValidationError } from '../../shared/errors/validation-error';
-import { imageName } from '../../shared/index/types';
-import { entryFromIndex } from '../build/entry-from-index';
-import type { FunctionContext } from '../../shared/function/types';
+import type { IndexEntryOf } from '../builds/abandoned';
+import { ValidationError } from '../errors/validation-error';
+import { imageName } from './types';
+import { entryFromIndex } from './entry-from-index';
+import type { FunctionContext } from '../function/types';
 
 /**
  * The index's entry of a project named by an event, never the event's own: what the dead-letter

@@ -1,7 +1,7 @@
-import { ValidationError } from '../../shared/errors/validation-error';
-import { loadIndex } from '../../shared/index/load';
-import { imageName, type ProjectEntry, type ProjectRef } from '../../shared/index/types';
-import type { FunctionContext } from '../../shared/function/types';
+import { ValidationError } from '../errors/validation-error';
+import { loadIndex } from './load';
+import { imageName, type ProjectEntry, type ProjectRef } from './types';
+import type { FunctionContext } from '../function/types';
 
 /** The fields of an entry that decide what is built, where from and who is told: all but where it was written. */
 const COMPARED: ReadonlyArray<Exclude<keyof ProjectEntry, 'source'>> = [

@@ -1,12 +1,12 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProjectEntry } from '../../shared/index/types';
-import { createLogger } from '../../shared/log/logger';
-import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
-import { testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext } from '../../shared/function/types';
-import { indexEntryOf } from './index-entry';
+import type { ProjectEntry } from './types';
+import { createLogger } from '../log/logger';
+import { TempObjectStore } from '../store/__fixtures__/temp-store';
+import { testContext } from '../../test/support/test-functions';
+import type { FunctionContext } from '../function/types';
+import { indexEntryOf } from './trusted-entry';
 
 const REF = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };
 const INDEXED: ProjectEntry = {

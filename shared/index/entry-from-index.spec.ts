@@ -1,11 +1,11 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ValidationError } from '../../shared/errors/validation-error';
-import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
-import type { ProjectEntry } from '../../shared/index/types';
-import { testContext } from '../__fixtures__/test-functions';
-import type { FunctionContext } from '../../shared/function/types';
+import { ValidationError } from '../errors/validation-error';
+import { TempObjectStore } from '../store/__fixtures__/temp-store';
+import type { ProjectEntry } from './types';
+import { testContext } from '../../test/support/test-functions';
+import type { FunctionContext } from '../function/types';
 import { entryFromIndex } from './entry-from-index';
 
 const REF = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };
