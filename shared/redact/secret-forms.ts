@@ -1,3 +1,5 @@
+import { escapeHtml } from '../reports/html-escape';
+
 /** Forms shorter than this are left out: redacting them would blank ordinary words of the log. */
 export const MIN_FORM_LENGTH = 4;
 
@@ -70,10 +72,4 @@ export function stableBase64(bytes: Buffer, offset: number): string {
   const first = Math.ceil((8 * offset) / 6);
   const end = Math.floor((8 * (offset + bytes.length)) / 6);
   return encoded.slice(first, end);
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }

@@ -1,12 +1,6 @@
+import { escapeHtml } from '../../../../shared/reports/html-escape';
 import type { MailDocument } from './document';
 import { CRLF, crlf } from './text';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text made safe for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
 
 const COLORS = { SUCCESS: '#1a7f37', FAILED: '#cf222e' } as const;
 
