@@ -2,23 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../shared/config/package-root';
+import { ALL_SETTINGS } from '../../shared/config/settings';
 
 const ROOT = packageRoot();
 /** Where the code reads CCP_* variables. */
-const SOURCE_DIRS = ['shared', 'functions', 'cli'];
-/** Read by the code but deliberately not configured in the cluster, with the reason. */
-const NOT_IN_CLUSTER: Record<string, string> = {
-  CCP_CONFIG: 'a configuration file; the cluster sets variables instead',
-  CCP_MAIL_TO_DIR: 'writes mails as .eml files on the local disk, for the embedded default and tests',
-  CCP_IMAGE_CACHE: 'cache of the images that the sample and the tests make from nothing (test/support/images)',
-  CCP_BUILD_ID: 'set by the build function in the env of each build Job pod, per build',
-  CCP_COMMIT: 'set by the build function in the env of each build Job pod, per build',
-  CCP_SINK_TOKEN_FILE: 'for tests; in the cluster the SinkBinding mounts the OIDC token at /oidc/token',
-  CCP_INGRESS_TOKEN: "guards the embedded runtime's own event door (ccp serve); in the cluster the door is the Broker",
-  CCP_CHAOS: 'test mode of the embedded broker (redeliveries, delays, reordering); the cluster has the real Broker',
-  CCP_TEST_SIGKILL_AT: 'crash points of the fault-injection test, embedded runtime only',
-  CCP_RETRY_INTERRUPTED: 'recovery of builds a dead embedded process left running; in the cluster a Job outlives its pod',
+const SOURCE_DIRS = ['shared', 'functions', 'cli', 'test/support'];
+/** `CCP_*` names the code writes for another process, not settings it reads: no declaration, with the reason. */
+const NOT_SETTINGS: Record<string, string> = {
+  CCP_BUILD_ID: 'set by the build function in the env of each build Job pod and prebuild script, per build',
+  CCP_COMMIT: 'set by the build function in the env of each build Job pod and prebuild script, per build',
 };
+const declared = new Map(ALL_SETTINGS.filter((setting) => setting.env).map((setting) => [setting.env!, setting]));
+/** Declared, read by the code, and deliberately not configured in the cluster. */
+const notInCluster = ALL_SETTINGS.filter((setting) => setting.env && (setting.embeddedOnly || setting.testHook)).map((setting) => setting.env!);
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|ACCESS_KEY|PRIVATE_KEY)/;
 
 function sourceFiles(dir: string): string[] {
@@ -45,19 +41,34 @@ const commentedKeys = [...configText.matchAll(/^\s*#\s*(CCP_[A-Z0-9_]+):/gm)].ma
 const secretKeys = Object.keys((parseYaml(readFileSync(path.join(ROOT, 'deploy/secrets/ccp-secrets.yaml'), 'utf8')) as { stringData: Record<string, string> }).stringData);
 const code = variablesOfCode();
 
-describe('deploy/ configures every CCP_* setting the code reads', () => {
-  it('finds the settings of shared/config', () => {
+describe('deploy/ configures every declared setting', () => {
+  it('finds the settings of shared/config in the code', () => {
     expect([...code.keys()]).toEqual(expect.arrayContaining(['CCP_STORE', 'CCP_S3_BUCKET', 'CCP_S3_SECRET_ACCESS_KEY', 'CCP_SMTP_PASSWORD']));
   });
 
-  it('each is a key of ccp-config, an optional (commented-out) one there, a key of ccp-secrets, or kept out on purpose', () => {
-    const known = new Set([...configKeys, ...commentedKeys, ...secretKeys, ...Object.keys(NOT_IN_CLUSTER)]);
-    const missing = [...code].filter(([name]) => !known.has(name)).map(([name, file]) => `${name} (read in ${file}): add it to deploy/base/config.yaml, or to deploy/secrets/ccp-secrets.yaml if it is a secret`);
+  it('every CCP_* name of the code is declared in shared/config/settings (or is written for another process)', () => {
+    const undeclared = [...code].filter(([name]) => !declared.has(name) && !(name in NOT_SETTINGS)).map(([name, file]) => `${name} (in ${file}): declare it in shared/config/settings`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('each declaration that is no secret, embedded-only or test hook is a key of ccp-config, or an optional (commented-out) one there', () => {
+    const known = new Set([...configKeys, ...commentedKeys]);
+    const missing = [...declared.values()].filter((setting) => !setting.secret && !setting.embeddedOnly && !setting.testHook && !known.has(setting.env!)).map((setting) => `${setting.env}: add it to deploy/base/config.yaml`);
     expect(missing).toEqual([]);
   });
 
-  it('ccp-config and ccp-secrets hold only settings the code reads', () => {
-    expect([...configKeys, ...commentedKeys, ...secretKeys].filter((name) => !code.has(name))).toEqual([]);
+  it('ccp-secrets holds exactly the declared secrets of the cluster', () => {
+    const secrets = [...declared.values()].filter((setting) => setting.secret && !setting.embeddedOnly).map((setting) => setting.env!);
+    expect([...secretKeys].sort()).toEqual(secrets.sort());
+  });
+
+  it('ccp-config holds only declared settings that the cluster sets, and no secret', () => {
+    const wrong = [...configKeys, ...commentedKeys].filter((name) => !declared.has(name) || declared.get(name)!.secret || notInCluster.includes(name));
+    expect(wrong).toEqual([]);
+  });
+
+  it('each name kept out as written for another process is still in the code (the list stays true)', () => {
+    expect(Object.keys(NOT_SETTINGS).filter((name) => !code.has(name))).toEqual([]);
   });
 
   it('secrets are in ccp-secrets, never in the ConfigMap', () => {

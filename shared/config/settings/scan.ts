@@ -1,0 +1,80 @@
+import { declare, Invalid, type Parser, type SettingGroup } from './api';
+import { wholeNumber } from './parsers';
+
+/** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
+const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
+
+/** A package registry's base URL, without trailing slashes. */
+const registryUrl: Parser<string> = (raw) => (/^https?:\/\/[^\s]+$/.test(String(raw)) ? String(raw).replace(/\/+$/, '') : new Invalid(`must be an http(s) URL, not "${String(raw)}"`));
+
+const bound = wholeNumber(1, (raw) => `must be a whole number above 0, not "${String(raw)}"`);
+
+/** `from=>to,from=>to`, or the file's list of `{from, to}`. */
+const urlRewrites: Parser<{ from: string; to: string }[]> = (raw) => {
+  if (Array.isArray(raw)) {
+    const rules = raw.filter((rule: { from?: unknown; to?: unknown } | null) => typeof rule?.from === 'string' && typeof rule?.to === 'string') as { from: string; to: string }[];
+    return rules.length === raw.length ? rules : new Invalid('each rule must be a mapping with from and to');
+  }
+  const rules: { from: string; to: string }[] = [];
+  const bad: string[] = [];
+  for (const rule of String(raw).split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [from, to, extra] = rule.split('=>').map((part) => part.trim());
+    if (!from || to === undefined || extra !== undefined) bad.push(`"${rule}" is not "from=>to"`);
+    else rules.push({ from, to });
+  }
+  return bad.length > 0 ? new Invalid(...bad) : rules;
+};
+
+/** `a:5000,b` or the file's list, each entry checked, in lower case. */
+const registries: Parser<string[]> = (raw) => {
+  const entries = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : null;
+  if (!entries) return new Invalid('must be a list of host:port, or a comma-separated string');
+  const bad = entries.map((item) => String(item).trim()).filter((entry) => entry && !REGISTRY_ADDRESS.test(entry));
+  if (bad.length > 0) return new Invalid(...bad.map((entry) => `"${entry}" is not a registry host or host:port (no scheme, no path)`));
+  return entries.map((item) => String(item).trim().toLowerCase()).filter(Boolean);
+};
+
+/** How the scan function reaches registries and how much it may spend. */
+export const SCAN = {
+  pypi: declare({ env: 'CCP_PYPI_URL', key: 'scan.registries.pypi', description: 'the PyPI the update scanners ask', default: 'https://pypi.org', parse: registryUrl }),
+  npm: declare({ env: 'CCP_NPM_REGISTRY_URL', key: 'scan.registries.npm', description: 'the npm registry the update scanners ask', default: 'https://registry.npmjs.org', parse: registryUrl }),
+  rubygems: declare({ env: 'CCP_RUBYGEMS_URL', key: 'scan.registries.rubygems', description: 'the RubyGems the update scanners ask', default: 'https://rubygems.org', parse: registryUrl }),
+  urlRewrites: declare({
+    env: 'CCP_SCAN_URL_REWRITES',
+    key: 'scan.urlRewrites',
+    description: '`from=>to,…` prefix rewrites for every URL a scanner fetches (mirrors, air-gapped clusters)',
+    default: [] as { from: string; to: string }[],
+    parse: urlRewrites,
+  }),
+  maxBytes: declare({ env: 'CCP_SCAN_MAX_BYTES', key: 'scan.maxBytes', description: 'largest image unpacked (uncompressed bytes)', default: 4 * 1024 ** 3, parse: bound }),
+  scannerTimeoutMs: declare({ env: 'CCP_SCAN_TIMEOUT_MS', key: 'scan.scannerTimeoutMs', description: 'time limit of one scanner, ms', default: 300_000, parse: bound }),
+  requestTimeoutMs: declare({ env: 'CCP_SCAN_REQUEST_TIMEOUT_MS', key: 'scan.requestTimeoutMs', description: 'time limit of one registry or repository request, its body included, ms', default: 15_000, parse: bound }),
+  maxFiles: declare({
+    env: 'CCP_SCAN_MAX_FILES',
+    key: 'scan.maxFiles',
+    description: 'tar entries an image may have over all its layers (default 200,000); beyond, the scan ends with `image … has more than 200,000 files`',
+    // A big image (a full JDK or node_modules stack) has about 100,000 entries; 400,000 empty files
+    // gzip to 3 MB and cost minutes and as many inodes.
+    default: 200_000,
+    parse: bound,
+  }),
+  allowedRegistries: declare({
+    env: 'CCP_SCAN_ALLOWED_REGISTRIES',
+    key: 'scan.allowedRegistries',
+    description: 'registries (`host:port` or `host`, comma-separated or a list) that the scan, weekly-scan and dispatch functions and `ccp scan` read images from besides `CCP_REGISTRY`; any other (an event naming `169.254.169.254/x:y`) is refused before a connection. A Bearer token realm or a redirect must stay on the registry\'s own host or an allowed one: a registry that redirects blobs to a storage backend needs that host listed too; credentials never leave the registry\'s own host',
+    default: [] as string[],
+    parse: registries,
+  }),
+};
+
+export const SCAN_ROWS: Record<'registries' | 'limits', SettingGroup> = {
+  registries: {
+    settings: [SCAN.pypi, SCAN.npm, SCAN.rubygems],
+    keys: '`scan.registries.{pypi,npm,rubygems}`',
+    description: 'registries the update scanners ask (defaults: pypi.org, registry.npmjs.org, rubygems.org)',
+  },
+  limits: {
+    settings: [SCAN.maxBytes, SCAN.scannerTimeoutMs, SCAN.requestTimeoutMs],
+    description: 'largest image unpacked (default 4 GiB), time limit per scanner (5 min) and per request (15 s; a blob must be read to its end within it, else the scan ends with `layer sha256:… timed out after 15 s`)',
+  },
+};
