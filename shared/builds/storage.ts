@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { minimalEnv } from '../process/minimal-env';
+import { CommandError, runCommand } from '../process/run-process';
 
-const exec = promisify(execFile);
+/** A storage tool (buildah, umount) through the one process runner; a non-zero exit throws, as the probes want. */
+async function exec(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<{ stdout: string }> {
+  const result = await runCommand(command, args, { ...(options.env ? { env: options.env } : {}), ...(options.timeout ? { timeoutMs: options.timeout } : {}) });
+  if (result.code !== 0) throw new CommandError(`${command} ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+  return { stdout: result.stdout };
+}
 
 export type StorageDriver = 'overlay' | 'vfs';
 

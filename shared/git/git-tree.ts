@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { TreeEntry, TreeReader } from './inside-checkout';
-import { GitCommandError, runGit, runGitBuffer } from './run-git';
+import { runGit, runGitBuffer } from './run-git';
 
 /**
  * The tree of `commit` in the (bare) repository `gitDir` as a {@link TreeReader}: `git ls-tree`
@@ -41,31 +40,21 @@ async function listTree(gitDir: string, commit: string): Promise<Map<string, Tre
 }
 
 /** The content of each blob, through one `git cat-file --batch`. */
-function readBlobs(gitDir: string, objects: string[]): Promise<Map<string, string>> {
-  if (objects.length === 0) return Promise.resolve(new Map());
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new GitCommandError(['cat-file', '--batch'], '', code));
-      const out = Buffer.concat(chunks);
-      const blobs = new Map<string, string>();
-      let at = 0;
-      while (at < out.length) {
-        const end = out.indexOf(0x0a, at);
-        if (end < 0) break;
-        const [object, , size] = out.subarray(at, end).toString('latin1').split(' ');
-        const length = Number(size);
-        if (!object || !Number.isFinite(length)) break;
-        blobs.set(object, out.subarray(end + 1, end + 1 + length).toString('utf8'));
-        at = end + 1 + length + 1;
-      }
-      resolve(blobs);
-    });
-    child.stdin.end(`${objects.join('\n')}\n`);
-  });
+async function readBlobs(gitDir: string, objects: string[]): Promise<Map<string, string>> {
+  const blobs = new Map<string, string>();
+  if (objects.length === 0) return blobs;
+  const { stdout: out } = await runGitBuffer(['--git-dir', gitDir, 'cat-file', '--batch'], { input: `${objects.join('\n')}\n` });
+  let at = 0;
+  while (at < out.length) {
+    const end = out.indexOf(0x0a, at);
+    if (end < 0) break;
+    const [object, , size] = out.subarray(at, end).toString('latin1').split(' ');
+    const length = Number(size);
+    if (!object || !Number.isFinite(length)) break;
+    blobs.set(object, out.subarray(end + 1, end + 1 + length).toString('utf8'));
+    at = end + 1 + length + 1;
+  }
+  return blobs;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface GitOptions {
   timeoutMs?: number;
   /** Kills git (and its helpers) when aborted. */
   signal?: AbortSignal;
+  /** Written to git's stdin, e.g. the object names of `git cat-file --batch`. */
+  input?: string;
 }
 
 /** {@link runGit} for binary output, e.g. `git cat-file blob`. Through the service's one process runner: time limit, abort, tree kill, output bound. */
@@ -43,6 +45,7 @@ export async function runGitBuffer(args: string[], options: GitOptions = {}): Pr
     timeoutMs,
     maxBytes: 64 * 1024 * 1024,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', GIT_PAGER: 'cat', LC_ALL: 'C' },
   });
   const stderr = result.stderr.toString('utf8');

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Duplex, PassThrough } from 'node:stream';
 import { killTree } from './kill-tree';
 
 export interface RunOptions {
@@ -160,4 +161,92 @@ export async function runCaptured(command: string, args: readonly string[], opti
     captureMaxBytes: options.maxBytes ?? 64 * 1024 * 1024,
   });
   return { ...result, stdout: result.stdout ?? Buffer.alloc(0), stderr: result.stderr ?? Buffer.alloc(0), truncated: result.truncated ?? false };
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A host tool could not be started (not installed), was killed, ran out of time or printed too much. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+export interface CommandOptions {
+  cwd?: string;
+  /** The whole environment of the child; ours by default. */
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  /** The caller's signal: aborting it kills the tool and all it started. */
+  signal?: AbortSignal;
+  /** 10 min by default. */
+  timeoutMs?: number;
+  /** Bound of stdout and stderr together; 256 MiB by default (`rpm -qa` of a large image is tens of MB). */
+  maxBytes?: number;
+}
+
+/**
+ * {@link runCaptured} for host tools whose output is text (rpm, buildah, perl): a non-zero exit
+ * is returned, not thrown (`rpm -Va` exits 1 when something differs); a tool that cannot
+ * start, dies from a signal, runs out of time, is aborted or prints past the bound throws a
+ * {@link CommandError}.
+ * @see https://nodejs.org/api/child_process.html#optionsdetached
+ */
+export async function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  const result = await runCaptured(command, args, {
+    env: options.env ?? process.env,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs: options.timeoutMs ?? 10 * 60_000,
+    maxBytes,
+  });
+  const stderr = result.stderr.toString('utf8');
+  const line = [command, ...args].join(' ');
+  if (result.spawnError) throw new CommandError(`${command}: ${result.spawnError}`);
+  if (result.truncated) throw new CommandError(`${line} printed more than ${maxBytes} bytes; stopped`);
+  if (result.timedOut) throw new CommandError(`${line} ran out of time; stopped with what it started`);
+  if (result.aborted) throw new CommandError(`${line} was stopped: the work it was for was aborted`);
+  if (result.exitCode === null) throw new CommandError(`${line} was killed by ${result.signal}: ${stderr.trim()}`);
+  return { code: result.exitCode, stdout: result.stdout.toString('utf8'), stderr };
+}
+
+export interface FilterOptions {
+  /** The whole environment of the child; ours by default. */
+  env?: NodeJS.ProcessEnv;
+  /** The error the stream fails with when the tool cannot start (not installed). */
+  spawnError: (message: string) => Error;
+  /** The error the stream fails with when the tool exits non-zero; `stderr` is what it said. */
+  failure: (exitCode: number | null, stderr: string) => Error;
+}
+
+/**
+ * The streaming mode of the runner, for tools that filter more bytes than memory should hold
+ * (`xz -dc`, `zstd -dc` of layers and repo metadata): what is written to the stream goes to
+ * the tool's stdin, its stdout is what the stream reads. A tool that cannot start or fails
+ * destroys the stream with the caller's error; a stream destroyed early kills the tool.
+ * @see https://nodejs.org/api/stream.html#streamduplexfromsrc
+ */
+export function filterProcess(command: string, args: readonly string[], options: FilterOptions): Duplex {
+  const child = spawn(command, [...args], { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // The read side ends only once the exit code is known: a tool that fails half-way must fail
+  // the stream, not end it with half the bytes.
+  const output = new PassThrough();
+  child.stdout.pipe(output, { end: false });
+  const duplex = Duplex.from({ writable: child.stdin, readable: output });
+  child.once('error', (error) => duplex.destroy(options.spawnError(error.message)));
+  child.once('close', (code) => {
+    if (code === 0) output.end();
+    else duplex.destroy(options.failure(code, Buffer.concat(stderr).toString().trim()));
+  });
+  duplex.once('close', () => {
+    // Destroyed before the tool finished: nothing will read it, and what it started dies with it.
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) killTree(child.pid);
+  });
+  return duplex;
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runCommand } from '../process/run-process';
 
 /** The Basic auth login of a registry `ccp` started. */
 export interface RegistryLogin {
@@ -97,15 +97,15 @@ export async function bcryptHash(password: string): Promise<string> {
   return hash;
 }
 
-function runPerlCrypt(password: string, setting: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('perl', ['-e', 'local $/; my $p = <STDIN>; print crypt($p, $ARGV[0]) // ""', setting], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', (error) => reject(new RegistryLoginError(`cannot run perl to hash the registry password: ${error.message}`)));
-    child.once('close', (code) => (code === 0 ? resolve(stdout.trim()) : reject(new RegistryLoginError(`perl crypt(3) exited with ${code}: ${stderr.trim().slice(0, 200)}`))));
-    child.stdin.end(password);
+async function runPerlCrypt(password: string, setting: string): Promise<string> {
+  const result = await runCommand('perl', ['-e', 'local $/; my $p = <STDIN>; print crypt($p, $ARGV[0]) // ""', setting], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+    input: password,
+    timeoutMs: 30_000,
+    maxBytes: 64 * 1024,
+  }).catch((error: Error) => {
+    throw new RegistryLoginError(`cannot run perl to hash the registry password: ${error.message}`);
   });
+  if (result.code !== 0) throw new RegistryLoginError(`perl crypt(3) exited with ${result.code}: ${result.stderr.trim().slice(0, 200)}`);
+  return result.stdout.trim();
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { Duplex, PassThrough, type Transform } from 'node:stream';
+import { PassThrough, type Duplex, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { filterProcess } from '../process/run-process';
 
 /** A compression this host cannot undo. */
 export class UnsupportedCompressionError extends Error {
@@ -23,13 +23,8 @@ export function decompressorFor(file: string): Transform | Duplex {
     if (extension === 'xml') return new PassThrough();
     throw new UnsupportedCompressionError(`${file}: unknown compression .${extension}`);
   }
-  const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr: Buffer[] = [];
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
-  child.once('error', (error) => duplex.destroy(new UnsupportedCompressionError(`${file}: ${tool} is not available (${error.message})`)));
-  child.once('close', (code) => {
-    if (code !== 0) duplex.destroy(new Error(`${file}: ${tool} -dc exited ${code}: ${Buffer.concat(stderr).toString().trim()}`));
+  return filterProcess(tool, ['-dc'], {
+    spawnError: (message) => new UnsupportedCompressionError(`${file}: ${tool} is not available (${message})`),
+    failure: (code, stderr) => new Error(`${file}: ${tool} -dc exited ${code}: ${stderr}`),
   });
-  return duplex;
 }

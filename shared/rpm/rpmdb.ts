@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveInRoot } from '../rootfs/safe-path';
-import { runCommand } from './run-command';
+import { runCommand } from '../process/run-process';
 
 /** One installed package as the rpmdb records it. */
 export interface RpmPackage {

@@ -1,6 +1,6 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_PATH, minimalEnv } from '../process/minimal-env';
-import { runProcess } from '../process/run-process';
+import { runCaptured, runProcess } from '../process/run-process';
 import { createLogger, type Logger } from '../log/logger';
 import { findTool } from '../process/find-tool';
 import { DEFAULT_LIMITS, limitSandbox } from './resource-limits';
@@ -77,7 +77,7 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   if (request.network === 'isolated' && !slirp) {
     throw new SandboxUnavailableError('slirp4netns (Debian package slirp4netns) is not installed; the isolated network needs it (CCP_PREBUILD_NETWORK=off runs without a network, host shares the host\'s)');
   }
-  probe(bwrap, request.network);
+  await probe(bwrap, request.network);
   const limiter = new AbortController();
   const signal = request.signal ? AbortSignal.any([request.signal, limiter.signal]) : limiter.signal;
   let seen = 0;
@@ -124,14 +124,14 @@ export function findBwrap(searchPath?: string): string | null {
   return findTool('bwrap', searchPath);
 }
 
-const probes = new Map<string, string | null>();
+const probes = new Map<string, Promise<string | null>>();
 
 /**
  * Starts an empty sandbox once per bwrap and network mode, so that a host refusing the
  * namespaces (no user namespaces, a seccomp profile) fails with bwrap's own words instead of
  * looking like the script's exit code 1.
  */
-function probe(bwrap: string, wanted: SandboxNetwork): void {
+async function probe(bwrap: string, wanted: SandboxNetwork): Promise<void> {
   // The isolated network's namespaces are those of `off`; its fds are not there for a probe.
   const network = wanted === 'host' ? 'host' : 'off';
   const key = `${bwrap}\0${network}`;
@@ -139,9 +139,11 @@ function probe(bwrap: string, wanted: SandboxNetwork): void {
     const args = bwrapArgs({ workDir: '/', insideWorkDir: '/build/src', cwd: '/', command: 'true', args: [], env: {}, hide: [], network, maxOutputBytes: 0, timeoutMs: 0 }, systemEntries(), {});
     // The probe binds nothing writable of the host: the root is shown read-only instead of a checkout.
     const readOnly = args.map((arg, i) => (arg === '--bind' && args[i + 1] === '/' ? '--ro-bind' : arg));
-    const result = spawnSync(bwrap, [...readOnly, '--', 'true'], { env: {}, encoding: 'utf8', timeout: 10_000 });
-    probes.set(key, result.status === 0 ? null : (result.stderr || result.error?.message || `exit ${String(result.status)}`).trim().split('\n')[0] ?? 'failed');
+    const failure = runCaptured(bwrap, [...readOnly, '--', 'true'], { env: {}, timeoutMs: 10_000, maxBytes: 64 * 1024 }).then((result) =>
+      result.exitCode === 0 ? null : (result.stderr.toString('utf8') || result.spawnError || `exit ${String(result.exitCode ?? result.signal)}`).trim().split('\n')[0] ?? 'failed',
+    );
+    probes.set(key, failure);
   }
-  const failure = probes.get(key);
+  const failure = await probes.get(key);
   if (failure) throw new SandboxUnavailableError(`bwrap cannot make the sandbox here: ${failure}`);
 }

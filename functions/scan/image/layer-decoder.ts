@@ -1,21 +1,16 @@
-import { spawn } from 'node:child_process';
 import { Duplex, PassThrough, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { filterProcess } from '../../../shared/process/run-process';
 
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 const starts = (chunk: Buffer, magic: number[]): boolean => magic.every((byte, i) => chunk[i] === byte);
 
 function zstdDecoder(): Duplex {
-  const child = spawn('zstd', ['-dc', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr: Buffer[] = [];
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
-  child.once('error', (error) => duplex.destroy(new Error(`zstd layers need the zstd tool: ${error.message}`)));
-  child.once('close', (code) => {
-    if (code !== 0) duplex.destroy(new Error(`zstd: ${Buffer.concat(stderr).toString().trim() || `exit ${code}`}`));
+  return filterProcess('zstd', ['-dc', '-q'], {
+    spawnError: (message) => new Error(`zstd layers need the zstd tool: ${message}`),
+    failure: (code, stderr) => new Error(`zstd: ${stderr || `exit ${code}`}`),
   });
-  return duplex;
 }
 
 /**

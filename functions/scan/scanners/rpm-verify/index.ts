@@ -1,5 +1,5 @@
 import { RpmdbError, locateRpmdb, rpmEnv, rpmRootArgs } from '../../../../shared/rpm/rpmdb';
-import { runCommand } from '../../../../shared/rpm/run-command';
+import { runCommand } from '../../../../shared/process/run-process';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { NOISE_RULES, noiseRuleFor } from './noise-rules';
 import { parseVerifyOutput, type VerifyLine } from './parse-verify';
