@@ -21,6 +21,32 @@ export default tseslint.config(
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
+    // One process runner (issue #13): service code starts processes through shared/process/run-process
+    // (runProcess, runCaptured, runCommand, and filterProcess for streams), which bounds time and output
+    // and kills the whole tree. Specs, fixtures, bench/ and scripts/ (dev tools) may spawn as they like.
+    files: ['shared/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/__fixtures__/**',
+      // The runner itself.
+      'shared/process/run-process.ts',
+      // slirp4netns runs beside the sandbox for its whole life, wired to bwrap by extra fds and a pid; it is not a run-to-exit tool.
+      'shared/sandbox/isolated-network.ts',
+      // The embedded docker-registry is a daemon: it outlives the call, is stopped by pid file and dies with this process.
+      'shared/registry/local-registry.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['node:child_process', 'child_process'].map((name) => ({
+          name,
+          allowTypeImports: true,
+          message: 'start processes through shared/process/run-process (runProcess, runCaptured, runCommand, filterProcess): one runner with time limit, output bound and tree kill',
+        })),
+      ],
+    },
+  },
+  {
     // The folders are the architecture: shared/ under every function, functions beside each other.
     files: ['shared/**/*.ts', 'functions/**/*.ts'],
     plugins: { ccp: { rules: { 'layer-boundaries': layerBoundaries } } },
