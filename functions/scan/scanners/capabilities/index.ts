@@ -1,7 +1,6 @@
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { capabilityFindings } from './rules';
-import { parseRunCommand } from './run-command';
-import { splitShellWords } from './shell-words';
+import { labelWords, parseRunCommand } from './run-command';
 
 /** The label names read, in order: Project Atomic's `RUN`, then the lower-case spelling. */
 const LABELS = ['RUN', 'run'];
@@ -24,7 +23,7 @@ export const capabilitiesScanner: Scanner = {
     if (label === undefined || label.trim() === '') {
       return { status: 'ok', findings: [], packages: [], notes: ['no RUN label'] };
     }
-    const split = splitShellWords(label, { IMAGE: target.imageRef, NAME: containerName(target.imageRef) });
+    const split = labelWords(label, { IMAGE: target.imageRef, NAME: containerName(target.imageRef) });
     const command = parseRunCommand(split.words);
     const notes = [...split.notes];
     if (!command.engine) notes.push('the RUN label does not start with docker or podman run; read as run options');

@@ -1,8 +1,7 @@
-import { parseRunCommand } from './run-command';
-import { splitShellWords } from './shell-words';
+import { labelWords, parseRunCommand } from './run-command';
 
 function parse(text: string): ReturnType<typeof parseRunCommand> {
-  return parseRunCommand(splitShellWords(text, { IMAGE: 'reg/app:1', NAME: 'app' }).words);
+  return parseRunCommand(labelWords(text, { IMAGE: 'reg/app:1', NAME: 'app' }).words);
 }
 
 describe('parseRunCommand', () => {
@@ -30,5 +29,24 @@ describe('parseRunCommand', () => {
     const command = parse(text);
     expect(command.options.map((option) => [option.name, option.value])).toEqual(options);
     expect(command.image).toBe(image);
+  });
+});
+
+describe('labelWords (a RUN label as words for parseRunCommand)', () => {
+  it.each<[string, string, [string, boolean][]]>([
+    ['operators end commands', 'a&&b;c | d', [['a', false], ['&&', true], ['b', false], [';', true], ['c', false], ['|', true], ['d', false]]],
+    ['a newline is a blank', 'docker run\n--privileged IMAGE', [['docker', false], ['run', false], ['--privileged', false], ['IMAGE', false]]],
+    ['a redirection stays a word', 'docker run img > /tmp/log', [['docker', false], ['run', false], ['img', false], ['>', false], ['/tmp/log', false]]],
+  ])('%s', (_, text, expected) => {
+    const { words, notes } = labelWords(text);
+    expect(words.map((word) => [word.text, word.operator === true])).toEqual(expected);
+    expect(notes).toEqual([]);
+  });
+
+  it('reads an unterminated quote to the end and says so', () => {
+    expect(labelWords('docker run "--privileged ${IMAGE}', { IMAGE: 'reg/app:1' })).toEqual({
+      words: [{ text: 'docker' }, { text: 'run' }, { text: '--privileged reg/app:1' }],
+      notes: ['unterminated double quote at column 12; read to the end'],
+    });
   });
 });

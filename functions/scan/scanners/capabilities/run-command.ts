@@ -1,4 +1,31 @@
-import type { ShellWord } from './shell-words';
+import { tokenize } from '../../../../shared/dockerfile/shell/tokenize';
+
+/** One word of a command line, or a control operator (`;`, `&&`, `|`…) that ends a command. */
+export interface ShellWord {
+  text: string;
+  operator?: true;
+}
+
+/** Operators that end a command: `parseRunCommand` stops at the first. */
+const COMMAND_ENDS = new Set([';', ';;', '&', '&&', '|', '||', '|&']);
+
+/**
+ * The words of a `RUN` label as a shell reads them, through ccp's one shell tokenizer: quotes
+ * and escapes removed, `$NAME` and `${NAME}` of `variables` replaced (others stay as written),
+ * operators that end a command marked, a redirection or parenthesis kept as a word, a newline
+ * a blank. Never throws: an unterminated quote runs to the end of the text and is noted.
+ * @see https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_18_02
+ */
+export function labelWords(text: string, variables: Readonly<Record<string, string>> = {}): { words: ShellWord[]; notes: string[] } {
+  const notes: string[] = [];
+  const words: ShellWord[] = [];
+  for (const token of tokenize(text, { variables, notes })) {
+    if (token.kind === 'word') words.push({ text: token.value });
+    else if (token.kind === 'op' && COMMAND_ENDS.has(token.value)) words.push({ text: token.value, operator: true });
+    else if (token.kind === 'op' && token.value !== '\n') words.push({ text: token.value });
+  }
+  return { words, notes };
+}
 
 /** One option of `docker run` / `podman run`, with its canonical long name. */
 export interface RunOption {
