@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pack, type Headers } from 'tar-stream';
+import { pushBlob, pushManifest, pushTarget } from '../support/images/registry-push';
 
 /** One tar entry of a hand-made layer. */
 export type LayerEntry = Partial<Headers> & { name: string; content?: string };
@@ -32,19 +32,6 @@ export async function gzipLayer(entries: LayerEntry[]): Promise<Buffer> {
   return gzipSync(await tarOf(entries));
 }
 
-const sha256 = (body: Buffer): string => `sha256:${createHash('sha256').update(body).digest('hex')}`;
-
-async function uploadBlob(registryUrl: string, repository: string, body: Buffer): Promise<string> {
-  const digest = sha256(body);
-  const start = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-  if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status}`);
-  const location = new URL(start.headers.get('location')!, registryUrl);
-  location.searchParams.set('digest', digest);
-  const put = await fetch(location, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
-  if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status} ${await put.text()}`);
-  return digest;
-}
-
 export interface PushedLayers {
   digest: string;
   layerDigests: string[];
@@ -64,10 +51,11 @@ export async function pushLayers(
   layers: { body: Buffer; mediaType?: string; claimedSize?: number }[],
   config: Record<string, unknown> = {},
 ): Promise<PushedLayers> {
+  const target = pushTarget(registryUrl, repository);
   const layerDigests: string[] = [];
-  for (const layer of layers) layerDigests.push(await uploadBlob(registryUrl, repository, layer.body));
+  for (const layer of layers) layerDigests.push(await pushBlob(target, layer.body));
   const configBody = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config }));
-  const configDigest = await uploadBlob(registryUrl, repository, configBody);
+  const configDigest = await pushBlob(target, configBody);
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -83,8 +71,6 @@ export async function pushLayers(
 }
 
 /** Puts a manifest (or index) document under a tag; returns its digest. */
-export async function putManifest(registryUrl: string, repository: string, tag: string, body: string, mediaType: string): Promise<string> {
-  const put = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
-  if (put.status !== 201) throw new Error(`manifest put: HTTP ${put.status} ${await put.text()}`);
-  return put.headers.get('docker-content-digest')!;
+export function putManifest(registryUrl: string, repository: string, tag: string, body: string, mediaType: string): Promise<string> {
+  return pushManifest(pushTarget(registryUrl, repository), tag, body, mediaType);
 }
