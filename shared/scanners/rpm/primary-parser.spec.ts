@@ -52,6 +52,7 @@ describe('PrimaryParser refuses what is not a primary.xml', () => {
 
   it.each<[string, string, PrimaryXmlProblem, string]>([
     ['a document cut off inside a package', document('<package type="rpm"><name>bash</name>').slice(0, -'</metadata>'.length), 'truncated', 'unclosed tag: package'],
+    ['a close tag that does not match, with its position', `${HEAD}\n<package><name>bash</arch>`, 'syntax', 'primary.xml: line 3 column 26: unexpected close tag'],
     ['an empty document', '', 'truncated', 'document must contain a root element'],
     ['mismatched tags', document('<package><name>bash</arch></package>'), 'syntax', 'unexpected close tag'],
     ['an undefined entity', document('<package><name>&bogus;</name></package>'), 'syntax', 'undefined entity'],

@@ -129,8 +129,8 @@ export class PrimaryParser {
       step();
     } catch (error) {
       if (error instanceof PrimaryXmlError) throw error;
-      // saxes' messages start with its own position, "undefined:LINE:COLUMN: …".
-      throw this.fail(problem, (error as Error).message.replace(/^undefined:/, 'line '));
+      // saxes' messages start with its position, "LINE:COLUMN: …".
+      throw this.fail(problem, (error as Error).message.replace(/^(?:undefined:)?(\d+):(\d+): /, 'line $1 column $2: '));
     }
   }
 
