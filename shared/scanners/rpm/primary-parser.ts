@@ -50,6 +50,16 @@ const COMMON_NS = 'http://linux.duke.edu/metadata/common';
  */
 const WRITE_SLICE = 1 << 16;
 
+/**
+ * A copy of `text` that does not point into the chunk it was cut from. V8 represents a slice
+ * of 13 or more characters as a view of its parent string, so a package name kept as saxes
+ * hands it over would keep the whole 64 KB chunk alive, and the package list the whole
+ * document; concatenating flattens into a new string, and the slice then views only that.
+ */
+function detached(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
 /** The package being read. */
 interface OpenPackage {
   depth: number;
@@ -180,7 +190,7 @@ export class PrimaryParser {
       if (!current.rpm || !current.name || !current.arch || !current.version) return;
       if (this.packages.length >= PRIMARY_LIMITS.maxPackages) throw this.fail('packages', `more than ${PRIMARY_LIMITS.maxPackages} packages`);
       const { epoch, ver, rel } = current.version;
-      this.packages.push({ name: current.name, arch: current.arch, epoch: Number(epoch ?? 0) || 0, version: ver ?? '', release: rel ?? '' });
+      this.packages.push({ name: detached(current.name), arch: detached(current.arch), epoch: Number(epoch ?? 0) || 0, version: detached(ver ?? ''), release: detached(rel ?? '') });
     }
   }
 }
