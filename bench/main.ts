@@ -4,6 +4,7 @@ import { dispatchBench } from './dispatch';
 import { indexGraphBench } from './index-graph';
 import { journalBench } from './journal';
 import { lintBench } from './lint';
+import { primaryXmlBench } from './primary-xml';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
 import { sandboxBench } from './sandbox';
@@ -17,6 +18,7 @@ const BENCHES: [string, Bench][] = [
   ['image build', buildBench],
   ['RPM scan', scanRpmBench],
   ['RPM repo tracking', reposBench],
+  ['primary.xml streaming parser', primaryXmlBench],
   ['rebuild dispatcher', dispatchBench],
   ['prebuild sandbox', sandboxBench],
   ['function cold start', coldStartBench],
