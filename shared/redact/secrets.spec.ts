@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/config';
-import { configuredSecrets } from './secrets';
+import { configuredSecrets, loginSecrets } from './secrets';
 
 describe('configuredSecrets', () => {
   it('lists every secret of the configuration and each login as user:password', () => {
@@ -23,5 +23,16 @@ describe('configuredSecrets', () => {
     expect(configuredSecrets(config, ['extra-7', 'x', undefined]).sort()).toEqual(
       ['api-token-6', 'extra-7', 'mailer:smtp-pw-2', 'pusher:registry-pw-1', 'registry-pw-1', 's3-secret-5', 'smtp-pw-2', 'webhook-secret-3'].sort(),
     );
+  });
+});
+
+describe('loginSecrets (a login of a build or of the configuration)', () => {
+  it.each<[string, string | undefined, string | undefined, string[]]>([
+    ['user and password', 'pusher', 'registry-pw-1', ['registry-pw-1', 'pusher:registry-pw-1']],
+    ['a password without a user (a token login)', undefined, 'tok-2', ['tok-2', ':tok-2']],
+    ['no password', 'pusher', undefined, []],
+    ['an empty password', 'pusher', '', []],
+  ])('%s', (_name, username, password, expected) => {
+    expect(loginSecrets(username, password)).toEqual(expected);
   });
 });

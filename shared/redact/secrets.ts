@@ -10,12 +10,21 @@ import type { Config } from '../config/config';
  * @see ../../README.md#configuration
  */
 export function configuredSecrets(config: Config, extra: ReadonlyArray<string | undefined> = []): string[] {
-  const values: Array<string | undefined> = [...(config.mail?.secrets ?? []), config.registryAuth?.password, config.registryNotifyToken, config.ingressToken, ...extra];
-  if (config.registryAuth) values.push(`${config.registryAuth.username}:${config.registryAuth.password}`);
+  const values: Array<string | undefined> = [...(config.mail?.secrets ?? []), config.registryNotifyToken, config.ingressToken, ...extra];
+  if (config.registryAuth) values.push(...loginSecrets(config.registryAuth.username, config.registryAuth.password));
   const smtp = config.mail?.smtp;
-  if (smtp?.user && smtp.password) values.push(`${smtp.user}:${smtp.password}`);
+  if (smtp?.user) values.push(...loginSecrets(smtp.user, smtp.password));
   if (config.webhooks) values.push(config.webhooks.secret, ...config.webhooks.secrets.values());
   // Not the access key id: it is no secret (AWS), and every presigned report link carries it.
   if (config.store.kind === 's3') values.push(config.store.s3.secretAccessKey);
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length >= 4))];
+}
+
+/**
+ * The secrets of one login: the password, and `user:password`, whose base64 is the Basic auth
+ * header a tool may print. None without a password.
+ * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
+ */
+export function loginSecrets(username: string | undefined, password: string | undefined): string[] {
+  return password ? [password, `${username ?? ''}:${password}`] : [];
 }

@@ -1,3 +1,4 @@
+import { packageUrl } from '../../../shared/reports/purl';
 import type { ObjectStore } from '../../../shared/store/types';
 
 /** A finding as a mail lists it. */
@@ -134,7 +135,7 @@ export async function readSbomPackages(store: ObjectStore, key: string): Promise
   for (const component of sbom.components as Record<string, unknown>[]) {
     const name = String(component.name ?? '');
     if (!name) continue;
-    const purl = typeof component.purl === 'string' ? component.purl.replace(/[@?#].*$/, '') : `pkg:generic/${name}`;
+    const purl = typeof component.purl === 'string' ? component.purl.replace(/[@?#].*$/, '') : packageUrl({ type: 'generic', name });
     packages[purl] = String(component.version ?? '');
   }
   return packages;

@@ -8,7 +8,7 @@ import { writeAuthFile } from '../buildah/auth-file';
 import { registriesConf } from '../buildah/registries-conf';
 import { containProjectPaths, ContainmentFailure, refuseEscapingLinks, type ContainedPaths } from '../../../../shared/dockerfile/contained-paths';
 import { hostAccessProblem } from '../../../../shared/dockerfile/host-access';
-import { limitText, redact, RedactingLog } from '../../../../shared/redact';
+import { limitText, loginSecrets, redact, RedactingLog } from '../../../../shared/redact';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../../../../shared/builds/builder-types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
 import { checkout } from './checkout';
@@ -40,7 +40,7 @@ export function createLocalBuilder(options: LocalBuilderOptions): Builder {
 }
 
 async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: BuildLog, signal: AbortSignal): Promise<BuildStart> {
-  const secrets = spec.registry.password ? [spec.registry.password, `${spec.registry.username ?? ''}:${spec.registry.password}`] : [];
+  const secrets = loginSecrets(spec.registry.username, spec.registry.password);
   const out = new RedactingLog(log, secrets);
   const write = (text: string): void => out.write(text);
   const runner = new StepRunner(out, signal);
