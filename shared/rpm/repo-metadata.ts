@@ -124,6 +124,8 @@ async function fetchPrimary(url: string, checksumType: string, checksum: string,
   decompress.setEncoding('utf8');
   await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, decompress, async (source: AsyncIterable<string>) => {
     for await (const text of source) parser.push(text);
+    // A cut-off document is refused here, not read as a shorter package list.
+    parser.end();
   });
   const actual = hash.digest('hex');
   if (actual !== checksum) throw new Error(`${url}: ${checksumType} is ${actual}, repomd.xml says ${checksum}`);

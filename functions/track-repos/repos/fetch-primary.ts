@@ -41,6 +41,8 @@ export async function fetchPrimaryPackages(baseUrl: string, primary: Repomd['pri
     decompress.setEncoding('utf8');
     await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, decompress, async (source: AsyncIterable<string>) => {
       for await (const text of source) parser.push(text);
+      // A cut-off document is refused here, not read as a shorter package list.
+      parser.end();
     });
   } catch (error) {
     throw new RepoFetchError(target, describeFetchFailure(error));
