@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { handle } from '../functions/dispatch/handle';
-import { currentIndex } from '../functions/dispatch/dispatcher-state';
+import { currentIndex, dispatchServices } from '../functions/dispatch/dispatcher-state';
 import type { FunctionContext } from '../shared/function/types';
 import { loadConfig } from '../shared/config/config';
 import { planCascade, releaseReady } from '../functions/dispatch/planning';
@@ -34,7 +34,7 @@ export const dispatchBench: Bench = async () => {
     const generated = await writeGeneratedIndex(path.join(dir, 'index'), { projects: 10_000, files: 100, chainDepth: 5, rootFamilySize: 2_001 });
     const { projects } = await loadIndexFromDir(path.join(dir, 'index'));
     const store = new FsObjectStore(path.join(dir, 'store'));
-    const context: FunctionContext = {
+    const base: FunctionContext = {
       config: loadConfig({ dataDir: dir }, {}),
       store,
       log: silentLogger,
@@ -42,6 +42,8 @@ export const dispatchBench: Bench = async () => {
       findEntry: async () => null,
       listProjects: async () => projects,
     };
+    // The dispatcher's services, as its process makes them once: the graph of the index is kept between events.
+    const context = { ...base, ...dispatchServices(base) };
     const root = projects.find((entry) => `${entry.appId}/${entry.jobId}:${entry.desiredTag}` === generated.root)!;
     const completed = (buildId: string): BuildCompletedData => ({
       buildId,

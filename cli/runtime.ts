@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildServiceFor, type BuildService } from '../functions/build';
+import { buildFunction, type BuildService } from '../functions/build';
 import { createFunctionContext } from '../shared/function/context';
 import { FUNCTIONS } from '../functions/api';
 import type { FunctionContext } from '../shared/function/types';
@@ -66,7 +66,8 @@ export async function startEmbeddedRuntime(
       chaos: config.runtime?.chaos ?? null,
     });
     endAbandonedBuilds(broker, context, log);
-    const builds = buildServiceFor({ ...context, log: log.child({ fn: 'build' }) });
+    // The build function's context, made now, carries the build queue the CLI follows.
+    const { builds } = await broker.contextOf(buildFunction);
     await recovery.resume(broker, context.store);
     return {
       broker,
@@ -74,7 +75,8 @@ export async function startEmbeddedRuntime(
       builds,
       registry,
       async close() {
-        builds.abort();
+        // Running builds are aborted (the build function's services), then waited for.
+        await broker.disposeServices();
         await stopCleanly(builds, recovery, log);
         await registry?.stop();
         await recovery.release();

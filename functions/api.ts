@@ -35,6 +35,9 @@ function lazy<M>(meta: FunctionManifest, requireModule: () => M, pick: (module: 
     ...(meta.sink ? { sink: true } : {}),
     load,
     handle: (event, context) => load().handle(event, context),
+    // Building the function's context loads it: its services are its module's to make.
+    services: (base) => load().services?.(base) ?? {},
+    disposeServices: (services) => load().disposeServices?.(services) ?? Promise.resolve(),
     ...(meta.routes
       ? {
           routes: (context: FunctionContext, publish: Publish) => {

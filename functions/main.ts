@@ -56,6 +56,8 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOption
       if (abandoned > 0) log.warn('grace period over, deliveries abandoned', { fn: server.definition.name, abandoned, graceMs });
       // Idle keep-alive connections are dropped; a hung one must not keep the process past its grace.
       await Promise.race([server.close(), new Promise((done) => setTimeout(done, 1_000).unref())]);
+      // Nothing is delivered any more: what the function's services hold (running builds) is released.
+      await server.disposeServices().catch((error: unknown) => log.warn('services not released', { fn: server.definition.name, error }));
       return abandoned;
     },
   }));

@@ -10,13 +10,12 @@ import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { createFunctionContext } from '../../shared/function/context';
-import type { FunctionContext } from '../../shared/function/types';
 import { TestBuilder } from './__fixtures__/test-builder';
 import { TestJobBuilder, type TestJob } from './__fixtures__/test-job-builder';
 import { handle } from './handle';
 import { projectOfCompletion } from './job-completion';
 import { BuildService, type BuildProgress, type BuildServiceOptions } from './service';
-import { registryAccess, useBuildService } from './service-for';
+import { registryAccess, type BuildContext } from './service-for';
 
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 const REGISTRY = { address: '127.0.0.1:5000', tlsVerify: false };
@@ -59,7 +58,7 @@ function lintCompleted(buildId: string, project: ProjectEntry, overrides: Partia
 
 describe('build handle', () => {
   let store: TempObjectStore;
-  let context: FunctionContext;
+  let context: BuildContext;
   let builder: TestBuilder;
   let service: BuildService;
   let progress: BuildProgress[];
@@ -67,10 +66,10 @@ describe('build handle', () => {
   async function setUp(decide?: ConstructorParameters<typeof TestBuilder>[0], options: Partial<BuildServiceOptions> = {}): Promise<void> {
     store = new TempObjectStore();
     const config = loadConfig({ dataDir: store.inner.root }, {});
-    context = await createFunctionContext(config, silentLogger, { store });
     builder = new TestBuilder(decide);
     service = new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['hunter2-registry-pw'], logIntervalMs: 10, ...options });
-    useBuildService(config, service);
+    // The build function's services, with a backend that builds nothing.
+    context = { ...(await createFunctionContext(config, silentLogger, { store })), builds: service };
     progress = [];
     service.onProgress((item) => progress.push(item));
   }
@@ -285,7 +284,6 @@ describe('the configured registry password in build logs', () => {
   ])('from %s is redacted from the stored build log even when the backend prints it', async (_name, source) => {
     const { options, env } = source();
     const config = loadConfig({ ...options, dataDir: store.inner.root, registry: 'registry.example.org:5000' }, env);
-    const context = await createFunctionContext(config, silentLogger, { store });
     const registry = registryAccess(config);
     const password = config.registryAuth!.password;
     const builder = new TestBuilder();
@@ -294,8 +292,9 @@ describe('the configured registry password in build logs', () => {
       log.write(`login ${spec.registry.username} with ${spec.registry.password}\n`);
       return leaky(spec, log, signal);
     };
-    // What buildServiceFor makes for this configuration, with a backend that builds nothing.
-    useBuildService(config, new BuildService({ store, log: silentLogger, builder, registry, concurrency: 1, secrets: configuredSecrets(config), logIntervalMs: 10 }));
+    // What buildServices makes for this configuration, with a backend that builds nothing.
+    const builds = new BuildService({ store, log: silentLogger, builder, registry, concurrency: 1, secrets: configuredSecrets(config), logIntervalMs: 10 });
+    const context: BuildContext = { ...(await createFunctionContext(config, silentLogger, { store })), builds };
     const [event] = await handle(lintCompleted('b1', entry('web')), context);
     expect(event!.data).toMatchObject({ status: 'succeeded' });
     expect(builder.specs[0]!.registry).toEqual({ address: 'registry.example.org:5000', tlsVerify: true, username: 'pusher', password });
@@ -307,15 +306,15 @@ describe('the configured registry password in build logs', () => {
 
 describe('build handle with a backend that submits Jobs', () => {
   let store: TempObjectStore;
-  let context: FunctionContext;
+  let context: BuildContext;
   let builder: TestJobBuilder;
 
   beforeEach(async () => {
     store = new TempObjectStore();
     const config = loadConfig({ dataDir: store.inner.root }, {});
-    context = await createFunctionContext(config, silentLogger, { store });
     builder = new TestJobBuilder(REGISTRY.address);
-    useBuildService(config, new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['pod-secret-value'], logIntervalMs: 10 }));
+    const builds = new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['pod-secret-value'], logIntervalMs: 10 });
+    context = { ...(await createFunctionContext(config, silentLogger, { store })), builds };
   });
   afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
 
@@ -357,8 +356,8 @@ describe('build handle with a backend that submits Jobs', () => {
   });
 
   it('ignores Job events when the backend builds locally', async () => {
-    useBuildService(context.config, new BuildService({ store, log: silentLogger, builder: new TestBuilder(), registry: REGISTRY, concurrency: 1, secrets: [] }));
-    expect(await handle(jobEvent('k1', { succeeded: 1 }), context)).toEqual([]);
+    const local = { ...context, builds: new BuildService({ store, log: silentLogger, builder: new TestBuilder(), registry: REGISTRY, concurrency: 1, secrets: [] }) };
+    expect(await handle(jobEvent('k1', { succeeded: 1 }), local)).toEqual([]);
   });
 });
 

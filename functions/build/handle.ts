@@ -1,8 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
-import type { FunctionContext } from '../../shared/function/types';
 import { entryFromIndex } from '../../shared/index/entry-from-index';
-import { buildServiceFor } from './service-for';
+import type { BuildContext } from './service-for';
 
 export { FUNCTION_NAME } from './service';
 
@@ -14,14 +13,14 @@ export { FUNCTION_NAME } from './service';
  * `build.completed` once the Job has ended.
  * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
  */
-export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function handle(event: CloudEvent<unknown>, context: BuildContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
-  if (event.type === ForeignEventTypes.apiServerUpdate) return buildServiceFor(context).handleJobEvent(event);
+  if (event.type === ForeignEventTypes.apiServerUpdate) return context.builds.handleJobEvent(event);
   const sent = parseData(event.data) as LintCompletedData;
   // Anything on the Broker can send a lint.completed: build the index's entry, never the event's.
   const lint: LintCompletedData = { ...sent, entry: (await entryFromIndex(sent.entry, sent.project, context)) ?? sent.entry };
   const log = context.log.child({ buildId: lint.buildId, project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`, eventId: event.id });
-  const emitted = await buildServiceFor(context).handleLint(lint);
+  const emitted = await context.builds.handleLint(lint);
   log.info('build handled', { emitted: emitted.map((reply) => reply.id) });
   return emitted;
 }

@@ -1,47 +1,49 @@
 import { createBuilder } from './builders/api';
 import { configuredSecrets } from '../../shared/builds';
-import type { Config } from '../../shared/config/config';
 import { registryAccess } from '../../shared/registry/pipeline-registry';
-import type { FunctionContext } from '../../shared/function/types';
+import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 
 export { registryAccess };
 
-const services = new WeakMap<Config, BuildService>();
+/** What the build function keeps for the life of its process. */
+export interface BuildServices {
+  /** The one build queue of the process: every delivery's build goes through it. */
+  builds: BuildService;
+}
+
+/** The build function's handler context. */
+export type BuildContext = ServiceContext<BuildServices>;
 
 /**
- * The build service of this process for the configuration `context` carries: made on first
- * use with the backend the configuration selects (`CCP_BUILDER`: `local` by default,
- * `kubernetes` in the cluster; see functions/build/builders/api.ts), then shared by every delivery so that one
- * queue sees every build. The embedded runtime and tests may install their own with
- * {@link useBuildService}.
+ * The build function's services, made once per process when its context is built: the build
+ * service on the backend the configuration selects (`CCP_BUILDER`: `local` by default,
+ * `kubernetes` in the cluster; see functions/build/builders/api.ts), shared by every delivery
+ * so that one queue sees every build.
+ * @see ../../shared/function/types.ts
  */
-export function buildServiceFor(context: FunctionContext): BuildService {
-  let service = services.get(context.config);
-  if (!service) {
-    const registry = registryAccess(context.config);
-    service = new BuildService({
-      store: context.store,
-      log: context.log,
-      builder: createBuilder(context.config),
+export function buildServices(base: FunctionContext): BuildServices {
+  const registry = registryAccess(base.config);
+  return {
+    builds: new BuildService({
+      store: base.store,
+      log: base.log,
+      builder: createBuilder(base.config),
       registry,
-      concurrency: context.config.build?.concurrency ?? 2,
-      secrets: configuredSecrets(context.config, [registry?.password]),
+      concurrency: base.config.build.concurrency,
+      secrets: configuredSecrets(base.config, [registry?.password]),
       // Mounts stay: other builds may run; the runtime unmounts at its start and stop.
-      sweep: (keep) => cleanLeftovers({ workDir: context.config.workDir, storeRoot: null, buildah: null }, { keep }),
-    });
-    services.set(context.config, service);
-  }
-  return service;
+      sweep: (keep) => cleanLeftovers({ workDir: base.config.workDir, storeRoot: null, buildah: null }, { keep }),
+    }),
+  };
 }
 
-/** Makes `service` the one that contexts with `config` use. */
-export function useBuildService(config: Config, service: BuildService): void {
-  services.set(config, service);
-}
-
-/** The service already made for `config`, if any (the CLI follows its progress). */
-export function existingBuildService(config: Config): BuildService | null {
-  return services.get(config) ?? null;
+/**
+ * Releases the build function's services at drain or shutdown: builds still running are told to
+ * stop (the embedded runtime then waits, bounded, for them to unwind; Jobs of the kubernetes
+ * backend run on and finish from their status events).
+ */
+export async function disposeBuildServices(services: BuildServices): Promise<void> {
+  services.builds.abort();
 }

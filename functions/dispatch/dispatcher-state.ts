@@ -14,7 +14,7 @@ import {
   type LearnedParents,
 } from './planning';
 import type { BuildCompletedData } from '../../shared/events';
-import type { FunctionContext } from '../../shared/function/types';
+import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 
 /** The index as a graph, with its entries by name. */
 export interface IndexView {
@@ -23,70 +23,106 @@ export interface IndexView {
   entries: ReadonlyMap<string, ProjectEntry>;
 }
 
-const views = new WeakMap<readonly ProjectEntry[], IndexView>();
+/**
+ * The dispatcher's views of the index, made once and kept while their project list lives:
+ * every dispatcher event asks again, and a 10,000-project graph takes tens of milliseconds to
+ * build. One per process (the dispatcher's services), so every delivery shares them.
+ */
+export class IndexViews {
+  /** The view of each project list (the context hands out the same list while it is cached). */
+  private readonly views = new WeakMap<readonly ProjectEntry[], IndexView>();
+  /** The last view {@link withLearnedParents} made of each index view, with the learnt edges it was made from. */
+  private readonly learnedViews = new WeakMap<IndexView, { revision: string; view: IndexView }>();
+  /** The learnt parents a view was made with, so that {@link overlay} adds them again. */
+  private readonly learnedOf = new WeakMap<IndexView, { parents: LearnedParents; log: Logger }>();
 
-/** The graph of `projects`, built once per list (the context hands out the same list while it is cached). */
-export function viewOf(projects: readonly ProjectEntry[]): IndexView {
-  let view = views.get(projects);
-  if (!view) {
-    view = { projects, graph: new DependencyGraph(projects), entries: new Map(projects.map((entry) => [imageName(entry), entry])) };
-    views.set(projects, view);
+  /** The graph of `projects`, built once per list. */
+  viewOf(projects: readonly ProjectEntry[]): IndexView {
+    let view = this.views.get(projects);
+    if (!view) {
+      view = { projects, graph: new DependencyGraph(projects), entries: new Map(projects.map((entry) => [imageName(entry), entry])) };
+      this.views.set(projects, view);
+    }
+    return view;
   }
-  return view;
+
+  /**
+   * `view` with the `learned` edges (`FROM` lines) its graph lacks, in a graph of its own: the
+   * view of {@link viewOf} is shared by every caller of the same project list and stays as it
+   * is. An edge naming an image no longer in the index is ignored; one that would close a
+   * dependency loop is ignored with a warning naming the loop. {@link overlay} of the view adds
+   * the learnt edges again. Without anything learnt, `view` itself. Made once per index view and
+   * learnt edges, as they read.
+   */
+  withLearnedParents(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
+    const revision = JSON.stringify(learned);
+    const known = this.learnedViews.get(view);
+    if (known?.revision === revision) return known.view;
+    const made = this.makeLearnedView(view, learned, log);
+    this.learnedViews.set(view, { revision, view: made });
+    return made;
+  }
+
+  /** `view` with `overlay` entries added or replacing theirs, and `removed` names gone; its learnt edges stay. */
+  overlay(view: IndexView, overlay: readonly ProjectEntry[], removed: ReadonlySet<string> = new Set()): IndexView {
+    if (overlay.length === 0 && removed.size === 0) return view;
+    const merged = new Map(view.entries);
+    for (const name of removed) merged.delete(name);
+    for (const entry of overlay) merged.set(imageName(entry), entry);
+    const learned = this.learnedOf.get(view);
+    const overlaid = this.viewOf([...merged.values()]);
+    return learned ? this.withLearnedParents(overlaid, learned.parents, learned.log) : overlaid;
+  }
+
+  private makeLearnedView(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
+    const { edges, gone } = missingLearnedEdges(view.graph, learned);
+    if (gone.length > 0) log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
+    if (Object.keys(learned).length === 0) return view;
+    let graph = view.graph;
+    if (edges.length > 0) {
+      graph = new DependencyGraph(view.projects);
+      const { cycles } = addLearnedEdges(graph, edges);
+      for (const { child, parent, cycle } of cycles) {
+        log.warn('learnt FROM parent ignored: it would close a dependency cycle', { child, parent, cycle: formatCycle(cycle) });
+      }
+    }
+    // A view of its own even when the graph is shared, so that an overlay adds the learnt edges too.
+    const learnedView: IndexView = { projects: view.projects, graph, entries: view.entries };
+    this.learnedOf.set(learnedView, { parents: learned, log });
+    return learnedView;
+  }
+}
+
+/** What the dispatcher keeps for the life of its process. */
+export interface DispatchServices {
+  /** The index as graphs, shared by every delivery. */
+  indexViews: IndexViews;
+  /** Push windows: one coalescer per process, so windows and their sleepers are shared. */
+  pushes: PushCoalescer;
+}
+
+/** The dispatcher's handler context. */
+export type DispatchContext = ServiceContext<DispatchServices>;
+
+/**
+ * The dispatcher's services, made once per process when its context is built.
+ * @see ../../shared/function/types.ts
+ */
+export function dispatchServices(base: FunctionContext): DispatchServices {
+  return { indexViews: new IndexViews(), pushes: new PushCoalescer({ store: base.store, quietMs: dispatchSettings(base).coalesceMs }) };
 }
 
 /**
  * The configured index as the context knows it (`ccp run` hands it over; else `CCP_INDEX`),
- * its graph with the parents learnt from `FROM` lines added ({@link withLearnedParents}).
+ * its graph with the parents learnt from `FROM` lines added ({@link IndexViews.withLearnedParents}).
  */
-export async function currentIndex(context: FunctionContext): Promise<IndexView> {
+export async function currentIndex(context: DispatchContext): Promise<IndexView> {
+  const views = context.indexViews;
   const learned = await learnedParentsOf(context).read();
-  if (context.listProjects) return withLearnedParents(viewOf(await context.listProjects()), learned, context.log);
-  if (!context.config.index) return viewOf([]);
+  if (context.listProjects) return views.withLearnedParents(views.viewOf(await context.listProjects()), learned, context.log);
+  if (!context.config.index) return views.viewOf([]);
   const loaded = await loadIndex(context.config.index.location, { branch: context.config.index.branch, workDir: context.config.workDir });
-  return withLearnedParents(viewOf(loaded.projects), learned, context.log);
-}
-
-/** The learnt parents a view was made with, so that {@link overlayIndex} adds them again. */
-const learnedOf = new WeakMap<IndexView, { parents: LearnedParents; log: Logger }>();
-
-/**
- * `view` with the `learned` edges (`FROM` lines) its graph lacks, in a graph of its own: the
- * view of {@link viewOf} is shared by every caller of the same project list and stays as it
- * is. An edge naming an image no longer in the index is ignored; one that would close a
- * dependency loop is ignored with a warning naming the loop. {@link overlayIndex} of the view
- * adds the learnt edges again. Without anything learnt, `view` itself.
- */
-export function withLearnedParents(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
-  // Every dispatcher event asks again, and a 10,000-project graph takes tens of milliseconds to
-  // build: the view is made once per index view and learnt edges, as they read.
-  const revision = JSON.stringify(learned);
-  const known = learnedViews.get(view);
-  if (known?.revision === revision) return known.view;
-  const made = makeLearnedView(view, learned, log);
-  learnedViews.set(view, { revision, view: made });
-  return made;
-}
-
-/** The last view {@link withLearnedParents} made of each index view, with the learnt edges it was made from. */
-const learnedViews = new WeakMap<IndexView, { revision: string; view: IndexView }>();
-
-function makeLearnedView(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
-  const { edges, gone } = missingLearnedEdges(view.graph, learned);
-  if (gone.length > 0) log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
-  if (Object.keys(learned).length === 0) return view;
-  let graph = view.graph;
-  if (edges.length > 0) {
-    graph = new DependencyGraph(view.projects);
-    const { cycles } = addLearnedEdges(graph, edges);
-    for (const { child, parent, cycle } of cycles) {
-      log.warn('learnt FROM parent ignored: it would close a dependency cycle', { child, parent, cycle: formatCycle(cycle) });
-    }
-  }
-  // A view of its own even when the graph is shared, so that an overlay adds the learnt edges too.
-  const learnedView: IndexView = { projects: view.projects, graph, entries: view.entries };
-  learnedOf.set(learnedView, { parents: learned, log });
-  return learnedView;
+  return views.withLearnedParents(views.viewOf(loaded.projects), learned, context.log);
 }
 
 /**
@@ -104,30 +140,8 @@ export function learnedParentsOf(context: FunctionContext): LearnedParentsStore 
   return new LearnedParentsStore(context.store);
 }
 
-/** `view` with `overlay` entries added or replacing theirs, and `removed` names gone. */
-export function overlayIndex(view: IndexView, overlay: readonly ProjectEntry[], removed: ReadonlySet<string> = new Set()): IndexView {
-  if (overlay.length === 0 && removed.size === 0) return view;
-  const merged = new Map(view.entries);
-  for (const name of removed) merged.delete(name);
-  for (const entry of overlay) merged.set(imageName(entry), entry);
-  const learned = learnedOf.get(view);
-  return learned ? withLearnedParents(viewOf([...merged.values()]), learned.parents, learned.log) : viewOf([...merged.values()]);
-}
-
 export function dispatchSettings(context: FunctionContext): DispatchSettings {
   return context.config.dispatch ?? DEFAULT_DISPATCH_SETTINGS;
-}
-
-const coalescers = new WeakMap<object, PushCoalescer>();
-
-/** One coalescer per store (and so per process), so windows and their sleepers are shared. */
-export function coalescerFor(context: FunctionContext): PushCoalescer {
-  let coalescer = coalescers.get(context.store);
-  if (!coalescer) {
-    coalescer = new PushCoalescer({ store: context.store, quietMs: dispatchSettings(context).coalesceMs });
-    coalescers.set(context.store, coalescer);
-  }
-  return coalescer;
 }
 
 export function cascadesOf(context: FunctionContext): CascadeStore {

@@ -11,7 +11,7 @@ import {
   type RpmRepoChangedData,
 } from '../../shared/events';
 import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks';
-import type { FunctionContext } from '../../shared/function/types';
+import type { DispatchContext } from './dispatcher-state';
 import { onBuildCompleted } from './on-build-completed';
 import { onImagePushed } from './on-image-pushed';
 import { onIndexChanged, type IndexRequestData } from './on-index-changed';
@@ -27,7 +27,7 @@ export { FUNCTION_NAME } from './emit';
  * combined `notice.requested`.
  * @see ../../README.md#rebuild-triggers
  */
-export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function handle(event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   switch (event.type) {
     case EventTypes.gitPush:

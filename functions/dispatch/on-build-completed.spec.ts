@@ -9,8 +9,9 @@ import { DependencyGraph } from '../../shared/graph';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { createFunctionContext } from '../../shared/function/context';
-import type { FunctionContext } from '../../shared/function/types';
+import { functionContext } from '../../test/support/function-context';
+import { dispatchFunction } from './index';
+import type { DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 import { onBuildCompleted } from './on-build-completed';
 
@@ -39,12 +40,12 @@ const ofType = <T>(events: CloudEvent<unknown>[], type: string): T[] => events.f
 
 describe('the dispatcher on build.completed of a build that replaced queued ones', () => {
   let dir: string;
-  let context: FunctionContext;
+  let context: DispatchContext;
   let baseBuildInCascade: string;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-dispatch-replaced-'));
-    context = await createFunctionContext(loadConfig({ dataDir: dir }, {}), silentLogger, { store: new FsObjectStore(path.join(dir, 'store')), projects: [BASE, APP] });
+    context = await functionContext(dispatchFunction, loadConfig({ dataDir: dir }, {}), silentLogger, { store: new FsObjectStore(path.join(dir, 'store')), projects: [BASE, APP] });
     const projects = [BASE, APP];
     const planned = planCascade({
       id: 'push-base', cause: { kind: 'git-push', message: 'Git commit c0ffee to branch main' }, seeds: [{ entry: BASE, cause: { kind: 'git-push', message: 'Git commit c0ffee to branch main' } }],

@@ -4,7 +4,7 @@ import type { BuildCompletedData } from '../../shared/events';
 import type { Logger } from '../../shared/log/logger';
 import { imageName } from '../../shared/index/types';
 import type { FunctionContext } from '../../shared/function/types';
-import { cascadesOf, currentIndex, dispatchSettings, learnBaseImages, overlayIndex } from './dispatcher-state';
+import { cascadesOf, currentIndex, dispatchSettings, learnBaseImages, type DispatchContext } from './dispatcher-state';
 import { noticeEvent, replay, requestEvent, startCascade } from './emit';
 
 /**
@@ -14,7 +14,7 @@ import { noticeEvent, replay, requestEvent, startCascade } from './emit';
  * as a new cascade. The queued builds it superseded (`replaces`) end with it, each in its own
  * cascade, so that no cascade waits for a build that will never run.
  */
-export async function onBuildCompleted(data: BuildCompletedData, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function onBuildCompleted(data: BuildCompletedData, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const name = imageName(data.project);
   const cascade = data.cause.cascade;
   const log = context.log.child({ buildId: data.buildId, project: name, ...(cascade ? { cascade } : {}) });
@@ -29,7 +29,7 @@ export async function onBuildCompleted(data: BuildCompletedData, context: Functi
   if (cascade) return [...replaced, ...(await advanceCascade(cascade, data, context, log))];
   // The cascades of the replaced builds have planned what is built on the image already.
   if (data.status !== 'succeeded' || (data.replaces ?? []).length > 0) return replaced;
-  const view = overlayIndex(await currentIndex(context), [data.entry]);
+  const view = context.indexViews.overlay(await currentIndex(context), [data.entry]);
   if (view.graph.children(name).length === 0) return replaced;
   const planned = planCascade({
     id: `after-${data.buildId}`,

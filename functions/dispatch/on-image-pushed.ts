@@ -6,7 +6,7 @@ import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { readBounded } from '../../shared/registry/registry-client';
 import { imageName, parseImageName } from '../../shared/index/types';
 import type { FunctionContext } from '../../shared/function/types';
-import { currentIndex, dispatchSettings } from './dispatcher-state';
+import { currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 
 /** The label every image the pipeline builds carries (see shared/index/image-spec.ts). */
@@ -25,7 +25,7 @@ export function pushedImageName(data: ImagePushedData): string | null {
  * carries our build-id label, or a build record reports its digest) is ignored: its build's
  * own `build.completed` moves the cascade on, so nothing rebuilds twice.
  */
-export async function onImagePushed(data: ImagePushedData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function onImagePushed(data: ImagePushedData, event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const name = pushedImageName(data);
   if (!name || !data.tag) return [];
   const view = await currentIndex(context);

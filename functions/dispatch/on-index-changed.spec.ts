@@ -9,8 +9,9 @@ import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { buildRecordKey } from '../../shared/store/keys';
-import { createFunctionContext } from '../../shared/function/context';
-import type { FunctionContext } from '../../shared/function/types';
+import { functionContext } from '../../test/support/function-context';
+import { dispatchFunction } from './index';
+import type { DispatchContext } from './dispatcher-state';
 import { onIndexChanged, type IndexRequestData } from './on-index-changed';
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
@@ -29,13 +30,13 @@ const pushChange = (data: IndexRequestData, id: string): CloudEvent<unknown> => 
 describe('the dispatcher on index.changed', () => {
   let dir: string;
   let store: FsObjectStore;
-  let context: FunctionContext;
+  let context: DispatchContext;
   const [a, b] = [entry('a'), entry('b')];
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-dispatch-index-'));
     store = new FsObjectStore(path.join(dir, 'store'));
-    context = await createFunctionContext(loadConfig({ dataDir: dir }, {}), silentLogger, { store, projects: [a, b] });
+    context = await functionContext(dispatchFunction, loadConfig({ dataDir: dir }, {}), silentLogger, { store, projects: [a, b] });
   });
 
   afterEach(() => rm(dir, { recursive: true, force: true }));

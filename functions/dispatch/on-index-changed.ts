@@ -2,8 +2,7 @@ import type { CloudEvent } from 'cloudevents';
 import { againstBuilds, IndexSnapshotStore, lastBuiltEntryIn, planCascade, removedEntryKey, shortHash, type CascadeSeed } from './planning';
 import type { BuildCause, IndexChangedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
-import type { FunctionContext } from '../../shared/function/types';
-import { cascadesOf, currentIndex, dispatchSettings, overlayIndex } from './dispatcher-state';
+import { cascadesOf, currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { replay, startCascade } from './emit';
 
 /**
@@ -31,7 +30,7 @@ export const CONFIGURATION_UPDATE: BuildCause = { kind: 'index-change', message:
  * it rebuilds as changed. A redelivered event replays the cascade it made.
  * @see ../../README.md#rebuild-triggers
  */
-export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const log = context.log.child({ eventId: event.id });
   const removed = new Set(data.removed.map(imageName));
   for (const ref of data.removed) {
@@ -56,7 +55,7 @@ export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<u
     log.info('entries new to the snapshot were built before', { unchanged: measured.unchanged.length, rebuilt: measured.rebuilt });
   }
   const { added, changed } = measured.change;
-  const view = overlayIndex(await currentIndex(context), [...data.added, ...data.changed], removed);
+  const view = context.indexViews.overlay(await currentIndex(context), [...data.added, ...data.changed], removed);
   const seeds: CascadeSeed[] = [
     ...added.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? FIRST_BUILD })),
     ...changed.map((entry) => ({ entry, cause: data.causes?.[imageName(entry)] ?? CONFIGURATION_UPDATE })),

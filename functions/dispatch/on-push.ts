@@ -3,9 +3,8 @@ import { diffIndex, INDEX_SNAPSHOT_KEY, isPushTo, planCascade, projectsForPush, 
 import { EventTypes, makeEvent, type BuildCause, type GitPushData } from '../../shared/events';
 import { isGitUrl, loadIndex } from '../../shared/index';
 import { normalizeRepoUrl } from '../../shared/webhooks';
-import type { FunctionContext } from '../../shared/function/types';
 import { acceptPushOnce } from './accepted-pushes';
-import { cascadesOf, coalescerFor, currentIndex, dispatchSettings } from './dispatcher-state';
+import { cascadesOf, currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { DISPATCH_SOURCE, replay, startCascade } from './emit';
 
 /**
@@ -15,7 +14,7 @@ import { DISPATCH_SOURCE, replay, startCascade } from './emit';
  * newest commit builds). A commit of a branch is accepted once, whatever the delivery id
  * ({@link acceptPushOnce}): a replayed push builds nothing.
  */
-export async function onPush(push: GitPushData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function onPush(push: GitPushData, event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const log = context.log.child({ eventId: event.id, repo: push.repoUrl, branch: push.branch, commit: push.commit });
   const emitted: CloudEvent<unknown>[] = [];
   const index = context.config.index;
@@ -32,7 +31,7 @@ export async function onPush(push: GitPushData, event: CloudEvent<unknown>, cont
     return emitted;
   }
   const repoKey = normalizeRepoUrl(push.repoUrl)!;
-  const outcome = await coalescerFor(context).push(repoKey, push.branch, { eventId: `${event.source} ${event.id}`, commit: push.commit, changedPaths: push.changedPaths, ...(event.time ? { sentAt: event.time } : {}) });
+  const outcome = await context.pushes.push(repoKey, push.branch, { eventId: `${event.source} ${event.id}`, commit: push.commit, changedPaths: push.changedPaths, ...(event.time ? { sentAt: event.time } : {}) });
   if (outcome.kind === 'coalesced') {
     log.info('push joins the open window of its branch; the newest commit of the burst will build', { owner: outcome.owner });
     return emitted;
@@ -73,7 +72,7 @@ function pushCascadeId(eventKey: string): string {
 }
 
 /** Reads the index at the pushed commit, compares it with the last one seen, and announces the change. */
-async function onIndexPush(push: GitPushData, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+async function onIndexPush(push: GitPushData, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const index = context.config.index!;
   const log = context.log.child({ index: index.location, commit: push.commit });
   const loaded = await loadIndex(index.location, { branch: index.branch ?? push.branch, workDir: context.config.workDir });

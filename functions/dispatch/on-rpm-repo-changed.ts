@@ -4,8 +4,7 @@ import type { RpmRepoChangedData } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import { readImageState } from '../../shared/reports/image-state';
 import { parseImageStateKey } from '../../shared/store/keys';
-import type { FunctionContext } from '../../shared/function/types';
-import { currentIndex, dispatchSettings } from './dispatcher-state';
+import { currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 
 /**
@@ -14,7 +13,7 @@ import { startCascade } from './emit';
  * rebuild, with their descendants, as one cascade whose causes say which package moved from
  * which version to which.
  */
-export async function onRpmRepoChanged(data: RpmRepoChangedData, event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function onRpmRepoChanged(data: RpmRepoChangedData, event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {
   const log = context.log.child({ eventId: event.id, repo: data.repo.key, revision: data.revision });
   if (data.updated.length === 0) return [];
   const view = await currentIndex(context);

@@ -1,12 +1,11 @@
 import type { CloudEvent } from 'cloudevents';
 import { EventTypes, parseData, validateEvent, type BuildCompletedData, type NoticeRequestedData, type ScanCompletedData } from '../../shared/events';
 import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from './mail';
-import type { FunctionContext } from '../../shared/function/types';
 import { planBuildMail } from './plan-build';
 import { planNoticeMails } from './plan-notice';
 import { planScanMail } from './plan-scan';
 import { withIndexEntries } from './recipients';
-import { mailSettings } from './settings';
+import type { NotifyContext } from './settings';
 
 export const FUNCTION_NAME = 'notify';
 
@@ -17,14 +16,14 @@ export const FUNCTION_NAME = 'notify';
  * A mail server that is down throws a retryable error: the broker retries, then dead-letters.
  * @see ../../README.md#notifications
  */
-export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
+export async function handle(event: CloudEvent<unknown>, context: NotifyContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   const linker = createReportLinker(context.config, context.store);
   // Recipients come from the index's entries only, never from the event's (see recipients.ts).
   const trusted = await withIndexEntries(event, context);
   const mails = trusted ? await plan(trusted, context, linker) : [];
   if (mails.length === 0) return [];
-  const settings = mailSettings(context.config);
+  const settings = context.mail;
   const transport = createMailTransport(settings);
   try {
     await deliverMails(mails, { store: context.store, log: context.log, settings, transport, event: { id: event.id, source: event.source, type: event.type } });
@@ -34,7 +33,7 @@ export async function handle(event: CloudEvent<unknown>, context: FunctionContex
   return [];
 }
 
-async function plan(event: CloudEvent<unknown>, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
+async function plan(event: CloudEvent<unknown>, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
   const data = parseData(event.data);
   switch (event.type) {
     case EventTypes.buildCompleted:

@@ -3,17 +3,16 @@ import { imageName } from '../../shared/index/types';
 import type { BuildCompletedData } from '../../shared/events';
 import { buildMail, decideBuildMail, listReports, policyFor, rememberOutcome, type PlannedMail, type ReportLinker } from './mail';
 import { reportsPrefix } from '../../shared/store/keys';
-import type { FunctionContext } from '../../shared/function/types';
 import { parentImageOf } from './build-facts';
-import { eventKey, mailSettings } from './settings';
+import { eventKey, type NotifyContext } from './settings';
 
 /**
  * The mail of a `build.completed`, or none: builds of a cascade wait for its combined notice,
  * and the quiet policy drops automatic rebuilds that succeeded as before. The outcome is
  * remembered either way, so that the next build can tell a fix.
  */
-export async function planBuildMail(event: CloudEvent<unknown>, data: BuildCompletedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
-  const settings = mailSettings(context.config);
+export async function planBuildMail(event: CloudEvent<unknown>, data: BuildCompletedData, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
+  const settings = context.mail;
   const log = context.log.child({ buildId: data.buildId, project: imageName(data.project), eventId: event.id });
   const previous = await rememberOutcome(context.store, data.project, 'build', {
     event: eventKey(event),

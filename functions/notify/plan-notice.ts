@@ -6,7 +6,7 @@ import type { FunctionContext } from '../../shared/function/types';
 import { awaitScans } from './await-scans';
 import { readBuildFacts } from './build-facts';
 import { noticeDetails } from './notice-details';
-import { eventKey, mailSettings } from './settings';
+import { eventKey, type NotifyContext } from './settings';
 
 /**
  * The mails of a cascade's combined notice: one per recipient, listing that recipient's images
@@ -15,8 +15,8 @@ import { eventKey, mailSettings } from './settings';
  * for the scans of the cascade's images (up to `mail.noticeScanWaitSeconds`), so that first
  * builds are mailed once, build and scan together.
  */
-export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRequestedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
-  const settings = mailSettings(context.config);
+export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRequestedData, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
+  const settings = context.mail;
   const log = context.log.child({ eventId: event.id, cascade: data.cascade });
   const byAddress = new Map<string, NoticeItem[]>();
   const worthy = new Set<NoticeItem>();
@@ -61,9 +61,9 @@ export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRe
  * Failed and skipped images are always news; a success only as its build's policy says, by the
  * image's own cause: a first build in a cascade of configuration updates is still a first build.
  */
-async function isWorthy(item: NoticeItem, data: NoticeRequestedData, context: FunctionContext): Promise<boolean> {
+async function isWorthy(item: NoticeItem, data: NoticeRequestedData, context: NotifyContext): Promise<boolean> {
   if (item.outcome !== 'succeeded') return true;
-  const policy = policyFor(mailSettings(context.config).policies, item.project);
+  const policy = policyFor(context.mail.policies, item.project);
   const own = item.buildId ? (await readBuildFacts(context.store, item.project, item.buildId))?.cause.kind : undefined;
   return decideBuildMail(policy, own ?? data.cause.kind, 'succeeded', await previousOutcome(item, context)).send;
 }

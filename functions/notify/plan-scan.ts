@@ -17,7 +17,7 @@ import {
 } from './mail';
 import type { FunctionContext } from '../../shared/function/types';
 import { readBuildFacts } from './build-facts';
-import { eventKey, mailSettings } from './settings';
+import { eventKey, type NotifyContext } from './settings';
 
 /**
  * The mail of a `scan.completed`, or none when the quiet policy (default: only a changed
@@ -25,8 +25,8 @@ import { eventKey, mailSettings } from './settings';
  * carries it (unless the notice went out without it). The result's fingerprint and the SBOM's
  * packages are remembered either way, so the next scan can tell what changed.
  */
-export async function planScanMail(event: CloudEvent<unknown>, data: ScanCompletedData, context: FunctionContext, linker: ReportLinker): Promise<PlannedMail[]> {
-  const settings = mailSettings(context.config);
+export async function planScanMail(event: CloudEvent<unknown>, data: ScanCompletedData, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
+  const settings = context.mail;
   const log = context.log.child({ project: imageName(data.project), eventId: event.id, ...(data.buildId ? { buildId: data.buildId } : {}) });
   const findings = await readScanFindings(context.store, data.reports.json);
   const packages = await readSbomPackages(context.store, data.reports.sbom);

@@ -1,9 +1,25 @@
 import type { CloudEvent } from 'cloudevents';
 import type { Config } from '../../shared/config/config';
+import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 import { loadMailSettings, type MailSettings } from './mail';
 import { configuredSecrets } from '../../shared/redact';
 
-const DEFAULTS = new WeakMap<Config, MailSettings>();
+/** What the notify function keeps for the life of its process. */
+export interface NotifyServices {
+  /** The mail settings, worked out once: see {@link mailSettings}. */
+  mail: MailSettings;
+}
+
+/** The notify function's handler context. */
+export type NotifyContext = ServiceContext<NotifyServices>;
+
+/**
+ * The notify function's services, made once per process when its context is built.
+ * @see ../../shared/function/types.ts
+ */
+export function notifyServices(base: FunctionContext): NotifyServices {
+  return { mail: mailSettings(base.config) };
+}
 
 /**
  * The mail settings of the configuration (the defaults, no transport, for a config made without
@@ -11,17 +27,7 @@ const DEFAULTS = new WeakMap<Config, MailSettings>();
  * @see ../../shared/redact/readme.md
  */
 export function mailSettings(config: Config): MailSettings {
-  return { ...baseSettings(config), secrets: configuredSecrets(config) };
-}
-
-function baseSettings(config: Config): MailSettings {
-  if (config.mail) return config.mail;
-  let settings = DEFAULTS.get(config);
-  if (!settings) {
-    settings = loadMailSettings({}, {}, {}, []);
-    DEFAULTS.set(config, settings);
-  }
-  return settings;
+  return { ...(config.mail ?? loadMailSettings({}, {}, {}, [])), secrets: configuredSecrets(config) };
 }
 
 /** An event's identity in CloudEvents: `source` and `id` together. */

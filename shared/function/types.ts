@@ -32,11 +32,19 @@ export interface FunctionContext {
 }
 
 /**
+ * The context a handler of a function with per-process services `S` gets: the shared
+ * {@link FunctionContext} with those services beside it (`context.builds`, `context.mail`…),
+ * made once per process by {@link FunctionDefinition.services}. A function without services
+ * gets the plain context (`S` is `object`).
+ */
+export type ServiceContext<S extends object = object> = FunctionContext & S;
+
+/**
  * A capability: takes one CloudEvent, does its work, returns the events to emit next (none is
  * fine). Throwing a ValidationError rejects the event for good (HTTP 400, no retry); any other
  * error is a failure the broker retries.
  */
-export type Handler = (event: CloudEvent<unknown>, context: FunctionContext) => Promise<CloudEvent<unknown>[]>;
+export type Handler<S extends object = object> = (event: CloudEvent<unknown>, context: ServiceContext<S>) => Promise<CloudEvent<unknown>[]>;
 
 /** Hands an event to the Broker: `K_SINK` in the cluster, the in-process broker embedded. */
 export type Publish = (event: CloudEvent<unknown>) => Promise<void>;
@@ -50,7 +58,14 @@ export interface FunctionManifest {
   routes?: boolean;
 }
 
-export interface FunctionDefinition {
+/**
+ * A function: its name, the events it takes, its handler and what it keeps for the life of its
+ * process. `S` is the type of its services; a list of functions of different services is a
+ * `FunctionDefinition[]` (`handle` and `disposeServices` are methods, so a definition with
+ * services is one of those too), and whoever builds a definition's context builds its services
+ * with it (`withServices`, shared/function/services.ts).
+ */
+export interface FunctionDefinition<S extends object = object> {
   /** DNS-1123 name; the Knative Service is `ccp-<name>` and the FUNCTION variable selects it. */
   name: string;
   /** Event types the function handles; its Trigger in `eventing/` filters on these. */
@@ -62,7 +77,16 @@ export interface FunctionDefinition {
    * often exactly what broke the contract.
    */
   sink?: boolean;
-  handle: Handler;
+  handle(event: CloudEvent<unknown>, context: ServiceContext<S>): Promise<CloudEvent<unknown>[]>;
+  /**
+   * The function's per-process services (a build queue, caches, settings worked out once), made
+   * from the base context when the function's context is built: once per process, by the
+   * function server at its start and by the in-process broker before the function's first
+   * delivery. Their names must not be those of {@link FunctionContext}'s members.
+   */
+  services?(base: FunctionContext): S;
+  /** Releases what {@link services} holds (running builds…) when the process drains or stops. */
+  disposeServices?(services: S): Promise<void>;
   /**
    * Plain HTTP endpoints served beside `POST /` for senders that post no CloudEvents (the
    * gateway's `/webhooks/…`); what they publish goes through `publish`, the server's `K_SINK`.

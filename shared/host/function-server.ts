@@ -1,6 +1,6 @@
 import express, { type Application, type Request, type Response } from 'express';
 import { HTTP, type CloudEvent } from 'cloudevents';
-import type { FunctionContext, FunctionDefinition, Publish } from '../function/types';
+import type { FunctionDefinition, Publish, ServiceContext } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
@@ -41,12 +41,13 @@ export interface FunctionServerOptions {
  * With a sink, every emitted event is POSTed there and the reply is 202. A definition with
  * `routes` serves those plain HTTP endpoints too (the gateway's webhooks), publishing to the sink.
  * `GET /metrics` serves the Prometheus metrics of every request (see `shared/metrics`).
+ * `context` is the function's whole context, its services included (`withServices`).
  * @see https://knative.dev/docs/eventing/sinks/
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
  */
-export function createFunctionServer(
-  definition: FunctionDefinition,
-  context: FunctionContext,
+export function createFunctionServer<S extends object>(
+  definition: FunctionDefinition<S>,
+  context: ServiceContext<S>,
   options: FunctionServerOptions = {},
 ): Application {
   const app = express();
@@ -116,17 +117,17 @@ function publisherTo(sink: string | undefined): Publish {
  * given).
  * @see https://knative.dev/docs/serving/services/
  */
-export function startFunctionServer(
-  definition: FunctionDefinition,
-  context: FunctionContext,
+export function startFunctionServer<S extends object>(
+  definition: FunctionDefinition<S>,
+  context: ServiceContext<S>,
   options: ListenOptions & FunctionServerOptions = {},
 ): Promise<RunningServer> {
   return listen(createFunctionServer(definition, context, options), options);
 }
 
-async function handleRequest(
-  definition: FunctionDefinition,
-  context: FunctionContext,
+async function handleRequest<S extends object>(
+  definition: FunctionDefinition<S>,
+  context: ServiceContext<S>,
   options: FunctionServerOptions & { metrics: CcpMetrics },
   request: Request,
   response: Response,

@@ -1,3 +1,4 @@
+import { withServices } from '../function/services';
 import type { FunctionContext, FunctionDefinition } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import express, { type Application, type RequestHandler } from 'express';
@@ -9,12 +10,19 @@ import { senderAuth, senderAuthFromEnv } from './sender-auth';
 export interface ServeFromEnvOptions {
   /** Every function the image carries; `FUNCTION` picks one by name. */
   functions: readonly FunctionDefinition[];
-  /** Builds the context of the chosen function (configuration, store, logger, index). */
+  /** Builds the base context of the chosen function (configuration, store, logger, index); its services are added to it. */
   createContext(definition: FunctionDefinition): FunctionContext | Promise<FunctionContext>;
   env?: NodeJS.ProcessEnv;
   /** Deliveries in flight and whether new ones are taken (closed on SIGTERM by functions/main.ts). */
   gate?: DeliveryGate;
 }
+
+/** The server {@link serveFunctionFromEnv} started, with the function it serves. */
+export type ServingFromEnv = RunningServer & {
+  definition: FunctionDefinition;
+  /** Releases the function's services (after the server has drained: nothing uses them any more). */
+  disposeServices(): Promise<void>;
+};
 
 /**
  * The container entry: serves the function named by `FUNCTION` on `PORT` (8080 by default) on
@@ -24,7 +32,7 @@ export interface ServeFromEnvOptions {
  * Throws a {@link ValidationError} naming the variable when one is missing or wrong.
  * @see https://knative.dev/docs/serving/runtime-contract/
  */
-export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promise<RunningServer & { definition: FunctionDefinition }> {
+export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promise<ServingFromEnv> {
   const env = options.env ?? process.env;
   const names = options.functions.map((definition) => definition.name);
   const name = env.FUNCTION;
@@ -42,12 +50,13 @@ export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promis
     throw new ValidationError('invalid sink', [{ field: 'K_SINK', message: `"${sink}" is not a URL` }]);
   }
   const auth = senderAuthFromEnv(env, definition.name);
-  const context = await options.createContext(definition);
+  // The function's services are made once, here, for the life of the process.
+  const { context, dispose } = withServices(definition, await options.createContext(definition));
   const server = auth
     ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink, gate: options.gate }), senderAuth(auth, context.log)), { port, host: env.HOST || '0.0.0.0' })
     : await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink, gate: options.gate });
   context.log.info('function serving', { url: server.url, sink, senderAuth: auth ? { audience: auth.expectations.audience, issuer: auth.expectations.issuer } : 'off' });
-  return { ...server, definition };
+  return { ...server, definition, disposeServices: dispose };
 }
 
 /** `app` behind an outer app that checks the sender of `POST /` first (the function server's own routes stay as they are). */

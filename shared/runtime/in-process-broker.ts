@@ -1,5 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
-import type { FunctionContext, FunctionDefinition } from '../function/types';
+import { withServices, type ContextWithServices } from '../function/services';
+import type { FunctionContext, FunctionDefinition, ServiceContext } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
 import { silentLogger, type Logger } from '../log/logger';
@@ -18,7 +19,10 @@ export interface InProcessBrokerOptions {
   /** The Triggers, from {@link loadTriggers}; only those of `brokerName` are used. */
   routes: readonly TriggerRoute[];
   functions: readonly FunctionDefinition[];
-  /** The context handed to every function, or a factory called once per function (may be async). */
+  /**
+   * The base context handed to every function, or a factory called once per function (may be
+   * async); the broker adds each function's services (see {@link InProcessBroker.contextOf}).
+   */
   context: FunctionContext | ((definition: FunctionDefinition) => FunctionContext | Promise<FunctionContext>);
   /** Holds dead letters and the journal of deliveries in flight. */
   store: ObjectStore;
@@ -68,7 +72,7 @@ interface Subscription {
  */
 export class InProcessBroker {
   private readonly subscriptions: Subscription[];
-  private readonly contexts = new Map<string, Promise<FunctionContext>>();
+  private readonly contexts = new Map<string, Promise<ContextWithServices<object>>>();
   private readonly journal: EventJournal | null;
   private readonly logger: Logger;
   private readonly listeners = new Map<BrokerEventName, Set<(payload: never) => void>>();
@@ -260,8 +264,30 @@ export class InProcessBroker {
     await this.journal?.settle(trigger, event).catch((error: unknown) => this.logger.warn('journal entry not removed', { trigger, eventId: event.id, error }));
   }
 
+  /**
+   * The context `definition`'s handler gets here, its services included: built on the first
+   * delivery to the function (or this call) and kept for the broker's life. The embedded runtime
+   * asks for the build function's to follow its build queue. Throws for a function not
+   * registered with this broker.
+   */
+  async contextOf<S extends object>(definition: FunctionDefinition<S>): Promise<ServiceContext<S>> {
+    const registered = this.options.functions.find((candidate) => candidate.name === definition.name);
+    if (!registered) throw new TypeError(`function ${definition.name} is not registered with this broker`);
+    // The registered definition (possibly a lazy wrapper) makes the services `definition` declares.
+    return (await this.contextFor(registered)).context as ServiceContext<S>;
+  }
+
+  /** Releases the services of every function whose context was built (shutdown), in parallel. */
+  async disposeServices(): Promise<void> {
+    const built = await Promise.allSettled([...this.contexts.values()]);
+    const disposals = await Promise.allSettled(built.flatMap((result) => (result.status === 'fulfilled' ? [result.value.dispose()] : [])));
+    for (const failure of disposals) {
+      if (failure.status === 'rejected') this.logger.warn('services not released', { error: failure.reason });
+    }
+  }
+
   private async callHandler(definition: FunctionDefinition, event: CloudEvent<unknown>, timeoutMs: number | undefined): Promise<CloudEvent<unknown>[]> {
-    const context = await this.contextFor(definition);
+    const { context } = await this.contextFor(definition);
     // The handler's context carries the attempt's signal: past the Trigger's timeout (or on an
     // error it left uncaught) the attempt fails and its work is told to stop.
     const result = await runDelivery((signal) => definition.handle(event, { ...context, signal }), {
@@ -308,12 +334,14 @@ export class InProcessBroker {
     this.notify('dead-letter', { trigger: subscription.route.name, event, record, key });
   }
 
-  private contextFor(definition: FunctionDefinition): Promise<FunctionContext> {
+  /** The function's context with its services, built once (a failed build is tried again on the next delivery). */
+  private contextFor(definition: FunctionDefinition): Promise<ContextWithServices<object>> {
     const { context } = this.options;
-    if (typeof context !== 'function') return Promise.resolve(context);
     let built = this.contexts.get(definition.name);
     if (!built) {
-      built = Promise.resolve().then(() => context(definition));
+      built = Promise.resolve()
+        .then(() => (typeof context === 'function' ? context(definition) : context))
+        .then((base: FunctionContext) => withServices(definition, base));
       // A factory that failed is tried again on the next delivery rather than cached broken.
       built.catch(() => this.contexts.delete(definition.name));
       this.contexts.set(definition.name, built);

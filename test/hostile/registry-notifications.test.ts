@@ -2,6 +2,7 @@ import express from 'express';
 import { buildFunction } from '../../functions/build';
 import { testContext } from '../support/test-functions';
 import { listen, startFunctionServer, type RunningServer } from '../../shared/host';
+import { withServices } from '../../shared/function/services';
 import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
 import { REGISTRY_EVENTS_MEDIA_TYPE } from '../../shared/registry/notifications';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
@@ -101,7 +102,7 @@ describe("the build function's server (as its Knative Service runs it) with CCP_
     sunk.length = 0;
     const context = testContext(new TempObjectStore());
     if (configured) context.config.registryNotifyToken = configured;
-    const server = await startFunctionServer(buildFunction, context, { port: 0, sink: sink.url });
+    const server = await startFunctionServer(buildFunction, withServices(buildFunction, context).context, { port: 0, sink: sink.url });
     try {
       const answer = await fetch(`${server.url}/registry/notifications`, {
         method: 'POST',

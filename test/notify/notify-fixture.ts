@@ -2,8 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
-import { createFunctionContext } from '../../shared/function/context';
-import type { FunctionContext } from '../../shared/function/types';
+import { notifyFunction } from '../../functions/notify';
+import type { NotifyContext } from '../../functions/notify/settings';
+import { functionContext } from '../support/function-context';
 import { loadConfig, type Config } from '../../shared/config/config';
 import { EventTypes, makeEvent, type BuildCause, type BuildCompletedData, type ScanCompletedData } from '../../shared/events';
 import type { ProjectEntry, ProjectRef } from '../../shared/index/types';
@@ -40,13 +41,13 @@ export type LogLines = Record<string, unknown>[];
 
 export interface NotifyWorld {
   config: Config;
-  context: FunctionContext;
+  context: NotifyContext;
   store: ObjectStore;
   logs: LogLines;
 }
 
 /**
- * A real function context on a filesystem store in a fresh folder, with the CCP_* variables
+ * A real notify context (its services included) on a filesystem store in a fresh folder, with the CCP_* variables
  * given (SMTP, Cc, base URL…) and the projects known to the index lookup.
  */
 export async function notifyWorld(env: NodeJS.ProcessEnv, projects: ProjectEntry[], options: { store?: ObjectStore; configure?: (config: Config) => Config } = {}): Promise<NotifyWorld> {
@@ -55,7 +56,7 @@ export async function notifyWorld(env: NodeJS.ProcessEnv, projects: ProjectEntry
   const config = options.configure ? options.configure(loaded) : loaded;
   const logs: LogLines = [];
   const log: Logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const context = await createFunctionContext(config, log, { projects, ...(options.store ? { store: options.store } : {}) });
+  const context = await functionContext(notifyFunction, config, log, { projects, ...(options.store ? { store: options.store } : {}) });
   return { config, context, store: context.store, logs };
 }
 

@@ -134,9 +134,10 @@ describe('notify: quiet by default', () => {
     expect(mails[1]!.parsed.text).toContain('rpm/centos/openssl 3.0.7-24.el9 → 3.0.7-25.el9');
     expect(mails[1]!.parsed.text).toContain('added rpm/centos/zlib 1.2.11');
 
-    world.config.mail!.policies = { team: { scans: 'always' } };
-    await handle(await completedScan(world.store, web, { packages: base, updates: [], eventId: 'w4' }), world.context);
-    await handle(await completedScan(world.store, web, { packages: base, updates: [], eventId: 'w5' }), world.context);
+    // The mail settings are the notify function's services, made once per process: a process with another policy.
+    const always = { ...world.context, mail: { ...world.context.mail, policies: { team: { scans: 'always' as const } } } };
+    await handle(await completedScan(world.store, web, { packages: base, updates: [], eventId: 'w4' }), always);
+    await handle(await completedScan(world.store, web, { packages: base, updates: [], eventId: 'w5' }), always);
     expect((await smtp.waitFor(4)).length).toEqual(4);
   });
 });
