@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors/validation-error';
-import { rpmInstalledPackage } from '../rpm/purl';
 import spec from './__fixtures__/purl-spec-cases.json';
 import { gemPurl, normalizePythonName, npmPurl, packageUrl, pypiPurl, rpmPurl } from './purl';
 
@@ -53,15 +52,6 @@ describe('the typed builders give the spec canonical forms', () => {
     expect(actual).toEqual(expected);
   });
 
-  it.each([
-    [{ ID: 'fedora', VERSION_ID: '25' }, 0, 'pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i386&distro=fedora-25'],
-    [{ ID: 'fedora', VERSION_ID: '25' }, 1, 'pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i386&distro=fedora-25&epoch=1'],
-    [{ ID: 'rhel', VERSION_ID: '9.4' }, 0, 'pkg:rpm/redhat/curl@7.50.3-1.fc25?arch=i386&distro=rhel-9.4'],
-    [{}, 2, 'pkg:rpm/curl@7.50.3-1.fc25?arch=i386&epoch=2'],
-  ])('an installed RPM on %j with epoch %s: %s (qualifiers sorted)', (osRelease, epoch, expected) => {
-    const pkg = { name: 'curl', epoch, version: '7.50.3', release: '1.fc25', arch: 'i386', vendor: 'Fedora Project', sourcerpm: 'curl-7.50.3-1.fc25.src.rpm' };
-    expect(rpmInstalledPackage(pkg, osRelease).purl).toEqual(expected);
-  });
 });
 
 describe('normalizePythonName', () => {

@@ -2,7 +2,7 @@ import { loadRepo, RepoUnreachableError, type LoadedRepo } from '../../../../sha
 import { readRepoFiles, type RepoDefinition } from '../../../../shared/rpm/repo-files';
 import { listRootDir, readOsRelease, readRootFile, resolveRepoVars } from '../../../../shared/rpm/repo-vars';
 import { locateRpmdb, readRpmdb } from '../../../../shared/rpm/rpmdb';
-import { rpmInstalledPackage } from '../../../../shared/rpm/purl';
+import { rpmInstalledPackage } from './installed-package';
 import { formatEvr } from '../../../../shared/rpm/rpmvercmp';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { findUpdates, nevra } from '../../../../shared/rpm/find-updates';

@@ -1,6 +1,6 @@
-import { rpmPurl } from '../reports/purl';
-import type { InstalledPackage } from '../reports/scanner-types';
-import type { RpmPackage } from './rpmdb';
+import { rpmPurl } from '../../../../shared/reports/purl';
+import type { InstalledPackage } from '../../../../shared/reports/scanner-types';
+import type { RpmPackage } from '../../../../shared/rpm/rpmdb';
 
 /** purl namespaces for os-release `ID`s whose vendor name differs. */
 const NAMESPACES: Record<string, string> = { rhel: 'redhat' };
