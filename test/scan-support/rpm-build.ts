@@ -20,6 +20,8 @@ export interface TestRpm {
   version: string;
   release?: string;
   epoch?: number;
+  /** One line; `a test package` by default. */
+  summary?: string;
   files?: TestRpmFile[];
   provides?: string[];
 }
@@ -31,7 +33,7 @@ function specText(rpm: TestRpm, sourceNames: string[]): string {
     `Version: ${rpm.version}`,
     `Release: ${rpm.release ?? '1'}`,
     ...(rpm.epoch !== undefined ? [`Epoch: ${rpm.epoch}`] : []),
-    'Summary: a test package',
+    `Summary: ${(rpm.summary ?? 'a test package').replace(/\n/g, ' ')}`,
     'License: MIT',
     'BuildArch: noarch',
     ...(rpm.provides ?? []).map((provide) => `Provides: ${provide}`),
@@ -65,7 +67,8 @@ export async function buildRpms(workDir: string, rpms: TestRpm[]): Promise<strin
   const defines = ['_topdir', top, '_build_id_links', 'none', '__os_install_post', '%{nil}', 'debug_package', '%{nil}', '_binary_payload', 'w1.gzdio'];
   const args: string[] = [];
   for (let i = 0; i < defines.length; i += 2) args.push('--define', `${defines[i]} ${defines[i + 1]}`);
-  await run('rpmbuild', ['-bb', '--quiet', ...args, ...specs], { maxBuffer: 64 * 1024 * 1024 });
+  // HOME in the top dir: no ~/.rpmmacros of whoever runs the tests changes the packages.
+  await run('rpmbuild', ['-bb', '--quiet', ...args, ...specs], { env: { ...process.env, HOME: top }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   const built = await readdir(path.join(top, 'RPMS', 'noarch'));
   return rpms.map((rpm) => {
     const evr = `${rpm.version}-${rpm.release ?? '1'}`;
