@@ -56,7 +56,7 @@ export async function recoverAtStart(config: Config, log: Logger): Promise<Start
     async resume(broker, store) {
       if (!lock.fresh) return;
       const { deliveries } = await new EventJournal(store).pending();
-      const recovered = await recoverInterruptedBuilds({ store, log: log.child({ fn: 'build' }), retry: config.runtime?.retryInterrupted ?? true, journalled: deliveries });
+      const recovered = await recoverInterruptedBuilds({ store, log: log.child({ fn: 'build' }), retry: config.runtime.retryInterrupted, journalled: deliveries });
       for (const event of recovered.events) await broker.publish(event);
       const replayed = await broker.replay();
       if (replayed + recovered.failed.length + recovered.retried.length > 0) {

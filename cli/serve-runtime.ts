@@ -8,7 +8,6 @@ import { addFallbackHandlers, hardenResponses } from '../shared/host/http-common
 import { INGRESS_TOKEN_FILE, ingressTokenFor } from '../shared/host/ingress-token';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { registryNotificationRoutes } from '../shared/registry/notifications';
-import { defaultWebhookSettings } from '../shared/webhooks/settings';
 import type { EmbeddedRuntime, ServedRuntime } from './runtime';
 import type { CliIo } from './types';
 
@@ -31,7 +30,7 @@ export async function serveRuntime(
   const app = express();
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
-  const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
+  const settings = runtime.context.config.webhooks;
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), store: runtime.context.store, settings, log: options.log }));
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];

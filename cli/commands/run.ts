@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import type { IndexRequestData } from '../../functions/dispatch';
 import { shortHash } from '../../functions/dispatch/planning';
-import { DEFAULT_DISPATCH_SETTINGS, type CascadeItem } from '../../shared/cascade/types';
+import type { CascadeItem } from '../../shared/cascade/types';
 import {
   EventTypes,
   functionSource,
@@ -151,8 +151,7 @@ export const runCommand: Command = {
  * @see ../../functions/dispatch/planning/cascade-advance.ts
  */
 export function embeddedScheduling<C extends Pick<Config, 'build' | 'dispatch'>>(config: C): C {
-  const dispatch = config.dispatch ?? DEFAULT_DISPATCH_SETTINGS;
-  return { ...config, dispatch: { ...dispatch, maxInFlight: Math.max(1, Math.min(dispatch.maxInFlight, config.build?.concurrency ?? dispatch.maxInFlight)) } };
+  return { ...config, dispatch: { ...config.dispatch, maxInFlight: Math.max(1, Math.min(config.dispatch.maxInFlight, config.build.concurrency)) } };
 }
 
 export function parsePort(value: string | undefined): number {

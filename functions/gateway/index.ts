@@ -1,5 +1,4 @@
 import express from 'express';
-import { defaultWebhookSettings } from '../../shared/webhooks/settings';
 import type { FunctionDefinition } from '../../shared/function/types';
 import { FUNCTION_NAME, handle } from './handle';
 import { webhookRoutes } from './routes';
@@ -17,7 +16,7 @@ export const gatewayFunction: FunctionDefinition = {
   routes: (context, publish) =>
     express.Router().use(
       '/webhooks',
-      webhookRoutes({ publish, store: context.store, settings: context.config.webhooks ?? defaultWebhookSettings(), log: context.log }),
+      webhookRoutes({ publish, store: context.store, settings: context.config.webhooks, log: context.log }),
     ),
 };
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Config } from '../../shared/config/config';
-import { rewriteUrl, SCAN_DEFAULTS, type ScanSettings } from '../../shared/config/scan-settings';
+import { rewriteUrl, type ScanSettings } from '../../shared/config/scan-settings';
 import type { Logger } from '../../shared/log/logger';
 import type { ScanEnvironment } from '../../shared/reports/scanner-types';
 
-/** The scan settings of a configuration, defaults when it has none. */
+/** The scan settings of a configuration (its defaults resolved by `loadConfig`). */
 export function scanSettings(config: Config): ScanSettings {
-  return config.scan ?? SCAN_DEFAULTS;
+  return config.scan;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { SCAN_DEFAULTS, rewriteUrl } from '../../shared/config/scan-settings';
+import { rewriteUrl } from '../../shared/config/scan-settings';
 import { EventTypes, functionSource, makeEvent, validateEvent } from '../../shared/events';
 import { trackRepos, type RepoHttp, type RepoPollOutcome } from './repos';
 import type { FunctionContext, Handler } from '../../shared/function/types';
@@ -14,7 +14,7 @@ export interface TrackReposHandlerOptions {
 
 /** How repositories are reached: the very URL rewrites and request time limit the scanners use. */
 export function repoHttp(context: FunctionContext): RepoHttp {
-  const settings = context.config.scan ?? SCAN_DEFAULTS;
+  const settings = context.config.scan;
   return { rewriteUrl: (url) => rewriteUrl(settings.urlRewrites, url), timeoutMs: settings.requestTimeoutMs };
 }
 

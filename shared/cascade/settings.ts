@@ -1,10 +1,8 @@
 import type { Issue } from '../errors/validation-error';
-import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './types';
+import { PIPELINE, read } from '../config/settings';
+import type { DispatchSettings } from './types';
 
-export const DISPATCH_ENV = {
-  coalesceMs: 'CCP_DISPATCH_COALESCE_MS',
-  maxInFlight: 'CCP_DISPATCH_MAX_BUILDS',
-} as const;
+export const DISPATCH_ENV = { coalesceMs: PIPELINE.coalesceMs.env!, maxInFlight: PIPELINE.maxInFlight.env! };
 
 /** The `dispatch:` section of the config file. */
 export interface DispatchFileSettings {
@@ -18,15 +16,6 @@ export interface DispatchFileSettings {
  * @see ../../README.md#configuration
  */
 export function loadDispatchSettings(file: DispatchFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): DispatchSettings {
-  const read = (key: keyof DispatchSettings, min: number): number => {
-    const raw = env[DISPATCH_ENV[key]] ?? file?.[key];
-    if (raw === undefined || raw === '') return DEFAULT_DISPATCH_SETTINGS[key];
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-      issues.push({ ...where, field: `dispatch.${key}`, message: `must be a whole number, ${min} or more (${DISPATCH_ENV[key]})` });
-      return DEFAULT_DISPATCH_SETTINGS[key];
-    }
-    return value;
-  };
-  return { coalesceMs: read('coalesceMs', 0), maxInFlight: read('maxInFlight', 1) };
+  const source = { env, file: { dispatch: file }, where, issues };
+  return { coalesceMs: read(PIPELINE.coalesceMs, source), maxInFlight: read(PIPELINE.maxInFlight, source) };
 }

@@ -1,3 +1,4 @@
+import { PIPELINE } from '../config/settings/pipeline';
 import type { BuildCause, ImageRef, IndexChangedData } from '../events/types';
 import type { ProjectEntry, ProjectRef } from '../index/types';
 
@@ -58,7 +59,8 @@ export interface DispatchSettings {
   maxInFlight: number;
 }
 
-export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = { coalesceMs: 2000, maxInFlight: 10 };
+/** The declared defaults (shared/config/settings/pipeline.ts). */
+export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = { coalesceMs: PIPELINE.coalesceMs.default, maxInFlight: PIPELINE.maxInFlight.default };
 
 /**
  * `state/index/snapshot.json`: the index as the dispatcher last read it at an index push, with

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Issue } from '../errors/validation-error';
+import { BUILD, read } from './settings';
+import type { BuilderKind } from './settings/build';
 
-export type BuilderKind = 'local' | 'kubernetes';
+export type { BuilderKind };
 
 /** The local backend's image storage; never the host's default `/var/lib/containers`. */
 export interface BuildahSettings {
@@ -25,16 +27,16 @@ export interface KubernetesBuildSettings {
 }
 
 export const BUILDER_ENV = {
-  builder: 'CCP_BUILDER',
-  buildahRoot: 'CCP_BUILDAH_ROOT',
-  buildahRunroot: 'CCP_BUILDAH_RUNROOT',
-  buildahStorageDriver: 'CCP_BUILDAH_STORAGE_DRIVER',
-  namespace: 'CCP_K8S_NAMESPACE',
-  image: 'CCP_K8S_BUILD_IMAGE',
-  gitImage: 'CCP_K8S_GIT_IMAGE',
-  serviceAccount: 'CCP_K8S_SERVICE_ACCOUNT',
-  registrySecret: 'CCP_K8S_REGISTRY_CREDENTIALS',
-} as const;
+  builder: BUILD.builder.env!,
+  buildahRoot: BUILD.buildahRoot.env!,
+  buildahRunroot: BUILD.buildahRunroot.env!,
+  buildahStorageDriver: BUILD.buildahStorageDriver.env!,
+  namespace: BUILD.k8sNamespace.env!,
+  image: BUILD.k8sBuildImage.env!,
+  gitImage: BUILD.k8sGitImage.env!,
+  serviceAccount: BUILD.k8sServiceAccount.env!,
+  registrySecret: BUILD.k8sRegistryCredentials.env!,
+};
 
 /** The config file's `builder:`, `buildah:` and `kubernetes:` keys. */
 export interface BuilderFileSettings {
@@ -43,8 +45,8 @@ export interface BuilderFileSettings {
   kubernetes?: Partial<KubernetesBuildSettings>;
 }
 
-export const DEFAULT_BUILD_IMAGE = 'quay.io/buildah/stable:v1.28.2';
-export const DEFAULT_GIT_IMAGE = 'docker.io/alpine/git:v2.45.2';
+export const DEFAULT_BUILD_IMAGE = BUILD.k8sBuildImage.default;
+export const DEFAULT_GIT_IMAGE = BUILD.k8sGitImage.default;
 
 /**
  * The build backend settings from `CCP_BUILDER`, `CCP_BUILDAH_*`, `CCP_K8S_*` and the config
@@ -57,25 +59,21 @@ export function loadBuilderSettings(
   where: { file?: string },
   issues: Issue[],
 ): { builder: BuilderKind; buildah: BuildahSettings; kubernetes: KubernetesBuildSettings } {
-  const builder = env[BUILDER_ENV.builder] ?? file.builder ?? 'local';
-  if (builder !== 'local' && builder !== 'kubernetes') issues.push({ ...where, field: 'builder', message: `must be "local" or "kubernetes", not "${builder}" (${BUILDER_ENV.builder})` });
-  const driver = env[BUILDER_ENV.buildahStorageDriver] ?? file.buildah?.storageDriver;
-  if (driver !== undefined && driver !== '' && driver !== 'overlay' && driver !== 'vfs') {
-    issues.push({ ...where, field: 'buildah.storageDriver', message: `must be "overlay" or "vfs", not "${driver}" (${BUILDER_ENV.buildahStorageDriver})` });
-  }
-  const registrySecret = env[BUILDER_ENV.registrySecret] ?? file.kubernetes?.registrySecret;
+  const source = { env, file, where, issues };
+  const storageDriver = read(BUILD.buildahStorageDriver, source);
+  const registrySecret = read(BUILD.k8sRegistryCredentials, source);
   return {
-    builder: builder === 'kubernetes' ? 'kubernetes' : 'local',
+    builder: read(BUILD.builder, source),
     buildah: {
-      root: path.resolve(env[BUILDER_ENV.buildahRoot] ?? file.buildah?.root ?? path.join(dataDir, 'buildah', 'storage')),
-      runroot: path.resolve(env[BUILDER_ENV.buildahRunroot] ?? file.buildah?.runroot ?? path.join(dataDir, 'buildah', 'run')),
-      ...(driver === 'overlay' || driver === 'vfs' ? { storageDriver: driver } : {}),
+      root: path.resolve(read(BUILD.buildahRoot, source) ?? path.join(dataDir, 'buildah', 'storage')),
+      runroot: path.resolve(read(BUILD.buildahRunroot, source) ?? path.join(dataDir, 'buildah', 'run')),
+      ...(storageDriver ? { storageDriver } : {}),
     },
     kubernetes: {
-      namespace: env[BUILDER_ENV.namespace] ?? file.kubernetes?.namespace ?? 'ccp',
-      image: env[BUILDER_ENV.image] ?? file.kubernetes?.image ?? DEFAULT_BUILD_IMAGE,
-      gitImage: env[BUILDER_ENV.gitImage] ?? file.kubernetes?.gitImage ?? DEFAULT_GIT_IMAGE,
-      serviceAccount: env[BUILDER_ENV.serviceAccount] ?? file.kubernetes?.serviceAccount ?? 'ccp-build-job',
+      namespace: read(BUILD.k8sNamespace, source),
+      image: read(BUILD.k8sBuildImage, source),
+      gitImage: read(BUILD.k8sGitImage, source),
+      serviceAccount: read(BUILD.k8sServiceAccount, source),
       ...(registrySecret ? { registrySecret } : {}),
     },
   };

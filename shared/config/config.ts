@@ -14,6 +14,8 @@ import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
 import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
+import { CORE, rawValue, read, STORE, type SettingSource } from './settings';
+import type { THRESHOLDS } from './settings/core';
 
 /** Settings of the S3-compatible object store. */
 export interface S3Settings {
@@ -26,7 +28,7 @@ export interface S3Settings {
 }
 
 /** Lint severity threshold, as hadolint's `failure-threshold`. */
-export type FailureThreshold = 'error' | 'warning' | 'info' | 'style' | 'ignore' | 'none';
+export type FailureThreshold = (typeof THRESHOLDS)[number];
 
 /** Everything the functions and the CLI are configured with. */
 export interface Config {
@@ -53,15 +55,15 @@ export interface Config {
   /** SMTP, sender, Cc, report links and quiet policies of the notify function. */
   mail?: MailSettings;
   /** Secrets and body limit of the webhook gateway (`webhooks:`, `CCP_WEBHOOK_*`). */
-  webhooks?: WebhookSettings;
+  webhooks: WebhookSettings;
   /** Builds of different images running at once in one build function (`CCP_BUILD_CONCURRENCY`, default 2). */
-  build?: { concurrency: number };
+  build: { concurrency: number };
   /** Package registries, URL rewrites, disk bound and time limits of the scan function (`scan:`, `CCP_SCAN_*`). */
-  scan?: ScanSettings;
+  scan: ScanSettings;
   /** Push coalescing window and builds per cascade at once of the dispatcher (`dispatch:`, `CCP_DISPATCH_*`). */
-  dispatch?: DispatchSettings;
+  dispatch: DispatchSettings;
   /** Pace of the weekly rescan: images whose scan starts per minute (`CCP_WEEKLY_SCAN_RATE`, default 60). */
-  weekly?: { scanRate: number };
+  weekly: { scanRate: number };
   /** Build backend (`CCP_BUILDER`, default `local`); see functions/build/builders/readme.md. */
   builder?: BuilderKind;
   /** The local backend's storage (`buildah:`, `CCP_BUILDAH_*`), under the data dir by default. */
@@ -71,7 +73,7 @@ export interface Config {
   /** The local backend's prebuild sandbox: network off, isolated or host, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
   prebuild?: SandboxSettings;
   /** The embedded runtime: rebuild interrupted builds, and the broker's test mode (`runtime:`, `CCP_RETRY_INTERRUPTED`, `CCP_CHAOS`). */
-  runtime?: RuntimeSettings;
+  runtime: RuntimeSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -82,30 +84,28 @@ export interface GlobalOptions {
 }
 
 /**
- * The environment variable behind each setting. A flag beats the variable, the variable beats
- * the config file, the file beats the default.
+ * The environment variable behind each core setting, from the declarations (shared/config/settings).
+ * A flag beats the variable, the variable beats the config file, the file beats the default.
  */
 export const ENV = {
-  dataDir: 'CCP_DATA_DIR',
-  registry: 'CCP_REGISTRY',
+  dataDir: CORE.dataDir.env!,
+  registry: CORE.registry.env!,
   ...REGISTRY_ENV,
-  config: 'CCP_CONFIG',
-  store: 'CCP_STORE',
-  s3Endpoint: 'CCP_S3_ENDPOINT',
-  s3Bucket: 'CCP_S3_BUCKET',
-  s3Region: 'CCP_S3_REGION',
-  s3AccessKeyId: 'CCP_S3_ACCESS_KEY_ID',
-  s3SecretAccessKey: 'CCP_S3_SECRET_ACCESS_KEY',
-  s3ForcePathStyle: 'CCP_S3_FORCE_PATH_STYLE',
-  index: 'CCP_INDEX',
-  indexBranch: 'CCP_INDEX_BRANCH',
-  failureThreshold: 'CCP_LINT_FAILURE_THRESHOLD',
-  shellcheck: 'CCP_LINT_SHELLCHECK',
-  buildConcurrency: 'CCP_BUILD_CONCURRENCY',
-  weeklyScanRate: 'CCP_WEEKLY_SCAN_RATE',
-} as const;
-
-const THRESHOLDS: readonly FailureThreshold[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
+  config: CORE.config.env!,
+  store: STORE.kind.env!,
+  s3Endpoint: STORE.s3Endpoint.env!,
+  s3Bucket: STORE.s3Bucket.env!,
+  s3Region: STORE.s3Region.env!,
+  s3AccessKeyId: STORE.s3AccessKeyId.env!,
+  s3SecretAccessKey: STORE.s3SecretAccessKey.env!,
+  s3ForcePathStyle: STORE.s3ForcePathStyle.env!,
+  index: STORE.index.env!,
+  indexBranch: STORE.indexBranch.env!,
+  failureThreshold: CORE.failureThreshold.env!,
+  shellcheck: CORE.shellcheck.env!,
+  buildConcurrency: CORE.buildConcurrency.env!,
+  weeklyScanRate: CORE.weeklyScanRate.env!,
+};
 
 /** The shape of the YAML file given by `--config` / `CCP_CONFIG`. */
 interface ConfigFile extends RegistryFileSettings {
@@ -133,57 +133,45 @@ interface ConfigFile extends RegistryFileSettings {
  * and defaults. Throws a {@link ValidationError} naming the file and field of a bad setting.
  */
 export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const configPath = options.config ?? env[ENV.config];
+  const configPath = options.config ?? (rawValue(CORE.config, { env, file: undefined }) as string | undefined);
   const file = configPath ? readConfigFile(configPath) : {};
   const issues: Issue[] = [];
   const where = configPath ? { file: configPath } : {};
+  const source: SettingSource = { env, file, where, issues };
 
-  const dataDir = path.resolve(options.dataDir ?? env[ENV.dataDir] ?? file.dataDir ?? '.ccp');
-  const registry = options.registry ?? env[ENV.registry] ?? file.registry ?? '';
+  const dataDir = path.resolve(options.dataDir ?? read(CORE.dataDir, source));
+  const registry = options.registry ?? read(CORE.registry, source);
   const registrySettings = loadRegistrySettings(file, env, where, issues);
 
-  const storeKind = env[ENV.store] ?? file.store?.kind ?? 'fs';
   let store: Config['store'] = { kind: 'fs' };
-  if (storeKind === 's3') {
-    const s3 = file.store?.s3 ?? {};
-    const bucket = env[ENV.s3Bucket] ?? s3.bucket;
-    if (!bucket) issues.push({ ...where, field: 'store.s3.bucket', message: `required when the store is s3 (or set ${ENV.s3Bucket})` });
+  if (read(STORE.kind, source) === 's3') {
+    const bucket = read(STORE.s3Bucket, source);
+    if (!bucket) issues.push({ ...where, field: STORE.s3Bucket.key!, message: `required when the store is s3 (or set ${STORE.s3Bucket.env})` });
     store = {
       kind: 's3',
       s3: {
-        endpoint: env[ENV.s3Endpoint] ?? s3.endpoint,
+        endpoint: read(STORE.s3Endpoint, source),
         bucket: bucket ?? '',
-        region: env[ENV.s3Region] ?? s3.region ?? 'us-east-1',
-        accessKeyId: env[ENV.s3AccessKeyId] ?? s3.accessKeyId,
-        secretAccessKey: env[ENV.s3SecretAccessKey] ?? s3.secretAccessKey,
-        forcePathStyle: parseBool(env[ENV.s3ForcePathStyle]) ?? s3.forcePathStyle ?? true,
+        region: read(STORE.s3Region, source),
+        accessKeyId: read(STORE.s3AccessKeyId, source),
+        secretAccessKey: read(STORE.s3SecretAccessKey, source),
+        forcePathStyle: read(STORE.s3ForcePathStyle, source),
       },
     };
-  } else if (storeKind !== 'fs') {
-    issues.push({ ...where, field: 'store.kind', message: `must be "fs" or "s3", not "${storeKind}"` });
   }
 
-  const threshold = env[ENV.failureThreshold] ?? file.lint?.failureThreshold ?? 'error';
-  if (!THRESHOLDS.includes(threshold as FailureThreshold)) {
-    issues.push({ ...where, field: 'lint.failureThreshold', message: `must be one of ${THRESHOLDS.join(', ')}` });
-  }
-  const indexLocation = env[ENV.index] ?? file.index?.location;
+  const indexLocation = read(STORE.index, source);
   const mail = loadMailSettings(file.mail, env, where, issues);
   const webhooks = loadWebhookSettings(file.webhooks, env, where, issues);
   mail.secrets = [...new Set([...mail.secrets, webhooks.secret ?? '', ...webhooks.secrets.values()])].filter(Boolean);
   if (registrySettings.registryAuth) mail.secrets = [...new Set([...mail.secrets, registrySettings.registryAuth.password])];
   // The access key id is no secret (AWS): every presigned report link carries it, and must keep it.
   if (store.kind === 's3') mail.secrets = [...new Set([...mail.secrets, store.s3.secretAccessKey ?? ''])].filter(Boolean);
-  const concurrency = Number(env[ENV.buildConcurrency] ?? file.build?.concurrency ?? 2);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    issues.push({ ...where, field: 'build.concurrency', message: `must be a whole number, 1 or more (${ENV.buildConcurrency})` });
-  }
+  const lint = { failureThreshold: read(CORE.failureThreshold, source), shellcheck: read(CORE.shellcheck, source) };
+  const build = { concurrency: read(CORE.buildConcurrency, source) };
   const scan = loadScanSettings(file.scan, env, where, issues);
   const dispatch = loadDispatchSettings(file.dispatch, env, where, issues);
-  const scanRate = Number(env[ENV.weeklyScanRate] ?? file.weekly?.scanRate ?? 60);
-  if (!Number.isFinite(scanRate) || scanRate <= 0) {
-    issues.push({ ...where, field: 'weekly.scanRate', message: `must be a number of images per minute above 0 (${ENV.weeklyScanRate})` });
-  }
+  const weekly = { scanRate: read(CORE.weeklyScanRate, source) };
   const builders = loadBuilderSettings(file, env, dataDir, where, issues);
   const indexLimits = loadIndexLimits(file.index, env, where, issues);
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
@@ -195,19 +183,16 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     registry,
     ...registrySettings,
     store,
-    index: indexLocation ? { location: indexLocation, branch: env[ENV.indexBranch] ?? file.index?.branch } : undefined,
+    index: indexLocation ? { location: indexLocation, branch: read(STORE.indexBranch, source) } : undefined,
     indexLimits,
-    lint: {
-      failureThreshold: threshold as FailureThreshold,
-      shellcheck: parseBool(env[ENV.shellcheck]) ?? file.lint?.shellcheck ?? true,
-    },
-    workDir: path.resolve(file.workDir ?? path.join(dataDir, 'work')),
+    lint,
+    workDir: path.resolve(read(CORE.workDir, source) ?? path.join(dataDir, 'work')),
     mail,
     webhooks,
-    build: { concurrency },
+    build,
     scan,
     dispatch,
-    weekly: { scanRate },
+    weekly,
     ...builders,
     prebuild,
     runtime,
@@ -230,9 +215,4 @@ function readConfigFile(file: string): ConfigFile {
     throw new ValidationError('invalid configuration', [{ file, field: '', message: 'must be a YAML mapping' }]);
   }
   return parsed as ConfigFile;
-}
-
-function parseBool(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }

@@ -1,4 +1,6 @@
 import type { Issue } from '../errors/validation-error';
+import { MAIL, read } from './settings';
+import type { SmtpSecurity } from './settings/mail';
 
 /** How builds are mailed: every one, or only failures and the build that fixes a failure. */
 export type BuildMailPolicy = 'all' | 'failures-and-fixes';
@@ -15,7 +17,7 @@ export interface MailPolicy {
 }
 
 /** `tls`: TLS from the first byte (port 465); `starttls`: must upgrade; `none`: never upgrade. */
-export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+export type { SmtpSecurity };
 
 export interface SmtpSettings {
   host: string;
@@ -51,18 +53,18 @@ export interface MailSettings {
 }
 
 export const MAIL_ENV = {
-  smtpHost: 'CCP_SMTP_HOST',
-  smtpPort: 'CCP_SMTP_PORT',
-  smtpSecure: 'CCP_SMTP_SECURE',
-  smtpUser: 'CCP_SMTP_USER',
-  smtpPassword: 'CCP_SMTP_PASSWORD',
-  from: 'CCP_MAIL_FROM',
-  cc: 'CCP_MAIL_CC',
-  toDir: 'CCP_MAIL_TO_DIR',
-  reportsBaseUrl: 'CCP_REPORTS_BASE_URL',
-  linkLifetime: 'CCP_REPORT_LINK_LIFETIME',
-  noticeScanWait: 'CCP_NOTICE_SCAN_WAIT',
-} as const;
+  smtpHost: MAIL.smtpHost.env!,
+  smtpPort: MAIL.smtpPort.env!,
+  smtpSecure: MAIL.smtpSecure.env!,
+  smtpUser: MAIL.smtpUser.env!,
+  smtpPassword: MAIL.smtpPassword.env!,
+  from: MAIL.from.env!,
+  cc: MAIL.cc.env!,
+  toDir: MAIL.toDir.env!,
+  reportsBaseUrl: MAIL.reportsBaseUrl.env!,
+  linkLifetime: MAIL.linkLifetimeSeconds.env!,
+  noticeScanWait: MAIL.noticeScanWaitSeconds.env!,
+};
 
 /** The `mail:` block of the configuration file. */
 export interface MailFileSettings {
@@ -76,10 +78,8 @@ export interface MailFileSettings {
   noticeScanWaitSeconds?: number;
 }
 
-const MAX_LINK_LIFETIME = 7 * 24 * 3600;
-/** Under the notify Service's 300 s request timeout, so one delivery waits it out. */
-export const DEFAULT_NOTICE_SCAN_WAIT = 240;
-const MAX_NOTICE_SCAN_WAIT = 3600;
+/** Under the notify Service's 300 s request timeout, so one delivery waits it out (declared in shared/config/settings/mail.ts). */
+export const DEFAULT_NOTICE_SCAN_WAIT = MAIL.noticeScanWaitSeconds.default;
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/;
 
 /**
@@ -91,52 +91,29 @@ export function loadMailSettings(file: MailFileSettings = {}, env: NodeJS.Proces
   const bad = (field: string, message: string): void => {
     issues.push({ ...where, field, message });
   };
-  const host = env[MAIL_ENV.smtpHost] ?? file.smtp?.host;
-  const security = readSecurity(env[MAIL_ENV.smtpSecure] ?? file.smtp?.secure, bad);
-  const defaultPort = security === 'tls' ? 465 : 587;
-  const port = readInteger(env[MAIL_ENV.smtpPort] ?? file.smtp?.port, defaultPort, 'mail.smtp.port', 1, 65535, bad);
-  const password = env[MAIL_ENV.smtpPassword] ?? file.smtp?.password;
-  const user = env[MAIL_ENV.smtpUser] ?? file.smtp?.user;
+  const source = { env, file: { mail: file }, where, issues };
+  const host = read(MAIL.smtpHost, source);
+  const security = read(MAIL.smtpSecure, source);
+  const port = read(MAIL.smtpPort, source) ?? (security === 'tls' ? 465 : 587);
+  const password = read(MAIL.smtpPassword, source);
+  const user = read(MAIL.smtpUser, source);
   const smtp = host ? { host, port, ...(security ? { security } : {}), ...(user ? { user } : {}), ...(password ? { password } : {}) } : undefined;
-
-  const ccText = env[MAIL_ENV.cc] ?? file.cc ?? [];
-  const cc = (Array.isArray(ccText) ? ccText : ccText.split(',')).map((address) => address.trim()).filter(Boolean);
-  const reportsBaseUrl = env[MAIL_ENV.reportsBaseUrl] ?? file.reportsBaseUrl;
-  if (reportsBaseUrl && !/^https?:\/\/[^/]/.test(reportsBaseUrl)) bad('mail.reportsBaseUrl', 'must be an http(s) URL');
-  const linkLifetimeSeconds = readInteger(env[MAIL_ENV.linkLifetime] ?? file.linkLifetimeSeconds, MAX_LINK_LIFETIME, 'mail.linkLifetimeSeconds', 1, MAX_LINK_LIFETIME, bad);
-  const policies = readPolicies(file.policies ?? {}, bad);
-  const noticeScanWaitSeconds = readInteger(env[MAIL_ENV.noticeScanWait] ?? file.noticeScanWaitSeconds, DEFAULT_NOTICE_SCAN_WAIT, 'mail.noticeScanWaitSeconds', 0, MAX_NOTICE_SCAN_WAIT, bad);
+  const toDir = read(MAIL.toDir, source);
+  const reportsBaseUrl = read(MAIL.reportsBaseUrl, source);
+  const policies = readPolicies(read(MAIL.policies, source), bad);
 
   const secrets = [password, ...Object.entries(env).filter(([name]) => name.startsWith('CCP_') && SECRET_NAME.test(name)).map(([, value]) => value)];
   return {
     ...(smtp ? { smtp } : {}),
-    ...(env[MAIL_ENV.toDir] ?? file.toDir ? { toDir: env[MAIL_ENV.toDir] ?? file.toDir } : {}),
-    from: env[MAIL_ENV.from] ?? file.from ?? 'ccp@localhost',
-    cc,
+    ...(toDir ? { toDir } : {}),
+    from: read(MAIL.from, source),
+    cc: read(MAIL.cc, source),
     ...(reportsBaseUrl ? { reportsBaseUrl } : {}),
-    linkLifetimeSeconds,
+    linkLifetimeSeconds: read(MAIL.linkLifetimeSeconds, source),
     policies,
     secrets: [...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4))],
-    noticeScanWaitSeconds,
+    noticeScanWaitSeconds: read(MAIL.noticeScanWaitSeconds, source),
   };
-}
-
-function readSecurity(value: unknown, bad: (field: string, message: string) => void): SmtpSecurity | undefined {
-  if (value === undefined || value === '') return undefined;
-  const text = String(value).toLowerCase();
-  if (['tls', 'true', 'yes', '1', 'ssl'].includes(text)) return 'tls';
-  if (text === 'starttls') return 'starttls';
-  if (['none', 'false', 'no', '0', 'off'].includes(text)) return 'none';
-  bad('mail.smtp.secure', 'must be tls, starttls or none');
-  return undefined;
-}
-
-function readInteger(value: unknown, fallback: number, field: string, min: number, max: number, bad: (field: string, message: string) => void): number {
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (Number.isInteger(number) && number >= min && number <= max) return number;
-  bad(field, `must be a whole number from ${min} to ${max}`);
-  return fallback;
 }
 
 const BUILD_POLICIES: readonly string[] = ['all', 'failures-and-fixes'];

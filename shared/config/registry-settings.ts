@@ -1,4 +1,5 @@
 import type { Issue } from '../errors/validation-error';
+import { read, REGISTRY } from './settings';
 
 /** The login and TLS mode of the pipeline's own registry (`CCP_REGISTRY`). */
 export interface RegistrySettings {
@@ -27,12 +28,12 @@ export interface RegistryFileSettings {
 }
 
 export const REGISTRY_ENV = {
-  registryUsername: 'CCP_REGISTRY_USERNAME',
-  registryPassword: 'CCP_REGISTRY_PASSWORD',
-  registryTlsVerify: 'CCP_REGISTRY_TLS_VERIFY',
-  registryNotifyToken: 'CCP_REGISTRY_NOTIFY_TOKEN',
-  ingressToken: 'CCP_INGRESS_TOKEN',
-} as const;
+  registryUsername: REGISTRY.username.env!,
+  registryPassword: REGISTRY.password.env!,
+  registryTlsVerify: REGISTRY.tlsVerify.env!,
+  registryNotifyToken: REGISTRY.notifyToken.env!,
+  ingressToken: REGISTRY.ingressToken.env!,
+};
 
 /**
  * Reads the registry login (`CCP_REGISTRY_USERNAME`, `CCP_REGISTRY_PASSWORD` or the file's
@@ -47,32 +48,18 @@ export function loadRegistrySettings(file: RegistryFileSettings, env: NodeJS.Pro
   const bad = (field: string, message: string): void => {
     issues.push({ ...where, field, message });
   };
-  const username = nonEmpty(env[REGISTRY_ENV.registryUsername]) ?? nonEmpty(file.registryAuth?.username);
-  const password = nonEmpty(env[REGISTRY_ENV.registryPassword]) ?? nonEmpty(file.registryAuth?.password);
-  if (username && !password) bad('registryAuth.password', `required with registryAuth.username (or set ${REGISTRY_ENV.registryPassword})`);
-  if (password && !username) bad('registryAuth.username', `required with registryAuth.password (or set ${REGISTRY_ENV.registryUsername})`);
-
-  const tlsText = nonEmpty(env[REGISTRY_ENV.registryTlsVerify]) ?? (typeof file.registryTlsVerify === 'boolean' ? String(file.registryTlsVerify) : nonEmpty(file.registryTlsVerify));
-  let registryTlsVerify: boolean | undefined;
-  if (tlsText !== undefined) {
-    const lower = tlsText.toLowerCase();
-    if (lower === 'true' || lower === 'false') registryTlsVerify = lower === 'true';
-    else bad('registryTlsVerify', `must be true or false (${REGISTRY_ENV.registryTlsVerify}), not "${tlsText}"`);
-  }
-  const registryNotifyToken = nonEmpty(env[REGISTRY_ENV.registryNotifyToken]) ?? nonEmpty(file.registryNotifyToken);
-  const ingressToken = nonEmpty(env[REGISTRY_ENV.ingressToken]) ?? nonEmpty(file.ingressToken);
-  // A Bearer token is one word; a short one is guessed by anything that can reach 127.0.0.1.
-  if (ingressToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(ingressToken)) bad('ingressToken', `must be 16 or more printable characters without spaces (${REGISTRY_ENV.ingressToken})`);
+  const source = { env, file, where, issues };
+  const username = read(REGISTRY.username, source);
+  const password = read(REGISTRY.password, source);
+  if (username && !password) bad(REGISTRY.password.key!, `required with ${REGISTRY.username.key} (or set ${REGISTRY.password.env})`);
+  if (password && !username) bad(REGISTRY.username.key!, `required with ${REGISTRY.password.key} (or set ${REGISTRY.username.env})`);
+  const registryTlsVerify = read(REGISTRY.tlsVerify, source);
+  const registryNotifyToken = read(REGISTRY.notifyToken, source);
+  const ingressToken = read(REGISTRY.ingressToken, source);
   return {
     ...(username && password ? { registryAuth: { username, password } } : {}),
     ...(registryTlsVerify !== undefined ? { registryTlsVerify } : {}),
     ...(registryNotifyToken ? { registryNotifyToken } : {}),
     ...(ingressToken ? { ingressToken } : {}),
   };
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const text = String(value);
-  return text === '' ? undefined : text;
 }

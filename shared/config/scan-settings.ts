@@ -1,4 +1,5 @@
 import type { Issue } from '../errors/validation-error';
+import { read, SCAN } from './settings';
 
 /** How the scan function reaches registries and how much it may spend. */
 export interface ScanSettings {
@@ -33,31 +34,27 @@ export interface ScanFileSettings {
 }
 
 export const SCAN_ENV = {
-  pypi: 'CCP_PYPI_URL',
-  npm: 'CCP_NPM_REGISTRY_URL',
-  rubygems: 'CCP_RUBYGEMS_URL',
-  urlRewrites: 'CCP_SCAN_URL_REWRITES',
-  maxBytes: 'CCP_SCAN_MAX_BYTES',
-  scannerTimeoutMs: 'CCP_SCAN_TIMEOUT_MS',
-  requestTimeoutMs: 'CCP_SCAN_REQUEST_TIMEOUT_MS',
-  maxFiles: 'CCP_SCAN_MAX_FILES',
-  allowedRegistries: 'CCP_SCAN_ALLOWED_REGISTRIES',
-} as const;
-
-export const SCAN_DEFAULTS: ScanSettings = {
-  registries: { pypi: 'https://pypi.org', npm: 'https://registry.npmjs.org', rubygems: 'https://rubygems.org' },
-  urlRewrites: [],
-  maxBytes: 4 * 1024 ** 3,
-  scannerTimeoutMs: 300_000,
-  requestTimeoutMs: 15_000,
-  // A big image (a full JDK or node_modules stack) has about 100,000 entries; 400,000 empty files
-  // gzip to 3 MB and cost minutes and as many inodes.
-  maxFiles: 200_000,
-  allowedRegistries: [],
+  pypi: SCAN.pypi.env!,
+  npm: SCAN.npm.env!,
+  rubygems: SCAN.rubygems.env!,
+  urlRewrites: SCAN.urlRewrites.env!,
+  maxBytes: SCAN.maxBytes.env!,
+  scannerTimeoutMs: SCAN.scannerTimeoutMs.env!,
+  requestTimeoutMs: SCAN.requestTimeoutMs.env!,
+  maxFiles: SCAN.maxFiles.env!,
+  allowedRegistries: SCAN.allowedRegistries.env!,
 };
 
-/** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
-const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
+/** The declared defaults (shared/config/settings/scan.ts). */
+export const SCAN_DEFAULTS: ScanSettings = {
+  registries: { pypi: SCAN.pypi.default, npm: SCAN.npm.default, rubygems: SCAN.rubygems.default },
+  urlRewrites: SCAN.urlRewrites.default,
+  maxBytes: SCAN.maxBytes.default,
+  scannerTimeoutMs: SCAN.scannerTimeoutMs.default,
+  requestTimeoutMs: SCAN.requestTimeoutMs.default,
+  maxFiles: SCAN.maxFiles.default,
+  allowedRegistries: SCAN.allowedRegistries.default,
+};
 
 /**
  * The scan settings from `CCP_*` variables, then the file's `scan:` mapping, then defaults.
@@ -65,60 +62,16 @@ const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[
  * field; the defaults stand in for them.
  */
 export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): ScanSettings {
-  const registries = { ...SCAN_DEFAULTS.registries };
-  for (const name of ['pypi', 'npm', 'rubygems'] as const) {
-    const value = env[SCAN_ENV[name]] ?? file?.registries?.[name];
-    if (value === undefined) continue;
-    if (!/^https?:\/\/[^\s]+$/.test(String(value))) issues.push({ ...where, field: `scan.registries.${name}`, message: `must be an http(s) URL, not "${String(value)}"` });
-    else registries[name] = String(value).replace(/\/+$/, '');
-  }
-  const rewrites = env[SCAN_ENV.urlRewrites] ?? file?.urlRewrites;
-  let urlRewrites: ScanSettings['urlRewrites'] = [];
-  if (typeof rewrites === 'string') {
-    for (const rule of rewrites.split(',').map((part) => part.trim()).filter(Boolean)) {
-      const [from, to, extra] = rule.split('=>').map((part) => part.trim());
-      if (!from || to === undefined || extra !== undefined) issues.push({ ...where, field: 'scan.urlRewrites', message: `"${rule}" is not "from=>to"` });
-      else urlRewrites.push({ from, to });
-    }
-  } else if (Array.isArray(rewrites)) {
-    urlRewrites = rewrites.filter((rule) => typeof rule?.from === 'string' && typeof rule?.to === 'string');
-    if (urlRewrites.length !== rewrites.length) issues.push({ ...where, field: 'scan.urlRewrites', message: 'each rule must be a mapping with from and to' });
-  }
-  const number = (name: 'maxBytes' | 'scannerTimeoutMs' | 'requestTimeoutMs' | 'maxFiles'): number => {
-    const value = env[SCAN_ENV[name]] ?? file?.[name];
-    if (value === undefined || value === '') return SCAN_DEFAULTS[name];
-    const parsed = Number(value);
-    if (!Number.isSafeInteger(parsed) || parsed <= 0) {
-      issues.push({ ...where, field: `scan.${name}`, message: `must be a whole number above 0, not "${String(value)}"` });
-      return SCAN_DEFAULTS[name];
-    }
-    return parsed;
-  };
+  const source = { env, file: { scan: file }, where, issues };
   return {
-    registries,
-    urlRewrites,
-    maxBytes: number('maxBytes'),
-    scannerTimeoutMs: number('scannerTimeoutMs'),
-    requestTimeoutMs: number('requestTimeoutMs'),
-    maxFiles: number('maxFiles'),
-    allowedRegistries: allowedRegistries(env[SCAN_ENV.allowedRegistries] ?? file?.allowedRegistries, where, issues),
+    registries: { pypi: read(SCAN.pypi, source), npm: read(SCAN.npm, source), rubygems: read(SCAN.rubygems, source) },
+    urlRewrites: read(SCAN.urlRewrites, source),
+    maxBytes: read(SCAN.maxBytes, source),
+    scannerTimeoutMs: read(SCAN.scannerTimeoutMs, source),
+    requestTimeoutMs: read(SCAN.requestTimeoutMs, source),
+    maxFiles: read(SCAN.maxFiles, source),
+    allowedRegistries: read(SCAN.allowedRegistries, source),
   };
-}
-
-/** `CCP_SCAN_ALLOWED_REGISTRIES` (`a:5000,b`) or the file's list, each entry checked, in lower case. */
-function allowedRegistries(value: unknown, where: { file?: string }, issues: Issue[]): string[] {
-  if (value === undefined || value === '') return [];
-  const entries = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;
-  if (!entries) {
-    issues.push({ ...where, field: 'scan.allowedRegistries', message: 'must be a list of host:port, or a comma-separated string' });
-    return [];
-  }
-  const allowed: string[] = [];
-  for (const entry of entries.map((item) => String(item).trim()).filter(Boolean)) {
-    if (REGISTRY_ADDRESS.test(entry)) allowed.push(entry.toLowerCase());
-    else issues.push({ ...where, field: 'scan.allowedRegistries', message: `"${entry}" is not a registry host or host:port (no scheme, no path)` });
-  }
-  return allowed;
 }
 
 /** Applies the first rewrite rule whose `from` starts `url`; the URL unchanged when none does. */

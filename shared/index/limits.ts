@@ -1,4 +1,5 @@
 import type { Issue } from '../errors/validation-error';
+import { INDEX_LIMITS, read } from '../config/settings';
 
 /**
  * How much of an index the loaders read. An index is written by an attacker: a 72 MB file
@@ -26,20 +27,18 @@ export interface IndexLimitFileSettings {
 }
 
 export const INDEX_LIMIT_ENV = {
-  maxTotalBytes: 'CCP_INDEX_MAX_BYTES',
-  maxFileBytes: 'CCP_INDEX_MAX_FILE_BYTES',
-  maxFiles: 'CCP_INDEX_MAX_FILES',
-  maxProjects: 'CCP_INDEX_MAX_PROJECTS',
-} as const;
+  maxTotalBytes: INDEX_LIMITS.maxTotalBytes.env!,
+  maxFileBytes: INDEX_LIMITS.maxFileBytes.env!,
+  maxFiles: INDEX_LIMITS.maxFiles.env!,
+  maxProjects: INDEX_LIMITS.maxProjects.env!,
+};
 
-/** The config file keys under `index:` of each limit. */
-const FILE_KEYS = { maxTotalBytes: 'maxBytes', maxFileBytes: 'maxFileBytes', maxFiles: 'maxFiles', maxProjects: 'maxProjects' } as const;
-
+/** The declared defaults (shared/config/settings/store.ts). */
 export const INDEX_LIMIT_DEFAULTS: IndexLimits = {
-  maxFileBytes: 2 * 1024 ** 2,
-  maxTotalBytes: 8 * 1024 ** 2,
-  maxFiles: 10_000,
-  maxProjects: 25_000,
+  maxFileBytes: INDEX_LIMITS.maxFileBytes.default,
+  maxTotalBytes: INDEX_LIMITS.maxTotalBytes.default,
+  maxFiles: INDEX_LIMITS.maxFiles.default,
+  maxProjects: INDEX_LIMITS.maxProjects.default,
 };
 
 /**
@@ -49,15 +48,13 @@ export const INDEX_LIMIT_DEFAULTS: IndexLimits = {
  * @see ../../README.md (Configuration)
  */
 export function loadIndexLimits(file: IndexLimitFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): IndexLimits {
-  const limits = { ...INDEX_LIMIT_DEFAULTS };
-  for (const name of Object.keys(INDEX_LIMIT_ENV) as (keyof IndexLimits)[]) {
-    const value = env[INDEX_LIMIT_ENV[name]] || file?.[FILE_KEYS[name]];
-    if (value === undefined || value === '') continue;
-    const number = Number(value);
-    if (Number.isSafeInteger(number) && number > 0) limits[name] = number;
-    else issues.push({ ...where, field: `index.${FILE_KEYS[name]}`, message: `must be a whole number above 0, not "${String(value)}" (${INDEX_LIMIT_ENV[name]})` });
-  }
-  return limits;
+  const source = { env, file: { index: file }, where, issues };
+  return {
+    maxFileBytes: read(INDEX_LIMITS.maxFileBytes, source),
+    maxTotalBytes: read(INDEX_LIMITS.maxTotalBytes, source),
+    maxFiles: read(INDEX_LIMITS.maxFiles, source),
+    maxProjects: read(INDEX_LIMITS.maxProjects, source),
+  };
 }
 
 /**

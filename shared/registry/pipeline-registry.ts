@@ -34,7 +34,7 @@ export function pipelineRegistryCredentials(config: Config): (registry: string) 
  * event naming `169.254.169.254/x:y` reaches nothing.
  */
 export function allowedRegistries(config: Config): string[] {
-  return [...(config.registry ? [config.registry.toLowerCase()] : []), ...(config.scan?.allowedRegistries ?? [])];
+  return [...(config.registry ? [config.registry.toLowerCase()] : []), ...config.scan.allowedRegistries];
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log/logger';
 import { findTool } from '../process/find-tool';
+import { BUILD } from '../config/settings/build';
 
 /**
  * What one sandboxed command (a prebuild script) and everything it starts may use. The
@@ -28,7 +29,14 @@ export interface SandboxLimits {
   cpuSeconds: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { maxProcesses: 256, memoryBytes: 2 * 1024 ** 3, maxFileBytes: 2 * 1024 ** 3, maxOpenFiles: 1024, cpuSeconds: 3600 };
+/** The declared defaults (shared/config/settings/build.ts). */
+export const DEFAULT_LIMITS: SandboxLimits = {
+  maxProcesses: BUILD.prebuildMaxProcesses.default,
+  memoryBytes: BUILD.prebuildMemory.default,
+  maxFileBytes: BUILD.prebuildMaxFileSize.default,
+  maxOpenFiles: BUILD.prebuildMaxOpenFiles.default,
+  cpuSeconds: BUILD.prebuildCpuSeconds.default,
+};
 
 /** Which limit stopped the command, its value and the setting that raises it. */
 export interface LimitHit {
@@ -38,10 +46,10 @@ export interface LimitHit {
 }
 
 const SETTING: Record<LimitHit['kind'], string> = {
-  process: 'CCP_PREBUILD_MAX_PROCESSES',
-  memory: 'CCP_PREBUILD_MEMORY',
-  'file size': 'CCP_PREBUILD_MAX_FILE_SIZE',
-  'CPU time': 'CCP_PREBUILD_CPU_SECONDS',
+  process: BUILD.prebuildMaxProcesses.env!,
+  memory: BUILD.prebuildMemory.env!,
+  'file size': BUILD.prebuildMaxFileSize.env!,
+  'CPU time': BUILD.prebuildCpuSeconds.env!,
 };
 
 /** How often the cgroup's event counters are read while the command runs. */

@@ -1,18 +1,20 @@
 import type { Issue } from '../errors/validation-error';
-import { DEFAULT_LIMITS, type SandboxLimits } from './resource-limits';
-import type { SandboxNetwork, SandboxSettings } from './types';
+import { BUILD, read } from '../config/settings';
+import { DEFAULT_LIMITS } from './resource-limits';
+import type { SandboxSettings } from './types';
 
 export const SANDBOX_ENV = {
-  network: 'CCP_PREBUILD_NETWORK',
-  maxOutputBytes: 'CCP_PREBUILD_MAX_OUTPUT',
-  maxProcesses: 'CCP_PREBUILD_MAX_PROCESSES',
-  memory: 'CCP_PREBUILD_MEMORY',
-  maxFileSize: 'CCP_PREBUILD_MAX_FILE_SIZE',
-  maxOpenFiles: 'CCP_PREBUILD_MAX_OPEN_FILES',
-  cpuSeconds: 'CCP_PREBUILD_CPU_SECONDS',
-} as const;
+  network: BUILD.prebuildNetwork.env!,
+  maxOutputBytes: BUILD.prebuildMaxOutput.env!,
+  maxProcesses: BUILD.prebuildMaxProcesses.env!,
+  memory: BUILD.prebuildMemory.env!,
+  maxFileSize: BUILD.prebuildMaxFileSize.env!,
+  maxOpenFiles: BUILD.prebuildMaxOpenFiles.env!,
+  cpuSeconds: BUILD.prebuildCpuSeconds.env!,
+};
 
-export const SANDBOX_DEFAULTS: SandboxSettings = { network: 'isolated', maxOutputBytes: 8 * 1024 ** 2, limits: DEFAULT_LIMITS };
+/** The declared defaults (shared/config/settings/build.ts). */
+export const SANDBOX_DEFAULTS: SandboxSettings = { network: BUILD.prebuildNetwork.default, maxOutputBytes: BUILD.prebuildMaxOutput.default, limits: DEFAULT_LIMITS };
 
 /** The file's `prebuild:` mapping. */
 export interface SandboxFileSettings {
@@ -24,18 +26,6 @@ export interface SandboxFileSettings {
   maxOpenFiles?: number | string;
   cpuSeconds?: number | string;
 }
-
-/** The limit settings: file key, the field of `SandboxLimits`, and whether it is a size (kb, mb, gb) or a count. */
-const LIMIT_FIELDS = [
-  ['maxProcesses', 'maxProcesses', 'count'],
-  ['memory', 'memoryBytes', 'size'],
-  ['maxFileSize', 'maxFileBytes', 'size'],
-  ['maxOpenFiles', 'maxOpenFiles', 'count'],
-  ['cpuSeconds', 'cpuSeconds', 'count'],
-] as const satisfies readonly (readonly [keyof SandboxFileSettings & keyof typeof SANDBOX_ENV, keyof SandboxLimits, 'count' | 'size'])[];
-
-const SIZE = /^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
 
 /**
  * The prebuild sandbox settings: `CCP_PREBUILD_NETWORK` (`off`, `isolated` or `host`; `on`,
@@ -49,48 +39,16 @@ const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 10
  * @see ../../functions/build/builders/readme.md
  */
 export function loadSandboxSettings(file: SandboxFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): SandboxSettings {
-  const settings = { ...SANDBOX_DEFAULTS };
-  const network = env[SANDBOX_ENV.network] || file?.network;
-  if (network !== undefined) {
-    const parsed = parseNetwork(network);
-    if (parsed === null) issues.push({ ...where, field: 'prebuild.network', message: `must be off, isolated or host, not "${String(network)}" (${SANDBOX_ENV.network})` });
-    else settings.network = parsed;
-  }
-  const limit = env[SANDBOX_ENV.maxOutputBytes] || file?.maxOutputBytes;
-  if (limit !== undefined) {
-    const parsed = parseSize(limit);
-    if (parsed === null) issues.push({ ...where, field: 'prebuild.maxOutputBytes', message: `"${String(limit)}" is not a size (bytes, or a number with kb, mb or gb) (${SANDBOX_ENV.maxOutputBytes})` });
-    else settings.maxOutputBytes = parsed;
-  }
-  settings.limits = { ...DEFAULT_LIMITS };
-  for (const [key, field, kind] of LIMIT_FIELDS) {
-    const value = env[SANDBOX_ENV[key]] || file?.[key];
-    if (value === undefined) continue;
-    const parsed = kind === 'size' ? parseSize(value) : parseCount(value);
-    if (parsed === null) issues.push({ ...where, field: `prebuild.${key}`, message: `"${String(value)}" is not ${kind === 'size' ? 'a size (bytes, or a number with kb, mb or gb)' : 'a positive whole number'} (${SANDBOX_ENV[key]})` });
-    else settings.limits[field] = parsed;
-  }
-  return settings;
-}
-
-function parseNetwork(value: boolean | string): SandboxNetwork | null {
-  if (typeof value === 'boolean') return value ? 'isolated' : 'off';
-  const text = value.trim().toLowerCase();
-  if (['isolated', 'on', 'true', 'yes', '1'].includes(text)) return 'isolated';
-  if (['off', 'false', 'no', '0'].includes(text)) return 'off';
-  if (text === 'host') return 'host';
-  return null;
-}
-
-function parseCount(value: number | string): number | null {
-  const parsed = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : null;
-}
-
-function parseSize(value: number | string): number | null {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : null;
-  const match = SIZE.exec(String(value).trim());
-  if (!match) return null;
-  const bytes = Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!;
-  return bytes > 0 ? bytes : null;
+  const source = { env, file: { prebuild: file }, where, issues };
+  return {
+    network: read(BUILD.prebuildNetwork, source),
+    maxOutputBytes: read(BUILD.prebuildMaxOutput, source),
+    limits: {
+      maxProcesses: read(BUILD.prebuildMaxProcesses, source),
+      memoryBytes: read(BUILD.prebuildMemory, source),
+      maxFileBytes: read(BUILD.prebuildMaxFileSize, source),
+      maxOpenFiles: read(BUILD.prebuildMaxOpenFiles, source),
+      cpuSeconds: read(BUILD.prebuildCpuSeconds, source),
+    },
+  };
 }

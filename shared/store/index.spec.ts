@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testS3Settings, uniqueBucketName } from '../../test/setup/s3-env';
-import type { Config } from '../config/config';
+import { loadConfig, type Config } from '../config/config';
 import { FsObjectStore } from './fs-store';
 import { createStore } from './index';
 import { S3ObjectStore } from './s3-store';
@@ -11,7 +11,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ccp-create-store-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function config(store: Config['store']): Config {
-  return { dataDir, registry: '', store, lint: { failureThreshold: 'error', shellcheck: true }, workDir: path.join(dataDir, 'work') };
+  return { ...loadConfig({ dataDir }, {}), store };
 }
 
 describe('createStore', () => {

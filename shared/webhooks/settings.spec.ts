@@ -11,7 +11,7 @@ function load(file: unknown, env: NodeJS.ProcessEnv = {}): { settings: ReturnTyp
 
 describe('loadWebhookSettings', () => {
   it('defaults to no secret at all and a 1 MiB limit', () => {
-    expect(load(undefined)).toEqual({ settings: { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT }, issues: [] });
+    expect(load(undefined)).toEqual({ settings: { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT, timestampTolerance: 300 }, issues: [] });
   });
 
   it('reads the file, with per-repository keys normalised', () => {
@@ -24,6 +24,7 @@ describe('loadWebhookSettings', () => {
     expect(settings).toEqual({
       secret: 'from-file',
       bodyLimit: 256 * 1024,
+      timestampTolerance: 300,
       secrets: new Map([
         ['github.com/a/b', 's1'],
         ['owner/repo', 's2'],

@@ -1,14 +1,15 @@
 import type { Issue } from '../errors/validation-error';
+import { PIPELINE, read } from '../config/settings';
 import { isPlainObject } from '../events/schema';
 import { normalizeRepoUrl } from './normalize-repo-url';
 import type { WebhookSettings } from './types';
 
-/** The environment variables of the webhook gateway (outside `ENV`, as the mail settings are). */
+/** The environment variables of the webhook gateway (declared in shared/config/settings/pipeline.ts). */
 export const WEBHOOK_ENV = {
-  secret: 'CCP_WEBHOOK_SECRET',
-  bodyLimit: 'CCP_WEBHOOK_BODY_LIMIT',
-  timestampTolerance: 'CCP_WEBHOOK_TIMESTAMP_TOLERANCE',
-} as const;
+  secret: PIPELINE.webhookSecret.env!,
+  bodyLimit: PIPELINE.webhookBodyLimit.env!,
+  timestampTolerance: PIPELINE.webhookTimestampTolerance.env!,
+};
 
 /** `webhooks:` of the config file, as written. */
 export interface WebhookFileSettings {
@@ -18,14 +19,10 @@ export interface WebhookFileSettings {
   timestampTolerance?: unknown;
 }
 
-/** Seconds a signed webhook timestamp may be off the clock by default: five minutes, as Stripe and Slack. */
-export const DEFAULT_TIMESTAMP_TOLERANCE = 300;
+/** The declared defaults: five minutes of clock skew (as Stripe and Slack), a 1 MiB body. */
+export const DEFAULT_TIMESTAMP_TOLERANCE = PIPELINE.webhookTimestampTolerance.default;
+export const DEFAULT_WEBHOOK_BODY_LIMIT = PIPELINE.webhookBodyLimit.default;
 
-/** 1 MiB: a GitHub push payload of 20 commits is a few tens of kilobytes. */
-export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
-
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 };
-const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
 /** A host-less key: `owner/repo`, `group/sub/repo`, or `host/owner/repo` written without a scheme. */
 const PATH_KEY = /^[\w.-]+(\/[\w.-]+)+$/;
 
@@ -41,30 +38,13 @@ export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where
   const section: WebhookFileSettings = isPlainObject(file) ? file : {};
   if (file !== undefined && file !== null && !isPlainObject(file)) issues.push({ ...where, field: 'webhooks', message: 'must be a mapping' });
 
-  const fileSecret = section.secret;
-  if (fileSecret !== undefined && (typeof fileSecret !== 'string' || fileSecret === '')) {
-    issues.push({ ...where, field: 'webhooks.secret', message: 'must be a non-empty string' });
-  }
-  const secret = env[WEBHOOK_ENV.secret] || (typeof fileSecret === 'string' && fileSecret !== '' ? fileSecret : undefined);
-
-  const bodyLimitText = env[WEBHOOK_ENV.bodyLimit] || section.bodyLimit;
-  let bodyLimit = DEFAULT_WEBHOOK_BODY_LIMIT;
-  if (bodyLimitText !== undefined) {
-    const parsed = parseSize(bodyLimitText);
-    if (parsed === null) issues.push({ ...where, field: 'webhooks.bodyLimit', message: `"${String(bodyLimitText)}" is not a size (bytes, or a number with kb or mb)` });
-    else bodyLimit = parsed;
-  }
-
-  const toleranceText = env[WEBHOOK_ENV.timestampTolerance] || section.timestampTolerance;
-  let timestampTolerance: number | undefined;
-  if (toleranceText !== undefined) {
-    const parsed = Number(toleranceText);
-    if (String(toleranceText).trim() === '' || !Number.isInteger(parsed) || parsed <= 0) {
-      issues.push({ ...where, field: 'webhooks.timestampTolerance', message: `"${String(toleranceText)}" is not a number of seconds above 0` });
-    } else timestampTolerance = parsed;
-  }
-
-  return { ...(secret ? { secret } : {}), secrets: readSecrets(section.secrets, where, issues), bodyLimit, ...(timestampTolerance ? { timestampTolerance } : {}) };
+  // An empty value counts as unset elsewhere; an empty secret in the file is a mistake worth naming.
+  if (section.secret === '') issues.push({ ...where, field: PIPELINE.webhookSecret.key!, message: 'must be a non-empty string' });
+  const source = { env, file: { webhooks: section }, where, issues };
+  const secret = read(PIPELINE.webhookSecret, source);
+  const bodyLimit = read(PIPELINE.webhookBodyLimit, source);
+  const timestampTolerance = read(PIPELINE.webhookTimestampTolerance, source);
+  return { ...(secret ? { secret } : {}), secrets: readSecrets(read(PIPELINE.webhookSecrets, source), where, issues), bodyLimit, timestampTolerance };
 }
 
 /**
@@ -73,7 +53,7 @@ export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
 export function defaultWebhookSettings(): WebhookSettings {
-  return { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT };
+  return { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE };
 }
 
 /**
@@ -104,13 +84,4 @@ function readSecrets(value: unknown, where: { file?: string }, issues: Issue[]):
     else secrets.set(key, secret);
   }
   return secrets;
-}
-
-function parseSize(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : null;
-  if (typeof value !== 'string') return null;
-  const match = SIZE.exec(value.trim());
-  if (!match) return null;
-  const bytes = Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!;
-  return bytes > 0 ? bytes : null;
 }

@@ -19,6 +19,7 @@ describe('the webhooks section of the configuration', () => {
     expect(config.webhooks).toEqual({
       secret: 'global-from-file',
       bodyLimit: 512 * 1024,
+      timestampTolerance: 300,
       secrets: new Map([
         ['github.com/heketi/heketi', 'heketi-secret'],
         ['mike/diaspora', 'diaspora-secret'],

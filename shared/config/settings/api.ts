@@ -53,7 +53,12 @@ export interface SettingGroup {
   keys?: string;
 }
 
-/** A declaration, typed by its parser; the identity, so that `T` is inferred once. */
+/** A setting with a default: reading it never gives `undefined`. */
+export type Defaulted<T> = Setting<T> & { default: T };
+
+/** A declaration, typed by its parser and default; the identity, so that `T` is inferred once. */
+export function declare<T>(setting: Defaulted<T>): Defaulted<T>;
+export function declare<T>(setting: Setting<T>): Setting<T>;
 export function declare<T>(setting: Setting<T>): Setting<T> {
   return setting;
 }
@@ -93,6 +98,8 @@ export function rawValue(setting: SettingName, source: Pick<SettingSource, 'env'
  * parser refuses adds an issue on the setting's key (else its variable) and yields the default.
  * @see ../../../README.md#configuration
  */
+export function read<T>(setting: Defaulted<T>, source: SettingSource): T;
+export function read<T>(setting: Setting<T>, source: SettingSource): T | undefined;
 export function read<T>(setting: Setting<T>, source: SettingSource): T | undefined {
   const raw = rawValue(setting, source);
   if (raw === undefined) return setting.default;
@@ -101,9 +108,4 @@ export function read<T>(setting: Setting<T>, source: SettingSource): T | undefin
   const field = setting.key ?? setting.env ?? '';
   source.issues.push(...parsed.messages.map((message) => ({ ...source.where, field, message })));
   return setting.default;
-}
-
-/** {@link read} for a setting that has a default: never `undefined`. */
-export function readWithDefault<T>(setting: Setting<T> & { default: T }, source: SettingSource): T {
-  return read(setting, source) as T;
 }

@@ -20,7 +20,7 @@ const count = wholeNumber(1, (raw, setting) => `"${String(raw)}" is not a positi
 
 /** The build function's backend, its storage and the prebuild sandbox. */
 export const BUILD = {
-  builder: declare({
+  builder: declare<BuilderKind>({
     env: 'CCP_BUILDER',
     key: 'builder',
     description: 'build backend: `local` (default, buildah on this host) or `kubernetes` (a Job per build)',
@@ -29,7 +29,7 @@ export const BUILD = {
   }),
   buildahRoot: declare({ env: 'CCP_BUILDAH_ROOT', key: 'buildah.root', description: 'the local backend\'s image storage (default `<data-dir>/buildah/storage`)', parse: text }),
   buildahRunroot: declare({ env: 'CCP_BUILDAH_RUNROOT', key: 'buildah.runroot', description: 'its run root (default `<data-dir>/buildah/run`)', parse: text }),
-  buildahStorageDriver: declare({
+  buildahStorageDriver: declare<'overlay' | 'vfs'>({
     env: 'CCP_BUILDAH_STORAGE_DRIVER',
     key: 'buildah.storageDriver',
     description: '`overlay` or `vfs` (default: overlay where it works)',
@@ -45,7 +45,7 @@ export const BUILD = {
     description: 'name of the `kubernetes.io/dockerconfigjson` Secret the build pod pulls and pushes with (a name, not a secret)',
     parse: text,
   }),
-  prebuildNetwork: declare({ env: 'CCP_PREBUILD_NETWORK', key: 'prebuild.network', description: 'the prebuild\'s network: `off`, `isolated` or `host`', default: 'isolated', parse: network }),
+  prebuildNetwork: declare<PrebuildNetwork>({ env: 'CCP_PREBUILD_NETWORK', key: 'prebuild.network', description: 'the prebuild\'s network: `off`, `isolated` or `host`', default: 'isolated', parse: network }),
   prebuildMaxOutput: declare({ env: 'CCP_PREBUILD_MAX_OUTPUT', key: 'prebuild.maxOutputBytes', description: 'bytes of output before the prebuild step is stopped', default: 8 * 1024 ** 2, parse: bytes }),
   prebuildMaxProcesses: declare({ env: 'CCP_PREBUILD_MAX_PROCESSES', key: 'prebuild.maxProcesses', description: 'processes and threads at once (the fork-bomb stop)', default: 256, parse: count }),
   prebuildMemory: declare({ env: 'CCP_PREBUILD_MEMORY', key: 'prebuild.memory', description: 'memory, its /tmp, HOME and /dev/shm included', default: 2 * 1024 ** 3, parse: bytes }),

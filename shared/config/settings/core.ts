@@ -31,13 +31,13 @@ export const CORE = {
     default: '',
     parse: text,
   }),
-  logLevel: declare({
+  logLevel: declare<'debug' | 'info' | 'warn' | 'error'>({
     env: 'CCP_LOG_LEVEL',
     description: '`debug`, `info` (default), `warn`, `error`',
     default: 'info',
     parse: oneOf(['debug', 'info', 'warn', 'error'] as const, 'must be debug, info, warn or error'),
   }),
-  failureThreshold: declare({
+  failureThreshold: declare<(typeof THRESHOLDS)[number]>({
     env: 'CCP_LINT_FAILURE_THRESHOLD',
     key: 'lint.failureThreshold',
     description: 'default `error`; a project\'s `.hadolint.yaml` `failure-threshold` wins',

@@ -3,7 +3,7 @@ import { lenientBoolean, oneOf, text, wholeNumber } from './parsers';
 
 /** The object store and the index the functions read. */
 export const STORE = {
-  kind: declare({
+  kind: declare<'fs' | 's3'>({
     env: 'CCP_STORE',
     key: 'store.kind',
     description: '`fs` (default, under the data dir) or `s3`',
