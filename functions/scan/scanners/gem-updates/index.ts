@@ -1,5 +1,5 @@
 import { checkUpdates } from '../packages/check-updates';
-import { RegistryClient } from '../packages/registry-client';
+import { PackageRegistryClient } from '../packages/package-registry-client';
 import { RUBYGEMS_RULES } from '../packages/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findGems } from './find-packages';
@@ -17,7 +17,7 @@ export const gemUpdatesScanner: Scanner = {
   async scan(target, env) {
     const found = await findGems(target.rootfs);
     if (found.length === 0) return { status: 'skipped', reason: 'no Ruby gems', findings: [], packages: [] };
-    const client = new RegistryClient(env);
+    const client = new PackageRegistryClient(env);
     return checkUpdates(found, {
       ecosystem: 'gem',
       registryName: 'rubygems',

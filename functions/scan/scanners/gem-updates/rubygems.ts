@@ -1,5 +1,5 @@
 import type { RegistryVersions } from '../packages/check-updates';
-import type { RegistryClient } from '../packages/registry-client';
+import type { PackageRegistryClient } from '../packages/package-registry-client';
 
 /**
  * A gem's versions on a rubygems-compatible server. For a stable install, the latest release
@@ -9,7 +9,7 @@ import type { RegistryClient } from '../packages/registry-client';
  * server does not know the gem.
  * @see https://guides.rubygems.org/rubygems-org-api/#gem-version-methods
  */
-export async function rubygemsVersions(client: RegistryClient, baseUrl: string, name: string, prereleases: boolean): Promise<RegistryVersions | null> {
+export async function rubygemsVersions(client: PackageRegistryClient, baseUrl: string, name: string, prereleases: boolean): Promise<RegistryVersions | null> {
   const base = `${baseUrl.replace(/\/$/, '')}/api/v1/versions/${encodeURIComponent(name)}`;
   if (prereleases) {
     const all = (await client.getJson(`${base}.json`)) as { number?: unknown }[] | null;

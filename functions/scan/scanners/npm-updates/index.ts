@@ -1,5 +1,5 @@
 import { checkUpdates } from '../packages/check-updates';
-import { RegistryClient } from '../packages/registry-client';
+import { PackageRegistryClient } from '../packages/package-registry-client';
 import { SEMVER_RULES } from '../packages/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findNpmPackages } from './find-packages';
@@ -17,7 +17,7 @@ export const npmUpdatesScanner: Scanner = {
   async scan(target, env) {
     const found = await findNpmPackages(target.rootfs);
     if (found.length === 0) return { status: 'skipped', reason: 'no npm packages', findings: [], packages: [] };
-    const client = new RegistryClient(env);
+    const client = new PackageRegistryClient(env);
     return checkUpdates(found, {
       ecosystem: 'npm',
       registryName: 'the npm registry',

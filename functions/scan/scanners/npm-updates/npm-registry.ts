@@ -1,5 +1,5 @@
 import type { RegistryVersions } from '../packages/check-updates';
-import type { RegistryClient } from '../packages/registry-client';
+import type { PackageRegistryClient } from '../packages/package-registry-client';
 
 interface Packument {
   'dist-tags'?: Record<string, unknown>;
@@ -13,7 +13,7 @@ interface Packument {
  * the registry does not know the package.
  * @see https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md#getpackage
  */
-export async function npmVersions(client: RegistryClient, baseUrl: string, name: string): Promise<RegistryVersions | null> {
+export async function npmVersions(client: PackageRegistryClient, baseUrl: string, name: string): Promise<RegistryVersions | null> {
   const answer = (await client.getJson(`${baseUrl.replace(/\/$/, '')}/${name.replace('/', '%2F')}`)) as Packument | null;
   if (!answer || typeof answer !== 'object') return null;
   const versions = Object.entries(answer.versions ?? {})

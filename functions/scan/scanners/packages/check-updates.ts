@@ -1,5 +1,5 @@
 import type { InstalledPackage, ScanFinding, ScannerResult } from '../../../../shared/reports/scanner-types';
-import { RegistryUnreachableError } from './registry-client';
+import { RegistryUnreachableError } from './package-registry-client';
 import type { VersionRules } from './version-rules';
 
 /** A package found in the image's files. */

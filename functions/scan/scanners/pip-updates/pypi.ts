@@ -1,5 +1,5 @@
 import type { RegistryVersions } from '../packages/check-updates';
-import type { RegistryClient } from '../packages/registry-client';
+import type { PackageRegistryClient } from '../packages/package-registry-client';
 import { normalizePythonName } from '../../../../shared/reports/purl';
 
 interface PypiFile {
@@ -18,7 +18,7 @@ interface PypiProject {
  * know the project.
  * @see https://docs.pypi.org/api/json/
  */
-export async function pypiVersions(client: RegistryClient, baseUrl: string, name: string): Promise<RegistryVersions | null> {
+export async function pypiVersions(client: PackageRegistryClient, baseUrl: string, name: string): Promise<RegistryVersions | null> {
   const answer = (await client.getJson(`${baseUrl.replace(/\/$/, '')}/pypi/${encodeURIComponent(normalizePythonName(name))}/json`)) as PypiProject | null;
   if (!answer || typeof answer !== 'object') return null;
   const releases = answer.releases && typeof answer.releases === 'object' ? answer.releases : {};

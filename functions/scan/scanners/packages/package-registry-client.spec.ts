@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRegistry, type LocalPackageRegistry } from '../../../../test/scan-support/registries';
-import { RegistryClient, RegistryUnreachableError } from './registry-client';
+import { PackageRegistryClient, RegistryUnreachableError } from './package-registry-client';
 
-describe('RegistryClient', () => {
+describe('PackageRegistryClient', () => {
   let registry: LocalPackageRegistry;
   let stalled: Server;
   let stalledUrl: string;
@@ -27,7 +27,7 @@ describe('RegistryClient', () => {
   });
 
   it('answers JSON, null for 404 and 410, and asks each URL once', async () => {
-    const client = new RegistryClient({ rewriteUrl: (url) => url, timeoutMs: 2000 });
+    const client = new PackageRegistryClient({ rewriteUrl: (url) => url, timeoutMs: 2000 });
     const before = registry.requests.length;
     expect(await client.getJson(`${registry.url}/ok`)).toEqual({ answer: 42 });
     expect(await client.getJson(`${registry.url}/ok`)).toEqual({ answer: 42 });
@@ -38,13 +38,13 @@ describe('RegistryClient', () => {
   });
 
   it('throws RegistryUnreachableError for server errors and timeouts, naming the URL', async () => {
-    const client = new RegistryClient({ rewriteUrl: (url) => url, timeoutMs: 200 });
+    const client = new PackageRegistryClient({ rewriteUrl: (url) => url, timeoutMs: 200 });
     await expect(client.getJson(`${registry.url}/broken`)).rejects.toThrow(new RegistryUnreachableError(`${registry.url}/broken`, 'HTTP 502'));
     await expect(client.getJson(`${stalledUrl}/x`)).rejects.toThrow(`${stalledUrl}/x: no answer within 200 ms`);
   });
 
   it('rewrites URLs before asking', async () => {
-    const client = new RegistryClient({ rewriteUrl: (url) => url.replace('https://mirror.invalid', registry.url), timeoutMs: 2000 });
+    const client = new PackageRegistryClient({ rewriteUrl: (url) => url.replace('https://mirror.invalid', registry.url), timeoutMs: 2000 });
     expect(await client.getJson('https://mirror.invalid/ok')).toEqual({ answer: 42 });
   });
 });

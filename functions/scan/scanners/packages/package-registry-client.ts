@@ -24,7 +24,7 @@ const DEFAULT_CONCURRENCY = 8;
  * itself is not answering throws a {@link RegistryUnreachableError}.
  * @see https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static
  */
-export class RegistryClient {
+export class PackageRegistryClient {
   private readonly cache = new Map<string, Promise<unknown>>();
   private readonly slots: Semaphore;
 
