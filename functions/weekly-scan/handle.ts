@@ -7,13 +7,11 @@ import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { Semaphore } from '../../shared/runtime/semaphore';
 import { imageRefFor } from '../../shared/index/image-spec';
 import type { FunctionContext, Handler } from '../../shared/function/types';
-import { absentImageNotice } from './absent-notice';
 import { registryImagePresence, type ImagePresence } from './image-presence';
 import { paceOf, systemClock, type Clock } from './pacing';
 
 export const FUNCTION_NAME = 'weekly-scan';
 const SOURCE = functionSource(FUNCTION_NAME);
-const DEFAULT_RATE = 60;
 
 export interface WeeklyScanOptions {
   clock?: Clock;
@@ -33,8 +31,9 @@ async function projectsOf(context: FunctionContext): Promise<ProjectEntry[]> {
 
 /**
  * The weekly rescan. `tick.weekly` → for every image of the configured index, a `HEAD` of its
- * manifest in the registry: present → `scan.requested` (reason `weekly`, the digest); absent →
- * the scan function's "image absent" `scan.completed` (see {@link absentImageNotice}).
+ * manifest in the registry and a `scan.requested` (reason `weekly`): with the digest when the
+ * registry has the image, so the scan reads exactly that; without one when it has not, and the
+ * scan function, finding no image either, answers its "image absent" `scan.completed`.
  *
  * Paced at `CCP_WEEKLY_SCAN_RATE` images per minute, in chunks: each call handles one chunk and
  * returns, beside its events, a `tick.weekly` continuation to itself carrying the original tick,
@@ -57,7 +56,7 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
     const data = (parseData(event.data) ?? {}) as WeeklyTickData;
     const tick = data.tick ?? event.id;
     const offset = data.offset ?? 0;
-    const pace = paceOf(context.config.weekly?.scanRate ?? DEFAULT_RATE);
+    const pace = paceOf(context.config.weekly.scanRate);
     if (data.notBefore) {
       // Capped at one window, so a clock far off cannot hold the request past its timeout.
       const wait = Math.min(Date.parse(data.notBefore) - clock.now(), pace.windowMs);
@@ -80,14 +79,13 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
           const ref = imageRefFor(registry, project);
           const found = await presence(ref);
           const request: ScanRequestedData = { project, image: { ref, ...(found ? { digest: found.digest } : {}) }, reason: 'weekly' };
-          const requestEvent = makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}`, ...stamp });
-          if (found) return { absent: false, events: [requestEvent] };
-          log.info('image absent from the registry', { project: imageName(project), ref });
-          return { absent: true, events: await absentImageNotice(requestEvent, context) };
+          // Functions talk through events: an absent image is the scan function's to report too.
+          if (!found) log.info('image absent from the registry; its scan will say so', { project: imageName(project), ref });
+          return { absent: !found, event: makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}`, ...stamp }) };
         }),
       ),
     );
-    const events = perImage.flatMap((result) => result.events);
+    const events: CloudEvent<unknown>[] = perImage.map((result) => result.event);
     const next = offset + chunk.length;
     if (chunk.length > 0 && next < projects.length) {
       const startedAt = Math.max(clock.now(), data.notBefore ? Date.parse(data.notBefore) : 0);

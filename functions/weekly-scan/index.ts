@@ -3,8 +3,8 @@ import { FUNCTION_NAME, handle } from './handle';
 import { WEEKLY_SCAN_MANIFEST } from './manifest';
 
 /**
- * The weekly rescan: on `tick.weekly` every image of the index that is in the registry gets a
- * `scan.requested` (an absent one the "image absent" notice), paced at `CCP_WEEKLY_SCAN_RATE`.
+ * The weekly rescan: on `tick.weekly` every image of the index gets a `scan.requested` (with its
+ * digest when the registry has it), paced at `CCP_WEEKLY_SCAN_RATE`.
  */
 export const weeklyScanFunction: FunctionDefinition = {
   name: FUNCTION_NAME,
