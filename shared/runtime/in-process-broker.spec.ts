@@ -413,4 +413,29 @@ describe('InProcessBroker contexts', () => {
     expect(built.sort()).toEqual(['a', 'b']);
     expect(seen.sort()).toEqual(['a:/tmp/ccp-a', 'a:/tmp/ccp-a', 'b:/tmp/ccp-b', 'b:/tmp/ccp-b']);
   });
+
+  it('makes a function\'s services once, with its context, hands them to every delivery and releases them once', async () => {
+    const store = new TempObjectStore();
+    const made: string[] = [];
+    const released: string[] = [];
+    const seen: unknown[] = [];
+    const counting: FunctionDefinition<{ counter: { name: string } }> = {
+      name: 'a',
+      accepts: [],
+      services: (base) => (made.push(base.config.dataDir), { counter: { name: 'the one' } }),
+      disposeServices: async (services) => void released.push(services.counter.name),
+      handle: async (_event, context) => (seen.push(context.counter), []),
+    };
+    const broker = new InProcessBroker({ routes: [route('a', {})], functions: [counting], store, context: testContext(store, '/tmp/ccp-a') });
+    await broker.publish(buildRequested('s-1'));
+    await broker.publish(buildRequested('s-2'));
+    await broker.idle();
+    const context = await broker.contextOf(counting);
+    expect([made, seen, context.counter]).toEqual([['/tmp/ccp-a'], [{ name: 'the one' }, { name: 'the one' }], { name: 'the one' }]);
+    expect(seen[0]).toBe(context.counter);
+    await broker.disposeServices();
+    await broker.disposeServices();
+    expect(released).toEqual(['the one']);
+    await expect(broker.contextOf({ ...counting, name: 'elsewhere' })).rejects.toThrow('function elsewhere is not registered with this broker');
+  });
 });
