@@ -3,15 +3,12 @@ import { EventTypes } from '../types';
 import { defineContract } from './define';
 import { Maybe, Text } from './parts';
 
-export const GitPushDataSchema = Type.Object(
-  {
-    repoUrl: Text('The repository pushed to.'),
-    branch: Text('The branch pushed to.'),
-    commit: Text('The new head of the branch.'),
-    changedPaths: Maybe(Type.Array(Text('A path, relative to the repository root.'), { description: 'Files the push touched, when the webhook lists them.' })),
-  },
-  { description: 'A push to a repository of the index or to the index repository itself.' },
-);
+export const GitPushDataSchema = Type.Object({
+  repoUrl: Text('The repository pushed to.'),
+  branch: Text('The branch pushed to.'),
+  commit: Text('The new head of the branch.'),
+  changedPaths: Maybe(Type.Array(Text('A path, relative to the repository root.'), { description: 'Files the push touched, when the webhook lists them.' })),
+});
 
 export type GitPushData = Static<typeof GitPushDataSchema>;
 

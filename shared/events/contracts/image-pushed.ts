@@ -3,16 +3,13 @@ import { EventTypes } from '../types';
 import { defineContract } from './define';
 import { Maybe, Text } from './parts';
 
-export const ImagePushedDataSchema = Type.Object(
-  {
-    repository: Text('The repository pushed to, `app-id/job-id`.'),
-    tag: Maybe(Text('The tag pushed.')),
-    digest: Text('The manifest digest.'),
-    mediaType: Maybe(Text('The manifest\'s media type, as the registry\'s notification says.')),
-    registry: Maybe(Text('`host:port` of the registry that was pushed to.')),
-  },
-  { description: 'An image pushed to the registry.' },
-);
+export const ImagePushedDataSchema = Type.Object({
+  repository: Text('The repository pushed to, `app-id/job-id`.'),
+  tag: Maybe(Text('The tag pushed.')),
+  digest: Text('The manifest digest.'),
+  mediaType: Maybe(Text('The manifest\'s media type, as the registry\'s notification says.')),
+  registry: Maybe(Text('`host:port` of the registry that was pushed to.')),
+});
 
 export type ImagePushedData = Static<typeof ImagePushedDataSchema>;
 

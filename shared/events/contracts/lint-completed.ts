@@ -16,24 +16,21 @@ export const SeverityCountsSchema = Type.Object(
   { description: 'How many findings of each severity.' },
 );
 
-export const LintCompletedDataSchema = Type.Object(
-  {
-    buildId: Text('The build this lint belongs to.'),
-    project: ProjectRefSchema,
-    entry: ProjectEntrySchema,
-    commit: Maybe(Text('The commit linted; absent when it could not be fetched.')),
-    verdict: OneOf(LINT_VERDICTS, 'What the lint found.'),
-    blocking: Type.Boolean({ description: 'True when the verdict stops the build (findings at or above the failure threshold, or no Dockerfile).' }),
-    failureThreshold: Text('The severity at or above which a finding fails the lint.'),
-    counts: SeverityCountsSchema,
-    reason: Maybe(Text('Why linting could not run, when `verdict` is `error`.', MAX_REASON_CHARS)),
-    reports: Type.Object({ json: Text('Object store key of the JSON report.'), sarif: Text('Object store key of the SARIF report.') }, { description: 'Object store keys of the reports.' }),
-    cause: BuildCauseSchema,
-    causeChain: Type.Array(BuildCauseSchema, { description: 'The causes that led here, oldest first.' }),
-    baseImages: BaseImages('The index images (`app-id/job-id:tag`) the Dockerfile\'s `FROM` lines name, as `baseImagesOf` resolves them; absent when the Dockerfile could not be read.'),
-  },
-  { description: 'The outcome of linting one build\'s Dockerfile.' },
-);
+export const LintCompletedDataSchema = Type.Object({
+  buildId: Text('The build this lint belongs to.'),
+  project: ProjectRefSchema,
+  entry: ProjectEntrySchema,
+  commit: Maybe(Text('The commit linted; absent when it could not be fetched.')),
+  verdict: OneOf(LINT_VERDICTS, 'What the lint found.'),
+  blocking: Type.Boolean({ description: 'True when the verdict stops the build (findings at or above the failure threshold, or no Dockerfile).' }),
+  failureThreshold: Text('The severity at or above which a finding fails the lint.'),
+  counts: SeverityCountsSchema,
+  reason: Maybe(Text('Why linting could not run, when `verdict` is `error`.', MAX_REASON_CHARS)),
+  reports: Type.Object({ json: Text('Object store key of the JSON report.'), sarif: Text('Object store key of the SARIF report.') }, { description: 'Object store keys of the reports.' }),
+  cause: BuildCauseSchema,
+  causeChain: Type.Array(BuildCauseSchema, { description: 'The causes that led here, oldest first.' }),
+  baseImages: BaseImages('The index images (`app-id/job-id:tag`) the Dockerfile\'s `FROM` lines name, as `baseImagesOf` resolves them; absent when the Dockerfile could not be read.'),
+});
 
 export type LintVerdict = (typeof LINT_VERDICTS)[number];
 export type SeverityCounts = Static<typeof SeverityCountsSchema>;

@@ -60,7 +60,7 @@ export const ProjectRefSchema = Type.Object(
     jobId: Text('The index entry\'s job-id.'),
     desiredTag: Text('The index entry\'s desired-tag.'),
   },
-  { description: 'The three names that identify an image in the index: `<app-id>/<job-id>:<desired-tag>`.' },
+  { title: 'ProjectRef', description: 'The three names that identify an image in the index: `<app-id>/<job-id>:<desired-tag>`.' },
 );
 
 const projectEntryShape = Type.Object(
@@ -79,7 +79,7 @@ const projectEntryShape = Type.Object(
     prebuildContext: Maybe(Text('Where the prebuild script runs, relative to the repository root.')),
     dependsOn: Type.Array(Text('A parent image, `ns/name:tag`.'), { description: 'Parent images; empty when none.' }),
   },
-  { description: 'An index entry as the index loader reads it (`source`, where it was written, travels too but is not checked).' },
+  { title: 'ProjectEntry', description: 'An index entry as the index loader reads it (`source`, where it was written, travels too but is not checked).' },
 );
 
 // The index loader owns `ProjectEntry`; the schema checks what events carry of it. Both
@@ -103,7 +103,7 @@ export const PackageChangeSchema = Type.Object(
     to: Text('Version after.'),
     repo: Maybe(Text('The repo id the package came from.')),
   },
-  { description: 'One package whose version changed.' },
+  { title: 'PackageChange', description: 'One package whose version changed.' },
 );
 
 export const BuildCauseSchema = Type.Object(
@@ -121,7 +121,7 @@ export const BuildCauseSchema = Type.Object(
       ),
     ),
   },
-  { description: 'Why a build happens.' },
+  { title: 'BuildCause', description: 'Why a build happens.' },
 );
 
 export const ImageRefSchema = Type.Object(

@@ -3,20 +3,17 @@ import { EventTypes } from '../types';
 import { defineContract } from './define';
 import { Maybe, PackageChangeSchema, Text } from './parts';
 
-export const RpmRepoChangedDataSchema = Type.Object(
-  {
-    repo: Type.Object(
-      { key: Text('The repo tracker\'s key (a hash of the base URL).'), url: Text('The base URL.'), name: Maybe(Text('The repo id images give it.')) },
-      { description: 'The RPM repository.' },
-    ),
-    previousRevision: Maybe(Text('The revision this change is measured from (the last snapshot\'s).')),
-    revision: Text('The revision now.'),
-    added: Type.Array(Text('A package name.'), { description: 'Packages new in the repository.' }),
-    updated: Type.Array(PackageChangeSchema, { description: 'Packages whose version changed.' }),
-    removed: Type.Array(Text('A package name.'), { description: 'Packages gone from the repository.' }),
-  },
-  { description: 'What changed in one RPM repository.' },
-);
+export const RpmRepoChangedDataSchema = Type.Object({
+  repo: Type.Object(
+    { key: Text('The repo tracker\'s key (a hash of the base URL).'), url: Text('The base URL.'), name: Maybe(Text('The repo id images give it.')) },
+    { description: 'The RPM repository.' },
+  ),
+  previousRevision: Maybe(Text('The revision this change is measured from (the last snapshot\'s).')),
+  revision: Text('The revision now.'),
+  added: Type.Array(Text('A package name.'), { description: 'Packages new in the repository.' }),
+  updated: Type.Array(PackageChangeSchema, { description: 'Packages whose version changed.' }),
+  removed: Type.Array(Text('A package name.'), { description: 'Packages gone from the repository.' }),
+});
 
 export type RpmRepoChangedData = Static<typeof RpmRepoChangedDataSchema>;
 

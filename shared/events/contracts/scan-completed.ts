@@ -13,19 +13,16 @@ export const ScannerSummarySchema = Type.Object(
   { description: 'What one scanner reported.' },
 );
 
-export const ScanCompletedDataSchema = Type.Object(
-  {
-    project: ProjectRefSchema,
-    image: ImageRefSchema,
-    buildId: Maybe(Text('The build that pushed the image, when a build did.')),
-    scanners: Type.Record(Type.String(), ScannerSummarySchema, { description: 'Each scanner\'s summary, by scanner name.' }),
-    reports: Type.Object(
-      { json: Text('Object store key of the JSON report.'), html: Text('Object store key of the HTML report.'), sbom: Text('Object store key of the SBOM.') },
-      { description: 'Object store keys of the reports.' },
-    ),
-  },
-  { description: 'The outcome of scanning one image.' },
-);
+export const ScanCompletedDataSchema = Type.Object({
+  project: ProjectRefSchema,
+  image: ImageRefSchema,
+  buildId: Maybe(Text('The build that pushed the image, when a build did.')),
+  scanners: Type.Record(Type.String(), ScannerSummarySchema, { description: 'Each scanner\'s summary, by scanner name.' }),
+  reports: Type.Object(
+    { json: Text('Object store key of the JSON report.'), html: Text('Object store key of the HTML report.'), sbom: Text('Object store key of the SBOM.') },
+    { description: 'Object store keys of the reports.' },
+  ),
+});
 
 export type ScannerSummary = Static<typeof ScannerSummarySchema>;
 export type ScanCompletedData = Static<typeof ScanCompletedDataSchema>;

@@ -4,15 +4,12 @@ import { defineContract } from './define';
 import { EXAMPLE_BUILD_ID, EXAMPLE_PROJECT } from './examples';
 import { ImageRefSchema, Maybe, OneOf, ProjectRefSchema, Text } from './parts';
 
-export const ScanRequestedDataSchema = Type.Object(
-  {
-    project: ProjectRefSchema,
-    image: ImageRefSchema,
-    reason: OneOf(['build', 'weekly', 'manual'], 'Why the image is scanned.'),
-    buildId: Maybe(Text('The build that pushed the image, when a build did.')),
-  },
-  { description: 'A request to scan one image.' },
-);
+export const ScanRequestedDataSchema = Type.Object({
+  project: ProjectRefSchema,
+  image: ImageRefSchema,
+  reason: OneOf(['build', 'weekly', 'manual'], 'Why the image is scanned.'),
+  buildId: Maybe(Text('The build that pushed the image, when a build did.')),
+});
 
 export type ScanRequestedData = Static<typeof ScanRequestedDataSchema>;
 
