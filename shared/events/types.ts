@@ -35,7 +35,7 @@ export type CcpEventType = (typeof EventTypes)[keyof typeof EventTypes];
  * The data of each type is declared once, in its contract (contracts/<type>.ts); these are the
  * types derived from those declarations, under the names callers use.
  */
-export { BUILD_CAUSE_KINDS } from './contracts/parts';
+export { BUILD_CAUSE_KINDS } from './contracts/limits';
 export type { BuildCause, BuildCauseKind, ImageRef, PackageChange } from './contracts/parts';
 export type { BuildRequestedData } from './contracts/build-requested';
 export type { LintCompletedData, LintVerdict, SeverityCounts } from './contracts/lint-completed';

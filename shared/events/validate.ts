@@ -1,10 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError, type Issue } from '../errors/validation-error';
-import { contractOf, CONTRACTS } from './contracts/api';
 import { checkData } from './contracts/check';
-import { ForeignEventTypes, type CcpEventType, type EventDataMap } from './types';
+import { EventTypes, ForeignEventTypes, type CcpEventType, type EventDataMap } from './types';
 
-export { MAX_MESSAGE_CHARS, MAX_REASON_CHARS, MAX_REF_CHARS } from './contracts/parts';
+export { MAX_MESSAGE_CHARS, MAX_REASON_CHARS, MAX_REF_CHARS } from './contracts/limits';
 
 /** Largest event data, serialized: the HTTP doors' body limit (1 MiB), for events emitted in-process too. */
 export const MAX_EVENT_DATA_BYTES = 1024 * 1024;
@@ -13,7 +12,10 @@ export const MAX_EVENT_DATA_BYTES = 1024 * 1024;
 const FOREIGN_TYPES: readonly string[] = Object.values(ForeignEventTypes);
 
 /** Every type the service accepts. */
-export const KNOWN_TYPES: readonly string[] = [...CONTRACTS.map((contract) => contract.type), ...FOREIGN_TYPES];
+export const KNOWN_TYPES: readonly string[] = [...Object.values(EventTypes), ...FOREIGN_TYPES];
+
+/** The service's own types: each has a contract (contracts/) and its published schema. */
+const OWN_TYPES: ReadonlySet<string> = new Set(Object.values(EventTypes));
 
 /** True when `event` is of `type`, with the data type narrowed; does not validate the data. */
 export function isEventOfType<T extends keyof EventDataMap>(
@@ -39,13 +41,12 @@ export function validateEvent(event: CloudEvent<unknown>): void {
     const value = event[attribute];
     if (typeof value !== 'string' || value === '') issues.push({ field: attribute, message: 'is required' });
   }
-  const contract = contractOf(event.type);
   const size = dataBytes(event.data);
   if (size > MAX_EVENT_DATA_BYTES) {
     // Checked first and alone: the shape of a megabyte of attacker data is not worth listing.
     issues.push({ field: 'data', message: `is ${size} bytes, over the ${MAX_EVENT_DATA_BYTES}-byte bound of an event` });
-  } else if (contract) {
-    checkData(contract, parseData(event.data), 'data', issues);
+  } else if (OWN_TYPES.has(event.type)) {
+    checkData(event.type, parseData(event.data), 'data', issues);
   } else if (!FOREIGN_TYPES.includes(event.type)) {
     issues.push({ field: 'type', message: `unknown event type "${event.type}"` });
   }
@@ -61,10 +62,9 @@ export function validateEvent(event: CloudEvent<unknown>): void {
  */
 export function dataOf<T extends CcpEventType>(event: CloudEvent<unknown>, type: T): EventDataMap[T] {
   const issues: Issue[] = [];
-  const contract = contractOf(type);
   const data = parseData(event.data);
   if (event.type !== type) issues.push({ field: 'type', message: `is "${event.type}", not "${type}"` });
-  else if (contract) checkData(contract, data, 'data', issues);
+  else checkData(type, data, 'data', issues);
   if (issues.length > 0) throw new ValidationError(`invalid ${event.type || 'event'} event ${event.id ?? ''}`.trim(), issues);
   return data as EventDataMap[T];
 }

@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { CloudEvent } from 'cloudevents';
+import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ValidationError } from '../../errors/validation-error';
 import { EventTypes } from '../types';
@@ -10,6 +11,9 @@ import { jsonSchemaOf } from './json-schema';
 
 // Standard JSON Schema, as another team's tooling reads it; `date-time` as the service reads it.
 const ajv = new Ajv2020({ allErrors: true, strict: true, formats: { 'date-time': (value: string) => !Number.isNaN(Date.parse(value)) } });
+
+// TypeBox checks a format only once told how; the same rule as ajv's above and the doors'.
+FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
 
 const cases = CONTRACTS.map((contract) => [contract.type, contract as EventContract] as const);
 
@@ -63,6 +67,23 @@ describe('event contracts', () => {
       expect(validate(wrong.data)).toBe(false);
       expect(validate.errors?.some((error) => error.instancePath === `/${wrong.field.slice('data.'.length)}`)).toBe(true);
       expect(fieldsRefused(eventOf(type, wrong.data))).toContain(wrong.field);
+    });
+
+    it('is kept or broken alike by the doors, ajv and TypeBox, field by field', () => {
+      const example = contract.example;
+      const properties = contract.data.properties as object | undefined;
+      // The repo-poll tick declares no field: nothing to break.
+      if (!properties) return void expect(contract.dataOptional).toBe(true);
+      const verdicts = Object.keys(properties).flatMap((field) =>
+        [42, null, '', ' ', {}, [], undefined, 'centos/centos:7', '2026-11-28T05:01:02Z'].map((value) => {
+          const data: Record<string, unknown> = { ...(example as Record<string, unknown>), [field]: value };
+          if (value === undefined) delete data[field];
+          const doors = fieldsRefused(eventOf(type, data)).length === 0;
+          return { field, value, doors, ajv: validate(data), typebox: Value.Check(contract.data, data) };
+        }),
+      );
+      expect(verdicts.filter((verdict) => verdict.doors !== verdict.ajv || verdict.doors !== verdict.typebox)).toEqual([]);
+      expect(verdicts.some((verdict) => !verdict.doors)).toBe(true);
     });
 
     it('describes every field', () => {

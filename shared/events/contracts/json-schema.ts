@@ -7,6 +7,9 @@ import type { EventContract } from './define';
  */
 export const SCHEMA_BASE_URL = 'https://raw.githubusercontent.com/CentOS/container-pipeline-service/master/eventing/schemas/';
 
+/** Where the published schemas are, relative to the package root. */
+export const SCHEMAS_DIR = 'eventing/schemas';
+
 /** `build.requested` for `org.centos.ccp.build.requested`. */
 export function shortName(type: string): string {
   return type.startsWith(TYPE_PREFIX) ? type.slice(TYPE_PREFIX.length) : type;
@@ -24,12 +27,11 @@ export function schemaUrlOf(contract: EventContract): string {
 export function jsonSchemaOf(contract: EventContract): Record<string, unknown> {
   // JSON.stringify drops TypeBox's symbol keys (Kind, OptionalKind): what is left is plain JSON Schema.
   const data = JSON.parse(JSON.stringify(contract.data)) as Record<string, unknown>;
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: schemaUrlOf(contract),
-    title: `${contract.type} data`,
-    ...data,
-    description: [contract.description, contract.dataOptional ? 'The event may carry no data at all.' : '', typeof data.description === 'string' ? data.description : ''].filter(Boolean).join(' '),
-    examples: contract.example === undefined ? [] : [contract.example],
-  };
+  const description = [contract.description, contract.dataOptional ? 'The event may carry no data at all.' : '', typeof data.description === 'string' ? data.description : '']
+    .filter(Boolean)
+    .join(' ');
+  const head = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: schemaUrlOf(contract), title: `${contract.type} data` };
+  const examples = contract.example === undefined ? [] : [contract.example];
+  // Data that may be absent is published as "this shape or null": absent data is checked as null.
+  return contract.dataOptional ? { ...head, description, anyOf: [data, { type: 'null' }], examples } : { ...head, ...data, description, examples };
 }

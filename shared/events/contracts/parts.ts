@@ -1,30 +1,18 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import type { ProjectEntry } from '../../index/types';
+import { BUILD_CAUSE_KINDS, IMAGE_NAME_PATTERN, MAX_MESSAGE_CHARS, MAX_REF_CHARS, NON_BLANK } from './limits';
+
+export { BUILD_CAUSE_KINDS, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, MAX_REF_CHARS } from './limits';
 
 /*
  * The schema pieces several event types share. Why TypeBox (`@sinclair/typebox`): a schema
- * written once here IS a JSON Schema (published to eventing/schemas/ as it is), `Static<>`
- * gives its TypeScript type (no interface restating it), and its compiler checks data without
- * loading a JSON Schema engine at run time (ajv stays a test dependency). Checks are compiled
- * lazily, one type at a time (see check.ts), so a function that starts cold pays only for the
- * types it meets.
+ * written once here IS a JSON Schema (published to eventing/schemas/ as it is) and `Static<>`
+ * gives its TypeScript type, so no interface restates it. TypeBox is used at build time only:
+ * its type builder is some 200 CommonJS modules, which made a function's cold import 40-75 %
+ * more modules (measured: lint 500 modules of which 218 TypeBox). At run time check.ts walks
+ * the published JSON Schema of the one type it meets, read lazily from eventing/schemas/,
+ * with no schema engine loaded (ajv and TypeBox's compiler check the same schemas in tests).
  */
-
-/** Largest cause message: 4 KiB, far above any the pipeline writes (a deep cascade's chained "because" included). */
-export const MAX_MESSAGE_CHARS = 4096;
-/** Largest reason (a failed build, lint or scanner): 16 KiB, room for a tool's error output. */
-export const MAX_REASON_CHARS = 16 * 1024;
-/** Largest reference or digest: an image reference is at most 255 + 128 + 71 characters. */
-export const MAX_REF_CHARS = 1024;
-
-/** A string with something besides whitespace (what "non-empty" means everywhere in the contract). */
-export const NON_BLANK = '\\S';
-
-/**
- * `app-id/job-id:tag` with the tag spelled out, what `imageName` writes and `parseImageName`
- * reads back unchanged.
- */
-export const IMAGE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$';
 
 /** A non-blank string, of at most `maxLength` characters when given. */
 export function Text(description: string, maxLength?: number) {
@@ -92,9 +80,6 @@ void shapeFitsEntry;
 
 /** An index entry; typed as the loader's `ProjectEntry` so handlers pass it on as it is. */
 export const ProjectEntrySchema = Type.Unsafe<ProjectEntry>(projectEntryShape);
-
-/** Why a build happens. The seed's e-mails name these as "Cause of build". */
-export const BUILD_CAUSE_KINDS = ['first-build', 'git-push', 'parent-rebuilt', 'rpm-update', 'index-change', 'manual'] as const;
 
 export const PackageChangeSchema = Type.Object(
   {
