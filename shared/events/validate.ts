@@ -27,7 +27,8 @@ export function isEventOfType<T extends keyof EventDataMap>(
 
 /**
  * Checks an incoming event against the contract: known type, required attributes, the data
- * shape of its type as its contract (contracts/) declares it, and bounds: data of at most {@link MAX_EVENT_DATA_BYTES} serialized (what
+ * shape its contract (contracts/<type>.ts, published as eventing/schemas/<type>.json) declares,
+ * and bounds: data of at most {@link MAX_EVENT_DATA_BYTES} serialized (what
  * the HTTP doors take, so an event a handler emits in-process is held to it too), messages and
  * cause messages of at most {@link MAX_MESSAGE_CHARS} characters, reasons of at
  * most {@link MAX_REASON_CHARS}, image references and digests of at
