@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { ForeignEventTypes, parseData, validateEvent, type LintCompletedData } from '../../shared/events';
+import { EventTypes, ForeignEventTypes, dataOf, validateEvent, type LintCompletedData } from '../../shared/events';
 import { entryFromIndex } from '../../shared/index/entry-from-index';
 import type { BuildContext } from './service-for';
 
@@ -16,7 +16,7 @@ export { FUNCTION_NAME } from './service';
 export async function handle(event: CloudEvent<unknown>, context: BuildContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
   if (event.type === ForeignEventTypes.apiServerUpdate) return context.builds.handleJobEvent(event);
-  const sent = parseData(event.data) as LintCompletedData;
+  const sent = dataOf(event, EventTypes.lintCompleted);
   // Anything on the Broker can send a lint.completed: build the index's entry, never the event's.
   const lint: LintCompletedData = { ...sent, entry: (await entryFromIndex(sent.entry, sent.project, context)) ?? sent.entry };
   const log = context.log.child({ buildId: lint.buildId, project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`, eventId: event.id });

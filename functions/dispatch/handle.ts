@@ -3,18 +3,14 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import {
   EventTypes,
   ForeignEventTypes,
-  parseData,
+  dataOf,
   validateEvent,
-  type BuildCompletedData,
-  type GitPushData,
-  type ImagePushedData,
-  type RpmRepoChangedData,
 } from '../../shared/events';
 import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks';
 import type { DispatchContext } from './dispatcher-state';
 import { onBuildCompleted } from './on-build-completed';
 import { onImagePushed } from './on-image-pushed';
-import { onIndexChanged, type IndexRequestData } from './on-index-changed';
+import { onIndexChanged } from './on-index-changed';
 import { onPush } from './on-push';
 import { onRpmRepoChanged } from './on-rpm-repo-changed';
 
@@ -31,7 +27,7 @@ export async function handle(event: CloudEvent<unknown>, context: DispatchContex
   validateEvent(event);
   switch (event.type) {
     case EventTypes.gitPush:
-      return onPush(parseData(event.data) as GitPushData, event, context);
+      return onPush(dataOf(event, EventTypes.gitPush), event, context);
     case ForeignEventTypes.githubPush:
     case ForeignEventTypes.gitlabPush: {
       const push = event.type === ForeignEventTypes.githubPush ? gitPushFromGithubEvent(event) : gitPushFromGitlabEvent(event);
@@ -42,13 +38,13 @@ export async function handle(event: CloudEvent<unknown>, context: DispatchContex
       return onPush(push, event, context);
     }
     case EventTypes.indexChanged:
-      return onIndexChanged(parseData(event.data) as IndexRequestData, event, context);
+      return onIndexChanged(dataOf(event, EventTypes.indexChanged), event, context);
     case EventTypes.buildCompleted:
-      return onBuildCompleted(parseData(event.data) as BuildCompletedData, context);
+      return onBuildCompleted(dataOf(event, EventTypes.buildCompleted), context);
     case EventTypes.imagePushed:
-      return onImagePushed(parseData(event.data) as ImagePushedData, event, context);
+      return onImagePushed(dataOf(event, EventTypes.imagePushed), event, context);
     case EventTypes.rpmRepoChanged:
-      return onRpmRepoChanged(parseData(event.data) as RpmRepoChangedData, event, context);
+      return onRpmRepoChanged(dataOf(event, EventTypes.rpmRepoChanged), event, context);
     default:
       throw new ValidationError('not a dispatcher event', [{ field: 'type', message: `${event.type} is not handled by the dispatcher` }]);
   }

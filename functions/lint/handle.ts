@@ -5,7 +5,7 @@ import {
   deriveBuildId,
   functionSource,
   makeEvent,
-  parseData,
+  dataOf,
   validateEvent,
   type BuildRequestedData,
   type LintCompletedData,
@@ -35,7 +35,7 @@ const SOURCE = functionSource(FUNCTION_NAME);
  */
 export async function handle(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
-  const request = parseData(event.data) as BuildRequestedData;
+  const request = dataOf(event, EventTypes.buildRequested);
   const entry = await entryFromIndex(request.entry, request.project, context);
   if (!entry) {
     throw new ValidationError('cannot lint', [{ field: 'data.project', message: `${imageName(request.project)} is not in the index` }]);

@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, parseData, validateEvent, type BuildCompletedData, type NoticeRequestedData, type ScanCompletedData } from '../../shared/events';
+import { EventTypes, dataOf, validateEvent } from '../../shared/events';
 import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from './mail';
 import { planBuildMail } from './plan-build';
 import { planNoticeMails } from './plan-notice';
@@ -34,14 +34,13 @@ export async function handle(event: CloudEvent<unknown>, context: NotifyContext)
 }
 
 async function plan(event: CloudEvent<unknown>, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
-  const data = parseData(event.data);
   switch (event.type) {
     case EventTypes.buildCompleted:
-      return planBuildMail(event, data as BuildCompletedData, context, linker);
+      return planBuildMail(event, dataOf(event, EventTypes.buildCompleted), context, linker);
     case EventTypes.scanCompleted:
-      return planScanMail(event, data as ScanCompletedData, context, linker);
+      return planScanMail(event, dataOf(event, EventTypes.scanCompleted), context, linker);
     case EventTypes.noticeRequested:
-      return planNoticeMails(event, data as NoticeRequestedData, context, linker);
+      return planNoticeMails(event, dataOf(event, EventTypes.noticeRequested), context, linker);
     default:
       context.log.warn('notify got an event type it does not mail about', { eventType: event.type, eventId: event.id });
       return [];

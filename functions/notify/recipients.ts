@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, parseData, type BuildCompletedData, type NoticeRequestedData } from '../../shared/events';
+import { EventTypes, dataOf } from '../../shared/events';
 import { imageName } from '../../shared/index/types';
 import { indexEntryOf } from '../../shared/index/trusted-entry';
 import type { FunctionContext } from '../../shared/function/types';
@@ -16,7 +16,7 @@ import type { FunctionContext } from '../../shared/function/types';
 export async function withIndexEntries(event: CloudEvent<unknown>, context: FunctionContext): Promise<CloudEvent<unknown> | null> {
   const indexEntry = indexEntryOf(context);
   if (event.type === EventTypes.buildCompleted) {
-    const data = parseData(event.data) as BuildCompletedData;
+    const data = dataOf(event, EventTypes.buildCompleted);
     const entry = await indexEntry(data.entry, data.project);
     if (!entry) {
       context.log.warn('not mailed: the built project is not in the index', { project: imageName(data.project), buildId: data.buildId, eventId: event.id });
@@ -25,7 +25,7 @@ export async function withIndexEntries(event: CloudEvent<unknown>, context: Func
     return event.cloneWith({ data: { ...data, entry } }, false);
   }
   if (event.type === EventTypes.noticeRequested) {
-    const data = parseData(event.data) as NoticeRequestedData;
+    const data = dataOf(event, EventTypes.noticeRequested);
     const items = [];
     for (const { entry: claimed, ...item } of data.items) {
       const entry = claimed ? await indexEntry(claimed, item.project) : null;

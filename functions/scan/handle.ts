@@ -6,12 +6,10 @@ import {
   deriveBuildId,
   functionSource,
   makeEvent,
-  parseData,
+  dataOf,
   validateEvent,
-  type BuildCompletedData,
   type ImageRef,
   type ScanCompletedData,
-  type ScanRequestedData,
   type ScannerSummary,
 } from '../../shared/events';
 import { imageName, type ProjectRef } from '../../shared/index/types';
@@ -118,7 +116,7 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
  */
 async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Promise<ScanJob | null> {
   if (event.type === EventTypes.buildCompleted) {
-    const build = parseData(event.data) as BuildCompletedData;
+    const build = dataOf(event, EventTypes.buildCompleted);
     if (build.status !== 'succeeded' || !build.image) {
       context.log.info('build not scanned', { eventId: event.id, buildId: build.buildId, status: build.status });
       return null;
@@ -126,7 +124,7 @@ async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Prom
     checkProjectImage(build.project, build.image, context.config.registry, 'data.image');
     return { project: build.project, image: build.image, buildId: build.buildId, folder: build.buildId, links: { buildLog: build.reports.log, ...(build.reports.lint ? { lint: build.reports.lint } : {}) } };
   }
-  const request = parseData(event.data) as ScanRequestedData;
+  const request = dataOf(event, EventTypes.scanRequested);
   checkProjectImage(request.project, request.image, context.config.registry, 'data.image');
   const links: ReportLinks = {};
   if (request.buildId) {

@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes, functionSource, makeEvent, parseData, validateEvent, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
+import { EventTypes, functionSource, makeEvent, dataOf, validateEvent, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
 import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
@@ -53,7 +53,7 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
     validateEvent(event);
     // The pipeline registry's login and TLS mode (CCP_REGISTRY_*), for that registry only.
     const presence = options.presence ?? registryImagePresence(registryClientFor(context.config));
-    const data = (parseData(event.data) ?? {}) as WeeklyTickData;
+    const data = dataOf(event, EventTypes.tickWeekly) ?? {};
     const tick = data.tick ?? event.id;
     const offset = data.offset ?? 0;
     const pace = paceOf(context.config.weekly.scanRate);

@@ -30,6 +30,10 @@ export function crdJsonSchema(node: Node, root = true): Node {
     const properties = Object.fromEntries(Object.entries(node.properties).map(([name, child]) => [name, crdJsonSchema(child as Node, false)]));
     // ObjectMeta is `type: object` in every CRD; the API server checks the name as DNS-1123.
     if (root) properties.metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } } };
+    // The API server takes apiVersion and kind on every object, also where a CRD leaves them
+    // out of its schema (Knative's EventType does).
+    if (root) properties.apiVersion ??= { type: 'string' };
+    if (root) properties.kind ??= { type: 'string' };
     out.properties = properties;
     if (node['x-kubernetes-preserve-unknown-fields'] !== true && node.additionalProperties === undefined) out.additionalProperties = false;
   }
