@@ -231,7 +231,8 @@ export interface FilterOptions {
  * @see https://nodejs.org/api/stream.html#streamduplexfromsrc
  */
 export function filterProcess(command: string, args: readonly string[], options: FilterOptions): Duplex {
-  const child = spawn(command, [...args], { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group, as runProcess does: killing the group reaches a child it is forking right then.
+  const child = spawn(command, [...args], { env: options.env ?? process.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: Buffer[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   // The read side ends only once the exit code is known: a tool that fails half-way must fail
