@@ -4,6 +4,7 @@ import { createLogger } from '../shared/log/logger';
 import { COMMANDS } from './commands/api';
 import { extractGlobalOptions } from './globals';
 import type { Command, CliIo } from './types';
+import { CORE, readEnv } from '../shared/config/settings';
 
 const GLOBAL_HELP = `Global options (each also as an environment variable):
   --data-dir DIR   state of the embedded default (CCP_DATA_DIR, default ./.ccp)
@@ -82,7 +83,7 @@ export function cli(): void {
     },
     (error: unknown) => {
       // One line for people; the stack only when asked for (CCP_LOG_LEVEL=debug).
-      const detail = process.env.CCP_LOG_LEVEL === 'debug' ? ((error as Error).stack ?? String(error)) : ((error as Error).message ?? String(error));
+      const detail = readEnv(CORE.logLevel, process.env) === 'debug' ? ((error as Error).stack ?? String(error)) : ((error as Error).message ?? String(error));
       process.stderr.write(`ccp: ${detail}\n`);
       process.exitCode = 1;
     },

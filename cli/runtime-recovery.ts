@@ -25,7 +25,7 @@ export function leftoverPlaces(config: Config): LeftoverPlaces {
   return {
     workDir: config.workDir,
     storeRoot: config.store.kind === 'fs' ? path.join(config.dataDir, 'store') : null,
-    buildah: (config.builder ?? 'local') === 'local' && config.buildah ? { root: config.buildah.root, runroot: config.buildah.runroot } : null,
+    buildah: config.builder === 'local' ? { root: config.buildah.root, runroot: config.buildah.runroot } : null,
   };
 }
 

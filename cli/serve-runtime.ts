@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../shared/log/logger';
 import { registryNotificationRoutes } from '../shared/registry/notifications';
 import type { EmbeddedRuntime, ServedRuntime } from './runtime';
 import type { CliIo } from './types';
+import { CORE, readEnv } from '../shared/config/settings';
 
 /**
  * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
@@ -64,7 +65,8 @@ export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promi
 export async function runLog(dataDir: string, env: NodeJS.ProcessEnv): Promise<Logger> {
   await mkdir(path.dirname(logFile(dataDir)), { recursive: true });
   const stream = createWriteStream(logFile(dataDir), { flags: 'a' });
-  const level = env.CCP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
+  // The run log keeps info at least: it is what `ccp serve` points people to.
+  const level = readEnv(CORE.logLevel, env) === 'debug' ? 'debug' : 'info';
   return createLogger({ level, write: (line) => stream.write(`${line}\n`) });
 }
 

@@ -48,12 +48,12 @@ export interface Config {
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };
   /** How much of an index is read: bytes per file and in all, files, projects (`index.max*`, `CCP_INDEX_MAX_*`). */
-  indexLimits?: IndexLimits;
+  indexLimits: IndexLimits;
   lint: { failureThreshold: FailureThreshold; shellcheck: boolean };
   /** Directory for git checkouts and other scratch work. */
   workDir: string;
   /** SMTP, sender, Cc, report links and quiet policies of the notify function. */
-  mail?: MailSettings;
+  mail: MailSettings;
   /** Secrets and body limit of the webhook gateway (`webhooks:`, `CCP_WEBHOOK_*`). */
   webhooks: WebhookSettings;
   /** Builds of different images running at once in one build function (`CCP_BUILD_CONCURRENCY`, default 2). */
@@ -65,13 +65,13 @@ export interface Config {
   /** Pace of the weekly rescan: images whose scan starts per minute (`CCP_WEEKLY_SCAN_RATE`, default 60). */
   weekly: { scanRate: number };
   /** Build backend (`CCP_BUILDER`, default `local`); see functions/build/builders/readme.md. */
-  builder?: BuilderKind;
+  builder: BuilderKind;
   /** The local backend's storage (`buildah:`, `CCP_BUILDAH_*`), under the data dir by default. */
-  buildah?: BuildahSettings;
+  buildah: BuildahSettings;
   /** The kubernetes backend's namespace, images, service account and registry Secret (`kubernetes:`, `CCP_K8S_*`). */
-  kubernetes?: KubernetesBuildSettings;
+  kubernetes: KubernetesBuildSettings;
   /** The local backend's prebuild sandbox: network off, isolated or host, output limit (`prebuild:`, `CCP_PREBUILD_*`). */
-  prebuild?: SandboxSettings;
+  prebuild: SandboxSettings;
   /** The embedded runtime: rebuild interrupted builds, and the broker's test mode (`runtime:`, `CCP_RETRY_INTERRUPTED`, `CCP_CHAOS`). */
   runtime: RuntimeSettings;
 }

@@ -1,17 +1,19 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '../errors/validation-error';
+import { ValidationError, type Issue } from '../errors/validation-error';
+import { readEnv } from '../config/settings/api';
+import { ISSUER_MESSAGE, SENDER_AUTH } from '../config/settings/registry';
 import type { Logger } from '../log/logger';
 import { JwksCache, KeysUnavailableError, TokenRejectedError, verifyJwt, type TokenExpectations } from './jwt';
 
-/** The variables of sender authentication (read by the function host, outside the config file). */
+/** The variables of sender authentication (read by the function host, outside the config file; declared in shared/config/settings/registry.ts). */
 export const SENDER_AUTH_ENV = {
-  mode: 'CCP_SENDER_AUTH',
-  issuer: 'CCP_OIDC_ISSUER',
-  jwks: 'CCP_OIDC_JWKS',
-  jwksTokenFile: 'CCP_OIDC_JWKS_TOKEN_FILE',
-  audience: 'CCP_OIDC_AUDIENCE',
-  subjects: 'CCP_OIDC_SUBJECTS',
-} as const;
+  mode: SENDER_AUTH.mode.env!,
+  issuer: SENDER_AUTH.issuer.env!,
+  jwks: SENDER_AUTH.jwks.env!,
+  jwksTokenFile: SENDER_AUTH.jwksTokenFile.env!,
+  audience: SENDER_AUTH.audience.env!,
+  subjects: SENDER_AUTH.subjects.env!,
+};
 
 /** How CloudEvents posted to a function are authenticated; `null` settings: not at all. */
 export interface SenderAuthSettings {
@@ -20,7 +22,7 @@ export interface SenderAuthSettings {
 }
 
 /** The identities of the Triggers in the namespace ccp: Knative names each `<trigger>-oidc-<group>-<kind>`. */
-export const DEFAULT_SUBJECTS = 'system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger';
+export const DEFAULT_SUBJECTS = SENDER_AUTH.subjects.default.join(',');
 
 /** Where Kubernetes serves its service-account issuer's keys, relative to the issuer. */
 const KUBERNETES_JWKS_PATH = '/openid/v1/jwks';
@@ -37,17 +39,19 @@ const KUBERNETES_JWKS_PATH = '/openid/v1/jwks';
  * @see https://knative.dev/docs/eventing/features/sender-identity/
  */
 export function senderAuthFromEnv(env: NodeJS.ProcessEnv, functionName: string): SenderAuthSettings | null {
-  const mode = (env[SENDER_AUTH_ENV.mode] ?? 'off').trim() || 'off';
-  if (mode === 'off') return null;
-  if (mode !== 'oidc') throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.mode, message: `"${mode}" is neither off nor oidc` }]);
-  const issuer = env[SENDER_AUTH_ENV.issuer]?.trim();
-  if (!issuer || !URL.canParse(issuer)) throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.issuer, message: 'must be the URL of the cluster\'s service-account issuer (`kubectl get --raw /.well-known/openid-configuration`)' }]);
-  const subjects = (env[SENDER_AUTH_ENV.subjects] ?? DEFAULT_SUBJECTS).split(',').map((subject) => subject.trim()).filter(Boolean);
-  if (subjects.length === 0 || subjects.includes('*')) throw new ValidationError('invalid sender authentication', [{ field: SENDER_AUTH_ENV.subjects, message: 'must name the senders (a bare * would take any ServiceAccount of the cluster)' }]);
-  const tokenFile = env[SENDER_AUTH_ENV.jwksTokenFile]?.trim();
+  const issues: Issue[] = [];
+  const refuse = (): never => {
+    throw new ValidationError('invalid sender authentication', issues.slice(0, 1));
+  };
+  if (readEnv(SENDER_AUTH.mode, env, issues) === 'off') return issues.length > 0 ? refuse() : null;
+  const issuer = readEnv(SENDER_AUTH.issuer, env, issues);
+  if (!issuer && issues.length === 0) issues.push({ field: SENDER_AUTH.issuer.env!, message: ISSUER_MESSAGE });
+  const subjects = readEnv(SENDER_AUTH.subjects, env, issues);
+  if (issues.length > 0 || !issuer) return refuse();
+  const tokenFile = readEnv(SENDER_AUTH.jwksTokenFile, env);
   return {
-    expectations: { issuer, audience: env[SENDER_AUTH_ENV.audience]?.trim() || `ccp-${functionName}`, subjects, leewaySeconds: 60 },
-    jwks: { location: env[SENDER_AUTH_ENV.jwks]?.trim() || `${issuer.replace(/\/+$/, '')}${KUBERNETES_JWKS_PATH}`, ...(tokenFile ? { tokenFile } : {}) },
+    expectations: { issuer, audience: readEnv(SENDER_AUTH.audience, env) || `ccp-${functionName}`, subjects, leewaySeconds: 60 },
+    jwks: { location: readEnv(SENDER_AUTH.jwks, env) || `${issuer.replace(/\/+$/, '')}${KUBERNETES_JWKS_PATH}`, ...(tokenFile ? { tokenFile } : {}) },
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { readEnv } from '../config/settings/api';
+import { REGISTRY } from '../config/settings/registry';
 
 /**
  * Where a SinkBinding puts the OIDC token for its sink's audience when Knative Eventing's sender
@@ -6,7 +8,7 @@ import { readFile } from 'node:fs/promises';
  * `CCP_SINK_TOKEN_FILE` names another file (tests, a hand-mounted token).
  * @see https://github.com/knative/eventing/blob/main/pkg/apis/sources/v1/sinkbinding_lifecycle.go
  */
-export const SINK_TOKEN_FILE = '/oidc/token';
+export const SINK_TOKEN_FILE = REGISTRY.sinkTokenFile.default;
 
 /**
  * The `Authorization` header for events sent to `K_SINK`: `Bearer <token>` when the token file
@@ -15,7 +17,7 @@ export const SINK_TOKEN_FILE = '/oidc/token';
  * @see https://knative.dev/docs/eventing/features/sender-identity/
  */
 export async function sinkAuthorization(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
-  const file = env.CCP_SINK_TOKEN_FILE || SINK_TOKEN_FILE;
+  const file = readEnv(REGISTRY.sinkTokenFile, env);
   let token: string;
   try {
     token = (await readFile(file, 'utf8')).trim();

@@ -1,3 +1,5 @@
+import { readEnv } from '../config/settings/api';
+import { CORE } from '../config/settings/core';
 /** Severity of a log line, as EFK and Loki understand it. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -54,8 +56,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export const silentLogger: Logger = createLogger({ write: () => undefined });
 
 function levelFromEnv(): LogLevel {
-  const level = process.env.CCP_LOG_LEVEL;
-  return level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'info';
+  // A bad CCP_LOG_LEVEL falls back to the default: logging must start even when nothing else can.
+  return readEnv(CORE.logLevel, process.env);
 }
 
 /** Causes followed at most this deep, so a cause cycle cannot grow a line without end. */

@@ -1,3 +1,4 @@
+import { TEST_HOOKS } from '../config/settings/pipeline';
 /**
  * The fault-injection hook of the crash tests (`test/crash/`): with
  * `CCP_TEST_SIGKILL_AT=<point>[@<n>]` the process SIGKILLs itself the n-th time (1st by
@@ -15,7 +16,7 @@ export function crashPoint(point: string): void {
 }
 
 /** The environment variable naming the point. */
-export const CRASH_POINT_ENV = 'CCP_TEST_SIGKILL_AT';
+export const CRASH_POINT_ENV = TEST_HOOKS.sigkillAt.env!;
 
 function parseTarget(value: string | undefined): { point: string; nth: number } | null {
   if (!value) return null;

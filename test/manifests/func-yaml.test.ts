@@ -7,14 +7,14 @@ import { createFunctionServer } from '../../shared/host';
 import { listen } from '../../shared/host/listen';
 import { ENV } from '../../shared/config/config';
 import { packageRoot } from '../../shared/config/package-root';
-import { MAIL_ENV } from '../../shared/config/mail-settings';
+import { ALL_SETTINGS } from '../../shared/config/settings';
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { testContext } from '../support/test-functions';
 import { checkFuncYaml, type FuncYamlContext } from './func-yaml';
 
 const ROOT = packageRoot();
-// Every variable a function of the image reads: the core configuration and the mail settings.
-const context: FuncYamlContext = { functions: FUNCTIONS, envNames: [...Object.values(ENV), ...Object.values(MAIL_ENV)] };
+// Every variable a function of the image reads: the declared settings, test hooks aside.
+const context: FuncYamlContext = { functions: FUNCTIONS, envNames: ALL_SETTINGS.filter((setting) => setting.env && !setting.testHook).map((setting) => setting.env!) };
 const funcYaml = (): Record<string, unknown> => parseYaml(readFileSync(path.join(ROOT, 'func.yaml'), 'utf8')) as Record<string, unknown>;
 
 /** The parts of func.yaml that the cases below change. */
@@ -51,8 +51,8 @@ describe('func.yaml', () => {
     const func = funcYaml() as { name: string; runtime: string; invoke: string; run: { envs: Array<{ name: string }> } };
     expect([func.name, func.runtime, func.invoke]).toEqual(['ccp', 'typescript', 'cloudevent']);
     const names = func.run.envs.map((env) => env.name);
-    // A config file is the embedded default's; the ingress token guards ccp serve's own door (the cluster's is the Broker).
-    const embeddedOnly: string[] = [ENV.config, 'CCP_INGRESS_TOKEN'];
+    // The declarations say which are the embedded default's only (a config file, the door's ingress token).
+    const embeddedOnly = ALL_SETTINGS.filter((setting) => setting.embeddedOnly).map((setting) => setting.env);
     expect(Object.values(ENV).filter((name) => !embeddedOnly.includes(name) && !names.includes(name))).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { loadConfig } from '../../../shared/config/config';
 import { BUILDERS, createBuilder, type BuilderConfig } from './api';
 
-const CONFIG: BuilderConfig = { dataDir: '/data', workDir: '/data/work' };
+// The defaults as the loader resolves them, under /data.
+const CONFIG: BuilderConfig = loadConfig({ dataDir: '/data' }, {});
 
 describe('build backends registry', () => {
   it('registers local and kubernetes', () => {
@@ -21,7 +23,6 @@ describe('build backends registry', () => {
   });
 
   it.each([
-    [undefined, 'local'],
     ['local', 'local'],
     ['kubernetes', 'kubernetes'],
   ] as const)('createBuilder with builder %s gives %s', (builder, id) => {

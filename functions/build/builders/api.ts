@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Config } from '../../../shared/config/config';
-import { loadBuilderSettings, type BuilderKind } from '../../../shared/config/build-settings';
+import type { BuilderKind } from '../../../shared/config/build-settings';
 import type { KubernetesBuilderOptions } from './kubernetes';
 import type { PrebuildSandbox } from './local/prebuild';
-import { SANDBOX_DEFAULTS } from '../../../shared/sandbox/settings';
 import type { Builder } from '../../../shared/builds/builder-types';
 
 /** The part of the configuration backends are made from. */
@@ -28,20 +27,20 @@ export const BUILDERS: ReadonlyMap<BuilderKind, BuilderFactory> = new Map<Builde
     (config) =>
       (require('./local') as typeof import('./local')).createLocalBuilder({
         workDir: path.join(config.workDir, 'builds'),
-        buildah: config.buildah ?? defaults(config).buildah,
+        buildah: config.buildah,
         sandbox: prebuildSandbox(config),
       }),
   ],
-  ['kubernetes', (config, options) => (require('./kubernetes') as typeof import('./kubernetes')).createKubernetesBuilder(config.kubernetes ?? defaults(config).kubernetes, options)],
+  ['kubernetes', (config, options) => (require('./kubernetes') as typeof import('./kubernetes')).createKubernetesBuilder(config.kubernetes, options)],
 ]);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * The backend `config.builder` (`CCP_BUILDER`) names, `local` when unset.
+ * The backend `config.builder` (`CCP_BUILDER`, `local` by default) names.
  * @see ../../../shared/config/config.ts
  */
 export function createBuilder(config: BuilderConfig, options: BuilderOptions = {}): Builder {
-  const id = config.builder ?? 'local';
+  const id = config.builder;
   const factory = BUILDERS.get(id);
   if (!factory) throw new TypeError(`no build backend "${id}"; known: ${[...BUILDERS.keys()].join(', ')}`);
   return factory(config, options);
@@ -49,10 +48,5 @@ export function createBuilder(config: BuilderConfig, options: BuilderOptions = {
 
 /** The prebuild sandbox never shows the data dir, the work dir or buildah's storage, wherever they are. */
 function prebuildSandbox(config: BuilderConfig): PrebuildSandbox {
-  const buildah = config.buildah ?? defaults(config).buildah;
-  return { ...(config.prebuild ?? SANDBOX_DEFAULTS), hide: [config.dataDir, config.workDir, buildah.root, buildah.runroot] };
-}
-
-function defaults(config: BuilderConfig): ReturnType<typeof loadBuilderSettings> {
-  return loadBuilderSettings({}, {}, config.dataDir, {}, []);
+  return { ...config.prebuild, hide: [config.dataDir, config.workDir, config.buildah.root, config.buildah.runroot] };
 }

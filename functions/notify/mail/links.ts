@@ -19,14 +19,14 @@ export interface ReportLinker {
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
  */
 export function createReportLinker(config: Config, store: ObjectStore): ReportLinker {
-  const baseUrl = config.mail?.reportsBaseUrl;
+  const baseUrl = config.mail.reportsBaseUrl;
   if (baseUrl) {
     return {
       kind: 'base-url',
       link: async (key) => reportUrl(baseUrl, key) ?? `${baseUrl.replace(/\/$/, '')}/${key}`,
     };
   }
-  if (config.store.kind === 's3') return presignedLinker(config.store.s3, config.mail?.linkLifetimeSeconds ?? 604800);
+  if (config.store.kind === 's3') return presignedLinker(config.store.s3, config.mail.linkLifetimeSeconds);
   return { kind: 'file', link: async (key) => pathToFileURL(store.locationOf(key)).href };
 }
 

@@ -71,6 +71,16 @@ export interface SettingSource {
   issues: Issue[];
 }
 
+/**
+ * {@link read} of a setting the process reads from its environment alone (the function host's,
+ * before any config file): a bad value goes to `issues` when given, else the default stands.
+ */
+export function readEnv<T>(setting: Defaulted<T>, env: NodeJS.ProcessEnv, issues?: Issue[]): T;
+export function readEnv<T>(setting: Setting<T>, env: NodeJS.ProcessEnv, issues?: Issue[]): T | undefined;
+export function readEnv<T>(setting: Setting<T>, env: NodeJS.ProcessEnv, issues: Issue[] = []): T | undefined {
+  return read(setting, { env, file: undefined, where: {}, issues });
+}
+
 /** The config file's value at a dotted key, `undefined` where any step is missing. */
 export function fileValue(file: unknown, key: string | undefined): unknown {
   if (key === undefined) return undefined;

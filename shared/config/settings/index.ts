@@ -8,7 +8,7 @@ import { SCAN, SCAN_ROWS } from './scan';
 import { INDEX_LIMITS, STORE, STORE_ROWS } from './store';
 
 export { BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, STORE, TEST_HOOKS };
-export { declare, fileValue, Invalid, rawValue, read, type Defaulted, type Parser, type Setting, type SettingGroup, type SettingSource } from './api';
+export { declare, fileValue, Invalid, rawValue, read, readEnv, type Defaulted, type Parser, type Setting, type SettingGroup, type SettingSource } from './api';
 
 /** Every declaration, test hooks included. */
 export const ALL_SETTINGS: readonly Setting[] = [CORE, STORE, INDEX_LIMITS, REGISTRY, SENDER_AUTH, MAIL, SCAN, BUILD, PIPELINE, TEST_HOOKS].flatMap(

@@ -44,6 +44,8 @@ export const REGISTRY_ROWS: Record<'login', SettingGroup> = {
 };
 
 const subjectsMessage = 'must name the senders (a bare * would take any ServiceAccount of the cluster)';
+/** Said of a missing or bad `CCP_OIDC_ISSUER` alike. */
+export const ISSUER_MESSAGE = 'must be the URL of the cluster\'s service-account issuer (`kubectl get --raw /.well-known/openid-configuration`)';
 
 /** Who may post CloudEvents to a function (read by the function host, outside the config file). */
 export const SENDER_AUTH = {
@@ -59,7 +61,7 @@ export const SENDER_AUTH = {
   issuer: declare({
     env: 'CCP_OIDC_ISSUER',
     description: 'the cluster\'s service-account issuer',
-    parse: (raw) => (URL.canParse(String(raw).trim()) ? String(raw).trim() : new Invalid('must be the URL of the cluster\'s service-account issuer (`kubectl get --raw /.well-known/openid-configuration`)')),
+    parse: (raw) => (URL.canParse(String(raw).trim()) ? String(raw).trim() : new Invalid(ISSUER_MESSAGE)),
   }),
   jwks: declare({ env: 'CCP_OIDC_JWKS', description: 'the issuer\'s keys, a file or URL (default `<issuer>/openid/v1/jwks`)', parse: (raw) => String(raw).trim() }),
   jwksTokenFile: declare({ env: 'CCP_OIDC_JWKS_TOKEN_FILE', description: 'a bearer token for a JWKS URL that needs one', parse: (raw) => String(raw).trim() }),
