@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../shared/config/package-root';
-import { ALL_SETTINGS } from '../../shared/config/settings';
+import { ALL_SETTINGS, Invalid } from '../../shared/config/settings';
 
 const ROOT = packageRoot();
 /** Where the code reads CCP_* variables. */
@@ -65,6 +65,12 @@ describe('deploy/ configures every declared setting', () => {
   it('ccp-config holds only declared settings that the cluster sets, and no secret', () => {
     const wrong = [...configKeys, ...commentedKeys].filter((name) => !declared.has(name) || declared.get(name)!.secret || notInCluster.includes(name));
     expect(wrong).toEqual([]);
+  });
+
+  it('every value of ccp-config, set or commented out, is one its declaration parses', () => {
+    const values = [...Object.entries((parseYaml(configText) as { data: Record<string, string> }).data), ...[...configText.matchAll(/^\s*#\s*(CCP_[A-Z0-9_]+):\s*('[^']*'|\S+)/gm)].map((match) => [match[1]!, match[2]!.replace(/^'|'$/g, '')] as const)];
+    const refused = values.filter(([name, value]) => declared.has(name) && declared.get(name)!.parse(value, declared.get(name)!) instanceof Invalid).map(([name, value]) => `${name}: ${value}`);
+    expect(refused).toEqual([]);
   });
 
   it('each name kept out as written for another process is still in the code (the list stays true)', () => {
