@@ -5,12 +5,13 @@ import type { WebhookSettings } from '../../shared/webhooks/types';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { DeliveryMarkers } from './delivery-markers';
 import { receiveWebhook } from './receive';
+import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 
 const SECRET = 'generic-secret-8e1f';
 const NOW = Date.parse('2026-12-06T01:00:00Z');
 const SECONDS = NOW / 1000;
 const BODY = Buffer.from(JSON.stringify({ repoUrl: 'https://git.example.org/team/images.git', branch: 'main', commit: '4f2a9c3e1b0d8a7f6e5d4c3b2a190817263544fa' }));
-const settings = (extra: Partial<WebhookSettings> = {}): WebhookSettings => ({ secret: SECRET, secrets: new Map(), bodyLimit: 1024 * 1024, ...extra });
+const settings = (extra: Partial<WebhookSettings> = {}): WebhookSettings => ({ secret: SECRET, secrets: new Map(), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE, ...extra });
 
 async function send(headers: Record<string, string>, webhookSettings = settings()): Promise<[number, string, unknown, number]> {
   const published: CloudEvent<unknown>[] = [];

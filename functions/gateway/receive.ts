@@ -2,7 +2,6 @@ import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { EventTypes, functionSource, makeEvent } from '../../shared/events';
 import { secretForRepo } from '../../shared/webhooks/secrets';
-import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
 import type { Publish } from '../../shared/function/types';
 import type { DeliveryMarkers } from './delivery-markers';
@@ -109,7 +108,7 @@ export function timestampProblem(provider: WebhookProvider, request: WebhookRequ
   const timestamp = provider.signedTimestamp?.(request);
   if (timestamp === undefined) return null;
   if (!UNIX_SECONDS.test(timestamp.trim())) return { status: 400, reason: 'the signed timestamp must be Unix seconds (e.g. $(date +%s))' };
-  const tolerance = settings.timestampTolerance ?? DEFAULT_TIMESTAMP_TOLERANCE;
+  const tolerance = settings.timestampTolerance;
   const skew = Math.floor(nowMs / 1000) - Number(timestamp.trim());
   if (skew > tolerance) return { status: 401, reason: `the signed timestamp is ${skew} s old, beyond the tolerance of ${tolerance} s: a replayed delivery is refused` };
   if (-skew > tolerance) return { status: 401, reason: `the signed timestamp is ${-skew} s ahead of this clock, beyond the tolerance of ${tolerance} s` };

@@ -2,6 +2,6 @@ export type { WebhookSettings, WebhookProvider, WebhookProviderName, WebhookRequ
 export { normalizeRepoUrl, repoPathKey } from './normalize-repo-url';
 export { signBody, verifyBodySignature, signTimestampedBody, verifyTimestampedSignature, tokensEqual, bodyDigest } from './signature';
 export { secretForRepo, type RepoSecret } from './secrets';
-export { loadWebhookSettings, defaultWebhookSettings, settingKey, WEBHOOK_ENV, DEFAULT_WEBHOOK_BODY_LIMIT, DEFAULT_TIMESTAMP_TOLERANCE, type WebhookFileSettings } from './settings';
+export { loadWebhookSettings, settingKey, WEBHOOK_ENV, DEFAULT_WEBHOOK_BODY_LIMIT, DEFAULT_TIMESTAMP_TOLERANCE, type WebhookFileSettings } from './settings';
 export { gitPushFromGithubEvent, gitPushFromGitlabEvent } from './knative-sources';
 export { WEBHOOK_PROVIDERS } from './providers/api';

@@ -5,6 +5,7 @@ const settings = (secret: string | undefined, secrets: Record<string, string>): 
   ...(secret ? { secret } : {}),
   secrets: new Map(Object.entries(secrets)),
   bodyLimit: 1024,
+  timestampTolerance: 300,
 });
 
 describe('secretForRepo', () => {

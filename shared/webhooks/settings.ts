@@ -48,15 +48,6 @@ export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where
 }
 
 /**
- * The settings of a configuration without a `webhooks` section: no secret (every delivery is
- * refused until one is set) and the default body limit.
- * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
- */
-export function defaultWebhookSettings(): WebhookSettings {
-  return { secrets: new Map(), bodyLimit: DEFAULT_WEBHOOK_BODY_LIMIT, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE };
-}
-
-/**
  * The key a per-repository setting is stored under: the {@link normalizeRepoUrl} key of a
  * URL, else a host-less path key (`owner/repo`) in lower case without `.git`; `null` when `key`
  * is neither.

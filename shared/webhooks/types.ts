@@ -17,9 +17,9 @@ export interface WebhookSettings {
   bodyLimit: number;
   /**
    * Seconds a signed timestamp (the generic webhook's `X-Ccp-Timestamp`) may be off the
-   * gateway's clock, either way; older deliveries are refused as replays. 300 when unset.
+   * gateway's clock, either way; older deliveries are refused as replays (`CCP_WEBHOOK_TIMESTAMP_TOLERANCE`, default 300).
    */
-  timestampTolerance?: number;
+  timestampTolerance: number;
 }
 
 /** One webhook delivery as it arrived: its headers and the raw bytes the signature covers. */

@@ -10,6 +10,7 @@ import { createBrokerIngress, createFunctionServer, listen, type RunningServer }
 import { InProcessBroker, loadTriggers } from '../../shared/runtime';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { githubHeaders, githubPush, post } from './harness';
+import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 
 const EVENTING = path.join(__dirname, '__fixtures__', 'eventing');
 const SECRET = 'cluster-webhook-secret-0d7';
@@ -77,7 +78,7 @@ describe('the gateway as a Knative Service (FUNCTION=gateway, K_SINK = the Broke
 describe('the gateway served without K_SINK', () => {
   it('answers 503 to a good push, since it has nowhere to publish', async () => {
     const context = testContext(new TempObjectStore());
-    context.config.webhooks = { secret: SECRET, secrets: new Map(), bodyLimit: 1024 * 1024 };
+    context.config.webhooks = { secret: SECRET, secrets: new Map(), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE };
     const server = await listen(createFunctionServer(gatewayFunction, context));
     try {
       const body = githubPush();

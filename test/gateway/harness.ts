@@ -8,12 +8,13 @@ import { fixtureBody } from '../../shared/webhooks/__fixtures__';
 import type { ObjectStore } from '../../shared/store/types';
 import { signBody } from '../../shared/webhooks/signature';
 import type { WebhookSettings } from '../../shared/webhooks/types';
+import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 
 export const GLOBAL_SECRET = 'global-webhook-secret-5f1c';
 
 /** Settings with a global secret and the given per-repository ones (keys already normalised). */
 export function settings(secrets: Record<string, string> = {}, extra: Partial<WebhookSettings> = {}): WebhookSettings {
-  return { secret: GLOBAL_SECRET, secrets: new Map(Object.entries(secrets)), bodyLimit: 1024 * 1024, ...extra };
+  return { secret: GLOBAL_SECRET, secrets: new Map(Object.entries(secrets)), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE, ...extra };
 }
 
 export interface Gateway {

@@ -2,6 +2,7 @@ import { EventTypes, validateEvent } from '../../shared/events';
 import { fixtureBody } from '../../shared/webhooks/__fixtures__';
 import { signBody } from '../../shared/webhooks/signature';
 import { GLOBAL_SECRET, genericHeaders, githubHeaders, githubPush, gitlabHeaders, post, settings, startGateway, without, type Gateway } from './harness';
+import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 
 const HEAD = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
 const DELIVERY = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
@@ -206,7 +207,7 @@ describe('webhook gateway limits and secrets', () => {
   });
 
   it('answers 401 when no secret is configured for the repository, saying so, even to a signed push', async () => {
-    const gateway = await startGateway({ secrets: new Map([['other/repo', 's']]), bodyLimit: 1024 * 1024 });
+    const gateway = await startGateway({ secrets: new Map([['other/repo', 's']]), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE });
     try {
       const body = githubPush();
       const sent = await post(`${gateway.url}/webhooks/github`, body, githubHeaders(body, 's'));
