@@ -63,7 +63,7 @@ export async function startEmbeddedRuntime(
       context: (definition) => ({ ...context, log: log.child({ fn: definition.name }) }),
       store: context.store,
       logger: log,
-      chaos: config.runtime?.chaos ?? null,
+      chaos: config.runtime.chaos,
     });
     endAbandonedBuilds(broker, context, log);
     // The build function's context, made now, carries the build queue the CLI follows.

@@ -1,9 +1,10 @@
 import { loadConfig } from '../shared/config/config';
-import { ValidationError } from '../shared/errors/validation-error';
+import { ValidationError, type Issue } from '../shared/errors/validation-error';
 // Straight from their modules: the host index would load the broker ingress and report routes too.
 import type { RunningServer } from '../shared/host/listen';
 import { serveFunctionFromEnv } from '../shared/host/serve-from-env';
-import { DEFAULT_DRAIN_GRACE_MS, DeliveryGate } from '../shared/host/drain';
+import { DeliveryGate } from '../shared/host/drain';
+import { CORE, readEnv } from '../shared/config/settings';
 import { installProcessGuard } from '../shared/host/process-guard';
 import { createLogger, type Logger } from '../shared/log/logger';
 import { FUNCTIONS } from './api';
@@ -65,12 +66,9 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOption
 
 /** `CCP_DRAIN_GRACE_SECONDS`: how long in-flight deliveries may run on after SIGTERM. */
 function drainGraceMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.CCP_DRAIN_GRACE_SECONDS;
-  if (raw === undefined || raw === '') return DEFAULT_DRAIN_GRACE_MS;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new ValidationError('invalid drain grace period', [{ field: 'CCP_DRAIN_GRACE_SECONDS', message: `"${raw}" is not a number of seconds, 0 or more` }]);
-  }
+  const issues: Issue[] = [];
+  const seconds = readEnv(CORE.drainGraceSeconds, env, issues);
+  if (issues.length > 0) throw new ValidationError('invalid drain grace period', issues);
   return seconds * 1000;
 }
 

@@ -5,7 +5,6 @@ import { imageName, type ProjectEntry } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
 import {
   CascadeStore,
-  DEFAULT_DISPATCH_SETTINGS,
   LearnedParentsStore,
   PushCoalescer,
   addLearnedEdges,
@@ -141,7 +140,7 @@ export function learnedParentsOf(context: FunctionContext): LearnedParentsStore 
 }
 
 export function dispatchSettings(context: FunctionContext): DispatchSettings {
-  return context.config.dispatch ?? DEFAULT_DISPATCH_SETTINGS;
+  return context.config.dispatch;
 }
 
 export function cascadesOf(context: FunctionContext): CascadeStore {

@@ -1,6 +1,3 @@
-/** Knative's default `terminationGracePeriodSeconds` for a revision's pods: 30 s. */
-export const DEFAULT_DRAIN_GRACE_MS = 30_000;
-
 /**
  * The deliveries a function server has in flight, and whether it still takes new ones. Knative
  * scales a Service down by sending its pod SIGTERM and killing it after the grace period: the

@@ -68,6 +68,7 @@ export const CORE = {
   drainGraceSeconds: declare({
     env: 'CCP_DRAIN_GRACE_SECONDS',
     description: 'on SIGTERM (Knative scaling a Service down) a function answers 503 to new events and to readiness, lets the deliveries in flight finish for this long (default 30, Knative\'s grace period), then exits (0, or 1 when it had to give some up; the broker redelivers them)',
+    // Knative's default `terminationGracePeriodSeconds` for a revision's pods.
     default: 30,
     parse: positiveNumber((raw) => `"${String(raw)}" is not a number of seconds, 0 or more`, true),
   }),
