@@ -48,6 +48,18 @@ export class AnchoredRoot {
    * one is missing or is a file. Throws {@link UnsafePathError} when one is a symbolic link.
    */
   async openFolder(operation: StoreOperation, key: string, segments: readonly string[], create: boolean): Promise<OpenFolder | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.openFolderOnce(operation, key, segments, create);
+      } catch (error) {
+        // A concurrent delete prunes folders it leaves empty: one this open had just entered may
+        // be gone, and making a folder inside it fails with ENOENT. Start again from the root.
+        if (!(error instanceof ParentRemovedError) || attempt >= 5) throw error instanceof ParentRemovedError ? error.cause : error;
+      }
+    }
+  }
+
+  private async openFolderOnce(operation: StoreOperation, key: string, segments: readonly string[], create: boolean): Promise<OpenFolder | null> {
     if (create) await fs.mkdir(this.root, { recursive: true });
     const handles: FileHandle[] = [];
     try {
@@ -67,7 +79,9 @@ export class AnchoredRoot {
           if (code === 'ELOOP' || (code === 'ENOTDIR' && (await isLink(next)))) throw new UnsafePathError(operation, key);
           if (code === 'ENOENT' && create) {
             // Made here, then opened like any other: a link raced into its place is still refused.
-            await fs.mkdir(next).catch((failure: NodeJS.ErrnoException) => (failure.code === 'EEXIST' ? undefined : Promise.reject(failure)));
+            await fs.mkdir(next).catch((failure: NodeJS.ErrnoException) =>
+              failure.code === 'EEXIST' ? undefined : Promise.reject(failure.code === 'ENOENT' ? new ParentRemovedError(failure) : failure),
+            );
             handles.push(await fs.open(next, DIR_FLAGS).catch((failure: NodeJS.ErrnoException) => Promise.reject(failure.code === 'ELOOP' ? new UnsafePathError(operation, key) : failure)));
             continue;
           }
@@ -130,6 +144,13 @@ export class AnchoredRoot {
       return this.root;
     }
     return this.realRoot;
+  }
+}
+
+/** The folder a segment was to be made in was removed meanwhile (pruned by a concurrent delete). */
+class ParentRemovedError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 
