@@ -34,7 +34,7 @@ export interface Setting<T = unknown> extends SettingName {
   /** The value when nothing sets it; absent: the setting is optional, or its default is derived in the loader. */
   default?: T;
   parse: Parser<T>;
-  /** Comes from the Secret ccp-secrets, never the ConfigMap; redacted from logs and mails. */
+  /** Comes from the Secret ccp-secrets, never the ConfigMap (what is redacted from mails is the loaders' choice: not the S3 access key id presigned links carry). */
   secret?: true;
   /** Why the cluster does not set it (an embedded-runtime or local-only setting): not in deploy/base/config.yaml. */
   embeddedOnly?: string;

@@ -9,6 +9,7 @@ import { writeOciImage } from './oci-layout';
 import { pushOciLayout } from './registry-push';
 import { rpmRootfs } from './rpm-rootfs';
 import type { ImageConfig, ImageRecipe, ImageTarget, PushedImage } from './types';
+import { readEnv, TEST_HOOKS } from '../../../shared/config/settings';
 
 /** Bump when the way images are made changes, so old cache entries are not reused. */
 const RECIPE_FORMAT = 1;
@@ -72,7 +73,8 @@ export async function pushBaseImage(recipe: ImageRecipe, target: ImageTarget, op
  * @see https://specifications.freedesktop.org/basedir-spec/latest/
  */
 export function defaultImageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CCP_IMAGE_CACHE) return path.resolve(env.CCP_IMAGE_CACHE);
+  const cache = readEnv(TEST_HOOKS.imageCache, env);
+  if (cache) return path.resolve(cache);
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'ccp', 'images');
 }
 
