@@ -11,6 +11,9 @@ export interface LogStreamOptions {
   keepAliveMs?: number;
 }
 
+/** What the LogStreamer writes where it left the middle of a huge log out (after the byte count). */
+const LEFT_OUT = Buffer.from(' bytes of the log left out …\n\n');
+
 /** How much of the text already sent is looked for again when the log object is rewritten shorter (head and tail kept). */
 const ANCHOR_BYTES = 2048;
 
@@ -44,14 +47,21 @@ export function advance(body: Buffer, cursor: LogCursor, final: boolean): LogAdv
   let gap = false;
   const continues = from <= body.length && body.subarray(from - cursor.anchor.length, from).equals(cursor.anchor);
   if (!continues) {
-    const found = cursor.anchor.length > 0 ? body.lastIndexOf(cursor.anchor) : -1;
-    if (found >= 0) {
-      from = found + cursor.anchor.length;
-    } else {
-      gap = true;
-      const marker = body.indexOf(' bytes of the log left out …\n\n');
-      from = marker >= 0 ? marker + Buffer.byteLength(' bytes of the log left out …\n\n') : 0;
+    // Rewritten with its middle left out: the kept tail follows the marker. The place is the
+    // end of the whole anchor, else of its last line, found in that tail; else it is gone.
+    const marker = body.indexOf(LEFT_OUT);
+    const tail = marker >= 0 ? marker + LEFT_OUT.length : 0;
+    const lastLine = cursor.anchor.subarray(cursor.anchor.lastIndexOf(0x0a, cursor.anchor.length - 2) + 1);
+    let place = -1;
+    for (const needle of [cursor.anchor, lastLine]) {
+      const index = needle.length > 0 ? body.indexOf(needle, tail) : -1;
+      if (index >= 0) {
+        place = index + needle.length;
+        break;
+      }
     }
+    gap = place < 0;
+    from = place < 0 ? tail : place;
   }
   const end = final ? body.length : body.lastIndexOf(0x0a) + 1;
   if (end <= from) return { lines: [], gap, cursor: { offset: from, anchor: anchorOf(body, from) } };
