@@ -88,6 +88,11 @@ describe('dashboard pages over a store the pipeline wrote', () => {
       expect(all).toContain('requested by &lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;');
     });
 
+    it('says when the index lists no project, rather than showing an empty table', () => {
+      const page = renderProjectsPage([], {});
+      expect([page.includes('<table'), page.includes('<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>')]).toEqual([false, true]);
+    });
+
     it('has the landmarks, one heading, a labelled form and table headers', async () => {
       const page = renderProjectsPage(await readProjectSummaries(store, INDEX), { status: 'failed' });
       expect({

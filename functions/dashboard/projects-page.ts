@@ -49,7 +49,9 @@ export function renderProjectsPage(summaries: readonly ProjectSummary[], filter:
 ${filter.status || filter.q ? html`<a href="/">Show all</a>` : ''}
 </form>
 ${
-  shown.length === 0
+  summaries.length === 0
+    ? html`<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>`
+    : shown.length === 0
     ? html`<p>No project matches.</p>`
     : html`<table>
 <caption>${shown.length === summaries.length ? 'Every project' : `${shown.length} of ${summaries.length} projects`}, failing first</caption>

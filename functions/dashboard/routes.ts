@@ -143,6 +143,10 @@ export function dashboardRoutes(options: DashboardOptions): Router {
       page(response, 200, renderLogPage(record, (await store.get(record.links.log))?.body ?? null));
       return;
     }
+    if (request.method === 'HEAD') {
+      response.status(200).type('text/event-stream; charset=utf-8').end();
+      return;
+    }
     streamBuildLog(request, response, { ...options.stream, store, logKey: record.links.log, log, readRecord: () => readBuild(store, target.ref, target.buildId) });
   }
 

@@ -150,6 +150,11 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
     ]);
   });
 
+  it('answers HEAD on a log stream without holding the request open', async () => {
+    const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([200, 'text/event-stream; charset=utf-8', '']);
+  });
+
   it('only shows: other methods are refused, and a CloudEvent is not taken', async () => {
     const put = await fetch(`${server.url}/cascades`, { method: 'PUT' });
     const message = HTTP.binary(buildRequested('dashboard-1'));
