@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { imageName } from '../../shared/index/types';
-import { ENTRIES, HOSTILE, INDEX, writeScenario } from './__fixtures__/scenario';
+import { ENTRIES, HOSTILE, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from './__fixtures__/scenario';
 import { renderCascadePage, renderCascadesPage } from './cascade-pages';
 import { renderLogPage } from './log-page';
 import { renderProjectPage } from './project-page';
@@ -46,8 +46,8 @@ describe('dashboard pages over a store the pipeline wrote', () => {
           scan: { verdict: 'high', counts: { high: 1, medium: 2, low: 0, info: 0 }, scanners: ['rpm-updates:ok', 'rpm-verify:ok', 'pip-outdated:failed'] },
           lint: { verdict: 'passed', counts: { error: 0, warning: 0, info: 0, style: 0 } },
         },
-        { name: 'centos/httpd-24-centos7:latest', status: 'failed', build: '20261201T091000Z-cccc', scan: null, lint: { verdict: 'failed', counts: { error: 0, warning: 5, info: 0, style: 0 } } },
-        { name: 'apps/team/web:1.0', status: 'running', build: '20261201T092000Z-dddd', scan: null, lint: null },
+        { name: 'centos/httpd-24-centos7:latest', status: 'failed', build: HTTPD_BUILD, scan: null, lint: { verdict: 'failed', counts: { error: 0, warning: 5, info: 0, style: 0 } } },
+        { name: 'apps/team/web:1.0', status: 'running', build: WEB_BUILD, scan: null, lint: null },
         { name: 'evil/x:latest', status: 'succeeded', build: '20261201T093000Z-eeee', scan: null, lint: null },
         { name: 'tools/idle:latest', status: 'never', build: null, scan: null, lint: null },
       ]);
@@ -58,7 +58,7 @@ describe('dashboard pages over a store the pipeline wrote', () => {
       ['the failed ones', { status: 'failed' }, ['centos/httpd-24-centos7:latest']],
       ['the never built ones', { status: 'never' }, ['tools/idle:latest']],
       ['a text in the name, any case', { q: 'HTTPD' }, ['centos/httpd-24-centos7:latest']],
-      ['every word of the text', { q: 'centos 7' }, ['centos/httpd-24-centos7:latest', 'centos/centos:7']],
+      ['every word of the text, in names and causes', { q: 'centos 7' }, ['centos/httpd-24-centos7:latest', 'apps/team/web:1.0', 'centos/centos:7']],
       ['a text in the last cause', { q: 'owned' }, ['evil/x:latest']],
       ['status and text together', { status: 'succeeded', q: 'httpd' }, []],
     ])('selects %s', async (_name, filter, expected) => {
@@ -71,10 +71,10 @@ describe('dashboard pages over a store the pipeline wrote', () => {
     it('shows the last build, scan by severity and by scanner, and lint of each project', async () => {
       const rows = rowsOf(renderProjectsPage(await readProjectSummaries(store, INDEX), {}));
       expect(rows[0]).toEqual(
-        'centos/httpd-24-centos7:latest failed 2026-12-01 09:10 UTC 0 ms Parent image centos/centos:7 was rebuilt blocked by lint: 5 findings at warning or above (threshold warning) – not scanned failed 5 warning',
+        'centos/httpd-24-centos7:latest failed 2026-12-01 09:05 UTC 0 ms parent centos/centos:7 rebuilt because git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git blocked by lint: 5 findings at warning or above (threshold warning) – not scanned failed 5 warnings',
       );
       expect(rows[3]).toEqual(
-        'centos/centos:7 succeeded 2026-12-01 09:01 UTC 1 min 05 s First build of centos/centos:7 sha256:111111111111… high 1 high, 2 medium rpm-updates 3 · rpm-verify 0 · pip-outdated failed passed no findings',
+        'centos/centos:7 succeeded 2026-12-01 09:01 UTC 1 min 05 s Git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git sha256:111111111111… high 1 high, 2 medium rpm-updates 3 · rpm-verify 0 · pip-outdated failed passed no findings',
       );
       expect(rows[2]).toEqual('tools/idle:latest never never built – – – not scanned –');
     });
@@ -115,19 +115,19 @@ describe('dashboard pages over a store the pipeline wrote', () => {
       const page = renderProjectPage(await readProjectDetail(store, ENTRIES.httpd));
       const builds = /<h2 id="builds-heading">[\s\S]*<\/section>/.exec(page)![0];
       expect(rowsOf(builds)).toEqual([
-        '20261201T091000Z-cccc failed blocked by lint: 5 findings at warning or above (threshold warning) 2026-12-01 09:10 UTC 0 ms parent-rebuilt: Parent image centos/centos:7 was rebuilt cascade after-20261201T090000Z-aaaa 1 earlier cause git-push: Git commit 2222222 to branch main of repo https://git.example.org/centos/httpd.git – – Log · lint · SARIF',
+        `${HTTPD_BUILD} failed blocked by lint: 5 findings at warning or above (threshold warning) 2026-12-01 09:05 UTC 0 ms parent-rebuilt: parent centos/centos:7 rebuilt because git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git cascade after-20261201T090000Z-aaaa 1 earlier cause git-push: Git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git – – Log · lint · SARIF`,
         '20261130T080000Z-bbbb succeeded 2026-11-30 08:00 UTC 30.0 s git-push: Git commit 1111111 to branch main of repo https://git.example.org/centos/httpd.git – – Log',
       ]);
       expect(builds).toContain('href="/cascades/after-20261201T090000Z-aaaa"');
-      expect(builds).toContain('href="/projects/centos/httpd-24-centos7/latest/builds/20261201T091000Z-cccc/log"');
-      expect(builds).toContain('href="/reports/centos/httpd-24-centos7/latest/20261201T091000Z-cccc/lint.sarif"');
+      expect(builds).toContain(`href="/projects/centos/httpd-24-centos7/latest/builds/${HTTPD_BUILD}/log"`);
+      expect(builds).toContain(`href="/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/lint.sarif"`);
     });
 
     it('shows the lint findings with their line numbers, from the real linter’s report', async () => {
       const page = renderProjectPage(await readProjectDetail(store, ENTRIES.httpd));
       const lint = /<h2 id="lint-heading">[\s\S]*?<\/section>/.exec(page)![0];
       expect(rowsOf(lint).map((row) => row.split(' ').slice(0, 3).join(' '))).toEqual(['1 warning DL3006', '2 warning DL3002', '3 warning DL3003', '3 warning DL3032', '3 warning DL3033']);
-      expect(lint).toContain('href="/reports/centos/httpd-24-centos7/latest/20261201T091000Z-cccc/lint.json"');
+      expect(lint).toContain(`href="/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/lint.json"`);
     });
 
     it('shows the last scan by scanner with the report, SBOM and JSON links', async () => {
@@ -143,7 +143,7 @@ describe('dashboard pages over a store the pipeline wrote', () => {
 
     it('links a nested job id with each part of the path encoded', async () => {
       const page = renderProjectPage(await readProjectDetail(store, ENTRIES.web));
-      expect(page).toContain('href="/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log">Log (live)</a>');
+      expect(page).toContain(`href="/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log">Log (live)</a>`);
     });
 
     it('escapes a hostile git URL, cause and reason', async () => {
@@ -155,11 +155,11 @@ describe('dashboard pages over a store the pipeline wrote', () => {
 
   describe('a build log', () => {
     it('shows a running build’s complete lines and follows the stream from where they end', async () => {
-      const record = (await readBuild(store, ENTRIES.web, '20261201T092000Z-dddd'))!;
+      const record = (await readBuild(store, ENTRIES.web, WEB_BUILD))!;
       const log = Buffer.from('ccp build of apps/team/web:1.0\n==> checkout\nhalf a li');
       const page = renderLogPage(record, log);
       expect(/<pre[^>]*>([\s\S]*?)<\/pre>/.exec(page)![1]).toEqual('ccp build of apps/team/web:1.0\n==&gt; checkout\n');
-      expect(page).toContain(`data-stream="/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log/stream?from=${Buffer.byteLength('ccp build of apps/team/web:1.0\n==> checkout\n')}"`);
+      expect(page).toContain(`data-stream="/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream?from=${Buffer.byteLength('ccp build of apps/team/web:1.0\n==> checkout\n')}"`);
       expect(page).toContain('<script src="/assets/follow-log.js" defer></script>');
     });
 
@@ -178,7 +178,7 @@ describe('dashboard pages over a store the pipeline wrote', () => {
   describe('cascades', () => {
     it('lists each cascade with its cause, origin and progress', async () => {
       const page = renderCascadesPage(await readCascadeSummaries(store));
-      expect(rowsOf(page)).toEqual(['after-20261201T090000Z-aaaa parent-rebuilt: centos/centos:7 was rebuilt centos/centos:7 1 origin, 1 requested, 1 failed 2026-12-01 09:05 UTC running']);
+      expect(rowsOf(page)).toEqual(['after-20261201T090000Z-aaaa parent-rebuilt: centos/centos:7 rebuilt because Git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git centos/centos:7 1 origin, 1 requested, 1 failed 2026-12-01 09:05 UTC running']);
     });
 
     it('draws the cascade as a tree: the children under the origin, with their states and builds', async () => {

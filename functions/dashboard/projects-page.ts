@@ -97,8 +97,11 @@ function scanCell(scan: ScanSummary | null): SafeHtml {
 ${byScanner.length > 0 ? html`<br><span class="muted">${byScanner.join(' · ')}</span>` : ''}`;
 }
 
-/** `2 error, 1 style` (the levels with findings), or `no findings`. */
+/** `2 errors, 1 style` (the levels with findings), or `no findings`. */
 export function lintText(counts: SeverityCounts): string {
-  const parts = (['error', 'warning', 'info', 'style'] as const).filter((level) => counts[level] > 0).map((level) => `${counts[level]} ${level}`);
+  // `info` and `style` are not counted nouns: `2 info`, like hadolint's own summary.
+  const parts = (['error', 'warning', 'info', 'style'] as const)
+    .filter((level) => counts[level] > 0)
+    .map((level) => `${counts[level]} ${level}${counts[level] > 1 && (level === 'error' || level === 'warning') ? 's' : ''}`);
   return parts.length > 0 ? parts.join(', ') : 'no findings';
 }

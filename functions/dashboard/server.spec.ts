@@ -8,7 +8,7 @@ import { StoreError } from '../../shared/store/errors';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import type { ObjectStore } from '../../shared/store/types';
 import { buildRequested, testContext } from '../../test/support/test-functions';
-import { ENTRIES, HOSTILE, INDEX, writeScenario } from './__fixtures__/scenario';
+import { ENTRIES, HOSTILE, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from './__fixtures__/scenario';
 import { dashboardFunction } from '.';
 
 /** The dashboard as its Knative Service runs it: the real function server on 127.0.0.1. */
@@ -89,7 +89,7 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
   it.each([
     ['?status=failed', ['centos/httpd-24-centos7:latest']],
     ['?status=failed&q=httpd', ['centos/httpd-24-centos7:latest']],
-    ['?q=centos', ['centos/httpd-24-centos7:latest', 'centos/centos:7']],
+    ['?q=centos', ['centos/httpd-24-centos7:latest', 'apps/team/web:1.0', 'centos/centos:7']],
     ['?status=succeeded&q=httpd', []],
     ['?status=&q=', ['centos/httpd-24-centos7:latest', 'apps/team/web:1.0', 'tools/idle:latest', 'centos/centos:7', 'evil/x:latest']],
   ])('filters the projects by the query string %s', async (query, expected) => {
@@ -123,7 +123,7 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
 
   it('serves a nested job id’s page and its build log page', async () => {
     const project = await get(`${server.url}/projects/apps/team/web/1.0`);
-    const log = await get(`${server.url}/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log`);
+    const log = await get(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log`);
     expect([project.status, log.status, /<pre[^>]*>([\s\S]*?)<\/pre>/.exec(log.body)?.[1]]).toEqual([200, 200, 'ccp build of apps/team/web:1.0\n==&gt; checkout\n']);
   });
 
@@ -135,6 +135,16 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
       true,
       200,
       true,
+    ]);
+  });
+
+  it('links each rebuilt image of a cascade to its build’s log, one click from “why did my image rebuild”', async () => {
+    const page = await get(`${server.url}/cascades/after-20261201T090000Z-aaaa`);
+    const logs = [...page.body.matchAll(/href="(\/projects\/[^"]+\/log)"/g)].map((match) => match[1]!);
+    const answers = await Promise.all(logs.map(async (href) => [href, (await fetch(`${server.url}${href}`)).status]));
+    expect(answers).toEqual([
+      [`/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log`, 200],
+      [`/projects/centos/httpd-24-centos7/latest/builds/${HTTPD_BUILD}/log`, 200],
     ]);
   });
 
@@ -151,7 +161,7 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
   });
 
   it('answers HEAD on a log stream without holding the request open', async () => {
-    const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
     expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([200, 'text/event-stream; charset=utf-8', '']);
   });
 
@@ -196,11 +206,11 @@ describe('following a running build’s log over Server-Sent Events', () => {
     const store = new TempObjectStore();
     await writeScenario(store);
     const records = new BuildRecords(store);
-    const running = (await records.get(ENTRIES.web, '20261201T092000Z-dddd'))!;
+    const running = (await records.get(ENTRIES.web, WEB_BUILD))!;
     const before = (await store.get(running.links.log))!.body;
     const server = await serve(store);
     try {
-      const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/20261201T092000Z-dddd/log/stream?from=${before.length}`);
+      const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream?from=${before.length}`);
       expect([response.status, response.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
       // The build function's own writer: the whole log written again with the new lines.
       const log = new LogStreamer({ store, key: running.links.log, secrets: [], intervalMs: 0 });

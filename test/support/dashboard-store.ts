@@ -150,26 +150,26 @@ export async function writeScan(store: ObjectStore, entry: ProjectEntry, fixture
 }
 
 /**
- * A cascade as the dispatcher keeps it: planned from the index's `depends-on` graph with
- * `origin` as the image that changed, created in the cascade store, then each named build's end
+ * A cascade as the dispatcher keeps it: planned from the index's `depends-on` graph with the
+ * build `origin` as the change that starts it, created in the cascade store, then each named build's end
  * recorded (which releases or skips its children) through the store's compare-and-swap update.
  */
 export async function writeCascade(
   store: ObjectStore,
-  input: { id: string; entries: readonly ProjectEntry[]; origin: ProjectEntry; cause: BuildCause; now: Date; ended?: Record<string, 'succeeded' | 'failed'> },
+  input: { id: string; entries: readonly ProjectEntry[]; origin: BuildRecord; cause: BuildCause; now: Date; ended?: Record<string, 'succeeded' | 'failed'> },
 ): Promise<CascadeRecord> {
   const entries = new Map(input.entries.map((entry) => [imageName(entry), entry]));
   const planned = planCascade({
     id: input.id,
     cause: input.cause,
     seeds: [],
-    origin: { name: imageName(input.origin), entry: input.origin },
+    origin: { name: input.origin.name, entry: input.origin.entry, buildId: input.origin.buildId, cause: input.origin.cause, causeChain: input.origin.causeChain.slice(0, -1) },
     graph: new DependencyGraph(input.entries),
     entries,
     maxInFlight: 10,
     now: input.now,
   });
-  if (!planned) throw new Error(`nothing depends on ${imageName(input.origin)}: no cascade to write`);
+  if (!planned) throw new Error(`nothing depends on ${input.origin.name}: no cascade to write`);
   const cascades = new CascadeStore(store);
   await cascades.create(releaseReady(planned, input.now).record);
   for (const [name, status] of Object.entries(input.ended ?? {})) {
