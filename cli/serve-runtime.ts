@@ -33,13 +33,13 @@ export async function serveRuntime(
   const app = express();
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
-  // The dashboard's pages on GET / and below; POST / stays the broker ingress.
-  app.use(dashboardRoutes({ store: runtime.context.store, listProjects: async () => (await runtime.context.listProjects?.()) ?? [], log: options.log }));
   const settings = runtime.context.config.webhooks ?? defaultWebhookSettings();
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), store: runtime.context.store, settings, log: options.log }));
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));
+  // The dashboard's pages on GET / and below; POST / stays the broker ingress.
+  app.use(dashboardRoutes({ store: runtime.context.store, listProjects: async () => (await runtime.context.listProjects?.()) ?? [], log: options.log }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log, token: ingressToken }));
   // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
   addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));
