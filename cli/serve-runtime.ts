@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
+import { dashboardRoutes } from '../functions/dashboard';
 import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress, listen, reportRoutes, reportUrl, type RunningServer } from '../shared/host';
 import { addFallbackHandlers, hardenResponses } from '../shared/host/http-common';
@@ -16,7 +17,8 @@ import { CORE, readEnv } from '../shared/config/settings';
  * The embedded runtime's HTTP door: events in on `POST /` (what `kn event send` or a webhook
  * source posts), git webhooks on `POST /webhooks/{github,gitlab,generic}` (turned into
  * `git.push` by the gateway), the registry's push notifications on `POST /registry/notifications`
- * (turned into `image.pushed`), stored reports out on `GET /reports/…`. Every refusal and every
+ * (turned into `image.pushed`), stored reports out on `GET /reports/…`, the dashboard's pages on
+ * `GET /`, `/projects/…` and `/cascades/…` (functions/dashboard). Every refusal and every
  * error, whichever route it comes from, is JSON `{error}` (see `addFallbackHandlers`).
  * `POST /` takes an event only with the ingress token as Bearer token (`options.ingressToken`, by
  * default `CCP_INGRESS_TOKEN` or the data dir's `ingress-token`): untrusted code on this host (a
@@ -36,6 +38,8 @@ export async function serveRuntime(
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));
+  // The dashboard's pages on GET / and below; POST / stays the broker ingress.
+  app.use(dashboardRoutes({ store: runtime.context.store, listProjects: async () => (await runtime.context.listProjects?.()) ?? [], log: options.log }));
   app.use(createBrokerIngress(runtime.broker, { logger: options.log, token: ingressToken }));
   // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
   addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));
@@ -50,7 +54,7 @@ export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promi
   const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog${login}` : '';
   // Where the token is, never the token: the terminal may be recorded or shared.
   const token = runtime.context.config.ingressToken ? '$CCP_INGRESS_TOKEN' : `$(cat ${path.join(runtime.context.config.dataDir, INGRESS_TOKEN_FILE)})`;
-  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
+  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", the dashboard on ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
   io.stderr('ccp: press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
     const stop = (): void => {

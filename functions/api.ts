@@ -7,6 +7,7 @@ import { SCAN_MANIFEST } from './scan/manifest';
 import { TRACK_REPOS_MANIFEST } from './track-repos/manifest';
 import { DISPATCH_MANIFEST } from './dispatch/manifest';
 import { WEEKLY_SCAN_MANIFEST } from './weekly-scan/manifest';
+import { DASHBOARD_MANIFEST } from './dashboard/manifest';
 import type { FunctionContext, FunctionDefinition, FunctionManifest, Publish } from '../shared/function/types';
 
 /**
@@ -61,6 +62,7 @@ const DEFINITIONS: readonly LazyFunctionDefinition[] = [
   lazy(TRACK_REPOS_MANIFEST, () => require('./track-repos') as typeof import('./track-repos'), (m) => m.trackReposFunction),
   lazy(DISPATCH_MANIFEST, () => require('./dispatch') as typeof import('./dispatch'), (m) => m.dispatchFunction),
   lazy(WEEKLY_SCAN_MANIFEST, () => require('./weekly-scan') as typeof import('./weekly-scan'), (m) => m.weeklyScanFunction),
+  lazy(DASHBOARD_MANIFEST, () => require('./dashboard') as typeof import('./dashboard'), (m) => m.dashboardFunction),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -10,7 +10,8 @@ const USAGE = `Usage: ccp serve [--index DIR|GIT-URL] [--branch B] [--port N]
 
 Runs every function in this process behind the in-process broker (routing by eventing/) and
 serves it: POST CloudEvents to / (binary or structured) with "Authorization: Bearer <token>"
-(CCP_INGRESS_TOKEN, else the file <data-dir>/ingress-token), GET stored reports under /reports/.
+(CCP_INGRESS_TOKEN, else the file <data-dir>/ingress-token), GET stored reports under /reports/,
+and the dashboard (projects, builds, live logs, cascades) at /.
   --index   where functions look up projects that events name by app-id/job-id:tag (CCP_INDEX)
   --port    default 8080; 0 picks a free port`;
 

@@ -85,6 +85,9 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
   // The only door from outside: git forges post their webhooks to it.
   gateway: { exposure: 'public', containerConcurrency: 50, target: 20, timeoutSeconds: 60, secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }] },
   'dead-letter': { containerConcurrency: 20, target: 10, maxScale: 2, timeoutSeconds: 60 },
+  // Read-only pages over the store; a followed build log holds its request open (Server-Sent
+  // Events, resumed by the browser after the timeout), so many requests at once and the longest timeout.
+  dashboard: { containerConcurrency: 50, target: 20, maxScale: 3, timeoutSeconds: 600 },
 };
 
 /** The profile of `name`: its entry over the default. */

@@ -75,12 +75,12 @@ describe('renderDeploy (on a copy of the repository)', () => {
     expect(staleFiles(functions, root)).toEqual([{ path: 'deploy/base/services/retired.yaml', problem: 'unexpected' }]);
   });
 
-  it('routes the gateway from outside and no other function, even one with plain HTTP routes (build)', () => {
+  it('routes the gateway from outside and no other function, even one with plain HTTP routes (build, dashboard)', () => {
     const files = renderDeploy(functions, root);
     const routes = files.find((file) => file.path === 'deploy/overlays/openshift/cluster/routes.yaml');
     const routed = (routes?.content ?? '').split('\n---\n').map((text) => parseYaml(text) as { metadata?: { labels?: Record<string, string> } } | null);
     expect(routed.map((route) => route?.metadata?.labels?.['app.kubernetes.io/name']).filter(Boolean).sort()).toEqual(['ccp-gateway']);
-    expect(functions.filter((definition: FunctionDefinition) => definition.routes).map((definition) => definition.name).sort()).toEqual(['build', 'gateway']);
+    expect(functions.filter((definition: FunctionDefinition) => definition.routes).map((definition) => definition.name).sort()).toEqual(['build', 'dashboard', 'gateway']);
     const local = functions.map((definition) => [definition.name, serviceOf(files, definition.name).metadata.labels['networking.knative.dev/visibility'] ?? 'public']);
     expect(local).toEqual(functions.map((definition) => [definition.name, definition.name === 'gateway' ? 'public' : 'cluster-local']));
   });

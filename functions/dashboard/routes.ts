@@ -1,0 +1,184 @@
+import { Router, type Request, type Response } from 'express';
+import { ValidationError } from '../../shared/errors/validation-error';
+import { imageName, type ProjectEntry } from '../../shared/index/types';
+import { silentLogger, type Logger } from '../../shared/log/logger';
+import type { ObjectStore } from '../../shared/store/types';
+import { DASHBOARD_CSS, FOLLOW_LOG_JS } from './assets';
+import { renderCascadePage, renderCascadesPage } from './cascade-pages';
+import { renderErrorPage } from './layout';
+import { FOLLOW_LOG_SCRIPT, renderLogPage } from './log-page';
+import { streamBuildLog, type LogStreamOptions } from './log-stream';
+import { renderProjectPage } from './project-page';
+import { renderProjectsPage, type ProjectFilter } from './projects-page';
+import { PROJECT_STATUSES, readBuild, readCascade, readCascadeSummaries, readProjectDetail, readProjectSummaries, type ProjectStatus } from './read-model';
+import { isCascadeId, projectTargets } from './urls';
+
+export interface DashboardOptions {
+  store: ObjectStore;
+  /** The projects of the configured index (`FunctionContext.listProjects`). */
+  listProjects(): Promise<readonly ProjectEntry[]>;
+  log?: Logger;
+  /** How the live log stream polls (tests make it quick). */
+  stream?: LogStreamOptions;
+}
+
+/**
+ * What a dashboard page may do in a browser: its own style sheet and script, an event stream
+ * from itself, a form that submits to itself; nothing inline, nothing from elsewhere, no framing.
+ * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
+ */
+export const DASHBOARD_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Longest text filter kept; a longer one is a mistake or an attack, not a search. */
+const MAX_QUERY = 200;
+
+const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
+  '/assets/dashboard.css': { type: 'text/css; charset=utf-8', body: DASHBOARD_CSS },
+  [FOLLOW_LOG_SCRIPT]: { type: 'text/javascript; charset=utf-8', body: FOLLOW_LOG_JS },
+};
+
+/**
+ * The read-only dashboard over the object store: `GET /` (the projects, `?status=&q=`),
+ * `/projects/<app-id>/<job-id>/<tag>` (a project), `…/builds/<build-id>/log` (a build log) and
+ * `…/log/stream` (its Server-Sent Events), `/cascades` and `/cascades/<id>`, and its two assets.
+ * Pages are HTML rendered on the server, every value escaped (see html.ts); a name that is no
+ * key segment of the store is a 400 page, an unknown project, build or cascade a 404 page, a
+ * store that fails a 500 page that says so without any detail (the detail is logged). Other
+ * methods than GET and HEAD answer 405; `POST /` is left to whoever serves events beside.
+ * @see ../../README.md#dashboard
+ */
+export function dashboardRoutes(options: DashboardOptions): Router {
+  const log = (options.log ?? silentLogger).child({ component: 'dashboard' });
+  const router = Router();
+  const store = options.store;
+
+  router.use((request, response, next) => {
+    const path = request.path;
+    const ours = path === '/' || path === '/cascades' || path.startsWith('/cascades/') || path.startsWith('/projects/') || Object.hasOwn(ASSETS, path);
+    if (!ours) {
+      next();
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      // `POST /` carries CloudEvents to the function server or the broker ingress.
+      if (path === '/') {
+        next();
+        return;
+      }
+      response.setHeader('Allow', 'GET, HEAD');
+      page(response, 405, renderErrorPage(405, `${request.method} is not allowed here: the dashboard only shows.`));
+      return;
+    }
+    setSafetyHeaders(response);
+    const asset = Object.hasOwn(ASSETS, path) ? ASSETS[path] : undefined;
+    if (asset) {
+      response.setHeader('Cache-Control', 'public, max-age=300');
+      response.status(200).type(asset.type).send(asset.body);
+      return;
+    }
+    answer(request, response).catch((error: unknown) => {
+      if (error instanceof ValidationError) {
+        page(response, 400, renderErrorPage(400, 'That is not a name the dashboard knows how to read.'));
+        return;
+      }
+      log.error('dashboard page failed', { path, error });
+      if (response.headersSent) response.end();
+      else page(response, 500, renderErrorPage(500, 'The dashboard could not read the pipeline’s store. Try again in a moment.'));
+    });
+  });
+
+  async function answer(request: Request, response: Response): Promise<void> {
+    const path = request.path;
+    if (path === '/') {
+      const filter = filterOf(request);
+      if (typeof filter === 'string') {
+        page(response, 400, renderErrorPage(400, filter));
+        return;
+      }
+      const summaries = await readProjectSummaries(store, await options.listProjects());
+      page(response, 200, renderProjectsPage(summaries, filter));
+      return;
+    }
+    if (path === '/cascades' || path === '/cascades/') {
+      page(response, 200, renderCascadesPage(await readCascadeSummaries(store)));
+      return;
+    }
+    if (path.startsWith('/cascades/')) {
+      const id = decoded(path.slice('/cascades/'.length));
+      if (id === null || !isCascadeId(id)) {
+        page(response, 400, renderErrorPage(400, 'That is not a cascade id.'));
+        return;
+      }
+      const record = await readCascade(store, id);
+      if (!record) page(response, 404, renderErrorPage(404, 'There is no such cascade.'));
+      else page(response, 200, renderCascadePage(record));
+      return;
+    }
+    await answerProject(request, response, path.slice('/projects/'.length));
+  }
+
+  async function answerProject(request: Request, response: Response, rest: string): Promise<void> {
+    const targets = projectTargets(rest);
+    if (targets === null || targets.length === 0) {
+      page(response, 400, renderErrorPage(400, 'That is not a project name: /projects/<app-id>/<job-id>/<tag>.'));
+      return;
+    }
+    const known = new Map((await options.listProjects()).map((entry) => [imageName(entry), entry]));
+    const target = targets.find((candidate) => known.has(imageName(candidate.ref)));
+    const entry = target ? known.get(imageName(target.ref)) : undefined;
+    if (!target || !entry) {
+      page(response, 404, renderErrorPage(404, `There is no project ${imageName(targets[targets.length - 1]!.ref)} in the index.`));
+      return;
+    }
+    if (target.kind === 'project') {
+      page(response, 200, renderProjectPage(await readProjectDetail(store, entry)));
+      return;
+    }
+    const record = await readBuild(store, target.ref, target.buildId);
+    if (!record) {
+      page(response, 404, renderErrorPage(404, `There is no build ${target.buildId} of ${imageName(target.ref)}.`));
+      return;
+    }
+    if (target.kind === 'log') {
+      page(response, 200, renderLogPage(record, (await store.get(record.links.log))?.body ?? null));
+      return;
+    }
+    if (request.method === 'HEAD') {
+      response.status(200).type('text/event-stream; charset=utf-8').end();
+      return;
+    }
+    streamBuildLog(request, response, { ...options.stream, store, logKey: record.links.log, log, readRecord: () => readBuild(store, target.ref, target.buildId) });
+  }
+
+  return router;
+}
+
+/** The projects filter of `?status=&q=`, or why it is refused. */
+function filterOf(request: Request): ProjectFilter | string {
+  const { status, q } = request.query;
+  if (status !== undefined && status !== '' && (typeof status !== 'string' || !PROJECT_STATUSES.includes(status as ProjectStatus))) {
+    return `The status filter must be one of ${PROJECT_STATUSES.join(', ')}.`;
+  }
+  if (q !== undefined && (typeof q !== 'string' || q.length > MAX_QUERY)) return `The text filter must be one text of at most ${MAX_QUERY} characters.`;
+  return { ...(status ? { status: status as ProjectStatus } : {}), ...(q && q.trim() ? { q: q.trim() } : {}) };
+}
+
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function page(response: Response, status: number, body: string): void {
+  setSafetyHeaders(response);
+  response.setHeader('Cache-Control', 'no-store');
+  response.status(status).type('text/html; charset=utf-8').send(body);
+}
+
+function setSafetyHeaders(response: Response): void {
+  response.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+}
