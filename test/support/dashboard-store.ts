@@ -14,6 +14,7 @@ import type { ObjectStore } from '../../shared/store/types';
 import { planCascade, recordCompletion, releaseReady } from '../../functions/dispatch/planning';
 import { formatJson, formatSarif, lintDockerfile, lintVerdict, LINTER_VERSION } from '../../functions/lint/linter';
 import { buildSbom, storeScanReports } from '../../functions/scan/reports';
+import { rpmPurl } from '../../shared/reports/purl';
 
 /**
  * A store as the pipeline leaves it, for the dashboard's tests: every object is written by the
@@ -131,7 +132,7 @@ export interface ScanFixture {
 /** Stores a scan of `entry` the way the scan function does: scan.json, scan.html, the SBOM and the image state. */
 export async function writeScan(store: ObjectStore, entry: ProjectEntry, fixture: ScanFixture): Promise<void> {
   const image = { ref: `registry.example.org/${imageName(entry)}`, digest: fixture.digest };
-  const packages = [{ ecosystem: 'rpm' as const, name: 'bash', version: '5.1.8', purl: 'pkg:rpm/centos/bash@5.1.8?arch=x86_64' }];
+  const packages = [{ ecosystem: 'rpm' as const, name: 'bash', version: '5.1.8', purl: rpmPurl({ vendor: 'centos', name: 'bash', version: '5.1.8', arch: 'x86_64' }) }];
   const runs: ScannerRun[] = Object.entries(fixture.scanners).map(([id, scanner]) => ({
     scanner: { id, version: '1.0.0', description: `${id} scanner` },
     result: {
