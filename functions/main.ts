@@ -42,8 +42,10 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: EntryOption
     env,
     gate,
     // Read the configuration once FUNCTION is known good, so the first error is the first mistake.
-    // The chosen function's module (and only its) is loaded before the server listens, so
-    // readiness means the first event is handled without loading anything more.
+    // The chosen function's module (and only its) is loaded before the server listens; the
+    // packages its parsers and clients need (yaml, dockerfile-ast, the AWS SDK…) and prom-client
+    // load when first used (shared/lazy/packages, shared/metrics/deferred), so readiness does
+    // not wait for them and the first event does.
     createContext: (definition) => {
       FUNCTIONS.get(definition.name)?.load();
       return createFunctionContext(loadConfig({}, env), log.child({ fn: definition.name }));
@@ -90,7 +92,14 @@ function entryLogger(options: EntryOptions): Logger {
   return createLogger({ write: options.write ?? ((line) => process.stdout.write(`${line}\n`)) });
 }
 
-if (require.main === module) {
+/**
+ * The process of a Knative Service: {@link run} with the process guard, exit code 1 when it
+ * cannot start, and the drain on SIGTERM. Called when this module is the process's main one,
+ * or by the image's entry `dist/functions/main.js`, which loads the function's bundle (see
+ * scripts/bundle-functions) and calls it.
+ * @see https://knative.dev/docs/serving/runtime-contract/
+ */
+export function main(): void {
   // No single event takes the Service down: an error a handler leaves uncaught fails its request.
   installProcessGuard(entryLogger({}));
   void run().then((server) => {
@@ -103,3 +112,5 @@ if (require.main === module) {
     process.once('SIGTERM', () => void server.drain().then((abandoned) => process.exit(abandoned > 0 ? 1 : 0), () => process.exit(1)));
   });
 }
+
+if (require.main === module) main();

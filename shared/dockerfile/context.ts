@@ -1,4 +1,5 @@
-import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import type { From, Instruction } from 'dockerfile-ast';
+import { dockerfileAst } from '../lazy/packages';
 import type { Onbuild } from 'dockerfile-ast';
 import { parseImageRef } from './image';
 import { parseShell } from './shell';
@@ -13,7 +14,7 @@ const JSON_CAPABLE = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'SHELL'
  * @see https://docs.docker.com/reference/dockerfile/
  */
 export function buildContext(text: string, file: string, trustedRegistries: string[] = []): LintContext {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = dockerfileAst().DockerfileParser.parse(text);
   const stages: Stage[] = [];
   const instructions: InstructionNode[] = [];
   for (const node of dockerfile.getInstructions()) {

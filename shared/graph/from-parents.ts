@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { dockerfileAst } from '../lazy/packages';
 import { imageName, parseImageName } from '../index/types';
 import { parseImageRef } from '../dockerfile/image';
 
@@ -20,7 +20,7 @@ export interface BaseImageOptions {
  * @see https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
  */
 export function fromImagesOf(dockerfile: string): string[] {
-  const parsed = DockerfileParser.parse(dockerfile);
+  const parsed = dockerfileAst().DockerfileParser.parse(dockerfile);
   const args = new Map<string, string | null>();
   for (const arg of parsed.getInitialARGs()) {
     for (const property of arg.getProperties()) {

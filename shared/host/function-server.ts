@@ -3,7 +3,14 @@ import { HTTP, type CloudEvent } from 'cloudevents';
 import type { FunctionDefinition, Publish, ServiceContext } from '../function/types';
 import { ValidationError } from '../errors/validation-error';
 import { validateEvent } from '../events/validate';
-import { addMetricsRoute, defaultMetrics, eventLogFields, recordDeadLetter, recordHandled, recordReceived, trackQueueDepth, type CcpMetrics, type FailureReason } from '../metrics';
+// From their modules, not the barrel: prom-client is loaded on the first scrape (see DeferredMetrics).
+import { DeferredMetrics, deferredDefaultMetrics } from '../metrics/deferred';
+import { eventLogFields } from '../metrics/log-fields';
+import type { CcpMetrics } from '../metrics/metrics';
+import { addMetricsRoute } from '../metrics/metrics-route';
+import type { FailureReason } from '../metrics/names';
+import { recordDeadLetter, recordHandled, recordReceived } from '../metrics/observe';
+import { trackQueueDepth } from '../metrics/queue-depth';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryTimeoutError, runDelivery } from '../runtime/delivery';
 import { DeliveryGate } from './drain';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, rawBody, sendValidationError } from './http-common';
@@ -60,9 +67,9 @@ export function createFunctionServer<S extends object>(
     else next();
   });
   addHealthRoutes(app, { function: definition.name });
-  const metrics = options.metrics ?? defaultMetrics();
-  addMetricsRoute(app, metrics);
-  trackQueueDepth(metrics, definition.name, () => gate.inFlight);
+  const metrics = options.metrics ? DeferredMetrics.of(options.metrics) : deferredDefaultMetrics();
+  addMetricsRoute(app, () => metrics.metrics());
+  metrics.record((made) => trackQueueDepth(made, definition.name, () => gate.inFlight));
   const readBody = rawBody(options.bodyLimit);
   app.post('/', (request, response, next) => {
     if (!gate.enter()) {
@@ -128,7 +135,7 @@ export function startFunctionServer<S extends object>(
 async function handleRequest<S extends object>(
   definition: FunctionDefinition<S>,
   context: ServiceContext<S>,
-  options: FunctionServerOptions & { metrics: CcpMetrics },
+  options: Omit<FunctionServerOptions, 'metrics'> & { metrics: DeferredMetrics },
   request: Request,
   response: Response,
 ): Promise<void> {
@@ -148,7 +155,8 @@ async function handleRequest<S extends object>(
       durationMs,
       ...extra,
     });
-    recordHandled(options.metrics, { functionName: definition.name, event, outcome, durationMs, emitted });
+    const call = { functionName: definition.name, event, outcome, durationMs, emitted };
+    options.metrics.record((metrics) => recordHandled(metrics, call));
   };
 
   try {
@@ -160,9 +168,13 @@ async function handleRequest<S extends object>(
     sendValidationError(response, error);
     return;
   }
-  recordReceived(options.metrics, event);
+  const accepted = event;
+  options.metrics.record((metrics) => recordReceived(metrics, accepted));
   // In the cluster a sink's every event is a dead letter of the Service named by knativeerrordest.
-  if (definition.sink) recordDeadLetter(options.metrics, deadLetterTrigger(event));
+  if (definition.sink) {
+    const trigger = deadLetterTrigger(event);
+    options.metrics.record((metrics) => recordDeadLetter(metrics, trigger));
+  }
 
   try {
     const received = event;

@@ -1,6 +1,13 @@
 import { checkIndex } from './check-index';
-import { parseIndexFile } from './parse-file';
 import type { LoadedIndex } from './types';
+import { lazyPackage } from '../lazy/packages';
+
+/**
+ * The parser (and the yaml package, ~70 modules) loads with the first index read, not with
+ * every function that may read one: a function's cold start does not wait for it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parser = lazyPackage(() => require('./parse-file') as typeof import('./parse-file'));
 
 /** One index file's name (relative to the index location; its stem is the app-id) and content. */
 export interface IndexText {
@@ -14,5 +21,6 @@ export interface IndexText {
  * @see https://github.com/CentOS/container-index#the-indexd-files
  */
 export function validateIndexTexts(files: readonly IndexText[]): LoadedIndex {
+  const { parseIndexFile } = parser();
   return checkIndex(files.map(({ file, text }) => parseIndexFile(file, text)));
 }

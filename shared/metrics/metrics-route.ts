@@ -5,14 +5,16 @@ import type { CcpMetrics } from './metrics';
 export const METRICS_PATH = '/metrics';
 
 /**
- * `GET /metrics`: the registry in Prometheus text format (version 0.0.4).
+ * `GET /metrics`: the registry in Prometheus text format (version 0.0.4). `metrics` may be a
+ * function that makes the registry on the first scrape (see `DeferredMetrics`).
  * @see https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
-export function addMetricsRoute(app: Application, metrics: CcpMetrics): void {
+export function addMetricsRoute(app: Application, metrics: CcpMetrics | (() => CcpMetrics)): void {
   app.get(METRICS_PATH, (_request: Request, response: Response) => {
-    metrics.registry.metrics().then(
+    const { registry } = typeof metrics === 'function' ? metrics() : metrics;
+    registry.metrics().then(
       (text) => {
-        response.status(200).set('Content-Type', metrics.registry.contentType).send(text);
+        response.status(200).set('Content-Type', registry.contentType).send(text);
       },
       (error: unknown) => {
         response.status(500).json({ error: `metrics could not be collected: ${error instanceof Error ? error.message : String(error)}` });

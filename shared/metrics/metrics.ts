@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRIC_NAMES, type FailureReason, type TickName } from './names';
 
+export { trackQueueDepth } from './queue-depth';
+
 /** The instruments of one registry; every function server and the embedded runtime record into one. */
 export interface CcpMetrics {
   registry: Registry;
@@ -83,18 +85,4 @@ export function defaultMetrics(): CcpMetrics {
     collectDefaultMetrics({ register: processMetrics.registry });
   }
   return processMetrics;
-}
-
-/**
- * Makes `ccp_queue_depth{component}` read `read()` at every scrape; returns the function that
- * stops it (and drops the series).
- * @see https://github.com/siimon/prom-client#gauge
- */
-export function trackQueueDepth(metrics: CcpMetrics, component: string, read: () => number): () => void {
-  metrics.depthSources.set(component, read);
-  return () => {
-    if (metrics.depthSources.get(component) !== read) return;
-    metrics.depthSources.delete(component);
-    metrics.queueDepth.remove({ component });
-  };
 }

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
+import { yaml } from '../lazy/packages';
 import { isPlainObject } from '../events/schema';
 import { NO_RETRIES, parseDelivery } from './delivery';
 import { compileAttributesFilter, compileFilters } from './filters/api';
@@ -32,8 +33,8 @@ export async function loadTriggers(dir = 'eventing'): Promise<TriggerRoute[]> {
   const brokerDelivery = new Map<string, DeliverySpec>();
 
   for (const file of files) {
-    const lineCounter = new LineCounter();
-    const documents = parseAllDocuments(await readFile(file, 'utf8'), { lineCounter });
+    const lineCounter = new (yaml().LineCounter)();
+    const documents = yaml().parseAllDocuments(await readFile(file, 'utf8'), { lineCounter });
     if (!Array.isArray(documents)) continue; // an empty file
     for (const document of documents) {
       const documentIssues: Issue[] = [];

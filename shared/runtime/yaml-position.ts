@@ -1,4 +1,5 @@
-import { isNode, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from '../lazy/packages';
 
 /**
  * The line and column (from 1) of the value at a dotted field path such as
@@ -17,7 +18,7 @@ export function positionOf(
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   for (let length = path.length; length >= 0; length -= 1) {
     const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const { line, col } = lineCounter.linePos(node.range[0]);
       return { line, column: col };
     }

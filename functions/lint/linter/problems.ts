@@ -1,4 +1,4 @@
-import { Keyword } from 'dockerfile-ast';
+import { dockerfileAst, lazyPackage } from '../../../shared/lazy/packages';
 import type { LintContext, RuleFinding } from '../../../shared/dockerfile/types';
 
 /** hadolint's code for a Dockerfile it cannot parse. */
@@ -6,7 +6,8 @@ export const PARSE_ERROR = 'DL1000';
 /** ccp's code for a Dockerfile without any `FROM` (empty files included). */
 export const NO_FROM = 'CCP1001';
 
-const KNOWN = new Set<string>(Object.values(Keyword));
+/** Docker's instructions, from dockerfile-ast (loaded with the first Dockerfile linted). */
+const known = lazyPackage(() => new Set<string>(Object.values(dockerfileAst().Keyword)));
 
 /** A problem that makes the Dockerfile unbuildable, before any rule runs. */
 export interface Problem extends RuleFinding {
@@ -25,7 +26,7 @@ export function findProblems(context: LintContext): Problem[] {
   }
   const problems: Problem[] = [];
   for (const node of context.instructions) {
-    if (!KNOWN.has(node.keyword)) {
+    if (!known().has(node.keyword)) {
       const shown = JSON.stringify(node.node.getInstruction());
       problems.push({ code: PARSE_ERROR, line: node.line, column: 1, message: `unknown instruction ${shown}` });
     }

@@ -1,5 +1,3 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { pathToFileURL } from 'node:url';
 import type { Config, S3Settings } from '../../../shared/config/config';
 import { reportUrl } from '../../../shared/host/report-routes';
@@ -31,6 +29,12 @@ export function createReportLinker(config: Config, store: ObjectStore): ReportLi
 }
 
 function presignedLinker(settings: S3Settings, expiresIn: number): ReportLinker {
+  // The AWS SDK (~0.1 s to load) only with the S3 store: a notify on the filesystem store or with
+  // a base URL never loads it (with the S3 store, the store has loaded it already).
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
+  const { GetObjectCommand, S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { getSignedUrl } = require('@aws-sdk/s3-request-presigner') as typeof import('@aws-sdk/s3-request-presigner');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const client = new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

@@ -2,9 +2,14 @@ import { createWriteStream, linkSync, lchownSync, lstatSync, mkdirSync, readdirS
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract, type Headers } from 'tar-stream';
+import type { Headers } from 'tar-stream';
+import { lazyPackage } from '../../../shared/lazy/packages';
 import { ImageError } from '../../../shared/registry/errors';
 import { cleanEntryPath, resolveInRoot } from '../../../shared/rootfs/safe-path';
+
+/** tar-stream, required by the first layer unpacked (see lazyPackage). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tarStreamPackage = lazyPackage(() => require('tar-stream') as typeof import('tar-stream'));
 
 /** Counters of one unpack, shared across its layers. */
 export interface UnpackState {
@@ -175,7 +180,7 @@ async function applyEntry(state: LayerState, header: Headers, content: Readable)
  */
 export async function applyLayer(tarStream: Readable, state: UnpackState): Promise<void> {
   const layer: LayerState = Object.assign(state, { written: new Set<string>(), parents: new Map<string, string>() });
-  const entries = extract();
+  const entries = tarStreamPackage().extract();
   // The feeding pipeline fails (a body stream aborted by its time limit, a broken gzip) while the
   // loop below awaits an entry's file write: its rejection must be handled from the start, or
   // Node reports it unhandled (and by default exits) before the loop gets to await it.

@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from '../../../../shared/lazy/packages';
 import { ValidationError, type Issue } from '../../../../shared/errors/validation-error';
 import type { Level, LintConfig, Threshold } from '../../../../shared/dockerfile/types';
 
@@ -15,8 +16,8 @@ const ACCEPTED_UNUSED = new Set(['no-fail', 'no-color', 'verbose', 'format', 'ou
  * @see https://github.com/hadolint/hadolint#configure
  */
 export function parseLintConfig(text: string, file: string): LintConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(text, { lineCounter, prettyErrors: false });
   const issues: Issue[] = [];
   const at = (node: Node | null | undefined, field: string, message: string): void => {
     const offset = node?.range?.[0];
@@ -30,23 +31,23 @@ export function parseLintConfig(text: string, file: string): LintConfig {
   if (issues.length > 0) throw new ValidationError(`invalid ${file}`, issues);
   const config: LintConfig = {};
   const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return config;
-  if (!isMap(root)) {
+  if (root === null || (yaml().isScalar(root) && root.value === null)) return config;
+  if (!yaml().isMap(root)) {
     at(root, '(root)', 'must be a mapping of hadolint options');
     throw new ValidationError(`invalid ${file}`, issues);
   }
   for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const key = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as Node | null;
     if (key === 'ignored') config.ignored = codeList(value, key, at);
     else if (key === 'trustedRegistries') config.trustedRegistries = stringList(value, key, at);
     else if (key === 'failure-threshold') {
-      const threshold = isScalar(value) ? String(value.value) : '';
+      const threshold = yaml().isScalar(value) ? String(value.value) : '';
       if (THRESHOLDS.includes(threshold as Threshold)) config.failureThreshold = threshold as Threshold;
       else at(value ?? (pair.key as Node), key, `must be one of ${THRESHOLDS.join(', ')}`);
     } else if (key === 'override') config.override = overrides(value, at);
     else if (key === 'disable-ignore-pragma') {
-      if (isScalar(value) && typeof value.value === 'boolean') config.disableIgnorePragma = value.value;
+      if (yaml().isScalar(value) && typeof value.value === 'boolean') config.disableIgnorePragma = value.value;
       else at(value ?? (pair.key as Node), key, 'must be true or false');
     } else if (!ACCEPTED_UNUSED.has(key)) {
       at(pair.key as Node, key, 'unknown option (known: ignored, trustedRegistries, failure-threshold, override, disable-ignore-pragma)');
@@ -59,13 +60,13 @@ export function parseLintConfig(text: string, file: string): LintConfig {
 type At = (node: Node | null | undefined, field: string, message: string) => void;
 
 function stringList(value: Node | null, field: string, at: At): string[] {
-  if (value === null || (isScalar(value) && value.value === null)) return [];
-  if (!isSeq(value)) {
+  if (value === null || (yaml().isScalar(value) && value.value === null)) return [];
+  if (!yaml().isSeq(value)) {
     at(value, field, 'must be a list');
     return [];
   }
   return value.items.flatMap((item, index) => {
-    if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number')) return [String(item.value)];
+    if (yaml().isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number')) return [String(item.value)];
     at(item as Node, `${field}[${index}]`, 'must be a string');
     return [];
   });
@@ -73,7 +74,7 @@ function stringList(value: Node | null, field: string, at: At): string[] {
 
 function codeList(value: Node | null, field: string, at: At): string[] {
   const codes = stringList(value, field, at);
-  const items = isSeq(value) ? value.items : [];
+  const items = yaml().isSeq(value) ? value.items : [];
   codes.forEach((code, index) => {
     if (!CODE.test(code)) at(items[index] as Node, `${field}[${index}]`, `"${code}" is not a rule code like DL3008 or SC2086`);
   });
@@ -82,13 +83,13 @@ function codeList(value: Node | null, field: string, at: At): string[] {
 
 function overrides(value: Node | null, at: At): Partial<Record<Level, string[]>> {
   const result: Partial<Record<Level, string[]>> = {};
-  if (value === null || (isScalar(value) && value.value === null)) return result;
-  if (!isMap(value)) {
+  if (value === null || (yaml().isScalar(value) && value.value === null)) return result;
+  if (!yaml().isMap(value)) {
     at(value, 'override', 'must be a mapping of level to rule codes');
     return result;
   }
   for (const pair of value.items) {
-    const level = isScalar(pair.key) ? String(pair.key.value) : '';
+    const level = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
     if (!LEVELS.includes(level as Level)) {
       at(pair.key as Node, `override.${level}`, `unknown level (known: ${LEVELS.join(', ')})`);
       continue;

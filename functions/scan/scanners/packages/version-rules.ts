@@ -1,6 +1,10 @@
-import * as pep440 from '@renovatebot/pep440';
-import * as rubySemver from '@renovatebot/ruby-semver';
-import semver from 'semver';
+import { lazyPackage } from '../../../../shared/lazy/packages';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded by the first comparison, see lazyPackage */
+const pep440 = lazyPackage(() => require('@renovatebot/pep440') as typeof import('@renovatebot/pep440'));
+const rubySemver = lazyPackage(() => require('@renovatebot/ruby-semver') as typeof import('@renovatebot/ruby-semver'));
+const semver = lazyPackage(() => require('semver') as typeof import('semver'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How one ecosystem orders its versions. */
 export interface VersionRules {
@@ -19,25 +23,25 @@ export interface VersionRules {
  */
 export const PEP440_RULES: VersionRules = {
   name: 'PEP 440',
-  valid: (version) => pep440.valid(version) !== null,
+  valid: (version) => pep440().valid(version) !== null,
   isPrerelease: (version) => {
-    const parsed = pep440.explain(version);
+    const parsed = pep440().explain(version);
     return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
   },
-  compare: (a, b) => pep440.compare(a, b),
-  major: (version) => pep440.major(version),
+  compare: (a, b) => pep440().compare(a, b),
+  major: (version) => pep440().major(version),
 };
 
 /**
  * semver 2.0 (npm), without loose parsing, so a malformed `package.json` version is not guessed.
- * @see https://semver.org/
+ * @see https://semver().org/
  */
 export const SEMVER_RULES: VersionRules = {
   name: 'semver',
-  valid: (version) => semver.valid(version) !== null,
-  isPrerelease: (version) => (semver.prerelease(version)?.length ?? 0) > 0,
-  compare: (a, b) => semver.compare(a, b),
-  major: (version) => semver.major(version),
+  valid: (version) => semver().valid(version) !== null,
+  isPrerelease: (version) => (semver().prerelease(version)?.length ?? 0) > 0,
+  compare: (a, b) => semver().compare(a, b),
+  major: (version) => semver().major(version),
 };
 
 /**
@@ -47,8 +51,8 @@ export const SEMVER_RULES: VersionRules = {
  */
 export const RUBYGEMS_RULES: VersionRules = {
   name: 'RubyGems',
-  valid: (version) => rubySemver.valid(version) !== null,
-  isPrerelease: (version) => rubySemver.prerelease(version) !== null,
-  compare: (a, b) => (rubySemver.eq(a, b) ? 0 : rubySemver.gt(a, b) ? 1 : -1),
-  major: (version) => rubySemver.major(version),
+  valid: (version) => rubySemver().valid(version) !== null,
+  isPrerelease: (version) => rubySemver().prerelease(version) !== null,
+  compare: (a, b) => (rubySemver().eq(a, b) ? 0 : rubySemver().gt(a, b) ? 1 : -1),
+  major: (version) => rubySemver().major(version),
 };

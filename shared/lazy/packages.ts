@@ -1,0 +1,18 @@
+/**
+ * `load` called on the first call of the function returned, its result kept: a package required
+ * when it is first used rather than when the module that uses it is loaded. A function's cold
+ * start (readiness of a fresh process, see bench/cold-start.ts) then pays only for what serving
+ * needs; parsers and clients load with the first event that uses them.
+ * @see https://nodejs.org/docs/latest-v20.x/api/modules.html#requireid
+ */
+export function lazyPackage<T>(load: () => T): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see lazyPackage */
+/** The yaml package (~70 modules): the index, Trigger and lint config parsers. */
+export const yaml = lazyPackage(() => require('yaml') as typeof import('yaml'));
+/** dockerfile-ast (~35 modules): Dockerfile parsing for lint, build and the index graph. */
+export const dockerfileAst = lazyPackage(() => require('dockerfile-ast') as typeof import('dockerfile-ast'));
+/* eslint-enable @typescript-eslint/no-require-imports */
