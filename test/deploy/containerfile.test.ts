@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { packageRoot } from '../../shared/config/package-root';
@@ -45,4 +47,20 @@ describe("ccp's own Containerfile, as the pipeline would take it", () => {
     const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
     expect(dockerignore).toEqual(ignored);
   });
+
+  it('compiles in its build stage from exactly the files that stage copies (no import of test/ or bench/)', () => {
+    const buildStage = instructions.slice(0, instructions.findIndex((instruction, index) => index > 0 && instruction.getKeyword() === 'FROM'));
+    const copied = buildStage
+      .filter((instruction) => instruction.getKeyword() === 'COPY')
+      .flatMap((instruction) => instruction.getArguments().slice(0, -1).map((argument) => argument.getValue()));
+    const context = mkdtempSync(path.join(os.tmpdir(), 'ccp-image-context-'));
+    try {
+      for (const source of copied) cpSync(path.join(ROOT, source), path.join(context, source), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(context, 'node_modules'));
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmit'], { cwd: context, encoding: 'utf8', timeout: 120_000 });
+      expect([tsc.status, tsc.stdout.trim()]).toEqual([0, '']);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
