@@ -9,9 +9,12 @@ import { registriesConf } from '../functions/build/builders/buildah/registries-c
 import { removeStorage, storageDriverFor } from '../functions/build/builders/local';
 import type { RegistryAccess } from '../shared/builds/builder-types';
 import { loadConfig, type Config } from '../shared/config/config';
-import { EventTypes, makeEvent, type BuildCompletedData } from '../shared/events';
+import { EventTypes } from '../shared/events/types';
+import { makeEvent } from '../shared/events/make';
+import { type BuildCompletedData } from '../shared/events/contracts/build-completed';
 import { createLocalRepo, type LocalRepo } from '../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../test/support/images';
+import { BUSYBOX_IMAGE } from '../test/support/images/recipes';
+import { pushBaseImage } from '../test/support/images/make-image';
 import { imageName, type ProjectEntry } from '../shared/index/types';
 import { silentLogger } from '../shared/log/logger';
 import type { Bench, BenchResult } from './types';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../shared/config/package-root';
-import { lintDockerfile } from '../functions/lint/linter';
+import { lintDockerfile } from '../functions/lint/linter/lint';
 import type { Bench, BenchResult } from './types';
 
 /**

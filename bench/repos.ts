@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { silentLogger } from '../shared/log/logger';
-import { trackRepos } from '../functions/track-repos/repos';
+import { trackRepos } from '../functions/track-repos/repos/track-repos';
 import { FsObjectStore } from '../shared/store/fs-store';
 import type { Bench, BenchResult } from './types';
 

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { minimalEnv } from '../shared/process/minimal-env';
 import { runProcess } from '../shared/process/run-process';
-import { runSandboxed, SANDBOX_DEFAULTS, withPrivatePids, type SandboxNetwork } from '../shared/sandbox';
+import { runSandboxed } from '../shared/sandbox/bwrap';
+import { SANDBOX_DEFAULTS } from '../shared/sandbox/settings';
+import { withPrivatePids } from '../shared/sandbox/private-pids';
+import { type SandboxNetwork } from '../shared/sandbox/types';
 import type { Bench, BenchResult } from './types';
 
 const ROUNDS = 25;

@@ -3,10 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { recordingFunction, testContext } from '../test/support/test-functions';
 import { packageRoot } from '../shared/config/package-root';
-import { EventTypes, makeEvent, type BuildCompletedData } from '../shared/events';
+import { EventTypes } from '../shared/events/types';
+import { makeEvent } from '../shared/events/make';
+import { type BuildCompletedData } from '../shared/events/contracts/build-completed';
 import type { ProjectEntry } from '../shared/index/types';
 import { silentLogger } from '../shared/log/logger';
-import { InProcessBroker, loadTriggers } from '../shared/runtime';
+import { InProcessBroker } from '../shared/runtime/in-process-broker';
+import { loadTriggers } from '../shared/runtime/load-triggers';
 import { FsObjectStore } from '../shared/store/fs-store';
 import { endAbandonedBuilds } from './end-abandoned-builds';
 

@@ -4,7 +4,7 @@ import type { FunctionContext } from '../shared/function/types';
 import { abandonedStep, buildEnd, storeAbandonedLog, type AbandonedBuild, type AbandonedStep } from '../shared/builds/abandoned';
 import type { ProjectEntry } from '../shared/index/types';
 import type { Logger } from '../shared/log/logger';
-import type { InProcessBroker } from '../shared/runtime';
+import type { InProcessBroker } from '../shared/runtime/in-process-broker';
 
 /** The index's entry for a build step in flight: `undefined` while it is being looked up. */
 interface Lookup {

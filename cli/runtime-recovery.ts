@@ -3,7 +3,7 @@ import type { BuildService } from '../functions/build';
 import { recoverInterruptedBuilds } from '../functions/build/service-recovery';
 import type { Config } from '../shared/config/config';
 import type { Logger } from '../shared/log/logger';
-import type { InProcessBroker } from '../shared/runtime';
+import type { InProcessBroker } from '../shared/runtime/in-process-broker';
 import { lockDataDir } from '../shared/runtime/data-dir-lock';
 import { EventJournal } from '../shared/runtime/journal';
 import { cleanLeftovers, type LeftoverPlaces } from '../shared/runtime/leftovers';

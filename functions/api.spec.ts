@@ -1,4 +1,4 @@
-import { KNOWN_TYPES } from '../shared/events';
+import { KNOWN_TYPES } from '../shared/events/validate';
 import { FUNCTIONS } from './api';
 
 describe('the function registry', () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config/config';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { loadIndex } from '../../shared/index';
+import { loadIndex } from '../../shared/index/load';
 import { imageName, parseImageName } from '../../shared/index/types';
 import { startServedRuntime } from '../runtime';
 import { logFile, runLog } from '../serve-runtime';

@@ -2,18 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
-import {
-  LINTER_VERSION,
-  formatJson,
-  formatSarif,
-  formatTty,
-  lintDockerfile,
-  lintVerdict,
-  loadLintConfig,
-  type Finding,
-  type LintConfig,
-  type Threshold,
-} from '../../functions/lint/linter';
+import { LINTER_VERSION } from '../../functions/lint/linter/version';
+import { formatJson } from '../../functions/lint/linter/format/json';
+import { formatSarif } from '../../functions/lint/linter/format/sarif';
+import { formatTty } from '../../functions/lint/linter/format/tty';
+import { lintDockerfile } from '../../functions/lint/linter/lint';
+import { lintVerdict } from '../../functions/lint/linter/verdict';
+import { loadLintConfig } from '../../functions/lint/linter/config/load';
+import { type Finding, type LintConfig, type Threshold } from '../../shared/dockerfile/types';
 import type { CliIo, Command } from '../types';
 
 const USAGE = `Usage: ccp lint <Dockerfile> [--format tty|json|sarif] [--config FILE] [--no-shellcheck]

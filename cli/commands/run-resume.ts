@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CascadeStore } from '../../functions/dispatch/planning';
+import { CascadeStore } from '../../shared/cascade/cascade-store';
 import type { CascadeItem } from '../../shared/cascade/types';
 import type { ObjectStore } from '../../shared/store/types';
 

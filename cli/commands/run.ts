@@ -3,22 +3,17 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../shared/config/config';
 import { ValidationError, formatIssue } from '../../shared/errors/validation-error';
 import type { IndexRequestData } from '../../functions/dispatch';
-import { shortHash } from '../../functions/dispatch/planning';
+import { shortHash } from '../../shared/cascade/keys';
 import type { CascadeItem } from '../../shared/cascade/types';
-import {
-  EventTypes,
-  functionSource,
-  makeEvent,
-  type BuildCause,
-  type BuildCompletedData,
-  type BuildRequestedData,
-  type LintCompletedData,
-  type NoticeItem,
-  type NoticeRequestedData,
-  type ScanCompletedData,
-  type ScannerSummary,
-} from '../../shared/events';
-import { loadIndex } from '../../shared/index';
+import { EventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { type BuildCause } from '../../shared/events/contracts/parts';
+import { type BuildCompletedData } from '../../shared/events/contracts/build-completed';
+import { type BuildRequestedData } from '../../shared/events/contracts/build-requested';
+import { type LintCompletedData } from '../../shared/events/contracts/lint-completed';
+import { type NoticeItem, type NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
+import { type ScanCompletedData, type ScannerSummary } from '../../shared/events/contracts/scan-completed';
+import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { runMailSettings } from '../../functions/notify/mail/run-settings';
 import type { ObjectStore } from '../../shared/store/types';

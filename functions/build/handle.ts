@@ -1,5 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, ForeignEventTypes, dataOf, validateEvent, type LintCompletedData } from '../../shared/events';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { type LintCompletedData } from '../../shared/events/contracts/lint-completed';
 import { entryFromIndex } from '../../shared/index/entry-from-index';
 import type { BuildContext } from './service-for';
 

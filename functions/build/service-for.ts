@@ -1,5 +1,5 @@
 import { createBuilder } from './builders/api';
-import { configuredSecrets } from '../../shared/builds';
+import { configuredSecrets } from '../../shared/redact/secrets';
 import { registryAccess } from '../../shared/registry/pipeline-registry';
 import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 import { cleanLeftovers } from '../../shared/runtime/leftovers';

@@ -1,5 +1,7 @@
-import { BuildRecords, type BuildRecord } from '../../shared/builds';
-import { EventTypes, makeEvent } from '../../shared/events';
+import { BuildRecords } from '../../shared/builds/records';
+import { type BuildRecord } from '../../shared/builds/types';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { EventJournal } from '../../shared/runtime/journal';

@@ -1,6 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
-import { BuildRecords, FINAL_STATUSES, type BuildRecord } from '../../shared/builds';
-import { EventTypes } from '../../shared/events';
+import { BuildRecords } from '../../shared/builds/records';
+import { FINAL_STATUSES, type BuildRecord } from '../../shared/builds/types';
+import { EventTypes } from '../../shared/events/types';
 import type { Logger } from '../../shared/log/logger';
 import type { PendingDelivery } from '../../shared/runtime/journal';
 import { parseBuildRecordKey } from '../../shared/store/keys';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudEvent } from 'cloudevents';
-import { EventTypes } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
 import { createLogger } from '../../shared/log/logger';
 import { listDeadLetters } from '../../shared/runtime/dead-letter';
 import { loadTriggers } from '../../shared/runtime/load-triggers';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { GitPushData } from '../../shared/events';
+import type { GitPushData } from '../../shared/events/contracts/git-push';
 import { PreconditionFailedError } from '../../shared/store/errors';
 import type { ObjectStore } from '../../shared/store/types';
-import { normalizeRepoUrl } from '../../shared/webhooks';
+import { normalizeRepoUrl } from '../../shared/webhooks/normalize-repo-url';
 
 /** `state/dispatch/accepted/<sha256>.json`: the first push accepted for one commit of one branch. */
 export interface AcceptedPush {

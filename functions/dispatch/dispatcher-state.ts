@@ -1,18 +1,13 @@
 import { DependencyGraph } from '../../shared/graph/dependency-graph';
 import { formatCycle } from '../../shared/graph/errors';
-import { loadIndex } from '../../shared/index';
+import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
-import {
-  CascadeStore,
-  LearnedParentsStore,
-  PushCoalescer,
-  addLearnedEdges,
-  missingLearnedEdges,
-  type DispatchSettings,
-  type LearnedParents,
-} from './planning';
-import type { BuildCompletedData } from '../../shared/events';
+import { CascadeStore } from '../../shared/cascade/cascade-store';
+import { LearnedParentsStore, addLearnedEdges, missingLearnedEdges, type LearnedParents } from './planning/learned-parents';
+import { PushCoalescer } from './planning/coalesce';
+import { type DispatchSettings } from '../../shared/cascade/types';
+import type { BuildCompletedData } from '../../shared/events/contracts/build-completed';
 import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 
 /** The index as a graph, with its entries by name. */

@@ -1,6 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, functionSource, makeEvent } from '../../shared/events';
-import { noticeOf, releaseReady, type CascadeItem, type CascadeRecord } from './planning';
+import { EventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { noticeOf, releaseReady } from './planning/cascade-advance';
+import { type CascadeItem, type CascadeRecord } from '../../shared/cascade/types';
 import type { FunctionContext } from '../../shared/function/types';
 import { cascadesOf } from './dispatcher-state';
 

@@ -1,12 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
-import {
-  EventTypes,
-  ForeignEventTypes,
-  dataOf,
-  validateEvent,
-} from '../../shared/events';
-import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from '../../shared/webhooks/knative-sources';
 import type { DispatchContext } from './dispatcher-state';
 import { onBuildCompleted } from './on-build-completed';
 import { onImagePushed } from './on-image-pushed';

@@ -1,6 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
-import { planCascade, recordCompletion } from './planning';
-import type { BuildCompletedData } from '../../shared/events';
+import { planCascade } from './planning/cascade-plan';
+import { recordCompletion } from './planning/cascade-advance';
+import type { BuildCompletedData } from '../../shared/events/contracts/build-completed';
 import type { Logger } from '../../shared/log/logger';
 import { imageName } from '../../shared/index/types';
 import type { FunctionContext } from '../../shared/function/types';

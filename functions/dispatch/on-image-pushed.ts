@@ -1,7 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
-import { planCascade, shortHash } from './planning';
-import type { ImagePushedData } from '../../shared/events';
-import { BuildRecords } from '../../shared/builds';
+import { planCascade } from './planning/cascade-plan';
+import { shortHash } from '../../shared/cascade/keys';
+import type { ImagePushedData } from '../../shared/events/contracts/image-pushed';
+import { BuildRecords } from '../../shared/builds/records';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { readBounded } from '../../shared/registry/registry-client';
 import { imageName, parseImageName } from '../../shared/index/types';

@@ -1,6 +1,10 @@
 import type { CloudEvent } from 'cloudevents';
-import { againstBuilds, IndexSnapshotStore, lastBuiltEntryIn, planCascade, removedEntryKey, shortHash, type CascadeSeed } from './planning';
-import type { BuildCause, IndexChangedData } from '../../shared/events';
+import { againstBuilds } from './planning/index-diff';
+import { IndexSnapshotStore, lastBuiltEntryIn } from './planning/index-baseline';
+import { planCascade, type CascadeSeed } from './planning/cascade-plan';
+import { removedEntryKey, shortHash } from '../../shared/cascade/keys';
+import type { BuildCause } from '../../shared/events/contracts/parts';
+import type { IndexChangedData } from '../../shared/events/contracts/index-changed';
 import { imageName } from '../../shared/index/types';
 import { cascadesOf, currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { replay, startCascade } from './emit';

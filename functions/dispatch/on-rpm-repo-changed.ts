@@ -1,6 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
-import { describeUpdates, planCascade, shortHash, updatesForImage, type CascadeSeed } from './planning';
-import type { RpmRepoChangedData } from '../../shared/events';
+import { describeUpdates, updatesForImage } from './planning/rpm-affected';
+import { planCascade, type CascadeSeed } from './planning/cascade-plan';
+import { shortHash } from '../../shared/cascade/keys';
+import type { RpmRepoChangedData } from '../../shared/events/contracts/rpm-repo-changed';
 import { imageName } from '../../shared/index/types';
 import { readImageState } from '../../shared/reports/image-state';
 import { parseImageStateKey } from '../../shared/store/keys';

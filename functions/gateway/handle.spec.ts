@@ -1,7 +1,8 @@
 import { CloudEvent } from 'cloudevents';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes, ForeignEventTypes, validateEvent } from '../../shared/events';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
+import { validateEvent } from '../../shared/events/validate';
 import { testContext } from '../../test/support/test-functions';
 import { handle } from './handle';
 

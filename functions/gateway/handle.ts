@@ -1,5 +1,7 @@
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes, ForeignEventTypes, functionSource, makeEvent, parseData } from '../../shared/events';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { parseData } from '../../shared/events/validate';
 import { isPlainObject } from '../../shared/events/schema';
 import type { Handler } from '../../shared/function/types';
 

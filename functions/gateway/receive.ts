@@ -1,6 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes, functionSource, makeEvent } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
 import { secretForRepo } from '../../shared/webhooks/secrets';
 import type { WebhookOutcome, WebhookProvider, WebhookRequest, WebhookSettings } from '../../shared/webhooks/types';
 import type { Publish } from '../../shared/function/types';

@@ -1,15 +1,11 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
-import {
-  EventTypes,
-  deriveBuildId,
-  functionSource,
-  makeEvent,
-  dataOf,
-  validateEvent,
-  type BuildRequestedData,
-  type LintCompletedData,
-} from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { deriveBuildId } from '../../shared/events/build-id';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { type BuildRequestedData } from '../../shared/events/contracts/build-requested';
+import { type LintCompletedData } from '../../shared/events/contracts/lint-completed';
 import { ContainmentFailure } from '../../shared/dockerfile/contained-paths';
 import { hostAccessProblem } from '../../shared/dockerfile/host-access';
 import { GitError } from '../../shared/git/errors';
@@ -17,7 +13,13 @@ import { GitCommandError } from '../../shared/git/run-git';
 import { baseImagesOf } from '../../shared/graph/from-parents';
 import { resolveProjectPaths } from '../../shared/index/paths';
 import { imageName } from '../../shared/index/types';
-import { formatJson, formatSarif, LINTER_VERSION, lintDockerfile, lintVerdict, parseLintConfig, type Finding, type LintConfig } from './linter';
+import { formatJson } from './linter/format/json';
+import { formatSarif } from './linter/format/sarif';
+import { LINTER_VERSION } from './linter/version';
+import { lintDockerfile } from './linter/lint';
+import { lintVerdict } from './linter/verdict';
+import { parseLintConfig } from './linter/config/parse';
+import { type Finding, type LintConfig } from '../../shared/dockerfile/types';
 import { buildRecordKey, reportKey } from '../../shared/store/keys';
 import { entryFromIndex } from '../../shared/index/entry-from-index';
 import type { FunctionContext } from '../../shared/function/types';

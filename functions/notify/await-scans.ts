@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NoticeItem } from '../../shared/events';
+import type { NoticeItem } from '../../shared/events/contracts/notice-requested';
 import { imageName } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
-import { markScansMissing, startNoticeWait } from './mail';
+import { markScansMissing, startNoticeWait } from './mail/notice-waits';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 

@@ -1,6 +1,8 @@
-import { BUILD_CAUSE_KINDS, type BuildCause } from '../../shared/events';
+import { BUILD_CAUSE_KINDS } from '../../shared/events/contracts/limits';
+import { type BuildCause } from '../../shared/events/contracts/parts';
 import { parseImageName, type ProjectEntry, type ProjectRef } from '../../shared/index/types';
-import { notifyStateKey, type NotifyState, type ParentImage } from './mail';
+import { notifyStateKey, type NotifyState } from './mail/memory';
+import { type ParentImage } from './mail/mails/sections';
 import { buildRecordKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
 

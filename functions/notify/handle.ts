@@ -1,6 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, dataOf, validateEvent } from '../../shared/events';
-import { createMailTransport, createReportLinker, deliverMails, type PlannedMail, type ReportLinker } from './mail';
+import { EventTypes } from '../../shared/events/types';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { createMailTransport } from './mail/transports/api';
+import { createReportLinker, type ReportLinker } from './mail/links';
+import { deliverMails, type PlannedMail } from './mail/deliver';
 import { planBuildMail } from './plan-build';
 import { planNoticeMails } from './plan-notice';
 import { planScanMail } from './plan-scan';

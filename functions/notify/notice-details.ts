@@ -1,8 +1,11 @@
-import type { NoticeItem, NoticeRequestedData, ScannerSummary } from '../../shared/events';
+import type { NoticeItem, NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
+import type { ScannerSummary } from '../../shared/events/contracts/scan-completed';
 import { CascadeStore } from '../../shared/cascade/cascade-store';
 import type { CascadeItem } from '../../shared/cascade/types';
 import { imageName } from '../../shared/index/types';
-import { listReports, readLintDigest, readScanDigest, type NoticeItemDetail, type ParentImage, type ScannerDigest } from './mail';
+import { listReports, readLintDigest, readScanDigest, type ScannerDigest } from './mail/report-reading';
+import { type NoticeItemDetail } from './mail/mails/notice-mail';
+import { type ParentImage } from './mail/mails/sections';
 import { reportsPrefix } from '../../shared/store/keys';
 import type { FunctionContext } from '../../shared/function/types';
 import { parentImageOf, readBuildFacts } from './build-facts';

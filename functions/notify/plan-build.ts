@@ -1,7 +1,12 @@
 import type { CloudEvent } from 'cloudevents';
 import { imageName } from '../../shared/index/types';
-import type { BuildCompletedData } from '../../shared/events';
-import { buildMail, decideBuildMail, listReports, policyFor, rememberOutcome, type PlannedMail, type ReportLinker } from './mail';
+import type { BuildCompletedData } from '../../shared/events/contracts/build-completed';
+import { buildMail } from './mail/mails/build-mail';
+import { decideBuildMail, policyFor } from './mail/policy';
+import { listReports } from './mail/report-reading';
+import { rememberOutcome } from './mail/memory';
+import { type PlannedMail } from './mail/deliver';
+import { type ReportLinker } from './mail/links';
 import { reportsPrefix } from '../../shared/store/keys';
 import { parentImageOf } from './build-facts';
 import { eventKey, type NotifyContext } from './settings';

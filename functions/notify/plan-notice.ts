@@ -1,7 +1,12 @@
 import type { CloudEvent } from 'cloudevents';
-import type { NoticeItem, NoticeRequestedData } from '../../shared/events';
+import type { NoticeItem, NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
 import { imageName } from '../../shared/index/types';
-import { decideBuildMail, normalizeAddress, noticeMail, notifyStateKey, policyFor, type NotifyState, type PlannedMail, type ReportLinker } from './mail';
+import { decideBuildMail, policyFor } from './mail/policy';
+import { normalizeAddress } from './mail/address';
+import { noticeMail } from './mail/mails/notice-mail';
+import { notifyStateKey, type NotifyState } from './mail/memory';
+import { type PlannedMail } from './mail/deliver';
+import { type ReportLinker } from './mail/links';
 import type { FunctionContext } from '../../shared/function/types';
 import { awaitScans } from './await-scans';
 import { readBuildFacts } from './build-facts';

@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { CloudEvent } from 'cloudevents';
-import type { ScanCompletedData } from '../../shared/events';
+import type { ScanCompletedData } from '../../shared/events/contracts/scan-completed';
 import { imageName } from '../../shared/index/types';
-import {
-  decideScanMail,
-  diffPackages,
-  policyFor,
-  readNoticeWait,
-  readScanDigest,
-  readScanFindings,
-  readSbomPackages,
-  rememberOutcome,
-  scanMail,
-  type PlannedMail,
-  type ReportLinker,
-} from './mail';
+import { decideScanMail, policyFor } from './mail/policy';
+import { diffPackages } from './mail/package-changes';
+import { readNoticeWait } from './mail/notice-waits';
+import { readScanDigest, readScanFindings, readSbomPackages } from './mail/report-reading';
+import { rememberOutcome } from './mail/memory';
+import { scanMail } from './mail/mails/scan-mail';
+import { type PlannedMail } from './mail/deliver';
+import { type ReportLinker } from './mail/links';
 import type { FunctionContext } from '../../shared/function/types';
 import { readBuildFacts } from './build-facts';
 import { eventKey, type NotifyContext } from './settings';

@@ -1,5 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
-import { EventTypes, dataOf } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { dataOf } from '../../shared/events/validate';
 import { imageName } from '../../shared/index/types';
 import { indexEntryOf } from '../../shared/index/trusted-entry';
 import type { FunctionContext } from '../../shared/function/types';

@@ -1,8 +1,8 @@
 import type { CloudEvent } from 'cloudevents';
 import type { Config } from '../../shared/config/config';
 import type { FunctionContext, ServiceContext } from '../../shared/function/types';
-import { loadMailSettings, type MailSettings } from './mail';
-import { configuredSecrets } from '../../shared/redact';
+import { loadMailSettings, type MailSettings } from '../../shared/config/mail-settings';
+import { configuredSecrets } from '../../shared/redact/secrets';
 
 /** What the notify function keeps for the life of its process. */
 export interface NotifyServices {

@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
-import {
-  EventTypes,
-  deriveBuildId,
-  functionSource,
-  makeEvent,
-  dataOf,
-  validateEvent,
-  type ImageRef,
-  type ScanCompletedData,
-  type ScannerSummary,
-} from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { deriveBuildId } from '../../shared/events/build-id';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { type ImageRef } from '../../shared/events/contracts/parts';
+import { type ScanCompletedData, type ScannerSummary } from '../../shared/events/contracts/scan-completed';
 import { imageName, type ProjectRef } from '../../shared/index/types';
-import { buildImageState, writeImageState, type ReportLinks, type ScanReport } from '../../shared/reports';
-import { scanReportKeys, storeScanReports } from './reports';
+import { buildImageState, writeImageState } from '../../shared/reports/image-state';
+import { type ReportLinks, type ScanReport } from '../../shared/reports/types';
+import { scanReportKeys, storeScanReports } from './reports/store-reports';
 import { SCANNERS } from './scanners/api';
 import type { Scanner } from '../../shared/reports/scanner-types';
 import { reportKey } from '../../shared/store/keys';

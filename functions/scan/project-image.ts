@@ -1,5 +1,5 @@
 import { ValidationError, type Issue } from '../../shared/errors/validation-error';
-import type { ImageRef } from '../../shared/events';
+import type { ImageRef } from '../../shared/events/contracts/parts';
 import { parseImageReference, type ImageReference } from '../../shared/registry/reference';
 import { imageName, type ProjectRef } from '../../shared/index/types';
 import { imageRefFor } from '../../shared/index/image-spec';

@@ -1,4 +1,6 @@
-import { fetchImage, ImageNotFoundError, type RegistryClient } from './image';
+import { fetchImage } from './image/fetch-image';
+import { ImageNotFoundError } from '../../shared/registry/errors';
+import { type RegistryClient } from '../../shared/registry/registry-client';
 import type { ImageSource } from './image-source';
 
 export interface RegistrySourceOptions {

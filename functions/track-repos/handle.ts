@@ -1,7 +1,10 @@
 import type { CloudEvent } from 'cloudevents';
 import { rewriteUrl } from '../../shared/config/scan-settings';
-import { EventTypes, functionSource, makeEvent, validateEvent } from '../../shared/events';
-import { trackRepos, type RepoHttp, type RepoPollOutcome } from './repos';
+import { EventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { validateEvent } from '../../shared/events/validate';
+import { trackRepos } from './repos/track-repos';
+import { type RepoHttp, type RepoPollOutcome } from './repos/types';
 import type { FunctionContext, Handler } from '../../shared/function/types';
 
 export const FUNCTION_NAME = 'track-repos';

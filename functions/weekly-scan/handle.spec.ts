@@ -1,5 +1,7 @@
 import { loadConfig } from '../../shared/config/config';
-import { EventTypes, makeEvent, type ScanRequestedData } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { type ScanRequestedData } from '../../shared/events/contracts/scan-requested';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';

@@ -1,6 +1,10 @@
 import type { CloudEvent } from 'cloudevents';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes, functionSource, makeEvent, dataOf, validateEvent, type ScanRequestedData, type WeeklyTickData } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { functionSource, makeEvent } from '../../shared/events/make';
+import { dataOf, validateEvent } from '../../shared/events/validate';
+import { type ScanRequestedData } from '../../shared/events/contracts/scan-requested';
+import { type WeeklyTickData } from '../../shared/events/contracts/tick-weekly';
 import { loadIndex } from '../../shared/index/load';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';

@@ -1,5 +1,5 @@
 import type { FunctionDefinition } from '../../shared/function/types';
-import { SERVICE_PREFIX } from '../../shared/runtime';
+import { SERVICE_PREFIX } from '../../shared/runtime/load-triggers';
 import { profileOf, type ServiceProfile } from './profiles';
 
 /** Labels every object of the service carries; the PodMonitor selects pods by the first. */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { FunctionDefinition } from '../../shared/function/types';
-import { SERVICE_PREFIX } from '../../shared/runtime';
+import { SERVICE_PREFIX } from '../../shared/runtime/load-triggers';
 import { KAFKA_TWINS, kafkaOverlayFiles } from './kafka-overlays';
 import { profileOf } from './profiles';
 import { isPublic, renderService } from './render-service';

@@ -1,5 +1,5 @@
 import type { BuildLog } from './builder-types';
-import { RedactingLog } from '../redact';
+import { RedactingLog } from '../redact/redacting-stream';
 import type { ObjectStore } from '../store/types';
 
 /** Timers the streamer uses; tests pass a controllable clock. */

@@ -2,7 +2,7 @@ import type { From, Instruction } from 'dockerfile-ast';
 import { dockerfileAst } from '../lazy/packages';
 import type { Onbuild } from 'dockerfile-ast';
 import { parseImageRef } from './image';
-import { parseShell } from './shell';
+import { parseShell } from './shell/parse';
 import type { InstructionNode, LintContext, Stage } from './types';
 
 /** Keywords whose arguments Docker reads as JSON when they parse as a JSON array of strings. */

@@ -3,7 +3,7 @@ import type { Config } from '../config/config';
 import { RepoCache } from '../git/repo-cache';
 import { imageName, type ProjectEntry, type ProjectRef } from '../index/types';
 import type { Logger } from '../log/logger';
-import { createStore } from '../store';
+import { createStore } from '../store/create-store';
 import type { ObjectStore } from '../store/types';
 import type { FunctionContext } from './types';
 

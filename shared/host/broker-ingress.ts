@@ -1,7 +1,10 @@
 import express, { type Application } from 'express';
 import { ValidationError } from '../errors/validation-error';
 import { silentLogger, type Logger } from '../log/logger';
-import { addMetricsRoute, defaultMetrics, eventLogFields, observeBroker, type CcpMetrics } from '../metrics';
+import { addMetricsRoute } from '../metrics/metrics-route';
+import { defaultMetrics, type CcpMetrics } from '../metrics/metrics';
+import { eventLogFields } from '../metrics/log-fields';
+import { observeBroker } from '../metrics/broker-observer';
 import type { InProcessBroker } from '../runtime/in-process-broker';
 import { addFallbackHandlers, addHealthRoutes, bodyOf, hardenResponses, rawBody, sendValidationError } from './http-common';
 import { requireIngressToken } from './ingress-token';

@@ -1,6 +1,6 @@
 import { HTTP } from 'cloudevents';
 import { buildRequested } from '../../test/support/test-functions';
-import { EventTypes } from '../events';
+import { EventTypes } from '../events/types';
 import { ValidationError } from '../errors/validation-error';
 import { readEvent } from './read-event';
 

@@ -1,4 +1,5 @@
-import type { BuildCause, LintCompletedData } from '../events';
+import type { BuildCause } from '../events/contracts/parts';
+import type { LintCompletedData } from '../events/contracts/lint-completed';
 import { imageName, parseImageName, type ProjectEntry, type ProjectRef } from './types';
 
 /**

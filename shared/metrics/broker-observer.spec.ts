@@ -1,6 +1,6 @@
 import { buildRequested, recordingFunction, relayFunction, testContext } from '../../test/support/test-functions';
 import { ValidationError, type Issue } from '../errors/validation-error';
-import { EventTypes } from '../events';
+import { EventTypes } from '../events/types';
 import { compileAttributesFilter } from '../runtime/filters/api';
 import { InProcessBroker } from '../runtime/in-process-broker';
 import type { DeliverySpec, TriggerRoute } from '../runtime/types';

@@ -1,7 +1,9 @@
 import type { CloudEvent } from 'cloudevents';
 import express, { type Router } from 'express';
 import { ValidationError, type Issue } from '../errors/validation-error';
-import { EventTypes, functionSource, makeEvent, type ImagePushedData } from '../events';
+import { EventTypes } from '../events/types';
+import { functionSource, makeEvent } from '../events/make';
+import { type ImagePushedData } from '../events/contracts/image-pushed';
 import { isPlainObject } from '../events/schema';
 import { bodyOf, sendValidationError } from '../host/http-common';
 import type { Logger } from '../log/logger';

@@ -9,7 +9,8 @@ import {
 } from '../../test/support/test-functions';
 import type { FunctionDefinition } from '../function/types';
 import { ValidationError, type Issue } from '../errors/validation-error';
-import { EventTypes, makeEvent } from '../events';
+import { EventTypes } from '../events/types';
+import { makeEvent } from '../events/make';
 import { createLogger } from '../log/logger';
 import type { ObjectStore } from '../store/types';
 import { TempObjectStore } from '../store/__fixtures__/temp-store';

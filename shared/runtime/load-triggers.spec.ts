@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ValidationError } from '../errors/validation-error';
 import { buildRequested, scanRequested } from '../../test/support/test-functions';
-import { makeEvent } from '../events';
+import { makeEvent } from '../events/make';
 import { loadTriggers } from './load-triggers';
 
 const fixtures = path.join(__dirname, '__fixtures__');

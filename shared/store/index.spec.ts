@@ -4,7 +4,7 @@ import path from 'node:path';
 import { testS3Settings, uniqueBucketName } from '../../test/setup/s3-env';
 import { loadConfig, type Config } from '../config/config';
 import { FsObjectStore } from './fs-store';
-import { createStore } from './index';
+import { createStore } from './create-store';
 import { S3ObjectStore } from './s3-store';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ccp-create-store-'));

@@ -1,4 +1,5 @@
-import { limitText, redact } from '../redact';
+import { limitText } from '../redact/limit';
+import { redact } from '../redact/redact';
 import { StoreError, type StoreOperation } from './errors';
 
 /** The parts of an AWS SDK v3 service error this store reads. */

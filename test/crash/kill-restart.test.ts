@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { prepareSample } from '../../cli/commands/sample';
 import { mountsBelow, removeStorage } from '../../functions/build/builders/local';
-import type { BuildRecord } from '../../shared/builds';
+import type { BuildRecord } from '../../shared/builds/types';
 import { JOURNAL_PREFIX } from '../../shared/runtime/journal';
 import { FsObjectStore } from '../../shared/store/fs-store';
 

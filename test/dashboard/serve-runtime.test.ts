@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { HTTP } from 'cloudevents';
 import { serveRuntime } from '../../cli/serve-runtime';
 import { silentLogger } from '../../shared/log/logger';
-import { InProcessBroker } from '../../shared/runtime';
+import { InProcessBroker } from '../../shared/runtime/in-process-broker';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { ingressAuthorization } from '../../shared/host/ingress-token';
 import { buildRequested, testContext } from '../support/test-functions';

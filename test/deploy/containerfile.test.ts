@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { packageRoot } from '../../shared/config/package-root';
-import { lintDockerfile } from '../../functions/lint/linter';
+import { lintDockerfile } from '../../functions/lint/linter/lint';
 
 const ROOT = packageRoot();
 const text = readFileSync(path.join(ROOT, 'Containerfile'), 'utf8');

@@ -6,7 +6,7 @@ import { FUNCTIONS } from '../../functions/api';
 import { packageRoot } from '../../shared/config/package-root';
 import { isPlainObject } from '../../shared/events/schema';
 import { isPublic } from '../../scripts/render-deploy/render-service';
-import { SERVICE_PREFIX } from '../../shared/runtime';
+import { SERVICE_PREFIX } from '../../shared/runtime/load-triggers';
 import { schemaProblems } from '../manifests/model-registry';
 
 const ROOT = packageRoot();

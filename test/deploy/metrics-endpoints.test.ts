@@ -1,10 +1,15 @@
 import { HTTP } from 'cloudevents';
 import { buildRequested, recordingFunction, relayFunction, testContext } from '../support/test-functions';
-import { EventTypes, makeEvent } from '../../shared/events';
-import { createBrokerIngress, listen, startFunctionServer, type RunningServer } from '../../shared/host';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { createBrokerIngress } from '../../shared/host/broker-ingress';
+import { listen, type RunningServer } from '../../shared/host/listen';
+import { startFunctionServer } from '../../shared/host/function-server';
 import { createLogger } from '../../shared/log/logger';
-import { createMetrics, METRIC_NAMES, type CcpMetrics } from '../../shared/metrics';
-import { InProcessBroker, type TriggerRoute } from '../../shared/runtime';
+import { createMetrics, type CcpMetrics } from '../../shared/metrics/metrics';
+import { METRIC_NAMES } from '../../shared/metrics/names';
+import { InProcessBroker } from '../../shared/runtime/in-process-broker';
+import { type TriggerRoute } from '../../shared/runtime/types';
 import { compileAttributesFilter } from '../../shared/runtime/filters/api';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../shared/config/package-root';
-import { createMetrics, HISTOGRAM_SUFFIXES } from '../../shared/metrics';
+import { createMetrics } from '../../shared/metrics/metrics';
+import { HISTOGRAM_SUFFIXES } from '../../shared/metrics/names';
 
 const ROOT = packageRoot();
 

@@ -1,4 +1,5 @@
-import { EventTypes, makeEvent } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
 import { imageName } from '../../shared/index/types';
 import { names, startWorld, type DispatchWorld } from './harness';
 

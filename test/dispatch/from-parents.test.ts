@@ -1,6 +1,8 @@
-import { FROM_PARENTS_KEY } from '../../functions/dispatch/planning';
-import { EventTypes, makeEvent } from '../../shared/events';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
+import { FROM_PARENTS_KEY } from '../../shared/cascade/keys';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
 import { names, startWorld, type DispatchWorld } from './harness';
 
 /** `below` is built FROM `top` (through an ARG), but its index entry has no depends-on. */

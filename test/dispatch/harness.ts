@@ -8,11 +8,15 @@ import { TEST_CHAOS } from '../crash/chaos';
 import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
 import { removeStorage } from '../../functions/build/builders/local';
 import type { RegistryAccess } from '../../shared/builds/builder-types';
-import type { BuildRecord } from '../../shared/builds';
+import type { BuildRecord } from '../../shared/builds/types';
 import { loadConfig } from '../../shared/config/config';
-import { EventTypes, type BuildCompletedData, type BuildRequestedData, type NoticeRequestedData } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { type BuildCompletedData } from '../../shared/events/contracts/build-completed';
+import { type BuildRequestedData } from '../../shared/events/contracts/build-requested';
+import { type NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { runProjects } from '../../cli/commands/run';
-import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../functions/dispatch/planning';
-import { EventTypes, makeEvent } from '../../shared/events';
+import { INDEX_SNAPSHOT_KEY } from '../../shared/cascade/keys';
+import { type IndexSnapshot } from '../../shared/cascade/types';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
-import { loadIndex } from '../../shared/index';
+import { loadIndex } from '../../shared/index/load';
 import type { ProjectEntry } from '../../shared/index/types';
 import { names, startWorld, type DispatchWorld } from './harness';
 

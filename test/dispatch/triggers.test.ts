@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { runProjects } from '../../cli/commands/run';
-import { INDEX_SNAPSHOT_KEY, type IndexSnapshot } from '../../functions/dispatch/planning';
-import { EventTypes, makeEvent } from '../../shared/events';
+import { INDEX_SNAPSHOT_KEY } from '../../shared/cascade/keys';
+import { type IndexSnapshot } from '../../shared/cascade/types';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
 import { createLocalRepo, type LocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
-import { loadIndex } from '../../shared/index';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
+import { loadIndex } from '../../shared/index/load';
 import type { ImageState } from '../../shared/reports/image-state';
 import { genericHeaders, post, settings, startGateway, GLOBAL_SECRET, type Gateway } from '../gateway/harness';
 import { names, startWorld, type DispatchWorld } from './harness';

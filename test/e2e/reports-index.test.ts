@@ -8,7 +8,7 @@ import { startServedRuntime, type ServedRuntime } from '../../cli/runtime';
 import type { CliIo } from '../../cli/types';
 import { removeStorage } from '../../functions/build/builders/local';
 import { loadConfig } from '../../shared/config/config';
-import { reportUrl } from '../../shared/host';
+import { reportUrl } from '../../shared/host/report-routes';
 import type { ReportsIndexPage } from '../../shared/host/reports-index';
 import { silentLogger } from '../../shared/log/logger';
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { recordingFunction, testContext } from '../support/test-functions';
-import { EventTypes } from '../../shared/events';
-import { InProcessBroker, loadTriggers } from '../../shared/runtime';
+import { EventTypes } from '../../shared/events/types';
+import { InProcessBroker } from '../../shared/runtime/in-process-broker';
+import { loadTriggers } from '../../shared/runtime/load-triggers';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import type { ObjectStore } from '../../shared/store/types';
 import { GLOBAL_SECRET, githubHeaders, githubPush, post, settings, startGateway } from './harness';

@@ -1,4 +1,5 @@
-import { EventTypes, validateEvent } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { validateEvent } from '../../shared/events/validate';
 import { fixtureBody } from '../../shared/webhooks/__fixtures__';
 import { signBody } from '../../shared/webhooks/signature';
 import { GLOBAL_SECRET, genericHeaders, githubHeaders, githubPush, gitlabHeaders, post, settings, startGateway, without, type Gateway } from './harness';

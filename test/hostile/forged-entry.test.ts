@@ -1,13 +1,11 @@
 import { HTTP, type CloudEvent } from 'cloudevents';
-import {
-  EventTypes,
-  makeEvent,
-  type BuildCause,
-  type BuildCompletedData,
-  type BuildRequestedData,
-  type LintCompletedData,
-  type NoticeRequestedData,
-} from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { type BuildCause } from '../../shared/events/contracts/parts';
+import { type BuildCompletedData } from '../../shared/events/contracts/build-completed';
+import { type BuildRequestedData } from '../../shared/events/contracts/build-requested';
+import { type LintCompletedData } from '../../shared/events/contracts/lint-completed';
+import { type NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
 import { startWorld, type DispatchWorld } from '../dispatch/harness';
 import { smtpEnvOf, type SmtpSink, startSmtpSink } from '../notify/smtp-sink';
 import { ingressAuthorization, ingressTokenFor } from '../../shared/host/ingress-token';

@@ -7,7 +7,8 @@ import { removeStorage } from '../../shared/builds/storage';
 import type { BuildOutcome } from '../../shared/builds/builder-types';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { RepoCache } from '../../shared/git/repo-cache';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { entryFor, MemoryLog, specFor } from '../builders/build-fixtures';
 

@@ -1,9 +1,11 @@
 import express from 'express';
 import { buildFunction } from '../../functions/build';
 import { testContext } from '../support/test-functions';
-import { listen, startFunctionServer, type RunningServer } from '../../shared/host';
+import { listen, type RunningServer } from '../../shared/host/listen';
+import { startFunctionServer } from '../../shared/host/function-server';
 import { withServices } from '../../shared/function/services';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
 import { REGISTRY_EVENTS_MEDIA_TYPE } from '../../shared/registry/notifications';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';

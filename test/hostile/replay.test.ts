@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { HTTP } from 'cloudevents';
-import { EventTypes, makeEvent, type BuildRequestedData, type LintCompletedData } from '../../shared/events';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { type BuildRequestedData } from '../../shared/events/contracts/build-requested';
+import { type LintCompletedData } from '../../shared/events/contracts/lint-completed';
 import { createLocalRepo } from '../../shared/git/local-repo';
 import { signBody, signTimestampedBody } from '../../shared/webhooks/signature';
 import { names, startWorld, type DispatchWorld } from '../dispatch/harness';

@@ -12,8 +12,9 @@ import { createLocalBuilder, storageDriverFor } from '../../functions/build/buil
 import { removeStorage } from '../../shared/builds/storage';
 import type { BuildOutcome } from '../../shared/builds/builder-types';
 import { createLocalRepo } from '../../shared/git/local-repo';
-import { BUSYBOX_IMAGE, pushBaseImage } from '../support/images';
-import { loadIndex } from '../../shared/index';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
+import { loadIndex } from '../../shared/index/load';
 import type { ProjectEntry } from '../../shared/index/types';
 import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
 import { MemoryLog, specFor } from '../builders/build-fixtures';

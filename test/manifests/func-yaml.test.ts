@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS } from '../../functions/api';
-import { createFunctionServer } from '../../shared/host';
+import { createFunctionServer } from '../../shared/host/function-server';
 import { listen } from '../../shared/host/listen';
 import { ENV } from '../../shared/config/config';
 import { packageRoot } from '../../shared/config/package-root';

@@ -1,7 +1,11 @@
 import type { CloudEvent } from 'cloudevents';
 import { handle } from '../../functions/notify/handle';
-import { EventTypes, makeEvent, type BuildCause, type BuildCompletedData, type NoticeItem, type NoticeRequestedData } from '../../shared/events';
-import { readNoticeWait } from '../../functions/notify/mail';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { type BuildCause } from '../../shared/events/contracts/parts';
+import { type BuildCompletedData } from '../../shared/events/contracts/build-completed';
+import { type NoticeItem, type NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
+import { readNoticeWait } from '../../functions/notify/mail/notice-waits';
 import { CAUSES, completedBuild, completedScan, entry, notifyWorld, REGISTRY, type NotifyWorld } from './notify-fixture';
 import { type ReceivedMail, smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';
 

@@ -1,8 +1,13 @@
 import express from 'express';
 import { handle } from '../../functions/notify/handle';
-import { EventTypes, makeEvent, type NoticeRequestedData } from '../../shared/events';
-import { listen, reportRoutes, type RunningServer } from '../../shared/host';
-import { MailTransportError, notifyStateKey, sentMarkerKey } from '../../functions/notify/mail';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { type NoticeRequestedData } from '../../shared/events/contracts/notice-requested';
+import { listen, type RunningServer } from '../../shared/host/listen';
+import { reportRoutes } from '../../shared/host/report-routes';
+import { MailTransportError } from '../../functions/notify/mail/errors';
+import { notifyStateKey } from '../../functions/notify/mail/memory';
+import { sentMarkerKey } from '../../functions/notify/mail/sent-markers';
 import { buildRecordKey } from '../../shared/store/keys';
 import { CAUSES, completedBuild, completedScan, entry, linksOf, notifyWorld, refOf, REGISTRY } from './notify-fixture';
 import { smtpEnvOf, type SmtpSink, startSmtpSink } from './smtp-sink';

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { SCAN_TOOL_VERSION } from '../../functions/scan/scan-image';
 import { packageRoot } from '../../shared/config/package-root';
 import { CCP_VERSION } from '../../shared/config/package-version';
-import { formatSarif, LINTER_VERSION } from '../../functions/lint/linter';
-import { buildSbom } from '../../functions/scan/reports';
+import { formatSarif } from '../../functions/lint/linter/format/sarif';
+import { LINTER_VERSION } from '../../functions/lint/linter/version';
+import { buildSbom } from '../../functions/scan/reports/cyclonedx';
 
 /** What a user sees in every report must be the release they run: package.json's version. */
 const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;

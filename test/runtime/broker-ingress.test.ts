@@ -2,9 +2,12 @@ import { HTTP } from 'cloudevents';
 import { buildRequested, recordingFunction, relayFunction, testContext } from '../support/test-functions';
 import type { FunctionDefinition } from '../../shared/function/types';
 import { ValidationError } from '../../shared/errors/validation-error';
-import { EventTypes } from '../../shared/events';
-import { createBrokerIngress, listen, serveFunctionFromEnv, type RunningServer } from '../../shared/host';
-import { InProcessBroker, type TriggerRoute } from '../../shared/runtime';
+import { EventTypes } from '../../shared/events/types';
+import { createBrokerIngress } from '../../shared/host/broker-ingress';
+import { listen, type RunningServer } from '../../shared/host/listen';
+import { serveFunctionFromEnv } from '../../shared/host/serve-from-env';
+import { InProcessBroker } from '../../shared/runtime/in-process-broker';
+import { type TriggerRoute } from '../../shared/runtime/types';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { compileAttributesFilter } from '../../shared/runtime/filters/api';
 

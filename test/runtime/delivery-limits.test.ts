@@ -1,9 +1,13 @@
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { buildRequested, testContext } from '../support/test-functions';
 import type { FunctionContext, FunctionDefinition } from '../../shared/function/types';
-import { EventTypes, makeEvent } from '../../shared/events';
-import { startFunctionServer } from '../../shared/host';
-import { DEFAULT_DELIVERY_TIMEOUT_MS, InProcessBroker, listDeadLetters, type DeliverySpec, type TriggerRoute } from '../../shared/runtime';
+import { EventTypes } from '../../shared/events/types';
+import { makeEvent } from '../../shared/events/make';
+import { startFunctionServer } from '../../shared/host/function-server';
+import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../../shared/runtime/delivery';
+import { InProcessBroker } from '../../shared/runtime/in-process-broker';
+import { listDeadLetters } from '../../shared/runtime/dead-letter';
+import { type DeliverySpec, type TriggerRoute } from '../../shared/runtime/types';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 
 /** A function that records each call's signal and waits until it is aborted (work that would run for ever). */

@@ -7,8 +7,9 @@ import {
   testContext,
   type RecordingFunction,
 } from '../support/test-functions';
-import { EventTypes } from '../../shared/events';
-import { startFunctionServer, type RunningServer } from '../../shared/host';
+import { EventTypes } from '../../shared/events/types';
+import { startFunctionServer } from '../../shared/host/function-server';
+import { type RunningServer } from '../../shared/host/listen';
 import { createLogger } from '../../shared/log/logger';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { HTTP } from 'cloudevents';
 import { buildRequested, relayFunction, testContext } from '../support/test-functions';
-import { serveFunctionFromEnv, type RunningServer } from '../../shared/host';
+import { serveFunctionFromEnv } from '../../shared/host/serve-from-env';
+import { type RunningServer } from '../../shared/host/listen';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 
 /**

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { EventTypes, ForeignEventTypes } from '../../shared/events';
+import { EventTypes, ForeignEventTypes } from '../../shared/events/types';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const REGISTER = path.join(REPO, 'test', 'scan-support', 'ts-register.js');

@@ -7,13 +7,20 @@ import type { BuildCause } from '../../shared/events/types';
 import { DependencyGraph } from '../../shared/graph/dependency-graph';
 import { lintBlockReason } from '../../shared/index/image-spec';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
-import { buildImageState, buildScanReport, writeImageState } from '../../shared/reports';
+import { buildImageState, writeImageState } from '../../shared/reports/image-state';
+import { buildScanReport } from '../../shared/reports/scan-report';
 import type { ScannerRun } from '../../shared/reports/types';
 import { reportKey } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
-import { planCascade, recordCompletion, releaseReady } from '../../functions/dispatch/planning';
-import { formatJson, formatSarif, lintDockerfile, lintVerdict, LINTER_VERSION } from '../../functions/lint/linter';
-import { buildSbom, storeScanReports } from '../../functions/scan/reports';
+import { planCascade } from '../../functions/dispatch/planning/cascade-plan';
+import { recordCompletion, releaseReady } from '../../functions/dispatch/planning/cascade-advance';
+import { formatJson } from '../../functions/lint/linter/format/json';
+import { formatSarif } from '../../functions/lint/linter/format/sarif';
+import { lintDockerfile } from '../../functions/lint/linter/lint';
+import { lintVerdict } from '../../functions/lint/linter/verdict';
+import { LINTER_VERSION } from '../../functions/lint/linter/version';
+import { buildSbom } from '../../functions/scan/reports/cyclonedx';
+import { storeScanReports } from '../../functions/scan/reports/store-reports';
 import { rpmPurl } from '../../shared/reports/purl';
 
 /**

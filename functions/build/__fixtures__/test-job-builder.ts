@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import type { BuildLog, BuildSpec, BuildStart } from '../../../shared/builds/builder-types';
-import { parseData } from '../../../shared/events';
+import { parseData } from '../../../shared/events/validate';
 import type { CompletingBuilder, JobCompletion } from '../job-completion';
 
 /** The Job an ApiServerSource event carries, as far as this test double reads it. */

@@ -1,4 +1,4 @@
-import { DependencyGraph } from '../../../shared/graph';
+import { DependencyGraph } from '../../../shared/graph/dependency-graph';
 import type { BuildCompletedData } from '../../../shared/events/types';
 import { imageName, type ProjectEntry } from '../../../shared/index/types';
 import { recordCompletion, releaseReady, type CascadeStep } from './cascade-advance';

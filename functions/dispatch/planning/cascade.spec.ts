@@ -1,4 +1,4 @@
-import { DependencyGraph } from '../../../shared/graph';
+import { DependencyGraph } from '../../../shared/graph/dependency-graph';
 import { imageName, type ProjectEntry } from '../../../shared/index/types';
 import type { BuildCompletedData } from '../../../shared/events/types';
 import { noticeOf, recordCompletion, releaseReady } from './cascade-advance';

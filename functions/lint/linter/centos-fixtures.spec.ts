@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CENTOS_DOCKERFILES as FIXTURES } from '../../../test/__fixtures__/centos/paths';
-import { lintDockerfile, lintVerdict, type Finding } from '.';
+import { lintDockerfile } from './lint';
+import { lintVerdict } from './verdict';
+import { type Finding } from '../../../shared/dockerfile/types';
 
 const files = readdirSync(FIXTURES).sort();
 

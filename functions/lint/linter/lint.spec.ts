@@ -1,4 +1,5 @@
-import { lintDockerfile, type Finding } from '.';
+import { lintDockerfile } from './lint';
+import { type Finding } from '../../../shared/dockerfile/types';
 
 const lint = (text: string, options: Partial<Parameters<typeof lintDockerfile>[1]> = {}): Promise<Finding[]> =>
   lintDockerfile(text, { file: 'Dockerfile', ...options });

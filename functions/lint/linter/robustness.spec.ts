@@ -1,4 +1,4 @@
-import { lintDockerfile } from '.';
+import { lintDockerfile } from './lint';
 
 /** A small deterministic generator, so a failure reproduces. */
 function* pseudoRandom(seed: number): Generator<number> {

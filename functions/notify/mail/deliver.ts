@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ProjectRef } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
-import { limitText, redact } from '../../../shared/redact';
+import { limitText } from '../../../shared/redact/limit';
+import { redact } from '../../../shared/redact/redact';
 import type { ObjectStore } from '../../../shared/store/types';
 import { isValidAddress, normalizeAddress } from './address';
 import { appendNotifications, type NotificationEntry } from './build-record';

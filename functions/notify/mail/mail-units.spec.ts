@@ -2,7 +2,7 @@ import { isValidAddress, normalizeAddress } from './address';
 import { describeCause } from './cause';
 import { diffPackages } from './package-changes';
 import { decideBuildMail, decideScanMail, policyFor } from './policy';
-import { redact } from '../../../shared/redact';
+import { redact } from '../../../shared/redact/redact';
 import { loadMailSettings } from '../../../shared/config/mail-settings';
 import { MAIL_TRANSPORTS, createMailTransport } from './transports/api';
 import { changeItems, scanHeadline } from './mails/sections';

@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { parseImageName } from '../../../../shared/index/types';
 import { buildFailureReason } from '../buildah/failure-reason';
-import { redact } from '../../../../shared/redact';
+import { redact } from '../../../../shared/redact/redact';
 import type { ApiServerEvent, BuildOutcome } from '../../../../shared/builds/builder-types';
 import { ANNOTATIONS, LABELS } from './labels';
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SandboxUnavailableError, withPrivatePids } from '../../../../shared/sandbox';
+import { SandboxUnavailableError } from '../../../../shared/sandbox/types';
+import { withPrivatePids } from '../../../../shared/sandbox/private-pids';
 import { minimalEnv } from '../../../../shared/process/minimal-env';
 import { runProcess, type RunResult } from '../../../../shared/process/run-process';
 import { buildFailureReason, lastErrorLine } from '../buildah/failure-reason';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { GitCommandError, runGit } from '../../../../shared/git/run-git';
-import { redact } from '../../../../shared/redact';
+import { redact } from '../../../../shared/redact/redact';
 import { StepFailure } from './step-runner';
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;

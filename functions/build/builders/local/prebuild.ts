@@ -1,7 +1,9 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsTree, OutsideRepositoryError, resolveInside } from '../../../../shared/git/inside-checkout';
-import { runSandboxed, SANDBOX_DEFAULTS, SandboxUnavailableError, type SandboxSettings } from '../../../../shared/sandbox';
+import { runSandboxed } from '../../../../shared/sandbox/bwrap';
+import { SANDBOX_DEFAULTS } from '../../../../shared/sandbox/settings';
+import { SandboxUnavailableError, type SandboxSettings } from '../../../../shared/sandbox/types';
 import { StepFailure } from './step-runner';
 
 /** Where the checkout appears inside the sandbox: no host path reaches the script. */

@@ -1,5 +1,5 @@
 import type { BuildOutcome } from '../../../../shared/builds/builder-types';
-import type { RedactingLog } from '../../../../shared/redact';
+import type { RedactingLog } from '../../../../shared/redact/redacting-stream';
 
 export type StepName = keyof BuildOutcome['steps'];
 

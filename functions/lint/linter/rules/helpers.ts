@@ -1,4 +1,4 @@
-import type { ShellScript } from '../../../../shared/dockerfile/shell';
+import type { ShellScript } from '../../../../shared/dockerfile/shell/types';
 import type { InstructionNode, LintContext, RuleFinding } from '../../../../shared/dockerfile/types';
 
 /**

@@ -1,4 +1,4 @@
-import { hasFlag, isPipInstall, packageArgs } from '../../../../../shared/dockerfile/shell';
+import { hasFlag, isPipInstall, packageArgs } from '../../../../../shared/dockerfile/shell/command';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns } from '../helpers';
 

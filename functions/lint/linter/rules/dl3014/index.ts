@@ -1,4 +1,4 @@
-import { flagsOf } from '../../../../../shared/dockerfile/shell';
+import { flagsOf } from '../../../../../shared/dockerfile/shell/command';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns } from '../helpers';
 

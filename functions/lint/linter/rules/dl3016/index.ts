@@ -1,4 +1,4 @@
-import { argsWithoutFlags } from '../../../../../shared/dockerfile/shell';
+import { argsWithoutFlags } from '../../../../../shared/dockerfile/shell/command';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns } from '../helpers';
 

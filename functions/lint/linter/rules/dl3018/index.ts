@@ -1,4 +1,4 @@
-import { packageArgs } from '../../../../../shared/dockerfile/shell';
+import { packageArgs } from '../../../../../shared/dockerfile/shell/command';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns } from '../helpers';
 

@@ -1,4 +1,4 @@
-import type { ShellCommand } from '../../../../../shared/dockerfile/shell';
+import type { ShellCommand } from '../../../../../shared/dockerfile/shell/types';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns, hasCacheMount } from '../helpers';
 

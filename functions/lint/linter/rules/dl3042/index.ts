@@ -1,4 +1,4 @@
-import { isPipInstall } from '../../../../../shared/dockerfile/shell';
+import { isPipInstall } from '../../../../../shared/dockerfile/shell/command';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { stageInstructions } from '../helpers';
 

@@ -1,4 +1,5 @@
-import { baseName, hasFlag, parseShell } from '../../../../../shared/dockerfile/shell';
+import { baseName, hasFlag } from '../../../../../shared/dockerfile/shell/command';
+import { parseShell } from '../../../../../shared/dockerfile/shell/parse';
 import type { Rule } from '../../../../../shared/dockerfile/types';
 
 const NON_POSIX = ['cmd', 'pwsh', 'powershell'];

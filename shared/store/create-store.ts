@@ -3,14 +3,6 @@ import type { Config } from '../config/config';
 import { FsObjectStore } from './fs-store';
 import type { ObjectStore } from './types';
 
-export { FsObjectStore, type FsStoreOptions } from './fs-store';
-export type { S3ObjectStore, S3StoreOptions } from './s3-store';
-export { StoreError, PreconditionFailedError, InvalidKeyError, type StoreOperation } from './errors';
-export { validateKey, compareKeys } from './key-rules';
-export { etagOf, normalizeEtag } from './etag';
-export * from './keys';
-export type * from './types';
-
 /**
  * The store the configuration names: the filesystem under `<dataDir>/store` (the embedded
  * default), or S3 with its bucket created when missing. The S3 store's module (and with it the

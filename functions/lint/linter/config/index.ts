@@ -1,2 +1,0 @@
-export { parseLintConfig } from './parse';
-export { loadLintConfig } from './load';
