@@ -68,7 +68,7 @@ export async function startWorld(files: Record<string, string>, projects: (entry
     ...overrides,
   });
   const location = indexUrl ? await indexUrl(dir) : undefined;
-  const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '300', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
+  const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '1000', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
   const served = await startServedRuntime(config, silentLogger, { port: 0, projects: projects(entry) });
   const registry = served.runtime.registry!.address;
   const registryAccess = served.runtime.registry!.access;
