@@ -1,4 +1,6 @@
 import type { Issue } from '../errors/validation-error';
+import { Invalid, type Setting } from './settings/api';
+import { SCAN } from './settings/scan';
 
 /** How the scan function reaches registries and how much it may spend. */
 export interface ScanSettings {
@@ -19,6 +21,8 @@ export interface ScanSettings {
    * (`CCP_REGISTRY`); any other is refused before a connection is made.
    */
   allowedRegistries: string[];
+  /** The OSV advisory database of the vulnerabilities scanner: mirror base URLs (none: off) and ecosystems. */
+  osv: { urls: string[]; ecosystems: string[] };
 }
 
 /** The file's `scan:` mapping. */
@@ -30,6 +34,7 @@ export interface ScanFileSettings {
   requestTimeoutMs?: number | string;
   maxFiles?: number | string;
   allowedRegistries?: string | string[];
+  osv?: { urls?: string | string[]; ecosystems?: string | string[] };
 }
 
 export const SCAN_ENV = {
@@ -54,6 +59,7 @@ export const SCAN_DEFAULTS: ScanSettings = {
   // gzip to 3 MB and cost minutes and as many inodes.
   maxFiles: 200_000,
   allowedRegistries: [],
+  osv: { urls: SCAN.osvUrls.default!, ecosystems: SCAN.osvEcosystems.default! },
 };
 
 /** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
@@ -102,7 +108,20 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     requestTimeoutMs: number('requestTimeoutMs'),
     maxFiles: number('maxFiles'),
     allowedRegistries: allowedRegistries(env[SCAN_ENV.allowedRegistries] ?? file?.allowedRegistries, where, issues),
+    osv: {
+      urls: declared(SCAN.osvUrls, env[SCAN.osvUrls.env!] ?? file?.osv?.urls, where, issues),
+      ecosystems: declared(SCAN.osvEcosystems, env[SCAN.osvEcosystems.env!] ?? file?.osv?.ecosystems, where, issues),
+    },
   };
+}
+
+/** A setting read through its declaration's parser: its default when unset or refused (the refusal is an issue). */
+function declared<T>(setting: Setting<T>, value: unknown, where: { file?: string }, issues: Issue[]): T {
+  if (value === undefined || value === '') return setting.default!;
+  const parsed = setting.parse(value, setting);
+  if (!(parsed instanceof Invalid)) return parsed;
+  issues.push(...parsed.messages.map((message) => ({ ...where, field: setting.key!, message })));
+  return setting.default!;
 }
 
 /** `CCP_SCAN_ALLOWED_REGISTRIES` (`a:5000,b`) or the file's list, each entry checked, in lower case. */

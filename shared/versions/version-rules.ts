@@ -1,6 +1,7 @@
 import * as pep440 from '@renovatebot/pep440';
 import * as rubySemver from '@renovatebot/ruby-semver';
 import semver from 'semver';
+import { compareEvr, parseEvr } from '../rpm/rpmvercmp';
 
 /** How one ecosystem orders its versions. */
 export interface VersionRules {
@@ -51,4 +52,18 @@ export const RUBYGEMS_RULES: VersionRules = {
   isPrerelease: (version) => rubySemver.prerelease(version) !== null,
   compare: (a, b) => (rubySemver.eq(a, b) ? 0 : rubySemver.gt(a, b) ? 1 : -1),
   major: (version) => rubySemver.major(version),
+};
+
+/**
+ * RPM `[epoch:]version-release`, compared as rpm does (epoch first, a missing epoch is 0, then
+ * rpmvercmp on version and release; {@link compareEvr}). Every string is an RPM version; there are no
+ * pre-releases (`~` only sorts earlier) and the major version is the epoch.
+ * @see https://rpm-software-management.github.io/rpm/manual/dependencies.html#versioning
+ */
+export const RPM_RULES: VersionRules = {
+  name: 'rpm',
+  valid: (version) => version.length > 0 && !/\s/.test(version),
+  isPrerelease: () => false,
+  compare: (a, b) => compareEvr(parseEvr(a), parseEvr(b)),
+  major: (version) => parseEvr(version).epoch,
 };
