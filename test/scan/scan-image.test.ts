@@ -75,6 +75,7 @@ describe('scanning a real image', () => {
       'pip-updates': { status: 'ok', findings: 1 },
       'npm-updates': { status: 'ok', findings: 1 },
       'gem-updates': { status: 'ok', findings: 1 },
+      vulnerabilities: { status: 'skipped', findings: 0, reason: 'no OSV mirror configured (CCP_OSV_URLS)' },
       capabilities: { status: 'ok', findings: 4 },
     });
     expect(data.reports).toEqual({
