@@ -6,6 +6,7 @@ import { journalBench } from './journal';
 import { lintBench } from './lint';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
+import { vulnerabilitiesBench } from './vulnerabilities';
 import { sandboxBench } from './sandbox';
 import { scheduleBench } from './schedule';
 import type { Bench, BenchResult } from './types';
@@ -16,6 +17,7 @@ const BENCHES: [string, Bench][] = [
   ['Dockerfile lint', lintBench],
   ['image build', buildBench],
   ['RPM scan', scanRpmBench],
+  ['vulnerabilities (OSV advisories)', vulnerabilitiesBench],
   ['RPM repo tracking', reposBench],
   ['rebuild dispatcher', dispatchBench],
   ['prebuild sandbox', sandboxBench],

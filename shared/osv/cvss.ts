@@ -40,6 +40,19 @@ const PREFERENCE = ['CVSS_V3', 'CVSS_V4', 'CVSS_V2'];
  * @see https://www.first.org/cvss/v3.1/specification-document#7-4-Metric-Values
  */
 export function cvssBaseScore(type: string, vector: string): number | null {
+  const key = `${type} ${vector}`;
+  if (SCORES.has(key)) return SCORES.get(key)!;
+  if (SCORES.size >= SCORES_SIZE) SCORES.clear();
+  const score = computeScore(type, vector);
+  SCORES.set(key, score);
+  return score;
+}
+
+/** Scores by vector: advisories share a few thousand distinct vectors, and the calculator costs ~50 µs a vector. */
+const SCORES = new Map<string, number | null>();
+const SCORES_SIZE = 50_000;
+
+function computeScore(type: string, vector: string): number | null {
   const kind = BASE_METRICS[type];
   if (!kind || !kind.pattern.test(vector)) return null;
   const given = new Set(

@@ -8,12 +8,12 @@ async function names(zip: Buffer, limits?: ZipLimits): Promise<string[]> {
   return read;
 }
 
-/** The zip with every central directory entry's uncompressed size set to `size`: a zip that lies about what it holds. */
-function withDeclaredSize(zip: Buffer, size: number): Buffer {
+const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+/** The zip with a 32-bit field of every central directory header (at `field`: 16 CRC-32, 24 uncompressed size) set to `value`: a zip that lies. */
+function withCentralField(zip: Buffer, field: number, value: number): Buffer {
   const patched = Buffer.from(zip);
-  for (let offset = patched.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); offset >= 0; offset = patched.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), offset + 4)) {
-    patched.writeUInt32LE(size, offset + 24);
-  }
+  for (let offset = patched.indexOf(CENTRAL_HEADER); offset >= 0; offset = patched.indexOf(CENTRAL_HEADER, offset + 4)) patched.writeUInt32LE(value, offset + field);
   return patched;
 }
 
@@ -32,9 +32,13 @@ describe('readZipJson', () => {
     await expect(names(zip, limits)).rejects.toThrow(new OsvArchiveError('test export', message.replace('test export: ', '')));
   });
 
-  it('refuses an entry that inflates past the size it declares (a zip bomb that lies)', async () => {
-    const zip = withDeclaredSize(await osvZip([{ id: 'A', padding: 'x'.repeat(5000) }]), 10);
-    await expect(names(zip)).rejects.toThrow(OsvArchiveError);
+  it.each([
+    ['inflates past the size it declares (a zip bomb that lies)', 24, 10, /^test export: A\.json does not inflate to its declared 10 bytes: /],
+    ['inflates to less than it declares', 24, 6000, /^test export: A\.json inflates to 5023 bytes, not its declared 6000$/],
+    ['fails its CRC-32', 16, 1234, /^test export: A\.json fails its CRC-32 check$/],
+  ])('refuses an entry that %s', async (_name, field, value, message) => {
+    const zip = withCentralField(await osvZip([{ id: 'A', padding: 'x'.repeat(5000) }]), field, value);
+    await expect(names(zip)).rejects.toThrow(message);
   });
 
   it.each([

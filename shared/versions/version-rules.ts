@@ -1,7 +1,7 @@
 import * as pep440 from '@renovatebot/pep440';
 import * as rubySemver from '@renovatebot/ruby-semver';
 import semver from 'semver';
-import { compareEvr, parseEvr } from '../rpm/rpmvercmp';
+import { compareEvr, parseEvr, type Evr } from '../rpm/rpmvercmp';
 
 /** How one ecosystem orders its versions. */
 export interface VersionRules {
@@ -64,6 +64,21 @@ export const RPM_RULES: VersionRules = {
   name: 'rpm',
   valid: (version) => version.length > 0 && !/\s/.test(version),
   isPrerelease: () => false,
-  compare: (a, b) => compareEvr(parseEvr(a), parseEvr(b)),
-  major: (version) => parseEvr(version).epoch,
+  compare: (a, b) => (a === b ? 0 : compareEvr(parsedEvr(a), parsedEvr(b))),
+  major: (version) => parsedEvr(version).epoch,
 };
+
+/** Parsed EVRs by text: advisory ranges repeat the same few versions across many look-ups. */
+const EVR_CACHE = new Map<string, Evr>();
+const EVR_CACHE_SIZE = 100_000;
+
+function parsedEvr(text: string): Evr {
+  let evr = EVR_CACHE.get(text);
+  if (!evr) {
+    // Dropped whole when full: simpler than an LRU, and a scan's working set refills it at once.
+    if (EVR_CACHE.size >= EVR_CACHE_SIZE) EVR_CACHE.clear();
+    evr = parseEvr(text);
+    EVR_CACHE.set(text, evr);
+  }
+  return evr;
+}

@@ -27,6 +27,8 @@ export interface Available {
 export interface AvailabilityReader {
   /** The newest version `item` could be updated to (itself when nothing is newer), or `null` when that could not be learnt. */
   newest(item: InventoryItem): Promise<Available | null>;
+  /** Starts reading the image's RPM repos now, so the download overlaps the matching. */
+  prefetch(): void;
   notes: string[];
 }
 
@@ -76,6 +78,12 @@ export function availabilityReader(target: ScanTarget, env: ScanEnvironment, rpm
 
   return {
     notes,
+    prefetch() {
+      if (!rpmdb || updates) return;
+      updates = loadUpdates(rpmdb);
+      // A scan that ends before asking (no export stored) must not leave a rejection unheard.
+      updates.catch(() => undefined);
+    },
     async newest(item) {
       if (!item.rpm) return registry(item);
       if (!rpmdb) return null;

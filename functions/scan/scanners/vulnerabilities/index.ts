@@ -94,6 +94,9 @@ export const vulnerabilitiesScanner: Scanner = {
     if (inventory.items.length === 0) {
       return { status: 'skipped', reason: 'no packages to match', findings: [], packages: [], ...(inventory.notes.length > 0 ? { notes: inventory.notes } : {}) };
     }
+    const availability = availabilityReader(target, env, inventory.rpmdb);
+    // Nearly every RPM image has an advisory with a fix: its repos are read while the database loads.
+    if (inventory.items.some((item) => item.rpm)) availability.prefetch();
     const database = await env.advisories.load();
     const notes = [...inventory.notes];
     for (const outcome of database.refresh) if (outcome.status === 'failed') notes.push(`${outcome.error}${database.stats.ecosystems.includes(outcome.ecosystem) ? '; the stored export was used' : ''}`);
@@ -104,7 +107,6 @@ export const vulnerabilitiesScanner: Scanner = {
     const loadedBases = new Set(database.stats.ecosystems.map((ecosystem) => parseEcosystem(ecosystem)?.base));
     const unmatched = new Set<string>();
     const invalid: string[] = [];
-    const availability = availabilityReader(target, env, inventory.rpmdb);
     const findings = (
       await Promise.all(
         inventory.items.map(async (item) => {
