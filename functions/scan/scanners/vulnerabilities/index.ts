@@ -135,7 +135,8 @@ export const vulnerabilitiesScanner: Scanner = {
     );
     for (const ecosystem of [...unmatched].sort()) notes.push(`no ${ecosystem} advisories in the database (CCP_OSV_ECOSYSTEMS): its packages were not matched`);
     if (invalid.length > 0) notes.push(`not versions of their ecosystem, not matched: ${invalid.sort().join(', ')}`);
-    notes.push(...availability.notes);
+    // Sorted: the registries answer in any order.
+    notes.push(...[...availability.notes].sort());
     return {
       status: 'ok',
       findings,
