@@ -7,6 +7,7 @@ import { lintBench } from './lint';
 import { primaryXmlBench } from './primary-xml';
 import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
+import { vulnerabilitiesBench } from './vulnerabilities';
 import { sandboxBench } from './sandbox';
 import { scheduleBench } from './schedule';
 import type { Bench, BenchResult } from './types';
@@ -17,6 +18,7 @@ const BENCHES: [string, Bench][] = [
   ['Dockerfile lint', lintBench],
   ['image build', buildBench],
   ['RPM scan', scanRpmBench],
+  ['vulnerabilities (OSV advisories)', vulnerabilitiesBench],
   ['RPM repo tracking', reposBench],
   ['primary.xml streaming parser', primaryXmlBench],
   ['rebuild dispatcher', dispatchBench],

@@ -13,8 +13,9 @@ import type { ScanEnvironment, ScanTarget } from '../shared/reports/scanner-type
 import type { Bench, BenchResult } from './types';
 
 const run = promisify(execFile);
-const PACKAGES = 500;
-const UPDATED = 250;
+/** Installed RPMs of the bench image (`bench-pkg-000` … `bench-pkg-499`, all 1.0-1), and how many have a 1.1-1 in the repo. */
+export const PACKAGES = 500;
+export const UPDATED = 250;
 const RATIO_GOAL = 5;
 const WHOLE_SCAN_GOAL_MS = 10_000;
 /** Bump when the generated packages change, so a cached set is rebuilt. */
@@ -32,7 +33,7 @@ function specText(version: string, count: number): string {
 }
 
 /** Builds (once; kept in the temp folder between runs) the installed set and the newer set. */
-async function generatedRpms(): Promise<{ installed: string; newer: string }> {
+export async function generatedRpms(): Promise<{ installed: string; newer: string }> {
   const cache = path.join(os.tmpdir(), `ccp-bench-scan-rpm-${GENERATION}`);
   const built = { installed: path.join(cache, 'installed'), newer: path.join(cache, 'newer') };
   if (existsSync(built.installed) && existsSync(built.newer)) return built;
@@ -51,7 +52,8 @@ async function generatedRpms(): Promise<{ installed: string; newer: string }> {
   return built;
 }
 
-async function serve(root: string): Promise<{ url: string; server: Server }> {
+/** Serves a folder over HTTP on 127.0.0.1, as a yum repository is served. */
+export async function serve(root: string): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const file = path.join(root, path.normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
     stat(file).then(
@@ -74,7 +76,27 @@ function cpuSeconds(): number {
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * The bench image under `work`: a root with the {@link PACKAGES} RPMs installed by `rpm --root`
+ * (a real rpmdb), this os-release, and a `.repo` naming `<url>/el9/`, a createrepo_c repository
+ * in `work/repo/el9` of the installed and the {@link UPDATED} newer packages. Returns the root.
+ */
+export async function benchRpmImage(work: string, url: string, osRelease: string): Promise<string> {
+  const rpms = await generatedRpms();
+  const repo = path.join(work, 'repo', 'el9');
+  await mkdir(repo, { recursive: true });
+  for (const dir of [rpms.installed, rpms.newer]) for (const file of await readdir(dir)) await copyFile(path.join(dir, file), path.join(repo, file));
+  await run('createrepo_c', ['--quiet', '--no-database', repo]);
+  const rootfs = path.join(work, 'rootfs');
+  await mkdir(path.join(rootfs, 'etc', 'yum.repos.d'), { recursive: true });
+  const installed = (await readdir(rpms.installed)).map((file) => path.join(rpms.installed, file));
+  await run('rpm', ['--root', rootfs, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--noscripts', ...installed], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
+  await writeFile(path.join(rootfs, 'etc', 'os-release'), osRelease);
+  await writeFile(path.join(rootfs, 'etc', 'yum.repos.d', 'bench.repo'), `[bench]\nname=Bench $releasever\nbaseurl=${url}/el$releasever/\n`);
+  return rootfs;
+}
 
 /**
  * rpm-updates against `dnf check-update --installroot` (what the seed ran) over the same root
@@ -83,20 +105,10 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
  * peak memory.
  */
 export const scanRpmBench: Bench = async () => {
-  const rpms = await generatedRpms();
   const work = await mkdtemp(path.join(os.tmpdir(), 'ccp-bench-scan-rpm-'));
   const { url, server } = await serve(path.join(work, 'repo'));
   try {
-    const repo = path.join(work, 'repo', 'el9');
-    await mkdir(repo, { recursive: true });
-    for (const dir of [rpms.installed, rpms.newer]) for (const file of await readdir(dir)) await copyFile(path.join(dir, file), path.join(repo, file));
-    await run('createrepo_c', ['--quiet', '--no-database', repo]);
-    const rootfs = path.join(work, 'rootfs');
-    await mkdir(path.join(rootfs, 'etc', 'yum.repos.d'), { recursive: true });
-    const installed = (await readdir(rpms.installed)).map((file) => path.join(rpms.installed, file));
-    await run('rpm', ['--root', rootfs, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--noscripts', ...installed], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
-    await writeFile(path.join(rootfs, 'etc', 'os-release'), 'ID="bench"\nVERSION_ID="9"\n');
-    await writeFile(path.join(rootfs, 'etc', 'yum.repos.d', 'bench.repo'), `[bench]\nname=Bench $releasever\nbaseurl=${url}/el$releasever/\n`);
+    const rootfs = await benchRpmImage(work, url, 'ID="bench"\nVERSION_ID="9"\n');
 
     const target: ScanTarget = { rootfs, imageRef: 'bench/rpm:500', config: {} };
     let cacheRound = 0;

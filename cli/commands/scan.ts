@@ -11,6 +11,7 @@ import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { newBuildId } from '../../shared/events/build-id';
 import { createLogger } from '../../shared/log/logger';
+import { createStore } from '../../shared/store/create-store';
 import { renderScanHtml } from '../../functions/scan/reports/scan-html';
 import { SEVERITIES } from '../../shared/reports/scan-report';
 import { type ScanReport } from '../../shared/reports/types';
@@ -28,7 +29,8 @@ packages with newer releases, and the privileges its RUN label asks for.
   --json        print scan.json instead of the summary
   --html FILE   also write the HTML report to FILE
 Package registries, URL rewrites, the size bound and time limits come from the configuration
-(CCP_PYPI_URL, CCP_NPM_REGISTRY_URL, CCP_RUBYGEMS_URL, CCP_SCAN_URL_REWRITES, CCP_SCAN_*).
+(CCP_PYPI_URL, CCP_NPM_REGISTRY_URL, CCP_RUBYGEMS_URL, CCP_SCAN_URL_REWRITES, CCP_SCAN_*;
+CCP_OSV_URLS and CCP_OSV_ECOSYSTEMS for the vulnerabilities scanner, its database kept in the store).
 Images are read from the registry of --registry and CCP_SCAN_ALLOWED_REGISTRIES only.
 Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner,
 2 for a usage error or an image that could not be scanned (absent, too large, too many files
@@ -79,7 +81,8 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
           image: { ref: ref!, ...(digest ? { digest } : {}) },
           scanners,
           source,
-          env: scanEnvironment(config, log),
+          // The OSV database lives in the configured store, as the scan function keeps it.
+          env: scanEnvironment(config, log, settings.osv.urls.length > 0 ? await createStore(config) : undefined),
           workDir: path.join(config.workDir, 'scan', scanId),
           maxBytes: settings.maxBytes,
           maxFiles: settings.maxFiles,

@@ -87,6 +87,7 @@ describe('scan handle', () => {
         'pip-updates': { status: 'ok', findings: 1 },
         'npm-updates': { status: 'ok', findings: 1 },
         'gem-updates': { status: 'ok', findings: 1 },
+        vulnerabilities: { status: 'skipped', findings: 0, reason: 'no OSV mirror configured (CCP_OSV_URLS)' },
         capabilities: { status: 'ok', findings: 2 },
         ...Object.fromEntries(Object.keys(data.scanners).filter((id) => id.startsWith('rpm-')).map((id) => [id, { status: 'skipped', findings: 0, reason: data.scanners[id]!.reason }])),
       },

@@ -75,7 +75,7 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       links: job.links,
       scanners,
       source: options.source,
-      env: scanEnvironment(context.config, log),
+      env: scanEnvironment(context.config, log, context.store),
       // Per delivery, not per scan: a redelivery running at the same time (at least once, as
       // Knative) must not remove the layers this one is unpacking.
       workDir: path.join(context.config.workDir, 'scan', `${scanId}-${randomUUID().slice(0, 8)}`),

@@ -24,6 +24,7 @@ describe('loadScanSettings', () => {
       requestTimeoutMs: SCAN_DEFAULTS.requestTimeoutMs,
       maxFiles: SCAN_DEFAULTS.maxFiles,
       allowedRegistries: [],
+      osv: SCAN_DEFAULTS.osv,
     });
     expect(issues).toEqual([]);
   });
@@ -35,6 +36,8 @@ describe('loadScanSettings', () => {
     [{ CCP_SCAN_REQUEST_TIMEOUT_MS: '-1' }, 'scan.requestTimeoutMs', 'must be a whole number above 0, not "-1"'],
     [{ CCP_SCAN_MAX_FILES: 'lots' }, 'scan.maxFiles', 'must be a whole number above 0, not "lots"'],
     [{ CCP_SCAN_ALLOWED_REGISTRIES: 'quay.io,https://evil.example/x' }, 'scan.allowedRegistries', '"https://evil.example/x" is not a registry host or host:port (no scheme, no path)'],
+    [{ CCP_OSV_URLS: 'http://mirror.example/osv,file:///srv/osv' }, 'scan.osv.urls', '"file:///srv/osv" is not an http(s) URL'],
+    [{ CCP_OSV_ECOSYSTEMS: 'PyPI,Debian:12' }, 'scan.osv.ecosystems', '"Debian:12" is not one of Red Hat, AlmaLinux, Rocky Linux, PyPI, npm, RubyGems (optionally with :<release>)'],
   ])('names the field of a bad value: %j', (env, field, message) => {
     const issues: Issue[] = [];
     loadScanSettings(undefined, env, { file: 'ccp.yaml' }, issues);
@@ -49,6 +52,16 @@ describe('loadScanSettings', () => {
   ])('reads the allowed registries from %j, else the file %j', (env, allowed, expected) => {
     const issues: Issue[] = [];
     expect(loadScanSettings(allowed ? { allowedRegistries: allowed } : undefined, env, {}, issues).allowedRegistries).toEqual(expected);
+    expect(issues).toEqual([]);
+  });
+
+  it.each([
+    [{}, undefined, { urls: [], ecosystems: ['Red Hat', 'AlmaLinux', 'Rocky Linux', 'PyPI', 'npm', 'RubyGems'] }],
+    [{ CCP_OSV_URLS: 'http://127.0.0.1:8080/osv/, https://mirror.example', CCP_OSV_ECOSYSTEMS: 'AlmaLinux:9,PyPI' }, undefined, { urls: ['http://127.0.0.1:8080/osv', 'https://mirror.example'], ecosystems: ['AlmaLinux:9', 'PyPI'] }],
+    [{ CCP_OSV_ECOSYSTEMS: 'npm' }, { urls: ['https://file.example/osv'], ecosystems: ['PyPI'] }, { urls: ['https://file.example/osv'], ecosystems: ['npm'] }],
+  ])('reads the OSV mirrors and ecosystems from %j, else the file %j', (env, osv, expected) => {
+    const issues: Issue[] = [];
+    expect(loadScanSettings(osv ? { osv } : undefined, env, {}, issues).osv).toEqual(expected);
     expect(issues).toEqual([]);
   });
 

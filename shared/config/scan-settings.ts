@@ -20,6 +20,8 @@ export interface ScanSettings {
    * (`CCP_REGISTRY`); any other is refused before a connection is made.
    */
   allowedRegistries: string[];
+  /** The OSV advisory database of the vulnerabilities scanner: mirror base URLs (none: off) and ecosystems. */
+  osv: { urls: string[]; ecosystems: string[] };
 }
 
 /** The file's `scan:` mapping. */
@@ -31,6 +33,7 @@ export interface ScanFileSettings {
   requestTimeoutMs?: number | string;
   maxFiles?: number | string;
   allowedRegistries?: string | string[];
+  osv?: { urls?: string | string[]; ecosystems?: string | string[] };
 }
 
 export const SCAN_ENV = {
@@ -54,6 +57,7 @@ export const SCAN_DEFAULTS: ScanSettings = {
   requestTimeoutMs: SCAN.requestTimeoutMs.default,
   maxFiles: SCAN.maxFiles.default,
   allowedRegistries: SCAN.allowedRegistries.default,
+  osv: { urls: SCAN.osvUrls.default, ecosystems: SCAN.osvEcosystems.default },
 };
 
 /**
@@ -71,6 +75,7 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     requestTimeoutMs: read(SCAN.requestTimeoutMs, source),
     maxFiles: read(SCAN.maxFiles, source),
     allowedRegistries: read(SCAN.allowedRegistries, source),
+    osv: { urls: read(SCAN.osvUrls, source), ecosystems: read(SCAN.osvEcosystems, source) },
   };
 }
 

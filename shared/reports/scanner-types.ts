@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import type { AdvisorySource } from '../osv/source';
 
 /** What a scanner reads: an image's unpacked root filesystem and its config, never a running container. */
 export interface ScanTarget {
@@ -36,6 +37,8 @@ export interface ScanEnvironment {
   signal?: AbortSignal;
   /** RPM repo variables that beat what the image says (`$releasever`, `$basearch`, custom vars). */
   rpm?: { releasever?: string; basearch?: string; vars?: Record<string, string> };
+  /** The OSV advisory database the `vulnerabilities` scanner matches against; absent when no mirror is configured. */
+  advisories?: AdvisorySource;
 }
 
 /** One thing a scanner found, in a shape every report renders. */

@@ -12,6 +12,8 @@ import { validateKey } from './key-rules';
  * state/images/<app-id>/<job-id>/<tag>.json
  * state/repos/<repo-key>.json
  * deadletters/<trigger>/<safe-id>.json
+ * state/osv/<ecosystem-slug>/all.zip
+ * state/osv/<ecosystem-slug>/source.json
  * ```
  * A job id may hold `/` (nested registry repositories); the app id is always the first segment
  * and the tag the last, so keys still parse back. Every part is checked: a part that would
@@ -73,6 +75,20 @@ export function imageStateKey(ref: ProjectRef): string {
 /** `state/repos/<repo-key>.json`: the last seen state of one RPM repository. */
 export function repoStateKey(repoKey: string): string {
   return checked(`state/repos/${segment('repoKey', repoKey)}.json`);
+}
+
+/**
+ * `state/osv/<ecosystem-slug>/all.zip`: the last OSV export fetched for an ecosystem
+ * (`red-hat`, `almalinux-9`, `pypi`), as the mirror served it.
+ * @see https://ossf.github.io/osv-schema/
+ */
+export function osvExportKey(ecosystemSlug: string): string {
+  return checked(`state/osv/${segment('ecosystemSlug', ecosystemSlug)}/all.zip`);
+}
+
+/** `state/osv/<ecosystem-slug>/source.json`: where that export came from, its ETag and Last-Modified, when it was checked. */
+export function osvSourceKey(ecosystemSlug: string): string {
+  return checked(`state/osv/${segment('ecosystemSlug', ecosystemSlug)}/source.json`);
 }
 
 /**

@@ -80,6 +80,7 @@ describe('scanning a real image', () => {
       'pip-updates': { status: 'ok', findings: 1 },
       'npm-updates': { status: 'ok', findings: 1 },
       'gem-updates': { status: 'ok', findings: 1 },
+      vulnerabilities: { status: 'skipped', findings: 0, reason: 'no OSV mirror configured (CCP_OSV_URLS)' },
       capabilities: { status: 'ok', findings: 4 },
     });
     expect(data.reports).toEqual({
@@ -108,7 +109,7 @@ describe('scanning a real image', () => {
   it('aborts an absent image with the seed\'s words, and refuses an image over the size bound', async () => {
     const absent = makeEvent(EventTypes.scanRequested, { project: { ...PROJECT, jobId: 'never' }, image: { ref: `${registry.address}/team/never:latest` }, reason: 'weekly' }, { source: '/test', id: 'w1' });
     const [event] = await scanFunction.handle(absent, context);
-    expect(Object.values((event!.data as ScanCompletedData).scanners).map((summary) => [summary.status, summary.reason])).toEqual(Array(6).fill(['skipped', IMAGE_ABSENT]));
+    expect(Object.values((event!.data as ScanCompletedData).scanners).map((summary) => [summary.status, summary.reason])).toEqual(Array(7).fill(['skipped', IMAGE_ABSENT]));
 
     const tiny = { ...context, config: { ...context.config, scan: { ...context.config.scan!, maxBytes: 1000 } } };
     const large = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'manual' }, { source: '/test', id: 'm1' });
@@ -136,15 +137,16 @@ describe('scanning a real image', () => {
     expect(code).toBe(1);
     expect(stdout.split('\n')[0]).toBe(`${image.ref}@${image.digest}: high (4 high, 1 medium, 2 low, 0 info; 5 packages)`);
     expect(stdout.split('\n').slice(1)).toEqual([
-      '  rpm-updates   skipped  no rpmdb',
-      '  rpm-verify    skipped  no rpmdb',
-      '  pip-updates   ok       1 finding',
+      '  rpm-updates      skipped  no rpmdb',
+      '  rpm-verify       skipped  no rpmdb',
+      '  pip-updates      ok       1 finding',
       '    low     requests 2.28.0 → 2.31.0',
-      '  npm-updates   ok       1 finding',
+      '  npm-updates      ok       1 finding',
       '    medium  npm 9.8.1 → 10.5.0 (new major version)',
-      '  gem-updates   ok       1 finding',
+      '  gem-updates      ok       1 finding',
       '    low     rake 13.0.6 → 13.1.0',
-      '  capabilities  ok       4 findings',
+      '  vulnerabilities  skipped  no OSV mirror configured (CCP_OSV_URLS)',
+      '  capabilities     ok       4 findings',
       '    high    runs privileged (--privileged)',
       "    high    shares the host's network namespace (--net=host)",
       "    high    shares the host's pid namespace (--pid=host)",

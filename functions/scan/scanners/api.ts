@@ -4,6 +4,7 @@ import { npmUpdatesScanner } from './npm-updates';
 import { pipUpdatesScanner } from './pip-updates';
 import { rpmUpdatesScanner } from './rpm-updates';
 import { rpmVerifyScanner } from './rpm-verify';
+import { vulnerabilitiesScanner } from './vulnerabilities';
 import type { Scanner } from '../../../shared/reports/scanner-types';
 
 /**
@@ -17,6 +18,7 @@ export const SCANNERS: readonly Scanner[] = [
   pipUpdatesScanner,
   npmUpdatesScanner,
   gemUpdatesScanner,
+  vulnerabilitiesScanner,
   capabilitiesScanner,
 ];
 

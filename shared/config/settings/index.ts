@@ -43,6 +43,7 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   SCAN_ROWS.limits,
   SCAN.maxFiles,
   SCAN.allowedRegistries,
+  SCAN_ROWS.osv,
   CORE.logLevel,
   MAIL_ROWS.smtp,
   MAIL_ROWS.sender,

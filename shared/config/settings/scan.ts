@@ -1,5 +1,5 @@
 import { declare, Invalid, type Parser, type SettingGroup } from './api';
-import { wholeNumber } from './parsers';
+import { list, wholeNumber } from './parsers';
 
 /** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
 const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
@@ -34,6 +34,23 @@ const registries: Parser<string[]> = (raw) => {
   return entries.map((item) => String(item).trim().toLowerCase()).filter(Boolean);
 };
 
+/** OSV mirror base URLs: each an http(s) URL, trailing slashes dropped. */
+const osvUrls: Parser<string[]> = (raw, setting) => {
+  const urls = list('must be a comma-separated string or a list of URLs')(raw, setting);
+  if (urls instanceof Invalid) return urls;
+  const bad = urls.filter((url) => !/^https?:\/\/[^\s]+$/.test(url));
+  return bad.length > 0 ? new Invalid(...bad.map((url) => `"${url}" is not an http(s) URL`)) : urls.map((url) => url.replace(/\/+$/, ''));
+};
+
+/** The OSV ecosystems the vulnerabilities scanner reads: their names as OSV spells them, with an optional `:release`. */
+const OSV_BASES = ['Red Hat', 'AlmaLinux', 'Rocky Linux', 'PyPI', 'npm', 'RubyGems'];
+const osvEcosystems: Parser<string[]> = (raw, setting) => {
+  const names = list('must be a comma-separated string or a list of ecosystems')(raw, setting);
+  if (names instanceof Invalid) return names;
+  const bad = names.filter((name) => !OSV_BASES.includes(name.split(':')[0]!));
+  return bad.length > 0 ? new Invalid(...bad.map((name) => `"${name}" is not one of ${OSV_BASES.join(', ')} (optionally with :<release>)`)) : names;
+};
+
 /** How the scan function reaches registries and how much it may spend. */
 export const SCAN = {
   pypi: declare({ env: 'CCP_PYPI_URL', key: 'scan.registries.pypi', description: 'the PyPI the update scanners ask', default: 'https://pypi.org', parse: registryUrl }),
@@ -58,6 +75,20 @@ export const SCAN = {
     default: 200_000,
     parse: bound,
   }),
+  osvUrls: declare({
+    env: 'CCP_OSV_URLS',
+    key: 'scan.osv.urls',
+    description: 'OSV mirrors laid out as the osv.dev export bucket (`<url>/<ecosystem>/all.zip`), tried in order; none (the default) turns the vulnerabilities scanner off',
+    default: [] as string[],
+    parse: osvUrls,
+  }),
+  osvEcosystems: declare({
+    env: 'CCP_OSV_ECOSYSTEMS',
+    key: 'scan.osv.ecosystems',
+    description: 'OSV ecosystems fetched and matched',
+    default: [...OSV_BASES],
+    parse: osvEcosystems,
+  }),
   allowedRegistries: declare({
     env: 'CCP_SCAN_ALLOWED_REGISTRIES',
     key: 'scan.allowedRegistries',
@@ -67,7 +98,7 @@ export const SCAN = {
   }),
 };
 
-export const SCAN_ROWS: Record<'registries' | 'limits', SettingGroup> = {
+export const SCAN_ROWS: Record<'registries' | 'limits' | 'osv', SettingGroup> = {
   registries: {
     settings: [SCAN.pypi, SCAN.npm, SCAN.rubygems],
     keys: '`scan.registries.{pypi,npm,rubygems}`',
@@ -76,5 +107,10 @@ export const SCAN_ROWS: Record<'registries' | 'limits', SettingGroup> = {
   limits: {
     settings: [SCAN.maxBytes, SCAN.scannerTimeoutMs, SCAN.requestTimeoutMs],
     description: 'largest image unpacked (default 4 GiB), time limit per scanner (5 min) and per request (15 s; a blob must be read to its end within it, else the scan ends with `layer sha256:… timed out after 15 s`)',
+  },
+  osv: {
+    settings: [SCAN.osvUrls, SCAN.osvEcosystems],
+    description:
+      'the advisory database of the `vulnerabilities` scanner: OSV exports (`<url>/<ecosystem>/all.zip`, e.g. https://osv-vulnerabilities.storage.googleapis.com) fetched with If-None-Match / If-Modified-Since into the object store, at most hourly; ecosystems (default `Red Hat,AlmaLinux,Rocky Linux,PyPI,npm,RubyGems`, `AlmaLinux:9` for one release). No URL (the default): the scanner is skipped, so no scan reaches out unasked',
   },
 };

@@ -1,6 +1,6 @@
 import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../packages/package-registry-client';
-import { RUBYGEMS_RULES } from '../packages/version-rules';
+import { RUBYGEMS_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findGems } from './find-packages';
 import { rubygemsVersions } from './rubygems';

@@ -1,6 +1,6 @@
 import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../packages/package-registry-client';
-import { SEMVER_RULES } from '../packages/version-rules';
+import { SEMVER_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findNpmPackages } from './find-packages';
 import { npmVersions } from './npm-registry';

@@ -1,6 +1,6 @@
 import type { InstalledPackage, ScanFinding, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { RegistryUnreachableError } from './package-registry-client';
-import type { VersionRules } from './version-rules';
+import type { VersionRules } from '../../../../shared/versions/version-rules';
 
 /** A package found in the image's files. */
 export interface FoundPackage {

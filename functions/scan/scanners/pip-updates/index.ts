@@ -1,6 +1,6 @@
 import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../packages/package-registry-client';
-import { PEP440_RULES } from '../packages/version-rules';
+import { PEP440_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findPythonPackages } from './find-packages';
 import { pypiVersions } from './pypi';

@@ -1,4 +1,5 @@
-import { lazyPackage } from '../../../../shared/lazy/packages';
+import { lazyPackage } from '../lazy/packages';
+import { compareEvr, parseEvr, type Evr } from '../rpm/rpmvercmp';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded by the first comparison, see lazyPackage */
 const pep440 = lazyPackage(() => require('@renovatebot/pep440') as typeof import('@renovatebot/pep440'));
@@ -34,7 +35,7 @@ export const PEP440_RULES: VersionRules = {
 
 /**
  * semver 2.0 (npm), without loose parsing, so a malformed `package.json` version is not guessed.
- * @see https://semver().org/
+ * @see https://semver.org/
  */
 export const SEMVER_RULES: VersionRules = {
   name: 'semver',
@@ -56,3 +57,32 @@ export const RUBYGEMS_RULES: VersionRules = {
   compare: (a, b) => (rubySemver().eq(a, b) ? 0 : rubySemver().gt(a, b) ? 1 : -1),
   major: (version) => rubySemver().major(version),
 };
+
+/**
+ * RPM `[epoch:]version-release`, compared as rpm does (epoch first, a missing epoch is 0, then
+ * rpmvercmp on version and release; {@link compareEvr}). Every string is an RPM version; there are no
+ * pre-releases (`~` only sorts earlier) and the major version is the epoch.
+ * @see https://rpm-software-management.github.io/rpm/manual/dependencies.html#versioning
+ */
+export const RPM_RULES: VersionRules = {
+  name: 'rpm',
+  valid: (version) => version.length > 0 && !/\s/.test(version),
+  isPrerelease: () => false,
+  compare: (a, b) => (a === b ? 0 : compareEvr(parsedEvr(a), parsedEvr(b))),
+  major: (version) => parsedEvr(version).epoch,
+};
+
+/** Parsed EVRs by text: advisory ranges repeat the same few versions across many look-ups. */
+const EVR_CACHE = new Map<string, Evr>();
+const EVR_CACHE_SIZE = 100_000;
+
+function parsedEvr(text: string): Evr {
+  let evr = EVR_CACHE.get(text);
+  if (!evr) {
+    // Dropped whole when full: simpler than an LRU, and a scan's working set refills it at once.
+    if (EVR_CACHE.size >= EVR_CACHE_SIZE) EVR_CACHE.clear();
+    evr = parseEvr(text);
+    EVR_CACHE.set(text, evr);
+  }
+  return evr;
+}
