@@ -42,7 +42,8 @@ export default tseslint.config(
         ...['node:child_process', 'child_process'].map((name) => ({
           name,
           allowTypeImports: true,
-          message: 'start processes through shared/process/run-process (runProcess, runCaptured, runCommand, filterProcess): one runner with time limit, output bound and tree kill',
+          message:
+            'start processes through shared/process/run-process (runProcess, runCaptured, runCommand, filterProcess): one runner with time limit, output bound and tree kill',
         })),
       ],
     },

@@ -80,20 +80,53 @@ async function buildDirectly(config: Config, access: RegistryAccess, checkout: s
   const registry = access.address;
   // The runtime's registry asks for a login; the pipeline passes it in an auth file, so does this.
   const authFile = path.join(checkout, '..', 'auth.json');
-  await writeFile(authFile, JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${access.username}:${access.password}`).toString('base64') } } }), { mode: 0o600 });
+  await writeFile(authFile, JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${access.username}:${access.password}`).toString('base64') } } }), {
+    mode: 0o600,
+  });
   const root = path.join(config.dataDir, 'buildah', 'storage');
   const runroot = path.join(config.dataDir, 'buildah', 'run');
   const storage = ['--root', root, '--runroot', runroot, '--storage-driver', await storageDriverFor(root, runroot)];
   const conf = path.join(checkout, '..', 'registries.conf');
   await writeFile(conf, registriesConf({ registry: { address: registry, tlsVerify: false }, parentImages: {} }));
   const ref = `${registry}/bench/${project.jobId}:latest`;
-  const labels = buildLabels({ entry: project, commit, buildId: `direct-${round}`, cause: { kind: 'manual', message: 'bench' }, causeChain: [], created: new Date() });
+  const labels = buildLabels({
+    entry: project,
+    commit,
+    buildId: `direct-${round}`,
+    cause: { kind: 'manual', message: 'bench' },
+    causeChain: [],
+    created: new Date(),
+  });
   const labelArgs = Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
   const env = { ...process.env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: 'chroot' };
   const started = performance.now();
   const dockerfile = path.join(checkout, project.gitPath, 'Dockerfile');
-  await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '--layers', '--pull=true', '--tls-verify=false', '--authfile', authFile, '-f', dockerfile, '-t', ref, ...labelArgs, path.join(checkout, project.gitPath)], { env });
-  await exec('buildah', [...storage, 'push', '--tls-verify=false', '--authfile', authFile, '--digestfile', path.join(checkout, '..', 'digest'), ref, `docker://${ref}`], { env });
+  await exec(
+    'buildah',
+    [
+      ...storage,
+      'bud',
+      '--isolation',
+      'chroot',
+      '--layers',
+      '--pull=true',
+      '--tls-verify=false',
+      '--authfile',
+      authFile,
+      '-f',
+      dockerfile,
+      '-t',
+      ref,
+      ...labelArgs,
+      path.join(checkout, project.gitPath),
+    ],
+    { env },
+  );
+  await exec(
+    'buildah',
+    [...storage, 'push', '--tls-verify=false', '--authfile', authFile, '--digestfile', path.join(checkout, '..', 'digest'), ref, `docker://${ref}`],
+    { env },
+  );
   return performance.now() - started;
 }
 
@@ -113,7 +146,10 @@ export const buildBench: Bench = async () => {
   const config = loadConfig({ dataDir: path.join(dir, 'data') }, {});
   try {
     const repo = await createLocalRepo('main', path.join(dir, 'repo'));
-    const files: Record<string, string> = { 'one/Dockerfile': 'FROM bench/busybox:latest\nCOPY page.html /srv/page.html\nRUN wc -c /srv/page.html > /srv/size\nCMD ["/bin/sh"]\n', 'one/page.html': '<p>bench</p>\n' };
+    const files: Record<string, string> = {
+      'one/Dockerfile': 'FROM bench/busybox:latest\nCOPY page.html /srv/page.html\nRUN wc -c /srv/page.html > /srv/size\nCMD ["/bin/sh"]\n',
+      'one/page.html': '<p>bench</p>\n',
+    };
     const parallel = ['p1', 'p2', 'p3', 'p4'];
     for (const name of parallel) files[`${name}/Dockerfile`] = 'FROM bench/busybox:latest\nCOPY stamp.txt /stamp.txt\nRUN sleep 1 && cat /stamp.txt > /out\n';
     for (const name of parallel) files[`${name}/stamp.txt`] = 'warm\n';
@@ -146,7 +182,13 @@ export const buildBench: Bench = async () => {
       await repo.commit(stamps, `stamps for limit ${concurrency}`);
       runtime = await startEmbeddedRuntime({ ...config, build: { concurrency } }, silentLogger);
       try {
-        return (await buildThrough(runtime, parallel.map((name) => entry(repo, name)), `limit${concurrency}`)).total;
+        return (
+          await buildThrough(
+            runtime,
+            parallel.map((name) => entry(repo, name)),
+            `limit${concurrency}`,
+          )
+        ).total;
       } finally {
         await runtime.close();
       }
@@ -156,8 +198,18 @@ export const buildBench: Bench = async () => {
 
     const ratio = median(pipeline) / median(direct);
     const results: BenchResult[] = [
-      { name: 'one build through the pipeline (median)', value: median(pipeline), unit: 'ms', note: 'build.requested → build.completed: lint, checkout, bud, push, records, log' },
-      { name: 'of which the build function (lint.completed → build.completed)', value: median(buildFunction), unit: 'ms', note: 'checkout, bud, push, records, log' },
+      {
+        name: 'one build through the pipeline (median)',
+        value: median(pipeline),
+        unit: 'ms',
+        note: 'build.requested → build.completed: lint, checkout, bud, push, records, log',
+      },
+      {
+        name: 'of which the build function (lint.completed → build.completed)',
+        value: median(buildFunction),
+        unit: 'ms',
+        note: 'checkout, bud, push, records, log',
+      },
       { name: 'the same buildah bud + push run directly (median)', value: median(direct), unit: 'ms' },
       { name: 'build function overhead', value: median(buildFunction) / median(direct), unit: 'x', note: 'without the lint stage' },
       { name: 'pipeline overhead', value: ratio, unit: 'x', goal: '≤ 1.05', met: ratio <= 1.05, note: `medians of ${ROUNDS} alternating rounds, warm cache` },

@@ -69,7 +69,10 @@ async function rssMb(pid: number): Promise<number> {
 async function startAndMeasure(script: string, env: NodeJS.ProcessEnv, ask: (port: number) => Promise<boolean>): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     for (;;) {
@@ -156,17 +159,42 @@ export const coldStartBench: Bench = async () => {
       source: { file: 'index.d/bench.yaml', line: 1 },
     };
     const firstEvents: [string, string, (round: number) => CloudEvent<unknown>][] = [
-      ['lint', 'build.requested on lint (local git repo)', (round) => makeEvent(EventTypes.buildRequested, { project: entry, entry, buildId: `cold-${round}`, cause: { kind: 'manual', message: 'bench' } }, { source: '/bench' })],
+      [
+        'lint',
+        'build.requested on lint (local git repo)',
+        (round) =>
+          makeEvent(
+            EventTypes.buildRequested,
+            { project: entry, entry, buildId: `cold-${round}`, cause: { kind: 'manual', message: 'bench' } },
+            { source: '/bench' },
+          ),
+      ],
       [
         'scan',
         'scan.requested on scan (busybox, local registry)',
-        (round) => makeEvent(EventTypes.scanRequested, { project: { appId: 'bench', jobId: 'busybox', desiredTag: 'latest' }, image: { ref: `${registry.address}/bench/busybox:latest` }, reason: 'manual', buildId: `cold-${round}` }, { source: '/bench' }),
+        (round) =>
+          makeEvent(
+            EventTypes.scanRequested,
+            {
+              project: { appId: 'bench', jobId: 'busybox', desiredTag: 'latest' },
+              image: { ref: `${registry.address}/bench/busybox:latest` },
+              reason: 'manual',
+              buildId: `cold-${round}`,
+            },
+            { source: '/bench' },
+          ),
       ],
     ];
     for (const [name, label, event] of firstEvents) {
       const times: number[] = [];
-      for (let round = 0; round < FIRST_EVENT_ROUNDS; round++) times.push((await startAndMeasure(ENTRY, { ...base, FUNCTION: name }, posting(event(round), 200))).ms);
-      results.push({ name: `start to first event handled: ${label}`, value: median(times), unit: 'ms', note: `median of ${FIRST_EVENT_ROUNDS}; bare readiness ${bareMs.toFixed(0)} ms` });
+      for (let round = 0; round < FIRST_EVENT_ROUNDS; round++)
+        times.push((await startAndMeasure(ENTRY, { ...base, FUNCTION: name }, posting(event(round), 200))).ms);
+      results.push({
+        name: `start to first event handled: ${label}`,
+        value: median(times),
+        unit: 'ms',
+        note: `median of ${FIRST_EVENT_ROUNDS}; bare readiness ${bareMs.toFixed(0)} ms`,
+      });
     }
     return results;
   } finally {

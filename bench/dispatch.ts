@@ -79,7 +79,16 @@ export const dispatchBench: Bench = async () => {
       validateEvent(event);
       const data = parseData(event.data) as BuildCompletedData;
       const view = await currentIndex(context);
-      const record = planCascade({ id: `p${run}`, cause: data.cause, seeds: [], origin: { name: generated.root, entry: data.entry, buildId: data.buildId, cause: data.cause }, graph: view.graph, entries: view.entries, maxInFlight: 10, now: new Date() });
+      const record = planCascade({
+        id: `p${run}`,
+        cause: data.cause,
+        seeds: [],
+        origin: { name: generated.root, entry: data.entry, buildId: data.buildId, cause: data.cause },
+        graph: view.graph,
+        entries: view.entries,
+        maxInFlight: 10,
+        now: new Date(),
+      });
       releaseReady(record!, new Date());
       planTimes.push(performance.now() - start);
       items = record?.items.length ?? 0;

@@ -46,7 +46,8 @@ export const indexGraphBench: Bench = async () => {
     const peakRss = process.memoryUsage().rss;
     gc();
     const after = process.memoryUsage();
-    if (index.projects.length !== 10_000 || index.errors.length > 0) throw new Error(`generated index: ${index.projects.length} projects, ${index.errors.length} errors`);
+    if (index.projects.length !== 10_000 || index.errors.length > 0)
+      throw new Error(`generated index: ${index.projects.length} projects, ${index.errors.length} errors`);
 
     const warmTimes = await timeRuns(3, () => loadIndexFromDir(dir));
     const loadMs = Math.max(coldMs, median(warmTimes));

@@ -47,10 +47,19 @@ async function perEvent(journal: boolean): Promise<number> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-bench-journal-'));
   try {
     const store = new FsObjectStore(path.join(dir, 'store'));
-    const broker = new InProcessBroker({ routes: [ROUTE], functions: [reportingFunction()], context: { store, log: silentLogger } as unknown as FunctionContext, store, journal });
+    const broker = new InProcessBroker({
+      routes: [ROUTE],
+      functions: [reportingFunction()],
+      context: { store, log: silentLogger } as unknown as FunctionContext,
+      store,
+      journal,
+    });
     const project = { appId: 'bench', jobId: 'journal', desiredTag: 'latest' };
     const started = performance.now();
-    for (let i = 0; i < EVENTS; i++) await broker.publish(makeEvent(EventTypes.buildRequested, { project, buildId: `b-${i}`, cause: { kind: 'manual', message: 'bench' } }, { source: '/bench' }));
+    for (let i = 0; i < EVENTS; i++)
+      await broker.publish(
+        makeEvent(EventTypes.buildRequested, { project, buildId: `b-${i}`, cause: { kind: 'manual', message: 'bench' } }, { source: '/bench' }),
+      );
     await broker.idle();
     return (performance.now() - started) / EVENTS;
   } finally {

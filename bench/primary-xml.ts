@@ -70,7 +70,10 @@ export const primaryXmlBench: Bench = async () => {
     const streamingTimes: number[] = [];
     const baselineTimes: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [parse, times] of [[streaming, streamingTimes], [baseline, baselineTimes]] as const) {
+      for (const [parse, times] of [
+        [streaming, streamingTimes],
+        [baseline, baselineTimes],
+      ] as const) {
         const start = performance.now();
         parse(xml);
         times.push(performance.now() - start);
@@ -80,7 +83,8 @@ export const primaryXmlBench: Bench = async () => {
     const file = path.join(dir, 'primary.xml.gz');
     await writeFile(file, gzipSync(xml));
     const worker = path.join(__dirname, 'primary-xml-worker.js');
-    const report = async (which: string, flags: string[] = []): Promise<WorkerReport> => JSON.parse((await run(process.execPath, [...flags, worker, which, file])).stdout) as WorkerReport;
+    const report = async (which: string, flags: string[] = []): Promise<WorkerReport> =>
+      JSON.parse((await run(process.execPath, [...flags, worker, which, file])).stdout) as WorkerReport;
     const streamed = await report('streaming');
     const sliced = await report('baseline');
     // Whether the parser holds the document: with V8's old space capped below its size, a
@@ -97,11 +101,31 @@ export const primaryXmlBench: Bench = async () => {
     const ours = median(streamingTimes);
     const theirs = median(baselineTimes);
     const results: BenchResult[] = [
-      { name: `primary.xml, ${PACKAGES} packages (${megabytes} MB): streaming parser`, value: Number(ours.toFixed(1)), unit: 'ms', note: `median of ${ROUNDS}, ${(megabytes / (ours / 1000)).toFixed(0)} MB/s` },
-      { name: 'primary.xml: baseline indexOf reader (replaced)', value: Number(theirs.toFixed(1)), unit: 'ms', note: `median of ${ROUNDS}, interleaved with the above` },
+      {
+        name: `primary.xml, ${PACKAGES} packages (${megabytes} MB): streaming parser`,
+        value: Number(ours.toFixed(1)),
+        unit: 'ms',
+        note: `median of ${ROUNDS}, ${(megabytes / (ours / 1000)).toFixed(0)} MB/s`,
+      },
+      {
+        name: 'primary.xml: baseline indexOf reader (replaced)',
+        value: Number(theirs.toFixed(1)),
+        unit: 'ms',
+        note: `median of ${ROUNDS}, interleaved with the above`,
+      },
       { name: 'primary.xml: time ratio, streaming ÷ baseline', value: ours / theirs, unit: 'x', note: 'same packages read by both' },
-      { name: 'primary.xml.gz streamed from disk: streaming parser, peak RSS', value: mb(streamed.maxRss), unit: 'MB', note: `peak heap growth ${mb(streamed.peakHeapGrowth)} MB, ${streamed.ms.toFixed(0)} ms, own process` },
-      { name: 'primary.xml.gz streamed from disk: baseline, peak RSS', value: mb(sliced.maxRss), unit: 'MB', note: `peak heap growth ${mb(sliced.peakHeapGrowth)} MB, ${sliced.ms.toFixed(0)} ms, own process` },
+      {
+        name: 'primary.xml.gz streamed from disk: streaming parser, peak RSS',
+        value: mb(streamed.maxRss),
+        unit: 'MB',
+        note: `peak heap growth ${mb(streamed.peakHeapGrowth)} MB, ${streamed.ms.toFixed(0)} ms, own process`,
+      },
+      {
+        name: 'primary.xml.gz streamed from disk: baseline, peak RSS',
+        value: mb(sliced.maxRss),
+        unit: 'MB',
+        note: `peak heap growth ${mb(sliced.peakHeapGrowth)} MB, ${sliced.ms.toFixed(0)} ms, own process`,
+      },
       { name: `streamed with old space capped at ${HEAP_CAP_MB} MB: streaming parser`, value: HEAP_CAP_MB, unit: 'MB', note: streamedCapped },
       { name: `streamed with old space capped at ${HEAP_CAP_MB} MB: baseline`, value: HEAP_CAP_MB, unit: 'MB', note: slicedCapped },
     ];

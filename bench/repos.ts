@@ -89,7 +89,10 @@ export const reposBench: Bench = async () => {
       const url = `${mirror}r${String(i).padStart(3, '0')}/`;
       return { id: `r${i}`, enabled: true, status: 'ok', baseurls: [url], baseurl: url };
     });
-    await store.put('state/images/bench/repos/latest.json', JSON.stringify({ format: 'ccp.image-state/v1', project: { appId: 'bench', jobId: 'repos', desiredTag: 'latest' }, repos }));
+    await store.put(
+      'state/images/bench/repos/latest.json',
+      JSON.stringify({ format: 'ccp.image-state/v1', project: { appId: 'bench', jobId: 'repos', desiredTag: 'latest' }, repos }),
+    );
     const http = { rewriteUrl: (url: string) => url.replace(mirror, `${server.url}/`), timeoutMs: 30_000 };
     const poll = async (tick: string): Promise<{ bytes: number; ms: number; statuses: string[] }> => {
       const before = server.wireBytes();
@@ -109,10 +112,27 @@ export const reposBench: Bench = async () => {
     await server.close();
     const percent = (100 * second.bytes) / full;
     results.push(
-      { name: `first poll of ${REPOS} repos (${PACKAGES} packages each): records`, value: first.bytes, unit: 'bytes', note: `${first.ms.toFixed(0)} ms, ${first.statuses.join('/')}` },
-      { name: `poll of ${REPOS} unchanged repos (conditional GET)`, value: second.bytes, unit: 'bytes', note: `${second.ms.toFixed(0)} ms, ${second.statuses.join('/')}` },
+      {
+        name: `first poll of ${REPOS} repos (${PACKAGES} packages each): records`,
+        value: first.bytes,
+        unit: 'bytes',
+        note: `${first.ms.toFixed(0)} ms, ${first.statuses.join('/')}`,
+      },
+      {
+        name: `poll of ${REPOS} unchanged repos (conditional GET)`,
+        value: second.bytes,
+        unit: 'bytes',
+        note: `${second.ms.toFixed(0)} ms, ${second.statuses.join('/')}`,
+      },
       { name: `${REPOS} repos' metadata downloaded in full (seed's way)`, value: full, unit: 'bytes', note: files.length + ' files each' },
-      { name: 'unchanged poll against full download', value: percent, unit: '%', goal: `< ${GOAL_PERCENT} %`, met: percent < GOAL_PERCENT, note: 'wire bytes: status lines, headers and bodies' },
+      {
+        name: 'unchanged poll against full download',
+        value: percent,
+        unit: '%',
+        goal: `< ${GOAL_PERCENT} %`,
+        met: percent < GOAL_PERCENT,
+        note: 'wire bytes: status lines, headers and bodies',
+      },
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -51,7 +51,18 @@ export const sandboxBench: Bench = async () => {
     const env = { CCP_BUILD_ID: 'bench' };
     const plain = (): Promise<{ exitCode: number | null }> => runProcess(path.join(work, 'prebuild.sh'), [], { cwd: work, env: minimalEnv(dir, env) });
     const boxed = (network: SandboxNetwork) => (): Promise<{ exitCode: number | null }> =>
-      runSandboxed({ workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/build/src/prebuild.sh', args: [], env, hide: [dir], ...SANDBOX_DEFAULTS, network, timeoutMs: 60_000 });
+      runSandboxed({
+        workDir: work,
+        insideWorkDir: '/build/src',
+        cwd: '/build/src',
+        command: '/build/src/prebuild.sh',
+        args: [],
+        env,
+        hide: [dir],
+        ...SANDBOX_DEFAULTS,
+        network,
+        timeoutMs: 60_000,
+      });
     const variants = { plain, host: boxed('host'), off: boxed('off'), isolated: boxed('isolated') };
     const names = Object.keys(variants) as (keyof typeof variants)[];
     const [bwrap, bwrapArgs] = withPrivatePids('true', []);
@@ -68,16 +79,43 @@ export const sandboxBench: Bench = async () => {
       times.bare.push(await timed(bare));
       times.pids.push(await timed(pids));
     }
-    const [plainMs, hostMs, offMs, isolatedMs, bareMs, pidsMs] = [times.plain, times.host, times.off, times.isolated, times.bare, times.pids].map(median) as [number, number, number, number, number, number];
+    const [plainMs, hostMs, offMs, isolatedMs, bareMs, pidsMs] = [times.plain, times.host, times.off, times.isolated, times.bare, times.pids].map(median) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const results: BenchResult[] = [
       { name: 'prebuild script unconfined (median)', value: plainMs, unit: 'ms', note: `${ROUNDS} interleaved rounds` },
       { name: 'prebuild script in the bwrap sandbox, host network (median)', value: hostMs, unit: 'ms' },
       { name: 'prebuild script in the bwrap sandbox, network off (median)', value: offMs, unit: 'ms' },
       { name: 'prebuild script in the bwrap sandbox, isolated network (default; median)', value: isolatedMs, unit: 'ms' },
-      { name: 'sandbox cost per prebuild (isolated network vs unconfined)', value: isolatedMs / plainMs, unit: 'x', note: `+${(isolatedMs - plainMs).toFixed(1)} ms per run` },
-      { name: 'isolated network start-up (isolated vs off)', value: isolatedMs / offMs, unit: 'x', note: `+${(isolatedMs - offMs).toFixed(1)} ms per run (slirp4netns)` },
-      { name: 'sandbox cost per prebuild (host network vs unconfined)', value: hostMs / plainMs, unit: 'x', note: `+${(hostMs - plainMs).toFixed(1)} ms per run` },
-      { name: 'PID namespace around buildah (bwrap + true vs true)', value: pidsMs - bareMs, unit: 'ms', note: `${bareMs.toFixed(1)} → ${pidsMs.toFixed(1)} ms` },
+      {
+        name: 'sandbox cost per prebuild (isolated network vs unconfined)',
+        value: isolatedMs / plainMs,
+        unit: 'x',
+        note: `+${(isolatedMs - plainMs).toFixed(1)} ms per run`,
+      },
+      {
+        name: 'isolated network start-up (isolated vs off)',
+        value: isolatedMs / offMs,
+        unit: 'x',
+        note: `+${(isolatedMs - offMs).toFixed(1)} ms per run (slirp4netns)`,
+      },
+      {
+        name: 'sandbox cost per prebuild (host network vs unconfined)',
+        value: hostMs / plainMs,
+        unit: 'x',
+        note: `+${(hostMs - plainMs).toFixed(1)} ms per run`,
+      },
+      {
+        name: 'PID namespace around buildah (bwrap + true vs true)',
+        value: pidsMs - bareMs,
+        unit: 'ms',
+        note: `${bareMs.toFixed(1)} → ${pidsMs.toFixed(1)} ms`,
+      },
     ];
     return results;
   } finally {

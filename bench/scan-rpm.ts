@@ -27,7 +27,8 @@ function specText(version: string, count: number): string {
   const name = (i: number): string => `bench-pkg-${String(i).padStart(3, '0')}`;
   for (let i = 0; i < count; i++) lines.push(`%package -n ${name(i)}`, 'Summary: bench package', `%description -n ${name(i)}`, 'bench');
   lines.push('%install');
-  for (let i = 0; i < count; i++) lines.push(`mkdir -p %{buildroot}/usr/share/bench/${i} && echo ${name(i)}-${version} > %{buildroot}/usr/share/bench/${i}/data`);
+  for (let i = 0; i < count; i++)
+    lines.push(`mkdir -p %{buildroot}/usr/share/bench/${i} && echo ${name(i)}-${version} > %{buildroot}/usr/share/bench/${i}/data`);
   for (let i = 0; i < count; i++) lines.push(`%files -n ${name(i)}`, `/usr/share/bench/${i}/data`);
   return `${lines.join('\n')}\n`;
 }
@@ -38,7 +39,10 @@ export async function generatedRpms(): Promise<{ installed: string; newer: strin
   const built = { installed: path.join(cache, 'installed'), newer: path.join(cache, 'newer') };
   if (existsSync(built.installed) && existsSync(built.newer)) return built;
   await mkdir(cache, { recursive: true });
-  for (const [key, version, count] of [['installed', '1.0', PACKAGES], ['newer', '1.1', UPDATED]] as const) {
+  for (const [key, version, count] of [
+    ['installed', '1.0', PACKAGES],
+    ['newer', '1.1', UPDATED],
+  ] as const) {
     const top = await mkdtemp(path.join(cache, 'build-'));
     await mkdir(path.join(top, 'SPECS'));
     await writeFile(path.join(top, 'SPECS', 'gen.spec'), specText(version, count));
@@ -92,7 +96,9 @@ export async function benchRpmImage(work: string, url: string, osRelease: string
   const rootfs = path.join(work, 'rootfs');
   await mkdir(path.join(rootfs, 'etc', 'yum.repos.d'), { recursive: true });
   const installed = (await readdir(rpms.installed)).map((file) => path.join(rpms.installed, file));
-  await run('rpm', ['--root', rootfs, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--noscripts', ...installed], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
+  await run('rpm', ['--root', rootfs, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--noscripts', ...installed], {
+    env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+  });
   await writeFile(path.join(rootfs, 'etc', 'os-release'), osRelease);
   await writeFile(path.join(rootfs, 'etc', 'yum.repos.d', 'bench.repo'), `[bench]\nname=Bench $releasever\nbaseurl=${url}/el$releasever/\n`);
   return rootfs;
@@ -143,7 +149,15 @@ export const scanRpmBench: Bench = async () => {
     let dnfCount = 0;
     const dnfCpuStart = cpuSeconds();
     for (let i = 0; i < 5; i++) {
-      const args = ['-q', '--installroot', rootfs, '--releasever', '9', '--setopt=reposdir=/dev/null', `--setopt=cachedir=${path.join(work, `dnf-cache-${i}`)}`];
+      const args = [
+        '-q',
+        '--installroot',
+        rootfs,
+        '--releasever',
+        '9',
+        '--setopt=reposdir=/dev/null',
+        `--setopt=cachedir=${path.join(work, `dnf-cache-${i}`)}`,
+      ];
       args.push(`--repofrompath=bench,${url}/el9/`, '--repo', 'bench', '--nogpgcheck', 'check-update');
       const start = performance.now();
       const output = await run('dnf', args, { env: { PATH: process.env.PATH, HOME: home }, maxBuffer: 64 * 1024 * 1024 }).then(
@@ -194,7 +208,12 @@ export const scanRpmBench: Bench = async () => {
         met: whole < WHOLE_SCAN_GOAL_MS && updates.status === 'ok' && verify.status === 'ok',
         note: `${updates.findings.length} updates, ${verify.findings.length} verify findings`,
       },
-      { name: 'whole RPM scan: peak RSS of the Node process', value: peakRss / 1e6, unit: 'MB', note: `+${((peakRss - baseRss) / 1e6).toFixed(1)} MB over the start of the scan; rpm runs as child processes` },
+      {
+        name: 'whole RPM scan: peak RSS of the Node process',
+        value: peakRss / 1e6,
+        unit: 'MB',
+        note: `+${((peakRss - baseRss) / 1e6).toFixed(1)} MB over the start of the scan; rpm runs as child processes`,
+      },
     ];
     return results;
   } finally {

@@ -22,7 +22,20 @@ const GOAL = 1.15;
 const SLEEP_S = 3;
 
 function entry(repo: string, jobId: string, dependsOn: string[] = []): ProjectEntry {
-  return { id: 1, appId: 'bench', jobId, desiredTag: 'latest', gitUrl: repo, gitBranch: 'main', gitPath: jobId, targetFile: 'Dockerfile', notifyEmail: [], buildContext: './', dependsOn, source: { file: 'index.d/bench.yaml', line: 1 } };
+  return {
+    id: 1,
+    appId: 'bench',
+    jobId,
+    desiredTag: 'latest',
+    gitUrl: repo,
+    gitBranch: 'main',
+    gitPath: jobId,
+    targetFile: 'Dockerfile',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn,
+    source: { file: 'index.d/bench.yaml', line: 1 },
+  };
 }
 
 /** max(the longest chain, the total build time ÷ slots): no schedule can end sooner. */
@@ -32,7 +45,14 @@ function lowerBound(projects: readonly ProjectEntry[], durations: ReadonlyMap<st
   const chainEnd = (name: string): number => {
     const known = finish.get(name);
     if (known !== undefined) return known;
-    const value = Math.max(0, ...graph.parents(name).filter((parent) => durations.has(parent)).map(chainEnd)) + (durations.get(name) ?? 0);
+    const value =
+      Math.max(
+        0,
+        ...graph
+          .parents(name)
+          .filter((parent) => durations.has(parent))
+          .map(chainEnd),
+      ) + (durations.get(name) ?? 0);
     finish.set(name, value);
     return value;
   };
@@ -52,7 +72,15 @@ function simulate(projects: readonly ProjectEntry[], durations: ReadonlyMap<stri
   const entries = new Map(projects.map((project) => [imageName(project), project]));
   const now = new Date(0);
   const cause = { kind: 'manual' as const, message: 'bench' };
-  let record: CascadeRecord = planCascade({ id: 'sim', cause, seeds: projects.map((project) => ({ entry: project, cause })), graph, entries, maxInFlight, now })!;
+  let record: CascadeRecord = planCascade({
+    id: 'sim',
+    cause,
+    seeds: projects.map((project) => ({ entry: project, cause })),
+    graph,
+    entries,
+    maxInFlight,
+    now,
+  })!;
   const running: { item: CascadeItem; ends: number }[] = [];
   const line: CascadeItem[] = [];
   const start = (items: CascadeItem[], at: number): void => {
@@ -70,7 +98,16 @@ function simulate(projects: readonly ProjectEntry[], durations: ReadonlyMap<stri
     running.sort((a, b) => a.ends - b.ends);
     const done = running.shift()!;
     clock = done.ends;
-    const data: BuildCompletedData = { buildId: done.item.buildId, project: done.item.project, entry: done.item.entry, status: 'succeeded', reports: { log: '' }, timings: { startedAt: '', finishedAt: '', durationMs: 0 }, cause: done.item.cause, causeChain: [] };
+    const data: BuildCompletedData = {
+      buildId: done.item.buildId,
+      project: done.item.project,
+      entry: done.item.entry,
+      status: 'succeeded',
+      reports: { log: '' },
+      timings: { startedAt: '', finishedAt: '', durationMs: 0 },
+      cause: done.item.cause,
+      causeChain: [],
+    };
     const step = recordCompletion(record, data, now)!;
     record = step.record;
     start(step.requested, clock);
@@ -138,9 +175,17 @@ async function realSix(): Promise<BenchResult[]> {
   try {
     const repo: LocalRepo = await createLocalRepo('main', path.join(dir, 'repo'));
     const stamp = Date.now();
-    const from: Record<string, string> = { a: 'bench/busybox:latest', b: 'bench/a:latest', c: 'bench/b:latest', x: 'bench/busybox:latest', y: 'bench/busybox:latest', z: 'bench/busybox:latest' };
+    const from: Record<string, string> = {
+      a: 'bench/busybox:latest',
+      b: 'bench/a:latest',
+      c: 'bench/b:latest',
+      x: 'bench/busybox:latest',
+      y: 'bench/busybox:latest',
+      z: 'bench/busybox:latest',
+    };
     const files: Record<string, string> = {};
-    for (const [name, parent] of Object.entries(from)) files[`${name}/Dockerfile`] = `FROM ${parent}\nRUN sleep ${SLEEP_S} && echo ${name}-${stamp} > /${name}\n`;
+    for (const [name, parent] of Object.entries(from))
+      files[`${name}/Dockerfile`] = `FROM ${parent}\nRUN sleep ${SLEEP_S} && echo ${name}-${stamp} > /${name}\n`;
     await repo.commit(files, 'six projects');
     const projects = sixProjects(repo.url);
     const runtime = await startEmbeddedRuntime(config, silentLogger, { projects });
@@ -165,8 +210,20 @@ async function realSix(): Promise<BenchResult[]> {
       const bound = lowerBound(projects, durations, 2);
       const ratio = makespan / bound;
       return [
-        { name: 'six projects (chain a→b→c + 3), buildah, 2 builds at once', value: makespan, unit: 's', note: `first request → last build.completed, lint included; builds ${[...durations.values()].map((value) => value.toFixed(1)).join(', ')} s` },
-        { name: 'six projects: makespan ÷ lower bound', value: ratio, unit: 'x', goal: `≤ ${GOAL}`, met: ratio <= GOAL, note: `bound max(chain, total ÷ 2) = ${bound.toFixed(1)} s from the builds' own durations` },
+        {
+          name: 'six projects (chain a→b→c + 3), buildah, 2 builds at once',
+          value: makespan,
+          unit: 's',
+          note: `first request → last build.completed, lint included; builds ${[...durations.values()].map((value) => value.toFixed(1)).join(', ')} s`,
+        },
+        {
+          name: 'six projects: makespan ÷ lower bound',
+          value: ratio,
+          unit: 'x',
+          goal: `≤ ${GOAL}`,
+          met: ratio <= GOAL,
+          note: `bound max(chain, total ÷ 2) = ${bound.toFixed(1)} s from the builds' own durations`,
+        },
       ];
     } finally {
       await runtime.close();
@@ -190,13 +247,25 @@ export const scheduleBench: Bench = async () => {
     const ratio = simulate(projects, durations, slots) / bound;
     const depth = byDepth(projects, durations, slots) / bound;
     results.push(
-      { name: `200 projects (CentOS-like, depth 4), ${slots} builders: makespan ÷ bound`, value: ratio, unit: 'x', goal: `≤ ${GOAL}`, met: ratio <= GOAL, note: 'simulated: the cascade code with synthetic build times' },
+      {
+        name: `200 projects (CentOS-like, depth 4), ${slots} builders: makespan ÷ bound`,
+        value: ratio,
+        unit: 'x',
+        goal: `≤ ${GOAL}`,
+        met: ratio <= GOAL,
+        note: 'simulated: the cascade code with synthetic build times',
+      },
       { name: `200 projects, ${slots} builders, depth by depth (before)`, value: depth, unit: 'x', note: 'simulated' },
     );
   }
   const six = sixProjects('https://example.org/r');
   const sixDurations = new Map(six.map((project) => [imageName(project), SLEEP_S]));
-  results.push({ name: 'six projects, simulated, 2 builders: makespan ÷ bound', value: simulate(six, sixDurations, 2) / lowerBound(six, sixDurations, 2), unit: 'x', note: `every build ${SLEEP_S} s` });
+  results.push({
+    name: 'six projects, simulated, 2 builders: makespan ÷ bound',
+    value: simulate(six, sixDurations, 2) / lowerBound(six, sixDurations, 2),
+    unit: 'x',
+    note: `every build ${SLEEP_S} s`,
+  });
   results.push(...(await realSix()));
   return results;
 };

@@ -12,7 +12,10 @@ export function syntheticPrimaryXml(count: number): string {
     const name = `bench-pkg-${i}`;
     const version = `${1 + (i % 7)}.${i % 13}.${i % 3}`;
     const entries = (kind: string, n: number): string =>
-      Array.from({ length: n }, (_, j) => `      <rpm:entry name="lib${kind}-${(i + j) % 500}.so.${j}()(64bit)"${j % 2 ? ` flags="GE" epoch="0" ver="${j}.0"` : ''}/>\n`).join('');
+      Array.from(
+        { length: n },
+        (_, j) => `      <rpm:entry name="lib${kind}-${(i + j) % 500}.so.${j}()(64bit)"${j % 2 ? ` flags="GE" epoch="0" ver="${j}.0"` : ''}/>\n`,
+      ).join('');
     parts.push(
       `<package type="rpm">\n  <name>${name}</name>\n  <arch>${i % 5 === 0 ? 'noarch' : 'x86_64'}</arch>\n`,
       `  <version epoch="${i % 11 === 0 ? 1 : 0}" ver="${version}" rel="${1 + (i % 4)}.el9"/>\n`,

@@ -34,7 +34,12 @@ function random(seed: number): () => number {
   };
 }
 
-const VECTORS = ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N'];
+const VECTORS = [
+  'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+  'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N',
+  'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
+  'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N',
+];
 /**
  * Fixes against the installed 1.0-1 (and the repo's 1.1-1 for half of them): not affected (0.9-1,
  * 1.0-1), affected and fixable by the repo's 1.1-1, affected past the repo (1.2-1), affected
@@ -46,7 +51,8 @@ const FIXES = ['0.9-1', '1.0-1', '1.1-1', '1.2-1', '1:0.5-1', null];
 function syntheticRecords(count: number): Record<string, unknown>[] {
   const next = random(16);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const name = (): string => (next() < 0.2 ? `bench-pkg-${String(Math.floor(next() * PACKAGES)).padStart(3, '0')}` : `other-pkg-${Math.floor(next() * OTHER_NAMES)}`);
+  const name = (): string =>
+    next() < 0.2 ? `bench-pkg-${String(Math.floor(next() * PACKAGES)).padStart(3, '0')}` : `other-pkg-${Math.floor(next() * OTHER_NAMES)}`;
   const records: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const affected = Array.from({ length: 1 + Math.floor(next() * 3) }, () => {
@@ -161,9 +167,24 @@ export const vulnerabilitiesBench: Bench = async () => {
     const added = median(withTimes) - median(withoutTimes);
     const count = (status: string): number => findings.filter((finding) => finding.status === status).length;
     const results: BenchResult[] = [
-      { name: `OSV database: ${ADVISORIES} advisories, zip of ${(zip.length / 1e6).toFixed(1)} MB, load`, value: load, unit: 'ms', note: `${stats.indexed} indexed, ${stats.invalid} invalid` },
-      { name: 'OSV database: heap kept by the index', value: retained / 1e6, unit: 'MB', note: `after gc; ${(retained / ADVISORIES).toFixed(0)} bytes per advisory` },
-      { name: `matching ${PACKAGES} installed RPMs against the index (median of ${ROUNDS})`, value: median(matchTimes), unit: 'ms', note: `${matched} advisory matches` },
+      {
+        name: `OSV database: ${ADVISORIES} advisories, zip of ${(zip.length / 1e6).toFixed(1)} MB, load`,
+        value: load,
+        unit: 'ms',
+        note: `${stats.indexed} indexed, ${stats.invalid} invalid`,
+      },
+      {
+        name: 'OSV database: heap kept by the index',
+        value: retained / 1e6,
+        unit: 'MB',
+        note: `after gc; ${(retained / ADVISORIES).toFixed(0)} bytes per advisory`,
+      },
+      {
+        name: `matching ${PACKAGES} installed RPMs against the index (median of ${ROUNDS})`,
+        value: median(matchTimes),
+        unit: 'ms',
+        note: `${matched} advisory matches`,
+      },
       { name: `rpm-updates, ${PACKAGES} RPMs, cold cache (median of ${ROUNDS})`, value: updates, unit: 'ms' },
       {
         name: `vulnerabilities, ${PACKAGES} RPMs, cold cache (median of ${ROUNDS})`,

@@ -44,7 +44,9 @@ export function endAbandonedBuilds(broker: InProcessBroker, context: FunctionCon
       return;
     }
     broker.publish(abandoned.event).catch((error: unknown) => log.error('could not end an abandoned build', { eventId: abandoned.event.id, error }));
-    storeAbandonedLog(context.store, abandoned).catch((error: unknown) => log.error('could not store the log of an abandoned build', { key: abandoned.log.key, error }));
+    storeAbandonedLog(context.store, abandoned).catch((error: unknown) =>
+      log.error('could not store the log of an abandoned build', { key: abandoned.log.key, error }),
+    );
   };
   const stops = [
     broker.on('event', ({ event }) => {

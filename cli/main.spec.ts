@@ -22,7 +22,7 @@ describe('ccp main', () => {
     expect(io.err).toContain('unknown command "frobnicate"');
   });
 
-  it('prints a command\'s usage with --help', async () => {
+  it("prints a command's usage with --help", async () => {
     const io = capture();
     await expect(main(['run', '--help'], io)).resolves.toEqual(0);
     expect(io.out).toMatch(/^Usage: ccp run --index/);

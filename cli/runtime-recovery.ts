@@ -44,7 +44,8 @@ export async function recoverAtStart(config: Config, log: Logger): Promise<Start
       // Only the lock's holder writes this data dir's store, and the last one is dead (its
       // orphans just killed): every temporary file is a put it never finished, however young.
       const cleaned = await cleanLeftovers(places, { orphans: true, tempMinAgeMs: 0 });
-      if (cleaned.orphans.length + cleaned.workFolders.length + cleaned.tempFiles + cleaned.lockFiles + cleaned.mounts.length > 0) log.info('leftovers of stopped processes removed', { ...cleaned });
+      if (cleaned.orphans.length + cleaned.workFolders.length + cleaned.tempFiles + cleaned.lockFiles + cleaned.mounts.length > 0)
+        log.info('leftovers of stopped processes removed', { ...cleaned });
     } catch (error) {
       await lock.release();
       throw error;
@@ -56,7 +57,12 @@ export async function recoverAtStart(config: Config, log: Logger): Promise<Start
     async resume(broker, store) {
       if (!lock.fresh) return;
       const { deliveries } = await new EventJournal(store).pending();
-      const recovered = await recoverInterruptedBuilds({ store, log: log.child({ fn: 'build' }), retry: config.runtime.retryInterrupted, journalled: deliveries });
+      const recovered = await recoverInterruptedBuilds({
+        store,
+        log: log.child({ fn: 'build' }),
+        retry: config.runtime.retryInterrupted,
+        journalled: deliveries,
+      });
       for (const event of recovered.events) await broker.publish(event);
       const replayed = await broker.replay();
       if (replayed + recovered.failed.length + recovered.retried.length > 0) {

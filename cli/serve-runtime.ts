@@ -56,7 +56,9 @@ export async function serveUntilStopped(served: ServedRuntime, io: CliIo): Promi
   const registry = runtime.registry ? `; images in ${runtime.registry.url}/v2/_catalog${login}` : '';
   // Where the token is, never the token: the terminal may be recorded or shared.
   const token = runtime.context.config.ingressToken ? '$CCP_INGRESS_TOKEN' : `$(cat ${path.join(runtime.context.config.dataDir, INGRESS_TOKEN_FILE)})`;
-  io.stderr(`ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", the dashboard on ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}${registry}\n`);
+  io.stderr(
+    `ccp: serving on ${server.url}: POST CloudEvents to ${server.url}/ with "Authorization: Bearer ${token}", the dashboard on ${server.url}/, reports under ${reportUrl(server.url, 'reports/')}${registry}\n`,
+  );
   io.stderr('ccp: press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
     const stop = (): void => {

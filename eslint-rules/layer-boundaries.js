@@ -33,7 +33,8 @@ function violation(from, to) {
   const test = isTestCode(from);
   const above = ['cli', 'bench', 'scripts', ...(test ? [] : ['test'])];
   if (source === 'shared') {
-    if (target === 'functions' || target.startsWith('function:')) return `shared/ must not depend on ${target.replace('function:', 'functions/')}: move what both need into shared/`;
+    if (target === 'functions' || target.startsWith('function:'))
+      return `shared/ must not depend on ${target.replace('function:', 'functions/')}: move what both need into shared/`;
     if (above.includes(target)) return `shared/ must not depend on ${target}/`;
     return null;
   }

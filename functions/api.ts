@@ -53,16 +53,56 @@ function lazy<M>(meta: FunctionManifest, requireModule: () => M, pick: (module: 
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy, synchronous CommonJS loads on purpose (see lazy()) */
 const DEFINITIONS: readonly LazyFunctionDefinition[] = [
-  lazy(LINT_MANIFEST, () => require('./lint') as typeof import('./lint'), (m) => m.lintFunction),
-  lazy(DEAD_LETTER_MANIFEST, () => require('./dead-letter') as typeof import('./dead-letter'), (m) => m.deadLetterFunction),
-  lazy(NOTIFY_MANIFEST, () => require('./notify') as typeof import('./notify'), (m) => m.notifyFunction),
-  lazy(GATEWAY_MANIFEST, () => require('./gateway') as typeof import('./gateway'), (m) => m.gatewayFunction),
-  lazy(BUILD_MANIFEST, () => require('./build') as typeof import('./build'), (m) => m.buildFunction),
-  lazy(SCAN_MANIFEST, () => require('./scan') as typeof import('./scan'), (m) => m.scanFunction),
-  lazy(TRACK_REPOS_MANIFEST, () => require('./track-repos') as typeof import('./track-repos'), (m) => m.trackReposFunction),
-  lazy(DISPATCH_MANIFEST, () => require('./dispatch') as typeof import('./dispatch'), (m) => m.dispatchFunction),
-  lazy(WEEKLY_SCAN_MANIFEST, () => require('./weekly-scan') as typeof import('./weekly-scan'), (m) => m.weeklyScanFunction),
-  lazy(DASHBOARD_MANIFEST, () => require('./dashboard') as typeof import('./dashboard'), (m) => m.dashboardFunction),
+  lazy(
+    LINT_MANIFEST,
+    () => require('./lint') as typeof import('./lint'),
+    (m) => m.lintFunction,
+  ),
+  lazy(
+    DEAD_LETTER_MANIFEST,
+    () => require('./dead-letter') as typeof import('./dead-letter'),
+    (m) => m.deadLetterFunction,
+  ),
+  lazy(
+    NOTIFY_MANIFEST,
+    () => require('./notify') as typeof import('./notify'),
+    (m) => m.notifyFunction,
+  ),
+  lazy(
+    GATEWAY_MANIFEST,
+    () => require('./gateway') as typeof import('./gateway'),
+    (m) => m.gatewayFunction,
+  ),
+  lazy(
+    BUILD_MANIFEST,
+    () => require('./build') as typeof import('./build'),
+    (m) => m.buildFunction,
+  ),
+  lazy(
+    SCAN_MANIFEST,
+    () => require('./scan') as typeof import('./scan'),
+    (m) => m.scanFunction,
+  ),
+  lazy(
+    TRACK_REPOS_MANIFEST,
+    () => require('./track-repos') as typeof import('./track-repos'),
+    (m) => m.trackReposFunction,
+  ),
+  lazy(
+    DISPATCH_MANIFEST,
+    () => require('./dispatch') as typeof import('./dispatch'),
+    (m) => m.dispatchFunction,
+  ),
+  lazy(
+    WEEKLY_SCAN_MANIFEST,
+    () => require('./weekly-scan') as typeof import('./weekly-scan'),
+    (m) => m.weeklyScanFunction,
+  ),
+  lazy(
+    DASHBOARD_MANIFEST,
+    () => require('./dashboard') as typeof import('./dashboard'),
+    (m) => m.dashboardFunction,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -34,7 +34,7 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
 
   it('serves FUNCTION=lint: a binary build.requested gets lint.completed back, reports land in the store, logs are JSON with fn', async () => {
     const repo = await createLocalRepo('main', path.join(dir, 'repo'));
-    const commit = await repo.commit({ 'Dockerfile': 'FROM centos\nUSER 1001\nCMD ["sleep", "1"]\n' });
+    const commit = await repo.commit({ Dockerfile: 'FROM centos\nUSER 1001\nCMD ["sleep", "1"]\n' });
     const entry: ProjectEntry = {
       id: 1,
       appId: 'team',
@@ -69,7 +69,13 @@ describe('container entry (functions/main.ts, 127.0.0.1)', () => {
     expect((JSON.parse(report!.body.toString('utf8')) as Array<{ code: string }>).map((finding) => finding.code)).toEqual(['DL3006']);
 
     const logged = lines.map((line) => JSON.parse(line) as { msg: string; fn?: string; status?: number });
-    expect(logged.map((line) => [line.msg, line.fn])).toEqual(expect.arrayContaining([['function serving', 'lint'], ['linted', 'lint'], ['event', 'lint']]));
+    expect(logged.map((line) => [line.msg, line.fn])).toEqual(
+      expect.arrayContaining([
+        ['function serving', 'lint'],
+        ['linted', 'lint'],
+        ['event', 'lint'],
+      ]),
+    );
     expect(logged.find((line) => line.msg === 'event')?.status).toBe(200);
   });
 

@@ -109,7 +109,14 @@ export function main(): void {
     }
     // Knative sends SIGTERM when it scales the Service down: refuse new deliveries (503), let
     // those in flight finish within the grace period, then exit (1 when some had to be abandoned).
-    process.once('SIGTERM', () => void server.drain().then((abandoned) => process.exit(abandoned > 0 ? 1 : 0), () => process.exit(1)));
+    process.once(
+      'SIGTERM',
+      () =>
+        void server.drain().then(
+          (abandoned) => process.exit(abandoned > 0 ? 1 : 0),
+          () => process.exit(1),
+        ),
+    );
   });
 }
 

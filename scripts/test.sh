@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: install what is missing, then typecheck, lint and run jest, so that a fresh clone
+# npm test: install what is missing, then typecheck, lint, check formatting and run jest, so that a fresh clone
 # needs nothing but `npm test`. Extra arguments go to jest (e.g. `npm test -- shared/index`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +25,7 @@ echo "test: tsc"
 node_modules/.bin/tsc -p tsconfig.json --noEmit
 echo "test: eslint"
 node_modules/.bin/eslint .
+echo "test: prettier"
+node_modules/.bin/prettier --check --log-level warn "**/*.{ts,js,mjs}"
 echo "test: jest"
 exec node_modules/.bin/jest "$@"

@@ -45,7 +45,12 @@ export const buildCommand: Command = {
     const index = await loadIndex(location, { branch: values.branch, workDir: config.workDir });
     const entry = index.projects.find((candidate) => imageName(candidate) === imageName(ref));
     if (!entry) {
-      throw new ValidationError('unknown project', [{ field: 'APP-ID/JOB-ID:TAG', message: `${imageName(ref)} is not in the index at ${location} (${index.projects.length} projects, ${index.errors.length} errors)` }]);
+      throw new ValidationError('unknown project', [
+        {
+          field: 'APP-ID/JOB-ID:TAG',
+          message: `${imageName(ref)} is not in the index at ${location} (${index.projects.length} projects, ${index.errors.length} errors)`,
+        },
+      ]);
     }
     const log = await runLog(config.dataDir, io.env);
     const progress = (line: string): void => io.stderr(`${line}\n`);

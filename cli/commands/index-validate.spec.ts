@@ -27,8 +27,12 @@ describe('ccp index validate', () => {
     expect(stderr).toEqual('');
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
-    expect(lines[0]).toEqual('centos.yaml:264:17: error Projects[21].depends-on: dependency cycle: centos/centos:7 -> centos/centos:7 (the image depends on itself)');
-    expect(lines[5]).toEqual('pipeline-images.yaml:62:5: warning Projects[3].build_context: unknown key "build_context" is ignored; did you mean "build-context"?');
+    expect(lines[0]).toEqual(
+      'centos.yaml:264:17: error Projects[21].depends-on: dependency cycle: centos/centos:7 -> centos/centos:7 (the image depends on itself)',
+    );
+    expect(lines[5]).toEqual(
+      'pipeline-images.yaml:62:5: warning Projects[3].build_context: unknown key "build_context" is ignored; did you mean "build-context"?',
+    );
     expect(lines[6]).toEqual('204 projects, 5 errors, 1 warnings');
   });
 
@@ -44,10 +48,17 @@ describe('ccp index validate', () => {
       line: 305,
       column: 17,
       field: 'Projects[23].depends-on',
-      message: 'sclo/nodejs-6-centos7:latest is not an image of this index; declare it under External-Images if it is built elsewhere, or use its full reference with the registry host',
+      message:
+        'sclo/nodejs-6-centos7:latest is not an image of this index; declare it under External-Images if it is built elsewhere, or use its full reference with the registry host',
     });
     expect(report.warnings).toEqual([
-      { file: 'pipeline-images.yaml', line: 62, column: 5, field: 'Projects[3].build_context', message: 'unknown key "build_context" is ignored; did you mean "build-context"?' },
+      {
+        file: 'pipeline-images.yaml',
+        line: 62,
+        column: 5,
+        field: 'Projects[3].build_context',
+        message: 'unknown key "build_context" is ignored; did you mean "build-context"?',
+      },
     ]);
   });
 
@@ -119,7 +130,11 @@ describe('ccp index validate', () => {
       const url = `file://${root}`;
       const { status, stdout } = await run(['--branch', 'nope', '--json', url]);
       expect(status).toEqual(1);
-      expect(JSON.parse(stdout)).toEqual({ projects: 0, errors: [{ file: url, line: 1, column: 1, field: 'location', message: `${url} has no branch "nope"` }], warnings: [] });
+      expect(JSON.parse(stdout)).toEqual({
+        projects: 0,
+        errors: [{ file: url, line: 1, column: 1, field: 'location', message: `${url} has no branch "nope"` }],
+        warnings: [],
+      });
     });
   });
 });

@@ -82,7 +82,11 @@ export function renderHuman(index: LoadedIndex): string {
 
 function reportSourceError(error: IndexSourceError, location: string, json: boolean, io: CliIo): number {
   if (json) {
-    const report: IndexValidateReport = { projects: 0, errors: [{ file: location, line: 1, column: 1, field: 'location', message: error.message }], warnings: [] };
+    const report: IndexValidateReport = {
+      projects: 0,
+      errors: [{ file: location, line: 1, column: 1, field: 'location', message: error.message }],
+      warnings: [],
+    };
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
     io.stderr(`ccp index validate: ${error.message}\n`);

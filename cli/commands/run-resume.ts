@@ -5,7 +5,10 @@ import type { ObjectStore } from '../../shared/store/types';
 
 /** `state/runs/<hash of the selected projects>.json`: a `ccp run` whose cascade has not ended. */
 export function pendingRunKey(projects: readonly string[]): string {
-  const digest = createHash('sha256').update([...projects].sort().join('\n')).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update([...projects].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
   return `state/runs/${digest}.json`;
 }
 
@@ -29,7 +32,9 @@ export async function pendingRun(store: ObjectStore, projects: readonly string[]
   if (!stored) return null;
   try {
     const value = JSON.parse(stored.body.toString('utf8')) as Partial<PendingRun>;
-    return typeof value.id === 'string' && Array.isArray(value.projects) ? { id: value.id, projects: value.projects.map(String), startedAt: String(value.startedAt ?? '') } : null;
+    return typeof value.id === 'string' && Array.isArray(value.projects)
+      ? { id: value.id, projects: value.projects.map(String), startedAt: String(value.startedAt ?? '') }
+      : null;
   } catch {
     return null;
   }

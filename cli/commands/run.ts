@@ -213,7 +213,8 @@ export async function runProjects(
       seen.add(identity);
       if (event.type === EventTypes.buildRequested) {
         const wanted = event.data as BuildRequestedData;
-        if (ours(wanted.cause) && wanted.buildId) requests.set(imageName(wanted.project), { entry: wanted.entry!, buildId: wanted.buildId, cause: wanted.cause });
+        if (ours(wanted.cause) && wanted.buildId)
+          requests.set(imageName(wanted.project), { entry: wanted.entry!, buildId: wanted.buildId, cause: wanted.cause });
       } else if (event.type === EventTypes.lintCompleted) {
         const lint = event.data as LintCompletedData;
         if (!ours(lint.cause)) continue;
@@ -245,7 +246,8 @@ export async function runProjects(
     }
   });
   const stopSteps = builds.onProgress((step) => {
-    if (step.kind === 'step' || step.kind === 'started' || step.kind === 'superseded') progress(`      ${step.project} ${step.kind === 'step' ? step.message : `${step.kind}: ${step.message}`}`);
+    if (step.kind === 'step' || step.kind === 'started' || step.kind === 'superseded')
+      progress(`      ${step.project} ${step.kind === 'step' ? step.message : `${step.kind}: ${step.message}`}`);
   });
   const stopDead = broker.on('dead-letter', ({ trigger, event, record, key }) => {
     deadLetters.push({ trigger, eventId: event.id, eventType: event.type, error: record.error.message, location: key ? context.store.locationOf(key) : null });
@@ -274,8 +276,23 @@ export async function runProjects(
     const ended = before.get(name);
     if (ended && (ended.status === 'succeeded' || ended.status === 'failed')) return endedBeforeRestart(ended, context.store);
     const skip = skipped.get(name);
-    if (skip) return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` }, scan: { status: 'not-run' } };
-    return { project: name, buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' }, scan: { status: 'not-run' } };
+    if (skip)
+      return {
+        project: name,
+        buildId: null,
+        cause: null,
+        lint: { verdict: 'not-run' },
+        build: { status: 'skipped', reason: `skipped: parent ${skip.blockedBy ?? 'unknown'} failed` },
+        scan: { status: 'not-run' },
+      };
+    return {
+      project: name,
+      buildId: null,
+      cause: null,
+      lint: { verdict: 'not-run' },
+      build: { status: 'not-run', reason: 'not requested by the dispatcher (a dependency cycle? see the run log)' },
+      scan: { status: 'not-run' },
+    };
   });
   return { projects, deadLetters };
 }
@@ -310,13 +327,21 @@ async function causesOf(projects: readonly ProjectEntry[], store: ObjectStore): 
   await Promise.all(
     projects.map(async (entry) => {
       const seen = (await store.list(`reports/${entry.appId}/${entry.jobId}/${entry.desiredTag}/`, { delimiter: '/' })).prefixes.length > 0;
-      causes[imageName(entry)] = seen ? { kind: 'manual', message: 'Requested with ccp run' } : { kind: 'first-build', message: 'First build of the container image' };
+      causes[imageName(entry)] = seen
+        ? { kind: 'manual', message: 'Requested with ccp run' }
+        : { kind: 'first-build', message: 'First build of the container image' };
     }),
   );
   return causes;
 }
 
-function summarise(request: Request, lint: LintCompletedData | undefined, build: BuildCompletedData | undefined, scan: ScanCompletedData | undefined, store: ObjectStore): ProjectSummary {
+function summarise(
+  request: Request,
+  lint: LintCompletedData | undefined,
+  build: BuildCompletedData | undefined,
+  scan: ScanCompletedData | undefined,
+  store: ObjectStore,
+): ProjectSummary {
   const base = { project: imageName(request.entry), buildId: request.buildId, cause: request.cause.kind };
   const lintPart: ProjectSummary['lint'] = lint
     ? {
@@ -351,7 +376,13 @@ function summarise(request: Request, lint: LintCompletedData | undefined, build:
 function scanCounts(scan: ScanCompletedData): NonNullable<ProjectSummary['scan']['counts']> {
   const all = Object.values(scan.scanners);
   const count = (status: ScannerSummary['status']): number => all.filter((scanner) => scanner.status === status).length;
-  return { scanners: all.length, ok: count('ok'), failed: count('failed'), skipped: count('skipped'), findings: all.reduce((sum, scanner) => sum + scanner.findings, 0) };
+  return {
+    scanners: all.length,
+    ok: count('ok'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    findings: all.reduce((sum, scanner) => sum + scanner.findings, 0),
+  };
 }
 
 function describeScan(counts: NonNullable<ProjectSummary['scan']['counts']>): string {

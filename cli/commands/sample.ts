@@ -46,7 +46,7 @@ async function readTree(root: string, prefix = ''): Promise<Record<string, FileC
 
 export const sampleCommand: Command = {
   name: ['sample'],
-  summary: 'create the sample projects\' git repository and index (what npm start runs)',
+  summary: "create the sample projects' git repository and index (what npm start runs)",
   usage: 'Usage: ccp sample [--dir DIR]\n\nWrites a git repository and an index for it under DIR (default <data-dir>/sample)\nand prints the index folder.',
   async run(argv, globals, io) {
     const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' } }, strict: true });

@@ -57,11 +57,20 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
       let args: { ref: string; json: boolean; html?: string };
       let config: Config;
       try {
-        const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, html: { type: 'string' } }, allowPositionals: true, strict: true });
+        const { values, positionals } = parseArgs({
+          args: argv,
+          options: { json: { type: 'boolean', default: false }, html: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
         if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'missing <image-ref>' : `one image expected, got ${positionals.length}`);
         // Next to a running `ccp serve`, its registry (and login) unless another is configured.
         config = await withRunningLocalRegistry(loadConfig(globals, io.env));
-        args = { ref: qualify(positionals[0]!, config.registry), json: values.json ?? false, ...(values.html ? { html: path.resolve(io.cwd, values.html) } : {}) };
+        args = {
+          ref: qualify(positionals[0]!, config.registry),
+          json: values.json ?? false,
+          ...(values.html ? { html: path.resolve(io.cwd, values.html) } : {}),
+        };
       } catch (error) {
         const message = error instanceof ValidationError ? error.message : (error as Error).message;
         io.stderr(`ccp scan: ${message}\n\n${USAGE}\n`);

@@ -53,9 +53,15 @@ function lintCompleted(buildId: string, project: ProjectEntry, overrides: Partia
     blocking: false,
     failureThreshold: 'error',
     counts: { error: 0, warning: 1, info: 0, style: 0 },
-    reports: { json: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.json`, sarif: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.sarif` },
+    reports: {
+      json: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.json`,
+      sarif: `reports/${project.appId}/${project.jobId}/${project.desiredTag}/${buildId}/lint.sarif`,
+    },
     cause: { kind: 'git-push', message: 'Git commit c0ffee to branch main', commit: COMMIT },
-    causeChain: [{ kind: 'manual', message: 'first' }, { kind: 'git-push', message: 'Git commit c0ffee to branch main', commit: COMMIT }],
+    causeChain: [
+      { kind: 'manual', message: 'first' },
+      { kind: 'git-push', message: 'Git commit c0ffee to branch main', commit: COMMIT },
+    ],
     ...overrides,
   };
   return makeEvent(EventTypes.lintCompleted, data, { source: '/ccp/lint', id });
@@ -72,7 +78,16 @@ describe('build handle', () => {
     store = new TempObjectStore();
     const config = loadConfig({ dataDir: store.inner.root }, {});
     builder = new TestBuilder(decide);
-    service = new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['hunter2-registry-pw'], logIntervalMs: 10, ...options });
+    service = new BuildService({
+      store,
+      log: silentLogger,
+      builder,
+      registry: REGISTRY,
+      concurrency: 2,
+      secrets: ['hunter2-registry-pw'],
+      logIntervalMs: 10,
+      ...options,
+    });
     // The build function's services, with a backend that builds nothing.
     context = { ...(await createFunctionContext(config, silentLogger, { store })), builds: service };
     progress = [];
@@ -88,7 +103,9 @@ describe('build handle', () => {
   it('builds a project whose lint does not block and answers build.completed with image, digest and log', async () => {
     await setUp();
     const emitted = await handle(lintCompleted('b1', entry('web')), context);
-    expect(emitted.map((event) => [event.type, event.id, event.source, event.subject])).toEqual([[EventTypes.buildCompleted, 'b1/build', '/ccp/build', 'team/web:latest']]);
+    expect(emitted.map((event) => [event.type, event.id, event.source, event.subject])).toEqual([
+      [EventTypes.buildCompleted, 'b1/build', '/ccp/build', 'team/web:latest'],
+    ]);
     expect(() => validateEvent(emitted[0]!)).not.toThrow();
     const data = emitted[0]!.data as BuildCompletedData;
     expect(data).toMatchObject({
@@ -136,9 +153,21 @@ describe('build handle', () => {
   });
 
   it.each([
-    ['errors at the default threshold', { verdict: 'failed' as const, counts: { error: 2, warning: 5, info: 0, style: 0 } }, 'blocked by lint: 2 errors (threshold error)'],
-    ['findings at a lower threshold', { verdict: 'failed' as const, failureThreshold: 'warning', counts: { error: 0, warning: 3, info: 1, style: 0 } }, 'blocked by lint: 3 findings at warning or above (threshold warning)'],
-    ['a lint that could not run', { verdict: 'error' as const, reason: 'Dockerfile does not exist at commit c0ffee' }, 'blocked by lint: Dockerfile does not exist at commit c0ffee'],
+    [
+      'errors at the default threshold',
+      { verdict: 'failed' as const, counts: { error: 2, warning: 5, info: 0, style: 0 } },
+      'blocked by lint: 2 errors (threshold error)',
+    ],
+    [
+      'findings at a lower threshold',
+      { verdict: 'failed' as const, failureThreshold: 'warning', counts: { error: 0, warning: 3, info: 1, style: 0 } },
+      'blocked by lint: 3 findings at warning or above (threshold warning)',
+    ],
+    [
+      'a lint that could not run',
+      { verdict: 'error' as const, reason: 'Dockerfile does not exist at commit c0ffee' },
+      'blocked by lint: Dockerfile does not exist at commit c0ffee',
+    ],
   ])('does not build when the lint blocks: %s', async (_name, lint, reason) => {
     await setUp();
     const [event] = await handle(lintCompleted('b1', entry('web'), { blocking: true, ...lint }), context);
@@ -151,7 +180,10 @@ describe('build handle', () => {
   it("carries the lint's baseImages on the record and build.completed, also when the lint blocks", async () => {
     await setUp();
     const [built] = await handle(lintCompleted('b1', entry('web'), { baseImages: ['team/base:latest'] }), context);
-    const [blocked] = await handle(lintCompleted('b2', entry('api'), { blocking: true, verdict: 'failed', baseImages: ['team/base:latest', 'team/tools:1'] }), context);
+    const [blocked] = await handle(
+      lintCompleted('b2', entry('api'), { blocking: true, verdict: 'failed', baseImages: ['team/base:latest', 'team/tools:1'] }),
+      context,
+    );
     const [unknown] = await handle(lintCompleted('b3', entry('old')), context);
     expect(() => validateEvent(built!)).not.toThrow();
     expect((built!.data as BuildCompletedData).baseImages).toEqual(['team/base:latest']);
@@ -203,7 +235,8 @@ describe('build handle', () => {
     builder.hold('web');
     const running = handle(lintCompleted('b1', entry('web')), context);
     await waitUntil(() => builder.started.length === 1);
-    const inCascade = (buildId: string, cascade: string) => lintCompleted(buildId, entry('web'), { cause: { kind: 'parent-rebuilt', message: 'parent rebuilt', cascade } });
+    const inCascade = (buildId: string, cascade: string) =>
+      lintCompleted(buildId, entry('web'), { cause: { kind: 'parent-rebuilt', message: 'parent rebuilt', cascade } });
     const first = handle(inCascade('b2', 'cascade-a'), context);
     await waitUntil(async () => (await store.head('state/builds/team/web/latest/b2.json')) !== null);
     const second = handle(inCascade('b3', 'cascade-b'), context);
@@ -217,7 +250,13 @@ describe('build handle', () => {
     const [completed] = await newest;
     const data = completed!.data as BuildCompletedData;
     expect(() => validateEvent(completed!)).not.toThrow();
-    expect([data.buildId, data.replaces]).toEqual(['b4', [{ buildId: 'b2', cascade: 'cascade-a' }, { buildId: 'b3', cascade: 'cascade-b' }]]);
+    expect([data.buildId, data.replaces]).toEqual([
+      'b4',
+      [
+        { buildId: 'b2', cascade: 'cascade-a' },
+        { buildId: 'b3', cascade: 'cascade-b' },
+      ],
+    ]);
     expect(builder.started).toEqual(['b1', 'b4']);
   });
 
@@ -277,7 +316,13 @@ describe('the configured registry password in build logs', () => {
   afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
 
   it.each([
-    ['CCP_REGISTRY_PASSWORD', (): { options: { config?: string }; env: NodeJS.ProcessEnv } => ({ options: {}, env: { CCP_REGISTRY_USERNAME: 'pusher', CCP_REGISTRY_PASSWORD: 'registry-pw-from-env' } })],
+    [
+      'CCP_REGISTRY_PASSWORD',
+      (): { options: { config?: string }; env: NodeJS.ProcessEnv } => ({
+        options: {},
+        env: { CCP_REGISTRY_USERNAME: 'pusher', CCP_REGISTRY_PASSWORD: 'registry-pw-from-env' },
+      }),
+    ],
     [
       'registryAuth.password of the config file',
       (): { options: { config?: string }; env: NodeJS.ProcessEnv } => {
@@ -318,16 +363,38 @@ describe('build handle with a backend that submits Jobs', () => {
     store = new TempObjectStore();
     const config = loadConfig({ dataDir: store.inner.root }, {});
     builder = new TestJobBuilder(REGISTRY.address);
-    const builds = new BuildService({ store, log: silentLogger, builder, registry: REGISTRY, concurrency: 2, secrets: ['pod-secret-value'], logIntervalMs: 10 });
+    const builds = new BuildService({
+      store,
+      log: silentLogger,
+      builder,
+      registry: REGISTRY,
+      concurrency: 2,
+      secrets: ['pod-secret-value'],
+      logIntervalMs: 10,
+    });
     context = { ...(await createFunctionContext(config, silentLogger, { store })), builds };
   });
   afterEach(() => rm(store.inner.root, { recursive: true, force: true }));
 
   function jobEvent(buildId: string, status: TestJob['status'], id = `${buildId}-${JSON.stringify(status)}`): CloudEvent<unknown> {
-    const job: TestJob = { metadata: { name: `ccp-build-${buildId}`, namespace: 'ccp', labels: { 'ccp.centos.org/build-id': buildId, 'ccp.centos.org/image': 'team.web.latest' } }, status };
-    return new Event({ id, source: 'https://10.96.0.1:443', type: ForeignEventTypes.apiServerUpdate, subject: `/apis/batch/v1/namespaces/ccp/jobs/ccp-build-${buildId}`, kind: 'Job', name: job.metadata.name, namespace: 'ccp', datacontenttype: 'application/json', data: job });
+    const job: TestJob = {
+      metadata: { name: `ccp-build-${buildId}`, namespace: 'ccp', labels: { 'ccp.centos.org/build-id': buildId, 'ccp.centos.org/image': 'team.web.latest' } },
+      status,
+    };
+    return new Event({
+      id,
+      source: 'https://10.96.0.1:443',
+      type: ForeignEventTypes.apiServerUpdate,
+      subject: `/apis/batch/v1/namespaces/ccp/jobs/ccp-build-${buildId}`,
+      kind: 'Job',
+      name: job.metadata.name,
+      namespace: 'ccp',
+      datacontenttype: 'application/json',
+      data: job,
+    });
   }
-  const recordOf = async (buildId: string): Promise<BuildRecord> => JSON.parse((await store.get(`state/builds/team/web/latest/${buildId}.json`))!.body.toString('utf8')) as BuildRecord;
+  const recordOf = async (buildId: string): Promise<BuildRecord> =>
+    JSON.parse((await store.get(`state/builds/team/web/latest/${buildId}.json`))!.body.toString('utf8')) as BuildRecord;
 
   it('ends the function with no event once the Job is submitted, and records the Job', async () => {
     expect(await handle(lintCompleted('k1', entry('web')), context)).toEqual([]);
@@ -361,14 +428,22 @@ describe('build handle with a backend that submits Jobs', () => {
   });
 
   it('ignores Job events when the backend builds locally', async () => {
-    const local = { ...context, builds: new BuildService({ store, log: silentLogger, builder: new TestBuilder(), registry: REGISTRY, concurrency: 1, secrets: [] }) };
+    const local = {
+      ...context,
+      builds: new BuildService({ store, log: silentLogger, builder: new TestBuilder(), registry: REGISTRY, concurrency: 1, secrets: [] }),
+    };
     expect(await handle(jobEvent('k1', { succeeded: 1 }), local)).toEqual([]);
   });
 });
 
-
 describe('projectOfCompletion', () => {
-  const completion = (imageRef: string): Parameters<typeof projectOfCompletion>[0] => ({ buildId: 'b', outcome: { status: 'succeeded', imageRef, steps: {} }, log: '', namespace: 'ccp', jobName: 'j' });
+  const completion = (imageRef: string): Parameters<typeof projectOfCompletion>[0] => ({
+    buildId: 'b',
+    outcome: { status: 'succeeded', imageRef, steps: {} },
+    log: '',
+    namespace: 'ccp',
+    jobName: 'j',
+  });
   it.each([
     ['an app image', '127.0.0.1:5000/team/web:latest', { appId: 'team', jobId: 'web', desiredTag: 'latest' }],
     ['a nested job id', '127.0.0.1:5000/team/tools/web:1.0', { appId: 'team', jobId: 'tools/web', desiredTag: '1.0' }],

@@ -21,7 +21,11 @@ export async function handle(event: CloudEvent<unknown>, context: BuildContext):
   const sent = dataOf(event, EventTypes.lintCompleted);
   // Anything on the Broker can send a lint.completed: build the index's entry, never the event's.
   const lint: LintCompletedData = { ...sent, entry: (await entryFromIndex(sent.entry, sent.project, context)) ?? sent.entry };
-  const log = context.log.child({ buildId: lint.buildId, project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`, eventId: event.id });
+  const log = context.log.child({
+    buildId: lint.buildId,
+    project: `${lint.project.appId}/${lint.project.jobId}:${lint.project.desiredTag}`,
+    eventId: event.id,
+  });
   const emitted = await context.builds.handleLint(lint);
   log.info('build handled', { emitted: emitted.map((reply) => reply.id) });
   return emitted;

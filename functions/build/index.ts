@@ -17,7 +17,8 @@ export const buildFunction: FunctionDefinition<BuildServices> = {
   handle,
   services: buildServices,
   disposeServices: disposeBuildServices,
-  routes: (context, publish) => express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log, tokens: [context.config.registryNotifyToken] })),
+  routes: (context, publish) =>
+    express.Router().use('/registry', registryNotificationRoutes({ publish, log: context.log, tokens: [context.config.registryNotifyToken] })),
 };
 
 export { BuildService, completedEvent, type BuildProgress, type BuildServiceOptions } from './service';

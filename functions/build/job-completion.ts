@@ -42,5 +42,7 @@ export function projectOfCompletion(completion: JobCompletion, registry: string 
   if (!match) return null;
   const [repository, desiredTag] = [match[1]!, match[2]!];
   const slash = repository.indexOf('/');
-  return slash < 0 ? { appId: 'library', jobId: repository, desiredTag } : { appId: repository.slice(0, slash), jobId: repository.slice(slash + 1), desiredTag };
+  return slash < 0
+    ? { appId: 'library', jobId: repository, desiredTag }
+    : { appId: repository.slice(0, slash), jobId: repository.slice(slash + 1), desiredTag };
 }

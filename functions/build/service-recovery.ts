@@ -40,7 +40,9 @@ export async function recoverInterruptedBuilds(options: RecoveryOptions): Promis
   const now = options.now ?? (() => new Date());
   const records = new BuildRecords(options.store, now);
   const journalled = new Set(
-    options.journalled.filter(({ event }) => event.type === EventTypes.lintCompleted).map(({ event }) => (event.data as { buildId?: unknown } | undefined)?.buildId),
+    options.journalled
+      .filter(({ event }) => event.type === EventTypes.lintCompleted)
+      .map(({ event }) => (event.data as { buildId?: unknown } | undefined)?.buildId),
   );
   const recovery: Recovery = { retried: [], failed: [], events: [] };
   const { objects } = await options.store.list('state/builds/');
@@ -54,7 +56,13 @@ export async function recoverInterruptedBuilds(options: RecoveryOptions): Promis
       recovery.retried.push(record.buildId);
       continue;
     }
-    const failed = await endInterrupted(options.store, records, record, options.retry ? 'no journalled delivery is left to build it again' : 'retrying interrupted builds is off (CCP_RETRY_INTERRUPTED)', now());
+    const failed = await endInterrupted(
+      options.store,
+      records,
+      record,
+      options.retry ? 'no journalled delivery is left to build it again' : 'retrying interrupted builds is off (CCP_RETRY_INTERRUPTED)',
+      now(),
+    );
     options.log.warn('interrupted build ended as failed', { buildId: record.buildId, project: record.name, reason: failed.reason });
     recovery.failed.push(record.buildId);
     if (!journalled.has(record.buildId)) recovery.events.push(completedEvent(failed));
@@ -66,7 +74,9 @@ async function endInterrupted(store: ObjectStore, records: BuildRecords, record:
   const reason = `interrupted: the process running this build stopped before it ended; ${why}`;
   const log = await store.get(record.links.log).catch(() => null);
   const before = log ? log.body.toString('utf8') : `ccp build ${record.buildId} of ${record.name}\n`;
-  await store.put(record.links.log, `${before}${before.endsWith('\n') ? '' : '\n'}\nccp: build failed: ${reason}\n`, { contentType: 'text/plain; charset=utf-8' });
+  await store.put(record.links.log, `${before}${before.endsWith('\n') ? '' : '\n'}\nccp: build failed: ${reason}\n`, {
+    contentType: 'text/plain; charset=utf-8',
+  });
   const startedAt = record.timings.startedAt ?? at.toISOString();
   return records.update(record, {
     status: 'failed',

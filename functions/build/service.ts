@@ -158,7 +158,9 @@ export class BuildService {
     } finally {
       activeBuilds.delete(lint.buildId);
       const running = [...activeBuilds].map((id) => `build-${id.replace(/[^A-Za-z0-9_-]/g, '_')}-`);
-      await this.options.sweep?.((folder) => running.some((prefix) => folder.startsWith(prefix)))?.catch((error: unknown) => this.options.log.warn('leftover build folders not removed', { error }));
+      await this.options
+        .sweep?.((folder) => running.some((prefix) => folder.startsWith(prefix)))
+        ?.catch((error: unknown) => this.options.log.warn('leftover build folders not removed', { error }));
     }
   }
 
@@ -189,14 +191,25 @@ export class BuildService {
 
     let start: BuildStart;
     if (!this.options.registry) {
-      start = { kind: 'finished', outcome: { status: 'failed', reason: 'no registry configured (--registry or CCP_REGISTRY)', imageRef: running.image!.ref, steps: {} } };
+      start = {
+        kind: 'finished',
+        outcome: { status: 'failed', reason: 'no registry configured (--registry or CCP_REGISTRY)', imageRef: running.image!.ref, steps: {} },
+      };
     } else {
       try {
         start = await this.options.builder.start(this.spec(lint, running, this.options.registry, startedAt), log, signal);
       } catch (error) {
         // The backend could not work at all: still a finished, failed build, so cascades and people hear of it.
         this.options.log.error('build backend failed', { buildId: lint.buildId, error });
-        start = { kind: 'finished', outcome: { status: 'failed', reason: `build backend ${this.options.builder.id} failed: ${(error as Error).message}`, imageRef: running.image!.ref, steps: {} } };
+        start = {
+          kind: 'finished',
+          outcome: {
+            status: 'failed',
+            reason: `build backend ${this.options.builder.id} failed: ${(error as Error).message}`,
+            imageRef: running.image!.ref,
+            steps: {},
+          },
+        };
       }
     }
 
@@ -216,7 +229,11 @@ export class BuildService {
     const started = new Date(running.timings.startedAt ?? finishedAt.toISOString());
     // A reason quotes output of the build (an attacker's): redacted, and cut to a size a mail and an event can carry.
     const reason = outcome.reason === undefined ? undefined : limitText(redact(outcome.reason, this.options.secrets));
-    log.write(outcome.status === 'succeeded' ? `\nccp: build succeeded: ${outcome.imageRef}@${outcome.digest}\n` : `\nccp: build failed: ${reason ?? 'no reason given'}\n`);
+    log.write(
+      outcome.status === 'succeeded'
+        ? `\nccp: build succeeded: ${outcome.imageRef}@${outcome.digest}\n`
+        : `\nccp: build failed: ${reason ?? 'no reason given'}\n`,
+    );
     await log.close();
     const record = await this.records.update(running, {
       status: outcome.status,
@@ -231,8 +248,15 @@ export class BuildService {
   private async finishBlocked(record: BuildRecord, blocked: string): Promise<CloudEvent<unknown>> {
     const now = this.now().toISOString();
     const reason = limitText(redact(blocked, this.options.secrets));
-    await this.options.store.put(record.links.log, `ccp build ${record.buildId} of ${record.name}\nnot built: ${reason}\n`, { contentType: 'text/plain; charset=utf-8' });
-    const failed = await this.records.put({ ...record, status: 'failed', reason, timings: { ...record.timings, startedAt: now, finishedAt: now, durationMs: 0 } });
+    await this.options.store.put(record.links.log, `ccp build ${record.buildId} of ${record.name}\nnot built: ${reason}\n`, {
+      contentType: 'text/plain; charset=utf-8',
+    });
+    const failed = await this.records.put({
+      ...record,
+      status: 'failed',
+      reason,
+      timings: { ...record.timings, startedAt: now, finishedAt: now, durationMs: 0 },
+    });
     this.emit(failed, 'finished', `not built: ${reason}`);
     return completedEvent(failed);
   }
@@ -242,7 +266,12 @@ export class BuildService {
     this.pendingRecords.delete(buildId);
     if (!record) return;
     const reason = `superseded by build ${by}, requested while this one was still queued`;
-    const superseded = await this.records.update(record, { status: 'superseded', supersededBy: by, reason, timings: { ...record.timings, finishedAt: this.now().toISOString() } });
+    const superseded = await this.records.update(record, {
+      status: 'superseded',
+      supersededBy: by,
+      reason,
+      timings: { ...record.timings, finishedAt: this.now().toISOString() },
+    });
     const newer = this.pendingRecords.get(by);
     if (newer) {
       const supersedes = [...(newer.supersedes ?? []), buildId];
@@ -260,7 +289,14 @@ export class BuildService {
       commit: lint.commit!,
       imageRef: record.image!.ref,
       // An image label is public to whoever pulls the image: the cause message is redacted before it is cut to a label's length.
-      labels: buildLabels({ entry: lint.entry, commit: lint.commit!, buildId: lint.buildId, cause: { ...lint.cause, message: redact(lint.cause.message, this.options.secrets) }, causeChain: lint.causeChain, created }),
+      labels: buildLabels({
+        entry: lint.entry,
+        commit: lint.commit!,
+        buildId: lint.buildId,
+        cause: { ...lint.cause, message: redact(lint.cause.message, this.options.secrets) },
+        causeChain: lint.causeChain,
+        created,
+      }),
       registry,
       parentImages: parentImagesOf(lint.entry, registry.address),
       timeouts: this.options.timeouts ?? DEFAULT_TIMEOUTS,

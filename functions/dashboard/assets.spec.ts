@@ -16,7 +16,9 @@ function contrast(foreground: string, background: string): number {
 }
 
 /** The colour pairs of every status badge rule: `.status-x, .status-y { background: #…; color: #…; }`. */
-const badges = [...DASHBOARD_CSS.matchAll(/^(\.status-[^{]+)\{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}$/gm)].map((match) => [match[1]!.trim(), match[3]!, match[2]!] as const);
+const badges = [...DASHBOARD_CSS.matchAll(/^(\.status-[^{]+)\{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}$/gm)].map(
+  (match) => [match[1]!.trim(), match[3]!, match[2]!] as const,
+);
 const variables = Object.fromEntries([...DASHBOARD_CSS.matchAll(/--([a-z]+): (#[0-9a-f]{6})/g)].map((match) => [match[1]!, match[2]!]));
 
 describe('the dashboard’s colours', () => {

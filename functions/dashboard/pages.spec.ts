@@ -35,7 +35,13 @@ describe('dashboard pages over a store the pipeline wrote', () => {
           name: summary.name,
           status: summary.status,
           build: summary.lastBuild?.buildId ?? null,
-          scan: summary.scan ? { verdict: summary.scan.verdict, counts: summary.scan.counts, scanners: summary.scan.scanners.map((scanner) => `${scanner.id}:${scanner.status}`) } : null,
+          scan: summary.scan
+            ? {
+                verdict: summary.scan.verdict,
+                counts: summary.scan.counts,
+                scanners: summary.scan.scanners.map((scanner) => `${scanner.id}:${scanner.status}`),
+              }
+            : null,
           lint: summary.lint ? { verdict: summary.lint.verdict, counts: summary.lint.counts } : null,
         })),
       ).toEqual([
@@ -46,7 +52,13 @@ describe('dashboard pages over a store the pipeline wrote', () => {
           scan: { verdict: 'high', counts: { high: 1, medium: 2, low: 0, info: 0 }, scanners: ['rpm-updates:ok', 'rpm-verify:ok', 'pip-outdated:failed'] },
           lint: { verdict: 'passed', counts: { error: 0, warning: 0, info: 0, style: 0 } },
         },
-        { name: 'centos/httpd-24-centos7:latest', status: 'failed', build: HTTPD_BUILD, scan: null, lint: { verdict: 'failed', counts: { error: 0, warning: 5, info: 0, style: 0 } } },
+        {
+          name: 'centos/httpd-24-centos7:latest',
+          status: 'failed',
+          build: HTTPD_BUILD,
+          scan: null,
+          lint: { verdict: 'failed', counts: { error: 0, warning: 5, info: 0, style: 0 } },
+        },
         { name: 'apps/team/web:1.0', status: 'running', build: WEB_BUILD, scan: null, lint: null },
         { name: 'evil/x:latest', status: 'succeeded', build: '20261201T093000Z-eeee', scan: null, lint: null },
         { name: 'tools/idle:latest', status: 'never', build: null, scan: null, lint: null },
@@ -54,7 +66,11 @@ describe('dashboard pages over a store the pipeline wrote', () => {
     });
 
     it.each<[string, ProjectFilter, string[]]>([
-      ['every project, failing first, then running, never built, succeeded', {}, ['centos/httpd-24-centos7:latest', 'apps/team/web:1.0', 'tools/idle:latest', 'centos/centos:7', 'evil/x:latest']],
+      [
+        'every project, failing first, then running, never built, succeeded',
+        {},
+        ['centos/httpd-24-centos7:latest', 'apps/team/web:1.0', 'tools/idle:latest', 'centos/centos:7', 'evil/x:latest'],
+      ],
       ['the failed ones', { status: 'failed' }, ['centos/httpd-24-centos7:latest']],
       ['the never built ones', { status: 'never' }, ['tools/idle:latest']],
       ['a text in the name, any case', { q: 'HTTPD' }, ['centos/httpd-24-centos7:latest']],
@@ -90,7 +106,10 @@ describe('dashboard pages over a store the pipeline wrote', () => {
 
     it('says when the index lists no project, rather than showing an empty table', () => {
       const page = renderProjectsPage([], {});
-      expect([page.includes('<table'), page.includes('<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>')]).toEqual([false, true]);
+      expect([
+        page.includes('<table'),
+        page.includes('<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>'),
+      ]).toEqual([false, true]);
     });
 
     it('has the landmarks, one heading, a labelled form and table headers', async () => {
@@ -126,7 +145,13 @@ describe('dashboard pages over a store the pipeline wrote', () => {
     it('shows the lint findings with their line numbers, from the real linter’s report', async () => {
       const page = renderProjectPage(await readProjectDetail(store, ENTRIES.httpd));
       const lint = /<h2 id="lint-heading">[\s\S]*?<\/section>/.exec(page)![0];
-      expect(rowsOf(lint).map((row) => row.split(' ').slice(0, 3).join(' '))).toEqual(['1 warning DL3006', '2 warning DL3002', '3 warning DL3003', '3 warning DL3032', '3 warning DL3033']);
+      expect(rowsOf(lint).map((row) => row.split(' ').slice(0, 3).join(' '))).toEqual([
+        '1 warning DL3006',
+        '2 warning DL3002',
+        '3 warning DL3003',
+        '3 warning DL3032',
+        '3 warning DL3033',
+      ]);
       expect(lint).toContain(`href="/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/lint.json"`);
     });
 
@@ -159,14 +184,21 @@ describe('dashboard pages over a store the pipeline wrote', () => {
       const log = Buffer.from('ccp build of apps/team/web:1.0\n==> checkout\nhalf a li');
       const page = renderLogPage(record, log);
       expect(/<pre[^>]*>([\s\S]*?)<\/pre>/.exec(page)![1]).toEqual('ccp build of apps/team/web:1.0\n==&gt; checkout\n');
-      expect(page).toContain(`data-stream="/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream?from=${Buffer.byteLength('ccp build of apps/team/web:1.0\n==> checkout\n')}"`);
+      expect(page).toContain(
+        `data-stream="/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream?from=${Buffer.byteLength('ccp build of apps/team/web:1.0\n==> checkout\n')}"`,
+      );
       expect(page).toContain('<script src="/assets/follow-log.js" defer></script>');
     });
 
     it('shows an ended build’s whole log, escaped, with no stream and no script', async () => {
       const record = (await readBuild(store, ENTRIES.hostile, '20261201T093000Z-eeee'))!;
       const page = renderLogPage(record, (await store.get(record.links.log))!.body);
-      expect({ escaped: page.includes('echo &lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;\n'), raw: page.includes(HOSTILE), stream: page.includes('data-stream'), script: page.includes('<script') }).toEqual({
+      expect({
+        escaped: page.includes('echo &lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;\n'),
+        raw: page.includes(HOSTILE),
+        stream: page.includes('data-stream'),
+        script: page.includes('<script'),
+      }).toEqual({
         escaped: true,
         raw: false,
         stream: false,
@@ -178,7 +210,9 @@ describe('dashboard pages over a store the pipeline wrote', () => {
   describe('cascades', () => {
     it('lists each cascade with its cause, origin and progress', async () => {
       const page = renderCascadesPage(await readCascadeSummaries(store));
-      expect(rowsOf(page)).toEqual(['after-20261201T090000Z-aaaa parent-rebuilt: centos/centos:7 rebuilt because Git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git centos/centos:7 1 origin, 1 requested, 1 failed 2026-12-01 09:05 UTC running']);
+      expect(rowsOf(page)).toEqual([
+        'after-20261201T090000Z-aaaa parent-rebuilt: centos/centos:7 rebuilt because Git commit aaaaaaa to branch main of repo https://git.example.org/centos/centos.git centos/centos:7 1 origin, 1 requested, 1 failed 2026-12-01 09:05 UTC running',
+      ]);
     });
 
     it('draws the cascade as a tree: the children under the origin, with their states and builds', async () => {

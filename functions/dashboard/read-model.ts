@@ -116,7 +116,9 @@ export async function readProjectDetail(store: ObjectStore, entry: ProjectEntry,
   const [{ objects }, reports] = await Promise.all([store.list(buildRecordsPrefix(entry)), store.list(reportsPrefix(entry))]);
   const keys = objects.map((object) => object.key).filter((key) => parseBuildRecordKey(key) !== null);
   const newest = keys.slice(-limit).reverse();
-  const builds = (await mapLimit(newest, READ_CONCURRENCY, (key) => readJson<BuildRecord>(store, key))).filter((record): record is BuildRecord => record !== null);
+  const builds = (await mapLimit(newest, READ_CONCURRENCY, (key) => readJson<BuildRecord>(store, key))).filter(
+    (record): record is BuildRecord => record !== null,
+  );
   const reportFiles = new Map<string, string[]>();
   const prefix = reportsPrefix(entry);
   for (const { key } of reports.objects) {
@@ -164,7 +166,12 @@ export function cascadeSummaryOf(record: CascadeRecord): CascadeSummary {
   };
 }
 
-async function summaryOf(store: ObjectStore, entry: ProjectEntry, lastBuild: BuildRecord | null, linted: BuildRecord | null = lastBuild): Promise<ProjectSummary> {
+async function summaryOf(
+  store: ObjectStore,
+  entry: ProjectEntry,
+  lastBuild: BuildRecord | null,
+  linted: BuildRecord | null = lastBuild,
+): Promise<ProjectSummary> {
   const [scan, lint] = await Promise.all([readScan(store, entry), linted ? readLint(store, linted) : Promise.resolve(null)]);
   return { entry, name: imageName(entry), status: lastBuild?.status ?? 'never', lastBuild, scan, lint };
 }

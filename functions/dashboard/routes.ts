@@ -27,7 +27,8 @@ export interface DashboardOptions {
  * from itself, a form that submits to itself; nothing inline, nothing from elsewhere, no framing.
  * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
  */
-export const DASHBOARD_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const DASHBOARD_CSP =
+  "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Longest text filter kept; a longer one is a mistake or an attack, not a search. */
 const MAX_QUERY = 200;
@@ -147,7 +148,13 @@ export function dashboardRoutes(options: DashboardOptions): Router {
       response.status(200).type('text/event-stream; charset=utf-8').end();
       return;
     }
-    streamBuildLog(request, response, { ...options.stream, store, logKey: record.links.log, log, readRecord: () => readBuild(store, target.ref, target.buildId) });
+    streamBuildLog(request, response, {
+      ...options.stream,
+      store,
+      logKey: record.links.log,
+      log,
+      readRecord: () => readBuild(store, target.ref, target.buildId),
+    });
   }
 
   return router;

@@ -20,7 +20,12 @@ async function serve(store: ObjectStore): Promise<RunningServer> {
 
 async function get(url: string): Promise<{ status: number; type: string; csp: string; body: string }> {
   const response = await fetch(url);
-  return { status: response.status, type: response.headers.get('content-type') ?? '', csp: response.headers.get('content-security-policy') ?? '', body: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    csp: response.headers.get('content-security-policy') ?? '',
+    body: await response.text(),
+  };
 }
 
 /** The project names of the projects table, in order. */
@@ -125,18 +130,22 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
   it('serves a nested job id’s page and its build log page', async () => {
     const project = await get(`${server.url}/projects/apps/team/web/1.0`);
     const log = await get(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log`);
-    expect([project.status, log.status, /<pre[^>]*>([\s\S]*?)<\/pre>/.exec(log.body)?.[1]]).toEqual([200, 200, 'ccp build of apps/team/web:1.0\n==&gt; checkout\n']);
+    expect([project.status, log.status, /<pre[^>]*>([\s\S]*?)<\/pre>/.exec(log.body)?.[1]]).toEqual([
+      200,
+      200,
+      'ccp build of apps/team/web:1.0\n==&gt; checkout\n',
+    ]);
   });
 
   it('serves the cascades and a cascade’s tree', async () => {
     const list = await get(`${server.url}/cascades`);
     const one = await get(`${server.url}/cascades/after-20261201T090000Z-aaaa`);
-    expect([list.status, list.body.includes('href="/cascades/after-20261201T090000Z-aaaa"'), one.status, /<ul class="tree"[\s\S]*<strong>centos\/centos:7<\/strong>[\s\S]*<ul>[\s\S]*<strong>apps\/team\/web:1.0<\/strong>/.test(one.body)]).toEqual([
-      200,
-      true,
-      200,
-      true,
-    ]);
+    expect([
+      list.status,
+      list.body.includes('href="/cascades/after-20261201T090000Z-aaaa"'),
+      one.status,
+      /<ul class="tree"[\s\S]*<strong>centos\/centos:7<\/strong>[\s\S]*<ul>[\s\S]*<strong>apps\/team\/web:1.0<\/strong>/.test(one.body),
+    ]).toEqual([200, true, 200, true]);
   });
 
   it('links each rebuilt image of a cascade to its build’s log, one click from “why did my image rebuild”', async () => {
@@ -162,7 +171,10 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
   });
 
   it('answers HEAD on a log stream without holding the request open', async () => {
-    const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${server.url}/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log/stream`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5000),
+    });
     expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([200, 'text/event-stream; charset=utf-8', '']);
   });
 
@@ -190,7 +202,15 @@ describe('the dashboard when the store fails', () => {
     const server = await serve(failing);
     try {
       const pages = await Promise.all(['/', '/projects/centos/centos/7', '/cascades'].map((path) => get(`${server.url}${path}`)));
-      expect(pages.map((page) => [page.status, /<h1>([^<]*)<\/h1>/.exec(page.body)?.[1], page.body.includes('/srv/secret'), page.body.includes('EIO'), /\bat .*\.ts:\d+/.test(page.body)])).toEqual([
+      expect(
+        pages.map((page) => [
+          page.status,
+          /<h1>([^<]*)<\/h1>/.exec(page.body)?.[1],
+          page.body.includes('/srv/secret'),
+          page.body.includes('EIO'),
+          /\bat .*\.ts:\d+/.test(page.body),
+        ]),
+      ).toEqual([
         [500, 'Something went wrong', false, false, false],
         [500, 'Something went wrong', false, false, false],
         [500, 'Something went wrong', false, false, false],

@@ -32,9 +32,7 @@ export function cascadePath(id: string): string {
 
 /** What a path under `/projects/` names. */
 export type ProjectTarget =
-  | { kind: 'project'; ref: ProjectRef }
-  | { kind: 'log'; ref: ProjectRef; buildId: string }
-  | { kind: 'stream'; ref: ProjectRef; buildId: string };
+  { kind: 'project'; ref: ProjectRef } | { kind: 'log'; ref: ProjectRef; buildId: string } | { kind: 'stream'; ref: ProjectRef; buildId: string };
 
 /**
  * Every reading of the path after `/projects/` that names a valid project (and build), most

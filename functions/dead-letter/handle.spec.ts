@@ -52,7 +52,14 @@ describe('dead-letter handler', () => {
     [
       'a failure (500) by a Trigger with the Broker delivery',
       { knativeerrordest: 'http://ccp-lint.ccp.svc.cluster.local', knativeerrorcode: '500', knativeerrordata: base64('{"error":"git fetch failed"}') },
-      { trigger: 'ccp-lint', function: 'lint', attempts: 4, retryable: true, knativeerrorcode: 500, error: { name: 'KnativeDeliveryError', message: 'git fetch failed' } },
+      {
+        trigger: 'ccp-lint',
+        function: 'lint',
+        attempts: 4,
+        retryable: true,
+        knativeerrorcode: 500,
+        error: { name: 'KnativeDeliveryError', message: 'git fetch failed' },
+      },
     ],
     [
       'a timeout by a Trigger with its own delivery',
@@ -69,17 +76,38 @@ describe('dead-letter handler', () => {
     [
       'a Service of ours that has no Trigger in eventing/',
       { knativeerrordest: 'http://ccp-notify.ccp.svc.cluster.local', knativeerrorcode: '502', knativeerrordata: base64('bad gateway') },
-      { trigger: 'ccp-notify', function: 'notify', attempts: 1, retryable: true, knativeerrorcode: 502, error: { name: 'KnativeDeliveryError', message: 'bad gateway' } },
+      {
+        trigger: 'ccp-notify',
+        function: 'notify',
+        attempts: 1,
+        retryable: true,
+        knativeerrorcode: 502,
+        error: { name: 'KnativeDeliveryError', message: 'bad gateway' },
+      },
     ],
     [
       'a destination that is not ours',
       { knativeerrordest: 'http://fail.default.svc.cluster.local', knativeerrorcode: '500', knativeerrordata: base64('dispatch error: no such host') },
-      { trigger: UNKNOWN_TRIGGER, function: UNKNOWN_TRIGGER, attempts: 1, retryable: true, knativeerrorcode: 500, error: { name: 'KnativeDeliveryError', message: 'dispatch error: no such host' } },
+      {
+        trigger: UNKNOWN_TRIGGER,
+        function: UNKNOWN_TRIGGER,
+        attempts: 1,
+        retryable: true,
+        knativeerrorcode: 500,
+        error: { name: 'KnativeDeliveryError', message: 'dispatch error: no such host' },
+      },
     ],
     [
       'an event without Knative extensions',
       {},
-      { trigger: UNKNOWN_TRIGGER, function: UNKNOWN_TRIGGER, attempts: 1, retryable: true, knativeerrorcode: 0, error: { name: 'KnativeDeliveryError', message: 'the event carries no Knative error extensions' } },
+      {
+        trigger: UNKNOWN_TRIGGER,
+        function: UNKNOWN_TRIGGER,
+        attempts: 1,
+        retryable: true,
+        knativeerrorcode: 0,
+        error: { name: 'KnativeDeliveryError', message: 'the event carries no Knative error extensions' },
+      },
     ],
   ])('stores %s', async (_case, extensions, expected) => {
     const emitted = await handle(deadLetter('e-1', extensions), context);
@@ -89,7 +117,14 @@ describe('dead-letter handler', () => {
       {
         ...expected,
         stage: 'delivery',
-        event: { specversion: '1.0', id: 'e-1', source: '/ccp/dispatcher', type: EventTypes.buildRequested, time: '2030-01-02T03:04:05.000Z', data: { project: 'not an object' } },
+        event: {
+          specversion: '1.0',
+          id: 'e-1',
+          source: '/ccp/dispatcher',
+          type: EventTypes.buildRequested,
+          time: '2030-01-02T03:04:05.000Z',
+          data: { project: 'not an object' },
+        },
         time: '2030-06-01T00:00:00.000Z',
         knativeerrordest: (extensions as { knativeerrordest?: string }).knativeerrordest ?? '',
         ...(['ccp-lint', 'ccp-scan-on-push'].includes(expected.trigger)
@@ -100,7 +135,18 @@ describe('dead-letter handler', () => {
   });
 
   const project = { appId: 'team', jobId: 'app', desiredTag: 'latest' };
-  const indexed = { id: 1, ...project, gitUrl: 'https://git.example.org/app.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 } };
+  const indexed = {
+    id: 1,
+    ...project,
+    gitUrl: 'https://git.example.org/app.git',
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    notifyEmail: ['team@example.org'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'team.yaml', line: 1 },
+  };
   /** A context whose index lists `indexed` only. */
   const withIndex = (): FunctionContext => ({
     ...context,
@@ -115,8 +161,26 @@ describe('dead-letter handler', () => {
     const cause = { kind: 'git-push', message: 'Git commit c0ffee to branch main', cascade: 'push-1' };
     const lint = new CloudEvent(
       {
-        specversion: '1.0', id: 'b7/lint', source: '/ccp/lint', type: EventTypes.lintCompleted, knativeerrordest: 'http://ccp-build.ccp.svc.cluster.local', knativeerrorcode: '500', knativeerrordata: base64('{"error":"buildah: out of disk"}'),
-        data: { buildId: 'b7', project, entry, commit: 'c'.repeat(40), verdict: 'passed', blocking: false, failureThreshold: 'error', counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'reports/team/app/latest/b7/lint.json', sarif: 'reports/team/app/latest/b7/lint.sarif' }, cause, causeChain: [cause] },
+        specversion: '1.0',
+        id: 'b7/lint',
+        source: '/ccp/lint',
+        type: EventTypes.lintCompleted,
+        knativeerrordest: 'http://ccp-build.ccp.svc.cluster.local',
+        knativeerrorcode: '500',
+        knativeerrordata: base64('{"error":"buildah: out of disk"}'),
+        data: {
+          buildId: 'b7',
+          project,
+          entry,
+          commit: 'c'.repeat(40),
+          verdict: 'passed',
+          blocking: false,
+          failureThreshold: 'error',
+          counts: { error: 0, warning: 0, info: 0, style: 0 },
+          reports: { json: 'reports/team/app/latest/b7/lint.json', sarif: 'reports/team/app/latest/b7/lint.sarif' },
+          cause,
+          causeChain: [cause],
+        },
       },
       false,
     );
@@ -125,7 +189,13 @@ describe('dead-letter handler', () => {
     expect([completed?.type, completed?.id, completed?.data]).toEqual([
       EventTypes.buildCompleted,
       'b7/build',
-      expect.objectContaining({ buildId: 'b7', status: 'failed', reason: 'the build function gave up on this build after its retries: buildah: out of disk', cause, entry: indexed }),
+      expect.objectContaining({
+        buildId: 'b7',
+        status: 'failed',
+        reason: 'the build function gave up on this build after its retries: buildah: out of disk',
+        cause,
+        entry: indexed,
+      }),
     ]);
     expect((await context.store.get('reports/team/app/latest/b7/build.log'))!.body.toString()).toContain('not built: the build function gave up');
     expect((await listDeadLetters(context.store)).map((record) => record.event.id)).toEqual(['b7/lint']);
@@ -139,13 +209,21 @@ describe('dead-letter handler', () => {
     const cause = { kind: 'manual', message: 'posted by someone' };
     const requested = new CloudEvent(
       {
-        specversion: '1.0', id: 'evil/requested', source: '/someone', type: EventTypes.buildRequested, knativeerrordest: 'http://ccp-lint.ccp.svc.cluster.local', knativeerrorcode: '400',
+        specversion: '1.0',
+        id: 'evil/requested',
+        source: '/someone',
+        type: EventTypes.buildRequested,
+        knativeerrordest: 'http://ccp-lint.ccp.svc.cluster.local',
+        knativeerrorcode: '400',
         data: { buildId: 'evil', project: named, entry: { ...indexed, ...named, notifyEmail: ['attacker@example.org'] }, cause },
       },
       false,
     );
     expect(await handle(requested, context)).toEqual([]);
-    expect([(await listDeadLetters(context.store)).map((record) => record.event.id), await context.store.head('reports/team/elsewhere/latest/evil/build.log')]).toEqual([['evil/requested'], null]);
+    expect([
+      (await listDeadLetters(context.store)).map((record) => record.event.id),
+      await context.store.head('reports/team/elsewhere/latest/evil/build.log'),
+    ]).toEqual([['evil/requested'], null]);
   });
 
   it('stores events of any type, outside the contract too', async () => {

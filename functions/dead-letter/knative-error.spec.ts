@@ -41,7 +41,11 @@ describe('readKnativeFailure', () => {
     ['a code that is no number', { knativeerrorcode: 'five hundred' }, { dest: '', service: null, code: 0, body: '', error: null }],
     ['a destination that is no URL', { knativeerrordest: 'not a url' }, { dest: 'not a url', service: null, code: 0, body: '', error: null }],
     ['an empty destination', { knativeerrordest: '', knativeerrorcode: '502' }, { dest: '', service: null, code: 502, body: '', error: null }],
-    ['a 500 answer without errors[]', { knativeerrorcode: '500', knativeerrordata: base64('{"error":"boom"}') }, { dest: '', service: null, code: 500, body: '{"error":"boom"}', error: { message: 'boom' } }],
+    [
+      'a 500 answer without errors[]',
+      { knativeerrorcode: '500', knativeerrordata: base64('{"error":"boom"}') },
+      { dest: '', service: null, code: 500, body: '{"error":"boom"}', error: { message: 'boom' } },
+    ],
   ])('copes with %s', (_case, extensions, expected) => {
     expect(readKnativeFailure(deadLetter(extensions))).toEqual(expected);
   });

@@ -50,7 +50,16 @@ describe('ccp-dead-letter over HTTP (127.0.0.1)', () => {
 
     const records = await listDeadLetters(context.store, 'ccp-lint');
     expect(records.map((record) => [record.event.id, record.retryable, record.attempts, record.error])).toEqual([
-      ['b-1', false, 1, { name: 'ValidationError', message: expect.stringContaining('refused by the test function'), errors: [{ field: 'data.project', message: 'not wanted' }] }],
+      [
+        'b-1',
+        false,
+        1,
+        {
+          name: 'ValidationError',
+          message: expect.stringContaining('refused by the test function'),
+          errors: [{ field: 'data.project', message: 'not wanted' }],
+        },
+      ],
     ]);
   });
 

@@ -17,7 +17,10 @@ describe('acceptPushOnce', () => {
     expect(results).toEqual([
       { kind: 'first' },
       { kind: 'first' },
-      { kind: 'replay', first: { repoKey: 'github.com/team/images', branch: 'main', commit: COMMIT, eventKey: '/ccp/gateway/github d-1', at: at.toISOString() } },
+      {
+        kind: 'replay',
+        first: { repoKey: 'github.com/team/images', branch: 'main', commit: COMMIT, eventKey: '/ccp/gateway/github d-1', at: at.toISOString() },
+      },
       { kind: 'first' },
     ]);
   });

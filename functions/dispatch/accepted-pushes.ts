@@ -35,7 +35,13 @@ export function acceptedPushKey(push: Pick<GitPushData, 'repoUrl' | 'branch' | '
  */
 export async function acceptPushOnce(store: ObjectStore, push: GitPushData, eventKey: string, now = new Date()): Promise<PushAcceptance> {
   const key = acceptedPushKey(push);
-  const marker: AcceptedPush = { repoKey: normalizeRepoUrl(push.repoUrl) ?? push.repoUrl, branch: push.branch, commit: push.commit.toLowerCase(), eventKey, at: now.toISOString() };
+  const marker: AcceptedPush = {
+    repoKey: normalizeRepoUrl(push.repoUrl) ?? push.repoUrl,
+    branch: push.branch,
+    commit: push.commit.toLowerCase(),
+    eventKey,
+    at: now.toISOString(),
+  };
   try {
     await store.put(key, `${JSON.stringify(marker)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
     return { kind: 'first' };

@@ -52,7 +52,12 @@ describe('IndexViews.withLearnedParents', () => {
     expect(view.graph.parents('t/top:1')).toEqual(['t/base:1']);
     expect(view.graph.findCycles()).toEqual([]);
     expect(lines.filter((line) => line.level === 'warn')).toEqual([
-      expect.objectContaining({ msg: 'learnt FROM parent ignored: it would close a dependency cycle', child: 't/base:1', parent: 't/mid:1', cycle: 't/base:1 -> t/mid:1 -> t/base:1' }),
+      expect.objectContaining({
+        msg: 'learnt FROM parent ignored: it would close a dependency cycle',
+        child: 't/base:1',
+        parent: 't/mid:1',
+        cycle: 't/base:1 -> t/mid:1 -> t/base:1',
+      }),
     ]);
   });
 

@@ -70,7 +70,8 @@ export class IndexViews {
 
   private makeLearnedView(view: IndexView, learned: LearnedParents, log: Logger): IndexView {
     const { edges, gone } = missingLearnedEdges(view.graph, learned);
-    if (gone.length > 0) log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
+    if (gone.length > 0)
+      log.debug('learnt FROM parents naming images not in the index; ignored', { edges: gone.map(({ child, parent }) => `${child} FROM ${parent}`) });
     if (Object.keys(learned).length === 0) return view;
     let graph = view.graph;
     if (edges.length > 0) {

@@ -13,7 +13,14 @@ export const DISPATCH_SOURCE = functionSource(FUNCTION_NAME);
 export function requestEvent(item: CascadeItem): CloudEvent<unknown> {
   return makeEvent(
     EventTypes.buildRequested,
-    { project: item.project, entry: item.entry, ...(item.commit ? { commit: item.commit } : {}), buildId: item.buildId, cause: item.cause, causeChain: item.causeChain },
+    {
+      project: item.project,
+      entry: item.entry,
+      ...(item.commit ? { commit: item.commit } : {}),
+      buildId: item.buildId,
+      cause: item.cause,
+      causeChain: item.causeChain,
+    },
     { source: DISPATCH_SOURCE, id: `${item.buildId}/request` },
   );
 }
@@ -42,7 +49,14 @@ export async function startCascade(planned: CascadeRecord, context: FunctionCont
     return replay(record);
   }
   for (const item of record.items) {
-    log.info('cascade item planned', { project: item.name, buildId: item.buildId, status: item.status, batch: item.batch, after: item.after, cause: item.cause.message });
+    log.info('cascade item planned', {
+      project: item.name,
+      buildId: item.buildId,
+      status: item.status,
+      batch: item.batch,
+      after: item.after,
+      cause: item.cause.message,
+    });
   }
   return [...step.requested.map(requestEvent), ...(step.finished ? [noticeEvent(record)] : [])];
 }

@@ -23,7 +23,10 @@ export async function onBuildCompleted(data: BuildCompletedData, context: Dispat
   await learnBaseImages(data, context, log);
   // Builds this one replaced while they were queued end with it, in their own cascades.
   const replaced: CloudEvent<unknown>[] = [];
-  const reason = data.status === 'succeeded' ? `built by build ${data.buildId}, which superseded it` : `superseded by build ${data.buildId}, which failed${data.reason ? `: ${data.reason}` : ''}`;
+  const reason =
+    data.status === 'succeeded'
+      ? `built by build ${data.buildId}, which superseded it`
+      : `superseded by build ${data.buildId}, which failed${data.reason ? `: ${data.reason}` : ''}`;
   for (const { buildId, cascade: theirs } of data.replaces ?? []) {
     replaced.push(...(await advanceCascade(theirs, { ...data, buildId, reason }, context, log.child({ cascade: theirs, replacedBuild: buildId }))));
   }

@@ -18,13 +18,26 @@ import { onIndexChanged, type IndexRequestData } from './on-index-changed';
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
   return {
-    id: 1, appId: 'team', jobId, gitUrl: `https://git.example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-    desiredTag: 'latest', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 }, ...overrides,
+    id: 1,
+    appId: 'team',
+    jobId,
+    gitUrl: `https://git.example.org/${jobId}.git`,
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: ['team@example.org'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'team.yaml', line: 1 },
+    ...overrides,
   };
 }
 
 const requested = (events: CloudEvent<unknown>[]): [string, string][] =>
-  events.filter((event) => event.type === EventTypes.buildRequested).map((event) => [imageName((event.data as BuildRequestedData).project), (event.data as BuildRequestedData).cause.kind]);
+  events
+    .filter((event) => event.type === EventTypes.buildRequested)
+    .map((event) => [imageName((event.data as BuildRequestedData).project), (event.data as BuildRequestedData).cause.kind]);
 
 /** `index.changed` as the dispatcher sends it for an index push (no causes of its own). */
 const pushChange = (data: IndexRequestData, id: string): CloudEvent<unknown> => makeEvent(EventTypes.indexChanged, data, { source: '/ccp/dispatch', id });
@@ -43,10 +56,16 @@ describe('the dispatcher on index.changed', () => {
 
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const built = (known: ProjectEntry, buildId: string) => store.put(buildRecordKey(known, buildId), JSON.stringify({ buildId, project: known, status: 'succeeded', entry: known }));
+  const built = (known: ProjectEntry, buildId: string) =>
+    store.put(buildRecordKey(known, buildId), JSON.stringify({ buildId, project: known, status: 'succeeded', entry: known }));
 
-  it('records in the snapshot the entries ccp run asks for, and nothing for a push\'s own diff', async () => {
-    const run: IndexRequestData = { added: [a], changed: [], removed: [], causes: { 'team/a:latest': { kind: 'first-build', message: 'First build of the container image' } } };
+  it("records in the snapshot the entries ccp run asks for, and nothing for a push's own diff", async () => {
+    const run: IndexRequestData = {
+      added: [a],
+      changed: [],
+      removed: [],
+      causes: { 'team/a:latest': { kind: 'first-build', message: 'First build of the container image' } },
+    };
     const event = makeEvent(EventTypes.indexChanged, run, { source: '/ccp/cli', id: 'run-1' });
     expect(requested(await onIndexChanged(run, event, context))).toEqual([['team/a:latest', 'first-build']]);
     await onIndexChanged({ added: [b], changed: [], removed: [] }, pushChange({ added: [b], changed: [], removed: [] }, 'index/c1'), context);
@@ -67,7 +86,10 @@ describe('the dispatcher on index.changed', () => {
     const data: IndexRequestData = { added: [a, b], changed: [], removed: [] };
     const event = pushChange(data, 'index/c3');
     const first = await onIndexChanged(data, event, context);
-    expect(requested(first)).toEqual([['team/a:latest', 'first-build'], ['team/b:latest', 'first-build']]);
+    expect(requested(first)).toEqual([
+      ['team/a:latest', 'first-build'],
+      ['team/b:latest', 'first-build'],
+    ]);
     for (const request of first) await built((request.data as BuildRequestedData).entry!, (request.data as BuildRequestedData).buildId!);
     const again = await onIndexChanged(data, event, context);
     expect(again.map((replayed) => replayed.id)).toEqual(first.map((request) => request.id));

@@ -38,14 +38,19 @@ export async function onIndexChanged(data: IndexRequestData, event: CloudEvent<u
   const log = context.log.child({ eventId: event.id });
   const removed = new Set(data.removed.map(imageName));
   for (const ref of data.removed) {
-    await context.store.put(removedEntryKey(ref), `${JSON.stringify({ project: ref, removedAt: event.time ?? new Date().toISOString(), commit: data.commit ?? null, eventId: event.id })}\n`, { contentType: 'application/json' });
+    await context.store.put(
+      removedEntryKey(ref),
+      `${JSON.stringify({ project: ref, removedAt: event.time ?? new Date().toISOString(), commit: data.commit ?? null, eventId: event.id })}\n`,
+      { contentType: 'application/json' },
+    );
     log.info('entry left the index; its images and reports stay', { project: imageName(ref) });
   }
   // The entries a sender asks to build with causes of its own (`ccp run`, `ccp build`) go into
   // the snapshot; a push's diff wrote its whole index there already, and putting its entries
   // back could undo a newer push's. Before the cascade exists, so a redelivery records again.
   const asked = [...data.added, ...data.changed].filter((entry) => data.causes?.[imageName(entry)] !== undefined);
-  if (asked.length > 0 && (await new IndexSnapshotStore(context.store).record(asked))) log.info('index snapshot updated with the entries asked for', { entries: asked.length });
+  if (asked.length > 0 && (await new IndexSnapshotStore(context.store).record(asked)))
+    log.info('index snapshot updated with the entries asked for', { entries: asked.length });
 
   const id = `index-${shortHash(event.source, event.id)}`;
   // A redelivery finds the builds of the first delivery recorded, so it must not measure again.

@@ -34,11 +34,19 @@ export async function onPush(push: GitPushData, event: CloudEvent<unknown>, cont
   }
   const accepted = await acceptPushOnce(context.store, push, `${event.source} ${event.id}`);
   if (accepted.kind === 'replay') {
-    log.warn('push builds nothing: this commit of this branch was accepted already, under another delivery (a replay)', { firstEvent: accepted.first.eventKey, firstAt: accepted.first.at });
+    log.warn('push builds nothing: this commit of this branch was accepted already, under another delivery (a replay)', {
+      firstEvent: accepted.first.eventKey,
+      firstAt: accepted.first.at,
+    });
     return emitted;
   }
   const repoKey = normalizeRepoUrl(push.repoUrl)!;
-  const outcome = await context.pushes.push(repoKey, push.branch, { eventId: `${event.source} ${event.id}`, commit: push.commit, changedPaths: push.changedPaths, ...(event.time ? { sentAt: event.time } : {}) });
+  const outcome = await context.pushes.push(repoKey, push.branch, {
+    eventId: `${event.source} ${event.id}`,
+    commit: push.commit,
+    changedPaths: push.changedPaths,
+    ...(event.time ? { sentAt: event.time } : {}),
+  });
   if (outcome.kind === 'coalesced') {
     log.info('push joins the open window of its branch; the newest commit of the burst will build', { owner: outcome.owner });
     return emitted;
@@ -47,9 +55,13 @@ export async function onPush(push: GitPushData, event: CloudEvent<unknown>, cont
     const record = await cascadesOf(context).get(pushCascadeId(outcome.eventId));
     return [...emitted, ...(record ? replay(record) : [])];
   }
-  for (const dropped of outcome.dropped) log.info('older push dropped: a newer commit of the same branch builds', { droppedCommit: dropped.commit, newest: outcome.commit });
+  for (const dropped of outcome.dropped)
+    log.info('older push dropped: a newer commit of the same branch builds', { droppedCommit: dropped.commit, newest: outcome.commit });
 
-  const matched = projectsForPush({ repoUrl: push.repoUrl, branch: push.branch, ...(outcome.changedPaths ? { changedPaths: outcome.changedPaths } : {}) }, view.projects);
+  const matched = projectsForPush(
+    { repoUrl: push.repoUrl, branch: push.branch, ...(outcome.changedPaths ? { changedPaths: outcome.changedPaths } : {}) },
+    view.projects,
+  );
   if (matched.length === 0) {
     log.info('push builds nothing: it changed no folder of a project', { changedPaths: outcome.changedPaths });
     return emitted;
@@ -86,7 +98,12 @@ async function onIndexPush(push: GitPushData, context: DispatchContext): Promise
   const stored = await context.store.get(INDEX_SNAPSHOT_KEY);
   const before = stored ? (JSON.parse(stored.body.toString('utf8')) as IndexSnapshot) : null;
   const change = diffIndex(before?.entries ?? [], loaded.projects, loaded.commit ?? push.commit);
-  const snapshot: IndexSnapshot = { format: 'ccp.index-snapshot/v1', ...(loaded.commit ? { commit: loaded.commit } : {}), takenAt: new Date().toISOString(), entries: loaded.projects };
+  const snapshot: IndexSnapshot = {
+    format: 'ccp.index-snapshot/v1',
+    ...(loaded.commit ? { commit: loaded.commit } : {}),
+    takenAt: new Date().toISOString(),
+    entries: loaded.projects,
+  };
   await context.store.put(INDEX_SNAPSHOT_KEY, `${JSON.stringify(snapshot)}\n`, { contentType: 'application/json' });
   log.info('index read again', { added: change.added.length, changed: change.changed.length, removed: change.removed.length, errors: loaded.errors.length });
   if (change.added.length + change.changed.length + change.removed.length === 0) return [];

@@ -37,7 +37,13 @@ export class DeliveryMarkers {
 
   /** Records `event` as published; a marker another replica wrote first is kept. */
   async mark(event: CloudEvent<unknown>, push: { repoUrl: string; branch: string; commit: string }, now = new Date()): Promise<void> {
-    const marker: DeliveryMarker = { eventKey: `${event.source} ${event.id}`, repo: push.repoUrl, branch: push.branch, commit: push.commit, at: now.toISOString() };
+    const marker: DeliveryMarker = {
+      eventKey: `${event.source} ${event.id}`,
+      repo: push.repoUrl,
+      branch: push.branch,
+      commit: push.commit,
+      at: now.toISOString(),
+    };
     try {
       await this.store.put(deliveryMarkerKey(event), `${JSON.stringify(marker)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
     } catch (error) {

@@ -10,7 +10,14 @@ const context = testContext(new TempObjectStore());
 
 /** As a PingSource sends it: its own source, a fresh id, the scheduled time, the data it was given. */
 function ping(data: unknown, time: string | undefined = '2026-11-28T23:00:00.000Z', id = 'a7c2d0a4-1f3e-4b1d-9a51-1c9d3f4e5b6a'): CloudEvent<unknown> {
-  return new CloudEvent({ id, source: '/apis/v1/namespaces/ccp/pingsources/ccp-weekly-rescan', type: ForeignEventTypes.ping, time, datacontenttype: 'application/json', data });
+  return new CloudEvent({
+    id,
+    source: '/apis/v1/namespaces/ccp/pingsources/ccp-weekly-rescan',
+    type: ForeignEventTypes.ping,
+    time,
+    datacontenttype: 'application/json',
+    data,
+  });
 }
 
 describe('gateway handle (PingSource pings → ticks)', () => {
@@ -48,7 +55,9 @@ describe('gateway handle (PingSource pings → ticks)', () => {
   ])('refuses a ping with %s, naming data.tick', async (_case, data) => {
     const refused = await handle(ping(data), context).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ValidationError);
-    expect((refused as ValidationError).errors).toEqual([{ field: 'data.tick', message: 'must be one of weekly, repo-poll (set it in the PingSource\'s data)' }]);
+    expect((refused as ValidationError).errors).toEqual([
+      { field: 'data.tick', message: "must be one of weekly, repo-poll (set it in the PingSource's data)" },
+    ]);
   });
 
   it('refuses an event that is no ping', async () => {

@@ -31,8 +31,12 @@ export const handle: Handler = async (event) => {
   const data = parseData(event.data);
   const tick = isPlainObject(data) ? data.tick : undefined;
   if (typeof tick !== 'string' || !Object.hasOwn(TICKS, tick)) {
-    throw new ValidationError(`ping ${event.id} asks for no known tick`, [{ field: 'data.tick', message: `must be one of ${Object.keys(TICKS).join(', ')} (set it in the PingSource's data)` }]);
+    throw new ValidationError(`ping ${event.id} asks for no known tick`, [
+      { field: 'data.tick', message: `must be one of ${Object.keys(TICKS).join(', ')} (set it in the PingSource's data)` },
+    ]);
   }
   const scheduled = event.time ?? event.id;
-  return [makeEvent(TICKS[tick as TickName], {}, { source: functionSource(FUNCTION_NAME), id: `${tick}/${scheduled}`, ...(event.time ? { time: event.time } : {}) })];
+  return [
+    makeEvent(TICKS[tick as TickName], {}, { source: functionSource(FUNCTION_NAME), id: `${tick}/${scheduled}`, ...(event.time ? { time: event.time } : {}) }),
+  ];
 };

@@ -14,10 +14,7 @@ export const gatewayFunction: FunctionDefinition = {
   accepts: GATEWAY_MANIFEST.accepts,
   handle,
   routes: (context, publish) =>
-    express.Router().use(
-      '/webhooks',
-      webhookRoutes({ publish, store: context.store, settings: context.config.webhooks, log: context.log }),
-    ),
+    express.Router().use('/webhooks', webhookRoutes({ publish, store: context.store, settings: context.config.webhooks, log: context.log })),
 };
 
 export { webhookRoutes, type WebhookRouteOptions } from './routes';

@@ -10,12 +10,26 @@ import { DEFAULT_TIMESTAMP_TOLERANCE } from '../../shared/webhooks/settings';
 const SECRET = 'generic-secret-8e1f';
 const NOW = Date.parse('2026-12-06T01:00:00Z');
 const SECONDS = NOW / 1000;
-const BODY = Buffer.from(JSON.stringify({ repoUrl: 'https://git.example.org/team/images.git', branch: 'main', commit: '4f2a9c3e1b0d8a7f6e5d4c3b2a190817263544fa' }));
-const settings = (extra: Partial<WebhookSettings> = {}): WebhookSettings => ({ secret: SECRET, secrets: new Map(), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE, ...extra });
+const BODY = Buffer.from(
+  JSON.stringify({ repoUrl: 'https://git.example.org/team/images.git', branch: 'main', commit: '4f2a9c3e1b0d8a7f6e5d4c3b2a190817263544fa' }),
+);
+const settings = (extra: Partial<WebhookSettings> = {}): WebhookSettings => ({
+  secret: SECRET,
+  secrets: new Map(),
+  bodyLimit: 1024 * 1024,
+  timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE,
+  ...extra,
+});
 
 async function send(headers: Record<string, string>, webhookSettings = settings()): Promise<[number, string, unknown, number]> {
   const published: CloudEvent<unknown>[] = [];
-  const reply = await receiveWebhook(genericProvider, { headers: { 'content-type': 'application/json', ...headers }, body: BODY }, webhookSettings, async (event) => void published.push(event), () => NOW);
+  const reply = await receiveWebhook(
+    genericProvider,
+    { headers: { 'content-type': 'application/json', ...headers }, body: BODY },
+    webhookSettings,
+    async (event) => void published.push(event),
+    () => NOW,
+  );
   return [reply.status, reply.outcome, reply.body.error, published.length];
 }
 
@@ -29,17 +43,38 @@ describe('receiveWebhook: the generic webhook signed timestamp', () => {
     ['no timestamp (the body alone signed)', { 'x-ccp-signature-256': signBody(BODY, SECRET) }, [202, 'published', undefined, 1]],
     ['a timestamp of now', timestamped(SECONDS), [202, 'published', undefined, 1]],
     ['a timestamp 299 s old', timestamped(SECONDS - 299), [202, 'published', undefined, 1]],
-    ['a timestamp 301 s old', timestamped(SECONDS - 301), [401, 'stale', 'the signed timestamp is 301 s old, beyond the tolerance of 300 s: a replayed delivery is refused', 0]],
-    ['a timestamp 10 min ahead', timestamped(SECONDS + 600), [401, 'stale', 'the signed timestamp is 600 s ahead of this clock, beyond the tolerance of 300 s', 0]],
-    ['an old delivery given a fresh timestamp', timestamped(SECONDS, SECONDS - 3600), [401, 'unauthorized', 'the x-ccp-signature-256 header does not match the global secret', 0]],
-    ['a body-only signature with a timestamp added', { 'x-ccp-timestamp': String(SECONDS), 'x-ccp-signature-256': signBody(BODY, SECRET) }, [401, 'unauthorized', 'the x-ccp-signature-256 header does not match the global secret', 0]],
+    [
+      'a timestamp 301 s old',
+      timestamped(SECONDS - 301),
+      [401, 'stale', 'the signed timestamp is 301 s old, beyond the tolerance of 300 s: a replayed delivery is refused', 0],
+    ],
+    [
+      'a timestamp 10 min ahead',
+      timestamped(SECONDS + 600),
+      [401, 'stale', 'the signed timestamp is 600 s ahead of this clock, beyond the tolerance of 300 s', 0],
+    ],
+    [
+      'an old delivery given a fresh timestamp',
+      timestamped(SECONDS, SECONDS - 3600),
+      [401, 'unauthorized', 'the x-ccp-signature-256 header does not match the global secret', 0],
+    ],
+    [
+      'a body-only signature with a timestamp added',
+      { 'x-ccp-timestamp': String(SECONDS), 'x-ccp-signature-256': signBody(BODY, SECRET) },
+      [401, 'unauthorized', 'the x-ccp-signature-256 header does not match the global secret', 0],
+    ],
     ['a timestamp that is no number', timestamped('yesterday'), [400, 'malformed', 'the signed timestamp must be Unix seconds (e.g. $(date +%s))', 0]],
   ])('%s', async (_case, headers, expected) => {
     expect(await send(headers)).toEqual(expected);
   });
 
   it('uses the configured tolerance', async () => {
-    expect(await send(timestamped(SECONDS - 120), settings({ timestampTolerance: 60 }))).toEqual([401, 'stale', 'the signed timestamp is 120 s old, beyond the tolerance of 60 s: a replayed delivery is refused', 0]);
+    expect(await send(timestamped(SECONDS - 120), settings({ timestampTolerance: 60 }))).toEqual([
+      401,
+      'stale',
+      'the signed timestamp is 120 s old, beyond the tolerance of 60 s: a replayed delivery is refused',
+      0,
+    ]);
   });
 });
 

@@ -44,7 +44,13 @@ export async function receiveWebhook(
   markers?: DeliveryMarkers,
 ): Promise<WebhookReply> {
   const delivery = provider.deliveryId(request);
-  const reply = (status: number, outcome: string, body: Record<string, unknown>, extra: Partial<WebhookReply> = {}): WebhookReply => ({ status, outcome, body, delivery, ...extra });
+  const reply = (status: number, outcome: string, body: Record<string, unknown>, extra: Partial<WebhookReply> = {}): WebhookReply => ({
+    status,
+    outcome,
+    body,
+    delivery,
+    ...extra,
+  });
 
   if (request.headers[provider.credentialHeader] === undefined) {
     const reason = `the ${provider.credentialHeader} header is missing: unsigned pushes are never accepted`;
@@ -105,13 +111,19 @@ const UNIX_SECONDS = /^\d{1,12}$/;
  * learns the tolerance.
  * @see https://docs.stripe.com/webhooks#replay-attacks
  */
-export function timestampProblem(provider: WebhookProvider, request: WebhookRequest, settings: WebhookSettings, nowMs: number): { status: 400 | 401; reason: string } | null {
+export function timestampProblem(
+  provider: WebhookProvider,
+  request: WebhookRequest,
+  settings: WebhookSettings,
+  nowMs: number,
+): { status: 400 | 401; reason: string } | null {
   const timestamp = provider.signedTimestamp?.(request);
   if (timestamp === undefined) return null;
   if (!UNIX_SECONDS.test(timestamp.trim())) return { status: 400, reason: 'the signed timestamp must be Unix seconds (e.g. $(date +%s))' };
   const tolerance = settings.timestampTolerance;
   const skew = Math.floor(nowMs / 1000) - Number(timestamp.trim());
-  if (skew > tolerance) return { status: 401, reason: `the signed timestamp is ${skew} s old, beyond the tolerance of ${tolerance} s: a replayed delivery is refused` };
+  if (skew > tolerance)
+    return { status: 401, reason: `the signed timestamp is ${skew} s old, beyond the tolerance of ${tolerance} s: a replayed delivery is refused` };
   if (-skew > tolerance) return { status: 401, reason: `the signed timestamp is ${-skew} s ahead of this clock, beyond the tolerance of ${tolerance} s` };
   return null;
 }

@@ -51,14 +51,21 @@ export function webhookRoutes(options: WebhookRouteOptions): Router {
     });
   }
   router.use((request, response) => {
-    response.status(404).json({ error: `no webhook endpoint ${request.method} ${request.baseUrl}${request.path}: POST to one of ${[...providers.keys()].map((name) => `/webhooks/${name}`).join(', ')}` });
+    response.status(404).json({
+      error: `no webhook endpoint ${request.method} ${request.baseUrl}${request.path}: POST to one of ${[...providers.keys()].map((name) => `/webhooks/${name}`).join(', ')}`,
+    });
   });
   const bodyErrors: ErrorRequestHandler = (error: unknown, request, response, _next) => {
     // Never a stack or a library's words: errorAnswer keeps only client-safe texts.
     const answer = errorAnswer(error);
     const status = answer.status;
     const message = status === 413 ? `the body is larger than the webhook limit of ${options.settings.bodyLimit} bytes` : answer.body.error;
-    log[status >= 500 ? 'error' : 'warn']('webhook', { provider: request.path.slice(1), outcome: status === 413 ? 'too-large' : 'refused', status, reason: message });
+    log[status >= 500 ? 'error' : 'warn']('webhook', {
+      provider: request.path.slice(1),
+      outcome: status === 413 ? 'too-large' : 'refused',
+      status,
+      reason: message,
+    });
     response.status(status).json({ error: message });
   };
   router.use(bodyErrors);

@@ -123,9 +123,17 @@ describe('lint handle', () => {
 
   it.each([
     ['a bad .hadolint.yaml', () => ({ entry: entry(repo), commit: commits.badConfig }), /\.hadolint\.yaml.*ignored/],
-    ['a missing Dockerfile', () => ({ entry: entry(repo, { targetFile: 'Containerfile' }), commit: commits.good }), /docker\/Containerfile does not exist at commit/],
+    [
+      'a missing Dockerfile',
+      () => ({ entry: entry(repo, { targetFile: 'Containerfile' }), commit: commits.good }),
+      /docker\/Containerfile does not exist at commit/,
+    ],
     ['an unknown branch', () => ({ entry: entry(repo, { gitBranch: 'nope' }) }), /has no branch or commit "nope"/],
-    ['an unreachable repository', () => ({ entry: entry(repo, { gitUrl: 'file:///nonexistent/repo' }) }), /cannot fetch main from file:\/\/\/nonexistent\/repo/],
+    [
+      'an unreachable repository',
+      () => ({ entry: entry(repo, { gitUrl: 'file:///nonexistent/repo' }) }),
+      /cannot fetch main from file:\/\/\/nonexistent\/repo/,
+    ],
   ])('gives an error verdict that blocks for %s', async (_name, data, reason) => {
     const result = await lintOnce(context, request({ ...data(), buildId: 'b-error' }));
     expect({ verdict: result.verdict, blocking: result.blocking }).toEqual({ verdict: 'error', blocking: true });
@@ -168,10 +176,18 @@ describe('lint handle', () => {
     it.each([
       ['a Dockerfile linked to a host file', 'host-file', 'target-file docker/Dockerfile leads out of the repository (docker/Dockerfile -> $CANARY)'],
       ['a context symlink to a host file', 'host-context', 'build context docker has a symlink that leads out of the repository: docker/passwd -> $CANARY'],
-      ['a RUN --mount that binds the context', 'bind-mount', 'docker/Dockerfile line 5: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
+      [
+        'a RUN --mount that binds the context',
+        'bind-mount',
+        'docker/Dockerfile line 5: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY',
+      ],
     ])('gives an error verdict that blocks for %s', async (_name, commit, reason) => {
       const data = await lintOnce(context, request({ entry: entry(repo), commit: linked[commit], buildId: `b-${commit}` }));
-      expect({ verdict: data.verdict, blocking: data.blocking, reason: data.reason }).toEqual({ verdict: 'error', blocking: true, reason: reason.replace('$CANARY', canaryPath) });
+      expect({ verdict: data.verdict, blocking: data.blocking, reason: data.reason }).toEqual({
+        verdict: 'error',
+        blocking: true,
+        reason: reason.replace('$CANARY', canaryPath),
+      });
     });
   });
 

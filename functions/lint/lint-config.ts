@@ -12,12 +12,7 @@ const CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'];
  * as hadolint looks in the working folder first. `null` when the repository has none.
  * @see https://github.com/hadolint/hadolint#configure
  */
-export async function findLintConfig(
-  repos: RepoCache,
-  url: string,
-  commit: string,
-  gitPath: string,
-): Promise<{ path: string; text: string } | null> {
+export async function findLintConfig(repos: RepoCache, url: string, commit: string, gitPath: string): Promise<{ path: string; text: string } | null> {
   const folders = [...new Set([path.posix.normalize(gitPath || '.'), '.'])];
   for (const folder of folders) {
     for (const name of CONFIG_NAMES) {

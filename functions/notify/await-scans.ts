@@ -42,10 +42,17 @@ export async function awaitScans(input: AwaitScansInput): Promise<Set<string>> {
     }
   }
   if (missing.length === 0) return new Set();
-  await markScansMissing(input.store, input.cascade, input.event, missing.map((item) => item.buildId!), new Date());
+  await markScansMissing(
+    input.store,
+    input.cascade,
+    input.event,
+    missing.map((item) => item.buildId!),
+    new Date(),
+  );
   // A scan that ended while the mark was written is in the notice (and may mail itself too): never neither.
   missing = await missingScans(input.store, missing);
-  if (missing.length > 0) input.log.warn('cascade notice goes out without some scans', { missing: missing.map((item) => imageName(item.project)), waitedSeconds: input.waitSeconds });
+  if (missing.length > 0)
+    input.log.warn('cascade notice goes out without some scans', { missing: missing.map((item) => imageName(item.project)), waitedSeconds: input.waitSeconds });
   return new Set(missing.map((item) => item.buildId!));
 }
 

@@ -48,7 +48,9 @@ export async function readBuildFacts(store: ObjectStore, ref: ProjectRef, buildI
 }
 
 function isCause(value: unknown): value is BuildCause {
-  return typeof value === 'object' && value !== null && BUILD_CAUSE_KINDS.includes((value as BuildCause).kind) && typeof (value as BuildCause).message === 'string';
+  return (
+    typeof value === 'object' && value !== null && BUILD_CAUSE_KINDS.includes((value as BuildCause).kind) && typeof (value as BuildCause).message === 'string'
+  );
 }
 
 /**

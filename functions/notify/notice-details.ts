@@ -15,7 +15,11 @@ import { parentImageOf, readBuildFacts } from './build-facts';
  * chain before it, commit and entry (from the build record, else the cascade record), the lint
  * digest, the scan (or `missing`), the parent image it was built on, and its report files.
  */
-export async function noticeDetails(data: NoticeRequestedData, context: FunctionContext, missingScans: ReadonlySet<string>): Promise<Map<string, NoticeItemDetail>> {
+export async function noticeDetails(
+  data: NoticeRequestedData,
+  context: FunctionContext,
+  missingScans: ReadonlySet<string>,
+): Promise<Map<string, NoticeItemDetail>> {
   const cascadeItems = await cascadeItemsOf(data.cascade, context);
   const images = new Map<string, ParentImage>();
   for (const item of [...cascadeItems.values(), ...data.items]) {
@@ -44,7 +48,12 @@ export async function noticeDetails(data: NoticeRequestedData, context: Function
   return details;
 }
 
-async function scanOf(item: NoticeItem, reports: ReadonlyMap<string, string>, missingScans: ReadonlySet<string>, context: FunctionContext): Promise<NoticeItemDetail['scan']> {
+async function scanOf(
+  item: NoticeItem,
+  reports: ReadonlyMap<string, string>,
+  missingScans: ReadonlySet<string>,
+  context: FunctionContext,
+): Promise<NoticeItemDetail['scan']> {
   if (item.buildId && missingScans.has(item.buildId)) return 'missing';
   const key = reports.get('scan.json');
   const digest = key ? await readScanDigest(context.store, key) : null;
@@ -53,7 +62,12 @@ async function scanOf(item: NoticeItem, reports: ReadonlyMap<string, string>, mi
 
 function summariesOf(digest: ReadonlyMap<string, ScannerDigest>): Record<string, ScannerSummary> {
   const status = (value: string): ScannerSummary['status'] => (value === 'failed' || value === 'skipped' ? value : 'ok');
-  return Object.fromEntries([...digest.entries()].map(([id, scanner]) => [id, { status: status(scanner.status), findings: scanner.findings, ...(scanner.reason ? { reason: scanner.reason } : {}) }]));
+  return Object.fromEntries(
+    [...digest.entries()].map(([id, scanner]) => [
+      id,
+      { status: status(scanner.status), findings: scanner.findings, ...(scanner.reason ? { reason: scanner.reason } : {}) },
+    ]),
+  );
 }
 
 /** The cascade record's items by image name (origin included); empty when it cannot be read. */

@@ -16,7 +16,12 @@ import { eventKey, type NotifyContext } from './settings';
  * and the quiet policy drops automatic rebuilds that succeeded as before. The outcome is
  * remembered either way, so that the next build can tell a fix.
  */
-export async function planBuildMail(event: CloudEvent<unknown>, data: BuildCompletedData, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
+export async function planBuildMail(
+  event: CloudEvent<unknown>,
+  data: BuildCompletedData,
+  context: NotifyContext,
+  linker: ReportLinker,
+): Promise<PlannedMail[]> {
   const settings = context.mail;
   const log = context.log.child({ buildId: data.buildId, project: imageName(data.project), eventId: event.id });
   const previous = await rememberOutcome(context.store, data.project, 'build', {

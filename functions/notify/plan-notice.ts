@@ -20,7 +20,12 @@ import { eventKey, type NotifyContext } from './settings';
  * for the scans of the cascade's images (up to `mail.noticeScanWaitSeconds`), so that first
  * builds are mailed once, build and scan together.
  */
-export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRequestedData, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {
+export async function planNoticeMails(
+  event: CloudEvent<unknown>,
+  data: NoticeRequestedData,
+  context: NotifyContext,
+  linker: ReportLinker,
+): Promise<PlannedMail[]> {
   const settings = context.mail;
   const log = context.log.child({ eventId: event.id, cascade: data.cascade });
   const byAddress = new Map<string, NoticeItem[]>();
@@ -45,7 +50,15 @@ export async function planNoticeMails(event: CloudEvent<unknown>, data: NoticeRe
 
   // Nothing is sent without a transport: no reason to hold the delivery for the scans then.
   const waitSeconds = settings.smtp || settings.toDir ? settings.noticeScanWaitSeconds : 0;
-  const missing = await awaitScans({ store: context.store, log, cascade: data.cascade, event: eventKey(event), items: data.items, waitSeconds, ...(context.signal ? { signal: context.signal } : {}) });
+  const missing = await awaitScans({
+    store: context.store,
+    log,
+    cascade: data.cascade,
+    event: eventKey(event),
+    items: data.items,
+    waitSeconds,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
   const details = await noticeDetails(data, context, missing);
   const mails: PlannedMail[] = [];
   for (const [address, items] of due) {

@@ -34,7 +34,7 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
     at: event.time ?? new Date().toISOString(),
   });
   if (data.buildId && (await carriedByNotice(data.project, data.buildId, context))) {
-    log.info('scan not mailed: the first build\'s cascade notice carries it', {});
+    log.info("scan not mailed: the first build's cascade notice carries it", {});
     return [];
   }
   const decision = decideScanMail(policyFor(settings.policies, data.project), previous?.fingerprint ?? null, fingerprint);

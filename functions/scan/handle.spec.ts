@@ -25,16 +25,32 @@ import { IMAGE_ABSENT } from './scan-image';
 const PROJECT = { appId: 'team', jobId: 'web', desiredTag: 'latest' };
 const REF = '127.0.0.1:5000/team/web:latest';
 const ENTRY = {
-  id: 1, appId: 'team', jobId: 'web', gitUrl: 'https://example.org/web.git', gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-  desiredTag: 'latest', notifyEmail: ['team@example.com'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 2 },
+  id: 1,
+  appId: 'team',
+  jobId: 'web',
+  gitUrl: 'https://example.org/web.git',
+  gitBranch: 'main',
+  gitPath: '.',
+  targetFile: 'Dockerfile',
+  desiredTag: 'latest',
+  notifyEmail: ['team@example.com'],
+  buildContext: './',
+  dependsOn: [],
+  source: { file: 'team.yaml', line: 2 },
 };
 
 function buildCompleted(overrides: Partial<BuildCompletedData> = {}, id = 'build-event-1'): CloudEvent<unknown> {
   const data: BuildCompletedData = {
-    buildId: 'b1', project: PROJECT, entry: ENTRY, status: 'succeeded', image: { ref: REF, digest: 'sha256:feed' },
+    buildId: 'b1',
+    project: PROJECT,
+    entry: ENTRY,
+    status: 'succeeded',
+    image: { ref: REF, digest: 'sha256:feed' },
     reports: { log: 'reports/team/web/latest/b1/build.log', lint: 'reports/team/web/latest/b1/lint.json' },
     timings: { startedAt: '2026-03-01T10:00:00.000Z', finishedAt: '2026-03-01T10:01:00.000Z', durationMs: 60000 },
-    cause: { kind: 'manual', message: 'test' }, causeChain: [], ...overrides,
+    cause: { kind: 'manual', message: 'test' },
+    causeChain: [],
+    ...overrides,
   };
   return makeEvent(EventTypes.buildCompleted, data, { source: '/ccp/build', id, time: '2026-03-01T10:01:00.000Z' });
 }
@@ -64,7 +80,10 @@ describe('scan handle', () => {
       'usr/share/gems/specifications/rake-13.0.6.gemspec': gemspec('rake', '13.0.6'),
     });
     source = folderImageSource({ [REF]: { rootfs, digest: 'sha256:feed', config: { Labels: { RUN: 'podman run --privileged -v /:/host ${IMAGE}' } } } });
-    config = loadConfig({ dataDir: path.join(dir, 'data'), registry: '127.0.0.1:5000' }, { CCP_PYPI_URL: registries.urls.pypi, CCP_NPM_REGISTRY_URL: registries.urls.npm, CCP_RUBYGEMS_URL: registries.urls.rubygems });
+    config = loadConfig(
+      { dataDir: path.join(dir, 'data'), registry: '127.0.0.1:5000' },
+      { CCP_PYPI_URL: registries.urls.pypi, CCP_NPM_REGISTRY_URL: registries.urls.npm, CCP_RUBYGEMS_URL: registries.urls.rubygems },
+    );
     context = await createFunctionContext(config, silentLogger, { store: new FsObjectStore(path.join(dir, 'data', 'store')) });
   });
 
@@ -89,12 +108,20 @@ describe('scan handle', () => {
         'gem-updates': { status: 'ok', findings: 1 },
         vulnerabilities: { status: 'skipped', findings: 0, reason: 'no OSV mirror configured (CCP_OSV_URLS)' },
         capabilities: { status: 'ok', findings: 2 },
-        ...Object.fromEntries(Object.keys(data.scanners).filter((id) => id.startsWith('rpm-')).map((id) => [id, { status: 'skipped', findings: 0, reason: data.scanners[id]!.reason }])),
+        ...Object.fromEntries(
+          Object.keys(data.scanners)
+            .filter((id) => id.startsWith('rpm-'))
+            .map((id) => [id, { status: 'skipped', findings: 0, reason: data.scanners[id]!.reason }]),
+        ),
       },
       reports: { json: 'reports/team/web/latest/b1/scan.json', html: 'reports/team/web/latest/b1/scan.html', sbom: 'reports/team/web/latest/b1/sbom.cdx.json' },
     });
     const report = await json<ScanReport>(context, data.reports.json);
-    expect(report).toMatchObject({ verdict: 'high', counts: { high: 2, medium: 0, low: 3, info: 0 }, links: { buildLog: 'reports/team/web/latest/b1/build.log' } });
+    expect(report).toMatchObject({
+      verdict: 'high',
+      counts: { high: 2, medium: 0, low: 3, info: 0 },
+      links: { buildLog: 'reports/team/web/latest/b1/build.log' },
+    });
     const sbom = await json<{ components: { purl: string }[] }>(context, data.reports.sbom);
     expect(sbom.components.map((component) => component.purl)).toEqual(['pkg:gem/rake@13.0.6', 'pkg:npm/lodash@4.17.20', 'pkg:pypi/requests@2.28.0']);
     const html = (await context.store.get(data.reports.html))!.body.toString();
@@ -115,24 +142,49 @@ describe('scan handle', () => {
 
   it('runs two deliveries of one scan.requested at once in folders of their own, both whole', async () => {
     const handle = createScanHandler({ source });
-    const request = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: REF, digest: 'sha256:feed' }, reason: 'manual' }, { source: '/admin', id: 'twice-at-once' });
+    const request = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: REF, digest: 'sha256:feed' }, reason: 'manual' },
+      { source: '/admin', id: 'twice-at-once' },
+    );
     const seen = source.requests.length;
     const results = await Promise.all([handle(request, context), handle(request, context)]);
     const workDirs = source.requests.slice(seen).map((fetch) => fetch.workDir);
-    const statuses = results.map(([event]) => Object.values((event!.data as ScanCompletedData).scanners).filter((scanner) => scanner.status === 'failed').length);
+    const statuses = results.map(
+      ([event]) => Object.values((event!.data as ScanCompletedData).scanners).filter((scanner) => scanner.status === 'failed').length,
+    );
     expect([new Set(workDirs).size, statuses, results[0]![0]!.id === results[1]![0]!.id]).toEqual([2, [0, 0], true]);
   });
 
   it.each([
-    ['a scan.requested for the build naming another repository', () => makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: '127.0.0.1:5000/victim/app:latest', digest: 'sha256:feed' }, reason: 'build', buildId: 'b1' }, { source: '/attacker', id: 'f1' }), "repository victim/app is not team/web, the project's"],
-    ['a build.completed naming another registry', () => buildCompleted({ image: { ref: 'evil.example.org/team/web:latest', digest: 'sha256:feed' } }, 'forged-completion'), "registry evil.example.org is not the pipeline's registry 127.0.0.1:5000"],
+    [
+      'a scan.requested for the build naming another repository',
+      () =>
+        makeEvent(
+          EventTypes.scanRequested,
+          { project: PROJECT, image: { ref: '127.0.0.1:5000/victim/app:latest', digest: 'sha256:feed' }, reason: 'build', buildId: 'b1' },
+          { source: '/attacker', id: 'f1' },
+        ),
+      "repository victim/app is not team/web, the project's",
+    ],
+    [
+      'a build.completed naming another registry',
+      () => buildCompleted({ image: { ref: 'evil.example.org/team/web:latest', digest: 'sha256:feed' } }, 'forged-completion'),
+      "registry evil.example.org is not the pipeline's registry 127.0.0.1:5000",
+    ],
   ])("refuses %s before fetching, leaving the project's reports and image state alone", async (_name, event, message) => {
-    const before = [source.requests.length, (await context.store.get('state/images/team/web/latest.json'))?.body.toString(), (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString()];
+    const before = [
+      source.requests.length,
+      (await context.store.get('state/images/team/web/latest.json'))?.body.toString(),
+      (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString(),
+    ];
     const refused = await createScanHandler({ source })(event(), context).catch((error: unknown) => error);
-    expect([refused instanceof ValidationError && refused.errors, source.requests.length, (await context.store.get('state/images/team/web/latest.json'))?.body.toString(), (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString()]).toEqual([
-      [{ field: 'data.image.ref', message }],
-      ...before,
-    ]);
+    expect([
+      refused instanceof ValidationError && refused.errors,
+      source.requests.length,
+      (await context.store.get('state/images/team/web/latest.json'))?.body.toString(),
+      (await context.store.get('reports/team/web/latest/b1/scan.json'))?.body.toString(),
+    ]).toEqual([[{ field: 'data.image.ref', message }], ...before]);
   });
 
   it('ignores a failed build', async () => {
@@ -142,7 +194,11 @@ describe('scan handle', () => {
   });
 
   it('aborts with every scanner skipped when the image is absent, without touching the image state', async () => {
-    const request = makeEvent(EventTypes.scanRequested, { project: { ...PROJECT, jobId: 'gone' }, image: { ref: '127.0.0.1:5000/team/gone:latest' }, reason: 'weekly' }, { source: '/ccp/dispatcher', id: 'w1', time: '2026-03-08T00:00:00.000Z' });
+    const request = makeEvent(
+      EventTypes.scanRequested,
+      { project: { ...PROJECT, jobId: 'gone' }, image: { ref: '127.0.0.1:5000/team/gone:latest' }, reason: 'weekly' },
+      { source: '/ccp/dispatcher', id: 'w1', time: '2026-03-08T00:00:00.000Z' },
+    );
     const [event] = await createScanHandler({ source })(request, context);
     const data = event!.data as ScanCompletedData;
     expect(Object.values(data.scanners).every((summary) => summary.status === 'skipped' && summary.reason === IMAGE_ABSENT)).toBe(true);
@@ -152,11 +208,27 @@ describe('scan handle', () => {
   });
 
   it('reports a throwing scanner and one past its time limit as failed; the others still report', async () => {
-    const throwing: Scanner = { id: 'throws', version: '1.0.0', description: 'Throws.', scan: async () => { throw new TypeError('boom'); } };
+    const throwing: Scanner = {
+      id: 'throws',
+      version: '1.0.0',
+      description: 'Throws.',
+      scan: async () => {
+        throw new TypeError('boom');
+      },
+    };
     const slow: Scanner = { id: 'slow', version: '1.0.0', description: 'Never ends.', scan: () => new Promise(() => undefined) };
-    const quick: Scanner = { id: 'quick', version: '1.0.0', description: 'Finds one.', scan: async (target) => ({ status: 'ok', findings: [{ id: target.digest ?? '', severity: 'info', title: 'seen', details: {} }], packages: [] }) };
+    const quick: Scanner = {
+      id: 'quick',
+      version: '1.0.0',
+      description: 'Finds one.',
+      scan: async (target) => ({ status: 'ok', findings: [{ id: target.digest ?? '', severity: 'info', title: 'seen', details: {} }], packages: [] }),
+    };
     const tight = { ...context, config: { ...config, scan: { ...config.scan!, scannerTimeoutMs: 200 } } };
-    const request = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: REF, digest: 'sha256:feed' }, reason: 'manual', buildId: 'b1' }, { source: '/admin', id: 'm1' });
+    const request = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: REF, digest: 'sha256:feed' }, reason: 'manual', buildId: 'b1' },
+      { source: '/admin', id: 'm1' },
+    );
     const [event] = await createScanHandler({ source, scanners: [throwing, slow, quick] })(request, tight);
     expect((event!.data as ScanCompletedData).scanners).toEqual({
       throws: { status: 'failed', findings: 0, reason: 'TypeError: boom' },

@@ -118,7 +118,13 @@ async function jobOf(event: CloudEvent<unknown>, context: FunctionContext): Prom
       return null;
     }
     checkProjectImage(build.project, build.image, context.config.registry, 'data.image');
-    return { project: build.project, image: build.image, buildId: build.buildId, folder: build.buildId, links: { buildLog: build.reports.log, ...(build.reports.lint ? { lint: build.reports.lint } : {}) } };
+    return {
+      project: build.project,
+      image: build.image,
+      buildId: build.buildId,
+      folder: build.buildId,
+      links: { buildLog: build.reports.log, ...(build.reports.lint ? { lint: build.reports.lint } : {}) },
+    };
   }
   const request = dataOf(event, EventTypes.scanRequested);
   checkProjectImage(request.project, request.image, context.config.registry, 'data.image');

@@ -19,7 +19,7 @@ export function checkProjectImage(project: ProjectRef, image: ImageRef, registry
   const issues: Issue[] = [];
   const bad = (name: 'ref' | 'digest', message: string): void => void issues.push({ field: `${field}.${name}`, message });
   if (!registry) {
-    bad('ref', 'no pipeline registry is configured (CCP_REGISTRY): no image can be checked to be the project\'s');
+    bad('ref', "no pipeline registry is configured (CCP_REGISTRY): no image can be checked to be the project's");
   } else {
     let parsed: ImageReference | null = null;
     try {
@@ -29,11 +29,13 @@ export function checkProjectImage(project: ProjectRef, image: ImageRef, registry
     }
     if (parsed) {
       const expected = parseImageReference(imageRefFor(registry, project));
-      if (parsed.registry.toLowerCase() !== expected.registry.toLowerCase()) bad('ref', `registry ${parsed.registry} is not the pipeline's registry ${expected.registry}`);
+      if (parsed.registry.toLowerCase() !== expected.registry.toLowerCase())
+        bad('ref', `registry ${parsed.registry} is not the pipeline's registry ${expected.registry}`);
       if (parsed.repository !== expected.repository) bad('ref', `repository ${parsed.repository} is not ${expected.repository}, the project's`);
       const digest = parsed.digest ?? image.digest;
       if (parsed.digest && image.digest && parsed.digest !== image.digest) bad('digest', `${image.digest} differs from the reference's ${parsed.digest}`);
-      if (!digest && parsed.tag !== project.desiredTag) bad('ref', `tag ${parsed.tag ?? '(none)'} is not the project's ${project.desiredTag}, and no digest pins the image`);
+      if (!digest && parsed.tag !== project.desiredTag)
+        bad('ref', `tag ${parsed.tag ?? '(none)'} is not the project's ${project.desiredTag}, and no digest pins the image`);
     }
   }
   if (issues.length > 0) throw new ValidationError(`${JSON.stringify(image.ref)} is not an image of ${imageName(project)}`, issues);

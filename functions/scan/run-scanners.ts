@@ -45,5 +45,10 @@ export async function runScanners(scanners: readonly Scanner[], target: ScanTarg
 
 /** The result of every scanner when there is nothing to scan: `skipped`, with the reason. */
 export function skippedRuns(scanners: readonly Scanner[], reason: string, at: Date = new Date()): ScannerRun[] {
-  return scanners.map((scanner) => ({ scanner, result: { status: 'skipped', reason, findings: [], packages: [] }, startedAt: at.toISOString(), durationMs: 0 }));
+  return scanners.map((scanner) => ({
+    scanner,
+    result: { status: 'skipped', reason, findings: [], packages: [] },
+    startedAt: at.toISOString(),
+    durationMs: 0,
+  }));
 }

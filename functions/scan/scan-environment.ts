@@ -26,7 +26,14 @@ export function scanEnvironment(config: Config, log: Logger, store?: ObjectStore
     registries: settings.registries,
     timeoutMs: settings.requestTimeoutMs,
     ...(store && settings.osv.urls.length > 0
-      ? { advisories: osvAdvisorySource(store, { urls: settings.osv.urls, ecosystems: settings.osv.ecosystems, timeoutMs: settings.scannerTimeoutMs, rewriteUrl: rewrite }) }
+      ? {
+          advisories: osvAdvisorySource(store, {
+            urls: settings.osv.urls,
+            ecosystems: settings.osv.ecosystems,
+            timeoutMs: settings.scannerTimeoutMs,
+            rewriteUrl: rewrite,
+          }),
+        }
       : {}),
   };
 }

@@ -88,7 +88,12 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
   if (fetched) {
     image = { ref: options.image.ref, digest: fetched.digest };
     try {
-      runs = await runScanners(options.scanners, { rootfs: fetched.rootfs, imageRef: image.ref, digest: fetched.digest, config: fetched.config }, options.env, options.scannerTimeoutMs);
+      runs = await runScanners(
+        options.scanners,
+        { rootfs: fetched.rootfs, imageRef: image.ref, digest: fetched.digest, config: fetched.config },
+        options.env,
+        options.scannerTimeoutMs,
+      );
     } finally {
       await fetched.remove().catch((error: Error) => options.log.warn('rootfs not removed', { reason: error.message }));
     }

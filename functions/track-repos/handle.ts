@@ -34,7 +34,13 @@ export function createTrackReposHandler(options: TrackReposHandlerOptions = {}):
   return async (event: CloudEvent<unknown>, context: FunctionContext) => {
     validateEvent(event);
     const log = context.log.child({ eventId: event.id });
-    const outcomes = await trackRepos({ store: context.store, http: repoHttp(context), log, tick: event.id, ...(options.onPolled ? { onPolled: options.onPolled } : {}) });
+    const outcomes = await trackRepos({
+      store: context.store,
+      http: repoHttp(context),
+      log,
+      tick: event.id,
+      ...(options.onPolled ? { onPolled: options.onPolled } : {}),
+    });
     const counts: Record<string, number> = {};
     for (const outcome of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
     log.info('repos polled', { repos: outcomes.length, ...counts });

@@ -27,7 +27,8 @@ export interface WeeklyScanOptions {
 async function projectsOf(context: FunctionContext): Promise<ProjectEntry[]> {
   let projects: readonly ProjectEntry[];
   if (context.listProjects) projects = await context.listProjects();
-  else if (context.config.index) projects = (await loadIndex(context.config.index.location, { branch: context.config.index.branch, workDir: context.config.workDir })).projects;
+  else if (context.config.index)
+    projects = (await loadIndex(context.config.index.location, { branch: context.config.index.branch, workDir: context.config.workDir })).projects;
   else throw new ValidationError('the weekly rescan needs the index', [{ field: 'index.location', message: 'no index is configured (CCP_INDEX)' }]);
   // Image-name order: stable between chunks, so an offset means the same image every time.
   return [...projects].sort((a, b) => (imageName(a) < imageName(b) ? -1 : imageName(a) > imageName(b) ? 1 : 0));
@@ -70,7 +71,8 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
     // from them) are the first delivery's, not new ones.
     const stamp = event.time ? { time: event.time } : {};
     const registry = context.config.registry;
-    if (!registry) throw new ValidationError('the weekly rescan needs the registry', [{ field: 'registry', message: 'no registry is configured (CCP_REGISTRY)' }]);
+    if (!registry)
+      throw new ValidationError('the weekly rescan needs the registry', [{ field: 'registry', message: 'no registry is configured (CCP_REGISTRY)' }]);
     const projects = await projectsOf(context);
     const chunk = projects.slice(offset, offset + pace.chunkSize);
     const limit = new Semaphore(options.concurrency ?? 8);
@@ -85,7 +87,10 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
           const request: ScanRequestedData = { project, image: { ref, ...(found ? { digest: found.digest } : {}) }, reason: 'weekly' };
           // Functions talk through events: an absent image is the scan function's to report too.
           if (!found) log.info('image absent from the registry; its scan will say so', { project: imageName(project), ref });
-          return { absent: !found, event: makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}`, ...stamp }) };
+          return {
+            absent: !found,
+            event: makeEvent(EventTypes.scanRequested, request, { source: SOURCE, id: `weekly/${tick}/${imageName(project)}`, ...stamp }),
+          };
         }),
       ),
     );
@@ -96,7 +101,12 @@ export function createWeeklyScanHandler(options: WeeklyScanOptions = {}): Handle
       const continuation: WeeklyTickData = { tick, offset: next, notBefore: new Date(startedAt + pace.windowMs).toISOString() };
       events.push(makeEvent(EventTypes.tickWeekly, continuation, { source: SOURCE, id: `${tick}/chunk/${next}`, ...stamp }));
     }
-    log.info('weekly chunk', { images: chunk.length, absent: perImage.filter((result) => result.absent).length, total: projects.length, next: next < projects.length ? next : null });
+    log.info('weekly chunk', {
+      images: chunk.length,
+      absent: perImage.filter((result) => result.absent).length,
+      total: projects.length,
+      next: next < projects.length ? next : null,
+    });
     return events;
   };
 }

@@ -13,9 +13,15 @@ function main(argv: readonly string[]): number {
   const files = renderContracts(readFileSync(path.join(root, README_FILE), 'utf8'));
   const schemasDir = path.join(root, SCHEMAS_DIR);
   const wanted = new Set(files.map((file) => file.path));
-  const strays = existsSync(schemasDir) ? readdirSync(schemasDir).map((name) => `${SCHEMAS_DIR}/${name}`).filter((file) => !wanted.has(file)) : [];
+  const strays = existsSync(schemasDir)
+    ? readdirSync(schemasDir)
+        .map((name) => `${SCHEMAS_DIR}/${name}`)
+        .filter((file) => !wanted.has(file))
+    : [];
   if (argv.includes('--check')) {
-    const stale = files.filter((file) => !existsSync(path.join(root, file.path)) || readFileSync(path.join(root, file.path), 'utf8') !== file.content).map((file) => file.path);
+    const stale = files
+      .filter((file) => !existsSync(path.join(root, file.path)) || readFileSync(path.join(root, file.path), 'utf8') !== file.content)
+      .map((file) => file.path);
     for (const file of [...stale, ...strays]) console.error(`generate-contracts: ${file} is stale`);
     if (stale.length + strays.length > 0) console.error('generate-contracts: run `npm run generate:contracts` and commit the result');
     return stale.length + strays.length > 0 ? 1 : 0;

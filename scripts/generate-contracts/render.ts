@@ -52,9 +52,12 @@ function fieldsOf(schema: TSchema, depth = 0): string {
       const optional = property[OptionalKind] === 'Optional';
       const inner = optional && property[Kind] === 'Union' ? ((property.anyOf as TSchema[])[0] ?? property) : property;
       const constants = inner[Kind] === 'Union' ? (inner.anyOf as TSchema[]).map((variant) => variant.const as unknown) : [];
-      const detail = constants.length > 0 && constants.every((value) => typeof value === 'string')
-        ? ` (${constants.map((value) => `\`${value}\``).join('/')})`
-        : depth === 0 && inner[Kind] === 'Object' && inner.title === undefined ? ` (${fieldsOf(inner, depth + 1)})` : '';
+      const detail =
+        constants.length > 0 && constants.every((value) => typeof value === 'string')
+          ? ` (${constants.map((value) => `\`${value}\``).join('/')})`
+          : depth === 0 && inner[Kind] === 'Object' && inner.title === undefined
+            ? ` (${fieldsOf(inner, depth + 1)})`
+            : '';
       return `\`${name}${optional ? '?' : ''}\`${detail}`;
     })
     .join(', ');
@@ -75,10 +78,15 @@ export function withReadmeTable(readme: string, table: string): string {
  */
 export function renderContracts(readme: string, contracts: readonly EventContract[] = CONTRACTS): GeneratedFile[] {
   return [
-    ...contracts.map((contract) => ({ path: `${SCHEMAS_DIR}/${shortName(contract.type)}.json`, content: `${JSON.stringify(jsonSchemaOf(contract), null, 2)}\n` })),
+    ...contracts.map((contract) => ({
+      path: `${SCHEMAS_DIR}/${shortName(contract.type)}.json`,
+      content: `${JSON.stringify(jsonSchemaOf(contract), null, 2)}\n`,
+    })),
     {
       path: EVENT_TYPES_FILE,
-      content: `${HEADER}# One EventType per type the service emits, so \`kubectl get eventtypes\` lists them with their schemas.\n${eventTypesOf(contracts).map((resource) => stringify(resource, { lineWidth: 0 })).join('---\n')}`,
+      content: `${HEADER}# One EventType per type the service emits, so \`kubectl get eventtypes\` lists them with their schemas.\n${eventTypesOf(contracts)
+        .map((resource) => stringify(resource, { lineWidth: 0 }))
+        .join('---\n')}`,
     },
     { path: README_FILE, content: withReadmeTable(readme, readmeTableOf(contracts)) },
   ];

@@ -83,7 +83,13 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
   dispatch: { secrets: REGISTRY_SECRETS },
   notify: { secrets: [...STORE_SECRETS, { name: 'CCP_SMTP_PASSWORD', optional: true }] },
   // The only door from outside: git forges post their webhooks to it.
-  gateway: { exposure: 'public', containerConcurrency: 50, target: 20, timeoutSeconds: 60, secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }] },
+  gateway: {
+    exposure: 'public',
+    containerConcurrency: 50,
+    target: 20,
+    timeoutSeconds: 60,
+    secrets: [...STORE_SECRETS, { name: 'CCP_WEBHOOK_SECRET', optional: true }],
+  },
   'dead-letter': { containerConcurrency: 20, target: 10, maxScale: 2, timeoutSeconds: 60 },
   // Read-only pages over the store; a followed build log holds its request open (Server-Sent
   // Events, resumed by the browser after the timeout), so many requests at once and the longest timeout.

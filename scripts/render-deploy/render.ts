@@ -45,7 +45,10 @@ export function renderDeploy(functions: readonly FunctionDefinition[], root: str
       content:
         HEADER +
         '# Lists every manifest of deploy/base/: the hand-written ones and services/.\n' +
-        stringify({ ...KUSTOMIZATION, resources: [...yamlFiles(root, 'deploy/base'), ...services.map((file) => path.posix.relative('deploy/base', file.path))] }),
+        stringify({
+          ...KUSTOMIZATION,
+          resources: [...yamlFiles(root, 'deploy/base'), ...services.map((file) => path.posix.relative('deploy/base', file.path))],
+        }),
     },
     eventingKustomization(root),
     ...openshiftOverlay(publicFunctions),
@@ -114,7 +117,7 @@ function openshiftOverlay(publicFunctions: readonly FunctionDefinition[]): Rende
     path: `${dir}/namespaced/kustomization.yaml`,
     content:
       HEADER +
-      '# Everything that lives in the namespace ccp. Folders are under `bases` for Debian\'s kubectl 1.20.\n' +
+      "# Everything that lives in the namespace ccp. Folders are under `bases` for Debian's kubectl 1.20.\n" +
       stringify({
         ...KUSTOMIZATION,
         namespace: 'ccp',
@@ -139,7 +142,11 @@ function routeOf(definition: FunctionDefinition): Record<string, unknown> {
   return {
     apiVersion: 'route.openshift.io/v1',
     kind: 'Route',
-    metadata: { name: `${service}-ccp`, namespace: 'knative-serving-ingress', labels: { 'app.kubernetes.io/part-of': 'ccp', 'app.kubernetes.io/name': service } },
+    metadata: {
+      name: `${service}-ccp`,
+      namespace: 'knative-serving-ingress',
+      labels: { 'app.kubernetes.io/part-of': 'ccp', 'app.kubernetes.io/name': service },
+    },
     spec: {
       host: `${service}-ccp.apps.replace-me.example.org`,
       port: { targetPort: 'http2' },

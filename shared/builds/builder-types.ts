@@ -42,9 +42,7 @@ export interface BuildOutcome {
 }
 
 /** A local backend finishes in the call; a cluster backend submits and finishes later. */
-export type BuildStart =
-  | { kind: 'finished'; outcome: BuildOutcome }
-  | { kind: 'submitted'; namespace: string; jobName: string };
+export type BuildStart = { kind: 'finished'; outcome: BuildOutcome } | { kind: 'submitted'; namespace: string; jobName: string };
 
 /**
  * A build backend: renovate-style plug-in, one folder under `functions/build/builders/<id>/`,

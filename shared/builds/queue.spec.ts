@@ -24,9 +24,36 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 describe('BuildQueue', () => {
   it.each([
-    ['limit 1 runs one at a time', 1, [['a', 'a1'], ['b', 'b1'], ['c', 'c1']], ['a1']],
-    ['limit 2 runs two images at once', 2, [['a', 'a1'], ['b', 'b1'], ['c', 'c1']], ['a1', 'b1']],
-    ['one image never runs twice at once', 3, [['a', 'a1'], ['a', 'a2'], ['b', 'b1']], ['a1', 'b1']],
+    [
+      'limit 1 runs one at a time',
+      1,
+      [
+        ['a', 'a1'],
+        ['b', 'b1'],
+        ['c', 'c1'],
+      ],
+      ['a1'],
+    ],
+    [
+      'limit 2 runs two images at once',
+      2,
+      [
+        ['a', 'a1'],
+        ['b', 'b1'],
+        ['c', 'c1'],
+      ],
+      ['a1', 'b1'],
+    ],
+    [
+      'one image never runs twice at once',
+      3,
+      [
+        ['a', 'a1'],
+        ['a', 'a2'],
+        ['b', 'b1'],
+      ],
+      ['a1', 'b1'],
+    ],
   ])('%s', async (_name, concurrency, submissions, startedFirst) => {
     const gate = new Gate();
     const queue = new BuildQueue<string>({ concurrency });

@@ -85,7 +85,11 @@ export async function unmountStorage(root: string, runroot: string): Promise<str
   const dirs = [path.resolve(root), path.resolve(runroot)];
   const before = (await Promise.all(dirs.map(mountsBelow))).flat();
   if (before.length === 0) return [];
-  const driver: StorageDriver | null = existsSync(path.join(dirs[0]!, 'overlay-images')) ? 'overlay' : existsSync(path.join(dirs[0]!, 'vfs-images')) ? 'vfs' : null;
+  const driver: StorageDriver | null = existsSync(path.join(dirs[0]!, 'overlay-images'))
+    ? 'overlay'
+    : existsSync(path.join(dirs[0]!, 'vfs-images'))
+      ? 'vfs'
+      : null;
   if (driver) {
     const args = ['--root', dirs[0]!, '--runroot', dirs[1]!, '--storage-driver', driver, 'umount', '--all'];
     await exec('buildah', args, { env: minimalEnv('/'), timeout: 60_000 }).catch(() => undefined);

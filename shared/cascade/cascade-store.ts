@@ -39,7 +39,10 @@ export class CascadeStore {
    * applies again on conflict. `change` answers the new record and a result, or `null` for no
    * change. `null` when there is no such cascade.
    */
-  async update<T>(id: string, change: (record: CascadeRecord) => { record: CascadeRecord; result: T } | null): Promise<{ changed: boolean; record: CascadeRecord; result?: T } | null> {
+  async update<T>(
+    id: string,
+    change: (record: CascadeRecord) => { record: CascadeRecord; result: T } | null,
+  ): Promise<{ changed: boolean; record: CascadeRecord; result?: T } | null> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(id);
       if (!current) return null;

@@ -15,7 +15,12 @@ export interface DispatchFileSettings {
  * `dispatch:` section; a bad value adds an issue naming the field.
  * @see ../../README.md#configuration
  */
-export function loadDispatchSettings(file: DispatchFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): DispatchSettings {
+export function loadDispatchSettings(
+  file: DispatchFileSettings | undefined,
+  env: NodeJS.ProcessEnv,
+  where: { file?: string },
+  issues: Issue[],
+): DispatchSettings {
   const source = { env, file: { dispatch: file }, where, issues };
   return { coalesceMs: read(PIPELINE.coalesceMs, source), maxInFlight: read(PIPELINE.maxInFlight, source) };
 }

@@ -32,7 +32,14 @@ describe('loadConfig', () => {
     const config = loadConfig({}, { CCP_STORE: 's3', CCP_S3_BUCKET: 'reports', CCP_S3_ENDPOINT: 'http://127.0.0.1:7480', CCP_S3_FORCE_PATH_STYLE: 'false' });
     expect(config.store).toEqual({
       kind: 's3',
-      s3: { endpoint: 'http://127.0.0.1:7480', bucket: 'reports', region: 'us-east-1', accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: false },
+      s3: {
+        endpoint: 'http://127.0.0.1:7480',
+        bucket: 'reports',
+        region: 'us-east-1',
+        accessKeyId: undefined,
+        secretAccessKey: undefined,
+        forcePathStyle: false,
+      },
     });
   });
 

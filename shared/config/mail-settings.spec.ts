@@ -16,7 +16,13 @@ describe('loadMailSettings', () => {
   it('reads SMTP and Cc from variables over the file', () => {
     const { settings, issues } = load(
       { smtp: { host: 'file-host', port: 25 }, cc: ['a@x.org'] },
-      { CCP_SMTP_HOST: 'smtp.example.org', CCP_SMTP_SECURE: 'starttls', CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: 's3cr3t-pw', CCP_MAIL_CC: 'ops@x.org, lead@x.org' },
+      {
+        CCP_SMTP_HOST: 'smtp.example.org',
+        CCP_SMTP_SECURE: 'starttls',
+        CCP_SMTP_USER: 'ccp',
+        CCP_SMTP_PASSWORD: 's3cr3t-pw',
+        CCP_MAIL_CC: 'ops@x.org, lead@x.org',
+      },
     );
     expect(issues).toEqual([]);
     expect(settings.smtp).toEqual({ host: 'smtp.example.org', port: 25, security: 'starttls', user: 'ccp', password: 's3cr3t-pw' });
@@ -42,7 +48,12 @@ describe('loadMailSettings', () => {
     ['a relative base URL', { reportsBaseUrl: 'reports/' }, 'mail.reportsBaseUrl', 'must be an http(s) URL'],
     ['a lifetime over 7 days', { linkLifetimeSeconds: 604801 }, 'mail.linkLifetimeSeconds', 'must be a whole number from 1 to 604800'],
     ['a scan wait over an hour', { noticeScanWaitSeconds: 3601 }, 'mail.noticeScanWaitSeconds', 'must be a whole number from 0 to 3600'],
-    ['an unknown build policy', { policies: { centos: { builds: 'sometimes' as never } } }, 'mail.policies.centos.builds', 'must be one of all, failures-and-fixes'],
+    [
+      'an unknown build policy',
+      { policies: { centos: { builds: 'sometimes' as never } } },
+      'mail.policies.centos.builds',
+      'must be one of all, failures-and-fixes',
+    ],
     ['an unknown scan policy', { policies: { '*': { scans: 'never' as never } } }, 'mail.policies.*.scans', 'must be one of changes, always'],
   ])('reports %s with its field and file', (_name, file, field, message) => {
     expect(load(file).issues).toEqual([{ file: 'ccp.yaml', field, message }]);

@@ -102,7 +102,12 @@ export function loadMailSettings(file: MailFileSettings = {}, env: NodeJS.Proces
   const reportsBaseUrl = read(MAIL.reportsBaseUrl, source);
   const policies = readPolicies(read(MAIL.policies, source), bad);
 
-  const secrets = [password, ...Object.entries(env).filter(([name]) => name.startsWith('CCP_') && SECRET_NAME.test(name)).map(([, value]) => value)];
+  const secrets = [
+    password,
+    ...Object.entries(env)
+      .filter(([name]) => name.startsWith('CCP_') && SECRET_NAME.test(name))
+      .map(([, value]) => value),
+  ];
   return {
     ...(smtp ? { smtp } : {}),
     ...(toDir ? { toDir } : {}),

@@ -12,13 +12,21 @@ describe('loadScanSettings', () => {
     const issues: Issue[] = [];
     const settings = loadScanSettings(
       { registries: { pypi: 'http://file/pypi', npm: 'http://file/npm' }, maxBytes: 10, urlRewrites: [{ from: 'a', to: 'b' }] },
-      { CCP_PYPI_URL: 'http://127.0.0.1:1/', CCP_RUBYGEMS_URL: 'http://127.0.0.1:3', CCP_SCAN_URL_REWRITES: 'https://pypi.org=>http://mirror/pypi, https://x=>http://y', CCP_SCAN_TIMEOUT_MS: '5000' },
+      {
+        CCP_PYPI_URL: 'http://127.0.0.1:1/',
+        CCP_RUBYGEMS_URL: 'http://127.0.0.1:3',
+        CCP_SCAN_URL_REWRITES: 'https://pypi.org=>http://mirror/pypi, https://x=>http://y',
+        CCP_SCAN_TIMEOUT_MS: '5000',
+      },
       {},
       issues,
     );
     expect(settings).toEqual({
       registries: { pypi: 'http://127.0.0.1:1', npm: 'http://file/npm', rubygems: 'http://127.0.0.1:3' },
-      urlRewrites: [{ from: 'https://pypi.org', to: 'http://mirror/pypi' }, { from: 'https://x', to: 'http://y' }],
+      urlRewrites: [
+        { from: 'https://pypi.org', to: 'http://mirror/pypi' },
+        { from: 'https://x', to: 'http://y' },
+      ],
       maxBytes: 10,
       scannerTimeoutMs: 5000,
       requestTimeoutMs: SCAN_DEFAULTS.requestTimeoutMs,
@@ -35,9 +43,17 @@ describe('loadScanSettings', () => {
     [{ CCP_SCAN_MAX_BYTES: '1.5GB' }, 'scan.maxBytes', 'must be a whole number above 0, not "1.5GB"'],
     [{ CCP_SCAN_REQUEST_TIMEOUT_MS: '-1' }, 'scan.requestTimeoutMs', 'must be a whole number above 0, not "-1"'],
     [{ CCP_SCAN_MAX_FILES: 'lots' }, 'scan.maxFiles', 'must be a whole number above 0, not "lots"'],
-    [{ CCP_SCAN_ALLOWED_REGISTRIES: 'quay.io,https://evil.example/x' }, 'scan.allowedRegistries', '"https://evil.example/x" is not a registry host or host:port (no scheme, no path)'],
+    [
+      { CCP_SCAN_ALLOWED_REGISTRIES: 'quay.io,https://evil.example/x' },
+      'scan.allowedRegistries',
+      '"https://evil.example/x" is not a registry host or host:port (no scheme, no path)',
+    ],
     [{ CCP_OSV_URLS: 'http://mirror.example/osv,file:///srv/osv' }, 'scan.osv.urls', '"file:///srv/osv" is not an http(s) URL'],
-    [{ CCP_OSV_ECOSYSTEMS: 'PyPI,Debian:12' }, 'scan.osv.ecosystems', '"Debian:12" is not one of Red Hat, AlmaLinux, Rocky Linux, PyPI, npm, RubyGems (optionally with :<release>)'],
+    [
+      { CCP_OSV_ECOSYSTEMS: 'PyPI,Debian:12' },
+      'scan.osv.ecosystems',
+      '"Debian:12" is not one of Red Hat, AlmaLinux, Rocky Linux, PyPI, npm, RubyGems (optionally with :<release>)',
+    ],
   ])('names the field of a bad value: %j', (env, field, message) => {
     const issues: Issue[] = [];
     loadScanSettings(undefined, env, { file: 'ccp.yaml' }, issues);
@@ -57,7 +73,11 @@ describe('loadScanSettings', () => {
 
   it.each([
     [{}, undefined, { urls: [], ecosystems: ['Red Hat', 'AlmaLinux', 'Rocky Linux', 'PyPI', 'npm', 'RubyGems'] }],
-    [{ CCP_OSV_URLS: 'http://127.0.0.1:8080/osv/, https://mirror.example', CCP_OSV_ECOSYSTEMS: 'AlmaLinux:9,PyPI' }, undefined, { urls: ['http://127.0.0.1:8080/osv', 'https://mirror.example'], ecosystems: ['AlmaLinux:9', 'PyPI'] }],
+    [
+      { CCP_OSV_URLS: 'http://127.0.0.1:8080/osv/, https://mirror.example', CCP_OSV_ECOSYSTEMS: 'AlmaLinux:9,PyPI' },
+      undefined,
+      { urls: ['http://127.0.0.1:8080/osv', 'https://mirror.example'], ecosystems: ['AlmaLinux:9', 'PyPI'] },
+    ],
     [{ CCP_OSV_ECOSYSTEMS: 'npm' }, { urls: ['https://file.example/osv'], ecosystems: ['PyPI'] }, { urls: ['https://file.example/osv'], ecosystems: ['npm'] }],
   ])('reads the OSV mirrors and ecosystems from %j, else the file %j', (env, osv, expected) => {
     const issues: Issue[] = [];
@@ -67,12 +87,19 @@ describe('loadScanSettings', () => {
 
   it('reads the file-count bound', () => {
     const issues: Issue[] = [];
-    expect([loadScanSettings({ maxFiles: 10 }, {}, {}, issues).maxFiles, loadScanSettings({ maxFiles: 10 }, { CCP_SCAN_MAX_FILES: '20' }, {}, issues).maxFiles, SCAN_DEFAULTS.maxFiles]).toEqual([10, 20, 200_000]);
+    expect([
+      loadScanSettings({ maxFiles: 10 }, {}, {}, issues).maxFiles,
+      loadScanSettings({ maxFiles: 10 }, { CCP_SCAN_MAX_FILES: '20' }, {}, issues).maxFiles,
+      SCAN_DEFAULTS.maxFiles,
+    ]).toEqual([10, 20, 200_000]);
     expect(issues).toEqual([]);
   });
 
   it('rewrites by the first matching prefix', () => {
-    const rules = [{ from: 'https://pypi.org', to: 'http://127.0.0.1:8/p' }, { from: 'https://', to: 'http://' }];
+    const rules = [
+      { from: 'https://pypi.org', to: 'http://127.0.0.1:8/p' },
+      { from: 'https://', to: 'http://' },
+    ];
     expect(rewriteUrl(rules, 'https://pypi.org/pypi/x/json')).toBe('http://127.0.0.1:8/p/pypi/x/json');
     expect(rewriteUrl(rules, 'https://rubygems.org/api')).toBe('http://rubygems.org/api');
     expect(rewriteUrl(rules, 'http://other/')).toBe('http://other/');

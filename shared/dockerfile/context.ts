@@ -104,4 +104,3 @@ function heredocBody(node: Instruction, heredoc: HeredocLike): string {
   const first = node.getRange().start.line;
   return lines.slice(range.start.line - first, range.end.line - first + 1).join('\n');
 }
-

@@ -39,7 +39,8 @@ export function hostAccessProblem(dockerfileText: string, file: string): string 
       // buildah expands ARG and ENV values in image references, so `ARG T=oci` then
       // `FROM ${T}-archive:/x.tar` names a host transport that no single word shows.
       const transport = HOST_TRANSPORTS.exec(value) ?? HOST_TRANSPORTS.exec(expandVariables(value, variables));
-      if (transport) return `${file} line ${instruction.line}: ${where} names the ${transport[2]!.toLowerCase()}: transport, which reads the build host; name an image in a registry`;
+      if (transport)
+        return `${file} line ${instruction.line}: ${where} names the ${transport[2]!.toLowerCase()}: transport, which reads the build host; name an image in a registry`;
     }
   }
   return null;
@@ -71,7 +72,8 @@ export function hostMountProblem(dockerfileText: string, file: string): string |
         return `${file} line ${instruction.line}: RUN --mount ${kind} is not allowed (it shows host files through symlinks); use COPY`;
       }
       const escape = cacheEscape(flag.value ?? '', options);
-      if (escape) return `${file} line ${instruction.line}: RUN --mount ${escape} is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)`;
+      if (escape)
+        return `${file} line ${instruction.line}: RUN --mount ${escape} is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)`;
     }
   }
   return null;
@@ -95,7 +97,10 @@ function cacheEscape(value: string, options: Map<string, string>): string | null
   for (const field of dequote(value).split(',')) {
     const at = field.indexOf('=');
     const key = field.slice(0, Math.max(at, 0)).trim().toLowerCase();
-    const name = field.slice(at + 1).trim().toLowerCase();
+    const name = field
+      .slice(at + 1)
+      .trim()
+      .toLowerCase();
     if (CACHE_KEYS.has(key) && !CACHE_NAME.test(name)) return `type=cache with ${key}=${name}`;
   }
   return null;
@@ -117,7 +122,15 @@ function mountOptions(value: string): Map<string, string> {
   for (const field of dequote(value).split(',')) {
     const at = field.indexOf('=');
     const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase();
-    options.set(key, at < 0 ? '' : field.slice(at + 1).trim().toLowerCase());
+    options.set(
+      key,
+      at < 0
+        ? ''
+        : field
+            .slice(at + 1)
+            .trim()
+            .toLowerCase(),
+    );
   }
   return options;
 }
@@ -131,12 +144,15 @@ function mountOptions(value: string): Map<string, string> {
 function expandVariables(value: string, variables: ReadonlyMap<string, string>): string {
   let expanded = value;
   for (let round = 0; round < 4 && expanded.includes('$'); round += 1) {
-    expanded = expanded.replace(/\$\{(\w+)(?::?([-+])([^}]*))?\}|\$(\w+)/g, (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
-      const current = variables.get((braced ?? bare)!) ?? '';
-      if (operator === '-') return current || (word ?? '');
-      if (operator === '+') return current ? (word ?? '') : '';
-      return current;
-    });
+    expanded = expanded.replace(
+      /\$\{(\w+)(?::?([-+])([^}]*))?\}|\$(\w+)/g,
+      (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
+        const current = variables.get((braced ?? bare)!) ?? '';
+        if (operator === '-') return current || (word ?? '');
+        if (operator === '+') return current ? (word ?? '') : '';
+        return current;
+      },
+    );
   }
   return expanded;
 }

@@ -9,13 +9,19 @@ import type { CloudEvent } from 'cloudevents';
  */
 export function deriveBuildId(event: CloudEvent<unknown>): string {
   const time = event.time ? new Date(event.time) : new Date(0);
-  const stamp = (Number.isNaN(time.getTime()) ? new Date(0) : time).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = (Number.isNaN(time.getTime()) ? new Date(0) : time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const hash = createHash('sha256').update(`${event.source}\n${event.id}`).digest('hex').slice(0, 10);
   return `${stamp}-${hash}`;
 }
 
 /** A new build id for a request made here: the current time, then random hex. */
 export function newBuildId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(5).toString('hex')}`;
 }

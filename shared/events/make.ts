@@ -18,11 +18,7 @@ export interface MakeOptions {
  * image name when the data names a project.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#subject
  */
-export function makeEvent<T extends keyof EventDataMap>(
-  type: T,
-  data: EventDataMap[T],
-  options: MakeOptions,
-): CloudEvent<EventDataMap[T]> {
+export function makeEvent<T extends keyof EventDataMap>(type: T, data: EventDataMap[T], options: MakeOptions): CloudEvent<EventDataMap[T]> {
   const project = (data as { project?: ProjectRef } | undefined)?.project;
   const subject = options.subject ?? (project ? imageName(project) : undefined);
   return new CloudEvent<EventDataMap[T]>({

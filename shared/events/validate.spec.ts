@@ -61,7 +61,20 @@ describe('validateEvent', () => {
   });
 
   describe('build.completed baseImages', () => {
-    const entry = { id: 1, appId: 'centos', jobId: 'httpd', gitUrl: 'https://x/y', gitBranch: 'main', gitPath: '', targetFile: 'Dockerfile', desiredTag: 'latest', notifyEmail: ['a@example.com'], buildContext: './', dependsOn: [], source: { file: 'a.yaml', line: 1 } };
+    const entry = {
+      id: 1,
+      appId: 'centos',
+      jobId: 'httpd',
+      gitUrl: 'https://x/y',
+      gitBranch: 'main',
+      gitPath: '',
+      targetFile: 'Dockerfile',
+      desiredTag: 'latest',
+      notifyEmail: ['a@example.com'],
+      buildContext: './',
+      dependsOn: [],
+      source: { file: 'a.yaml', line: 1 },
+    };
     const completed = (baseImages: unknown) =>
       rawEvent(EventTypes.buildCompleted, {
         buildId: 'b1',
@@ -97,21 +110,39 @@ describe('validateEvent', () => {
     const scanRequested = (image: unknown) => rawEvent(EventTypes.scanRequested, { project, image, reason: 'manual' });
     it.each([
       ['a 4 KiB cause message', rawEvent(EventTypes.buildRequested, { project, cause: { ...cause, message: 'm'.repeat(4096) } }), []],
-      ['a cause message over 4 KiB', rawEvent(EventTypes.buildRequested, { project, cause: { ...cause, message: 'm'.repeat(4097) } }), [{ field: 'data.cause.message', message: 'must be at most 4096 characters, not 4097' }]],
+      [
+        'a cause message over 4 KiB',
+        rawEvent(EventTypes.buildRequested, { project, cause: { ...cause, message: 'm'.repeat(4097) } }),
+        [{ field: 'data.cause.message', message: 'must be at most 4096 characters, not 4097' }],
+      ],
       [
         'a cause chain message over 4 KiB',
         rawEvent(EventTypes.buildRequested, { project, cause, causeChain: [cause, { ...cause, message: 'm'.repeat(10_000) }] }),
         [{ field: 'data.causeChain[1].message', message: 'must be at most 4096 characters, not 10000' }],
       ],
-      ['an image reference over 1 KiB', scanRequested({ ref: `127.0.0.1:5000/${'a'.repeat(1100)}:x` }), [{ field: 'data.image.ref', message: 'must be at most 1024 characters, not 1117' }]],
+      [
+        'an image reference over 1 KiB',
+        scanRequested({ ref: `127.0.0.1:5000/${'a'.repeat(1100)}:x` }),
+        [{ field: 'data.image.ref', message: 'must be at most 1024 characters, not 1117' }],
+      ],
       [
         'a scanner reason over 16 KiB',
-        rawEvent(EventTypes.scanCompleted, { project, image: { ref: 'r/x:y' }, scanners: { a: { status: 'failed', findings: 0, reason: 'r'.repeat(20_000) } }, reports: { json: 'j', html: 'h', sbom: 's' } }),
+        rawEvent(EventTypes.scanCompleted, {
+          project,
+          image: { ref: 'r/x:y' },
+          scanners: { a: { status: 'failed', findings: 0, reason: 'r'.repeat(20_000) } },
+          reports: { json: 'j', html: 'h', sbom: 's' },
+        }),
         [{ field: 'data.scanners.a.reason', message: 'must be at most 16384 characters, not 20000' }],
       ],
       [
         'data over 1 MiB, said alone',
-        rawEvent(EventTypes.gitPush, { repoUrl: '', branch: 'main', commit: 'abc', changedPaths: Array.from({ length: 60_000 }, (_, i) => `some/long/path/number/${i}`) }),
+        rawEvent(EventTypes.gitPush, {
+          repoUrl: '',
+          branch: 'main',
+          commit: 'abc',
+          changedPaths: Array.from({ length: 60_000 }, (_, i) => `some/long/path/number/${i}`),
+        }),
         [{ field: 'data', message: expect.stringMatching(/^is \d+ bytes, over the 1048576-byte bound of an event$/) }],
       ],
     ])('%s', (_name, event, expected) => {

@@ -18,10 +18,7 @@ export const KNOWN_TYPES: readonly string[] = [...Object.values(EventTypes), ...
 const OWN_TYPES: ReadonlySet<string> = new Set(Object.values(EventTypes));
 
 /** True when `event` is of `type`, with the data type narrowed; does not validate the data. */
-export function isEventOfType<T extends keyof EventDataMap>(
-  event: CloudEvent<unknown>,
-  type: T,
-): event is CloudEvent<EventDataMap[T]> {
+export function isEventOfType<T extends keyof EventDataMap>(event: CloudEvent<unknown>, type: T): event is CloudEvent<EventDataMap[T]> {
   return event.type === type;
 }
 

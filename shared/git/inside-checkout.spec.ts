@@ -66,8 +66,18 @@ describe('resolveInside', () => {
     ['an absolute folder link', 'app/etc', 'build-context', 'build-context app/etc leads out of the repository (app/etc -> /etc)'],
     ['an absolute file link', 'app/passwd', 'target-file', 'target-file app/passwd leads out of the repository (app/passwd -> /etc/passwd)'],
     ['a link that climbs out', 'app/up/x', 'git-path', 'git-path app/up/x leads out of the repository (app/up -> ../..)'],
-    ['a link through a linked folder', 'linked-app/etc/passwd', 'target-file', 'target-file linked-app/etc/passwd leads out of the repository (app/etc -> /etc)'],
-    ['a link that climbs out and back in', 'app/back-in', 'target-file', 'target-file app/back-in leads out of the repository (app/back-in -> ../../repo/app/Dockerfile)'],
+    [
+      'a link through a linked folder',
+      'linked-app/etc/passwd',
+      'target-file',
+      'target-file linked-app/etc/passwd leads out of the repository (app/etc -> /etc)',
+    ],
+    [
+      'a link that climbs out and back in',
+      'app/back-in',
+      'target-file',
+      'target-file app/back-in leads out of the repository (app/back-in -> ../../repo/app/Dockerfile)',
+    ],
     ['a loop', 'app/loop', 'target-file', 'target-file app/loop leads out of the repository (app/loop -> more than 40 symlinks)'],
   ])('refuses %s with the same words from the checkout and the commit', async (_case, relative, what, message) => {
     for (const [, tree] of trees) {

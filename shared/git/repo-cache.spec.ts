@@ -14,7 +14,7 @@ describe('RepoCache', () => {
   beforeAll(async () => {
     repo = await createLocalRepo('main');
     first = await repo.commit({ 'docker/Dockerfile': 'FROM busybox:1\n' }, 'first');
-    second = await repo.commit({ 'docker/Dockerfile': 'FROM busybox:2\n', 'README': 'x' }, 'second');
+    second = await repo.commit({ 'docker/Dockerfile': 'FROM busybox:2\n', README: 'x' }, 'second');
     cacheDir = await mkdtemp(path.join(os.tmpdir(), 'ccp-cache-'));
   });
 

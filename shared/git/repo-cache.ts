@@ -55,13 +55,19 @@ export class RepoCache {
   }
 
   private dirFor(url: string): string {
-    const slug = url.replace(/^[a-z+]+:\/\//i, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-60);
+    const slug = url
+      .replace(/^[a-z+]+:\/\//i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .slice(-60);
     const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
     return path.join(this.rootDir, `${slug}-${hash}.git`);
   }
 
   private async ensureRepo(gitDir: string): Promise<void> {
-    const exists = await stat(path.join(gitDir, 'HEAD')).then(() => true, () => false);
+    const exists = await stat(path.join(gitDir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
     if (exists) return;
     await mkdir(gitDir, { recursive: true });
     await runGit(['init', '--quiet', '--bare', gitDir]);

@@ -90,12 +90,28 @@ describe('DependencyGraph.rebuildPlan', () => {
 
   it.each([
     ['a leaf', ['apps/web:latest'], [['apps/web:latest']]],
-    ['the root: the diamond child waits for both parents', ['base/os:9'], [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']]],
+    [
+      'the root: the diamond child waits for both parents',
+      ['base/os:9'],
+      [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']],
+    ],
     ['one side of the diamond', ['base/node:20'], [['base/node:20'], ['apps/api:latest'], ['apps/worker:latest']]],
-    ['both sides of the diamond: api once, after both', ['base/node:20', 'base/python:3'], [['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']]],
-    ['a changed image below another changed image waits for it', ['base/os:9', 'apps/api:latest'], [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']]],
+    [
+      'both sides of the diamond: api once, after both',
+      ['base/node:20', 'base/python:3'],
+      [['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']],
+    ],
+    [
+      'a changed image below another changed image waits for it',
+      ['base/os:9', 'apps/api:latest'],
+      [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']],
+    ],
     ['two unrelated roots', ['tools/lint:1', 'base/node:20'], [['base/node:20', 'tools/lint:1'], ['apps/api:latest'], ['apps/worker:latest']]],
-    ['an external parent: its children, not itself', ['registry.example.org/up/base:1'], [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']]],
+    [
+      'an external parent: its children, not itself',
+      ['registry.example.org/up/base:1'],
+      [['base/os:9'], ['base/node:20', 'base/python:3'], ['apps/api:latest', 'apps/web:latest'], ['apps/worker:latest']],
+    ],
     ['the same name twice', ['apps/worker:latest', 'apps/worker:latest'], [['apps/worker:latest']]],
     ['unknown names, ignored', ['nobody/none:1', 'apps/web:latest'], [['apps/web:latest']]],
     ['only unknown names: nothing', ['nobody/none:1'], []],
@@ -162,7 +178,14 @@ describe('DependencyGraph.findCycles', () => {
     ['no cycle', DIAMOND, []],
     ['a self-dependency', { 'c/c:7': ['c/c:7'] }, [['c/c:7']]],
     ['a pair', { 'a/b:1': ['c/d:2'], 'c/d:2': ['a/b:1'] }, [['a/b:1', 'c/d:2']]],
-    ['two separate loops', { 'x/a:1': ['x/b:1'], 'x/b:1': ['x/a:1'], 'y/a:1': ['y/c:1'], 'y/b:1': ['y/a:1'], 'y/c:1': ['y/b:1'] }, [['x/a:1', 'x/b:1'], ['y/a:1', 'y/c:1', 'y/b:1']]],
+    [
+      'two separate loops',
+      { 'x/a:1': ['x/b:1'], 'x/b:1': ['x/a:1'], 'y/a:1': ['y/c:1'], 'y/b:1': ['y/a:1'], 'y/c:1': ['y/b:1'] },
+      [
+        ['x/a:1', 'x/b:1'],
+        ['y/a:1', 'y/c:1', 'y/b:1'],
+      ],
+    ],
     ['a loop below a root', { 'r/r:1': [], 'l/a:1': ['r/r:1', 'l/b:1'], 'l/b:1': ['l/a:1'] }, [['l/a:1', 'l/b:1']]],
   ])('%s', (_case, parentsOf, cycles) => {
     expect(DependencyGraph.fromParents(parentsOf).findCycles()).toEqual(cycles);

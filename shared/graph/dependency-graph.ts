@@ -66,7 +66,13 @@ export class DependencyGraph {
     // The new edge closes a loop when the parent is already built on the child.
     const loop = this.pathDown(childId, parentId);
     if (loop.length > 0) {
-      throw new DependencyCycleError([child, ...loop.slice(1).reverse().map((id) => this.names[id]!)]);
+      throw new DependencyCycleError([
+        child,
+        ...loop
+          .slice(1)
+          .reverse()
+          .map((id) => this.names[id]!),
+      ]);
     }
     this.link(childId, parentId);
     return true;
@@ -200,7 +206,7 @@ export class DependencyGraph {
         cameFrom.set(child, queue[head]!);
         if (child === to) {
           const path = [to];
-          for (let step = to; step !== from; ) path.push((step = cameFrom.get(step)!));
+          for (let step = to; step !== from;) path.push((step = cameFrom.get(step)!));
           return path.reverse();
         }
         queue.push(child);

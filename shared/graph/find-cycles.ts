@@ -71,7 +71,7 @@ function shortestLoop(component: number[], lists: number[][], order: (a: number,
     for (const target of targets) {
       if (target === start) {
         const loop = [node];
-        for (let step = node; step !== start; ) {
+        for (let step = node; step !== start;) {
           step = cameFrom.get(step)!;
           loop.push(step);
         }

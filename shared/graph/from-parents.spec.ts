@@ -5,7 +5,11 @@ const REGISTRY = '127.0.0.1:5000';
 describe('fromImagesOf', () => {
   it.each([
     ['one FROM', 'FROM centos/centos:7\nRUN true\n', ['centos/centos:7']],
-    ['multi-stage, each stage', 'FROM golang:1.21 AS build\nRUN go build\nFROM centos/centos:7\nCOPY --from=build /app /app\n', ['golang:1.21', 'centos/centos:7']],
+    [
+      'multi-stage, each stage',
+      'FROM golang:1.21 AS build\nRUN go build\nFROM centos/centos:7\nCOPY --from=build /app /app\n',
+      ['golang:1.21', 'centos/centos:7'],
+    ],
     ['a stage alias is no image', 'FROM sample/base AS base\nFROM base\nRUN true\n', ['sample/base']],
     ['a stage alias in another case', 'FROM sample/base AS Builder\nFROM builder\n', ['sample/base']],
     ['a later stage name is still an image', 'FROM base\nFROM sample/x AS base\n', ['base', 'sample/x']],
@@ -20,7 +24,11 @@ describe('fromImagesOf', () => {
     ['an ARG without a default is skipped', 'ARG TAG\nFROM centos/centos:$TAG\nFROM sample/base\n', ['sample/base']],
     ['an ARG declared after the first FROM does not apply', 'FROM sample/base\nARG TAG=7\nFROM centos/centos:$TAG\n', ['sample/base']],
     ['an ARG that pins a digest', 'ARG DIGEST=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nFROM centos/centos@${DIGEST}\n', []],
-    ['--platform', 'FROM --platform=$BUILDPLATFORM sample/base:1 AS build\nFROM --platform=linux/amd64 centos/centos:7\n', ['sample/base:1', 'centos/centos:7']],
+    [
+      '--platform',
+      'FROM --platform=$BUILDPLATFORM sample/base:1 AS build\nFROM --platform=linux/amd64 centos/centos:7\n',
+      ['sample/base:1', 'centos/centos:7'],
+    ],
     ['the same image twice', 'FROM sample/base AS a\nFROM sample/base AS b\n', ['sample/base']],
     ['no FROM at all', 'RUN true\n', []],
     ['a line continuation', 'FROM \\\n  sample/base:2\n', ['sample/base:2']],
@@ -63,7 +71,11 @@ describe('baseImagesOf', () => {
       'ARG REG=registry.centos.org\nFROM quay.io/tools/builder:1 AS build\nFROM scratch AS empty\nFROM ${REG}/centos/centos:7 AS os\nFROM os\nFROM empty\nFROM centos:7@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
       ['centos/centos:7'],
     ],
-    ['the pipeline registry and a bare name, sorted and once', `FROM sample/hello AS a\nFROM ${REGISTRY}/sample/base:latest\nFROM sample/base\n`, ['sample/base:latest', 'sample/hello:latest']],
+    [
+      'the pipeline registry and a bare name, sorted and once',
+      `FROM sample/hello AS a\nFROM ${REGISTRY}/sample/base:latest\nFROM sample/base\n`,
+      ['sample/base:latest', 'sample/hello:latest'],
+    ],
     ['only external parents', 'FROM docker.io/library/alpine:3\n', []],
   ])('%s', (_name, dockerfile, expected) => {
     expect(baseImagesOf(dockerfile, { registry: REGISTRY })).toEqual(expected);

@@ -81,14 +81,17 @@ export function baseImagesOf(dockerfile: string, options: BaseImageOptions = {})
 /** `value` with the known `args` put in; `null` when a variable stays without a value. */
 function substitute(value: string, args: ReadonlyMap<string, string | null>): string | null {
   let unresolved = false;
-  const result = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    const known = args.get(name) ?? null;
-    const set = operator?.startsWith(':') ? known !== null && known !== '' : known !== null;
-    if (operator?.endsWith('-')) return set ? known! : (word ?? '');
-    if (operator?.endsWith('+')) return set ? (word ?? '') : '';
-    if (known === null) unresolved = true;
-    return known ?? '';
-  });
+  const result = value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      const known = args.get(name) ?? null;
+      const set = operator?.startsWith(':') ? known !== null && known !== '' : known !== null;
+      if (operator?.endsWith('-')) return set ? known! : (word ?? '');
+      if (operator?.endsWith('+')) return set ? (word ?? '') : '';
+      if (known === null) unresolved = true;
+      return known ?? '';
+    },
+  );
   return unresolved || result.includes('$') ? null : result;
 }

@@ -38,7 +38,6 @@ export interface FunctionServerOptions {
   gate?: DeliveryGate;
 }
 
-
 /**
  * The HTTP face of one function, as a Knative Service runs it: `POST /` takes a CloudEvent in
  * binary or structured mode and answers 400 for a malformed or unknown event (the handler is

@@ -52,7 +52,11 @@ describe('ingressTokenFor', () => {
     writeFileSync(target, `${'T'.repeat(43)}\n`);
     symlinkSync(target, path.join(dataDir, 'ingress-token'));
     const { token } = await ingressTokenFor({ dataDir });
-    expect([token === 'T'.repeat(43), lstatSync(path.join(dataDir, 'ingress-token')).isFile(), readFileSync(target, 'utf8')]).toEqual([false, true, `${'T'.repeat(43)}\n`]);
+    expect([token === 'T'.repeat(43), lstatSync(path.join(dataDir, 'ingress-token')).isFile(), readFileSync(target, 'utf8')]).toEqual([
+      false,
+      true,
+      `${'T'.repeat(43)}\n`,
+    ]);
   });
 });
 

@@ -92,7 +92,13 @@ export function requireIngressToken(token: string, log: Logger): RequestHandler 
   return (request, response, next) => {
     if (bearerMatches(request.get('authorization'), [token])) return next();
     const error = 'an event needs the ingress Bearer token (CCP_INGRESS_TOKEN, or the data dir file ingress-token)';
-    log.warn('event refused', { status: 401, error, withAuthorization: request.get('authorization') !== undefined, eventId: String(request.headers['ce-id'] ?? ''), remote: request.socket.remoteAddress });
+    log.warn('event refused', {
+      status: 401,
+      error,
+      withAuthorization: request.get('authorization') !== undefined,
+      eventId: String(request.headers['ce-id'] ?? ''),
+      remote: request.socket.remoteAddress,
+    });
     response.set('WWW-Authenticate', 'Bearer realm="ccp-ingress"').set('Connection', 'close').status(401).json({ error });
   };
 }

@@ -66,11 +66,17 @@ export async function verifyJwt(token: string, keys: JwksCache, expected: TokenE
   if (!algorithm) throw new TokenRejectedError(`the token's algorithm "${alg}" is not accepted`);
   const key = await keys.key(typeof header.kid === 'string' ? header.kid : undefined, algorithm.kty);
   if (!key) throw new TokenRejectedError(`no key of the issuer has the token's key id "${String(header.kid)}"`);
-  const signed = verify(algorithm.hash, Buffer.from(`${parts[0]}.${parts[1]}`), { key, ...algorithm.options } as Parameters<typeof verify>[2], Buffer.from(parts[2]!, 'base64url'));
+  const signed = verify(
+    algorithm.hash,
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    { key, ...algorithm.options } as Parameters<typeof verify>[2],
+    Buffer.from(parts[2]!, 'base64url'),
+  );
   if (!signed) throw new TokenRejectedError('the token signature does not verify');
 
   if (claims.iss !== expected.issuer) throw new TokenRejectedError(`the token's issuer is not ${expected.issuer}`);
-  const audience = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((item): item is string => typeof item === 'string') : [];
+  const audience =
+    typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((item): item is string => typeof item === 'string') : [];
   if (!audience.includes(expected.audience)) throw new TokenRejectedError(`the token is not for the audience ${expected.audience}`);
   if (typeof claims.exp !== 'number') throw new TokenRejectedError('the token has no expiry');
   if (claims.exp + expected.leewaySeconds < nowSeconds) throw new TokenRejectedError('the token has expired');
@@ -84,7 +90,12 @@ export async function verifyJwt(token: string, keys: JwksCache, expected: TokenE
 
 /** `pattern` as an anchored regular expression in which `*` matches any run of characters and nothing else is special. */
 function subjectPattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export interface JwksSource {
@@ -141,7 +152,10 @@ export class JwksCache {
     try {
       if (/^https?:\/\//.test(this.source.location)) {
         const token = this.source.tokenFile ? (await readFile(this.source.tokenFile, 'utf8')).trim() : undefined;
-        const response = await fetch(this.source.location, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(this.source.location, {
+          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          signal: AbortSignal.timeout(10_000),
+        });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         text = await response.text();
       } else {

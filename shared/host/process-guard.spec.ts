@@ -9,7 +9,11 @@ const REPO = path.resolve(__dirname, '..', '..');
 describe('installProcessGuard', () => {
   // jest keeps the real process's events from tests: the guard is tried in a node process of its own.
   it('fails the delivery an uncaught error came from, logs it with its stack, and keeps the process alive', () => {
-    const child = spawnSync(process.execPath, ['-r', path.join(REPO, 'test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'guarded-child.ts')], { encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(
+      process.execPath,
+      ['-r', path.join(REPO, 'test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'guarded-child.ts')],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     const lines = child.stdout.trim().split('\n');
     const logged = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect([child.status, lines.filter((line) => !line.startsWith('{'))]).toEqual([
@@ -22,8 +26,22 @@ describe('installProcessGuard', () => {
       ],
     ]);
     expect(logged.map((line) => [line.level, line.msg, line.kind, line.delivery, line.outcome, line.error])).toEqual([
-      ['error', 'uncaught error', 'unhandledRejection', { eventId: 'e1' }, 'delivery failed', { name: 'TypeError', message: 'orphaned rejection', stack: expect.stringMatching(/^TypeError: orphaned rejection\n\s+at /) }],
-      ['error', 'uncaught error', 'uncaughtException', { eventId: 'e2' }, 'delivery failed', { name: 'RangeError', message: 'thrown in a timer', stack: expect.stringMatching(/^RangeError: thrown in a timer\n\s+at /) }],
+      [
+        'error',
+        'uncaught error',
+        'unhandledRejection',
+        { eventId: 'e1' },
+        'delivery failed',
+        { name: 'TypeError', message: 'orphaned rejection', stack: expect.stringMatching(/^TypeError: orphaned rejection\n\s+at /) },
+      ],
+      [
+        'error',
+        'uncaught error',
+        'uncaughtException',
+        { eventId: 'e2' },
+        'delivery failed',
+        { name: 'RangeError', message: 'thrown in a timer', stack: expect.stringMatching(/^RangeError: thrown in a timer\n\s+at /) },
+      ],
     ]);
     expect(logged.map((line) => String(line.stack).split('\n')[0])).toEqual(['TypeError: orphaned rejection', 'RangeError: thrown in a timer']);
   });

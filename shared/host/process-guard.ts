@@ -57,7 +57,12 @@ export function installProcessGuard(log: Logger, target: NodeJS.Process = proces
     const error = reason instanceof Error ? reason : new Error(`non-error thrown: ${describe(reason)}`);
     const scope = scopes.getStore();
     try {
-      log.error('uncaught error', { kind, error, stack: error.stack, ...(scope ? { delivery: scope.fields, outcome: 'delivery failed' } : { outcome: 'logged' }) });
+      log.error('uncaught error', {
+        kind,
+        error,
+        stack: error.stack,
+        ...(scope ? { delivery: scope.fields, outcome: 'delivery failed' } : { outcome: 'logged' }),
+      });
     } catch {
       // A logger that throws must not turn the guard into the next uncaught error.
     }

@@ -37,15 +37,53 @@ describe('readEvent', () => {
   it.each([
     ['no event at all', { 'content-type': 'application/json' }, '{}', [{ field: 'headers', message: expect.stringContaining('not a CloudEvent') }]],
     ['structured without id', { 'content-type': ce }, JSON.stringify(withoutId), [{ field: 'id', message: 'is required' }]],
-    ['binary without source and type', { 'ce-id': '1', 'ce-specversion': '1.0' }, '{}', [{ field: 'source', message: 'is required' }, { field: 'type', message: 'is required' }]],
+    [
+      'binary without source and type',
+      { 'ce-id': '1', 'ce-specversion': '1.0' },
+      '{}',
+      [
+        { field: 'source', message: 'is required' },
+        { field: 'type', message: 'is required' },
+      ],
+    ],
     ['structured, body not JSON', { 'content-type': ce }, '{"id": ', [{ field: 'body', message: expect.stringContaining('is not JSON') }]],
     ['structured, body a list', { 'content-type': ce }, '[]', [{ field: 'body', message: 'must be a JSON object' }]],
-    ['binary, JSON data cut short', { ...(binary.headers as Record<string, string>) }, '{"project": ', [{ field: 'body', message: expect.stringContaining('cannot be read as a CloudEvent') }]],
-    ['a batch', { 'content-type': 'application/cloudevents-batch+json' }, '[]', [{ field: 'content-type', message: expect.stringContaining('batched events') }]],
-    ['spec version 0.3', { 'content-type': ce }, JSON.stringify({ ...structuredBody, specversion: '0.3' }), [{ field: 'specversion', message: 'must be 1.0, not 0.3' }]],
-    ['an unknown type', { 'content-type': ce }, JSON.stringify({ ...structuredBody, type: 'com.example.nope' }), [{ field: 'type', message: 'unknown event type "com.example.nope"' }]],
-    ['data of the wrong shape', { 'content-type': ce }, JSON.stringify({ ...structuredBody, data: { project: 'x' } }), expect.arrayContaining([{ field: 'data.project', message: 'must be an object' }])],
-    ['non-JSON data in binary mode', { ...(binary.headers as Record<string, string>) }, 'hello', expect.arrayContaining([{ field: 'data', message: 'must be an object' }])],
+    [
+      'binary, JSON data cut short',
+      { ...(binary.headers as Record<string, string>) },
+      '{"project": ',
+      [{ field: 'body', message: expect.stringContaining('cannot be read as a CloudEvent') }],
+    ],
+    [
+      'a batch',
+      { 'content-type': 'application/cloudevents-batch+json' },
+      '[]',
+      [{ field: 'content-type', message: expect.stringContaining('batched events') }],
+    ],
+    [
+      'spec version 0.3',
+      { 'content-type': ce },
+      JSON.stringify({ ...structuredBody, specversion: '0.3' }),
+      [{ field: 'specversion', message: 'must be 1.0, not 0.3' }],
+    ],
+    [
+      'an unknown type',
+      { 'content-type': ce },
+      JSON.stringify({ ...structuredBody, type: 'com.example.nope' }),
+      [{ field: 'type', message: 'unknown event type "com.example.nope"' }],
+    ],
+    [
+      'data of the wrong shape',
+      { 'content-type': ce },
+      JSON.stringify({ ...structuredBody, data: { project: 'x' } }),
+      expect.arrayContaining([{ field: 'data.project', message: 'must be an object' }]),
+    ],
+    [
+      'non-JSON data in binary mode',
+      { ...(binary.headers as Record<string, string>) },
+      'hello',
+      expect.arrayContaining([{ field: 'data', message: 'must be an object' }]),
+    ],
   ])('refuses %s', (_case, headers, body, issues) => {
     expect(issuesOf(headers, body)).toEqual(issues);
   });

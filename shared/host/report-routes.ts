@@ -119,7 +119,11 @@ async function sendIndex(store: ObjectStore, request: Request, response: Respons
   response.setHeader('Vary', 'Accept');
   response.setHeader('Cache-Control', 'no-store');
   if (json) response.status(200).json(index);
-  else response.status(200).type('text/html; charset=utf-8').send(renderReportsIndex(index, request.path === '/reports' ? 'reports/' : ''));
+  else
+    response
+      .status(200)
+      .type('text/html; charset=utf-8')
+      .send(renderReportsIndex(index, request.path === '/reports' ? 'reports/' : ''));
 }
 
 /** What every answer with stored content carries: no sniffing, no script, no referrer, no cross-origin reads. */

@@ -58,8 +58,13 @@ function row(project: IndexedProject, href: (file: IndexedFile) => string): stri
 function scanCell(project: IndexedProject, href: (file: IndexedFile) => string): string {
   const scan = project.scan;
   if (!scan) return '<span class="meta">not scanned</span>';
-  const counts = Object.entries(scan.counts).map(([severity, count]) => `${count} ${severity}`).join(', ');
-  const other = scan.buildId === project.buildId ? '' : `<br><span class="meta">last scan ${escapeHtml(scan.at)}${scan.buildId ? ` of build ${escapeHtml(scan.buildId)}` : ''}</span>`;
+  const counts = Object.entries(scan.counts)
+    .map(([severity, count]) => `${count} ${severity}`)
+    .join(', ');
+  const other =
+    scan.buildId === project.buildId
+      ? ''
+      : `<br><span class="meta">last scan ${escapeHtml(scan.at)}${scan.buildId ? ` of build ${escapeHtml(scan.buildId)}` : ''}</span>`;
   const link = scan.html && scan.buildId !== project.buildId ? ` <a href="${href(scan.html)}">page</a>` : '';
   return `<span class="scan-${escapeHtml(scan.verdict)}">${escapeHtml(scan.verdict)}</span>: ${escapeHtml(counts)}${other}${link}`;
 }

@@ -11,7 +11,28 @@ const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The tags a page may hold; escaped text holds no `<`, so any other tag came from the store. */
-const TAGS = new Set(['!DOCTYPE', 'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'p', 'a', 'main', 'table', 'tr', 'th', 'td', 'code', 'br', 'span', 'nav']);
+const TAGS = new Set([
+  '!DOCTYPE',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'header',
+  'h1',
+  'p',
+  'a',
+  'main',
+  'table',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'br',
+  'span',
+  'nav',
+]);
 
 /** Tags outside {@link TAGS}, event-handler attributes and script URLs in a page. */
 function activeParts(html: string): string[] {
@@ -32,20 +53,35 @@ async function fill(store: TempObjectStore): Promise<void> {
   await put('state/builds/sample/hello/latest/b-old.json', { status: 'succeeded', links: { log: 'x', lint: { json: 'y', sarif: 'z' } } });
   for (const file of ['lint.json', 'lint.sarif', 'build.log']) await put(`reports/sample/hello/latest/b-old/${file}`, '[]');
   await pause(20);
-  await put('state/builds/sample/hello/latest/b-new.json', { status: 'failed', reason: 'blocked by lint: 2 errors (threshold error)', links: { log: 'x', lint: { json: 'y', sarif: 'z' } } });
+  await put('state/builds/sample/hello/latest/b-new.json', {
+    status: 'failed',
+    reason: 'blocked by lint: 2 errors (threshold error)',
+    links: { log: 'x', lint: { json: 'y', sarif: 'z' } },
+  });
   await put('reports/sample/hello/latest/b-new/lint.sarif', '{}', 'application/sarif+json');
   await put('reports/sample/hello/latest/b-new/lint.json', '[]');
   await pause(20);
   // web (a nested job id): built and scanned; the image state names this build's scan.
   await put('state/builds/sample/team/web/1.0/w1.json', { status: 'succeeded', links: { log: 'x', lint: { json: 'y', sarif: 'z' } } });
-  for (const file of ['sbom.cdx.json', 'scan.json', 'scan.html', 'build.log', 'lint.sarif', 'lint.json']) await put(`reports/sample/team/web/1.0/w1/${file}`, '{}');
-  await put('state/images/sample/team/web/1.0.json', { lastScan: { buildId: 'w1', at: '2026-12-01T00:00:00Z', verdict: 'findings', counts: { high: 0, medium: 2, low: 1, info: 0 }, reports: { html: 'reports/sample/team/web/1.0/w1/scan.html' } } });
+  for (const file of ['sbom.cdx.json', 'scan.json', 'scan.html', 'build.log', 'lint.sarif', 'lint.json'])
+    await put(`reports/sample/team/web/1.0/w1/${file}`, '{}');
+  await put('state/images/sample/team/web/1.0.json', {
+    lastScan: {
+      buildId: 'w1',
+      at: '2026-12-01T00:00:00Z',
+      verdict: 'findings',
+      counts: { high: 0, medium: 2, low: 1, info: 0 },
+      reports: { html: 'reports/sample/team/web/1.0/w1/scan.html' },
+    },
+  });
   await pause(20);
   // evil: hostile text in the record, a file name and the image state; a link that is no report.
   await put('state/builds/evil/job/latest/e1.json', { status: HOSTILE, reason: HOSTILE });
   await put(`reports/evil/job/latest/e1/${encodeURIComponent(HOSTILE)}`, 'x', 'text/plain');
   await put('reports/evil/job/latest/e1/build.log', 'x', 'text/plain');
-  await put('state/images/evil/job/latest.json', { lastScan: { at: HOSTILE, verdict: HOSTILE, counts: { high: HOSTILE }, reports: { html: 'javascript:alert(3)' } } });
+  await put('state/images/evil/job/latest.json', {
+    lastScan: { at: HOSTILE, verdict: HOSTILE, counts: { high: HOSTILE }, reports: { html: 'javascript:alert(3)' } },
+  });
   // Not a build record of the layout: left out.
   await put('state/builds/loose.json', {});
 }
@@ -89,8 +125,18 @@ describe('the reports index at /reports/', () => {
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       status: 'succeeded',
       lint: 'passed',
-      scan: { buildId: 'w1', at: '2026-12-01T00:00:00Z', verdict: 'findings', counts: { high: 0, medium: 2, low: 1, info: 0 }, html: { name: 'scan.html', key: 'reports/sample/team/web/1.0/w1/scan.html', path: '/reports/sample/team/web/1.0/w1/scan.html' } },
-      files: ['lint.json', 'lint.sarif', 'build.log', 'scan.html', 'scan.json', 'sbom.cdx.json'].map((name) => ({ name, key: `reports/sample/team/web/1.0/w1/${name}`, path: `/reports/sample/team/web/1.0/w1/${name}` })),
+      scan: {
+        buildId: 'w1',
+        at: '2026-12-01T00:00:00Z',
+        verdict: 'findings',
+        counts: { high: 0, medium: 2, low: 1, info: 0 },
+        html: { name: 'scan.html', key: 'reports/sample/team/web/1.0/w1/scan.html', path: '/reports/sample/team/web/1.0/w1/scan.html' },
+      },
+      files: ['lint.json', 'lint.sarif', 'build.log', 'scan.html', 'scan.json', 'sbom.cdx.json'].map((name) => ({
+        name,
+        key: `reports/sample/team/web/1.0/w1/${name}`,
+        path: `/reports/sample/team/web/1.0/w1/${name}`,
+      })),
     });
     expect(second.projects[0]).toMatchObject({ status: 'failed', lint: 'blocked', files: [{ name: 'lint.json' }, { name: 'lint.sarif' }] });
     expect(first.projects[0]).toMatchObject({ status: 'unknown', lint: 'unknown', scan: { verdict: 'unknown', counts: { high: 0 } } });
@@ -121,7 +167,10 @@ describe('the reports index at /reports/', () => {
 
   it('shows hostile text as text', async () => {
     const html = await (await fetch(`${server.url}/reports/`)).text();
-    expect([html.includes('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;'), html.includes('javascript:')]).toEqual([true, false]);
+    expect([html.includes('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;'), html.includes('javascript:')]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it.each([
@@ -143,7 +192,11 @@ describe('the reports index at /reports/', () => {
     try {
       const html = await (await fetch(`${other.url}/reports/`)).text();
       const json = (await (await fetch(`${other.url}/reports/`, { headers: { accept: 'application/json' } })).json()) as ReportsIndexPage;
-      expect([past.projects, html.includes('No builds yet'), json]).toEqual([[], true, { format: 'ccp.reports-index/v1', page: 1, pageSize: 50, total: 0, pages: 1, projects: [] }]);
+      expect([past.projects, html.includes('No builds yet'), json]).toEqual([
+        [],
+        true,
+        { format: 'ccp.reports-index/v1', page: 1, pageSize: 50, total: 0, pages: 1, projects: [] },
+      ]);
     } finally {
       await other.close();
       await rm(path.dirname(empty.locationOf('x')), { recursive: true, force: true });

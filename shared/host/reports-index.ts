@@ -111,7 +111,11 @@ function compare(a: string, b: string): number {
 
 async function describeBuild(store: ObjectStore, build: LatestBuild): Promise<IndexedProject> {
   const folder = `reports/${pathOf(build.ref)}/${build.buildId}/`;
-  const [record, listing, state] = await Promise.all([readJson(store, buildRecordKey(build.ref, build.buildId)), store.list(folder, { delimiter: '/' }), readJson(store, imageStateKey(build.ref))]);
+  const [record, listing, state] = await Promise.all([
+    readJson(store, buildRecordKey(build.ref, build.buildId)),
+    store.list(folder, { delimiter: '/' }),
+    readJson(store, imageStateKey(build.ref)),
+  ]);
   const status = typeof record?.status === 'string' && STATUSES.includes(record.status) ? (record.status as BuildStatus) : 'unknown';
   const reason = typeof record?.reason === 'string' ? record.reason : undefined;
   const names = listing.objects.map((object) => object.key.slice(folder.length)).sort((a, b) => rank(a) - rank(b) || compare(a, b));

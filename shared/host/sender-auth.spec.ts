@@ -22,10 +22,13 @@ function jwk(key: KeyObject, kid: string): Record<string, unknown> {
 function token(claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}): string {
   const alg = options.alg ?? 'RS256';
   const header = Buffer.from(JSON.stringify({ alg, kid: options.kid ?? 'rsa-1' })).toString('base64url');
-  const body = Buffer.from(JSON.stringify({ iss: ISSUER, aud: ['ccp-build'], sub: TRIGGER_SA, iat: NOW, nbf: NOW, exp: NOW + 3600, ...claims })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ iss: ISSUER, aud: ['ccp-build'], sub: TRIGGER_SA, iat: NOW, nbf: NOW, exp: NOW + 3600, ...claims })).toString(
+    'base64url',
+  );
   const input = Buffer.from(`${header}.${body}`);
   const key = options.key ?? rsa.privateKey;
-  const signature = alg === 'none' ? Buffer.from('unsigned') : alg.startsWith('ES') ? sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', input, key);
+  const signature =
+    alg === 'none' ? Buffer.from('unsigned') : alg.startsWith('ES') ? sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', input, key);
   return `${header}.${body}.${signature.toString('base64url')}`;
 }
 
@@ -78,15 +81,35 @@ describe('senderAuth (a JWKS server on 127.0.0.1, tokens signed with node:crypto
     ['a token for another function', `Bearer ${token({ aud: 'ccp-lint' })}`, [401, 'the token is not for the audience ccp-build']],
     ['an expired token', `Bearer ${token({ exp: NOW - 120 })}`, [401, 'the token has expired']],
     ['a token not valid yet', `Bearer ${token({ nbf: NOW + 600 })}`, [401, 'the token is not valid yet']],
-    ['another issuer', `Bearer ${token({ iss: 'https://evil.example.org' })}`, [401, 'the token\'s issuer is not https://kubernetes.default.svc']],
-    ['another ServiceAccount of the namespace (the build Jobs\')', `Bearer ${token({ sub: 'system:serviceaccount:ccp:ccp-build-job' })}`, [401, 'the token\'s subject "system:serviceaccount:ccp:ccp-build-job" is not an allowed sender']],
-    ['a look-alike of the pattern (dots are no wildcards)', `Bearer ${token({ sub: 'system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger' })}`, [401, 'the token\'s subject "system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger" is not an allowed sender']],
-    ['a ServiceAccount of another namespace', `Bearer ${token({ sub: 'system:serviceaccount:attacker:default' })}`, [401, 'the token\'s subject "system:serviceaccount:attacker:default" is not an allowed sender']],
+    ['another issuer', `Bearer ${token({ iss: 'https://evil.example.org' })}`, [401, "the token's issuer is not https://kubernetes.default.svc"]],
+    [
+      "another ServiceAccount of the namespace (the build Jobs')",
+      `Bearer ${token({ sub: 'system:serviceaccount:ccp:ccp-build-job' })}`,
+      [401, 'the token\'s subject "system:serviceaccount:ccp:ccp-build-job" is not an allowed sender'],
+    ],
+    [
+      'a look-alike of the pattern (dots are no wildcards)',
+      `Bearer ${token({ sub: 'system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger' })}`,
+      [401, 'the token\'s subject "system:serviceaccount:ccp:x-oidc-eventingXknative.dev-trigger" is not an allowed sender'],
+    ],
+    [
+      'a ServiceAccount of another namespace',
+      `Bearer ${token({ sub: 'system:serviceaccount:attacker:default' })}`,
+      [401, 'the token\'s subject "system:serviceaccount:attacker:default" is not an allowed sender'],
+    ],
     ['a token signed by another key under our key id', `Bearer ${token({}, { key: stranger.privateKey })}`, [401, 'the token signature does not verify']],
     ['an unsigned token (alg none)', `Bearer ${token({}, { alg: 'none' })}`, [401, 'the token\'s algorithm "none" is not accepted']],
     ['an HMAC token (HS256)', `Bearer ${token({}, { alg: 'HS256' })}`, [401, 'the token\'s algorithm "HS256" is not accepted']],
-    ['an RSA signature presented as ES256', `Bearer ${token({}, { kid: 'rsa-1', alg: 'ES256', key: ec.privateKey })}`, [401, 'no key of the issuer has the token\'s key id "rsa-1"']],
-    ['a changed payload', `Bearer ${token({}).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ iss: ISSUER, aud: 'ccp-build', sub: TRIGGER_SA, exp: NOW + 9999 })).toString('base64url')}.`)}`, [401, 'the token signature does not verify']],
+    [
+      'an RSA signature presented as ES256',
+      `Bearer ${token({}, { kid: 'rsa-1', alg: 'ES256', key: ec.privateKey })}`,
+      [401, 'no key of the issuer has the token\'s key id "rsa-1"'],
+    ],
+    [
+      'a changed payload',
+      `Bearer ${token({}).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ iss: ISSUER, aud: 'ccp-build', sub: TRIGGER_SA, exp: NOW + 9999 })).toString('base64url')}.`)}`,
+      [401, 'the token signature does not verify'],
+    ],
     ['no JWT at all', 'Bearer not-a-jwt', [401, 'the token is not a compact JWT']],
   ])('%s', async (_case, authorization, expected) => {
     expect(await post(authorization)).toEqual(expected);
@@ -110,10 +133,18 @@ describe('senderAuth (a JWKS server on 127.0.0.1, tokens signed with node:crypto
     });
     const keysServer = await listen(issuer, { port: 0, host: '127.0.0.1' });
     const function_ = express();
-    const settings: SenderAuthSettings = { expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: [TRIGGER_SA], leewaySeconds: 60 }, jwks: { location: `${keysServer.url}/jwks` } };
-    function_.post('/', senderAuth(settings, createLogger({ write: () => undefined }), () => clock), (_request, response) => void response.status(202).end());
+    const settings: SenderAuthSettings = {
+      expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: [TRIGGER_SA], leewaySeconds: 60 },
+      jwks: { location: `${keysServer.url}/jwks` },
+    };
+    function_.post(
+      '/',
+      senderAuth(settings, createLogger({ write: () => undefined }), () => clock),
+      (_request, response) => void response.status(202).end(),
+    );
     const server = await listen(function_, { port: 0, host: '127.0.0.1' });
-    const send = async (jwt: string): Promise<number> => (await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } })).status;
+    const send = async (jwt: string): Promise<number> =>
+      (await fetch(`${server.url}/`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } })).status;
     try {
       const first = await send(token({}));
       served = [jwk(rsa.publicKey, 'rsa-1'), jwk(rotated.publicKey, 'rsa-2')];
@@ -130,7 +161,10 @@ describe('senderAuth (a JWKS server on 127.0.0.1, tokens signed with node:crypto
 
   it('answers 503 when the keys cannot be read, so the broker retries', async () => {
     const function_ = express();
-    const settings: SenderAuthSettings = { expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: [TRIGGER_SA], leewaySeconds: 60 }, jwks: { location: '/nonexistent/jwks.json' } };
+    const settings: SenderAuthSettings = {
+      expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: [TRIGGER_SA], leewaySeconds: 60 },
+      jwks: { location: '/nonexistent/jwks.json' },
+    };
     function_.post('/', senderAuth(settings, createLogger({ write: () => undefined })), (_request, response) => void response.status(202).end());
     const server = await listen(function_, { port: 0, host: '127.0.0.1' });
     try {
@@ -148,12 +182,25 @@ describe('senderAuthFromEnv', () => {
     [
       'oidc with the issuer only',
       { CCP_SENDER_AUTH: 'oidc', CCP_OIDC_ISSUER: ISSUER },
-      { expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger'], leewaySeconds: 60 }, jwks: { location: `${ISSUER}/openid/v1/jwks` } },
+      {
+        expectations: { issuer: ISSUER, audience: 'ccp-build', subjects: ['system:serviceaccount:ccp:*-oidc-eventing.knative.dev-trigger'], leewaySeconds: 60 },
+        jwks: { location: `${ISSUER}/openid/v1/jwks` },
+      },
     ],
     [
       'oidc with every variable',
-      { CCP_SENDER_AUTH: 'oidc', CCP_OIDC_ISSUER: ISSUER, CCP_OIDC_JWKS: '/etc/ccp/jwks.json', CCP_OIDC_JWKS_TOKEN_FILE: '/var/run/secrets/tokens/jwks', CCP_OIDC_AUDIENCE: 'build', CCP_OIDC_SUBJECTS: `${TRIGGER_SA}, system:serviceaccount:ccp:ccp-build-oidc-*` },
-      { expectations: { issuer: ISSUER, audience: 'build', subjects: [TRIGGER_SA, 'system:serviceaccount:ccp:ccp-build-oidc-*'], leewaySeconds: 60 }, jwks: { location: '/etc/ccp/jwks.json', tokenFile: '/var/run/secrets/tokens/jwks' } },
+      {
+        CCP_SENDER_AUTH: 'oidc',
+        CCP_OIDC_ISSUER: ISSUER,
+        CCP_OIDC_JWKS: '/etc/ccp/jwks.json',
+        CCP_OIDC_JWKS_TOKEN_FILE: '/var/run/secrets/tokens/jwks',
+        CCP_OIDC_AUDIENCE: 'build',
+        CCP_OIDC_SUBJECTS: `${TRIGGER_SA}, system:serviceaccount:ccp:ccp-build-oidc-*`,
+      },
+      {
+        expectations: { issuer: ISSUER, audience: 'build', subjects: [TRIGGER_SA, 'system:serviceaccount:ccp:ccp-build-oidc-*'], leewaySeconds: 60 },
+        jwks: { location: '/etc/ccp/jwks.json', tokenFile: '/var/run/secrets/tokens/jwks' },
+      },
     ],
   ])('%s', (_case, env, expected) => {
     expect(senderAuthFromEnv(env, 'build')).toEqual(expected);

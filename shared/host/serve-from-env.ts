@@ -53,9 +53,16 @@ export async function serveFunctionFromEnv(options: ServeFromEnvOptions): Promis
   // The function's services are made once, here, for the life of the process.
   const { context, dispose } = withServices(definition, await options.createContext(definition));
   const server = auth
-    ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink, gate: options.gate }), senderAuth(auth, context.log)), { port, host: env.HOST || '0.0.0.0' })
+    ? await listen(withSenderAuth(createFunctionServer(definition, context, { sink, gate: options.gate }), senderAuth(auth, context.log)), {
+        port,
+        host: env.HOST || '0.0.0.0',
+      })
     : await startFunctionServer(definition, context, { port, host: env.HOST || '0.0.0.0', sink, gate: options.gate });
-  context.log.info('function serving', { url: server.url, sink, senderAuth: auth ? { audience: auth.expectations.audience, issuer: auth.expectations.issuer } : 'off' });
+  context.log.info('function serving', {
+    url: server.url,
+    sink,
+    senderAuth: auth ? { audience: auth.expectations.audience, issuer: auth.expectations.issuer } : 'off',
+  });
   return { ...server, definition, disposeServices: dispose };
 }
 

@@ -58,7 +58,13 @@ export function checkIndex(files: readonly ParsedFile[]): LoadedIndex {
     const first = byName.get(cycle[0]!)!;
     const next = cycle[1] ?? cycle[0]!;
     const edge = first.dependencies.find((dependency) => dependency.name === next);
-    errors.push(issue(edge?.position ?? first.position, edge?.field ?? `${first.field}.depends-on`, `dependency cycle: ${formatCycle(cycle)}${cycle.length === 1 ? ' (the image depends on itself)' : ''}`));
+    errors.push(
+      issue(
+        edge?.position ?? first.position,
+        edge?.field ?? `${first.field}.depends-on`,
+        `dependency cycle: ${formatCycle(cycle)}${cycle.length === 1 ? ' (the image depends on itself)' : ''}`,
+      ),
+    );
   }
 
   return {

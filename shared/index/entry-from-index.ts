@@ -5,7 +5,19 @@ import type { FunctionContext } from '../function/types';
 
 /** The fields of an entry that decide what is built, where from and who is told: all but where it was written. */
 const COMPARED: ReadonlyArray<Exclude<keyof ProjectEntry, 'source'>> = [
-  'id', 'appId', 'jobId', 'desiredTag', 'gitUrl', 'gitBranch', 'gitPath', 'targetFile', 'buildContext', 'prebuildScript', 'prebuildContext', 'dependsOn', 'notifyEmail',
+  'id',
+  'appId',
+  'jobId',
+  'desiredTag',
+  'gitUrl',
+  'gitBranch',
+  'gitPath',
+  'targetFile',
+  'buildContext',
+  'prebuildScript',
+  'prebuildContext',
+  'dependsOn',
+  'notifyEmail',
 ];
 
 /** The fields in which `claimed` differs from `indexed`, in {@link COMPARED} order. */
@@ -30,18 +42,26 @@ export async function entryFromIndex(claimed: ProjectEntry | undefined, ref: Pro
   if (cached && entryDifferences(claimed, cached).length === 0) return cached;
   const index = context.config.index;
   const indexed = index
-    ? ((await loadIndex(index.location, { branch: index.branch, workDir: context.config.workDir })).projects.find((entry) => imageName(entry) === imageName(ref)) ?? null)
+    ? ((await loadIndex(index.location, { branch: index.branch, workDir: context.config.workDir })).projects.find(
+        (entry) => imageName(entry) === imageName(ref),
+      ) ?? null)
     : cached;
   const name = imageName(ref);
   if (!indexed) {
     const known = index !== undefined || ((await context.listProjects?.()) ?? []).length > 0;
-    if (known) throw new ValidationError(`the event brings an entry for ${name}, which is not in the index`, [{ field: 'data.entry', message: 'events may not bring entries of their own' }]);
+    if (known)
+      throw new ValidationError(`the event brings an entry for ${name}, which is not in the index`, [
+        { field: 'data.entry', message: 'events may not bring entries of their own' },
+      ]);
     context.log.debug("no index configured: the event's own entry is used", { project: name });
     return claimed;
   }
   const differences = entryDifferences(claimed, indexed);
   if (differences.length > 0) {
-    throw new ValidationError(`the event's entry for ${name} is not the index's`, differences.map((field) => ({ field: `data.entry.${field}`, message: "differs from the index (only the index's entries are built)" })));
+    throw new ValidationError(
+      `the event's entry for ${name} is not the index's`,
+      differences.map((field) => ({ field: `data.entry.${field}`, message: "differs from the index (only the index's entries are built)" })),
+    );
   }
   return indexed;
 }

@@ -25,7 +25,17 @@ export type EntryKey = (typeof ENTRY_KEYS)[number];
  * stays required (`null` says "no parent"). `git-path` and `build-context` default to the
  * repository root and `./` as the seed did.
  */
-export const REQUIRED_KEYS: readonly EntryKey[] = ['id', 'app-id', 'job-id', 'git-url', 'git-branch', 'target-file', 'desired-tag', 'notify-email', 'depends-on'];
+export const REQUIRED_KEYS: readonly EntryKey[] = [
+  'id',
+  'app-id',
+  'job-id',
+  'git-url',
+  'git-branch',
+  'target-file',
+  'desired-tag',
+  'notify-email',
+  'depends-on',
+];
 
 /** Top-level keys of an index file. `External-Images` is this service's addition (see readme.md). */
 export const FILE_KEYS = ['Projects', 'External-Images'] as const;

@@ -28,7 +28,11 @@ export function parentImagesOf(entry: ProjectEntry, registry: string): Record<st
 
 /** Label values stay on one line and short: a cause message is written by people. */
 function labelValue(text: string, max = 512): string {
-  const flat = [...text].map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? ' ' : char)).join('').replace(/ {2,}/g, ' ').trim();
+  const flat = [...text]
+    .map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? ' ' : char))
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -71,6 +75,7 @@ export function lintBlockReason(lint: LintCompletedData): string {
   const index = LEVELS.indexOf(lint.failureThreshold as (typeof LEVELS)[number]);
   const levels = index < 0 ? LEVELS.slice(0, 1) : LEVELS.slice(0, index + 1);
   const count = levels.reduce((sum, level) => sum + lint.counts[level], 0);
-  const what = levels.length === 1 ? `${count} error${count === 1 ? '' : 's'}` : `${count} finding${count === 1 ? '' : 's'} at ${lint.failureThreshold} or above`;
+  const what =
+    levels.length === 1 ? `${count} error${count === 1 ? '' : 's'}` : `${count} finding${count === 1 ? '' : 's'} at ${lint.failureThreshold} or above`;
   return `blocked by lint: ${what} (threshold ${lint.failureThreshold})`;
 }

@@ -59,7 +59,9 @@ describe('loadIndexFromDir on the real CentOS index', () => {
   });
 
   it('keeps the five build contexts that climb back exactly to the repository root', () => {
-    const climbing = index.projects.filter((entry) => entry.buildContext.startsWith('..')).map((entry) => `${imageName(entry)} ${entry.gitPath} ${entry.buildContext}`);
+    const climbing = index.projects
+      .filter((entry) => entry.buildContext.startsWith('..'))
+      .map((entry) => `${imageName(entry)} ${entry.gitPath} ${entry.buildContext}`);
     expect(climbing).toEqual([
       'centos/mysql-80-centos7:latest 8.0/ ../',
       'navidshaikh/ccp-api-server:latest /Dockerfiles/ccp-api-server/ ../../',

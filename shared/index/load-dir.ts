@@ -31,7 +31,9 @@ export async function loadIndexFromDir(dir: string, limits: IndexLimits = indexL
   try {
     const dirents = await readdir(filesDir, { withFileTypes: true });
     // Links are listed too: each is checked (and refused when it leaves the folder) by name.
-    names = dirents.filter((dirent) => (dirent.isFile() || dirent.isSymbolicLink()) && INDEX_FILE.test(dirent.name) && !TEMPLATE_FILE.test(dirent.name)).map((dirent) => dirent.name);
+    names = dirents
+      .filter((dirent) => (dirent.isFile() || dirent.isSymbolicLink()) && INDEX_FILE.test(dirent.name) && !TEMPLATE_FILE.test(dirent.name))
+      .map((dirent) => dirent.name);
   } catch (error) {
     throw new IndexSourceError(`cannot list ${filesDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, dir);
   }
@@ -62,7 +64,10 @@ export async function loadIndexFromDir(dir: string, limits: IndexLimits = indexL
   }
   const index = validateIndexTexts(texts);
   if (index.projects.length > limits.maxProjects) {
-    throw new IndexSourceError(`the index has ${index.projects.length} projects, more than the limit of ${limits.maxProjects} (${INDEX_LIMIT_ENV.maxProjects})`, dir);
+    throw new IndexSourceError(
+      `the index has ${index.projects.length} projects, more than the limit of ${limits.maxProjects} (${INDEX_LIMIT_ENV.maxProjects})`,
+      dir,
+    );
   }
   index.errors.push(...refused);
   if (names.length === 0) {
@@ -122,7 +127,8 @@ async function readIndexFile(folder: string, name: string, maxBytes: number): Pr
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > maxBytes) return `the file grew past the limit of ${maxBytes} bytes per index file (${INDEX_LIMIT_ENV.maxFileBytes}) while it was read; not read`;
+    if (length > maxBytes)
+      return `the file grew past the limit of ${maxBytes} bytes per index file (${INDEX_LIMIT_ENV.maxFileBytes}) while it was read; not read`;
     return buffer.subarray(0, length);
   } catch (error) {
     return `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;

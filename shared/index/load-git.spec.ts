@@ -81,7 +81,9 @@ describe('loading an index from git', () => {
 
   it('names the URL and branch when the branch does not exist, and cleans up', async () => {
     const url = `file://${repo}`;
-    await expect(loadIndexFromGit(url, 'no-such-branch', workDir)).rejects.toThrow(new IndexSourceError(`${url} has no branch "no-such-branch"`, url, 'no-such-branch'));
+    await expect(loadIndexFromGit(url, 'no-such-branch', workDir)).rejects.toThrow(
+      new IndexSourceError(`${url} has no branch "no-such-branch"`, url, 'no-such-branch'),
+    );
     expect(await readdir(workDir)).toEqual([]);
   });
 

@@ -16,7 +16,12 @@ import type { LoadedIndex } from './types';
  * URL and branch when the clone fails.
  * @see https://git-scm.com/docs/git-clone#Documentation/git-clone.txt---depthltdepthgt
  */
-export async function loadIndexFromGit(url: string, branch?: string, workDir: string = os.tmpdir(), limits: IndexLimits = indexLimitsFromEnv()): Promise<LoadedIndex> {
+export async function loadIndexFromGit(
+  url: string,
+  branch?: string,
+  workDir: string = os.tmpdir(),
+  limits: IndexLimits = indexLimitsFromEnv(),
+): Promise<LoadedIndex> {
   await mkdir(workDir, { recursive: true });
   const cloneDir = await mkdtemp(path.join(workDir, 'ccp-index-'));
   try {
@@ -38,6 +43,11 @@ function cloneError(url: string, branch: string | undefined, detail: string): In
   if (branch && /Remote branch .* not found|couldn't find remote ref/i.test(detail)) {
     return new IndexSourceError(`${url} has no branch "${branch}"`, url, branch);
   }
-  const reason = detail.split('\n').map((line) => line.trim()).filter(Boolean).slice(-1)[0] ?? 'git clone failed';
+  const reason =
+    detail
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(-1)[0] ?? 'git clone failed';
   return new IndexSourceError(`cannot clone ${url}${on}: ${reason}`, url, branch);
 }

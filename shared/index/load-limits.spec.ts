@@ -44,12 +44,22 @@ describe('loadIndexFromDir within its limits', () => {
     const index = await loadIndexFromDir(dir, limits({ maxFileBytes: 4096 }));
     expect([index.projects.map((project) => project.appId), index.errors.map(({ file: name, field, message }) => [name, field, message])]).toEqual([
       ['alpha', 'omega'],
-      [['big.yaml', '', `the file is ${5000 + 3 + file('big', 'three').length} bytes, more than the limit of 4096 bytes per index file (CCP_INDEX_MAX_FILE_BYTES); not read`]],
+      [
+        [
+          'big.yaml',
+          '',
+          `the file is ${5000 + 3 + file('big', 'three').length} bytes, more than the limit of 4096 bytes per index file (CCP_INDEX_MAX_FILE_BYTES); not read`,
+        ],
+      ],
     ]);
   });
 
   it.each([
-    ['bytes in all', limits({ maxTotalBytes: file('alpha', 'one').length + 10 }), /^the index is larger than the limit of \d+ bytes in all \(CCP_INDEX_MAX_BYTES\) at omega\.yaml: /],
+    [
+      'bytes in all',
+      limits({ maxTotalBytes: file('alpha', 'one').length + 10 }),
+      /^the index is larger than the limit of \d+ bytes in all \(CCP_INDEX_MAX_BYTES\) at omega\.yaml: /,
+    ],
     ['files', limits({ maxFiles: 1 }), /has 2 index files, more than the limit of 1 \(CCP_INDEX_MAX_FILES\)$/],
     ['projects', limits({ maxProjects: 1 }), /^the index has 2 projects, more than the limit of 1 \(CCP_INDEX_MAX_PROJECTS\)$/],
   ])('refuses the whole index over its bound of %s', async (_what, bound, message) => {
@@ -94,14 +104,23 @@ describe('loadIndexFromDir within its limits', () => {
     await writeFile(path.join(dir, 'laughs.yaml'), `l0: &l0 "lol"\n${levels.join('\n')}\nProjects:\n  - *l9\n`);
     const started = Date.now();
     const index = await loadIndexFromDir(dir);
-    expect([Date.now() - started < 2000, index.projects.map((project) => project.appId), index.errors.some((issue) => issue.file === 'laughs.yaml')]).toEqual([true, ['alpha', 'omega'], true]);
+    expect([Date.now() - started < 2000, index.projects.map((project) => project.appId), index.errors.some((issue) => issue.file === 'laughs.yaml')]).toEqual([
+      true,
+      ['alpha', 'omega'],
+      true,
+    ]);
   });
 });
 
 describe('loadIndexLimits', () => {
   it.each([
     [{}, undefined, INDEX_LIMIT_DEFAULTS, []],
-    [{ CCP_INDEX_MAX_BYTES: '1000', CCP_INDEX_MAX_FILE_BYTES: '100' }, { maxFiles: 5, maxProjects: '7' }, { maxTotalBytes: 1000, maxFileBytes: 100, maxFiles: 5, maxProjects: 7 }, []],
+    [
+      { CCP_INDEX_MAX_BYTES: '1000', CCP_INDEX_MAX_FILE_BYTES: '100' },
+      { maxFiles: 5, maxProjects: '7' },
+      { maxTotalBytes: 1000, maxFileBytes: 100, maxFiles: 5, maxProjects: 7 },
+      [],
+    ],
     [{ CCP_INDEX_MAX_BYTES: '8MB' }, { maxFiles: -1 }, INDEX_LIMIT_DEFAULTS, ['index.maxBytes', 'index.maxFiles']],
   ])('reads %j and the file %j', (env, fileSettings, expected, fields) => {
     const issues: Issue[] = [];

@@ -22,7 +22,10 @@ export interface PathProblem {
 export function resolveProjectPaths(entry: PathFields): ProjectPaths {
   const problems = findPathProblems(entry);
   if (problems.length > 0) {
-    throw new ValidationError('project paths leave the repository', problems.map(({ key, message }) => ({ field: key, message })));
+    throw new ValidationError(
+      'project paths leave the repository',
+      problems.map(({ key, message }) => ({ field: key, message })),
+    );
   }
   const gitPath = fromRoot(entry.gitPath);
   const paths: ProjectPaths = {

@@ -89,10 +89,18 @@ export function readEntry(node: unknown, index: number, fileStem: string, issues
     }
   }
   if (gitUrl !== undefined && !GIT_URL.test(gitUrl)) {
-    issues.error(fieldOf('git-url'), at('git-url'), `"${gitUrl}" is not a git URL (https://, git://, ssh://, file://, user@host:path or an absolute local path)`);
+    issues.error(
+      fieldOf('git-url'),
+      at('git-url'),
+      `"${gitUrl}" is not a git URL (https://, git://, ssh://, file://, user@host:path or an absolute local path)`,
+    );
   }
   if (prebuildScript !== undefined && prebuildContext === undefined) {
-    issues.error(fieldOf('prebuild-script'), at('prebuild-script'), 'prebuild-script needs prebuild-context (the folder, from the repository root, it runs in)');
+    issues.error(
+      fieldOf('prebuild-script'),
+      at('prebuild-script'),
+      'prebuild-script needs prebuild-context (the folder, from the repository root, it runs in)',
+    );
   }
   if (prebuildContext !== undefined && prebuildScript === undefined) {
     issues.warning(fieldOf('prebuild-context'), at('prebuild-context'), 'prebuild-context has no effect without prebuild-script');

@@ -23,7 +23,10 @@ function both(text: string): { simple: unknown; full: unknown; lines: [number[],
   return { simple: simple === undefined ? undefined : shape(simple), full: shape(full), lines: [simpleLines.lineStarts, fullLines.lineStarts] };
 }
 
-const files = (dir: string) => readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')] as const);
+const files = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => [name, readFileSync(path.join(dir, name), 'utf8')] as const);
 
 describe('parseSimpleYaml', () => {
   it.each(files(REAL_INDEX))('reads real %s exactly as the yaml package does', (_name, text) => {
@@ -51,7 +54,7 @@ describe('parseSimpleYaml', () => {
     ['quoted values', "a: 'it''s'\nb: \"x y\"\nc: '1.0'\n"],
     ['numbers and booleans', 'a: 8.10\nb: -3\nc: 1e3\nd: true\ne: ~\n'],
     ['comments after values', 'a: b # note\nc:   # nothing\nd: [x, y] # list\n'],
-    ['a list at the key\'s indent', 'a:\n- x\n- y\nb: 1\n'],
+    ["a list at the key's indent", 'a:\n- x\n- y\nb: 1\n'],
     ['a flow list with spacing', 'a: [ x ,  y ]\nb: []\n'],
     ['nested lists of mappings', 'P:\n  - a: 1\n    b:\n      - c\n      - d\n  -   e: 2\n'],
   ])('agrees with the yaml package on %s', (_case, text) => {

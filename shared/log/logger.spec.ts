@@ -21,7 +21,12 @@ describe('createLogger with errors in the fields', () => {
     log.error('state unreadable', { error, project: 'team/web:latest' });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
-    const line = JSON.parse(lines[0]!) as { level: string; msg: string; project: string; error: { name: string; message: string; code: string; stack: string; cause: { name: string; stack: string } } };
+    const line = JSON.parse(lines[0]!) as {
+      level: string;
+      msg: string;
+      project: string;
+      error: { name: string; message: string; code: string; stack: string; cause: { name: string; stack: string } };
+    };
     expect([line.level, line.msg, line.project]).toEqual(['error', 'state unreadable', 'team/web:latest']);
     expect([line.error.name, line.error.message, line.error.code]).toEqual(['Error', 'could not read the state file', 'ESTATE']);
     expect(line.error.stack.split('\n')[0]).toEqual('Error: could not read the state file');

@@ -75,7 +75,8 @@ function errorReplacer(_key: string, value: unknown): unknown {
  */
 export function serializeError(error: Error, depth = CAUSE_DEPTH): Record<string, unknown> {
   const code = (error as { code?: unknown }).code;
-  const inner = (value: unknown): unknown => (value instanceof Error ? (depth > 0 ? serializeError(value, depth - 1) : { name: value.name, message: value.message }) : value);
+  const inner = (value: unknown): unknown =>
+    value instanceof Error ? (depth > 0 ? serializeError(value, depth - 1) : { name: value.name, message: value.message }) : value;
   return {
     name: error.name,
     message: error.message,

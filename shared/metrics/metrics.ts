@@ -52,12 +52,44 @@ export function createMetrics(registry: Registry = new Registry()): CcpMetrics {
       buckets: HANDLER_BUCKETS,
       registers,
     }),
-    handlerFailures: new Counter({ name: METRIC_NAMES.handlerFailures, help: 'Handler calls that did not end well, by function and reason', labelNames: ['function', 'reason'], registers }),
-    deadLetters: new Counter({ name: METRIC_NAMES.deadLetters, help: 'Events given up after the delivery retries, by Trigger', labelNames: ['trigger'], registers }),
-    buildsCompleted: new Counter({ name: METRIC_NAMES.buildsCompleted, help: 'Image builds finished (build.completed), by status', labelNames: ['status'], registers }),
-    buildDuration: new Histogram({ name: METRIC_NAMES.buildDuration, help: 'Seconds per image build, from build.completed timings', labelNames: ['status'], buckets: BUILD_BUCKETS, registers }),
-    scansCompleted: new Counter({ name: METRIC_NAMES.scansCompleted, help: 'Image scans finished (scan.completed), by outcome (failed when a scanner failed)', labelNames: ['outcome'], registers }),
-    scanDuration: new Histogram({ name: METRIC_NAMES.scanDuration, help: 'Seconds per image scan, from scan.completed timings', labelNames: ['outcome'], buckets: SCAN_BUCKETS, registers }),
+    handlerFailures: new Counter({
+      name: METRIC_NAMES.handlerFailures,
+      help: 'Handler calls that did not end well, by function and reason',
+      labelNames: ['function', 'reason'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: METRIC_NAMES.deadLetters,
+      help: 'Events given up after the delivery retries, by Trigger',
+      labelNames: ['trigger'],
+      registers,
+    }),
+    buildsCompleted: new Counter({
+      name: METRIC_NAMES.buildsCompleted,
+      help: 'Image builds finished (build.completed), by status',
+      labelNames: ['status'],
+      registers,
+    }),
+    buildDuration: new Histogram({
+      name: METRIC_NAMES.buildDuration,
+      help: 'Seconds per image build, from build.completed timings',
+      labelNames: ['status'],
+      buckets: BUILD_BUCKETS,
+      registers,
+    }),
+    scansCompleted: new Counter({
+      name: METRIC_NAMES.scansCompleted,
+      help: 'Image scans finished (scan.completed), by outcome (failed when a scanner failed)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    scanDuration: new Histogram({
+      name: METRIC_NAMES.scanDuration,
+      help: 'Seconds per image scan, from scan.completed timings',
+      labelNames: ['outcome'],
+      buckets: SCAN_BUCKETS,
+      registers,
+    }),
     queueDepth: new Gauge({
       name: METRIC_NAMES.queueDepth,
       help: 'Events accepted and not yet settled, by component (the embedded broker, or a function server)',
@@ -68,7 +100,12 @@ export function createMetrics(registry: Registry = new Registry()): CcpMetrics {
         for (const [component, read] of depthSources) this.set({ component }, read());
       },
     }),
-    tickLastSuccess: new Gauge({ name: METRIC_NAMES.tickLastSuccess, help: 'Unix time of the last tick handled without error, by tick', labelNames: ['tick'], registers }),
+    tickLastSuccess: new Gauge({
+      name: METRIC_NAMES.tickLastSuccess,
+      help: 'Unix time of the last tick handled without error, by tick',
+      labelNames: ['tick'],
+      registers,
+    }),
   };
 }
 

@@ -56,7 +56,13 @@ describe('recording what the functions do', () => {
 
   it('a handled call observes its duration; a failure counts by reason and its emitted events do not count', async () => {
     const metrics = createMetrics();
-    recordHandled(metrics, { functionName: 'lint', event: event(EventTypes.buildRequested), outcome: 'ok', durationMs: 1500, emitted: [event(EventTypes.lintCompleted)] });
+    recordHandled(metrics, {
+      functionName: 'lint',
+      event: event(EventTypes.buildRequested),
+      outcome: 'ok',
+      durationMs: 1500,
+      emitted: [event(EventTypes.lintCompleted)],
+    });
     recordHandled(metrics, { functionName: 'lint', outcome: 'invalid-event', durationMs: 2, emitted: [event(EventTypes.lintCompleted)] });
     recordHandled(metrics, { functionName: 'lint', event: event(EventTypes.buildRequested), outcome: 'error', durationMs: 10 });
     expect([

@@ -29,10 +29,26 @@ describe('AdvisoryIndex', () => {
   });
 
   it.each([
-    ['release 9', { release: '9.2' }, [['ALSA-2024:1', '1:3.0.7-27.el9'], ['ALSA-2024:3', '1:3.0.7-30.el9'], ['ALSA-2024:4', '1:3.0.7-28.el9']]],
+    [
+      'release 9',
+      { release: '9.2' },
+      [
+        ['ALSA-2024:1', '1:3.0.7-27.el9'],
+        ['ALSA-2024:3', '1:3.0.7-30.el9'],
+        ['ALSA-2024:4', '1:3.0.7-28.el9'],
+      ],
+    ],
     ['release 8', { release: '8.10' }, [['ALSA-2024:3', '1:3.0.7-30.el9']]],
     // The release-8 entry is read too, and its range (fixed in 1:1.1.1k) does not hold 1:3.0.7.
-    ['no release: every entry', {}, [['ALSA-2024:1', '1:3.0.7-27.el9'], ['ALSA-2024:3', '1:3.0.7-30.el9'], ['ALSA-2024:4', '1:3.0.7-28.el9']]],
+    [
+      'no release: every entry',
+      {},
+      [
+        ['ALSA-2024:1', '1:3.0.7-27.el9'],
+        ['ALSA-2024:3', '1:3.0.7-30.el9'],
+        ['ALSA-2024:4', '1:3.0.7-28.el9'],
+      ],
+    ],
   ])('answers openssl 1:3.0.7-24.el9 for %s', (_name, release, expected) => {
     const matches = index.lookup({ ecosystem: 'AlmaLinux', name: 'openssl', version: '1:3.0.7-24.el9', ...release });
     expect(matches.map((match) => [match.advisory.id, match.fixed])).toEqual(expected);
@@ -47,8 +63,17 @@ describe('AdvisoryIndex', () => {
   });
 
   it('reads entries of another release when no release is asked', () => {
-    expect(index.lookup({ ecosystem: 'AlmaLinux', name: 'openssl', version: '1:1.1.1k-7.el8' }).map((match) => match.advisory.id)).toEqual(['ALSA-2024:1', 'ALSA-2024:2', 'ALSA-2024:3', 'ALSA-2024:4']);
-    expect(index.lookup({ ecosystem: 'AlmaLinux', name: 'openssl', version: '1:1.1.1k-7.el8', release: '9' }).map((match) => match.advisory.id)).toEqual(['ALSA-2024:1', 'ALSA-2024:3', 'ALSA-2024:4']);
+    expect(index.lookup({ ecosystem: 'AlmaLinux', name: 'openssl', version: '1:1.1.1k-7.el8' }).map((match) => match.advisory.id)).toEqual([
+      'ALSA-2024:1',
+      'ALSA-2024:2',
+      'ALSA-2024:3',
+      'ALSA-2024:4',
+    ]);
+    expect(index.lookup({ ecosystem: 'AlmaLinux', name: 'openssl', version: '1:1.1.1k-7.el8', release: '9' }).map((match) => match.advisory.id)).toEqual([
+      'ALSA-2024:1',
+      'ALSA-2024:3',
+      'ALSA-2024:4',
+    ]);
   });
 
   it('finds PyPI projects by their normalized name', () => {

@@ -15,7 +15,9 @@ const record = (id: string, extra: Record<string, unknown> = {}): Record<string,
 
 describe('buildIndex', () => {
   it('indexes the records, leaves withdrawn ones out and counts the broken ones without stopping', async () => {
-    const zip = await osvZip([record('GHSA-1'), record('GHSA-2', { withdrawn: '2024-02-01T00:00:00Z' }), record('GHSA-3', { aliases: 'CVE-1' })], { 'GHSA-4.json': '{not json' });
+    const zip = await osvZip([record('GHSA-1'), record('GHSA-2', { withdrawn: '2024-02-01T00:00:00Z' }), record('GHSA-3', { aliases: 'CVE-1' })], {
+      'GHSA-4.json': '{not json',
+    });
     const { index, stats } = await buildIndex([{ ecosystem: 'npm', zip }]);
     expect(index.lookup({ ecosystem: 'npm', name: 'lodash', version: '4.17.20' }).map((match) => match.advisory.id)).toEqual(['GHSA-1']);
     expect(stats).toEqual({

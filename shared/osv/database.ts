@@ -36,7 +36,10 @@ const KEPT_ERRORS = 5;
  * A zip past `limits` throws an `OsvArchiveError`.
  * @see https://ossf.github.io/osv-schema/
  */
-export async function buildIndex(exports: { ecosystem: string; zip: Buffer }[], limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<{ index: AdvisoryIndex; stats: LoadStats }> {
+export async function buildIndex(
+  exports: { ecosystem: string; zip: Buffer }[],
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<{ index: AdvisoryIndex; stats: LoadStats }> {
   const index = new AdvisoryIndex();
   const stats: LoadStats = { ecosystems: exports.map((item) => item.ecosystem), missing: [], records: 0, indexed: 0, withdrawn: 0, invalid: 0, errors: [] };
   for (const { ecosystem, zip } of exports) {

@@ -65,5 +65,8 @@ export function languageEcosystemOf(kind: Exclude<PackageKind, 'rpm'>): OsvEcosy
  * `AlmaLinux:9` → `almalinux-9`.
  */
 export function ecosystemSlug(ecosystem: string): string {
-  return ecosystem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return ecosystem
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }

@@ -17,7 +17,10 @@ describe('refreshOsvExports', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-osv-mirror-'));
     [mirror, backup] = await Promise.all([startOsvMirror(), startOsvMirror()]);
     zipA = await osvZip([{ id: 'PYSEC-1', modified: '2024-01-01T00:00:00Z' }]);
-    zipB = await osvZip([{ id: 'PYSEC-1', modified: '2024-01-01T00:00:00Z' }, { id: 'PYSEC-2', modified: '2024-01-02T00:00:00Z' }]);
+    zipB = await osvZip([
+      { id: 'PYSEC-1', modified: '2024-01-01T00:00:00Z' },
+      { id: 'PYSEC-2', modified: '2024-01-02T00:00:00Z' },
+    ]);
   });
 
   afterAll(async () => {
@@ -41,7 +44,15 @@ describe('refreshOsvExports', () => {
     expect(await refreshOsvExports(store, options())).toEqual([{ ecosystem: 'PyPI', status: 'updated', url: `${mirror.url}/PyPI/all.zip` }]);
     expect((await store.get(osvExportKey('pypi')))?.body).toEqual(zipA);
     const source = JSON.parse((await store.get(osvSourceKey('pypi')))!.body.toString('utf8')) as Record<string, unknown>;
-    expect(source).toEqual(expect.objectContaining({ ecosystem: 'PyPI', url: `${mirror.url}/PyPI/all.zip`, etag: expect.stringMatching(/^"[0-9a-f]{16}"$/), lastModified: expect.any(String), bytes: zipA.length }));
+    expect(source).toEqual(
+      expect.objectContaining({
+        ecosystem: 'PyPI',
+        url: `${mirror.url}/PyPI/all.zip`,
+        etag: expect.stringMatching(/^"[0-9a-f]{16}"$/),
+        lastModified: expect.any(String),
+        bytes: zipA.length,
+      }),
+    );
 
     expect(await refreshOsvExports(store, options())).toEqual([{ ecosystem: 'PyPI', status: 'unchanged', url: `${mirror.url}/PyPI/all.zip` }]);
     expect(mirror.requests.map((request) => [request.status, request.bytes, request.ifNoneMatch ?? null, request.ifModifiedSince ?? null])).toEqual([
@@ -74,7 +85,9 @@ describe('refreshOsvExports', () => {
     await refreshOsvExports(store, options());
     mirror.fail('PyPI', 503);
     backup.publish('PyPI', zipA);
-    expect(await refreshOsvExports(store, options({ urls: [mirror.url, backup.url] }))).toEqual([{ ecosystem: 'PyPI', status: 'updated', url: `${backup.url}/PyPI/all.zip` }]);
+    expect(await refreshOsvExports(store, options({ urls: [mirror.url, backup.url] }))).toEqual([
+      { ecosystem: 'PyPI', status: 'updated', url: `${backup.url}/PyPI/all.zip` },
+    ]);
     expect(backup.requests.at(-1)).toEqual({ path: '/PyPI/all.zip', status: 200, bytes: zipA.length });
   });
 

@@ -93,7 +93,8 @@ async function checkZip(zip: Buffer, url: string, limits: ZipLimits): Promise<vo
     if (file.entryCount > limits.maxEntries) throw new OsvArchiveError(url, `has ${file.entryCount} entries, more than ${limits.maxEntries}`);
     let total = 0;
     for await (const entry of file.eachEntry()) {
-      if (entry.uncompressedSize > limits.maxEntryBytes) throw new OsvArchiveError(url, `${entry.fileName} is ${entry.uncompressedSize} bytes, more than ${limits.maxEntryBytes}`);
+      if (entry.uncompressedSize > limits.maxEntryBytes)
+        throw new OsvArchiveError(url, `${entry.fileName} is ${entry.uncompressedSize} bytes, more than ${limits.maxEntryBytes}`);
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes) throw new OsvArchiveError(url, `unpacks past ${limits.maxTotalBytes} bytes`);
     }
@@ -109,7 +110,8 @@ async function refreshOne(store: ObjectStore, ecosystem: string, options: Mirror
   const now = (options.now ?? (() => new Date()))();
   const source = await readSource(store, slug);
   const kept = source !== null && (await store.head(osvExportKey(slug))) !== null;
-  if (kept && options.minIntervalMs && now.getTime() - Date.parse(source.checkedAt) < options.minIntervalMs) return { ecosystem, status: 'recent', url: source.url };
+  if (kept && options.minIntervalMs && now.getTime() - Date.parse(source.checkedAt) < options.minIntervalMs)
+    return { ecosystem, status: 'recent', url: source.url };
   const errors: string[] = [];
   for (const base of options.urls) {
     const url = (options.rewriteUrl ?? ((same: string) => same))(exportUrl(base, ecosystem));
@@ -148,7 +150,11 @@ async function refreshOne(store: ObjectStore, ecosystem: string, options: Mirror
       return { ecosystem, status: 'updated', url };
     } catch (error) {
       const cause = error as Error & { cause?: { code?: string } };
-      errors.push(error instanceof OsvArchiveError ? error.message : `${url}: ${cause.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause.cause?.code ?? cause.message)}`);
+      errors.push(
+        error instanceof OsvArchiveError
+          ? error.message
+          : `${url}: ${cause.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause.cause?.code ?? cause.message)}`,
+      );
     }
   }
   return { ecosystem, status: 'failed', error: new OsvFetchError(ecosystem, errors.join('; ') || 'no mirror configured').message };

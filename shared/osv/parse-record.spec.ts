@@ -61,9 +61,25 @@ describe('parseOsvRecord', () => {
     ['no id', { modified: 'x' }, 'x.json: id is missing'],
     ['no modified', { id: 'A' }, 'x.json: modified is missing'],
     ['aliases not a list', { id: 'A', modified: 'm', aliases: 'CVE-1' }, 'x.json: aliases is not a list'],
-    ['an event with two kinds', { id: 'A', modified: 'm', affected: [{ package: { ecosystem: 'PyPI', name: 'p' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0', fixed: '1' }] }] }] }, 'x.json: affected[0].ranges[0].events[0] must have exactly one of introduced, fixed, last_affected, limit'],
-    ['a range without introduced', { id: 'A', modified: 'm', affected: [{ package: { ecosystem: 'npm', name: 'p' }, ranges: [{ type: 'SEMVER', events: [{ fixed: '1.0.0' }] }] }] }, 'x.json: affected[0].ranges[0].events has no introduced event'],
-    ['a version that is a number', { id: 'A', modified: 'm', affected: [{ package: { ecosystem: 'npm', name: 'p' }, versions: [1] }] }, 'x.json: affected[0].versions[0] is not a string'],
+    [
+      'an event with two kinds',
+      {
+        id: 'A',
+        modified: 'm',
+        affected: [{ package: { ecosystem: 'PyPI', name: 'p' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0', fixed: '1' }] }] }],
+      },
+      'x.json: affected[0].ranges[0].events[0] must have exactly one of introduced, fixed, last_affected, limit',
+    ],
+    [
+      'a range without introduced',
+      { id: 'A', modified: 'm', affected: [{ package: { ecosystem: 'npm', name: 'p' }, ranges: [{ type: 'SEMVER', events: [{ fixed: '1.0.0' }] }] }] },
+      'x.json: affected[0].ranges[0].events has no introduced event',
+    ],
+    [
+      'a version that is a number',
+      { id: 'A', modified: 'm', affected: [{ package: { ecosystem: 'npm', name: 'p' }, versions: [1] }] },
+      'x.json: affected[0].versions[0] is not a string',
+    ],
     ['too many aliases', { id: 'A', modified: 'm', aliases: Array.from({ length: 1001 }, (_, i) => `CVE-${i}`) }, 'x.json: aliases has more than 1000 entries'],
   ])('refuses %s, naming the field', (_name, record, message) => {
     expect(() => parseOsvRecord('x.json', record)).toThrow(new OsvRecordError('x.json', message.replace(/^x\.json: /, '')));

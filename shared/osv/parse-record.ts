@@ -86,7 +86,9 @@ export function parseOsvRecord(entry: string, record: unknown): Advisory | null 
   if (!isObject(record)) throw new OsvRecordError(entry, 'is not a JSON object');
   const id = text(entry, record.id, 'id', true)!;
   if (record.withdrawn !== undefined && record.withdrawn !== null) return null;
-  const aliases = strings(entry, record.aliases, 'aliases').sort((a, b) => Number(b.startsWith('CVE-')) - Number(a.startsWith('CVE-')) || (a < b ? -1 : a > b ? 1 : 0));
+  const aliases = strings(entry, record.aliases, 'aliases').sort(
+    (a, b) => Number(b.startsWith('CVE-')) - Number(a.startsWith('CVE-')) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const affected = list(entry, record.affected, 'affected')
     .map((item, i) => affectedPackage(entry, item, `affected[${i}]`))
     .filter((item): item is AffectedPackage => item !== null);

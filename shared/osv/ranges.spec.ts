@@ -21,7 +21,13 @@ describe('inRange', () => {
     ['PyPI at last_affected', PEP440_RULES, range({ introduced: '0' }, { last_affected: '1.4' }), '1.4', { fixed: null }],
     ['PyPI past last_affected', PEP440_RULES, range({ introduced: '0' }, { last_affected: '1.4' }), '1.4.1', null],
     // semver: npm ranges, pre-release ordering.
-    ['npm in the second of two ranges', SEMVER_RULES, range({ introduced: '0' }, { fixed: '1.2.6' }, { introduced: '2.0.0' }, { fixed: '2.0.3' }), '2.0.1', { fixed: '2.0.3' }],
+    [
+      'npm in the second of two ranges',
+      SEMVER_RULES,
+      range({ introduced: '0' }, { fixed: '1.2.6' }, { introduced: '2.0.0' }, { fixed: '2.0.3' }),
+      '2.0.1',
+      { fixed: '2.0.3' },
+    ],
     ['npm between two ranges', SEMVER_RULES, range({ introduced: '0' }, { fixed: '1.2.6' }, { introduced: '2.0.0' }, { fixed: '2.0.3' }), '1.9.0', null],
     ['npm open range', SEMVER_RULES, range({ introduced: '4.0.0' }), '4.17.21', { fixed: null }],
     ['npm pre-release of the fix', SEMVER_RULES, range({ introduced: '0' }, { fixed: '3.0.0' }), '3.0.0-beta.1', { fixed: '3.0.0' }],
@@ -44,12 +50,23 @@ describe('inRange', () => {
 });
 
 describe('affects', () => {
-  const entry = (ranges: AffectedPackage['ranges'], versions: string[] = []): AffectedPackage => ({ ecosystem: 'PyPI', name: 'x', ranges, versions, severity: [] });
+  const entry = (ranges: AffectedPackage['ranges'], versions: string[] = []): AffectedPackage => ({
+    ecosystem: 'PyPI',
+    name: 'x',
+    ranges,
+    versions,
+    severity: [],
+  });
 
   it.each([
     ['a listed version without ranges', entry([], ['1.0', '1.1']), '1.1', { fixed: null }],
     ['a version neither listed nor in a range', entry([], ['1.0']), '1.2', null],
-    ['the highest fix of two matching ranges', entry([range({ introduced: '0' }, { fixed: '1.5' }), range({ introduced: '1.0' }, { fixed: '1.7' })]), '1.2', { fixed: '1.7' }],
+    [
+      'the highest fix of two matching ranges',
+      entry([range({ introduced: '0' }, { fixed: '1.5' }), range({ introduced: '1.0' }, { fixed: '1.7' })]),
+      '1.2',
+      { fixed: '1.7' },
+    ],
     ['no fix when one matching range has none', entry([range({ introduced: '0' }, { fixed: '1.5' }), range({ introduced: '1.0' })]), '1.2', { fixed: null }],
   ])('%s', (_name, affected, version, expected) => {
     expect(affects(affected, version, PEP440_RULES)).toEqual(expected);

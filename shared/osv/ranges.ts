@@ -22,7 +22,8 @@ function eventOf(event: RangeEvent): SortedEvent {
 
 /** `introduced: 0` sorts before every version; `limit: *` after. */
 function compareEvents(rules: VersionRules): (a: SortedEvent, b: SortedEvent) => number {
-  const rank = (event: SortedEvent): number => (event.kind === 'introduced' && event.version === '0' ? -1 : event.kind === 'limit' && event.version === '*' ? 1 : 0);
+  const rank = (event: SortedEvent): number =>
+    event.kind === 'introduced' && event.version === '0' ? -1 : event.kind === 'limit' && event.version === '*' ? 1 : 0;
   return (a, b) => rank(a) - rank(b) || (rank(a) === 0 ? rules.compare(a.version, b.version) : 0);
 }
 
@@ -30,7 +31,9 @@ function compareEvents(rules: VersionRules): (a: SortedEvent, b: SortedEvent) =>
 function sortedEvents(range: AffectedRange, rules: VersionRules): SortedEvent[] | null {
   if (sortedCache.has(range)) return sortedCache.get(range)!;
   const events = range.events.map(eventOf);
-  const usable = events.every((event) => (event.kind === 'introduced' && event.version === '0') || (event.kind === 'limit' && event.version === '*') || rules.valid(event.version));
+  const usable = events.every(
+    (event) => (event.kind === 'introduced' && event.version === '0') || (event.kind === 'limit' && event.version === '*') || rules.valid(event.version),
+  );
   const sorted = usable ? [...events].sort(compareEvents(rules)) : null;
   sortedCache.set(range, sorted);
   return sorted;

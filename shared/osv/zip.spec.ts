@@ -13,7 +13,8 @@ const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 /** The zip with a 32-bit field of every central directory header (at `field`: 16 CRC-32, 24 uncompressed size) set to `value`: a zip that lies. */
 function withCentralField(zip: Buffer, field: number, value: number): Buffer {
   const patched = Buffer.from(zip);
-  for (let offset = patched.indexOf(CENTRAL_HEADER); offset >= 0; offset = patched.indexOf(CENTRAL_HEADER, offset + 4)) patched.writeUInt32LE(value, offset + field);
+  for (let offset = patched.indexOf(CENTRAL_HEADER); offset >= 0; offset = patched.indexOf(CENTRAL_HEADER, offset + 4))
+    patched.writeUInt32LE(value, offset + field);
   return patched;
 }
 

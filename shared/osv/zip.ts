@@ -37,7 +37,8 @@ const LOCAL_HEADER_SIZE = 30;
  */
 function dataStart(zip: Buffer, entry: yauzl.Entry, source: string): number {
   const offset = entry.relativeOffsetOfLocalHeader;
-  if (offset + LOCAL_HEADER_SIZE > zip.length || zip.readUInt32LE(offset) !== LOCAL_HEADER) throw new OsvArchiveError(source, `${entry.fileName} has no local header`);
+  if (offset + LOCAL_HEADER_SIZE > zip.length || zip.readUInt32LE(offset) !== LOCAL_HEADER)
+    throw new OsvArchiveError(source, `${entry.fileName} has no local header`);
   return offset + LOCAL_HEADER_SIZE + zip.readUInt16LE(offset + 26) + zip.readUInt16LE(offset + 28);
 }
 
@@ -59,7 +60,8 @@ function entryData(zip: Buffer, entry: yauzl.Entry, dataStart: number, source: s
       throw new OsvArchiveError(source, `${entry.fileName} does not inflate to its declared ${entry.uncompressedSize} bytes: ${(error as Error).message}`);
     }
   } else throw new OsvArchiveError(source, `${entry.fileName} uses compression method ${entry.compressionMethod}, not stored or deflate`);
-  if (data.length !== entry.uncompressedSize) throw new OsvArchiveError(source, `${entry.fileName} inflates to ${data.length} bytes, not its declared ${entry.uncompressedSize}`);
+  if (data.length !== entry.uncompressedSize)
+    throw new OsvArchiveError(source, `${entry.fileName} inflates to ${data.length} bytes, not its declared ${entry.uncompressedSize}`);
   if (crc32(data) !== entry.crc32) throw new OsvArchiveError(source, `${entry.fileName} fails its CRC-32 check`);
   return data;
 }
@@ -90,7 +92,8 @@ export async function* readZipJson(zip: Buffer, source: string, limits: ZipLimit
     for await (const entry of file.eachEntry()) {
       if (entry.fileName.endsWith('/') || !entry.fileName.endsWith('.json')) continue;
       if (entry.isEncrypted()) throw new OsvArchiveError(source, `${entry.fileName} is encrypted`);
-      if (entry.uncompressedSize > limits.maxEntryBytes) throw new OsvArchiveError(source, `${entry.fileName} is ${entry.uncompressedSize} bytes, more than ${limits.maxEntryBytes}`);
+      if (entry.uncompressedSize > limits.maxEntryBytes)
+        throw new OsvArchiveError(source, `${entry.fileName} is ${entry.uncompressedSize} bytes, more than ${limits.maxEntryBytes}`);
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes) throw new OsvArchiveError(source, `unpacks past ${limits.maxTotalBytes} bytes`);
       yield { name: entry.fileName, body: entryData(zip, entry, dataStart(zip, entry, source), source) };

@@ -17,13 +17,15 @@ describe('runProcess', () => {
   it('kills the whole tree on timeout, even a child that left the group', async () => {
     const result = await runProcess('/bin/sh', ['-c', 'setsid sleep 41.5 & sleep 41.5; echo never'], { env, timeoutMs: 300 });
     expect({ timedOut: result.timedOut, signal: result.signal }).toEqual({ timedOut: true, signal: 'SIGKILL' });
-    const left = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((name) => {
-      try {
-        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('41.5');
-      } catch {
-        return false;
-      }
-    });
+    const left = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('41.5');
+        } catch {
+          return false;
+        }
+      });
     expect(left).toEqual([]);
   });
 
@@ -33,8 +35,13 @@ describe('runProcess', () => {
   });
 
   it('gives the child only the allow-listed environment', async () => {
-    const result = await runProcess('/bin/sh', ['-c', 'env'], { env: minimalEnv('/home/b', { CCP_BUILD_ID: 'b1' }, { PATH: '/bin', CCP_S3_SECRET_ACCESS_KEY: 'k', LANG: 'C.UTF-8' }) });
-    const names = result.tail.map((line) => line.split('=')[0]).filter((name) => !['PWD', 'SHLVL', '_'].includes(name!)).sort();
+    const result = await runProcess('/bin/sh', ['-c', 'env'], {
+      env: minimalEnv('/home/b', { CCP_BUILD_ID: 'b1' }, { PATH: '/bin', CCP_S3_SECRET_ACCESS_KEY: 'k', LANG: 'C.UTF-8' }),
+    });
+    const names = result.tail
+      .map((line) => line.split('=')[0])
+      .filter((name) => !['PWD', 'SHLVL', '_'].includes(name!))
+      .sort();
     expect(names).toEqual(['CCP_BUILD_ID', 'HOME', 'LANG', 'PATH']);
   });
 
@@ -89,20 +96,27 @@ describe('filterProcess (the streaming mode: xz, zstd)', () => {
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await pipeline(async function* () {
-      yield Buffer.from(input);
-    }, stream, sink);
+    await pipeline(
+      async function* () {
+        yield Buffer.from(input);
+      },
+      stream,
+      sink,
+    );
     return Buffer.concat(chunks).toString('utf8');
   };
-  const failing = { spawnError: (message: string) => new Error(`cannot start: ${message}`), failure: (code: number | null, stderr: string) => new Error(`failed ${code}: ${stderr}`) };
+  const failing = {
+    spawnError: (message: string) => new Error(`cannot start: ${message}`),
+    failure: (code: number | null, stderr: string) => new Error(`failed ${code}: ${stderr}`),
+  };
 
   it('streams the input through the tool', async () => {
     expect(await through(filterProcess('/usr/bin/tr', ['a-z', 'A-Z'], failing), 'layer bytes')).toBe('LAYER BYTES');
   });
 
   it.each<[string, string, string[], RegExp]>([
-    ['the caller\'s error for a tool that is not installed', '/nonexistent/zstd', [], /^cannot start: .*ENOENT/],
-    ['the caller\'s error with what a failing tool said', '/bin/sh', ['-c', 'cat >/dev/null; echo corrupt >&2; exit 2'], /^failed 2: corrupt$/],
+    ["the caller's error for a tool that is not installed", '/nonexistent/zstd', [], /^cannot start: .*ENOENT/],
+    ["the caller's error with what a failing tool said", '/bin/sh', ['-c', 'cat >/dev/null; echo corrupt >&2; exit 2'], /^failed 2: corrupt$/],
   ])('fails with %s', async (_name, command, args, message) => {
     await expect(through(filterProcess(command, args, failing), 'x')).rejects.toThrow(message);
   });
@@ -119,11 +133,13 @@ describe('filterProcess (the streaming mode: xz, zstd)', () => {
 
 /** Processes whose command line holds `marker`. */
 function running(marker: string): string[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((name) => {
-    try {
-      return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
 }

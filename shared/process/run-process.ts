@@ -86,14 +86,16 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...Array<'pipe'>(options.extraPipes ?? 0).fill('pipe')],
     });
     options.onSpawn?.(child);
-    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
-      capture(stream, chunk);
-      // Captured output (maybe binary, maybe megabytes) is read by the caller: no lines to keep.
-      if (options.captureMaxBytes !== undefined && !options.onOutput) return;
-      const text = chunk.toString('utf8');
-      remember(text);
-      options.onOutput?.(text);
-    };
+    const onData =
+      (stream: 'stdout' | 'stderr') =>
+      (chunk: Buffer): void => {
+        capture(stream, chunk);
+        // Captured output (maybe binary, maybe megabytes) is read by the caller: no lines to keep.
+        if (options.captureMaxBytes !== undefined && !options.onOutput) return;
+        const text = chunk.toString('utf8');
+        remember(text);
+        options.onOutput?.(text);
+      };
     child.stdout?.on('data', onData('stdout'));
     child.stderr?.on('data', onData('stderr'));
     if (options.input !== undefined) {
@@ -119,7 +121,8 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (partial) tail.push(partial);
-      const streams = options.captureMaxBytes === undefined ? {} : { stdout: Buffer.concat(captured.stdout), stderr: Buffer.concat(captured.stderr), truncated };
+      const streams =
+        options.captureMaxBytes === undefined ? {} : { stdout: Buffer.concat(captured.stdout), stderr: Buffer.concat(captured.stderr), truncated };
       resolve({ ...result, timedOut, aborted, tail: tail.slice(-TAIL_LINES), ...streams });
     };
     child.once('error', (error) => finish({ exitCode: null, signal: null, spawnError: error.message }));
@@ -151,7 +154,11 @@ export interface CaptureOptions {
  * runner of the service: builders, scanners, git and the lint use it. Never rejects.
  * @see https://nodejs.org/api/child_process.html#optionsdetached
  */
-export async function runCaptured(command: string, args: readonly string[], options: CaptureOptions): Promise<RunResult & { stdout: Buffer; stderr: Buffer; truncated: boolean }> {
+export async function runCaptured(
+  command: string,
+  args: readonly string[],
+  options: CaptureOptions,
+): Promise<RunResult & { stdout: Buffer; stderr: Buffer; truncated: boolean }> {
   const result = await runProcess(command, args, {
     cwd: options.cwd,
     env: options.env,

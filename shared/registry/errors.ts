@@ -8,7 +8,10 @@ export class ImageError extends Error {}
 /** The registry has no such repository, tag or digest: the weekly scan reports the image "absent". */
 export class ImageNotFoundError extends ImageError {
   override readonly name = 'ImageNotFoundError';
-  constructor(readonly reference: string, detail: string) {
+  constructor(
+    readonly reference: string,
+    detail: string,
+  ) {
     super(`image ${reference} not found: ${detail}`);
   }
 }
@@ -16,7 +19,10 @@ export class ImageNotFoundError extends ImageError {
 /** The registry answered wrongly, refused us, or could not be reached. */
 export class RegistryError extends ImageError {
   override readonly name = 'RegistryError';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -27,7 +33,10 @@ export class RegistryError extends ImageError {
  */
 export class BlobMissingError extends ImageError {
   override readonly name = 'BlobMissingError';
-  constructor(readonly digest: string, readonly registry: string) {
+  constructor(
+    readonly digest: string,
+    readonly registry: string,
+  ) {
     super(`blob ${digest} missing from registry ${registry}`);
   }
 }
@@ -35,7 +44,10 @@ export class BlobMissingError extends ImageError {
 /** A layer (or the config) is not what the manifest says: digest mismatch, bad compression, bad tar. */
 export class CorruptLayerError extends ImageError {
   override readonly name = 'CorruptLayerError';
-  constructor(readonly digest: string, detail: string) {
+  constructor(
+    readonly digest: string,
+    detail: string,
+  ) {
     super(`layer ${digest} is corrupt: ${detail}`);
   }
 }
@@ -43,7 +55,11 @@ export class CorruptLayerError extends ImageError {
 /** The image would not fit the disk bound; nothing is left on disk. */
 export class ImageTooLargeError extends ImageError {
   override readonly name = 'ImageTooLargeError';
-  constructor(message: string, readonly bytes: number, readonly maxBytes: number) {
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
     super(message);
   }
 }
@@ -51,7 +67,10 @@ export class ImageTooLargeError extends ImageError {
 /** The image has more tar entries than the file-count bound (`CCP_SCAN_MAX_FILES`); nothing is left on disk. */
 export class TooManyFilesError extends ImageError {
   override readonly name = 'TooManyFilesError';
-  constructor(message: string, readonly maxFiles: number) {
+  constructor(
+    message: string,
+    readonly maxFiles: number,
+  ) {
     super(message);
   }
 }
@@ -59,7 +78,11 @@ export class TooManyFilesError extends ImageError {
 /** A blob (layer or config) was not read to its end within the request time limit. */
 export class ImageTimeoutError extends ImageError {
   override readonly name = 'ImageTimeoutError';
-  constructor(readonly digest: string, readonly timeoutMs: number, what: 'layer' | 'config' = 'layer') {
+  constructor(
+    readonly digest: string,
+    readonly timeoutMs: number,
+    what: 'layer' | 'config' = 'layer',
+  ) {
     super(`${what} ${digest} timed out after ${formatDuration(timeoutMs)}`);
   }
 }
@@ -70,14 +93,21 @@ export class ImageTimeoutError extends ImageError {
  */
 export class RegistryNotAllowedError extends ImageError {
   override readonly name = 'RegistryNotAllowedError';
-  constructor(readonly registry: string, what = 'registry') {
+  constructor(
+    readonly registry: string,
+    what = 'registry',
+  ) {
     super(`${what} ${registry} is not allowed (only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read)`);
   }
 }
 
 /** Sizes for people: `1.2 GB`, `500 MB`, `12 kB` (decimal units, as registries show them). */
 export function formatBytes(bytes: number): string {
-  const units: [number, string][] = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+  const units: [number, string][] = [
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'kB'],
+  ];
   for (const [size, unit] of units) if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   return `${bytes} B`;
 }

@@ -62,10 +62,17 @@ describe('startLocalRegistry', () => {
       const tags = (await (await fetch(`${registry.url}/v2/sample/tiny/tags/list`)).json()) as { tags: string[] };
       expect(tags).toEqual({ name: 'sample/tiny', tags: ['v1'] });
       for (let i = 0; i < 50 && notifications.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      const first = notifications[0] as { contentType: string; body: { events: { action: string; target: { repository: string; tag: string; digest: string } }[] } };
+      const first = notifications[0] as {
+        contentType: string;
+        body: { events: { action: string; target: { repository: string; tag: string; digest: string } }[] };
+      };
       expect(first.contentType).toMatch(/^application\/vnd\.docker\.distribution\.events\.v1\+json/);
       const push = first.body.events.find((event) => event.action === 'push')!;
-      expect({ repository: push.target.repository, tag: push.target.tag, digest: push.target.digest }).toEqual({ repository: 'sample/tiny', tag: 'v1', digest });
+      expect({ repository: push.target.repository, tag: push.target.tag, digest: push.target.digest }).toEqual({
+        repository: 'sample/tiny',
+        tag: 'v1',
+        digest,
+      });
     } finally {
       await registry.stop();
       sink.close();
@@ -79,11 +86,19 @@ describe('startLocalRegistry', () => {
     const second = await startLocalRegistry({ dir: path.join(dir, 'b') });
     try {
       for (let i = 0; i < 50; i++) {
-        const alive = await readFile(`/proc/${pid}/status`, 'utf8').then((s) => !/State:\s+Z/.test(s), () => false);
+        const alive = await readFile(`/proc/${pid}/status`, 'utf8').then(
+          (s) => !/State:\s+Z/.test(s),
+          () => false,
+        );
         if (!alive) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await expect(readFile(`/proc/${pid}/status`, 'utf8').then((s) => !/State:\s+Z/.test(s), () => false)).resolves.toBe(false);
+      await expect(
+        readFile(`/proc/${pid}/status`, 'utf8').then(
+          (s) => !/State:\s+Z/.test(s),
+          () => false,
+        ),
+      ).resolves.toBe(false);
       await expect(fetch(`${second.url}/v2/`).then((r) => r.status)).resolves.toEqual(200);
     } finally {
       await second.stop();
@@ -186,11 +201,18 @@ describe('startLocalRegistry', () => {
   it('ends with the process that started it, even one that dies of an uncaught error (no orphan)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-registry-orphan-'));
     try {
-      const child = spawnSync(process.execPath, ['-r', path.resolve(__dirname, '../../test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'dies-with-registry.ts'), dir], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(
+        process.execPath,
+        ['-r', path.resolve(__dirname, '../../test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'dies-with-registry.ts'), dir],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
       const pid = Number(child.stdout.trim());
       await new Promise((resolve) => setTimeout(resolve, 500));
       // Gone, or a zombie that this container's init has not reaped yet: not running either way.
-      const state = await readFile(`/proc/${pid}/status`, 'utf8').then((status) => /^State:\s+(\S)/m.exec(status)?.[1] ?? '', () => '');
+      const state = await readFile(`/proc/${pid}/status`, 'utf8').then(
+        (status) => /^State:\s+(\S)/m.exec(status)?.[1] ?? '',
+        () => '',
+      );
       const alive = state !== '' && state !== 'Z';
       expect([child.status, pid > 0, alive]).toEqual([1, true, false]);
     } finally {

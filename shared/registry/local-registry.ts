@@ -96,7 +96,13 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   return { address, url, notifyToken, login, access, stop: () => stop(child, dir) };
 }
 
-function registryConfig(dir: string, address: string, notificationsUrl: string | undefined, notifyToken: string | null, htpasswd: string | null): Record<string, unknown> {
+function registryConfig(
+  dir: string,
+  address: string,
+  notificationsUrl: string | undefined,
+  notifyToken: string | null,
+  htpasswd: string | null,
+): Record<string, unknown> {
   return {
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
@@ -107,7 +113,15 @@ function registryConfig(dir: string, address: string, notificationsUrl: string |
       ? {
           notifications: {
             endpoints: [
-              { name: 'ccp', url: notificationsUrl, headers: notifyTokenHeaders(notifyToken ?? ''), timeout: '2s', threshold: 5, backoff: '1s', ignoredmediatypes: ['application/octet-stream'] },
+              {
+                name: 'ccp',
+                url: notificationsUrl,
+                headers: notifyTokenHeaders(notifyToken ?? ''),
+                timeout: '2s',
+                threshold: 5,
+                backoff: '1s',
+                ignoredmediatypes: ['application/octet-stream'],
+              },
             ],
           },
         }

@@ -22,7 +22,14 @@ function pushOf(overrides: Record<string, unknown> = {}, target: Record<string, 
     id: 'evt-1',
     timestamp: '2026-11-28T05:00:00.123456789Z',
     action: 'push',
-    target: { mediaType: OCI_MANIFEST, digest: DIGEST, repository: 'sample/base', tag: 'latest', url: 'http://127.0.0.1:5000/v2/sample/base/manifests/sha256:aaa', ...target },
+    target: {
+      mediaType: OCI_MANIFEST,
+      digest: DIGEST,
+      repository: 'sample/base',
+      tag: 'latest',
+      url: 'http://127.0.0.1:5000/v2/sample/base/manifests/sha256:aaa',
+      ...target,
+    },
     request: { host: '127.0.0.1:5000', method: 'PUT' },
     ...overrides,
   };
@@ -117,17 +124,31 @@ describe('registryNotificationRoutes with the real registry', () => {
     await exec('buildah', [...storage, 'config', '--label', 'test=notifications', container]);
     await exec('buildah', [...storage, 'commit', '--quiet', container, 'localhost/tiny:1']);
     const digestFile = path.join(dir, 'digest');
-    await exec('buildah', [...storage, 'push', '--tls-verify=false', '--digestfile', digestFile, 'localhost/tiny:1', `docker://${registry.address}/team/tiny:1`]);
+    await exec('buildah', [
+      ...storage,
+      'push',
+      '--tls-verify=false',
+      '--digestfile',
+      digestFile,
+      'localhost/tiny:1',
+      `docker://${registry.address}/team/tiny:1`,
+    ]);
     const digest = (await readFile(digestFile, 'utf8')).trim();
     await waitFor(1);
-    expect(published.map((event) => [event.type, event.subject, (event.data as { digest: string }).digest])).toEqual([[EventTypes.imagePushed, 'team/tiny:1', digest]]);
+    expect(published.map((event) => [event.type, event.subject, (event.data as { digest: string }).digest])).toEqual([
+      [EventTypes.imagePushed, 'team/tiny:1', digest],
+    ]);
     expect((published[0]!.data as { registry: string }).registry).toEqual(registry.address);
   }, 60_000);
 
   it('publishes a repeated notification once, asks for a resend when publishing fails, and refuses garbage', async () => {
     published.length = 0;
     const post = (body: string): Promise<Response> =>
-      fetch(`${server.url}/registry/notifications`, { method: 'POST', headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, authorization: `Bearer ${registry.notifyToken}` }, body });
+      fetch(`${server.url}/registry/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, authorization: `Bearer ${registry.notifyToken}` },
+        body,
+      });
     const envelope = JSON.stringify({ events: [pushOf({ id: 'again-1' })] });
     failNext = true;
     expect((await post(envelope)).status).toEqual(500);
@@ -152,7 +173,13 @@ describe('registryNotificationRoutes with the real registry', () => {
     published.length = 0;
     const token = registry.notifyToken!;
     const authorization =
-      header === 'CHANGED' ? `Bearer ${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` : header === 'BASIC' ? `Basic ${token}` : header === 'MORE' ? `Bearer ${token}x` : header;
+      header === 'CHANGED'
+        ? `Bearer ${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`
+        : header === 'BASIC'
+          ? `Basic ${token}`
+          : header === 'MORE'
+            ? `Bearer ${token}x`
+            : header;
     const answer = await fetch(`${server.url}/registry/notifications`, {
       method: 'POST',
       headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, ...(authorization ? { authorization } : {}) },

@@ -48,8 +48,10 @@ export function imagePushedEvents(body: unknown): CloudEvent<ImagePushedData>[] 
     if (typeof item.action !== 'string') issues.push({ field: `${at}.action`, message: 'is required' });
     if (!target) return void issues.push({ field: `${at}.target`, message: 'must be an object' });
     if (item.action !== 'push' || typeof target.tag !== 'string' || target.tag === '' || !MANIFEST_MEDIA_TYPES.includes(String(target.mediaType))) return;
-    if (typeof target.repository !== 'string' || target.repository === '') return void issues.push({ field: `${at}.target.repository`, message: 'is required' });
-    if (typeof target.digest !== 'string' || !/^[a-z0-9]+:[a-f0-9]{32,}$/.test(target.digest)) return void issues.push({ field: `${at}.target.digest`, message: 'must be a digest' });
+    if (typeof target.repository !== 'string' || target.repository === '')
+      return void issues.push({ field: `${at}.target.repository`, message: 'is required' });
+    if (typeof target.digest !== 'string' || !/^[a-z0-9]+:[a-f0-9]{32,}$/.test(target.digest))
+      return void issues.push({ field: `${at}.target.digest`, message: 'must be a digest' });
     if (typeof item.id !== 'string' || item.id === '') return;
     const registry = registryHost(item, target);
     const data: ImagePushedData = {
@@ -60,7 +62,14 @@ export function imagePushedEvents(body: unknown): CloudEvent<ImagePushedData>[] 
       ...(registry ? { registry } : {}),
     };
     const time = typeof item.timestamp === 'string' && !Number.isNaN(Date.parse(item.timestamp)) ? new Date(item.timestamp).toISOString() : undefined;
-    pushed.push(makeEvent(EventTypes.imagePushed, data, { source: REGISTRY_SOURCE, id: item.id, subject: `${target.repository}:${target.tag}`, ...(time ? { time } : {}) }));
+    pushed.push(
+      makeEvent(EventTypes.imagePushed, data, {
+        source: REGISTRY_SOURCE,
+        id: item.id,
+        subject: `${target.repository}:${target.tag}`,
+        ...(time ? { time } : {}),
+      }),
+    );
   });
   if (issues.length > 0) throw new ValidationError('invalid registry notification', issues);
   return pushed;
@@ -108,26 +117,32 @@ export function registryNotificationRoutes(options: RegistryNotificationOptions)
   const log = options.log.child({ fn: 'registry-notifications' });
   const seen = new LruSet(options.dedupCapacity ?? 10_000);
   const router = express.Router();
-  router.post('/notifications', requireBearerToken(options.tokens, log), express.raw({ type: () => true, limit: options.bodyLimit ?? '1mb' }), (request, response) => {
-    let events: CloudEvent<ImagePushedData>[];
-    try {
-      events = imagePushedEvents(JSON.parse(bodyOf(request).toString('utf8')) as unknown);
-    } catch (error) {
-      const refused = error instanceof ValidationError ? error : new ValidationError('not a registry notification', [{ field: 'body', message: 'is not JSON' }]);
-      log.warn('registry notification refused', { error: refused.message });
-      return void sendValidationError(response, refused);
-    }
-    const fresh = events.filter((event) => !seen.has(event.id));
-    Promise.all(fresh.map((event) => options.publish(event)))
-      .then(() => {
-        for (const event of fresh) seen.add(event.id);
-        if (fresh.length > 0) log.info('registry notification', { pushed: fresh.map((event) => `${event.subject}@${event.data?.digest}`) });
-        response.status(200).json({ published: fresh.length, duplicates: events.length - fresh.length });
-      })
-      .catch((error: unknown) => {
-        log.error('registry notification not published', { error });
-        response.status(500).json({ error: 'could not publish; send it again' });
-      });
-  });
+  router.post(
+    '/notifications',
+    requireBearerToken(options.tokens, log),
+    express.raw({ type: () => true, limit: options.bodyLimit ?? '1mb' }),
+    (request, response) => {
+      let events: CloudEvent<ImagePushedData>[];
+      try {
+        events = imagePushedEvents(JSON.parse(bodyOf(request).toString('utf8')) as unknown);
+      } catch (error) {
+        const refused =
+          error instanceof ValidationError ? error : new ValidationError('not a registry notification', [{ field: 'body', message: 'is not JSON' }]);
+        log.warn('registry notification refused', { error: refused.message });
+        return void sendValidationError(response, refused);
+      }
+      const fresh = events.filter((event) => !seen.has(event.id));
+      Promise.all(fresh.map((event) => options.publish(event)))
+        .then(() => {
+          for (const event of fresh) seen.add(event.id);
+          if (fresh.length > 0) log.info('registry notification', { pushed: fresh.map((event) => `${event.subject}@${event.data?.digest}`) });
+          response.status(200).json({ published: fresh.length, duplicates: events.length - fresh.length });
+        })
+        .catch((error: unknown) => {
+          log.error('registry notification not published', { error });
+          response.status(500).json({ error: 'could not publish; send it again' });
+        });
+    },
+  );
   return router;
 }

@@ -44,8 +44,16 @@ export function requireBearerToken(tokens: ReadonlyArray<string | undefined | nu
   const accepted = tokens.filter((token): token is string => typeof token === 'string' && token !== '');
   return (request, response, next) => {
     if (accepted.length > 0 && bearerMatches(request.get('authorization'), accepted)) return next();
-    const error = accepted.length === 0 ? 'no registry notification token is configured (CCP_REGISTRY_NOTIFY_TOKEN): notifications are refused' : 'a registry notification needs its Bearer token';
-    log.warn('registry notification refused', { status: 401, error, withAuthorization: request.get('authorization') !== undefined, remote: request.socket.remoteAddress });
+    const error =
+      accepted.length === 0
+        ? 'no registry notification token is configured (CCP_REGISTRY_NOTIFY_TOKEN): notifications are refused'
+        : 'a registry notification needs its Bearer token';
+    log.warn('registry notification refused', {
+      status: 401,
+      error,
+      withAuthorization: request.get('authorization') !== undefined,
+      remote: request.socket.remoteAddress,
+    });
     // The body is not read: close the connection rather than drain what an intruder sends.
     response.set('WWW-Authenticate', 'Bearer realm="ccp-registry-notifications"').set('Connection', 'close').status(401).json({ error });
   };

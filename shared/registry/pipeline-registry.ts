@@ -14,7 +14,11 @@ export function registryAccess(config: Config): RegistryAccess | null {
   if (!config.registry) return null;
   const host = config.registry.replace(/:\d+$/, '');
   const tlsVerify = config.registryTlsVerify ?? !LOOPBACK_HOST.test(host);
-  return { address: config.registry, tlsVerify, ...(config.registryAuth ? { username: config.registryAuth.username, password: config.registryAuth.password } : {}) };
+  return {
+    address: config.registry,
+    tlsVerify,
+    ...(config.registryAuth ? { username: config.registryAuth.username, password: config.registryAuth.password } : {}),
+  };
 }
 
 /**

@@ -45,7 +45,8 @@ describe('RegistryClient allow-list', () => {
       const url = request.url ?? '';
       if (url.startsWith('/v2/realm-trap/')) response.writeHead(401, { 'www-authenticate': `Bearer realm="http://${trapAddress}/token",service="evil"` }).end();
       else if (url.startsWith('/v2/redirect-trap/')) response.writeHead(307, { location: `http://${trapAddress}/blob` }).end();
-      else if (url.startsWith('/v2/redirect-storage/') && !request.headers.authorization) response.writeHead(401, { 'www-authenticate': 'Basic realm="registry"' }).end();
+      else if (url.startsWith('/v2/redirect-storage/') && !request.headers.authorization)
+        response.writeHead(401, { 'www-authenticate': 'Basic realm="registry"' }).end();
       else if (url.startsWith('/v2/redirect-storage/')) response.writeHead(307, { location: `http://${storageAddress}/blob?signed=1` }).end();
       else if (url.startsWith('/v2/huge/')) {
         // A "manifest" that never ends, chunked (no content-length to refuse up front).
@@ -70,7 +71,8 @@ describe('RegistryClient allow-list', () => {
     storageSeen.length = 0;
   });
 
-  const client = (allowed: string[]): RegistryClient => new RegistryClient({ allowedRegistries: allowed, timeoutMs: 5000, credentials: { username: 'ci', password: 'registry-secret' } });
+  const client = (allowed: string[]): RegistryClient =>
+    new RegistryClient({ allowedRegistries: allowed, timeoutMs: 5000, credentials: { username: 'ci', password: 'registry-secret' } });
   const DIGEST = `sha256:${'a'.repeat(64)}`;
 
   it.each([
@@ -84,7 +86,9 @@ describe('RegistryClient allow-list', () => {
   });
 
   it('refuses a blob redirect to a host outside the list before connecting', async () => {
-    await expect(client([registryAddress]).blob(parseImageReference(`${registryAddress}/redirect-trap:latest`), DIGEST)).rejects.toThrow(`redirect to ${trapAddress} is not allowed`);
+    await expect(client([registryAddress]).blob(parseImageReference(`${registryAddress}/redirect-trap:latest`), DIGEST)).rejects.toThrow(
+      `redirect to ${trapAddress} is not allowed`,
+    );
     expect(connections).toBe(0);
   });
 
@@ -94,7 +98,9 @@ describe('RegistryClient allow-list', () => {
   });
 
   it('says a blob is missing (HTTP 404 on the blob), not that the image is absent', async () => {
-    await expect(client([registryAddress]).blob(parseImageReference(`${registryAddress}/gone:latest`), DIGEST)).rejects.toThrow(new BlobMissingError(DIGEST, registryAddress));
+    await expect(client([registryAddress]).blob(parseImageReference(`${registryAddress}/gone:latest`), DIGEST)).rejects.toThrow(
+      new BlobMissingError(DIGEST, registryAddress),
+    );
   });
 
   it('refuses a manifest over the in-memory bound, as a 413 that is not retried', async () => {
@@ -104,6 +110,10 @@ describe('RegistryClient allow-list', () => {
   });
 
   it('allows any registry without a list (callers that choose their own host)', () => {
-    expect([new RegistryClient().allows('169.254.169.254'), client(['Quay.io']).allows('quay.io'), client(['quay.io']).allows('quay.io:443')]).toEqual([true, true, false]);
+    expect([new RegistryClient().allows('169.254.169.254'), client(['Quay.io']).allows('quay.io'), client(['quay.io']).allows('quay.io:443')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

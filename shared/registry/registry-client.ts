@@ -179,7 +179,10 @@ export class RegistryClient {
     } else if (challenge?.scheme === 'basic' && credentials) {
       authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     } else {
-      throw new RegistryError(`${ref.registry} requires authentication${credentials ? '' : ' and no credentials are configured'} (${challenge?.scheme ?? 'no challenge'})`, 401);
+      throw new RegistryError(
+        `${ref.registry} requires authentication${credentials ? '' : ' and no credentials are configured'} (${challenge?.scheme ?? 'no challenge'})`,
+        401,
+      );
     }
     this.tokens.set(scopeKey, authorization);
     response = await send(authorization);
@@ -246,7 +249,10 @@ export class RegistryClient {
     }
     if (!response.ok) {
       const text = (await readBounded(response, 'error answer', 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-      throw new RegistryError(`GET manifest ${ref.repository}:${reference} from ${ref.registry}: HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+      throw new RegistryError(
+        `GET manifest ${ref.repository}:${reference} from ${ref.registry}: HTTP ${response.status} ${text.slice(0, 200)}`,
+        response.status,
+      );
     }
     let body: Buffer;
     try {
@@ -284,7 +290,9 @@ export class RegistryClient {
 
 function asImageManifest(document: Record<string, unknown>, ref: ImageReference): ImageManifest {
   if (document.schemaVersion !== 2 || typeof document.config !== 'object' || !Array.isArray(document.layers)) {
-    throw new RegistryError(`${formatImageReference(ref)}: unsupported manifest (schemaVersion ${String(document.schemaVersion)}; only OCI and Docker v2 schema 2 are read)`);
+    throw new RegistryError(
+      `${formatImageReference(ref)}: unsupported manifest (schemaVersion ${String(document.schemaVersion)}; only OCI and Docker v2 schema 2 are read)`,
+    );
   }
   return document as unknown as ImageManifest;
 }

@@ -18,15 +18,27 @@ const canonical = (description: string, index = 0): string => cases.filter((item
 
 describe('packageUrl against the purl spec', () => {
   it.each(cases.filter((item) => !item.is_invalid).map((item) => [item.canonical_purl, item] as const))('builds %s', (expected, item) => {
-    expect(packageUrl({ type: item.type, namespace: item.namespace ?? undefined, name: item.name, version: item.version ?? undefined, qualifiers: item.qualifiers ?? {} })).toEqual(expected);
+    expect(
+      packageUrl({
+        type: item.type,
+        namespace: item.namespace ?? undefined,
+        name: item.name,
+        version: item.version ?? undefined,
+        qualifiers: item.qualifiers ?? {},
+      }),
+    ).toEqual(expected);
   });
 
   it.each(cases.filter((item) => item.is_invalid).map((item) => [item.description, item] as const))('refuses: %s', (_description, item) => {
-    expect(() => packageUrl({ type: item.type, name: item.name, version: item.version ?? undefined, qualifiers: item.qualifiers ?? {} })).toThrow(ValidationError);
+    expect(() => packageUrl({ type: item.type, name: item.name, version: item.version ?? undefined, qualifiers: item.qualifiers ?? {} })).toThrow(
+      ValidationError,
+    );
   });
 
   it('lower-cases the type and the keys, sorts the lowered keys, drops empty values (pkg:Rpm/…?Arch=i386&Distro=… in the spec)', () => {
-    expect(packageUrl({ type: 'Rpm', namespace: 'fedora', name: 'curl', version: '7.50.3-1.fc25', qualifiers: { Distro: 'fedora-25', Arch: 'i386', epoch: '' } })).toEqual(canonical('rpm often use qualifiers'));
+    expect(
+      packageUrl({ type: 'Rpm', namespace: 'fedora', name: 'curl', version: '7.50.3-1.fc25', qualifiers: { Distro: 'fedora-25', Arch: 'i386', epoch: '' } }),
+    ).toEqual(canonical('rpm often use qualifiers'));
   });
 
   it.each([
@@ -40,18 +52,29 @@ describe('packageUrl against the purl spec', () => {
 
 describe('the typed builders give the spec canonical forms', () => {
   it.each([
-    ['rpm', rpmPurl({ vendor: 'Fedora', name: 'curl', version: '7.50.3', release: '1.fc25', arch: 'i386', distro: 'fedora-25', epoch: 0 }), canonical('rpm often use qualifiers')],
-    ['rpm with an epoch', rpmPurl({ vendor: 'fedora', name: 'centerim', version: '4.22.10', release: '1.el6', arch: 'i686', distro: 'fedora-25', epoch: 1 }), cases.find((item) => item.name === 'centerim')!.canonical_purl],
+    [
+      'rpm',
+      rpmPurl({ vendor: 'Fedora', name: 'curl', version: '7.50.3', release: '1.fc25', arch: 'i386', distro: 'fedora-25', epoch: 0 }),
+      canonical('rpm often use qualifiers'),
+    ],
+    [
+      'rpm with an epoch',
+      rpmPurl({ vendor: 'fedora', name: 'centerim', version: '4.22.10', release: '1.el6', arch: 'i686', distro: 'fedora-25', epoch: 1 }),
+      cases.find((item) => item.name === 'centerim')!.canonical_purl,
+    ],
     ['pypi', pypiPurl('Django_package', '1.11.1.dev1'), canonical('pypi names have special rules')],
     ['pypi with a file name', pypiPurl('Django', '1.11.1', { file_name: 'Django-1.11.1.tar.gz' }), 'pkg:pypi/django@1.11.1?file_name=Django-1.11.1.tar.gz'],
     ['npm scoped', npmPurl('@angular/animation', '12.3.1'), canonical('npm can be scoped')],
-    ['npm with a vcs_url', npmPurl('mypackage', '12.4.5', { vcs_url: 'git://host.com/path/to/repo.git@4345abcd34343' }), cases.find((item) => item.name === 'mypackage')!.canonical_purl],
+    [
+      'npm with a vcs_url',
+      npmPurl('mypackage', '12.4.5', { vcs_url: 'git://host.com/path/to/repo.git@4345abcd34343' }),
+      cases.find((item) => item.name === 'mypackage')!.canonical_purl,
+    ],
     ['gem with a platform', gemPurl('jruby-launcher', '1.1.2', 'java'), canonical('Java gem can use a qualifier')],
     ['gem', gemPurl('ruby-advisory-db-check', '0.12.4'), 'pkg:gem/ruby-advisory-db-check@0.12.4'],
   ])('%s', (_type, actual, expected) => {
     expect(actual).toEqual(expected);
   });
-
 });
 
 describe('normalizePythonName', () => {

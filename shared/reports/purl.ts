@@ -32,7 +32,8 @@ export function packageUrl(parts: PackageUrlParts): string {
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
     .map(([key, value]) => {
       const lower = key.toLowerCase();
-      if (!QUALIFIER_KEY.test(lower)) throw new ValidationError('not a package URL qualifier key', [{ field: 'qualifiers', message: `${JSON.stringify(key)} is not a purl qualifier key` }]);
+      if (!QUALIFIER_KEY.test(lower))
+        throw new ValidationError('not a package URL qualifier key', [{ field: 'qualifiers', message: `${JSON.stringify(key)} is not a purl qualifier key` }]);
       return `${lower}=${encodeSegment(value)}`;
     })
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -48,7 +49,9 @@ export function pypiPurl(name: string, version: string, qualifiers: Record<strin
 /** `pkg:npm/<name>@<version>`; a scoped name becomes the namespace: `pkg:npm/%40scope/name@1.0.0`. */
 export function npmPurl(name: string, version: string, qualifiers: Record<string, string | undefined> = {}): string {
   const scoped = /^(@[^/]+)\/(.+)$/.exec(name);
-  return scoped ? packageUrl({ type: 'npm', namespace: scoped[1]!, name: scoped[2]!, version, qualifiers }) : packageUrl({ type: 'npm', name, version, qualifiers });
+  return scoped
+    ? packageUrl({ type: 'npm', namespace: scoped[1]!, name: scoped[2]!, version, qualifiers })
+    : packageUrl({ type: 'npm', name, version, qualifiers });
 }
 
 /** `pkg:gem/<name>@<version>`, with `?platform=` for a platform gem. */
@@ -61,7 +64,15 @@ export function gemPurl(name: string, version: string, platform?: string): strin
  * as the namespace, the epoch only when not 0.
  * @see https://github.com/package-url/purl-spec/blob/main/types/rpm-definition.json
  */
-export function rpmPurl(parts: { vendor?: string | undefined; name: string; version: string; release?: string | undefined; arch?: string | undefined; epoch?: string | number | undefined; distro?: string | undefined }): string {
+export function rpmPurl(parts: {
+  vendor?: string | undefined;
+  name: string;
+  version: string;
+  release?: string | undefined;
+  arch?: string | undefined;
+  epoch?: string | number | undefined;
+  distro?: string | undefined;
+}): string {
   const epoch = parts.epoch === undefined || String(parts.epoch) === '0' || String(parts.epoch) === '' ? undefined : String(parts.epoch);
   return packageUrl({
     type: 'rpm',

@@ -2,7 +2,12 @@ import { RUNS } from './__fixtures__/runs';
 import { buildScanReport } from './scan-report';
 import type { ScannerRun } from './types';
 
-const BASE = { scanId: 'scan-1', image: { ref: '127.0.0.1:5000/team/web:latest', digest: 'sha256:abc' }, scannedAt: '2026-03-01T10:00:00.000Z', durationMs: 15200 };
+const BASE = {
+  scanId: 'scan-1',
+  image: { ref: '127.0.0.1:5000/team/web:latest', digest: 'sha256:abc' },
+  scannedAt: '2026-03-01T10:00:00.000Z',
+  durationMs: 15200,
+};
 
 function run(id: string, status: 'ok' | 'failed' | 'skipped', severities: ('high' | 'medium' | 'low' | 'info')[]): ScannerRun {
   return {
@@ -15,7 +20,13 @@ function run(id: string, status: 'ok' | 'failed' | 'skipped', severities: ('high
 
 describe('buildScanReport', () => {
   it('has every scanner with version, status, reason, timings, findings, notes and counts', () => {
-    const report = buildScanReport({ ...BASE, project: { appId: 'team', jobId: 'web', desiredTag: 'latest' }, buildId: 'b1', runs: RUNS, links: { buildLog: 'reports/team/web/latest/b1/build.log' } });
+    const report = buildScanReport({
+      ...BASE,
+      project: { appId: 'team', jobId: 'web', desiredTag: 'latest' },
+      buildId: 'b1',
+      runs: RUNS,
+      links: { buildLog: 'reports/team/web/latest/b1/build.log' },
+    });
     expect(report).toMatchObject({
       format: 'ccp.scan/v1',
       scanId: 'scan-1',
@@ -38,7 +49,11 @@ describe('buildScanReport', () => {
       notes: [],
       packageCount: 1,
     });
-    expect(report.scanners['pip-updates']).toMatchObject({ counts: { high: 0, medium: 1, low: 1, info: 0 }, notes: ['in-house: unknown to the Python package index'], packageCount: 3 });
+    expect(report.scanners['pip-updates']).toMatchObject({
+      counts: { high: 0, medium: 1, low: 1, info: 0 },
+      notes: ['in-house: unknown to the Python package index'],
+      packageCount: 3,
+    });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 

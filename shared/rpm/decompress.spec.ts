@@ -20,7 +20,9 @@ describe('decompressorFor (repo metadata by file extension)', () => {
   });
 
   it('fails the stream when the tool finds the data corrupt', async () => {
-    await expect(text(Readable.from([Buffer.from('not xz at all')]).pipe(decompressorFor('primary.xml.xz')))).rejects.toThrow(/primary\.xml\.xz: xz -dc exited 1: /);
+    await expect(text(Readable.from([Buffer.from('not xz at all')]).pipe(decompressorFor('primary.xml.xz')))).rejects.toThrow(
+      /primary\.xml\.xz: xz -dc exited 1: /,
+    );
   });
 
   it('refuses a compression it does not know', () => {

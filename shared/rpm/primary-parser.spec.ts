@@ -16,20 +16,52 @@ function problemOf(read: () => unknown): { problem: PrimaryXmlProblem; message: 
 
 describe('PrimaryParser reads XML as XML', () => {
   it.each<[string, string, RepoPackage[]]>([
-    ['CDATA in name and arch', '<package type="rpm"><name><![CDATA[bash]]></name><arch>x86<![CDATA[_64]]></arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>', [BASH]],
+    [
+      'CDATA in name and arch',
+      '<package type="rpm"><name><![CDATA[bash]]></name><arch>x86<![CDATA[_64]]></arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>',
+      [BASH],
+    ],
     [
       'entities, named and numeric',
       '<package type="rpm"><name>libstdc&#43;&#x2b;&amp;co</name><arch>noarch</arch><version epoch="0" ver="1&lt;2" rel="&quot;x&apos;"/></package>',
       [{ name: 'libstdc++&co', arch: 'noarch', epoch: 0, version: '1<2', release: '"x\'' }],
     ],
-    ['version attributes in any order, single quotes', "<package type='rpm'><arch>x86_64</arch><version rel='6.el9' ver='5.1.8' epoch='0'/><name>bash</name></package>", [BASH]],
-    ['whitespace between attributes and around "="', '<package\n type = "rpm" ><name>bash</name><arch>x86_64</arch><version\n\tepoch = "0"\n ver="5.1.8"  rel="6.el9" /></package>', [BASH]],
-    ['rpm: elements named like the fields do not count', '<package type="rpm"><format><rpm:name>evil</rpm:name></format><rpm:name>evil</rpm:name><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>', [BASH]],
-    ['the namespace, not the prefix, decides', '<c:package xmlns:c="http://linux.duke.edu/metadata/common" type="rpm"><c:name>bash</c:name><c:arch>x86_64</c:arch><c:version epoch="0" ver="5.1.8" rel="6.el9"/></c:package>', [BASH]],
-    ['a package in a foreign namespace is not a package', '<package xmlns="urn:other" type="rpm"><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>', []],
-    ['comments and processing instructions are skipped', '<!-- <package><name>no</name></package> --><?pi <name>no</name>?><package type="rpm"><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>', [BASH]],
+    [
+      'version attributes in any order, single quotes',
+      "<package type='rpm'><arch>x86_64</arch><version rel='6.el9' ver='5.1.8' epoch='0'/><name>bash</name></package>",
+      [BASH],
+    ],
+    [
+      'whitespace between attributes and around "="',
+      '<package\n type = "rpm" ><name>bash</name><arch>x86_64</arch><version\n\tepoch = "0"\n ver="5.1.8"  rel="6.el9" /></package>',
+      [BASH],
+    ],
+    [
+      'rpm: elements named like the fields do not count',
+      '<package type="rpm"><format><rpm:name>evil</rpm:name></format><rpm:name>evil</rpm:name><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>',
+      [BASH],
+    ],
+    [
+      'the namespace, not the prefix, decides',
+      '<c:package xmlns:c="http://linux.duke.edu/metadata/common" type="rpm"><c:name>bash</c:name><c:arch>x86_64</c:arch><c:version epoch="0" ver="5.1.8" rel="6.el9"/></c:package>',
+      [BASH],
+    ],
+    [
+      'a package in a foreign namespace is not a package',
+      '<package xmlns="urn:other" type="rpm"><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>',
+      [],
+    ],
+    [
+      'comments and processing instructions are skipped',
+      '<!-- <package><name>no</name></package> --><?pi <name>no</name>?><package type="rpm"><name>bash</name><arch>x86_64</arch><version epoch="0" ver="5.1.8" rel="6.el9"/></package>',
+      [BASH],
+    ],
     ['a missing epoch reads as 0, a missing type as rpm', '<package><name>bash</name><arch>x86_64</arch><version ver="5.1.8" rel="6.el9"/></package>', [BASH]],
-    ['non-rpm packages and packages without name are skipped', '<package type="deb"><name>x</name><arch>a</arch><version ver="1" rel="1"/></package><package type="rpm"><name/><arch>a</arch><version ver="1" rel="1"/></package>', []],
+    [
+      'non-rpm packages and packages without name are skipped',
+      '<package type="deb"><name>x</name><arch>a</arch><version ver="1" rel="1"/></package><package type="rpm"><name/><arch>a</arch><version ver="1" rel="1"/></package>',
+      [],
+    ],
   ])('%s', (_title, packages, expected) => {
     expect(parsePrimary(document(packages))).toEqual(expected);
   });
@@ -51,8 +83,18 @@ describe('PrimaryParser refuses what is not a primary.xml', () => {
   const manyAttributes = `${HEAD}<package ${Array.from({ length: PRIMARY_LIMITS.maxAttributes + 1 }, (_, i) => `a${i}="1"`).join(' ')}/></metadata>`;
 
   it.each<[string, string, PrimaryXmlProblem, string]>([
-    ['a document cut off inside a package', document('<package type="rpm"><name>bash</name>').slice(0, -'</metadata>'.length), 'truncated', 'unclosed tag: package'],
-    ['a close tag that does not match, with its position', `${HEAD}\n<package><name>bash</arch>`, 'syntax', 'primary.xml: line 3 column 26: unexpected close tag'],
+    [
+      'a document cut off inside a package',
+      document('<package type="rpm"><name>bash</name>').slice(0, -'</metadata>'.length),
+      'truncated',
+      'unclosed tag: package',
+    ],
+    [
+      'a close tag that does not match, with its position',
+      `${HEAD}\n<package><name>bash</arch>`,
+      'syntax',
+      'primary.xml: line 3 column 26: unexpected close tag',
+    ],
     ['an empty document', '', 'truncated', 'document must contain a root element'],
     ['mismatched tags', document('<package><name>bash</arch></package>'), 'syntax', 'unexpected close tag'],
     ['an undefined entity', document('<package><name>&bogus;</name></package>'), 'syntax', 'undefined entity'],
@@ -73,7 +115,10 @@ describe('PrimaryParser refuses what is not a primary.xml', () => {
     // Filling the list directly stands in for a million packages of input.
     const filler: RepoPackage = { name: 'p', arch: 'noarch', epoch: 0, version: '1', release: '1' };
     for (let i = 0; i < PRIMARY_LIMITS.maxPackages; i++) parser.packages.push(filler);
-    expect(problemOf(() => parser.push(one))).toEqual({ problem: 'packages', message: expect.stringContaining(`more than ${PRIMARY_LIMITS.maxPackages} packages`) as string });
+    expect(problemOf(() => parser.push(one))).toEqual({
+      problem: 'packages',
+      message: expect.stringContaining(`more than ${PRIMARY_LIMITS.maxPackages} packages`) as string,
+    });
   });
 
   it('keeps refusing after the first error', () => {

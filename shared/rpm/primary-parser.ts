@@ -104,7 +104,8 @@ export class PrimaryParser {
       this.attributes = 0;
     });
     sax.on('attribute', (attribute) => {
-      if (++this.attributes > PRIMARY_LIMITS.maxAttributes) throw this.fail('attributes', `more than ${PRIMARY_LIMITS.maxAttributes} attributes on one element`);
+      if (++this.attributes > PRIMARY_LIMITS.maxAttributes)
+        throw this.fail('attributes', `more than ${PRIMARY_LIMITS.maxAttributes} attributes on one element`);
       if (attribute.value.length > PRIMARY_LIMITS.maxTextChars) throw this.tooLong('an attribute value');
     });
     sax.on('opentag', (tag) => this.open(tag));
@@ -190,7 +191,13 @@ export class PrimaryParser {
       if (!current.rpm || !current.name || !current.arch || !current.version) return;
       if (this.packages.length >= PRIMARY_LIMITS.maxPackages) throw this.fail('packages', `more than ${PRIMARY_LIMITS.maxPackages} packages`);
       const { epoch, ver, rel } = current.version;
-      this.packages.push({ name: detached(current.name), arch: detached(current.arch), epoch: Number(epoch ?? 0) || 0, version: detached(ver ?? ''), release: detached(rel ?? '') });
+      this.packages.push({
+        name: detached(current.name),
+        arch: detached(current.arch),
+        epoch: Number(epoch ?? 0) || 0,
+        version: detached(ver ?? ''),
+        release: detached(rel ?? ''),
+      });
     }
   }
 }

@@ -67,7 +67,15 @@ describe('readRepoFiles and resolveRepoVars', () => {
   it('expands the variables dnf would and keeps disabled repos marked', () => {
     const vars = resolveRepoVars(root, [pkg('bash', 'aarch64'), pkg('tzdata', 'noarch')], undefined);
     expect(vars).toEqual(
-      expect.objectContaining({ releasever: '9', arch: 'aarch64', basearch: 'aarch64', stream: '9-stream', infra: 'container', contentdir: 'centos', releasever_major: '9' }),
+      expect.objectContaining({
+        releasever: '9',
+        arch: 'aarch64',
+        basearch: 'aarch64',
+        stream: '9-stream',
+        infra: 'container',
+        contentdir: 'centos',
+        releasever_major: '9',
+      }),
     );
     expect(readRepoFiles(root, vars)).toEqual([
       {
@@ -78,7 +86,13 @@ describe('readRepoFiles and resolveRepoVars', () => {
         metalink: 'https://mirrors.centos.org/metalink?repo=centos-baseos-9-stream&arch=aarch64&protocol=https,http',
         enabled: true,
       },
-      { id: 'appstream', name: 'AppStream', file: '/etc/yum.repos.d/centos.repo', baseurls: ['http://a/centos/9-stream/AppStream/aarch64/os/', 'http://b/9/'], enabled: true },
+      {
+        id: 'appstream',
+        name: 'AppStream',
+        file: '/etc/yum.repos.d/centos.repo',
+        baseurls: ['http://a/centos/9-stream/AppStream/aarch64/os/', 'http://b/9/'],
+        enabled: true,
+      },
       {
         id: 'debug',
         name: 'Debug',

@@ -101,7 +101,14 @@ export async function loadRepo(repo: RepoDefinition, env: RepoFetchEnvironment):
         packages = await fetchPrimary(new URL(href, baseurl).href, checksumType, checksum, env);
         await writeCache(cacheFile, packages);
       }
-      return { id: repo.id, baseurl, ...(repomd.revision ? { revision: repomd.revision } : {}), primaryChecksum: `${checksumType}:${checksum}`, cached, packages };
+      return {
+        id: repo.id,
+        baseurl,
+        ...(repomd.revision ? { revision: repomd.revision } : {}),
+        primaryChecksum: `${checksumType}:${checksum}`,
+        cached,
+        packages,
+      };
     } catch (error) {
       attempts.push({ url: repomdUrl, error: describe(error) });
     }

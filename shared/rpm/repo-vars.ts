@@ -12,9 +12,19 @@ export interface RepoVarOverrides {
 
 /** dnf's `$basearch` for an `$arch`. */
 const BASEARCH: Record<string, string> = {
-  i386: 'i386', i486: 'i386', i586: 'i386', i686: 'i386', athlon: 'i386',
-  x86_64: 'x86_64', amd64: 'x86_64', ia32e: 'x86_64',
-  aarch64: 'aarch64', armv7hl: 'armhfp', ppc64le: 'ppc64le', ppc64: 'ppc64', s390x: 's390x',
+  i386: 'i386',
+  i486: 'i386',
+  i586: 'i386',
+  i686: 'i386',
+  athlon: 'i386',
+  x86_64: 'x86_64',
+  amd64: 'x86_64',
+  ia32e: 'x86_64',
+  aarch64: 'aarch64',
+  armv7hl: 'armhfp',
+  ppc64le: 'ppc64le',
+  ppc64: 'ppc64',
+  s390x: 's390x',
 };
 
 /** Reads a file inside the image root without ever following a link out of it; null if absent. */
@@ -62,7 +72,12 @@ export function installedArch(packages: RpmPackage[]): string {
  * (dnf's wins), then configured `vars`.
  * @see https://dnf.readthedocs.io/en/latest/conf_ref.html#repo-variables
  */
-export function resolveRepoVars(rootfs: string, packages: RpmPackage[], provideReleasever: string | undefined, overrides: RepoVarOverrides = {}): Record<string, string> {
+export function resolveRepoVars(
+  rootfs: string,
+  packages: RpmPackage[],
+  provideReleasever: string | undefined,
+  overrides: RepoVarOverrides = {},
+): Record<string, string> {
   const arch = installedArch(packages);
   const osRelease = readOsRelease(rootfs);
   const vars: Record<string, string> = { arch, basearch: BASEARCH[arch] ?? arch, infra: 'stock', contentdir: 'centos' };
@@ -91,11 +106,14 @@ export function resolveRepoVars(rootfs: string, packages: RpmPackage[], provideR
  * @see https://dnf.readthedocs.io/en/latest/conf_ref.html#repo-variables
  */
 export function expandVars(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z0-9_]+)(?:(:[-+])([^}]*))?\}|([A-Za-z0-9_]+))/g, (whole, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    const value = vars[name];
-    if (op === ':-') return value ? value : expandVars(word ?? '', vars);
-    if (op === ':+') return value ? expandVars(word ?? '', vars) : '';
-    return value !== undefined ? value : whole;
-  });
+  return text.replace(
+    /\$(?:\{([A-Za-z0-9_]+)(?:(:[-+])([^}]*))?\}|([A-Za-z0-9_]+))/g,
+    (whole, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      const value = vars[name];
+      if (op === ':-') return value ? value : expandVars(word ?? '', vars);
+      if (op === ':+') return value ? expandVars(word ?? '', vars) : '';
+      return value !== undefined ? value : whole;
+    },
+  );
 }

@@ -17,7 +17,9 @@ export function parseRepomd(xml: string, url: string): Repomd {
   const href = data ? /<location\s[^>]*href="([^"]+)"/.exec(data)?.[1] : undefined;
   const checksum = data ? /<checksum\s+type="([^"]+)"\s*>([^<]+)<\/checksum>/.exec(data) : null;
   if (!data || !href || !checksum) {
-    throw new ValidationError(`${url} is not a usable repomd.xml`, [{ field: 'data[type=primary]', message: 'no primary data with a location and checksum', file: url }]);
+    throw new ValidationError(`${url} is not a usable repomd.xml`, [
+      { field: 'data[type=primary]', message: 'no primary data with a location and checksum', file: url },
+    ]);
   }
   const size = /<size>(\d+)<\/size>/.exec(data)?.[1];
   return {

@@ -90,7 +90,10 @@ export async function readRpmdb(rootfs: string, options: { releasever?: boolean;
     runCommand('rpm', [...base, '-qa', '--qf', QUERY_FORMAT], { env: rpmEnv(), ...(options.signal ? { signal: options.signal } : {}) }),
     options.releasever === false
       ? { code: 0, stdout: '', stderr: '' }
-      : runCommand('rpm', [...base, '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'], { env: rpmEnv(), ...(options.signal ? { signal: options.signal } : {}) }),
+      : runCommand('rpm', [...base, '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'], {
+          env: rpmEnv(),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
   ]);
   if (all.code !== 0) throw new RpmdbError(`rpm -qa on the rpmdb in ${location.dbpath} failed (exit ${all.code}): ${all.stderr.trim()}`);
   const packages = parseQueryOutput(all.stdout);

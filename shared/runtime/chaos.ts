@@ -30,7 +30,10 @@ export function parseChaos(value: string | undefined): ChaosSettings | null {
   const refuse = (message: string): never => {
     throw new ValidationError('invalid configuration', [{ field: CHAOS_ENV, message }]);
   };
-  for (const part of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name, argument = ''] = part.split(':', 2) as [string, string?];
     if (name === 'reorder' && argument === '') reorder = true;
     else if (name === 'redeliver') {

@@ -18,7 +18,11 @@ describe('lockDataDir', () => {
     const first = await lockDataDir(dir);
     const second = await lockDataDir(dir);
     expect([first.fresh, second.fresh]).toEqual([true, false]);
-    expect(JSON.parse(await readFile(path.join(dir, 'ccp.lock'), 'utf8'))).toEqual({ pid: process.pid, startTime: startTimeOf(process.pid), host: os.hostname() });
+    expect(JSON.parse(await readFile(path.join(dir, 'ccp.lock'), 'utf8'))).toEqual({
+      pid: process.pid,
+      startTime: startTimeOf(process.pid),
+      host: os.hostname(),
+    });
     await second.release();
     expect(existsSync(path.join(dir, 'ccp.lock'))).toBe(true);
     await first.release();

@@ -5,9 +5,7 @@ const DATE_UNITS_MS = { Y: 365.2425 * 86_400_000, M: 30.436875 * 86_400_000, W: 
 const TIME_UNITS_MS = { H: 3_600_000, M: 60_000, S: 1000 };
 
 const NUMBER = '(\\d+(?:[.,]\\d+)?)';
-const PATTERN = new RegExp(
-  `^P(?:${NUMBER}Y)?(?:${NUMBER}M)?(?:${NUMBER}W)?(?:${NUMBER}D)?(?:T(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`,
-);
+const PATTERN = new RegExp(`^P(?:${NUMBER}Y)?(?:${NUMBER}M)?(?:${NUMBER}W)?(?:${NUMBER}D)?(?:T(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`);
 
 /**
  * Parses an ISO 8601 duration such as `PT1S`, `PT0.5S`, `PT2M`, `P1DT12H` into milliseconds, as

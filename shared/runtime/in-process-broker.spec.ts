@@ -1,12 +1,6 @@
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
-import {
-  buildRequested,
-  recordingFunction,
-  relayFunction,
-  scanRequested,
-  testContext,
-} from '../../test/support/test-functions';
+import { buildRequested, recordingFunction, relayFunction, scanRequested, testContext } from '../../test/support/test-functions';
 import type { FunctionDefinition } from '../function/types';
 import { ValidationError, type Issue } from '../errors/validation-error';
 import { EventTypes } from '../events/types';
@@ -51,11 +45,7 @@ interface Harness {
   sleeps: number[];
 }
 
-function harness(
-  routes: TriggerRoute[],
-  functions: FunctionDefinition[],
-  extra: Partial<InProcessBrokerOptions> & { store?: ObjectStore } = {},
-): Harness {
+function harness(routes: TriggerRoute[], functions: FunctionDefinition[], extra: Partial<InProcessBrokerOptions> & { store?: ObjectStore } = {}): Harness {
   const store = extra.store ?? new TempObjectStore();
   const sleeps: number[] = [];
   const broker = new InProcessBroker({
@@ -110,7 +100,11 @@ describe('InProcessBroker routing', () => {
     const audit = recordingFunction('audit', []);
     const scan = recordingFunction('scan', []);
     const { broker } = harness(
-      [route('lint', { type: EventTypes.buildRequested }), route('audit', [{ prefix: { type: 'org.centos.ccp.' } }]), route('scan', { type: EventTypes.scanRequested })],
+      [
+        route('lint', { type: EventTypes.buildRequested }),
+        route('audit', [{ prefix: { type: 'org.centos.ccp.' } }]),
+        route('scan', { type: EventTypes.scanRequested }),
+      ],
       [lint, audit, scan],
     );
     await broker.publish(buildRequested('b-1'));
@@ -143,7 +137,9 @@ describe('InProcessBroker routing', () => {
     const unknown = buildRequested('b-1').cloneWith({ type: 'org.centos.ccp.nope' });
     await expect(broker.publish(unknown)).rejects.toThrow(ValidationError);
     const badData = makeEvent(EventTypes.buildRequested, { project: { appId: 'a' } } as never, { source: '/t', id: 'x' });
-    await expect(broker.publish(badData)).rejects.toMatchObject({ errors: expect.arrayContaining([{ field: 'data.project.jobId', message: 'must be a non-empty string' }]) });
+    await expect(broker.publish(badData)).rejects.toMatchObject({
+      errors: expect.arrayContaining([{ field: 'data.project.jobId', message: 'must be a non-empty string' }]),
+    });
     await broker.idle();
     expect(target.received).toEqual([]);
   });
@@ -190,7 +186,9 @@ describe('InProcessBroker delivery', () => {
     const failing = recordingFunction('flaky', [], { failTimes: 100 });
     const now = new Date('2024-03-04T05:06:07.089Z');
     const sink = { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'ccp-dead-letter' } };
-    const { broker, store } = harness([route('flaky', {}, { retry: 2, backoffPolicy: 'linear', backoffDelayMs: 1, deadLetterSink: sink })], [failing], { now: () => now });
+    const { broker, store } = harness([route('flaky', {}, { retry: 2, backoffPolicy: 'linear', backoffDelayMs: 1, deadLetterSink: sink })], [failing], {
+      now: () => now,
+    });
     const keys: Array<string | null> = [];
     broker.on('dead-letter', ({ key }) => keys.push(key));
     await broker.publish(buildRequested('b-1'));
@@ -241,7 +239,7 @@ describe('InProcessBroker delivery', () => {
 });
 
 describe('InProcessBroker delivery guarantees', () => {
-  it('delivers a redelivered event again (at least once, as Knative): deduplication is the functions\' job', async () => {
+  it("delivers a redelivered event again (at least once, as Knative): deduplication is the functions' job", async () => {
     const lint = recordingFunction('lint', []);
     const { broker } = harness([route('lint', {})], [lint]);
     await broker.publish(buildRequested('b-1'));
@@ -286,7 +284,9 @@ describe('InProcessBroker delivery guarantees', () => {
     await broker.replay();
     await broker.idle();
     expect(lint.received).toEqual([]);
-    expect((await listDeadLetters(store, 'ccp-lint')).map((letter) => [letter.attempts, letter.error.message])).toEqual([[2, 'the delivery was cut short by restarts or failures 2 times']]);
+    expect((await listDeadLetters(store, 'ccp-lint')).map((letter) => [letter.attempts, letter.error.message])).toEqual([
+      [2, 'the delivery was cut short by restarts or failures 2 times'],
+    ]);
     expect((await store.list(JOURNAL_PREFIX)).objects).toEqual([]);
   });
 
@@ -325,7 +325,11 @@ describe('InProcessBroker chains, concurrency and idle', () => {
     await broker.publish(buildRequested('b-1'));
     await broker.idle();
     expect(outcomes).toEqual(['dead-letter:reply', 'delivered']);
-    expect((await listDeadLetters(store, 'ccp-broken'))[0]).toMatchObject({ stage: 'reply', event: { id: 'bad', type: 'org.centos.ccp.nope' }, retryable: false });
+    expect((await listDeadLetters(store, 'ccp-broken'))[0]).toMatchObject({
+      stage: 'reply',
+      event: { id: 'bad', type: 'org.centos.ccp.nope' },
+      retryable: false,
+    });
   });
 
   it('idle() waits for queued, in-flight and chained work, and resolves at once when there is none', async () => {
@@ -380,7 +384,15 @@ describe('InProcessBroker chains, concurrency and idle', () => {
     await broker.idle();
     const deliveries = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'delivery');
     expect(deliveries).toEqual([
-      expect.objectContaining({ eventId: 'b-1', eventType: EventTypes.buildRequested, subject: 'app/job:latest', trigger: 'ccp-flaky', attempt: 1, outcome: 'retry', durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        eventId: 'b-1',
+        eventType: EventTypes.buildRequested,
+        subject: 'app/job:latest',
+        trigger: 'ccp-flaky',
+        attempt: 1,
+        outcome: 'retry',
+        durationMs: expect.any(Number),
+      }),
       expect.objectContaining({ eventId: 'b-1', trigger: 'ccp-flaky', attempt: 2, outcome: 'delivered', durationMs: expect.any(Number) }),
     ]);
   });
@@ -415,7 +427,7 @@ describe('InProcessBroker contexts', () => {
     expect(seen.sort()).toEqual(['a:/tmp/ccp-a', 'a:/tmp/ccp-a', 'b:/tmp/ccp-b', 'b:/tmp/ccp-b']);
   });
 
-  it('makes a function\'s services once, with its context, hands them to every delivery and releases them once', async () => {
+  it("makes a function's services once, with its context, hands them to every delivery and releases them once", async () => {
     const store = new TempObjectStore();
     const made: string[] = [];
     const released: string[] = [];

@@ -253,7 +253,9 @@ export class InProcessBroker {
         this.logger.info('delivery', { ...fields, attempt, outcome: 'retry', durationMs, delayMs, error });
         this.notify('retry', { trigger: route.name, event, attempt, delayMs, error });
         // A restart during the wait resumes with the attempts left, not all of them again.
-        await this.journal?.spend(route.name, event, attempt).catch((failure: unknown) => this.logger.warn('journal entry not updated', { ...fields, error: failure }));
+        await this.journal
+          ?.spend(route.name, event, attempt)
+          .catch((failure: unknown) => this.logger.warn('journal entry not updated', { ...fields, error: failure }));
         await this.sleep(delayMs * (this.options.delayScale ?? 1));
       }
     }
@@ -374,4 +376,3 @@ export class InProcessBroker {
     return this.options.now?.() ?? new Date();
   }
 }
-

@@ -73,5 +73,5 @@ async function aliveState(pid: number): Promise<string | null> {
     if (state === null || state === 'Z' || state === 'X') return null;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return (/\) (\S)/.exec(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')))?.[1] ?? null;
+  return /\) (\S)/.exec(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))?.[1] ?? null;
 }

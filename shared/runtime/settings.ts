@@ -16,7 +16,12 @@ export const RUNTIME_ENV = { retryInterrupted: PIPELINE.retryInterrupted.env!, c
  * Reads the embedded runtime's settings from the environment and the config file's `runtime:`.
  * @see ./readme.md
  */
-export function loadRuntimeSettings(file: { retryInterrupted?: boolean; chaos?: string } | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): RuntimeSettings {
+export function loadRuntimeSettings(
+  file: { retryInterrupted?: boolean; chaos?: string } | undefined,
+  env: NodeJS.ProcessEnv,
+  where: { file?: string },
+  issues: Issue[],
+): RuntimeSettings {
   const source = { env, file: { runtime: file }, where, issues };
   return { retryInterrupted: read(PIPELINE.retryInterrupted, source), chaos: read(PIPELINE.chaos, source) };
 }

@@ -7,11 +7,7 @@ import { yaml } from '../lazy/packages';
  * itself is missing. `undefined` when nothing on the path has a position.
  * @see https://eemeli.org/yaml/#documents
  */
-export function positionOf(
-  document: Document,
-  lineCounter: LineCounter,
-  field: string,
-): { line: number; column: number } | undefined {
+export function positionOf(document: Document, lineCounter: LineCounter, field: string): { line: number; column: number } | undefined {
   const path = field
     .split(/\.|\[(\d+)\]/)
     .filter((part) => part !== undefined && part !== '')

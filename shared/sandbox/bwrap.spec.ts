@@ -36,7 +36,10 @@ describe('runSandboxed (bubblewrap)', () => {
     };
   }
 
-  async function run(script: string, overrides: Partial<SandboxRequest> = {}): Promise<{ code: number | null; out: string; limited: boolean; timedOut: boolean }> {
+  async function run(
+    script: string,
+    overrides: Partial<SandboxRequest> = {},
+  ): Promise<{ code: number | null; out: string; limited: boolean; timedOut: boolean }> {
     let out = '';
     const result = await runSandboxed(request(script, { onOutput: (text) => void (out += text), ...overrides }));
     return { code: result.exitCode, out, limited: result.outputLimited, timedOut: result.timedOut };
@@ -45,12 +48,17 @@ describe('runSandboxed (bubblewrap)', () => {
   it('passes only the allow-listed environment, to the script and to the sandbox init alike', async () => {
     process.env.CCP_WEBHOOK_SECRET = 'spec-webhook-secret-1234';
     try {
-      const { code, out } = await run('env | cut -d= -f1 | sort | tr "\\n" " "; echo; tr "\\0" "\\n" < /proc/1/environ | wc -c; cat /proc/*/environ | grep -c spec-webhook || true');
+      const { code, out } = await run(
+        'env | cut -d= -f1 | sort | tr "\\n" " "; echo; tr "\\0" "\\n" < /proc/1/environ | wc -c; cat /proc/*/environ | grep -c spec-webhook || true',
+      );
       expect(code).toEqual(0);
       const [names, initEnvBytes, hits] = out.trim().split('\n');
-      expect(names!.trim().split(' ').filter((name) => !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name))).toEqual(
-        ['CCP_BUILD_ID', 'HOME', 'PATH', ...['LANG', 'LC_ALL', 'TZ'].filter((name) => process.env[name] !== undefined)].sort(),
-      );
+      expect(
+        names!
+          .trim()
+          .split(' ')
+          .filter((name) => !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name)),
+      ).toEqual(['CCP_BUILD_ID', 'HOME', 'PATH', ...['LANG', 'LC_ALL', 'TZ'].filter((name) => process.env[name] !== undefined)].sort());
       expect({ initEnvBytes, hits }).toEqual({ initEnvBytes: '0', hits: '0' });
     } finally {
       delete process.env.CCP_WEBHOOK_SECRET;
@@ -83,17 +91,29 @@ describe('runSandboxed (bubblewrap)', () => {
   });
 
   it('shows no host path but the system and the work folder, and not the hidden ones under the system', async () => {
-    const { out } = await run(`ls / | tr "\\n" " "; echo; echo --; ls /etc | tr "\\n" " "; echo; ls ${dir} 2>&1 | head -1; ls -A /usr/share/doc | wc -l; touch /usr/share/doc/x 2>/dev/null && echo cover-writable; wc -c < /etc/hosts; test -e /etc/shadow && echo shadow`, {
-      hide: [dir, '/usr/share/doc', '/etc/hosts'],
-    });
-    const [top, etc, hiddenDir, docEntries, hostsBytes, ...rest] = out.trim().split('\n').filter((line) => line !== '--');
+    const { out } = await run(
+      `ls / | tr "\\n" " "; echo; echo --; ls /etc | tr "\\n" " "; echo; ls ${dir} 2>&1 | head -1; ls -A /usr/share/doc | wc -l; touch /usr/share/doc/x 2>/dev/null && echo cover-writable; wc -c < /etc/hosts; test -e /etc/shadow && echo shadow`,
+      {
+        hide: [dir, '/usr/share/doc', '/etc/hosts'],
+      },
+    );
+    const [top, etc, hiddenDir, docEntries, hostsBytes, ...rest] = out
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '--');
     const names = top!.split(/\s+/).filter(Boolean);
     expect(names).toEqual(expect.arrayContaining(['build', 'dev', 'proc', 'tmp', 'usr']));
-    expect(names.filter((name) => !['bin', 'build', 'dev', 'etc', 'lib', 'lib32', 'lib64', 'libx32', 'proc', 'sbin', 'tmp', 'usr', 'var'].includes(name))).toEqual([]);
+    expect(
+      names.filter((name) => !['bin', 'build', 'dev', 'etc', 'lib', 'lib32', 'lib64', 'libx32', 'proc', 'sbin', 'tmp', 'usr', 'var'].includes(name)),
+    ).toEqual([]);
     expect(etc!.split(' ').filter(Boolean)).not.toEqual(expect.arrayContaining(['shadow']));
     expect(hiddenDir).toMatch(/No such file or directory/);
     // A hidden file is covered by /dev/null on a nodev mount: it cannot even be opened.
-    expect({ docEntries, hostsBytes, rest }).toEqual({ docEntries: '0', hostsBytes: expect.stringMatching(/cannot open \/etc\/hosts: Permission denied/), rest: [] });
+    expect({ docEntries, hostsBytes, rest }).toEqual({
+      docEntries: '0',
+      hostsBytes: expect.stringMatching(/cannot open \/etc\/hosts: Permission denied/),
+      rest: [],
+    });
   });
 
   describe('network', () => {

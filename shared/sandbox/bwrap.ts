@@ -75,7 +75,9 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   // `slirp4netns: null` is a host without it.
   const slirp = request.network === 'isolated' ? (options.slirp4netns !== undefined ? options.slirp4netns : findSlirp()) : null;
   if (request.network === 'isolated' && !slirp) {
-    throw new SandboxUnavailableError('slirp4netns (Debian package slirp4netns) is not installed; the isolated network needs it (CCP_PREBUILD_NETWORK=off runs without a network, host shares the host\'s)');
+    throw new SandboxUnavailableError(
+      "slirp4netns (Debian package slirp4netns) is not installed; the isolated network needs it (CCP_PREBUILD_NETWORK=off runs without a network, host shares the host's)",
+    );
   }
   await probe(bwrap, request.network);
   const limiter = new AbortController();
@@ -97,12 +99,26 @@ export async function runSandboxed(request: SandboxRequest, options: { bwrap?: s
   // then at its end.
   const input = `${bwrapArgs(request).join('\0')}\0`;
   let network: IsolatedNetwork | null = null;
-  const onSpawn = slirp ? (child: ChildProcess): void => void (network = connectIsolatedNetwork(child, slirp, request.log ?? sandboxLog(), () => limiter.abort())) : undefined;
+  const onSpawn = slirp
+    ? (child: ChildProcess): void => void (network = connectIsolatedNetwork(child, slirp, request.log ?? sandboxLog(), () => limiter.abort()))
+    : undefined;
   // A cgroup and rlimits around it (`resource-limits.ts`): a limit hit stops the tree as too much output does.
-  const limited = await limitSandbox(request.limits ?? DEFAULT_LIMITS, bwrap, ['--args', '0', '--'], [request.command, ...request.args], request.log ?? sandboxLog(), () => limiter.abort());
-  if (!limited) throw new SandboxUnavailableError('prlimit (Debian package util-linux) is not installed; the sandbox\'s resource limits need it');
+  const limited = await limitSandbox(
+    request.limits ?? DEFAULT_LIMITS,
+    bwrap,
+    ['--args', '0', '--'],
+    [request.command, ...request.args],
+    request.log ?? sandboxLog(),
+    () => limiter.abort(),
+  );
+  if (!limited) throw new SandboxUnavailableError("prlimit (Debian package util-linux) is not installed; the sandbox's resource limits need it");
   const result = await runProcess(limited.command, limited.args, {
-    env: {}, timeoutMs: request.timeoutMs, signal, onOutput, input, ...(onSpawn ? { onSpawn, extraPipes: 3 } : {}),
+    env: {},
+    timeoutMs: request.timeoutMs,
+    signal,
+    onOutput,
+    input,
+    ...(onSpawn ? { onSpawn, extraPipes: 3 } : {}),
   });
   const limit = await limited.finish(result.exitCode, result.signal);
   const networkFailure = await (network as IsolatedNetwork | null)?.stop();
@@ -136,11 +152,17 @@ async function probe(bwrap: string, wanted: SandboxNetwork): Promise<void> {
   const network = wanted === 'host' ? 'host' : 'off';
   const key = `${bwrap}\0${network}`;
   if (!probes.has(key)) {
-    const args = bwrapArgs({ workDir: '/', insideWorkDir: '/build/src', cwd: '/', command: 'true', args: [], env: {}, hide: [], network, maxOutputBytes: 0, timeoutMs: 0 }, systemEntries(), {});
+    const args = bwrapArgs(
+      { workDir: '/', insideWorkDir: '/build/src', cwd: '/', command: 'true', args: [], env: {}, hide: [], network, maxOutputBytes: 0, timeoutMs: 0 },
+      systemEntries(),
+      {},
+    );
     // The probe binds nothing writable of the host: the root is shown read-only instead of a checkout.
     const readOnly = args.map((arg, i) => (arg === '--bind' && args[i + 1] === '/' ? '--ro-bind' : arg));
     const failure = runCaptured(bwrap, [...readOnly, '--', 'true'], { env: {}, timeoutMs: 10_000, maxBytes: 64 * 1024 }).then((result) =>
-      result.exitCode === 0 ? null : (result.stderr.toString('utf8') || result.spawnError || `exit ${String(result.exitCode ?? result.signal)}`).trim().split('\n')[0] ?? 'failed',
+      result.exitCode === 0
+        ? null
+        : ((result.stderr.toString('utf8') || result.spawnError || `exit ${String(result.exitCode ?? result.signal)}`).trim().split('\n')[0] ?? 'failed'),
     );
     probes.set(key, failure);
   }

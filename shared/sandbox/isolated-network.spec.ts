@@ -95,7 +95,12 @@ describe('the prebuild sandbox network', () => {
     let out = '';
     const result = await runSandboxed(request(script, { onOutput: (text) => void (out += text), ...overrides }));
     expect(result.exitCode).toEqual(0);
-    return Object.fromEntries(out.split(/^== /m).filter(Boolean).map((part) => [part.slice(0, part.indexOf('\n')), part.slice(part.indexOf('\n') + 1).trim()]));
+    return Object.fromEntries(
+      out
+        .split(/^== /m)
+        .filter(Boolean)
+        .map((part) => [part.slice(0, part.indexOf('\n')), part.slice(part.indexOf('\n') + 1).trim()]),
+    );
   }
 
   it('isolated (the default): no host socket in sight, the host loopback unreachable, the outside path configured', async () => {
@@ -127,37 +132,63 @@ describe('the prebuild sandbox network', () => {
   it.each([
     ['host', 'reached', 1],
     ['off', 'blocked', 0],
-  ] as const)('%s: the host loopback listener is %s', async (network, expected, arrivals) => {
-    const before = loopback.connections;
-    const found = await sections(`echo "== loopback"; ${tryConnect(`http://127.0.0.1:${loopback.port}/`)}${external ? `\necho "== external"; ${tryConnect(`http://${address}:${external.port}/`)}` : ''}`, { network });
-    expect({ ...found, connections: loopback.connections - before }).toEqual({ loopback: expected, ...(external ? { external: expected } : {}), connections: arrivals });
-  }, 60_000);
+  ] as const)(
+    '%s: the host loopback listener is %s',
+    async (network, expected, arrivals) => {
+      const before = loopback.connections;
+      const found = await sections(
+        `echo "== loopback"; ${tryConnect(`http://127.0.0.1:${loopback.port}/`)}${external ? `\necho "== external"; ${tryConnect(`http://${address}:${external.port}/`)}` : ''}`,
+        { network },
+      );
+      expect({ ...found, connections: loopback.connections - before }).toEqual({
+        loopback: expected,
+        ...(external ? { external: expected } : {}),
+        connections: arrivals,
+      });
+    },
+    60_000,
+  );
 
   it.each([
     ['the script ends', 'sleep 1', (): Partial<SandboxRequest> => ({})],
     ['it times out', 'sleep 30', (): Partial<SandboxRequest> => ({ timeoutMs: 1500 })],
     ['it is aborted', 'sleep 30', (): Partial<SandboxRequest> => ({ signal: AbortSignal.timeout(1500) })],
-  ])('slirp4netns runs while the script does and is gone once %s', async (_name, script, overrides) => {
-    const running = runSandboxed(request(script, overrides()));
-    let seen: number[] = [];
-    for (let i = 0; i < 40 && seen.length === 0; i++) {
-      await sleep(25);
-      seen = slirpChildren();
-    }
-    const result = await running;
-    // slirp4netns forks a child that joins the namespace: one or two processes while it runs.
-    expect({ seen: seen.length > 0, after: slirpChildren(), alive: seen.filter((pid) => readFileOr(`/proc/${pid}/comm`) === 'slirp4netns') }).toEqual({ seen: true, after: [], alive: [] });
-    expect(result.exitCode === 0 || result.timedOut || result.aborted).toBe(true);
-  }, 60_000);
+  ])(
+    'slirp4netns runs while the script does and is gone once %s',
+    async (_name, script, overrides) => {
+      const running = runSandboxed(request(script, overrides()));
+      let seen: number[] = [];
+      for (let i = 0; i < 40 && seen.length === 0; i++) {
+        await sleep(25);
+        seen = slirpChildren();
+      }
+      const result = await running;
+      // slirp4netns forks a child that joins the namespace: one or two processes while it runs.
+      expect({ seen: seen.length > 0, after: slirpChildren(), alive: seen.filter((pid) => readFileOr(`/proc/${pid}/comm`) === 'slirp4netns') }).toEqual({
+        seen: true,
+        after: [],
+        alive: [],
+      });
+      expect(result.exitCode === 0 || result.timedOut || result.aborted).toBe(true);
+    },
+    60_000,
+  );
 
   it.each([
     ['not installed', null, 'slirp4netns (Debian package slirp4netns) is not installed'],
     ['cannot start', '/nonexistent/slirp4netns', 'no isolated network: slirp4netns could not start'],
-  ])('slirp4netns %s: the step fails and the script never runs', async (_name, slirp4netns, reason) => {
-    const marker = path.join(work, `ran-${String(slirp4netns === null)}`);
-    await expect(runSandboxed(request(`touch /build/src/${path.basename(marker)}`), { slirp4netns })).rejects.toMatchObject({ name: 'SandboxUnavailableError', message: expect.stringContaining(reason) });
-    await expect(readFile(marker)).rejects.toThrow(/ENOENT/);
-  }, 60_000);
+  ])(
+    'slirp4netns %s: the step fails and the script never runs',
+    async (_name, slirp4netns, reason) => {
+      const marker = path.join(work, `ran-${String(slirp4netns === null)}`);
+      await expect(runSandboxed(request(`touch /build/src/${path.basename(marker)}`), { slirp4netns })).rejects.toMatchObject({
+        name: 'SandboxUnavailableError',
+        message: expect.stringContaining(reason),
+      });
+      await expect(readFile(marker)).rejects.toThrow(/ENOENT/);
+    },
+    60_000,
+  );
 });
 
 function readFileOr(file: string): string | null {

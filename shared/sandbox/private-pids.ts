@@ -12,7 +12,21 @@ import { SandboxUnavailableError } from './types';
  * having as many capabilities, could therefore read; the tool keeps all of them, so it cannot.
  * @see https://github.com/containers/buildah/blob/v1.28.2/docs/buildah-build.1.md
  */
-export const PRIVATE_PIDS_OPTIONS = ['--dev-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-ipc', '--die-with-parent', '--cap-add', 'ALL', '--as-pid-1'] as const;
+export const PRIVATE_PIDS_OPTIONS = [
+  '--dev-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--unshare-pid',
+  '--unshare-ipc',
+  '--die-with-parent',
+  '--cap-add',
+  'ALL',
+  '--as-pid-1',
+] as const;
 
 /**
  * The command and arguments that run `command args` in its own PID namespace through `bwrap`.

@@ -30,8 +30,17 @@ afterEach(async () => {
 async function runScript(name: string, script: string, seen: Set<string> = new Set()): Promise<SandboxResult> {
   await writeFile(path.join(work, name), script);
   const request: SandboxRequest = {
-    workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/bin/sh', args: [`/build/src/${name}`],
-    env: {}, hide: [], network: 'off', maxOutputBytes: 1024 ** 2, timeoutMs: 60_000, limits: LIMITS,
+    workDir: work,
+    insideWorkDir: '/build/src',
+    cwd: '/build/src',
+    command: '/bin/sh',
+    args: [`/build/src/${name}`],
+    env: {},
+    hide: [],
+    network: 'off',
+    maxOutputBytes: 1024 ** 2,
+    timeoutMs: 60_000,
+    limits: LIMITS,
   };
   // Which cgroups the run made, to check afterwards that they are gone.
   const watch = setInterval(() => liveCgroups.forEach((_cgroup, dir) => seen.add(dir)), 20);
@@ -53,7 +62,9 @@ describe('sandbox resource limits', () => {
     const probe = (async () => {
       while (probing) {
         const started = Date.now();
-        await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) }).then((res) => res.text()).catch(() => void failures++);
+        await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) })
+          .then((res) => res.text())
+          .catch(() => void failures++);
         latencies.push(Date.now() - started);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -83,7 +94,7 @@ describe('sandbox resource limits', () => {
   }, 60_000);
 
   it('kills a script that allocates past the memory limit', async () => {
-    const result = await runScript('hog.sh', "awk 'BEGIN { s = \"xxxxxxxxxxxxxxxx\"; while (1) s = s s }'\n");
+    const result = await runScript('hog.sh', 'awk \'BEGIN { s = "xxxxxxxxxxxxxxxx"; while (1) s = s s }\'\n');
     expect(result.limit).toEqual({ kind: 'memory', limit: LIMITS.memoryBytes, setting: 'CCP_PREBUILD_MEMORY' });
     expect(result.exitCode).not.toBe(0);
   }, 60_000);
@@ -98,14 +109,30 @@ describe('sandbox resource limits', () => {
     const output: string[] = [];
     await writeFile(path.join(work, 'limits.sh'), 'cat /proc/self/limits\n');
     const result = await runSandboxed({
-      workDir: work, insideWorkDir: '/build/src', cwd: '/build/src', command: '/bin/sh', args: ['/build/src/limits.sh'],
-      env: {}, hide: [], network: 'off', maxOutputBytes: 1024 ** 2, timeoutMs: 30_000, limits: LIMITS, onOutput: (text) => void output.push(text),
+      workDir: work,
+      insideWorkDir: '/build/src',
+      cwd: '/build/src',
+      command: '/bin/sh',
+      args: ['/build/src/limits.sh'],
+      env: {},
+      hide: [],
+      network: 'off',
+      maxOutputBytes: 1024 ** 2,
+      timeoutMs: 30_000,
+      limits: LIMITS,
+      onOutput: (text) => void output.push(text),
     });
     expect(result.exitCode).toBe(0);
-    const rows = output.join('').split('\n').map((line) => line.trim().split(/\s{2,}/));
+    const rows = output
+      .join('')
+      .split('\n')
+      .map((line) => line.trim().split(/\s{2,}/));
     const row = (name: string): string[] | undefined => rows.find((cells) => cells[0] === name)?.slice(1, 3);
     expect([row('Max processes'), row('Max file size'), row('Max open files'), row('Max cpu time')]).toEqual([
-      ['64', '64'], ['1048576', '1048576'], ['128', '128'], ['30', '30'],
+      ['64', '64'],
+      ['1048576', '1048576'],
+      ['128', '128'],
+      ['30', '30'],
     ]);
   }, 60_000);
 
@@ -128,9 +155,14 @@ describe('sandbox resource limits', () => {
     const dir = path.dirname(cgroup!.procsFiles[0]!);
     try {
       const read = (name: string): Promise<string> => readFile(path.join(dir, name), 'utf8');
-      expect([cgroup!.version, path.dirname(dir), await readFile(path.join(root, own, 'cgroup.subtree_control'), 'utf8'), await read('pids.max'), await read('memory.max'), await read('memory.swap.max')]).toEqual([
-        2, path.resolve(root, `.${own}`), '+pids +memory', '64', String(96 * 1024 ** 2), '0',
-      ]);
+      expect([
+        cgroup!.version,
+        path.dirname(dir),
+        await readFile(path.join(root, own, 'cgroup.subtree_control'), 'utf8'),
+        await read('pids.max'),
+        await read('memory.max'),
+        await read('memory.swap.max'),
+      ]).toEqual([2, path.resolve(root, `.${own}`), '+pids +memory', '64', String(96 * 1024 ** 2), '0']);
       await writeFile(path.join(dir, 'pids.events'), 'max 0\n');
       await writeFile(path.join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\n');
       expect(await cgroup!.hit()).toEqual({ kind: 'memory', limit: LIMITS.memoryBytes, setting: 'CCP_PREBUILD_MEMORY' });
@@ -148,6 +180,8 @@ describe('sandbox resource limits', () => {
     expect(await createBuildCgroup(LIMITS, log, path.join(work, 'no-cgroup-fs'))).toBeNull();
     expect(await createBuildCgroup(LIMITS, log, path.join(work, 'no-cgroup-fs'))).toBeNull();
     // Once per process: a warning per build would drown the log.
-    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['no writable cgroup: prebuild sandboxes run without a process and memory limit (rlimits only)']);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      'no writable cgroup: prebuild sandboxes run without a process and memory limit (rlimits only)',
+    ]);
   });
 });

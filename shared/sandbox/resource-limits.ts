@@ -234,7 +234,10 @@ async function emptyAndRemove(dirs: readonly string[]): Promise<void> {
           // gone already
         }
       }
-      const removed = await rmdir(dir).then(() => true, (error: NodeJS.ErrnoException) => error.code === 'ENOENT');
+      const removed = await rmdir(dir).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+      );
       if (removed || Date.now() > deadline) break;
       await sleep(procs.length ? 10 : 50);
     }
@@ -289,12 +292,24 @@ export interface LimitedRun {
  * limit is hit. Returns `null` when there is no `prlimit`: the caller must not run the command.
  * @see https://docs.kernel.org/admin-guide/cgroup-v2.html#pid
  */
-export async function limitSandbox(limits: SandboxLimits, bwrap: string, bwrapArgs: readonly string[], command: readonly string[], log: Logger, stop: () => void): Promise<LimitedRun | null> {
+export async function limitSandbox(
+  limits: SandboxLimits,
+  bwrap: string,
+  bwrapArgs: readonly string[],
+  command: readonly string[],
+  log: Logger,
+  stop: () => void,
+): Promise<LimitedRun | null> {
   const prlimit = findPrlimit();
   if (!prlimit) return null;
   const cgroup = await createBuildCgroup(limits, log);
   let found: LimitHit | null = null;
-  const unwatch = cgroup ? watchCgroup(cgroup, (limit) => { found = limit; stop(); }) : () => undefined;
+  const unwatch = cgroup
+    ? watchCgroup(cgroup, (limit) => {
+        found = limit;
+        stop();
+      })
+    : () => undefined;
   // The rlimits are set on bwrap itself, which passes them on unchanged to the command; its
   // command line, which the sandbox sees as its pid 1's, stays `bwrap --args 0 -- <command>`.
   const [file, args] = inCgroup(cgroup?.procsFiles ?? [], prlimit, [...rlimitOptions(limits), '--', bwrap, ...bwrapArgs, ...command]);

@@ -14,7 +14,11 @@ export const SANDBOX_ENV = {
 };
 
 /** The declared defaults (shared/config/settings/build.ts). */
-export const SANDBOX_DEFAULTS: SandboxSettings = { network: BUILD.prebuildNetwork.default, maxOutputBytes: BUILD.prebuildMaxOutput.default, limits: DEFAULT_LIMITS };
+export const SANDBOX_DEFAULTS: SandboxSettings = {
+  network: BUILD.prebuildNetwork.default,
+  maxOutputBytes: BUILD.prebuildMaxOutput.default,
+  limits: DEFAULT_LIMITS,
+};
 
 /** The file's `prebuild:` mapping. */
 export interface SandboxFileSettings {

@@ -105,7 +105,12 @@ export function describeObjectStoreContract(name: string, makeStore: (options?: 
       const listed = await store.list('reports/a');
       expect(listed.objects.map((object) => object.key)).toEqual(['reports/a/x', 'reports/ab/y']);
       expect(listed.prefixes).toEqual([]);
-      expect(listed.objects[0]).toEqual({ key: 'reports/a/x', size: 'reports/a/x'.length, etag: etagOf(Buffer.from('reports/a/x')), lastModified: expect.any(Date) });
+      expect(listed.objects[0]).toEqual({
+        key: 'reports/a/x',
+        size: 'reports/a/x'.length,
+        etag: etagOf(Buffer.from('reports/a/x')),
+        lastModified: expect.any(Date),
+      });
       expect((await store.list('')).objects.map((object) => object.key)).toEqual(['other/q', 'reports/a/x', 'reports/ab/y', 'reports/b/z']);
       expect((await store.list('nope/')).objects).toEqual([]);
     });
@@ -144,7 +149,10 @@ export function describeObjectStoreContract(name: string, makeStore: (options?: 
       const keys = ['d/a/1', 'd/a/2', 'd/b/1', 'd/c/1', 'd/e', 'd/f', 'd/g/1', 'd/h', 'd/i', 'd/j/1', 'd/k'];
       await putAll(paged, keys);
       expect((await paged.list('d/')).objects.map((object) => object.key)).toEqual(keys);
-      expect(await keysAndPrefixes(paged, 'd/', '/')).toEqual({ keys: ['d/e', 'd/f', 'd/h', 'd/i', 'd/k'], prefixes: ['d/a/', 'd/b/', 'd/c/', 'd/g/', 'd/j/'] });
+      expect(await keysAndPrefixes(paged, 'd/', '/')).toEqual({
+        keys: ['d/e', 'd/f', 'd/h', 'd/i', 'd/k'],
+        prefixes: ['d/a/', 'd/b/', 'd/c/', 'd/g/', 'd/j/'],
+      });
     });
 
     it('creates only when asked with ifNoneMatch: *', async () => {
@@ -197,19 +205,17 @@ export function describeObjectStoreContract(name: string, makeStore: (options?: 
       ['over 1024 bytes', 'x'.repeat(1025)],
       ['segment over 255 bytes', `${'y'.repeat(256)}/z`],
       ['reserved folder', '.ccp-store/meta/x'],
-    ])(      'refuses a key with %s in every operation, naming it',
-      async (_what, key) => {
-        for (const operation of [() => store.put(key, 'x'), () => store.get(key), () => store.head(key), () => store.delete(key)]) {
-          const error = await operation().then(
-            () => null,
-            (caught: unknown) => caught,
-          );
-          expect(error).toBeInstanceOf(InvalidKeyError);
-          expect((error as InvalidKeyError).errors[0]!.message).toContain(JSON.stringify(key));
-        }
-        expect(() => store.locationOf(key)).toThrow(InvalidKeyError);
-      },
-    );
+    ])('refuses a key with %s in every operation, naming it', async (_what, key) => {
+      for (const operation of [() => store.put(key, 'x'), () => store.get(key), () => store.head(key), () => store.delete(key)]) {
+        const error = await operation().then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(InvalidKeyError);
+        expect((error as InvalidKeyError).errors[0]!.message).toContain(JSON.stringify(key));
+      }
+      expect(() => store.locationOf(key)).toThrow(InvalidKeyError);
+    });
 
     it('accepts keys with spaces, unicode and punctuation', async () => {
       const key = 'reports/my app/job+1/tag=2/ünï cödé (x) #1 & 50%.json';

@@ -16,5 +16,8 @@ export function etagOf(body: Buffer): string {
  * @see https://www.rfc-editor.org/rfc/rfc9110#name-etag
  */
 export function normalizeEtag(etag: string): string {
-  return etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }

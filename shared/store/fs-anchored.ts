@@ -79,10 +79,16 @@ export class AnchoredRoot {
           if (code === 'ELOOP' || (code === 'ENOTDIR' && (await isLink(next)))) throw new UnsafePathError(operation, key);
           if (code === 'ENOENT' && create) {
             // Made here, then opened like any other: a link raced into its place is still refused.
-            await fs.mkdir(next).catch((failure: NodeJS.ErrnoException) =>
-              failure.code === 'EEXIST' ? undefined : Promise.reject(failure.code === 'ENOENT' ? new ParentRemovedError(failure) : failure),
+            await fs
+              .mkdir(next)
+              .catch((failure: NodeJS.ErrnoException) =>
+                failure.code === 'EEXIST' ? undefined : Promise.reject(failure.code === 'ENOENT' ? new ParentRemovedError(failure) : failure),
+              );
+            handles.push(
+              await fs
+                .open(next, DIR_FLAGS)
+                .catch((failure: NodeJS.ErrnoException) => Promise.reject(failure.code === 'ELOOP' ? new UnsafePathError(operation, key) : failure)),
             );
-            handles.push(await fs.open(next, DIR_FLAGS).catch((failure: NodeJS.ErrnoException) => Promise.reject(failure.code === 'ELOOP' ? new UnsafePathError(operation, key) : failure)));
             continue;
           }
           if (isMissing(error) && !create) {

@@ -62,7 +62,13 @@ export async function writeTemp(tmp: OpenFolder, body: Buffer | string): Promise
  * with the folder opened again. `rename(2)` replaces a link in the last place itself, never what
  * it points to.
  */
-export async function renameInto(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, from: string, segments: readonly string[], folder: OpenFolder): Promise<void> {
+export async function renameInto(
+  root: AnchoredRoot,
+  files: Pick<ObjectFiles, 'operation' | 'key'>,
+  from: string,
+  segments: readonly string[],
+  folder: OpenFolder,
+): Promise<void> {
   const name = segments[segments.length - 1]!;
   let current = folder;
   try {
@@ -154,7 +160,12 @@ async function openAndClose(root: AnchoredRoot, files: ObjectFiles): Promise<{ s
  * refused ({@link UnsafePathError}) and never followed; a link in the last place is removed
  * itself. A folder in the last place is not an object and stays ("a" leaves "a/b" alone, as S3).
  */
-export async function removeFile(root: AnchoredRoot, files: Pick<ObjectFiles, 'operation' | 'key'>, segments: readonly string[], keepDepth: number): Promise<void> {
+export async function removeFile(
+  root: AnchoredRoot,
+  files: Pick<ObjectFiles, 'operation' | 'key'>,
+  segments: readonly string[],
+  keepDepth: number,
+): Promise<void> {
   const folders = segments.slice(0, -1);
   const folder = await root.openFolder(files.operation, files.key, folders, false);
   if (!folder) return;

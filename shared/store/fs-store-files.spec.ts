@@ -58,7 +58,9 @@ describe('FsObjectStore files', () => {
     await store.put(first, 'one');
     const error = await store.put(second, 'two').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as Error).message).toContain(`put ${JSON.stringify(second)}: the filesystem store cannot hold this key next to an object that is also a folder of it`);
+    expect((error as Error).message).toContain(
+      `put ${JSON.stringify(second)}: the filesystem store cannot hold this key next to an object that is also a folder of it`,
+    );
     expect((await store.get(first))!.body.toString()).toEqual('one');
   });
 

@@ -51,7 +51,9 @@ describe('FsObjectStore and links', () => {
     await store.put('reports/a/x.json', '{}');
     plantLink(linkKey, target === 'CANARY' ? canary : target === 'OUTSIDE' ? outside : target);
     const errors = [await caught(() => store.get(key)), await caught(() => store.head(key))];
-    expect(errors.map((error) => [error instanceof UnsafePathError, (error as UnsafePathError).code, String((error as Error).message).includes(outside)])).toEqual([
+    expect(
+      errors.map((error) => [error instanceof UnsafePathError, (error as UnsafePathError).code, String((error as Error).message).includes(outside)]),
+    ).toEqual([
       [true, 'EUNSAFEPATH', false],
       [true, 'EUNSAFEPATH', false],
     ]);
@@ -68,12 +70,12 @@ describe('FsObjectStore and links', () => {
     plantLink('reports/c.txt', canary);
     const error = await caught(() => store.put('reports/out/new.txt', 'x'));
     await store.put('reports/c.txt', 'replaced');
-    expect([error instanceof UnsafePathError, readdirSync(outside), readFileSync(canary, 'utf8'), lstatSync(path.join(root, 'reports', 'c.txt')).isSymbolicLink()]).toEqual([
-      true,
-      ['canary.txt'],
-      SECRET,
-      false,
-    ]);
+    expect([
+      error instanceof UnsafePathError,
+      readdirSync(outside),
+      readFileSync(canary, 'utf8'),
+      lstatSync(path.join(root, 'reports', 'c.txt')).isSymbolicLink(),
+    ]).toEqual([true, ['canary.txt'], SECRET, false]);
     expect((await store.get('reports/c.txt'))!.body.toString()).toEqual('replaced');
   });
 

@@ -53,7 +53,13 @@ export class FsObjectStore implements ObjectStore {
         const tmp = (await this.anchor.openFolder('put', key, [RESERVED_SEGMENT, 'tmp'], true))!;
         try {
           const temp = await writeTemp(tmp, content);
-          const sidecar: Sidecar = { etag, ino: temp.ino, size: content.length, mtimeMs: temp.mtimeMs, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE };
+          const sidecar: Sidecar = {
+            etag,
+            ino: temp.ino,
+            size: content.length,
+            mtimeMs: temp.mtimeMs,
+            contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
+          };
           const sidecarTemp = await writeTemp(tmp, JSON.stringify(sidecar));
           const folders: OpenFolder[] = [];
           try {
@@ -98,7 +104,13 @@ export class FsObjectStore implements ObjectStore {
     return this.guard('head', key, async () => {
       const info = await statObject(this.anchor, this.files('head', key));
       if (!info) return null;
-      return { key, size: info.stat.size, etag: info.etag, lastModified: new Date(info.stat.mtimeMs), ...(info.contentType ? { contentType: info.contentType } : {}) };
+      return {
+        key,
+        size: info.stat.size,
+        etag: info.etag,
+        lastModified: new Date(info.stat.mtimeMs),
+        ...(info.contentType ? { contentType: info.contentType } : {}),
+      };
     });
   }
 
@@ -122,7 +134,9 @@ export class FsObjectStore implements ObjectStore {
       const objects: ObjectInfo[] = [];
       for await (const { key, stat } of walkKeys(this.anchor, prefix)) {
         // A file that turned into a link (or a hard link) while its sidecar was compared is skipped.
-        const info = await statObject(this.anchor, this.files('list', key), { stat }).catch((error: unknown) => (error instanceof UnsafePathError ? null : Promise.reject(error)));
+        const info = await statObject(this.anchor, this.files('list', key), { stat }).catch((error: unknown) =>
+          error instanceof UnsafePathError ? null : Promise.reject(error),
+        );
         // S3 listings carry no content type; leave it out here too so both stores list alike.
         if (info) objects.push({ key, size: info.stat.size, etag: info.etag, lastModified: new Date(info.stat.mtimeMs) });
       }

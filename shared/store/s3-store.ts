@@ -196,7 +196,8 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await work();
     } catch (error) {
-      if (operation === 'put' && isPreconditionFailed(error)) throw new PreconditionFailedError(key, `the condition did not hold (HTTP ${statusOf(error) ?? '?'})`);
+      if (operation === 'put' && isPreconditionFailed(error))
+        throw new PreconditionFailedError(key, `the condition did not hold (HTTP ${statusOf(error) ?? '?'})`);
       throw wrapS3Error(operation, key, error, this.secrets);
     }
   }

@@ -7,11 +7,23 @@ import { gitPushFromGithubEvent, gitPushFromGitlabEvent } from './knative-source
 
 /** As Knative's GitHubSource sends it: the delivery id, the repository as source, the payload as data. */
 function githubEvent(data: unknown, type: string = ForeignEventTypes.githubPush): CloudEvent<unknown> {
-  return new CloudEvent({ id: '72d3162e-cc78-11e3-81ab-4c9367dc0958', source: 'https://github.com/heketi/heketi', type, datacontenttype: 'application/json', data });
+  return new CloudEvent({
+    id: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    source: 'https://github.com/heketi/heketi',
+    type,
+    datacontenttype: 'application/json',
+    data,
+  });
 }
 
 function gitlabEvent(data: unknown): CloudEvent<unknown> {
-  return new CloudEvent({ id: '1f2b2a5e-3c1d-4c9e-a6f0-0b8e0d7c6a51', source: 'https://gitlab.example.com/mike/diaspora', type: ForeignEventTypes.gitlabPush, datacontenttype: 'application/json', data });
+  return new CloudEvent({
+    id: '1f2b2a5e-3c1d-4c9e-a6f0-0b8e0d7c6a51',
+    source: 'https://gitlab.example.com/mike/diaspora',
+    type: ForeignEventTypes.gitlabPush,
+    datacontenttype: 'application/json',
+    data,
+  });
 }
 
 describe('gitPushFromGithubEvent', () => {

@@ -52,7 +52,10 @@ function pushFromEvent(
     outcome = outcomeOf(payload);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(`malformed ${type} event ${event.id}`, error.errors.map((issue) => ({ ...issue, field: `data.${issue.field}` })));
+    throw new ValidationError(
+      `malformed ${type} event ${event.id}`,
+      error.errors.map((issue) => ({ ...issue, field: `data.${issue.field}` })),
+    );
   }
   return outcome.kind === 'push' ? outcome.data : null;
 }

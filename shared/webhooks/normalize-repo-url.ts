@@ -57,7 +57,10 @@ function remoteKey(host: string, repoPath: string): string | null {
 
 function localKey(localPath: string): string | null {
   if (!localPath.startsWith('/')) return null;
-  const normalized = path.posix.normalize(localPath).replace(/\/+$/, '').replace(/\/\.git$/, '');
+  const normalized = path.posix
+    .normalize(localPath)
+    .replace(/\/+$/, '')
+    .replace(/\/\.git$/, '');
   return normalized === '' ? null : `file://${normalized}`;
 }
 

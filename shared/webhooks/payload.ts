@@ -12,7 +12,10 @@ const ZERO_SHA = /^0+$/;
  * @see https://docs.github.com/en/webhooks/using-webhooks/creating-webhooks#content-type
  */
 export function readJsonObject(request: WebhookRequest, formField?: string): Record<string, unknown> {
-  const contentType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   let text = request.body.toString('utf8');
   if (formField && contentType === 'application/x-www-form-urlencoded') {
     const field = new URLSearchParams(text).get(formField);

@@ -39,18 +39,37 @@ describe('loadWebhookSettings', () => {
   });
 
   it('reads the timestamp tolerance in seconds, the variable beating the file', () => {
-    expect([load({ timestampTolerance: 60 }).settings.timestampTolerance, load({ timestampTolerance: 60 }, { CCP_WEBHOOK_TIMESTAMP_TOLERANCE: '900' }).settings.timestampTolerance]).toEqual([60, 900]);
+    expect([
+      load({ timestampTolerance: 60 }).settings.timestampTolerance,
+      load({ timestampTolerance: 60 }, { CCP_WEBHOOK_TIMESTAMP_TOLERANCE: '900' }).settings.timestampTolerance,
+    ]).toEqual([60, 900]);
   });
 
   it.each([
-    ['a tolerance that is no number', { timestampTolerance: '5m' }, [{ ...FILE, field: 'webhooks.timestampTolerance', message: '"5m" is not a number of seconds above 0' }]],
+    [
+      'a tolerance that is no number',
+      { timestampTolerance: '5m' },
+      [{ ...FILE, field: 'webhooks.timestampTolerance', message: '"5m" is not a number of seconds above 0' }],
+    ],
     ['a zero tolerance', { timestampTolerance: 0 }, [{ ...FILE, field: 'webhooks.timestampTolerance', message: '"0" is not a number of seconds above 0' }]],
     ['a section that is no mapping', 'secret', [{ ...FILE, field: 'webhooks', message: 'must be a mapping' }]],
     ['an empty secret', { secret: '' }, [{ ...FILE, field: 'webhooks.secret', message: 'must be a non-empty string' }]],
-    ['a limit that is no size', { bodyLimit: 'huge' }, [{ ...FILE, field: 'webhooks.bodyLimit', message: '"huge" is not a size (bytes, or a number with kb or mb)' }]],
+    [
+      'a limit that is no size',
+      { bodyLimit: 'huge' },
+      [{ ...FILE, field: 'webhooks.bodyLimit', message: '"huge" is not a size (bytes, or a number with kb or mb)' }],
+    ],
     ['a zero limit', { bodyLimit: 0 }, [{ ...FILE, field: 'webhooks.bodyLimit', message: '"0" is not a size (bytes, or a number with kb or mb)' }]],
-    ['secrets that are a list', { secrets: ['x'] }, [{ ...FILE, field: 'webhooks.secrets', message: 'must be a mapping of repository URL or owner/repo to secret' }]],
-    ['a key that names no repository', { secrets: { 'not a repo': 'x' } }, [{ ...FILE, field: 'webhooks.secrets.not a repo', message: 'is neither a repository URL nor owner/repo' }]],
+    [
+      'secrets that are a list',
+      { secrets: ['x'] },
+      [{ ...FILE, field: 'webhooks.secrets', message: 'must be a mapping of repository URL or owner/repo to secret' }],
+    ],
+    [
+      'a key that names no repository',
+      { secrets: { 'not a repo': 'x' } },
+      [{ ...FILE, field: 'webhooks.secrets.not a repo', message: 'is neither a repository URL nor owner/repo' }],
+    ],
     ['a secret that is a number', { secrets: { 'a/b': 42 } }, [{ ...FILE, field: 'webhooks.secrets.a/b', message: 'must be a non-empty string' }]],
     [
       'two keys for one repository',

@@ -55,7 +55,10 @@ export function loadWebhookSettings(file: unknown, env: NodeJS.ProcessEnv, where
 export function settingKey(key: string): string | null {
   const normalized = normalizeRepoUrl(key);
   if (normalized) return normalized;
-  const trimmed = key.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
+  const trimmed = key
+    .trim()
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/i, '');
   return PATH_KEY.test(trimmed) ? trimmed.toLowerCase() : null;
 }
 

@@ -11,7 +11,10 @@ describe('signBody / verifyBodySignature', () => {
   });
 
   it('accepts the right signature, in upper-case hex too', () => {
-    expect([verifyBodySignature(SIGNATURE, BODY, SECRET), verifyBodySignature(SIGNATURE.toUpperCase().replace('SHA256', 'sha256'), BODY, SECRET)]).toEqual([true, true]);
+    expect([verifyBodySignature(SIGNATURE, BODY, SECRET), verifyBodySignature(SIGNATURE.toUpperCase().replace('SHA256', 'sha256'), BODY, SECRET)]).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it.each([
@@ -30,7 +33,10 @@ describe('signBody / verifyBodySignature', () => {
   it('covers the raw bytes: the same JSON re-serialised does not verify', () => {
     const raw = Buffer.from('{"ref": "refs/heads/main",\n "after": "abc"}');
     const signature = signBody(raw, SECRET);
-    expect([verifyBodySignature(signature, raw, SECRET), verifyBodySignature(signature, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), SECRET)]).toEqual([true, false]);
+    expect([
+      verifyBodySignature(signature, raw, SECRET),
+      verifyBodySignature(signature, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), SECRET),
+    ]).toEqual([true, false]);
   });
 });
 

@@ -29,10 +29,7 @@ export interface WebhookRequest {
 }
 
 /** What a delivery asks of the gateway once it is authenticated. */
-export type WebhookOutcome =
-  | { kind: 'push'; data: GitPushData }
-  | { kind: 'ping' }
-  | { kind: 'ignored'; reason: string };
+export type WebhookOutcome = { kind: 'push'; data: GitPushData } | { kind: 'ping' } | { kind: 'ignored'; reason: string };
 
 /**
  * A webhook sender. The gateway authenticates each delivery with the provider's credential

@@ -103,7 +103,9 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   }
 
   async function tags(repository: string): Promise<string[]> {
-    const response = await fetch(`http://${registry}/v2/${repository}/tags/list`, { headers: { authorization: `Basic ${Buffer.from(creds).toString('base64')}` } });
+    const response = await fetch(`http://${registry}/v2/${repository}/tags/list`, {
+      headers: { authorization: `Basic ${Buffer.from(creds).toString('base64')}` },
+    });
     if (response.status === 401) throw new Error(`the registry refused the test's login: ${response.status}`);
     return response.status === 200 ? (((await response.json()) as { tags: string[] | null }).tags ?? []) : [];
   }
@@ -117,7 +119,12 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     const base = entry('base');
     const child = entry('child', { dependsOn: ['tests/base:latest'] });
     const [built, childBuilt] = await run([child, base]);
-    expect([built!.project, built!.build.status, childBuilt!.project, childBuilt!.build.status]).toEqual(['tests/child:latest', 'succeeded', 'tests/base:latest', 'succeeded']);
+    expect([built!.project, built!.build.status, childBuilt!.project, childBuilt!.build.status]).toEqual([
+      'tests/child:latest',
+      'succeeded',
+      'tests/base:latest',
+      'succeeded',
+    ]);
     const parentRecord = await record('base', childBuilt!.buildId!);
     const childRecord = await record('child', built!.buildId!);
     expect(Date.parse(childRecord.timings.startedAt!)).toBeGreaterThanOrEqual(Date.parse(parentRecord.timings.finishedAt!));
@@ -133,7 +140,11 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     // The registry's push notification came back through the runtime's door as image.pushed.
     for (let tries = 0; tries < 50 && !pushed.includes(`tests/child:latest@${image.Digest}`); tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(pushed).toContain(`tests/child:latest@${image.Digest}`);
-    expect(childRecord).toMatchObject({ status: 'succeeded', image: { ref: `${registry}/tests/child:latest`, digest: image.Digest }, timings: { steps: { checkout: expect.any(Number), build: expect.any(Number), push: expect.any(Number) } } });
+    expect(childRecord).toMatchObject({
+      status: 'succeeded',
+      image: { ref: `${registry}/tests/child:latest`, digest: image.Digest },
+      timings: { steps: { checkout: expect.any(Number), build: expect.any(Number), push: expect.any(Number) } },
+    });
   }, 120_000);
 
   it('leaves the child of a failed parent unbuilt, saying which parent failed', async () => {
@@ -141,7 +152,14 @@ describe('builds on the embedded runtime (local backend, real registry, real git
     const orphan = entry('orphan', { dependsOn: ['tests/broken:latest'] });
     const [parent, child] = await run([broken, orphan]);
     expect(parent!.build).toMatchObject({ status: 'failed', reason: 'RUN echo about to fail && exit 3 exited with 3 at line 2' });
-    expect(child).toEqual({ project: 'tests/orphan:latest', buildId: null, cause: null, lint: { verdict: 'not-run' }, build: { status: 'skipped', reason: 'skipped: parent tests/broken:latest failed' }, scan: { status: 'not-run' } });
+    expect(child).toEqual({
+      project: 'tests/orphan:latest',
+      buildId: null,
+      cause: null,
+      lint: { verdict: 'not-run' },
+      build: { status: 'skipped', reason: 'skipped: parent tests/broken:latest failed' },
+      scan: { status: 'not-run' },
+    });
     expect(await tags('tests/broken')).toEqual([]);
     expect(await tags('tests/orphan')).toEqual([]);
   }, 120_000);
@@ -190,7 +208,9 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   it('lets a person follow the build log over HTTP while the build runs', async () => {
     const slow = entry('slow');
     const buildId = 'slow-1';
-    await served.runtime.broker.publish(makeEvent(EventTypes.buildRequested, { project: slow, entry: slow, buildId, cause: { kind: 'manual', message: 'follow the log' } }, { source: '/test' }));
+    await served.runtime.broker.publish(
+      makeEvent(EventTypes.buildRequested, { project: slow, entry: slow, buildId, cause: { kind: 'manual', message: 'follow the log' } }, { source: '/test' }),
+    );
     const url = `${served.server.url}/reports/tests/slow/latest/${buildId}/build.log`;
     let seenWhileRunning = '';
     for (let tries = 0; tries < 200 && !seenWhileRunning; tries++) {
@@ -208,20 +228,39 @@ describe('builds on the embedded runtime (local backend, real registry, real git
   }, 60_000);
 
   it.each([
-    ['a failing prebuild script', () => entry('prebuild', { prebuildScript: './make.sh', prebuildContext: 'prebuild' }), /^prebuild script \.\/make\.sh exited with 2$/, 'making'],
-    ['a missing Dockerfile', () => entry('scratch', { jobId: 'nodockerfile', targetFile: 'Containerfile', gitPath: 'scratch' }), /^blocked by lint: scratch\/Containerfile does not exist at commit/, 'not built'],
+    [
+      'a failing prebuild script',
+      () => entry('prebuild', { prebuildScript: './make.sh', prebuildContext: 'prebuild' }),
+      /^prebuild script \.\/make\.sh exited with 2$/,
+      'making',
+    ],
+    [
+      'a missing Dockerfile',
+      () => entry('scratch', { jobId: 'nodockerfile', targetFile: 'Containerfile', gitPath: 'scratch' }),
+      /^blocked by lint: scratch\/Containerfile does not exist at commit/,
+      'not built',
+    ],
     ['an unreachable git URL', () => entry('unreachable', { gitUrl: `file://${dir}/no-such-repo.git` }), /^blocked by lint: .*no-such-repo/, 'not built'],
-    ['a wrong branch', () => entry('scratch', { jobId: 'wrongbranch', gitBranch: 'no-such-branch', gitPath: 'scratch' }), /^blocked by lint: .*no-such-branch/, 'not built'],
-  ])('answers %s with build.completed failed, the reason and the log', async (_name, makeEntry, reason, inLog) => {
-    const project = makeEntry();
-    const [result] = await run([project]);
-    expect(result!.build.status).toEqual('failed');
-    expect(result!.build.reason).toMatch(reason);
-    const log = (await exec('cat', [result!.build.log!])).stdout;
-    expect(log).toContain(inLog);
-    expect(log).toContain(result!.build.reason!.replace(/^blocked by lint: /, ''));
-    expect(await tags(`tests/${project.jobId}`)).toEqual([]);
-  }, 60_000);
+    [
+      'a wrong branch',
+      () => entry('scratch', { jobId: 'wrongbranch', gitBranch: 'no-such-branch', gitPath: 'scratch' }),
+      /^blocked by lint: .*no-such-branch/,
+      'not built',
+    ],
+  ])(
+    'answers %s with build.completed failed, the reason and the log',
+    async (_name, makeEntry, reason, inLog) => {
+      const project = makeEntry();
+      const [result] = await run([project]);
+      expect(result!.build.status).toEqual('failed');
+      expect(result!.build.reason).toMatch(reason);
+      const log = (await exec('cat', [result!.build.log!])).stdout;
+      expect(log).toContain(inLog);
+      expect(log).toContain(result!.build.reason!.replace(/^blocked by lint: /, ''));
+      expect(await tags(`tests/${project.jobId}`)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('answers a build whose checkout fails (the repository went away after lint) with the reason', async () => {
     const gone = entry('gone', { gitUrl: `file://${dir}/gone.git` });
@@ -250,7 +289,10 @@ function lintOf(project: ProjectEntry, buildId: string, commit: string): LintCom
     blocking: false,
     failureThreshold: 'error',
     counts: { error: 0, warning: 0, info: 0, style: 0 },
-    reports: { json: `reports/${imageName(project).replace(':', '/')}/${buildId}/lint.json`, sarif: `reports/${imageName(project).replace(':', '/')}/${buildId}/lint.sarif` },
+    reports: {
+      json: `reports/${imageName(project).replace(':', '/')}/${buildId}/lint.json`,
+      sarif: `reports/${imageName(project).replace(':', '/')}/${buildId}/lint.sarif`,
+    },
     cause: { kind: 'manual', message: 'test' },
     causeChain: [{ kind: 'manual', message: 'test' }],
   };
@@ -272,10 +314,20 @@ describe('a registry that refuses the push', () => {
     const runtime = await startEmbeddedRuntime(config, silentLogger);
     try {
       const repo = await createLocalRepo('main', path.join(dir, 'repo'));
-      await repo.commit({ 'Dockerfile': 'FROM scratch\nCOPY file.txt /file.txt\n', 'file.txt': 'hello\n' }, 'scratch');
+      await repo.commit({ Dockerfile: 'FROM scratch\nCOPY file.txt /file.txt\n', 'file.txt': 'hello\n' }, 'scratch');
       const project: ProjectEntry = {
-        id: 1, appId: 'tests', jobId: 'refused', gitUrl: repo.url, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-        desiredTag: 'latest', notifyEmail: [], buildContext: './', dependsOn: [], source: { file: 'index.d/tests.yaml', line: 2 },
+        id: 1,
+        appId: 'tests',
+        jobId: 'refused',
+        gitUrl: repo.url,
+        gitBranch: 'main',
+        gitPath: '.',
+        targetFile: 'Dockerfile',
+        desiredTag: 'latest',
+        notifyEmail: [],
+        buildContext: './',
+        dependsOn: [],
+        source: { file: 'index.d/tests.yaml', line: 2 },
       };
       const completions: BuildCompletedData[] = [];
       runtime.broker.on('delivered', ({ emitted }) => {
@@ -284,7 +336,9 @@ describe('a registry that refuses the push', () => {
       const cause = { kind: 'manual' as const, message: `requested with the password ${secret} pasted by mistake` };
       await runtime.broker.publish(makeEvent(EventTypes.buildRequested, { project, entry: project, buildId: 'refused-1', cause }, { source: '/test' }));
       await runtime.broker.idle();
-      expect(completions.map((data) => [data.status, data.reason])).toEqual([['failed', expect.stringMatching(/^push of 127\.0\.0\.1:\d+\/tests\/refused:latest refused: /)]]);
+      expect(completions.map((data) => [data.status, data.reason])).toEqual([
+        ['failed', expect.stringMatching(/^push of 127\.0\.0\.1:\d+\/tests\/refused:latest refused: /)],
+      ]);
       expect(requests.filter((line) => line.startsWith('PUT') && line.includes('/manifests/'))).toEqual([]);
       const log = (await runtime.context.store.get(completions[0]!.reports.log))!.body.toString('utf8');
       expect(log).toContain('==> push: docker://');
@@ -298,4 +352,3 @@ describe('a registry that refuses the push', () => {
     }
   }, 60_000);
 });
-

@@ -34,7 +34,9 @@ describe('the ApiServerSource of the build Jobs', () => {
   });
 
   it('watches exactly the Jobs the kubernetes backend labels as builds', () => {
-    expect(source.spec.resources).toEqual([{ apiVersion: 'batch/v1', kind: 'Job', selector: { matchExpressions: [{ key: LABELS.buildId, operator: 'Exists' }] } }]);
+    expect(source.spec.resources).toEqual([
+      { apiVersion: 'batch/v1', kind: 'Job', selector: { matchExpressions: [{ key: LABELS.buildId, operator: 'Exists' }] } },
+    ]);
     const job = buildJob(sampleSpec(), SETTINGS);
     expect(Object.keys(job.metadata!.labels!)).toContain(source.spec.resources[0]!.selector.matchExpressions[0]!.key);
   });

@@ -89,8 +89,13 @@ describe('local builder: buildah against a real registry', () => {
     });
     expect(log).toContain(`made by build ${spec.buildId} at ${commit}`);
     expect(log.match(/^==> (\w+):/gm)).toEqual(['==> checkout:', '==> prebuild:', '==> build:', '==> push:']);
-    const env = log.split('\n').filter((line) => line.startsWith('env: ')).map((line) => line.slice(5).split('=')[0]);
-    expect(env.filter((name) => !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name!))).toEqual(expect.arrayContaining(['CCP_BUILD_ID', 'CCP_COMMIT', 'HOME', 'PATH']));
+    const env = log
+      .split('\n')
+      .filter((line) => line.startsWith('env: '))
+      .map((line) => line.slice(5).split('=')[0]);
+    expect(env.filter((name) => !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name!))).toEqual(
+      expect.arrayContaining(['CCP_BUILD_ID', 'CCP_COMMIT', 'HOME', 'PATH']),
+    );
     expect(env.filter((name) => name!.startsWith('CCP_') && !['CCP_BUILD_ID', 'CCP_COMMIT'].includes(name!))).toEqual([]);
     expect(log).not.toContain('must-not-reach-the-prebuild');
 
@@ -102,17 +107,33 @@ describe('local builder: buildah against a real registry', () => {
 
   it.each([
     ['a missing Dockerfile', { targetFile: 'Dockerfile.nope' }, /^Dockerfile app\/Dockerfile\.nope not found in the repository$/, ['checkout', 'build']],
-    ['a failing prebuild script (not executable: run with sh)', { prebuildScript: './fail.sh', prebuildContext: 'app' }, /^prebuild script \.\/fail\.sh exited with 4$/, ['checkout', 'prebuild']],
-    ['a missing prebuild script', { prebuildScript: './none.sh', prebuildContext: 'app' }, /^prebuild script app\/none\.sh not found in the repository$/, ['checkout', 'prebuild']],
+    [
+      'a failing prebuild script (not executable: run with sh)',
+      { prebuildScript: './fail.sh', prebuildContext: 'app' },
+      /^prebuild script \.\/fail\.sh exited with 4$/,
+      ['checkout', 'prebuild'],
+    ],
+    [
+      'a missing prebuild script',
+      { prebuildScript: './none.sh', prebuildContext: 'app' },
+      /^prebuild script app\/none\.sh not found in the repository$/,
+      ['checkout', 'prebuild'],
+    ],
     ['a failing RUN', { targetFile: 'Dockerfile.run-fails' }, /^RUN echo broken; exit 3 exited with 3 at line 2$/, ['checkout', 'build']],
   ])('%s fails with the reason', async (_name, overrides, reason, steps) => {
     const { outcome, log } = await build(specFor(entryFor(repo.url, overrides), commit, access()));
-    expect({ status: outcome.status, reason: outcome.reason, steps: Object.keys(outcome.steps) }).toEqual({ status: 'failed', reason: expect.stringMatching(reason), steps });
+    expect({ status: outcome.status, reason: outcome.reason, steps: Object.keys(outcome.steps) }).toEqual({
+      status: 'failed',
+      reason: expect.stringMatching(reason),
+      steps,
+    });
     expect(log).toContain(`failed after`);
   });
 
   it('a prebuild that outlives its timeout is killed with everything it started', async () => {
-    const spec = specFor(entryFor(repo.url, { prebuildScript: './slow.sh', prebuildContext: 'app' }), commit, access(), { timeouts: { prebuildMs: 700, buildMs: 60_000 } });
+    const spec = specFor(entryFor(repo.url, { prebuildScript: './slow.sh', prebuildContext: 'app' }), commit, access(), {
+      timeouts: { prebuildMs: 700, buildMs: 60_000 },
+    });
     const { outcome } = await build(spec);
     expect(outcome.reason).toBe('prebuild script ./slow.sh timed out after 0.7 s');
     expect(await processesRunning('sleep 31.25')).toEqual([]);
@@ -136,19 +157,33 @@ describe('local builder: buildah against a real registry', () => {
   });
 
   it.each([
-    ['an unreachable git URL', () => 'file:///nonexistent/ccp-repo', () => commit, /^git fetch of file:\/\/\/nonexistent\/ccp-repo at [0-9a-f]{40} failed: fatal: /],
+    [
+      'an unreachable git URL',
+      () => 'file:///nonexistent/ccp-repo',
+      () => commit,
+      /^git fetch of file:\/\/\/nonexistent\/ccp-repo at [0-9a-f]{40} failed: fatal: /,
+    ],
     ['a commit the repository does not have', () => repo.url, () => 'f'.repeat(40), /^git fetch of .* at f{40} failed: fatal: .*not our ref/],
     ['a commit that is no SHA', () => repo.url, () => '--upload-pack=touch /tmp/x', /^commit "--upload-pack=touch \/tmp\/x" is not a commit SHA$/],
   ])('%s fails the checkout', async (_name, url, sha, reason) => {
     const { outcome } = await build(specFor(entryFor(url()), sha(), access()));
-    expect({ status: outcome.status, reason: outcome.reason, steps: Object.keys(outcome.steps) }).toEqual({ status: 'failed', reason: expect.stringMatching(reason), steps: ['checkout'] });
+    expect({ status: outcome.status, reason: outcome.reason, steps: Object.keys(outcome.steps) }).toEqual({
+      status: 'failed',
+      reason: expect.stringMatching(reason),
+      steps: ['checkout'],
+    });
   });
 
   it('a registry that refuses the push fails the build and leaves no tag behind', async () => {
     const readonly = await startRegistryVariant({ dir: path.join(dir, 'readonly'), storageDir: path.join(dir, 'registry', 'storage'), readonly: true });
     try {
       const entry = entryFor(repo.url, { jobId: 'refused', targetFile: 'Dockerfile.plain' });
-      const spec = specFor(entry, commit, { address: readonly.address, tlsVerify: false }, { parentImages: { 'sample/base:latest': `${registry.address}/sample/base:latest` } });
+      const spec = specFor(
+        entry,
+        commit,
+        { address: readonly.address, tlsVerify: false },
+        { parentImages: { 'sample/base:latest': `${registry.address}/sample/base:latest` } },
+      );
       spec.registry = { address: readonly.address, tlsVerify: false };
       const { outcome } = await build({ ...spec, imageRef: `${readonly.address}/sample/refused:latest` });
       expect({ status: outcome.status, steps: Object.keys(outcome.steps) }).toEqual({ status: 'failed', steps: ['checkout', 'build', 'push'] });

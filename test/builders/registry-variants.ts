@@ -38,7 +38,10 @@ export async function startRegistryVariant(options: { dir: string; storageDir?: 
   const child = spawn('docker-registry', ['serve', configFile], { stdio: 'ignore' });
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const status = await fetch(`http://${address}/v2/`).then((response) => response.status, () => 0);
+    const status = await fetch(`http://${address}/v2/`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200 || status === 401) break;
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');

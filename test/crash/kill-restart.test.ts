@@ -24,7 +24,11 @@ interface Ran {
 function ccpRun(dataDir: string, indexDir: string, mailDir: string, killAt: string | null): Promise<Ran> {
   const env: NodeJS.ProcessEnv = { ...process.env, CCP_LOG_LEVEL: 'info', CCP_TEST_SIGKILL_AT: killAt ?? '' };
   delete env.CCP_CHAOS;
-  const child = spawn(process.execPath, ['-r', REGISTER, CLI, '--data-dir', dataDir, 'run', '--index', indexDir, '--once', '--json', '--mail-to-dir', mailDir], { cwd: REPO, env });
+  const child = spawn(
+    process.execPath,
+    ['-r', REGISTER, CLI, '--data-dir', dataDir, 'run', '--index', indexDir, '--once', '--json', '--mail-to-dir', mailDir],
+    { cwd: REPO, env },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -70,7 +74,11 @@ describe('ccp run killed with SIGKILL at any moment, then run again', () => {
     const last = await ccpRun(dataDir, indexDir, mailDir, null);
     started.push(...buildsStarted(last.stderr));
     // On a failure the end of the run's own account says which project did not make it.
-    expect([last.code, last.stderr.match(/resuming the run/)?.[0], last.code === 0 ? '' : `${last.stderr.slice(-4000)}\n${last.stdout.slice(-4000)}`]).toEqual([0, 'resuming the run', '']);
+    expect([last.code, last.stderr.match(/resuming the run/)?.[0], last.code === 0 ? '' : `${last.stderr.slice(-4000)}\n${last.stdout.slice(-4000)}`]).toEqual([
+      0,
+      'resuming the run',
+      '',
+    ]);
 
     // base's first build was cut at its buildah step; every other build ran once.
     expect(started.sort()).toEqual(['sample/base:latest', 'sample/base:latest', 'sample/hello:latest', 'sample/webapp:1.0']);
@@ -82,7 +90,9 @@ describe('ccp run killed with SIGKILL at any moment, then run again', () => {
     ]);
 
     const store = new FsObjectStore(path.join(dataDir, 'store'));
-    const records = await Promise.all((await store.list('state/builds/')).objects.map(async ({ key }) => JSON.parse((await store.get(key))!.body.toString('utf8')) as BuildRecord));
+    const records = await Promise.all(
+      (await store.list('state/builds/')).objects.map(async ({ key }) => JSON.parse((await store.get(key))!.body.toString('utf8')) as BuildRecord),
+    );
     expect(records.map((record) => [record.name, record.status]).sort()).toEqual([
       ['sample/base:latest', 'succeeded'],
       ['sample/hello:latest', 'succeeded'],
@@ -102,7 +112,9 @@ describe('ccp run killed with SIGKILL at any moment, then run again', () => {
     const mails = await Promise.all((await entries(mailDir)).map(async (name) => headersOf(await readFile(path.join(mailDir, name), 'utf8'))));
     const sent = mails.flatMap((mail) => mail.to.map((to) => `${to} | ${mail.subject}`));
     expect(sent.filter((line, index) => sent.indexOf(line) !== index)).toEqual([]);
-    expect(new Set(mails.flatMap((mail) => mail.to))).toEqual(new Set(['base-owners@example.com', 'hello-team@example.com', 'web-team@example.com', 'ops@example.com']));
+    expect(new Set(mails.flatMap((mail) => mail.to))).toEqual(
+      new Set(['base-owners@example.com', 'hello-team@example.com', 'web-team@example.com', 'ops@example.com']),
+    );
   }, 600_000);
 });
 

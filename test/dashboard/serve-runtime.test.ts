@@ -14,7 +14,14 @@ describe('ccp serve / npm start: the dashboard beside the reports, the webhooks 
   it('shows the dashboard at / while /reports, /webhooks and POST / keep working', async () => {
     const store = new TempObjectStore();
     const entry = projectEntry('centos', 'httpd', 'latest');
-    await writeBuild(store, entry, { buildId: '20261201T090000Z-aaaa', status: 'succeeded', cause: { kind: 'manual', message: 'asked for by a test' }, queuedAt: '2026-12-01T09:00:00.000Z', durationMs: 1000, log: 'built\n' });
+    await writeBuild(store, entry, {
+      buildId: '20261201T090000Z-aaaa',
+      status: 'succeeded',
+      cause: { kind: 'manual', message: 'asked for by a test' },
+      queuedAt: '2026-12-01T09:00:00.000Z',
+      durationMs: 1000,
+      log: 'built\n',
+    });
     const context = { ...testContext(store), listProjects: () => Promise.resolve([entry]) };
     const broker = new InProcessBroker({ routes: [], functions: [], context, store });
     const server = await serveRuntime({ broker, context }, { port: 0, log: silentLogger, ingressToken: INGRESS_TOKEN });
@@ -26,10 +33,18 @@ describe('ccp serve / npm start: the dashboard beside the reports, the webhooks 
       const index = await fetch(`${server.url}/reports/?format=json`);
       const webhook = await fetch(`${server.url}/webhooks/gitea`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       const message = HTTP.binary(buildRequested('serve-1'));
-      const withToken = await fetch(`${server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(INGRESS_TOKEN) }, body: message.body as string });
+      const withToken = await fetch(`${server.url}/`, {
+        method: 'POST',
+        headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(INGRESS_TOKEN) },
+        body: message.body as string,
+      });
       const withoutToken = await fetch(`${server.url}/`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
       expect({
-        dashboard: [dashboard.status, dashboard.headers.get('content-type'), /<th scope="row"><a href="\/projects\/centos\/httpd\/latest">centos\/httpd:latest<\/a><\/th>/.test(page)],
+        dashboard: [
+          dashboard.status,
+          dashboard.headers.get('content-type'),
+          /<th scope="row"><a href="\/projects\/centos\/httpd\/latest">centos\/httpd:latest<\/a><\/th>/.test(page),
+        ],
         project: project.status,
         log: [log.status, await log.text()],
         index: index.status,

@@ -38,7 +38,9 @@ function variablesOfCode(): Map<string, string> {
 const configText = readFileSync(path.join(ROOT, 'deploy/base/config.yaml'), 'utf8');
 const configKeys = Object.keys((parseYaml(configText) as { data: Record<string, string> }).data);
 const commentedKeys = [...configText.matchAll(/^\s*#\s*(CCP_[A-Z0-9_]+):/gm)].map((match) => match[1]!);
-const secretKeys = Object.keys((parseYaml(readFileSync(path.join(ROOT, 'deploy/secrets/ccp-secrets.yaml'), 'utf8')) as { stringData: Record<string, string> }).stringData);
+const secretKeys = Object.keys(
+  (parseYaml(readFileSync(path.join(ROOT, 'deploy/secrets/ccp-secrets.yaml'), 'utf8')) as { stringData: Record<string, string> }).stringData,
+);
 const code = variablesOfCode();
 
 describe('deploy/ configures every declared setting', () => {
@@ -47,13 +49,17 @@ describe('deploy/ configures every declared setting', () => {
   });
 
   it('every CCP_* name of the code is declared in shared/config/settings (or is written for another process)', () => {
-    const undeclared = [...code].filter(([name]) => !declared.has(name) && !(name in NOT_SETTINGS)).map(([name, file]) => `${name} (in ${file}): declare it in shared/config/settings`);
+    const undeclared = [...code]
+      .filter(([name]) => !declared.has(name) && !(name in NOT_SETTINGS))
+      .map(([name, file]) => `${name} (in ${file}): declare it in shared/config/settings`);
     expect(undeclared).toEqual([]);
   });
 
   it('each declaration that is no secret, embedded-only or test hook is a key of ccp-config, or an optional (commented-out) one there', () => {
     const known = new Set([...configKeys, ...commentedKeys]);
-    const missing = [...declared.values()].filter((setting) => !setting.secret && !setting.embeddedOnly && !setting.testHook && !known.has(setting.env!)).map((setting) => `${setting.env}: add it to deploy/base/config.yaml`);
+    const missing = [...declared.values()]
+      .filter((setting) => !setting.secret && !setting.embeddedOnly && !setting.testHook && !known.has(setting.env!))
+      .map((setting) => `${setting.env}: add it to deploy/base/config.yaml`);
     expect(missing).toEqual([]);
   });
 
@@ -68,8 +74,13 @@ describe('deploy/ configures every declared setting', () => {
   });
 
   it('every value of ccp-config, set or commented out, is one its declaration parses', () => {
-    const values = [...Object.entries((parseYaml(configText) as { data: Record<string, string> }).data), ...[...configText.matchAll(/^\s*#\s*(CCP_[A-Z0-9_]+):\s*('[^']*'|\S+)/gm)].map((match) => [match[1]!, match[2]!.replace(/^'|'$/g, '')] as const)];
-    const refused = values.filter(([name, value]) => declared.has(name) && declared.get(name)!.parse(value, declared.get(name)!) instanceof Invalid).map(([name, value]) => `${name}: ${value}`);
+    const values = [
+      ...Object.entries((parseYaml(configText) as { data: Record<string, string> }).data),
+      ...[...configText.matchAll(/^\s*#\s*(CCP_[A-Z0-9_]+):\s*('[^']*'|\S+)/gm)].map((match) => [match[1]!, match[2]!.replace(/^'|'$/g, '')] as const),
+    ];
+    const refused = values
+      .filter(([name, value]) => declared.has(name) && declared.get(name)!.parse(value, declared.get(name)!) instanceof Invalid)
+      .map(([name, value]) => `${name}: ${value}`);
     expect(refused).toEqual([]);
   });
 
@@ -78,12 +89,17 @@ describe('deploy/ configures every declared setting', () => {
   });
 
   it('secrets are in ccp-secrets, never in the ConfigMap', () => {
-    expect({ inConfigMap: configKeys.filter((name) => SECRET_NAME.test(name)), notSecret: secretKeys.filter((name) => !SECRET_NAME.test(name)) }).toEqual({ inConfigMap: [], notSecret: [] });
+    expect({ inConfigMap: configKeys.filter((name) => SECRET_NAME.test(name)), notSecret: secretKeys.filter((name) => !SECRET_NAME.test(name)) }).toEqual({
+      inConfigMap: [],
+      notSecret: [],
+    });
   });
 
   it('every secret key a Service takes is in the ccp-secrets template', () => {
     const dir = path.join(ROOT, 'deploy/base/services');
-    const taken = readdirSync(dir).flatMap((file) => [...readFileSync(path.join(dir, file), 'utf8').matchAll(/name: ccp-secrets\s+key: (\S+)/g)].map((match) => match[1]!));
+    const taken = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(path.join(dir, file), 'utf8').matchAll(/name: ccp-secrets\s+key: (\S+)/g)].map((match) => match[1]!),
+    );
     expect(taken.length).toBeGreaterThan(0);
     expect([...new Set(taken)].filter((key) => !secretKeys.includes(key))).toEqual([]);
   });
@@ -110,7 +126,9 @@ describe('no secret value is committed under deploy/', () => {
   });
 
   it('every value of a Secret template is a REPLACE_ME placeholder', () => {
-    const values = files('deploy/secrets').flatMap((file) => Object.values((parseYaml(readFileSync(path.join(ROOT, file), 'utf8')) as { stringData: Record<string, string> }).stringData));
+    const values = files('deploy/secrets').flatMap((file) =>
+      Object.values((parseYaml(readFileSync(path.join(ROOT, file), 'utf8')) as { stringData: Record<string, string> }).stringData),
+    );
     expect(values.filter((value) => !value.includes('REPLACE_ME'))).toEqual([]);
   });
 

@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../shared/config/package-root';
 import { CONTRACTS } from '../../shared/events/contracts/api';
-import { EVENT_TYPES_FILE, README_BEGIN, README_END, README_FILE, renderContracts, SCHEMAS_DIR, withReadmeTable } from '../../scripts/generate-contracts/render';
+import {
+  EVENT_TYPES_FILE,
+  README_BEGIN,
+  README_END,
+  README_FILE,
+  renderContracts,
+  SCHEMAS_DIR,
+  withReadmeTable,
+} from '../../scripts/generate-contracts/render';
 
 const root = packageRoot();
 const read = (file: string): string | null => (existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), 'utf8') : null);
@@ -23,7 +31,11 @@ describe('generated contract files', () => {
 
   it('leaves no schema of a type that is gone', () => {
     const wanted = new Set(files.map((file) => path.posix.basename(file.path)));
-    expect(readdirSync(path.join(root, SCHEMAS_DIR)).filter((name) => !wanted.has(name)).map((name) => `${name}: ${STALE}`)).toEqual([]);
+    expect(
+      readdirSync(path.join(root, SCHEMAS_DIR))
+        .filter((name) => !wanted.has(name))
+        .map((name) => `${name}: ${STALE}`),
+    ).toEqual([]);
   });
 });
 

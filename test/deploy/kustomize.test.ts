@@ -43,7 +43,8 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/overlays/%s', (overlay) => {
   it('has one Knative Service per registered function, with FUNCTION set to it', () => {
     const services = ofKind(objects, 'Service').filter((object) => object.apiVersion === 'serving.knative.dev/v1');
     const selected = services.map((service) => {
-      const containers = (service.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } }).template.spec.containers;
+      const containers = (service.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } }).template.spec
+        .containers;
       return [nameOf(service), containers[0]!.env.find((variable) => variable.name === 'FUNCTION')?.value];
     });
     expect(selected.sort()).toEqual([...FUNCTIONS.keys()].map((name) => [`${SERVICE_PREFIX}${name}`, name]).sort());
@@ -58,11 +59,18 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/overlays/%s', (overlay) => {
   });
 
   it('every Trigger and dead-letter sink names a Knative Service of the overlay', () => {
-    const services = new Set(ofKind(objects, 'Service').filter((object) => object.apiVersion === 'serving.knative.dev/v1').map(nameOf));
+    const services = new Set(
+      ofKind(objects, 'Service')
+        .filter((object) => object.apiVersion === 'serving.knative.dev/v1')
+        .map(nameOf),
+    );
     const refs = objects.flatMap((object) => {
       const spec = isPlainObject(object.spec) ? object.spec : {};
       const subscriber = isPlainObject(spec.subscriber) && isPlainObject(spec.subscriber.ref) ? [spec.subscriber.ref] : [];
-      const sink = isPlainObject(spec.delivery) && isPlainObject(spec.delivery.deadLetterSink) && isPlainObject(spec.delivery.deadLetterSink.ref) ? [spec.delivery.deadLetterSink.ref] : [];
+      const sink =
+        isPlainObject(spec.delivery) && isPlainObject(spec.delivery.deadLetterSink) && isPlainObject(spec.delivery.deadLetterSink.ref)
+          ? [spec.delivery.deadLetterSink.ref]
+          : [];
       return [...subscriber, ...sink].filter((ref) => ref.kind === 'Service').map((ref) => `${String(object.kind)} ${nameOf(object)} → ${String(ref.name)}`);
     });
     expect(refs.length).toBeGreaterThan(0);
@@ -77,7 +85,7 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/overlays/%s', (overlay) => {
 
   it('grants through Roles and RoleBindings only, never a ClusterRole', () => {
     expect(objects.filter((object) => /^Cluster(Role|RoleBinding)$/.test(String(object.kind))).map(nameOf)).toEqual([]);
-    const bindings = ofKind(objects, 'RoleBinding').map((binding) => ((binding.roleRef as { kind: string }).kind));
+    const bindings = ofKind(objects, 'RoleBinding').map((binding) => (binding.roleRef as { kind: string }).kind);
     expect(bindings.filter((kind) => kind !== 'Role')).toEqual([]);
   });
 });
@@ -86,8 +94,13 @@ describe('OpenShift overlay specifics', () => {
   const { objects } = rendered.get('openshift')!;
 
   it('routes the public functions through TLS edge Routes and stops the operator from making its own', () => {
-    const routed = ofKind(objects, 'Route').map((route) => (route.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/name']).sort();
-    const publicServices = [...FUNCTIONS.values()].filter(isPublic).map((definition) => `${SERVICE_PREFIX}${definition.name}`).sort();
+    const routed = ofKind(objects, 'Route')
+      .map((route) => (route.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/name'])
+      .sort();
+    const publicServices = [...FUNCTIONS.values()]
+      .filter(isPublic)
+      .map((definition) => `${SERVICE_PREFIX}${definition.name}`)
+      .sort();
     expect(publicServices).toEqual(['ccp-gateway']);
     expect(routed).toEqual(publicServices);
     const disabled = ofKind(objects, 'Service')
@@ -99,7 +112,11 @@ describe('OpenShift overlay specifics', () => {
 
   it('lets only the build Jobs use the buildah SCC, which is not privileged', () => {
     const [scc] = ofKind(objects, 'SecurityContextConstraints');
-    expect({ privileged: scc?.allowPrivilegedContainer, hostNetwork: scc?.allowHostNetwork, hostPaths: scc?.allowHostDirVolumePlugin }).toEqual({ privileged: false, hostNetwork: false, hostPaths: false });
+    expect({ privileged: scc?.allowPrivilegedContainer, hostNetwork: scc?.allowHostNetwork, hostPaths: scc?.allowHostDirVolumePlugin }).toEqual({
+      privileged: false,
+      hostNetwork: false,
+      hostPaths: false,
+    });
     const binding = ofKind(objects, 'RoleBinding').find((object) => nameOf(object) === 'ccp-buildah-scc');
     expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ccp-build-job', namespace: 'ccp' }]);
   });
@@ -110,27 +127,33 @@ describe.each([
   ['openshift', 'openshift-kafka'],
 ] as const)('the Kafka twin of deploy/overlays/%s', (base, twin) => {
   const brokerOf = (overlay: (typeof OVERLAYS)[number]): Record<string, unknown> => ofKind(rendered.get(overlay)!.objects, 'Broker')[0]!;
-  const without = (objects: Record<string, unknown>[], kinds: string[]): Record<string, unknown>[] => objects.filter((object) => !kinds.includes(String(object.kind)));
+  const without = (objects: Record<string, unknown>[], kinds: string[]): Record<string, unknown>[] =>
+    objects.filter((object) => !kinds.includes(String(object.kind)));
 
   it('makes the Broker ccp a Knative Broker for Apache Kafka whose config is the kafka-broker-config ConfigMap of the overlay', () => {
     const broker = brokerOf(twin);
     const config = (broker.spec as { config: { kind: string; name: string; namespace: string } }).config;
-    const [configMap] = ofKind(rendered.get(twin)!.objects, 'ConfigMap').filter((object) => nameOf(object) === config.name && namespaceOf(object) === config.namespace);
-    expect([(broker.metadata as { annotations?: Record<string, string> }).annotations?.['eventing.knative.dev/broker.class'], config.kind, Object.keys((configMap?.data ?? {}) as object).sort()]).toEqual([
-      'Kafka',
-      'ConfigMap',
-      ['bootstrap.servers', 'default.topic.partitions', 'default.topic.replication.factor'],
-    ]);
+    const [configMap] = ofKind(rendered.get(twin)!.objects, 'ConfigMap').filter(
+      (object) => nameOf(object) === config.name && namespaceOf(object) === config.namespace,
+    );
+    expect([
+      (broker.metadata as { annotations?: Record<string, string> }).annotations?.['eventing.knative.dev/broker.class'],
+      config.kind,
+      Object.keys((configMap?.data ?? {}) as object).sort(),
+    ]).toEqual(['Kafka', 'ConfigMap', ['bootstrap.servers', 'default.topic.partitions', 'default.topic.replication.factor']]);
   });
 
   it("keeps eventing/broker.yaml's delivery spec (retries, backoff, dead-letter sink) and the base Broker leaves the class to the cluster", () => {
     const delivery = (parseYaml(readFileSync(path.join(ROOT, 'eventing', 'broker.yaml'), 'utf8')) as { spec: { delivery: unknown } }).spec.delivery;
-    expect([(brokerOf(twin).spec as { delivery: unknown }).delivery, (brokerOf(base).metadata as { annotations?: unknown }).annotations]).toEqual([delivery, undefined]);
+    expect([(brokerOf(twin).spec as { delivery: unknown }).delivery, (brokerOf(base).metadata as { annotations?: unknown }).annotations]).toEqual([
+      delivery,
+      undefined,
+    ]);
   });
 
   it('changes nothing else than the Broker and the one ConfigMap', () => {
-    expect(without(rendered.get(twin)!.objects, ['Broker']).filter((object) => !(object.kind === 'ConfigMap' && nameOf(object) === 'kafka-broker-config'))).toEqual(
-      without(rendered.get(base)!.objects, ['Broker']),
-    );
+    expect(
+      without(rendered.get(twin)!.objects, ['Broker']).filter((object) => !(object.kind === 'ConfigMap' && nameOf(object) === 'kafka-broker-config')),
+    ).toEqual(without(rendered.get(base)!.objects, ['Broker']));
   });
 });

@@ -61,7 +61,10 @@ describe('GET /metrics on a function server (127.0.0.1)', () => {
       received: [`${METRIC_NAMES.eventsReceived}{type="${EventTypes.buildRequested}"} 1`],
       emitted: [`${METRIC_NAMES.eventsEmitted}{type="${EventTypes.scanRequested}"} 1`],
       failures: [`${METRIC_NAMES.handlerFailures}{function="relay",reason="invalid-event"} 1`],
-      count: [`${METRIC_NAMES.handlerDuration}_count{function="relay",outcome="ok"} 1`, `${METRIC_NAMES.handlerDuration}_count{function="relay",outcome="invalid-event"} 1`],
+      count: [
+        `${METRIC_NAMES.handlerDuration}_count{function="relay",outcome="ok"} 1`,
+        `${METRIC_NAMES.handlerDuration}_count{function="relay",outcome="invalid-event"} 1`,
+      ],
       depth: [`${METRIC_NAMES.queueDepth}{component="relay"} 0`],
     });
   });
@@ -95,7 +98,15 @@ describe('GET /metrics on a function server (127.0.0.1)', () => {
     );
     expect((await postBinary(url, event)).status).toBe(200);
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'event');
-    expect(logged).toEqual(expect.objectContaining({ eventId: 'e-4', eventType: EventTypes.buildRequested, project: 'app/job:latest', buildId: '20261128T045006Z-2c2287bb59', status: 200 }));
+    expect(logged).toEqual(
+      expect.objectContaining({
+        eventId: 'e-4',
+        eventType: EventTypes.buildRequested,
+        project: 'app/job:latest',
+        buildId: '20261128T045006Z-2c2287bb59',
+        status: 200,
+      }),
+    );
   });
 });
 
@@ -126,7 +137,10 @@ describe('GET /metrics on the embedded broker ingress (127.0.0.1)', () => {
       depth: samples(text, METRIC_NAMES.queueDepth),
     }).toEqual({
       status: 200,
-      received: [`${METRIC_NAMES.eventsReceived}{type="${EventTypes.buildRequested}"} 1`, `${METRIC_NAMES.eventsReceived}{type="${EventTypes.scanRequested}"} 1`],
+      received: [
+        `${METRIC_NAMES.eventsReceived}{type="${EventTypes.buildRequested}"} 1`,
+        `${METRIC_NAMES.eventsReceived}{type="${EventTypes.scanRequested}"} 1`,
+      ],
       delivered: [`${METRIC_NAMES.handlerDuration}_count{function="relay",outcome="ok"} 1`],
       depth: [`${METRIC_NAMES.queueDepth}{component="broker"} 0`],
     });

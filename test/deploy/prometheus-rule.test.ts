@@ -57,7 +57,13 @@ describe('deploy/base/prometheusrule.yaml', () => {
   it.each(alerts.map((alert) => [alert.alert!, alert] as const))('%s has a summary, a description and a runbook in the admin guide', (name, alert) => {
     const runbook = alert.annotations?.runbook_url ?? '';
     const anchor = runbook.split('docs/admin-guide.md#')[1] ?? '';
-    expect({ name, summary: Boolean(alert.annotations?.summary), description: Boolean(alert.annotations?.description), anchor, inGuide: anchors.has(anchor) }).toEqual({
+    expect({
+      name,
+      summary: Boolean(alert.annotations?.summary),
+      description: Boolean(alert.annotations?.description),
+      anchor,
+      inGuide: anchors.has(anchor),
+    }).toEqual({
       name,
       summary: true,
       description: true,
@@ -68,6 +74,10 @@ describe('deploy/base/prometheusrule.yaml', () => {
 
   it('the metric check catches a name the code does not register (the check itself)', async () => {
     const series = await exportedSeries();
-    expect(['ccp_builds_completed_total', 'ccp_build_duration_seconds_bucket', 'ccp_builds_failed_total'].map((name) => series.has(name))).toEqual([true, true, false]);
+    expect(['ccp_builds_completed_total', 'ccp_build_duration_seconds_bucket', 'ccp_builds_failed_total'].map((name) => series.has(name))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -79,16 +79,31 @@ describe('renderDeploy (on a copy of the repository)', () => {
     const files = renderDeploy(functions, root);
     const routes = files.find((file) => file.path === 'deploy/overlays/openshift/cluster/routes.yaml');
     const routed = (routes?.content ?? '').split('\n---\n').map((text) => parseYaml(text) as { metadata?: { labels?: Record<string, string> } } | null);
-    expect(routed.map((route) => route?.metadata?.labels?.['app.kubernetes.io/name']).filter(Boolean).sort()).toEqual(['ccp-gateway']);
-    expect(functions.filter((definition: FunctionDefinition) => definition.routes).map((definition) => definition.name).sort()).toEqual(['build', 'dashboard', 'gateway']);
-    const local = functions.map((definition) => [definition.name, serviceOf(files, definition.name).metadata.labels['networking.knative.dev/visibility'] ?? 'public']);
+    expect(
+      routed
+        .map((route) => route?.metadata?.labels?.['app.kubernetes.io/name'])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['ccp-gateway']);
+    expect(
+      functions
+        .filter((definition: FunctionDefinition) => definition.routes)
+        .map((definition) => definition.name)
+        .sort(),
+    ).toEqual(['build', 'dashboard', 'gateway']);
+    const local = functions.map((definition) => [
+      definition.name,
+      serviceOf(files, definition.name).metadata.labels['networking.knative.dev/visibility'] ?? 'public',
+    ]);
     expect(local).toEqual(functions.map((definition) => [definition.name, definition.name === 'gateway' ? 'public' : 'cluster-local']));
   });
 
   it('leaves the example sources out of eventing/kustomization.yaml and lists a new Trigger file', () => {
     mkdirSync(path.join(root, 'eventing/triggers'), { recursive: true });
     writeFileSync(path.join(root, 'eventing/triggers/zz-new.yaml'), 'kind: Trigger\n');
-    const kustomization = parseYaml(renderDeploy(functions, root).find((file) => file.path === 'eventing/kustomization.yaml')!.content) as { resources: string[] };
+    const kustomization = parseYaml(renderDeploy(functions, root).find((file) => file.path === 'eventing/kustomization.yaml')!.content) as {
+      resources: string[];
+    };
     expect(kustomization.resources).toContain('triggers/zz-new.yaml');
     expect(kustomization.resources.filter((file) => /github|gitlab/.test(file))).toEqual([]);
   });

@@ -15,7 +15,11 @@ const FILES: Record<string, string> = {
 };
 
 function push(world: DispatchWorld, commit: string, changedPaths: string[] | undefined, id: string, time?: Date) {
-  return makeEvent(EventTypes.gitPush, { repoUrl: world.repo.url, branch: 'main', commit, ...(changedPaths ? { changedPaths } : {}) }, { source: '/ccp/gateway/generic', id, ...(time ? { time: time.toISOString() } : {}) });
+  return makeEvent(
+    EventTypes.gitPush,
+    { repoUrl: world.repo.url, branch: 'main', commit, ...(changedPaths ? { changedPaths } : {}) },
+    { source: '/ccp/gateway/generic', id, ...(time ? { time: time.toISOString() } : {}) },
+  );
 }
 
 describe('dispatcher cascades on the embedded runtime (real git, registry and builds)', () => {

@@ -70,7 +70,9 @@ describe('parents learnt from FROM lines (embedded runtime, real git, registry a
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'tests/top:latest', registry: world.registryAccess });
     await until(() => world.requested.length > 0, 'the push notification');
     await world.served.runtime.broker.idle();
-    expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.parent])).toEqual([['below', 'parent-rebuilt', 'tests/top:latest']]);
+    expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.parent])).toEqual([
+      ['below', 'parent-rebuilt', 'tests/top:latest'],
+    ]);
     expect(world.started).toEqual(['tests/below:latest']);
   }, 120_000);
 });

@@ -48,7 +48,12 @@ export interface DispatchWorld {
  * Starts the runtime on `projects(repoUrl)` (preset as the index), with `files` committed to
  * a new repository and `test/busybox:latest` in the registry.
  */
-export async function startWorld(files: Record<string, string>, projects: (entry: DispatchWorld['entry']) => ProjectEntry[], env: Record<string, string> = {}, indexUrl?: (dir: string) => Promise<string>): Promise<DispatchWorld> {
+export async function startWorld(
+  files: Record<string, string>,
+  projects: (entry: DispatchWorld['entry']) => ProjectEntry[],
+  env: Record<string, string> = {},
+  indexUrl?: (dir: string) => Promise<string>,
+): Promise<DispatchWorld> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-dispatch-'));
   const repo = await createLocalRepo('main', path.join(dir, 'repo'));
   await repo.commit(files, 'projects');
@@ -68,7 +73,10 @@ export async function startWorld(files: Record<string, string>, projects: (entry
     ...overrides,
   });
   const location = indexUrl ? await indexUrl(dir) : undefined;
-  const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_DISPATCH_COALESCE_MS: '1000', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env });
+  const config = loadConfig(
+    { dataDir: path.join(dir, 'data') },
+    { CCP_DISPATCH_COALESCE_MS: '1000', CCP_CHAOS: TEST_CHAOS, ...(location ? { CCP_INDEX: location, CCP_INDEX_BRANCH: 'main' } : {}), ...env },
+  );
   const served = await startServedRuntime(config, silentLogger, { port: 0, projects: projects(entry) });
   const registry = served.runtime.registry!.address;
   const registryAccess = served.runtime.registry!.access;

@@ -26,7 +26,11 @@ interface Shape {
 function indexYaml(repoUrl: string, shape: Shape = {}): string {
   const project = (id: number, jobId: 'base' | 'leaf' | 'other', dependsOn: string) =>
     `  - id: ${id}\n    app-id: tests\n    job-id: ${jobId}\n    git-url: ${repoUrl}\n    git-branch: main\n    git-path: ${jobId}\n    target-file: Dockerfile\n    desired-tag: latest\n    notify-email: tests@example.com\n    build-context: ${shape.contexts?.[jobId] ?? './'}\n    depends-on: ${dependsOn}\n`;
-  const [base, leaf, other] = [(id: number) => project(id, 'base', 'null'), (id: number) => project(id, 'leaf', 'tests/base:latest'), (id: number) => project(id, 'other', 'null')];
+  const [base, leaf, other] = [
+    (id: number) => project(id, 'base', 'null'),
+    (id: number) => project(id, 'leaf', 'tests/base:latest'),
+    (id: number) => project(id, 'other', 'null'),
+  ];
   return shape.shuffled ? `# reordered, nothing else\nProjects:\n${other(1)}${leaf(2)}${base(3)}` : `Projects:\n${base(1)}${leaf(2)}${other(3)}`;
 }
 
@@ -58,12 +62,20 @@ describe('the baseline an index push is diffed with (embedded runtime, real git,
   /** Commits `shape` to the index and delivers its push, as the gateway would. */
   async function pushIndex(shape: Shape, id: string): Promise<void> {
     const commit = (await index.commit({ 'index.d/tests.yaml': indexYaml(world.repo.url, shape) }, id)).trim();
-    await world.publish(makeEvent(EventTypes.gitPush, { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] }, { source: '/ccp/gateway/generic', id }));
+    await world.publish(
+      makeEvent(
+        EventTypes.gitPush,
+        { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] },
+        { source: '/ccp/gateway/generic', id },
+      ),
+    );
   }
 
   async function snapshotNames(): Promise<string[] | null> {
     const stored = await world.served.runtime.context.store.get(INDEX_SNAPSHOT_KEY);
-    return stored ? (JSON.parse(stored.body.toString('utf8')) as IndexSnapshot).entries.map((entry) => `${entry.appId}/${entry.jobId}:${entry.desiredTag}`).sort() : null;
+    return stored
+      ? (JSON.parse(stored.body.toString('utf8')) as IndexSnapshot).entries.map((entry) => `${entry.appId}/${entry.jobId}:${entry.desiredTag}`).sort()
+      : null;
   }
 
   it('first index push after a ccp run rebuilds only the changed entry', async () => {
@@ -106,8 +118,16 @@ describe('the baseline an index push is diffed with (embedded runtime, real git,
   it('a brand-new entry next to built ones is a first build, and only it builds', async () => {
     await world.served.runtime.context.store.delete(INDEX_SNAPSHOT_KEY);
     const fresh = `  - id: 4\n    app-id: tests\n    job-id: fresh\n    git-url: ${world.repo.url}\n    git-branch: main\n    git-path: other\n    target-file: Dockerfile\n    desired-tag: latest\n    notify-email: tests@example.com\n    build-context: ./\n    depends-on: null\n`;
-    const commit = (await index.commit({ 'index.d/tests.yaml': `${indexYaml(world.repo.url, { contexts: { leaf: '.', base: '.' } })}${fresh}` }, 'fresh')).trim();
-    await world.publish(makeEvent(EventTypes.gitPush, { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] }, { source: '/ccp/gateway/generic', id: 'index-push-fresh' }));
+    const commit = (
+      await index.commit({ 'index.d/tests.yaml': `${indexYaml(world.repo.url, { contexts: { leaf: '.', base: '.' } })}${fresh}` }, 'fresh')
+    ).trim();
+    await world.publish(
+      makeEvent(
+        EventTypes.gitPush,
+        { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] },
+        { source: '/ccp/gateway/generic', id: 'index-push-fresh' },
+      ),
+    );
     expect(world.requested.map((request) => [request.project.jobId, request.cause.kind])).toEqual([['fresh', 'first-build']]);
     expect(world.started).toEqual(['tests/fresh:latest']);
   }, 120_000);

@@ -83,7 +83,12 @@ describe('what else the dispatcher turns into builds (embedded runtime, real git
     await world.served.runtime.broker.idle();
     expect(world.requested).toEqual([]);
 
-    const real = JSON.stringify({ repoUrl: world.repo.url, branch: 'main', commit: (await world.repo.commit({ 'fresh/x': '1\n' }, 'x')).trim(), changedPaths: ['base/README'] });
+    const real = JSON.stringify({
+      repoUrl: world.repo.url,
+      branch: 'main',
+      commit: (await world.repo.commit({ 'fresh/x': '1\n' }, 'x')).trim(),
+      changedPaths: ['base/README'],
+    });
     const first = await post(`${gateway.url}/webhooks/generic`, real, genericHeaders(real, GLOBAL_SECRET, 'delivery-1'));
     const again = await post(`${gateway.url}/webhooks/generic`, real, genericHeaders(real, GLOBAL_SECRET, 'delivery-1'));
     expect([first.status, again.status]).toEqual([202, 202]);
@@ -96,7 +101,13 @@ describe('what else the dispatcher turns into builds (embedded runtime, real git
     const repoUrl = world.repo.url;
     const added = `  - id: 4\n    app-id: tests\n    job-id: fresh\n    git-url: ${repoUrl}\n    git-branch: main\n    git-path: fresh\n    target-file: Dockerfile\n    desired-tag: latest\n    notify-email: tests@example.com\n    build-context: ./\n    depends-on: null\n`;
     const commit = (await index.commit({ 'index.d/tests.yaml': indexYaml(repoUrl, added, '.') }, 'add fresh, change leaf')).trim();
-    await world.publish(makeEvent(EventTypes.gitPush, { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] }, { source: '/ccp/gateway/generic', id: 'index-push-1' }));
+    await world.publish(
+      makeEvent(
+        EventTypes.gitPush,
+        { repoUrl: index.url, branch: 'main', commit, changedPaths: ['index.d/tests.yaml'] },
+        { source: '/ccp/gateway/generic', id: 'index-push-1' },
+      ),
+    );
     expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.message])).toEqual([
       ['fresh', 'first-build', 'First build of the container image'],
       ['leaf', 'index-change', 'Update to build configurations'],
@@ -109,17 +120,41 @@ describe('what else the dispatcher turns into builds (embedded runtime, real git
       format: 'ccp.image-state/v1',
       project: { appId: 'tests', jobId, desiredTag: 'latest' },
       image: { ref: `${world.registry}/tests/${jobId}:latest` },
-      lastScan: { scanId: 's', at: new Date().toISOString(), verdict: 'clean', counts: { high: 0, medium: 0, low: 0, info: 0 } as never, reports: { json: 'j', html: 'h', sbom: 's' } },
+      lastScan: {
+        scanId: 's',
+        at: new Date().toISOString(),
+        verdict: 'clean',
+        counts: { high: 0, medium: 0, low: 0, info: 0 } as never,
+        reports: { json: 'j', html: 'h', sbom: 's' },
+      },
       packages,
       repos: [{ id: 'baseos', baseurl: ['http://127.0.0.1:9/baseos/'] }],
     });
     const store = world.served.runtime.context.store;
-    await store.put('state/images/tests/leaf/latest.json', JSON.stringify(state('leaf', [{ ecosystem: 'rpm', name: 'openssl', version: '3.0.7', qualifiers: { release: '24' }, purl: 'pkg:rpm/openssl@3.0.7-24' }])));
-    await store.put('state/images/tests/onext/latest.json', JSON.stringify(state('onext', [{ ecosystem: 'rpm', name: 'bash', version: '5.1', qualifiers: { release: '1' }, purl: 'pkg:rpm/bash@5.1-1' }])));
-    await world.publish(
-      makeEvent(EventTypes.rpmRepoChanged, { repo: { key: 'baseos', url: 'http://127.0.0.1:9/baseos/' }, revision: '2', added: [], removed: [], updated: [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25' }] }, { source: '/ccp/track-repos', id: 'rpm-1' }),
+    await store.put(
+      'state/images/tests/leaf/latest.json',
+      JSON.stringify(state('leaf', [{ ecosystem: 'rpm', name: 'openssl', version: '3.0.7', qualifiers: { release: '24' }, purl: 'pkg:rpm/openssl@3.0.7-24' }])),
     );
-    expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.message])).toEqual([['leaf', 'rpm-update', 'openssl 3.0.7-24 → 3.0.7-25 in repo baseos']]);
+    await store.put(
+      'state/images/tests/onext/latest.json',
+      JSON.stringify(state('onext', [{ ecosystem: 'rpm', name: 'bash', version: '5.1', qualifiers: { release: '1' }, purl: 'pkg:rpm/bash@5.1-1' }])),
+    );
+    await world.publish(
+      makeEvent(
+        EventTypes.rpmRepoChanged,
+        {
+          repo: { key: 'baseos', url: 'http://127.0.0.1:9/baseos/' },
+          revision: '2',
+          added: [],
+          removed: [],
+          updated: [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25' }],
+        },
+        { source: '/ccp/track-repos', id: 'rpm-1' },
+      ),
+    );
+    expect(world.requested.map((request) => [request.project.jobId, request.cause.kind, request.cause.message])).toEqual([
+      ['leaf', 'rpm-update', 'openssl 3.0.7-24 → 3.0.7-25 in repo baseos'],
+    ]);
     expect(world.started).toEqual(['tests/leaf:latest']);
   }, 120_000);
 

@@ -48,10 +48,24 @@ describe('the reports index after ccp run --once', () => {
     const byProject = new Map(summary.projects.map((project) => [project.project, project]));
     expect(
       index.projects
-        .map((entry) => [entry.project, entry.buildId === byProject.get(entry.project)?.buildId, entry.status, entry.lint, entry.scan?.buildId === entry.buildId, entry.files.map((file) => file.name)])
+        .map((entry) => [
+          entry.project,
+          entry.buildId === byProject.get(entry.project)?.buildId,
+          entry.status,
+          entry.lint,
+          entry.scan?.buildId === entry.buildId,
+          entry.files.map((file) => file.name),
+        ])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     ).toEqual(
-      ['sample/base:latest', 'sample/hello:latest', 'sample/webapp:1.0'].map((name) => [name, true, 'succeeded', 'passed', true, ['lint.json', 'lint.sarif', 'build.log', 'scan.html', 'scan.json', 'sbom.cdx.json']]),
+      ['sample/base:latest', 'sample/hello:latest', 'sample/webapp:1.0'].map((name) => [
+        name,
+        true,
+        'succeeded',
+        'passed',
+        true,
+        ['lint.json', 'lint.sarif', 'build.log', 'scan.html', 'scan.json', 'sbom.cdx.json'],
+      ]),
     );
   });
 
@@ -61,6 +75,11 @@ describe('the reports index after ccp run --once', () => {
     const html = await answer.text();
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!));
     const statuses = await Promise.all(hrefs.map(async (href) => [href, (await fetch(new URL(href, url))).status] as const));
-    expect([answer.status, answer.headers.get('content-type'), hrefs.length, statuses.filter(([, status]) => status !== 200)]).toEqual([200, 'text/html; charset=utf-8', 3 * 6 + 1, []]);
+    expect([answer.status, answer.headers.get('content-type'), hrefs.length, statuses.filter(([, status]) => status !== 200)]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      3 * 6 + 1,
+      [],
+    ]);
   });
 });

@@ -19,7 +19,14 @@ import { silentLogger } from '../../shared/log/logger';
 import { ingressAuthorization } from '../../shared/host/ingress-token';
 
 function capture(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', env: { CCP_CHAOS: TEST_CHAOS, ...env }, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    out: '',
+    err: '',
+    env: { CCP_CHAOS: TEST_CHAOS, ...env },
+    cwd: process.cwd(),
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
 
@@ -48,8 +55,14 @@ describe('ccp run --once on the sample index', () => {
     expect(code).toEqual(0);
     expect(summary.index).toEqual({ location: indexDir, projects: 3, errors: 0, warnings: 0 });
     // Under CCP_CHAOS events come twice and out of order: still each image is built once and each recipient mailed once per subject.
-    expect([...progress.matchAll(/^\s+(\S+) started: building /gm)].map((match) => match[1]).sort()).toEqual(['sample/base:latest', 'sample/hello:latest', 'sample/webapp:1.0']);
-    const mails = await Promise.all((await readdir(mailDir)).map(async (name) => (await readFile(path.join(mailDir, name), 'utf8')).split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ')));
+    expect([...progress.matchAll(/^\s+(\S+) started: building /gm)].map((match) => match[1]).sort()).toEqual([
+      'sample/base:latest',
+      'sample/hello:latest',
+      'sample/webapp:1.0',
+    ]);
+    const mails = await Promise.all(
+      (await readdir(mailDir)).map(async (name) => (await readFile(path.join(mailDir, name), 'utf8')).split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ')),
+    );
     const sent = mails.flatMap((head) => {
       const subject = /^Subject: (.*)$/im.exec(head)?.[1] ?? '';
       return [.../[^\s<>,"]+@example\.com/g[Symbol.matchAll](/^To: (.*)$/im.exec(head)?.[1] ?? '')].map((to) => `${to[0]} | ${subject}`);
@@ -132,7 +145,10 @@ describe('ccp run --once on the sample index', () => {
     const missing = path.join(dir, 'missing');
     await prepareSample(missing);
     const file = path.join(missing, 'index', 'index.d', 'sample.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('target-file: Dockerfile\n    desired-tag: "1.0"', 'target-file: Containerfile\n    desired-tag: "1.0"'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('target-file: Dockerfile\n    desired-tag: "1.0"', 'target-file: Containerfile\n    desired-tag: "1.0"'),
+    );
     const { code, summary } = await runOnce(path.join(dir, 'data'), path.join(missing, 'index'));
     expect(code).toEqual(1);
     const webapp = summary.projects.find((p) => p.project === 'sample/webapp:1.0')!;
@@ -156,7 +172,11 @@ describe('the embedded runtime served over HTTP', () => {
           { source: '/test/kn' },
         );
         const message = HTTP.binary(event);
-        const accepted = await fetch(`${server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization('e2e-ingress-token-0123456789') }, body: message.body as string });
+        const accepted = await fetch(`${server.url}/`, {
+          method: 'POST',
+          headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization('e2e-ingress-token-0123456789') },
+          body: message.body as string,
+        });
         expect(accepted.status).toEqual(202);
         await runtime.broker.idle();
 
@@ -167,7 +187,14 @@ describe('the embedded runtime served over HTTP', () => {
 
         const malformed = await fetch(`${server.url}/`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested, ...ingressAuthorization('e2e-ingress-token-0123456789') },
+          headers: {
+            'content-type': 'application/json',
+            'ce-specversion': '1.0',
+            'ce-id': 'x',
+            'ce-source': '/t',
+            'ce-type': EventTypes.buildRequested,
+            ...ingressAuthorization('e2e-ingress-token-0123456789'),
+          },
           body: '{"project": {}}',
         });
         expect(malformed.status).toEqual(400);

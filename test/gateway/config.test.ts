@@ -13,7 +13,15 @@ function configFile(text: string): string {
 describe('the webhooks section of the configuration', () => {
   it('reads the global secret, per-repository secrets and the body limit, and keeps the secrets out of mails', () => {
     const file = configFile(
-      ['webhooks:', '  secret: global-from-file', '  bodyLimit: 512kb', '  secrets:', '    "git@github.com:heketi/heketi.git": heketi-secret', '    mike/diaspora: diaspora-secret', ''].join('\n'),
+      [
+        'webhooks:',
+        '  secret: global-from-file',
+        '  bodyLimit: 512kb',
+        '  secrets:',
+        '    "git@github.com:heketi/heketi.git": heketi-secret',
+        '    mike/diaspora: diaspora-secret',
+        '',
+      ].join('\n'),
     );
     const config = loadConfig({ config: file, dataDir: '/tmp/ccp-config-test' }, {});
     expect(config.webhooks).toEqual({

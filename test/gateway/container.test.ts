@@ -28,7 +28,14 @@ async function startSink(): Promise<{ server: RunningServer; broker: InProcessBr
 }
 
 function ping(tick: string): { headers: Record<string, string>; body: string } {
-  const event = new CloudEvent({ id: 'ping-1', source: '/apis/v1/namespaces/ccp/pingsources/ccp-repo-poll', type: ForeignEventTypes.ping, time: '2026-11-28T10:00:00.000Z', datacontenttype: 'application/json', data: { tick } });
+  const event = new CloudEvent({
+    id: 'ping-1',
+    source: '/apis/v1/namespaces/ccp/pingsources/ccp-repo-poll',
+    type: ForeignEventTypes.ping,
+    time: '2026-11-28T10:00:00.000Z',
+    datacontenttype: 'application/json',
+    data: { tick },
+  });
   const message = HTTP.binary(event);
   return { headers: message.headers as Record<string, string>, body: message.body as string };
 }

@@ -14,7 +14,13 @@ export const GLOBAL_SECRET = 'global-webhook-secret-5f1c';
 
 /** Settings with a global secret and the given per-repository ones (keys already normalised). */
 export function settings(secrets: Record<string, string> = {}, extra: Partial<WebhookSettings> = {}): WebhookSettings {
-  return { secret: GLOBAL_SECRET, secrets: new Map(Object.entries(secrets)), bodyLimit: 1024 * 1024, timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE, ...extra };
+  return {
+    secret: GLOBAL_SECRET,
+    secrets: new Map(Object.entries(secrets)),
+    bodyLimit: 1024 * 1024,
+    timestampTolerance: DEFAULT_TIMESTAMP_TOLERANCE,
+    ...extra,
+  };
 }
 
 export interface Gateway {
@@ -75,7 +81,12 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
 }
 
 /** The headers of a GitHub delivery of `body`, signed with `secret`. */
-export function githubHeaders(body: Buffer | string, secret: string, event = 'push', delivery = '72d3162e-cc78-11e3-81ab-4c9367dc0958'): Record<string, string> {
+export function githubHeaders(
+  body: Buffer | string,
+  secret: string,
+  event = 'push',
+  delivery = '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'GitHub-Hookshot/044aadd',

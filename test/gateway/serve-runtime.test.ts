@@ -17,7 +17,12 @@ describe('the embedded runtime door (ccp run / ccp serve) with webhooks', () => 
   it('takes /webhooks/github into the broker and still takes CloudEvents on POST /', async () => {
     const store = new TempObjectStore();
     const recorder = recordingFunction('recorder', [EventTypes.gitPush]);
-    const broker = new InProcessBroker({ routes: await loadTriggers(path.join(__dirname, '__fixtures__', 'eventing')), functions: [recorder], context: testContext(store), store });
+    const broker = new InProcessBroker({
+      routes: await loadTriggers(path.join(__dirname, '__fixtures__', 'eventing')),
+      functions: [recorder],
+      context: testContext(store),
+      store,
+    });
     const context = testContext(store);
     context.config.webhooks = settings();
     const server = await serveRuntime({ broker, context }, { port: 0, log: silentLogger, ingressToken: INGRESS_TOKEN });
@@ -25,12 +30,28 @@ describe('the embedded runtime door (ccp run / ccp serve) with webhooks', () => 
       const body = githubPush();
       const webhook = await post(`${server.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET, 'push', 'embedded-1'));
       const message = HTTP.binary(buildRequested('req-1'));
-      const cloudEvent = await fetch(`${server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(INGRESS_TOKEN) }, body: message.body as string });
+      const cloudEvent = await fetch(`${server.url}/`, {
+        method: 'POST',
+        headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(INGRESS_TOKEN) },
+        body: message.body as string,
+      });
       const unknown = await post(`${server.url}/webhooks/gitea`, '{}', { 'content-type': 'application/json' });
-      const forged = HTTP.binary(makeEvent(EventTypes.gitPush, { repoUrl: 'https://github.com/heketi/heketi.git', branch: 'master', commit: 'f'.repeat(40) }, { source: '/attacker', id: 'forged-1' }));
+      const forged = HTTP.binary(
+        makeEvent(
+          EventTypes.gitPush,
+          { repoUrl: 'https://github.com/heketi/heketi.git', branch: 'master', commit: 'f'.repeat(40) },
+          { source: '/attacker', id: 'forged-1' },
+        ),
+      );
       const withoutToken = await fetch(`${server.url}/`, { method: 'POST', headers: forged.headers as Record<string, string>, body: forged.body as string });
       await broker.idle();
-      expect([webhook.status, cloudEvent.status, unknown.status, withoutToken.status, recorder.received.map((event) => event.id)]).toEqual([202, 202, 404, 401, ['embedded-1']]);
+      expect([webhook.status, cloudEvent.status, unknown.status, withoutToken.status, recorder.received.map((event) => event.id)]).toEqual([
+        202,
+        202,
+        404,
+        401,
+        ['embedded-1'],
+      ]);
     } finally {
       await server.close();
     }
@@ -43,7 +64,10 @@ describe('the embedded runtime door (ccp run / ccp serve) with webhooks', () => 
     try {
       const body = githubPush();
       const sent = await post(`${server.url}/webhooks/github`, body, githubHeaders(body, GLOBAL_SECRET));
-      expect([sent.status, sent.body.error]).toEqual([401, 'no webhook secret is configured for https://github.com/heketi/heketi.git: unsigned pushes are never accepted']);
+      expect([sent.status, sent.body.error]).toEqual([
+        401,
+        'no webhook secret is configured for https://github.com/heketi/heketi.git: unsigned pushes are never accepted',
+      ]);
     } finally {
       await server.close();
     }

@@ -33,7 +33,14 @@ describe('eventing/sources', () => {
     const spec = byName(name).spec;
     expect([spec.schedule, spec.timezone, spec.contentType]).toEqual([schedule, 'Etc/UTC', 'application/json']);
     // What the PingSource adapter sends: its own type and source, the manifest's data as the body.
-    const ping = new CloudEvent({ id: 'p-1', source: `/apis/v1/namespaces/ccp/pingsources/${name}`, type: ForeignEventTypes.ping, time: '2026-11-28T23:00:00.000Z', datacontenttype: spec.contentType, data: spec.data as string });
+    const ping = new CloudEvent({
+      id: 'p-1',
+      source: `/apis/v1/namespaces/ccp/pingsources/${name}`,
+      type: ForeignEventTypes.ping,
+      time: '2026-11-28T23:00:00.000Z',
+      datacontenttype: spec.contentType,
+      data: spec.data as string,
+    });
     const routes = await loadTriggers(path.join(ROOT, 'eventing'));
     expect(routes.filter((route) => route.matches(ping)).map((route) => route.subscriber.functionName)).toEqual(['gateway']);
     const emitted = await gatewayFunction.handle(ping, testContext(new TempObjectStore()));
@@ -54,12 +61,56 @@ describe('crdProblems (the schemas of the sources kubernetes-models lacks)', () 
   const gitlab = (): Record<string, any> => structuredClone(byName('ccp-gitlab-example-images')); // eslint-disable-line @typescript-eslint/no-explicit-any -- reshaped freely
 
   it.each([
-    ['a misspelt event type', () => Object.assign(github(), { spec: { ...github().spec, eventTypes: ['pushes'] } }), ['GitHubSource: data/spec/eventTypes/0 must be equal to one of the allowed values']],
-    ['no secretToken', () => { const object = github(); delete object.spec.secretToken; return object; }, ["GitHubSource: data/spec must have required property 'secretToken'"]],
-    ['a secretKeyRef without key', () => { const object = github(); delete object.spec.accessToken.secretKeyRef.key; return object; }, ["GitHubSource: data/spec/accessToken/secretKeyRef must have required property 'key'"]],
-    ['a field of another source', () => { const object = github(); object.spec.projectUrl = 'https://x'; return object; }, ['GitHubSource: data/spec must NOT have additional properties']],
-    ['a GitLabSource without sink', () => { const object = gitlab(); delete object.spec.sink; return object; }, ["GitLabSource: data/spec must have required property 'sink'"]],
-    ['a GitLabSource projectUrl that is no URL', () => { const object = gitlab(); object.spec.projectUrl = 'example-group/example-images'; return object; }, ['GitLabSource: data/spec/projectUrl must match pattern "^https?://"']],
+    [
+      'a misspelt event type',
+      () => Object.assign(github(), { spec: { ...github().spec, eventTypes: ['pushes'] } }),
+      ['GitHubSource: data/spec/eventTypes/0 must be equal to one of the allowed values'],
+    ],
+    [
+      'no secretToken',
+      () => {
+        const object = github();
+        delete object.spec.secretToken;
+        return object;
+      },
+      ["GitHubSource: data/spec must have required property 'secretToken'"],
+    ],
+    [
+      'a secretKeyRef without key',
+      () => {
+        const object = github();
+        delete object.spec.accessToken.secretKeyRef.key;
+        return object;
+      },
+      ["GitHubSource: data/spec/accessToken/secretKeyRef must have required property 'key'"],
+    ],
+    [
+      'a field of another source',
+      () => {
+        const object = github();
+        object.spec.projectUrl = 'https://x';
+        return object;
+      },
+      ['GitHubSource: data/spec must NOT have additional properties'],
+    ],
+    [
+      'a GitLabSource without sink',
+      () => {
+        const object = gitlab();
+        delete object.spec.sink;
+        return object;
+      },
+      ["GitLabSource: data/spec must have required property 'sink'"],
+    ],
+    [
+      'a GitLabSource projectUrl that is no URL',
+      () => {
+        const object = gitlab();
+        object.spec.projectUrl = 'example-group/example-images';
+        return object;
+      },
+      ['GitLabSource: data/spec/projectUrl must match pattern "^https?://"'],
+    ],
   ])('names the path of %s', (_case, make, problems) => {
     expect(crdProblems(make())).toEqual(problems);
   });

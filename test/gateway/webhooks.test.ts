@@ -41,7 +41,13 @@ describe('webhook gateway over HTTP (127.0.0.1)', () => {
       ['a forged signature (another secret)', (body: Buffer) => githubHeaders(body, 'not-the-secret')],
       ['a signature of another body', () => githubHeaders(Buffer.from('{}'), GLOBAL_SECRET)],
       ['a malformed signature header', (body: Buffer) => ({ ...githubHeaders(body, GLOBAL_SECRET), 'x-hub-signature-256': 'sha256=xyz' })],
-      ['an old SHA-1 signature only', (body: Buffer) => ({ ...without(githubHeaders(body, GLOBAL_SECRET), 'x-hub-signature-256'), 'x-hub-signature': 'sha1=2fd4e1c67a2d28fced849ee1bb76e7391b93eb12' })],
+      [
+        'an old SHA-1 signature only',
+        (body: Buffer) => ({
+          ...without(githubHeaders(body, GLOBAL_SECRET), 'x-hub-signature-256'),
+          'x-hub-signature': 'sha1=2fd4e1c67a2d28fced849ee1bb76e7391b93eb12',
+        }),
+      ],
       ['no signature at all', (body: Buffer) => without(githubHeaders(body, GLOBAL_SECRET), 'x-hub-signature-256')],
     ])('answers 401 to %s and publishes nothing', async (_case, headersOf) => {
       const body = githubPush();
@@ -147,7 +153,12 @@ describe('webhook gateway over HTTP (127.0.0.1)', () => {
           [
             'ci-run-1207',
             '/ccp/gateway/generic',
-            { repoUrl: 'https://git.example.org/team/images.git', branch: 'main', commit: '4f2a9c3e1b0d8a7f6e5d4c3b2a190817263544fa', changedPaths: ['app/Dockerfile', 'base/Dockerfile'] },
+            {
+              repoUrl: 'https://git.example.org/team/images.git',
+              branch: 'main',
+              commit: '4f2a9c3e1b0d8a7f6e5d4c3b2a190817263544fa',
+              changedPaths: ['app/Dockerfile', 'base/Dockerfile'],
+            },
           ],
         ],
       ]);
@@ -167,7 +178,10 @@ describe('webhook gateway over HTTP (127.0.0.1)', () => {
 
   it('answers 404 naming the endpoints for an unknown provider', async () => {
     const sent = await post(`${gateway.url}/webhooks/bitbucket`, '{}', { 'content-type': 'application/json' });
-    expect([sent.status, sent.body.error]).toEqual([404, 'no webhook endpoint POST /webhooks/bitbucket: POST to one of /webhooks/github, /webhooks/gitlab, /webhooks/generic']);
+    expect([sent.status, sent.body.error]).toEqual([
+      404,
+      'no webhook endpoint POST /webhooks/bitbucket: POST to one of /webhooks/github, /webhooks/gitlab, /webhooks/generic',
+    ]);
   });
 
   it('logs one line per webhook with provider, delivery, repo, branch, outcome and status, and never a secret or signature', async () => {
@@ -176,9 +190,27 @@ describe('webhook gateway over HTTP (127.0.0.1)', () => {
     await post(`${gateway.url}/webhooks/github`, body, headers);
     await post(`${gateway.url}/webhooks/github`, body, githubHeaders(body, 'forged-secret'));
     await post(`${gateway.url}/webhooks/gitlab`, fixtureBody('gitlab-push'), gitlabHeaders('gitlab-token-9e2'));
-    expect(gateway.logs.map(({ provider, delivery, repo, branch, outcome, status, msg }) => ({ msg, provider, delivery, repo, branch, outcome, status }))).toEqual([
-      { msg: 'webhook', provider: 'github', delivery: DELIVERY, repo: 'https://github.com/heketi/heketi.git', branch: 'master', outcome: 'published', status: 202 },
-      { msg: 'webhook', provider: 'github', delivery: DELIVERY, repo: 'https://github.com/heketi/heketi.git', branch: undefined, outcome: 'unauthorized', status: 401 },
+    expect(
+      gateway.logs.map(({ provider, delivery, repo, branch, outcome, status, msg }) => ({ msg, provider, delivery, repo, branch, outcome, status })),
+    ).toEqual([
+      {
+        msg: 'webhook',
+        provider: 'github',
+        delivery: DELIVERY,
+        repo: 'https://github.com/heketi/heketi.git',
+        branch: 'master',
+        outcome: 'published',
+        status: 202,
+      },
+      {
+        msg: 'webhook',
+        provider: 'github',
+        delivery: DELIVERY,
+        repo: 'https://github.com/heketi/heketi.git',
+        branch: undefined,
+        outcome: 'unauthorized',
+        status: 401,
+      },
       {
         msg: 'webhook',
         provider: 'gitlab',
@@ -189,7 +221,13 @@ describe('webhook gateway over HTTP (127.0.0.1)', () => {
         status: 202,
       },
     ]);
-    const secrets = [GLOBAL_SECRET, 'forged-secret', 'gitlab-token-9e2', headers['x-hub-signature-256']!.slice('sha256='.length), signBody(body, 'forged-secret').slice('sha256='.length)];
+    const secrets = [
+      GLOBAL_SECRET,
+      'forged-secret',
+      'gitlab-token-9e2',
+      headers['x-hub-signature-256']!.slice('sha256='.length),
+      signBody(body, 'forged-secret').slice('sha256='.length),
+    ];
     expect(secrets.filter((secret) => gateway.rawLogs.some((line) => line.includes(secret)))).toEqual([]);
   });
 });

@@ -41,7 +41,11 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
   async function postToDoor(event: CloudEvent<unknown>): Promise<number> {
     const message = HTTP.binary(event);
     const { token } = await ingressTokenFor(world.served.runtime.context.config);
-    const answer = await fetch(`${world.served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string });
+    const answer = await fetch(`${world.served.server.url}/`, {
+      method: 'POST',
+      headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) },
+      body: message.body as string,
+    });
     return answer.status;
   }
 
@@ -61,7 +65,11 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
   it.each([
     [
       'a build.requested (refused by lint, ended by the dead-letter path)',
-      (): CloudEvent<unknown> => makeEvent(EventTypes.buildRequested, { project, entry: forged(), buildId: 'evil-requested', cause: CAUSE } satisfies BuildRequestedData, { source: '/someone', id: 'evil-1' }),
+      (): CloudEvent<unknown> =>
+        makeEvent(EventTypes.buildRequested, { project, entry: forged(), buildId: 'evil-requested', cause: CAUSE } satisfies BuildRequestedData, {
+          source: '/someone',
+          id: 'evil-1',
+        }),
     ],
     [
       'a lint.completed (refused by build, ended by the dead-letter path)',
@@ -69,8 +77,17 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
         makeEvent(
           EventTypes.lintCompleted,
           {
-            buildId: 'evil-linted', project, entry: forged(), commit: 'c'.repeat(40), verdict: 'passed', blocking: false, failureThreshold: 'error',
-            counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'x/lint.json', sarif: 'x/lint.sarif' }, cause: CAUSE, causeChain: [CAUSE],
+            buildId: 'evil-linted',
+            project,
+            entry: forged(),
+            commit: 'c'.repeat(40),
+            verdict: 'passed',
+            blocking: false,
+            failureThreshold: 'error',
+            counts: { error: 0, warning: 0, info: 0, style: 0 },
+            reports: { json: 'x/lint.json', sarif: 'x/lint.sarif' },
+            cause: CAUSE,
+            causeChain: [CAUSE],
           } satisfies LintCompletedData,
           { source: '/someone', id: 'evil-2' },
         ),
@@ -81,16 +98,27 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
         makeEvent(
           EventTypes.buildCompleted,
           {
-            buildId: 'evil-completed', project, entry: forged(), status: 'failed', reason: 'forged', reports: { log: 'reports/tests/base/latest/evil-completed/build.log' },
-            timings: { startedAt: '2026-12-06T00:00:00Z', finishedAt: '2026-12-06T00:00:01Z', durationMs: 1000 }, cause: CAUSE, causeChain: [CAUSE],
+            buildId: 'evil-completed',
+            project,
+            entry: forged(),
+            status: 'failed',
+            reason: 'forged',
+            reports: { log: 'reports/tests/base/latest/evil-completed/build.log' },
+            timings: { startedAt: '2026-12-06T00:00:00Z', finishedAt: '2026-12-06T00:00:01Z', durationMs: 1000 },
+            cause: CAUSE,
+            causeChain: [CAUSE],
           } satisfies BuildCompletedData,
           { source: '/someone', id: 'evil-3' },
         ),
     ],
-  ])("mails only the index's address and the Cc for %s", async (_case, event) => {
-    expect(await postToDoor(event())).toBe(202);
-    expect(await mailsAfter(1)).toEqual([[CC, 'tests@example.com']]);
-  }, 60_000);
+  ])(
+    "mails only the index's address and the Cc for %s",
+    async (_case, event) => {
+      expect(await postToDoor(event())).toBe(202);
+      expect(await mailsAfter(1)).toEqual([[CC, 'tests@example.com']]);
+    },
+    60_000,
+  );
 
   it("sends a cascade notice whose item brings a forged entry to the index's address and the Cc only", async () => {
     const notice: NoticeRequestedData = { cascade: 'evil-cascade', cause: CAUSE, items: [{ project, entry: forged(), outcome: 'failed', reason: 'forged' }] };
@@ -101,8 +129,15 @@ describe('forged entries reach no mail (ccp serve, real SMTP server)', () => {
   it('mails nobody, not even the Cc, for a build.completed of a project the index does not list', async () => {
     const ghost = { appId: 'tests', jobId: 'ghost', desiredTag: 'latest' };
     const completed: BuildCompletedData = {
-      buildId: 'evil-ghost', project: ghost, entry: { ...forged(), jobId: 'ghost' }, status: 'failed', reason: 'forged', reports: { log: 'reports/tests/ghost/latest/evil-ghost/build.log' },
-      timings: { startedAt: '2026-12-06T00:00:00Z', finishedAt: '2026-12-06T00:00:01Z', durationMs: 1000 }, cause: CAUSE, causeChain: [CAUSE],
+      buildId: 'evil-ghost',
+      project: ghost,
+      entry: { ...forged(), jobId: 'ghost' },
+      status: 'failed',
+      reason: 'forged',
+      reports: { log: 'reports/tests/ghost/latest/evil-ghost/build.log' },
+      timings: { startedAt: '2026-12-06T00:00:00Z', finishedAt: '2026-12-06T00:00:01Z', durationMs: 1000 },
+      cause: CAUSE,
+      causeChain: [CAUSE],
     };
     expect(await postToDoor(makeEvent(EventTypes.buildCompleted, completed, { source: '/someone', id: 'evil-4' }))).toBe(202);
     expect(await mailsAfter(0)).toEqual([]);

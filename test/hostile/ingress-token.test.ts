@@ -37,7 +37,9 @@ function knockingPrebuild(door: string): string {
 
 /** The same from a Dockerfile `RUN` step, with the base image's busybox wget (its first line of output says what happened). */
 function knockingDockerfile(door: string): string {
-  const headers = ['Content-Type: application/json', 'Ce-Specversion: 1.0', 'Ce-Id: run-1', 'Ce-Source: /run', `Ce-Type: ${EventTypes.buildRequested}`].map((header) => `--header '${header}'`).join(' ');
+  const headers = ['Content-Type: application/json', 'Ce-Specversion: 1.0', 'Ce-Id: run-1', 'Ce-Source: /run', `Ce-Type: ${EventTypes.buildRequested}`]
+    .map((header) => `--header '${header}'`)
+    .join(' ');
   const body = '{"project":{"appId":"door","jobId":"victim","desiredTag":"latest"},"cause":{"kind":"manual","message":"forged by a RUN step"}}';
   return `FROM door/base:latest\nRUN echo "DOOR run=$(wget -q -O /dev/null ${headers} --post-data '${body}' ${door} 2>&1 | head -n 1)"\nCMD ["true"]\n`;
 }
@@ -93,10 +95,20 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
       indexEntry({ id, appId: 'door', job, gitUrl: repo.url, extra: [...(prebuild ? prebuildLines(job) : []), '    depends-on: null'] });
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
     await writeFile(path.join(indexDir, 'index.d', 'door.yaml'), `Projects:\n${project('knock', 1, true)}\n\n${project('victim', 2, false)}\n`);
-    child = spawn(process.execPath, ['-r', REGISTER, CLI, '--data-dir', data, '--registry', registry.address, 'serve', '--port', String(port), '--index', indexDir], {
-      cwd: REPO,
-      env: { ...process.env, CCP_LINT_FAILURE_THRESHOLD: 'none', CCP_WEBHOOK_SECRET: 'hostile-webhook-secret-31c9', CCP_MAIL_TO_DIR: path.join(dir, 'mail'), CCP_INGRESS_TOKEN: '' },
-    });
+    child = spawn(
+      process.execPath,
+      ['-r', REGISTER, CLI, '--data-dir', data, '--registry', registry.address, 'serve', '--port', String(port), '--index', indexDir],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          CCP_LINT_FAILURE_THRESHOLD: 'none',
+          CCP_WEBHOOK_SECRET: 'hostile-webhook-secret-31c9',
+          CCP_MAIL_TO_DIR: path.join(dir, 'mail'),
+          CCP_INGRESS_TOKEN: '',
+        },
+      },
+    );
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitFor(async () => (stderr.includes('serving on') ? true : null), 90_000);
     store = new FsObjectStore(path.join(data, 'store'));
@@ -115,18 +127,32 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
   const token = async (): Promise<string> => (await readFile(path.join(data, 'ingress-token'), 'utf8')).trim();
   const send = async (event: CloudEvent<unknown>, authorization?: string): Promise<{ status: number; body: unknown }> => {
     const message = HTTP.binary(event);
-    const response = await fetch(`${url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...(authorization ? { authorization } : {}) }, body: message.body as string });
+    const response = await fetch(`${url}/`, {
+      method: 'POST',
+      headers: { ...(message.headers as Record<string, string>), ...(authorization ? { authorization } : {}) },
+      body: message.body as string,
+    });
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
-  const records = async (project: typeof KNOCK): Promise<string[]> => (await store.list(buildRecordsPrefix(project))).objects.map((object) => object.key).sort();
-  const forgedPush = (id: string): CloudEvent<unknown> => makeEvent(EventTypes.gitPush, { repoUrl, branch: 'main', commit, changedPaths: ['knock/Dockerfile', 'victim/Dockerfile'] }, { source: '/attacker', id });
+  const records = async (project: typeof KNOCK): Promise<string[]> =>
+    (await store.list(buildRecordsPrefix(project))).objects.map((object) => object.key).sort();
+  const forgedPush = (id: string): CloudEvent<unknown> =>
+    makeEvent(EventTypes.gitPush, { repoUrl, branch: 'main', commit, changedPaths: ['knock/Dockerfile', 'victim/Dockerfile'] }, { source: '/attacker', id });
   const buildRequest = (project: typeof KNOCK, id: string, buildId?: string): CloudEvent<unknown> =>
-    makeEvent(EventTypes.buildRequested, { project, ...(buildId ? { buildId } : {}), cause: { kind: 'manual', message: 'requested by the test' } }, { source: '/attacker', id });
+    makeEvent(
+      EventTypes.buildRequested,
+      { project, ...(buildId ? { buildId } : {}), cause: { kind: 'manual', message: 'requested by the test' } },
+      { source: '/attacker', id },
+    );
 
   it('names where the token is and never prints it; the token file is 0600', async () => {
     const { mode } = await stat(path.join(data, 'ingress-token'));
-    expect([stderr.includes(`"Authorization: Bearer $(cat ${path.join(data, 'ingress-token')})"`), stderr.includes(await token()), (mode & 0o777).toString(8)]).toEqual([true, false, '600']);
+    expect([
+      stderr.includes(`"Authorization: Bearer $(cat ${path.join(data, 'ingress-token')})"`),
+      stderr.includes(await token()),
+      (mode & 0o777).toString(8),
+    ]).toEqual([true, false, '600']);
   });
 
   it.each([
@@ -136,10 +162,13 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
     ['a build.requested with the token as Basic credentials', () => buildRequest(VICTIM, 'forged-build-1'), async () => `Basic ${await token()}`],
     ['a build.requested with an empty Bearer', () => buildRequest(VICTIM, 'forged-build-2'), async () => 'Bearer '],
   ])('refuses %s with 401 JSON', async (_name, event, authorization) => {
-    expect(await send(event(), await authorization())).toEqual({ status: 401, body: { error: 'an event needs the ingress Bearer token (CCP_INGRESS_TOKEN, or the data dir file ingress-token)' } });
+    expect(await send(event(), await authorization())).toEqual({
+      status: 401,
+      body: { error: 'an event needs the ingress Bearer token (CCP_INGRESS_TOKEN, or the data dir file ingress-token)' },
+    });
   });
 
-  it('takes a build.requested with the token; the build\'s prebuild, posting to the same door, is refused; nothing else is built', async () => {
+  it("takes a build.requested with the token; the build's prebuild, posting to the same door, is refused; nothing else is built", async () => {
     expect(await send(buildRequest(KNOCK, 'door-build-1', 'door-accepted'), `Bearer ${await token()}`)).toEqual({ status: 202, body: null });
     const record = await waitFor(async () => {
       const stored = await store.get(buildRecordKey(KNOCK, 'door-accepted'));
@@ -148,11 +177,22 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
     }, 240_000);
     const log = (await store.get(reportKey(KNOCK, 'door-accepted', 'build.log')))!.body.toString('utf8');
     const attempts = Object.fromEntries([...log.matchAll(/^DOOR ([a-z-]+)=(.*)$/gm)].map((match) => [match[1], outcome(match[2]!)]));
-    expect([record.status, attempts]).toEqual(['succeeded', { prebuild: expect.stringMatching(/^(refused|unreachable)$/), 'prebuild-guessed': expect.stringMatching(/^(refused|unreachable)$/), run: expect.stringMatching(/^(refused|unreachable)$/) }]);
+    expect([record.status, attempts]).toEqual([
+      'succeeded',
+      {
+        prebuild: expect.stringMatching(/^(refused|unreachable)$/),
+        'prebuild-guessed': expect.stringMatching(/^(refused|unreachable)$/),
+        run: expect.stringMatching(/^(refused|unreachable)$/),
+      },
+    ]);
     process.stderr.write(`ingress: build attempts on the door: ${JSON.stringify(attempts)}\n`);
     // Every forged event above, the prebuild's and the RUN step's, would have built door/victim (or knock again).
     const catalog = (await (await fetch(`${registry.url}/v2/_catalog`)).json()) as { repositories: string[] };
-    expect([await records(KNOCK), await records(VICTIM), catalog.repositories.sort()]).toEqual([[buildRecordKey(KNOCK, 'door-accepted')], [], ['door/base', 'door/knock']]);
+    expect([await records(KNOCK), await records(VICTIM), catalog.repositories.sort()]).toEqual([
+      [buildRecordKey(KNOCK, 'door-accepted')],
+      [],
+      ['door/base', 'door/knock'],
+    ]);
   }, 300_000);
 
   it("refuses a scan.requested naming another repository's image for the project; its reports and image state stay the build's", async () => {
@@ -165,7 +205,10 @@ describe('the embedded door (ccp serve) and its ingress token', () => {
       { source: '/attacker', id: 'forged-scan-1' },
     );
     expect(await send(forged, `Bearer ${await token()}`)).toEqual({ status: 202, body: null });
-    const letter = await waitFor(async () => (await listDeadLetters(store)).find((record: DeadLetterRecord) => record.event.id === 'forged-scan-1') ?? null, 60_000);
+    const letter = await waitFor(
+      async () => (await listDeadLetters(store)).find((record: DeadLetterRecord) => record.event.id === 'forged-scan-1') ?? null,
+      60_000,
+    );
     const state = JSON.parse((await store.get(imageStateKey(KNOCK)))!.body.toString('utf8')) as ImageState;
     const after = (await store.get(reportKey(KNOCK, 'door-accepted', 'scan.json')))!.body.toString('utf8');
     expect({

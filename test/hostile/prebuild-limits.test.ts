@@ -34,9 +34,20 @@ describe('a fork bomb in a prebuild, through the served runtime (real build, rea
     const repo = await createLocalRepo('main', path.join(dir, 'repo'));
     await repo.commit({ 'bomb/Dockerfile': 'FROM scratch\nCOPY Dockerfile /x\n', [`bomb/${script}`]: { content: BOMB, executable: false } });
     project = {
-      id: 1, appId: 'hostile', jobId: 'bomb', gitUrl: repo.url, gitBranch: 'main', gitPath: 'bomb', targetFile: 'Dockerfile', desiredTag: 'latest',
-      notifyEmail: ['owner@example.com'], buildContext: './', dependsOn: [], source: { file: 'index.d/hostile.yaml', line: 2 },
-      prebuildScript: `./${script}`, prebuildContext: 'bomb',
+      id: 1,
+      appId: 'hostile',
+      jobId: 'bomb',
+      gitUrl: repo.url,
+      gitBranch: 'main',
+      gitPath: 'bomb',
+      targetFile: 'Dockerfile',
+      desiredTag: 'latest',
+      notifyEmail: ['owner@example.com'],
+      buildContext: './',
+      dependsOn: [],
+      source: { file: 'index.d/hostile.yaml', line: 2 },
+      prebuildScript: `./${script}`,
+      prebuildContext: 'bomb',
     };
     const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_PREBUILD_NETWORK: 'off', CCP_PREBUILD_MAX_PROCESSES: '100' });
     served = await startServedRuntime(config, createLogger({ write: () => undefined }), { port: 0, projects: [project] });
@@ -71,9 +82,19 @@ describe('a fork bomb in a prebuild, through the served runtime (real build, rea
     const started = Date.now();
     let status: number;
     try {
-      const message = HTTP.binary(makeEvent(EventTypes.buildRequested, { project, entry: project, buildId: 'bomb-1', cause: { kind: 'manual', message: 'fork bomb' } }, { source: '/test/attacker' }));
+      const message = HTTP.binary(
+        makeEvent(
+          EventTypes.buildRequested,
+          { project, entry: project, buildId: 'bomb-1', cause: { kind: 'manual', message: 'fork bomb' } },
+          { source: '/test/attacker' },
+        ),
+      );
       const { token } = await ingressTokenFor(served.runtime.context.config);
-      const posted = await fetch(`${served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string });
+      const posted = await fetch(`${served.server.url}/`, {
+        method: 'POST',
+        headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) },
+        body: message.body as string,
+      });
       status = posted.status;
       await served.runtime.broker.idle();
     } finally {
@@ -81,10 +102,14 @@ describe('a fork bomb in a prebuild, through the served runtime (real build, rea
       await probe;
     }
     const elapsed = Date.now() - started;
-    process.stderr.write(`prebuild fork bomb: build ended after ${elapsed} ms, ${probes.length} liveness probes, slowest ${Math.round(Math.max(...probes))} ms\n`);
+    process.stderr.write(
+      `prebuild fork bomb: build ended after ${elapsed} ms, ${probes.length} liveness probes, slowest ${Math.round(Math.max(...probes))} ms\n`,
+    );
 
     expect(status).toEqual(202);
-    expect(completed.map((data) => [data.buildId, data.status, data.reason])).toEqual([['bomb-1', 'failed', `prebuild script ./${script} hit the process limit (100, CCP_PREBUILD_MAX_PROCESSES)`]]);
+    expect(completed.map((data) => [data.buildId, data.status, data.reason])).toEqual([
+      ['bomb-1', 'failed', `prebuild script ./${script} hit the process limit (100, CCP_PREBUILD_MAX_PROCESSES)`],
+    ]);
     expect(elapsed).toBeLessThan(60_000);
     expect(failures).toEqual(0);
     expect(probes.length).toBeGreaterThan(0);

@@ -42,7 +42,11 @@ function forms(secret: string): string[] {
 /** Which forms of which secret occur in `text` (or in it without whitespace). */
 function leaks(text: string): string[] {
   const squeezed = text.replace(/\s+/g, '');
-  return Object.entries(SECRETS).flatMap(([name, secret]) => forms(secret).filter((form) => text.includes(form) || squeezed.includes(form)).map((form) => `${name}: ${form}`));
+  return Object.entries(SECRETS).flatMap(([name, secret]) =>
+    forms(secret)
+      .filter((form) => text.includes(form) || squeezed.includes(form))
+      .map((form) => `${name}: ${form}`),
+  );
 }
 
 /** Every regular file under `dir` as text (latin1), gzip members unpacked. */
@@ -130,7 +134,10 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
     const localPort = (local.address() as AddressInfo).port;
     const repo = await createLocalRepo('main', path.join(dir, 'repo'));
     await repo.commit({
-      'evil/prebuild.sh': { content: attackPrebuild({ dataDir, buildsDir: path.join(dataDir, 'work', 'builds'), hostTmp: os.tmpdir(), marker }), executable: true },
+      'evil/prebuild.sh': {
+        content: attackPrebuild({ dataDir, buildsDir: path.join(dataDir, 'work', 'builds'), hostTmp: os.tmpdir(), marker }),
+        executable: true,
+      },
       'evil/Dockerfile': ATTACK_DOCKERFILE,
       'flood/prebuild.sh': { content: FLOOD_PREBUILD, executable: true },
       'flood/Dockerfile': 'FROM hostile/base:latest\nCMD ["true"]\n',
@@ -140,7 +147,9 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
       'loopback/prebuild.sh': {
         content: [
           '#!/bin/sh',
-          ...[`http://127.0.0.1:${localPort}/${LOOPBACK_PROBE}`, `http://10.0.2.2:${localPort}/${LOOPBACK_PROBE}`].map((url) => `if curl -s -o /dev/null --max-time 5 ${url}; then echo "LOOPBACK reached ${url}"; else echo "LOOPBACK blocked ${url}"; fi`),
+          ...[`http://127.0.0.1:${localPort}/${LOOPBACK_PROBE}`, `http://10.0.2.2:${localPort}/${LOOPBACK_PROBE}`].map(
+            (url) => `if curl -s -o /dev/null --max-time 5 ${url}; then echo "LOOPBACK reached ${url}"; else echo "LOOPBACK blocked ${url}"; fi`,
+          ),
           'echo "LOOPBACK sockets=$(tail -n +2 /proc/net/tcp | wc -l)"',
           '',
         ].join('\n'),
@@ -149,9 +158,13 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
       'loopback/Dockerfile': 'FROM hostile/base:latest\nCMD ["true"]\n',
     });
     indexDir = path.join(dir, 'index');
-    const project = (job: string, id: number): string => indexEntry({ id: id + 1, appId: 'hostile', job, gitUrl: repo.url, extra: [...prebuildLines(job), '    depends-on: null'] });
+    const project = (job: string, id: number): string =>
+      indexEntry({ id: id + 1, appId: 'hostile', job, gitUrl: repo.url, extra: [...prebuildLines(job), '    depends-on: null'] });
     await mkdir(path.join(indexDir, 'index.d'), { recursive: true });
-    await writeFile(path.join(indexDir, 'index.d', 'hostile.yaml'), `Projects:\n${['evil', 'flood', 'offline', 'loopback'].map((job, id) => project(job, id)).join('\n\n')}\n`);
+    await writeFile(
+      path.join(indexDir, 'index.d', 'hostile.yaml'),
+      `Projects:\n${['evil', 'flood', 'offline', 'loopback'].map((job, id) => project(job, id)).join('\n\n')}\n`,
+    );
     hostTmpBefore = await readdir(os.tmpdir());
   }, 120_000);
 
@@ -180,7 +193,12 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
 
   it('a prebuild and a RUN that go after the pipeline find nothing, leak nothing, write nothing outside the build', async () => {
     const { code, summary, stderr } = await build('hostile/evil:latest');
-    expect({ code, status: summary?.project.build.status, reason: summary?.project.build.reason, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, status: 'succeeded', reason: undefined, stderr: '' });
+    expect({ code, status: summary?.project.build.status, reason: summary?.project.build.reason, stderr: code === 0 ? '' : stderr }).toEqual({
+      code: 0,
+      status: 'succeeded',
+      reason: undefined,
+      stderr: '',
+    });
     const log = await readFile(summary!.project.build.log!, 'utf8');
 
     // The attacks ran, and saw an empty world: only the sandbox's processes, no pipeline, no
@@ -215,8 +233,20 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
     expect([...everywhere].flatMap(([file, text]) => leaks(text).map((leak) => `${file}: ${leak}`))).toEqual([]);
     const image = path.join(dir, 'image');
     const authFile = path.join(dir, 'skopeo-auth.json');
-    await writeFile(authFile, JSON.stringify({ auths: { [registry.address]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }), { mode: 0o600 });
-    await exec('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--authfile', authFile, `docker://${registry.address}/hostile/evil:latest`, `dir:${image}`]);
+    await writeFile(
+      authFile,
+      JSON.stringify({ auths: { [registry.address]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }),
+      { mode: 0o600 },
+    );
+    await exec('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      '--authfile',
+      authFile,
+      `docker://${registry.address}/hostile/evil:latest`,
+      `dir:${image}`,
+    ]);
     await rm(authFile);
     const layers = await filesUnder(image);
     expect([...layers.values()].some((text) => text.includes('prebuild-env.txt'))).toBe(true);
@@ -244,17 +274,25 @@ describe('hostile prebuild scripts and RUN steps, through ccp build with secrets
   it.each([
     ['host', 'NET reached'],
     ['off', 'NET blocked'],
-  ])('CCP_PREBUILD_NETWORK=%s: the prebuild reaches the registry on 127.0.0.1 or not', async (network, expected) => {
-    const { code, summary } = await build('hostile/offline:latest', { CCP_PREBUILD_NETWORK: network });
-    expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
-    expect(await readFile(summary!.project.build.log!, 'utf8')).toContain(expected);
-  }, 180_000);
+  ])(
+    'CCP_PREBUILD_NETWORK=%s: the prebuild reaches the registry on 127.0.0.1 or not',
+    async (network, expected) => {
+      const { code, summary } = await build('hostile/offline:latest', { CCP_PREBUILD_NETWORK: network });
+      expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
+      expect(await readFile(summary!.project.build.log!, 'utf8')).toContain(expected);
+    },
+    180_000,
+  );
 
-  it('with the default network, a prebuild that goes for a service on the host\'s 127.0.0.1 reaches nothing', async () => {
+  it("with the default network, a prebuild that goes for a service on the host's 127.0.0.1 reaches nothing", async () => {
     const { code, summary } = await build('hostile/loopback:latest');
     expect({ code, status: summary?.project.build.status }).toEqual({ code: 0, status: 'succeeded' });
     const log = await readFile(summary!.project.build.log!, 'utf8');
-    expect({ tries: [...log.matchAll(/^LOOPBACK (\S+)/gm)].map((match) => match[1]), sockets: /LOOPBACK sockets=(\d+)/.exec(log)?.[1], arrived: localConnections }).toEqual({
+    expect({
+      tries: [...log.matchAll(/^LOOPBACK (\S+)/gm)].map((match) => match[1]),
+      sockets: /LOOPBACK sockets=(\d+)/.exec(log)?.[1],
+      arrived: localConnections,
+    }).toEqual({
       tries: ['blocked', 'blocked', 'sockets=0'],
       sockets: '0',
       arrived: 0,

@@ -76,16 +76,20 @@ describe('hostile Dockerfiles: buildah cache mounts', () => {
     ['the id with backslash escapes', 'escaped', 'type=cache with id=$CLIMB'],
     ['the id in an ARG', 'variable', 'with a variable'],
     ['a second, harmless id after it', 'twice', 'type=cache with id=$CLIMB'],
-  ])('refuses %s before buildah runs, and the host folder is neither read nor written', async (_case, gitPath, what) => {
-    const { outcome, log } = await build(gitPath);
-    const line = gitPath === 'variable' ? 3 : 2;
-    expect({ status: outcome.status, reason: outcome.status === 'failed' ? outcome.reason : null }).toEqual({
-      status: 'failed',
-      reason: `${gitPath}/Dockerfile line ${line}: RUN --mount ${what.replace('$CLIMB', `${UP}${host.slice(1)}`.toLowerCase())} is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)`,
-    });
-    expect(log.includes(CANARY)).toBe(false);
-    expect(await readdir(host)).toEqual(['canary']);
-  }, 120_000);
+  ])(
+    'refuses %s before buildah runs, and the host folder is neither read nor written',
+    async (_case, gitPath, what) => {
+      const { outcome, log } = await build(gitPath);
+      const line = gitPath === 'variable' ? 3 : 2;
+      expect({ status: outcome.status, reason: outcome.status === 'failed' ? outcome.reason : null }).toEqual({
+        status: 'failed',
+        reason: `${gitPath}/Dockerfile line ${line}: RUN --mount ${what.replace('$CLIMB', `${UP}${host.slice(1)}`.toLowerCase())} is not allowed (buildah 1.28 would mount a host folder outside its cache, CVE-2024-9675)`,
+      });
+      expect(log.includes(CANARY)).toBe(false);
+      expect(await readdir(host)).toEqual(['canary']);
+    },
+    120_000,
+  );
 
   it("keeps each build's cache mounts to itself: a later build does not see what an earlier one left", async () => {
     const poison = await build('poison');
@@ -110,6 +114,8 @@ describe('hostile index entries: a git-url that looks like an option', () => {
   // git fetch read `-o` as --server-option and the commit as the repository to fetch from.
   it.each(['-o@127.0.0.1:x', '-4@127.0.0.1:x'])('the lint cache hands %s to git as a URL, never as an option', async (url) => {
     const commit = 'a'.repeat(40);
-    await expect(new RepoCache(dir).fetch(url, commit)).rejects.toThrow(`cannot fetch ${commit} from ${url}: fatal: strange hostname '${url.split(':')[0]}' blocked`);
+    await expect(new RepoCache(dir).fetch(url, commit)).rejects.toThrow(
+      `cannot fetch ${commit} from ${url}: fatal: strange hostname '${url.split(':')[0]}' blocked`,
+    );
   });
 });

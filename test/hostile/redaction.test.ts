@@ -84,7 +84,9 @@ echo made > made.txt
 
 /** A `build.requested` cause an attacker writes: 900 KiB of `a:`, `a://`, letters, the secret in every form. */
 function hostileCause(): string {
-  const forms = Object.entries(FORMS).map(([name, { leak }]) => `${name}: ${leak}`).join(' ');
+  const forms = Object.entries(FORMS)
+    .map(([name, { leak }]) => `${name}: ${leak}`)
+    .join(' ');
   return `${forms} ${'a:'.repeat(150 * 1024)}${'a://'.repeat(75 * 1024)}${'x'.repeat(150 * 1024)} ${forms} `.padEnd(900 * 1024, ':');
 }
 
@@ -104,12 +106,25 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
       'hostile/Dockerfile': 'FROM test/busybox:latest\nCOPY made.txt /made.txt\n',
       'hostile/make.sh': { content: PREBUILD, executable: true },
       'hostile/raw.txt': SECRET,
-      'hostile/leak.txt': `${Object.entries(FORMS).map(([name, { leak }]) => `${name}: ${leak}`).join('\n')}\n`,
+      'hostile/leak.txt': `${Object.entries(FORMS)
+        .map(([name, { leak }]) => `${name}: ${leak}`)
+        .join('\n')}\n`,
     });
     project = {
-      id: 1, appId: 'hostile', jobId: 'printer', gitUrl: repo.url, gitBranch: 'main', gitPath: 'hostile', targetFile: 'Dockerfile', desiredTag: 'latest',
-      notifyEmail: ['owner@example.com'], buildContext: './', dependsOn: [], source: { file: 'index.d/hostile.yaml', line: 2 },
-      prebuildScript: './make.sh', prebuildContext: 'hostile',
+      id: 1,
+      appId: 'hostile',
+      jobId: 'printer',
+      gitUrl: repo.url,
+      gitBranch: 'main',
+      gitPath: 'hostile',
+      targetFile: 'Dockerfile',
+      desiredTag: 'latest',
+      notifyEmail: ['owner@example.com'],
+      buildContext: './',
+      dependsOn: [],
+      source: { file: 'index.d/hostile.yaml', line: 2 },
+      prebuildScript: './make.sh',
+      prebuildContext: 'hostile',
     };
     const env = { ...smtpEnvOf(smtp), CCP_SMTP_USER: USER, CCP_SMTP_PASSWORD: SECRET, CCP_MAIL_FROM: 'ccp@pipeline.example.org' };
     const config = loadConfig({ dataDir: path.join(dir, 'data') }, env);
@@ -155,16 +170,28 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
   async function post(event: CloudEvent<unknown>): Promise<{ status: number; answer: string }> {
     const message = HTTP.binary(event);
     const { token } = await ingressTokenFor(served.runtime.context.config);
-    const posted = await fetch(`${served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string });
+    const posted = await fetch(`${served.server.url}/`, {
+      method: 'POST',
+      headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) },
+      body: message.body as string,
+    });
     const answer = await posted.text();
     await served.runtime.broker.idle();
     return { status: posted.status, answer };
   }
 
   it('builds from a script printing a 150,000-letter line, a megabyte of a: and the secret in every form, and mails it: no form of the secret anywhere, the door alive throughout', async () => {
-    const cause = Object.entries(FORMS).map(([name, { leak }]) => `${name}: ${leak}`).join(' ');
+    const cause = Object.entries(FORMS)
+      .map(([name, { leak }]) => `${name}: ${leak}`)
+      .join(' ');
     const probe = probeLiveness();
-    const { status } = await post(makeEvent(EventTypes.buildRequested, { project, entry: project, buildId: 'hostile-1', cause: { kind: 'manual', message: cause } }, { source: '/test/attacker' }));
+    const { status } = await post(
+      makeEvent(
+        EventTypes.buildRequested,
+        { project, entry: project, buildId: 'hostile-1', cause: { kind: 'manual', message: cause } },
+        { source: '/test/attacker' },
+      ),
+    );
     const liveness = await probe.stop();
 
     expect(status).toEqual(202);
@@ -183,7 +210,13 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
     expect(traces(buildLog)).toEqual([]);
     // The cause becomes an image label, public to whoever pulls the image: redacted before it was cut to a label's length.
     const login = served.runtime.registry!.login!;
-    const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', '--creds', `${login.username}:${login.password}`, `docker://${completed[0]!.image!.ref}`]);
+    const { stdout } = await exec('skopeo', [
+      'inspect',
+      '--tls-verify=false',
+      '--creds',
+      `${login.username}:${login.password}`,
+      `docker://${completed[0]!.image!.ref}`,
+    ]);
     const label = (JSON.parse(stdout) as { Labels: Record<string, string> }).Labels['org.centos.ccp.cause']!;
     expect(label.startsWith('raw: *** base64: *** basicAuth: ***')).toBe(true);
     expect(traces(label)).toEqual([]);
@@ -197,7 +230,13 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
 
   it('refuses a build.requested with a 900 KiB cause at the door, quickly and without echoing it', async () => {
     const probe = probeLiveness();
-    const { status, answer } = await post(makeEvent(EventTypes.buildRequested, { project, entry: project, buildId: 'hostile-2', cause: { kind: 'manual', message: hostileCause() } }, { source: '/test/attacker' }));
+    const { status, answer } = await post(
+      makeEvent(
+        EventTypes.buildRequested,
+        { project, entry: project, buildId: 'hostile-2', cause: { kind: 'manual', message: hostileCause() } },
+        { source: '/test/attacker' },
+      ),
+    );
     const liveness = await probe.stop();
     expect(status).toEqual(400);
     expect((JSON.parse(answer) as { errors: { field: string }[] }).errors.map((error) => error.field)).toEqual(['data.cause.message']);
@@ -214,8 +253,23 @@ describe('hostile output and events against redaction (real build, real SMTP)', 
     const before = smtp.mails.length;
     try {
       await deliverMails(
-        [{ key: 'hostile', to: ['owner@example.com'], cc: [], records: [], headers: {}, document: { subject: 'hostile', status: 'FAILED', sections: [{ heading: 'Reason', rows: [['Reason', text]], items: [text, text] }] } }],
-        { store: served.runtime.context.store, log: createLogger({ write: () => undefined }), settings, transport, event: { id: 'hostile-mail-1', source: '/test/attacker', type: EventTypes.buildCompleted } },
+        [
+          {
+            key: 'hostile',
+            to: ['owner@example.com'],
+            cc: [],
+            records: [],
+            headers: {},
+            document: { subject: 'hostile', status: 'FAILED', sections: [{ heading: 'Reason', rows: [['Reason', text]], items: [text, text] }] },
+          },
+        ],
+        {
+          store: served.runtime.context.store,
+          log: createLogger({ write: () => undefined }),
+          settings,
+          transport,
+          event: { id: 'hostile-mail-1', source: '/test/attacker', type: EventTypes.buildCompleted },
+        },
       );
     } finally {
       transport.close();

@@ -15,8 +15,19 @@ import { indexEntry, prebuildLines } from './__fixtures__/harness';
 /** Every form the login could be printed in: raw, reversed, hex, the Basic header's base64, the password's base64 at each alignment. */
 function forms(login: RegistryLogin): string[] {
   const password = Buffer.from(login.password);
-  const base64 = [0, 1, 2].map((pad) => Buffer.concat([Buffer.alloc(pad, 0x20), password]).toString('base64').slice([0, 2, 3][pad], -4));
-  return [login.username, login.password, [...login.password].reverse().join(''), password.toString('hex'), Buffer.from(`${login.username}:${login.password}`).toString('base64'), ...base64];
+  const base64 = [0, 1, 2].map((pad) =>
+    Buffer.concat([Buffer.alloc(pad, 0x20), password])
+      .toString('base64')
+      .slice([0, 2, 3][pad], -4),
+  );
+  return [
+    login.username,
+    login.password,
+    [...login.password].reverse().join(''),
+    password.toString('hex'),
+    Buffer.from(`${login.username}:${login.password}`).toString('base64'),
+    ...base64,
+  ];
 }
 
 /** Every regular file under `dir` as latin1 text. */
@@ -116,7 +127,10 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
     const lines = [...log.matchAll(new RegExp(`^REGATTACK ${where} (.*)$`, 'gm'))].map((match) => match[1]!);
     const reached = lines.filter((line) => line.startsWith(`${summary.registry} `));
     const refused = `${summary.registry} catalog=401 blob=401 victim=401 planted=401`;
-    expect({ refusedOnly: reached.filter((line) => line !== refused), reached: reached.length === 1 || (!mustReach && reached.length === 0) }).toEqual({ refusedOnly: [], reached: true });
+    expect({ refusedOnly: reached.filter((line) => line !== refused), reached: reached.length === 1 || (!mustReach && reached.length === 0) }).toEqual({
+      refusedOnly: [],
+      reached: true,
+    });
     expect(lines.filter((line) => line.startsWith('read:'))).toEqual([
       `read:${dataDir}/registry/login.json=absent`,
       `read:${dataDir}/registry/htpasswd=absent`,
@@ -126,14 +140,19 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
     expect(log).toMatch(new RegExp(`^REGATTACK ${where} done=yes$`, 'm'));
   });
 
-  it('plants nothing and overwrites nothing: the registry holds the pipeline\'s three images, the victim as built, which ccp scan reads', async () => {
+  it("plants nothing and overwrites nothing: the registry holds the pipeline's three images, the victim as built, which ccp scan reads", async () => {
     // The run stopped its registry: started again on its storage, with the login kept in the data dir.
     const registry = await startLocalRegistry({ dir: path.join(dataDir, 'registry'), login: true });
     try {
       expect(registry.login).toEqual(await login());
       const headers = await basic();
-      expect(await (await fetch(`${registry.url}/v2/_catalog`, { headers })).json()).toEqual({ repositories: ['hostile/base', 'hostile/runner', 'hostile/victim'] });
-      const victim = await fetch(`${registry.url}/v2/hostile/victim/manifests/latest`, { method: 'HEAD', headers: { ...headers, accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      expect(await (await fetch(`${registry.url}/v2/_catalog`, { headers })).json()).toEqual({
+        repositories: ['hostile/base', 'hostile/runner', 'hostile/victim'],
+      });
+      const victim = await fetch(`${registry.url}/v2/hostile/victim/manifests/latest`, {
+        method: 'HEAD',
+        headers: { ...headers, accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       expect([victim.status, victim.headers.get('docker-content-digest')]).toEqual([200, project('victim').build.digest]);
       // `ccp scan` next to it, on the same data dir, reads it with the kept login: with its
       // address given (no login configured) and without.
@@ -142,14 +161,18 @@ describe('the registry ccp starts asks for a login that untrusted build steps do
         const cli: CliIo = { env: {}, cwd: dir, stdout: (text) => void (out.stdout += text), stderr: (text) => void (out.stderr += text) };
         const scanned = await main(['--data-dir', dataDir, ...globals, 'scan', 'hostile/victim:latest', '--json'], cli);
         const report = JSON.parse(out.stdout || '{}') as { image?: { ref: string; digest: string } };
-        expect({ scanned, image: report.image, stderr: out.stderr }).toEqual({ scanned: 0, image: { ref: `${registry.address}/hostile/victim:latest`, digest: project('victim').build.digest }, stderr: '' });
+        expect({ scanned, image: report.image, stderr: out.stderr }).toEqual({
+          scanned: 0,
+          image: { ref: `${registry.address}/hostile/victim:latest`, digest: project('victim').build.digest },
+          stderr: '',
+        });
       }
     } finally {
       await registry.stop();
     }
   });
 
-  it('keeps the login only in the data dir (mode 0600), out of every log, report, mail and the attacks\' findings', async () => {
+  it("keeps the login only in the data dir (mode 0600), out of every log, report, mail and the attacks' findings", async () => {
     expect((await stat(path.join(dataDir, 'registry', 'login.json'))).mode & 0o777).toEqual(0o600);
     const found = forms(await login());
     const texts = new Map([...(await filesUnder(path.join(dataDir, 'store'))), ...(await filesUnder(mailDir)), ['stdout', io.out], ['stderr', io.err]]);

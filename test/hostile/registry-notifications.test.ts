@@ -37,7 +37,13 @@ describe('registry notifications need the registry token (ccp serve, real docker
           id,
           timestamp: new Date().toISOString(),
           action: 'push',
-          target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, repository: 'ext/base', tag: 'latest', url: `http://${world.registry}/v2/ext/base/manifests/latest` },
+          target: {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: `sha256:${'ab'.repeat(32)}`,
+            repository: 'ext/base',
+            tag: 'latest',
+            url: `http://${world.registry}/v2/ext/base/manifests/latest`,
+          },
           request: { host: world.registry, method: 'PUT' },
         },
       ],
@@ -47,29 +53,37 @@ describe('registry notifications need the registry token (ccp serve, real docker
     ['without a token', undefined],
     ['with a wrong token', 'Bearer guessed-token-0000000000000000000000000'],
     ['with the token under another scheme', 'TOKEN-AS-BASIC'],
-  ])('refuses a forged push %s with 401 JSON and builds nothing', async (_case, header) => {
-    const authorization = header === 'TOKEN-AS-BASIC' ? `Basic ${world.served.runtime.registry!.notifyToken!}` : header;
-    const answer = await fetch(`${world.served.server.url}/registry/notifications`, {
-      method: 'POST',
-      headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, ...(authorization ? { authorization } : {}) },
-      body: envelope(`forged-${String(header)}`),
-    });
-    const body = (await answer.json()) as unknown;
-    await world.served.runtime.broker.idle();
-    expect([answer.status, answer.headers.get('content-type'), body, world.requested, world.started]).toEqual([
-      401,
-      'application/json; charset=utf-8',
-      { error: 'a registry notification needs its Bearer token' },
-      [],
-      [],
-    ]);
-  }, 60_000);
+  ])(
+    'refuses a forged push %s with 401 JSON and builds nothing',
+    async (_case, header) => {
+      const authorization = header === 'TOKEN-AS-BASIC' ? `Basic ${world.served.runtime.registry!.notifyToken!}` : header;
+      const answer = await fetch(`${world.served.server.url}/registry/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': REGISTRY_EVENTS_MEDIA_TYPE, ...(authorization ? { authorization } : {}) },
+        body: envelope(`forged-${String(header)}`),
+      });
+      const body = (await answer.json()) as unknown;
+      await world.served.runtime.broker.idle();
+      expect([answer.status, answer.headers.get('content-type'), body, world.requested, world.started]).toEqual([
+        401,
+        'application/json; charset=utf-8',
+        { error: 'a registry notification needs its Bearer token' },
+        [],
+        [],
+      ]);
+    },
+    60_000,
+  );
 
   it('takes the notification of a real push to the registry, which rebuilds the child', async () => {
     await pushBaseImage(BUSYBOX_IMAGE, { ref: 'ext/base:latest', registry: world.registryAccess });
     for (let tries = 0; tries < 200 && world.requested.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
     await world.served.runtime.broker.idle();
-    expect([names(world.requested), world.requested.map((request) => request.cause.kind), world.started]).toEqual([['tests/onext:latest'], ['parent-rebuilt'], ['tests/onext:latest']]);
+    expect([names(world.requested), world.requested.map((request) => request.cause.kind), world.started]).toEqual([
+      ['tests/onext:latest'],
+      ['parent-rebuilt'],
+      ['tests/onext:latest'],
+    ]);
   }, 120_000);
 });
 
@@ -92,11 +106,24 @@ describe("the build function's server (as its Knative Service runs it) with CCP_
   });
 
   const push = JSON.stringify({
-    events: [{ id: 'n-1', action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'cd'.repeat(32)}`, repository: 'ext/base', tag: 'latest' } }],
+    events: [
+      {
+        id: 'n-1',
+        action: 'push',
+        target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'cd'.repeat(32)}`, repository: 'ext/base', tag: 'latest' },
+      },
+    ],
   });
 
   it.each([
-    ['no token configured: even its own empty Bearer is refused', undefined, 'Bearer ', 401, { error: 'no registry notification token is configured (CCP_REGISTRY_NOTIFY_TOKEN): notifications are refused' }, []],
+    [
+      'no token configured: even its own empty Bearer is refused',
+      undefined,
+      'Bearer ',
+      401,
+      { error: 'no registry notification token is configured (CCP_REGISTRY_NOTIFY_TOKEN): notifications are refused' },
+      [],
+    ],
     ['no Authorization header', TOKEN, undefined, 401, { error: 'a registry notification needs its Bearer token' }, []],
     ['a wrong token', TOKEN, `Bearer ${TOKEN.slice(1)}x`, 401, { error: 'a registry notification needs its Bearer token' }, []],
     ['the token: published to K_SINK', TOKEN, `Bearer ${TOKEN}`, 200, { published: 1, duplicates: 0 }, ['org.centos.ccp.image.pushed']],

@@ -43,7 +43,9 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
     const body = genericBody(await newCommit('generic'));
     const sent: Sent[] = [];
     for (const delivery of ['ci-1', 'ci-2', 'ci-3']) {
-      sent.push(await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-signature-256': signBody(body, SECRET), 'x-ccp-delivery': delivery }));
+      sent.push(
+        await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-signature-256': signBody(body, SECRET), 'x-ccp-delivery': delivery }),
+      );
       await settle();
     }
     expect(sent.map((reply) => reply.status)).toEqual([202, 202, 202]);
@@ -55,8 +57,19 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
     const commit = await newCommit('github');
     const body = (cloneUrl: string): Buffer =>
       githubPush((payload) => {
-        Object.assign(payload.repository as Record<string, unknown>, { clone_url: cloneUrl, html_url: cloneUrl, ssh_url: cloneUrl, git_url: cloneUrl, url: cloneUrl });
-        Object.assign(payload, { ref: 'refs/heads/main', after: commit, commits: [{ id: commit, added: [], removed: [], modified: ['base/README'] }], head_commit: null });
+        Object.assign(payload.repository as Record<string, unknown>, {
+          clone_url: cloneUrl,
+          html_url: cloneUrl,
+          ssh_url: cloneUrl,
+          git_url: cloneUrl,
+          url: cloneUrl,
+        });
+        Object.assign(payload, {
+          ref: 'refs/heads/main',
+          after: commit,
+          commits: [{ id: commit, added: [], removed: [], modified: ['base/README'] }],
+          head_commit: null,
+        });
       });
     const first = body(world.repo.url);
     const again = body(`${world.repo.url}.git`);
@@ -74,10 +87,20 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
     const before = await buildRecords();
     const body = genericBody(await newCommit('timestamped'));
     const hourAgo = String(Math.floor(Date.now() / 1000) - 3600);
-    const stale = await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-timestamp': hourAgo, 'x-ccp-signature-256': signTimestampedBody(hourAgo, body, SECRET), 'x-ccp-delivery': 'ts-1' });
+    const stale = await post(door('generic'), body, {
+      'content-type': 'application/json',
+      'x-ccp-timestamp': hourAgo,
+      'x-ccp-signature-256': signTimestampedBody(hourAgo, body, SECRET),
+      'x-ccp-delivery': 'ts-1',
+    });
     const restamped = String(Math.floor(Date.now() / 1000));
     // The captured delivery with a fresh timestamp: its signature covered the old one.
-    const forgedFresh = await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-timestamp': restamped, 'x-ccp-signature-256': signTimestampedBody(hourAgo, body, SECRET), 'x-ccp-delivery': 'ts-2' });
+    const forgedFresh = await post(door('generic'), body, {
+      'content-type': 'application/json',
+      'x-ccp-timestamp': restamped,
+      'x-ccp-signature-256': signTimestampedBody(hourAgo, body, SECRET),
+      'x-ccp-delivery': 'ts-2',
+    });
     await settle();
     expect([stale.status, stale.body.error, forgedFresh.status, world.requested, (await buildRecords()) - before]).toEqual([
       401,
@@ -87,7 +110,12 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
       [],
       0,
     ]);
-    const fresh = await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-timestamp': restamped, 'x-ccp-signature-256': signTimestampedBody(restamped, body, SECRET), 'x-ccp-delivery': 'ts-3' });
+    const fresh = await post(door('generic'), body, {
+      'content-type': 'application/json',
+      'x-ccp-timestamp': restamped,
+      'x-ccp-signature-256': signTimestampedBody(restamped, body, SECRET),
+      'x-ccp-delivery': 'ts-3',
+    });
     await settle();
     expect([fresh.status, world.started, (await buildRecords()) - before]).toEqual([202, ['tests/base:latest'], 1]);
   }, 120_000);
@@ -95,28 +123,57 @@ describe('webhook replays build nothing (embedded runtime, real git, registry, b
   it('builds nothing for a forged signature', async () => {
     const before = await buildRecords();
     const body = genericBody(await newCommit('forged'));
-    const forged = await post(door('generic'), body, { 'content-type': 'application/json', 'x-ccp-signature-256': signBody(body, 'guessed-secret'), 'x-ccp-delivery': 'forged-1' });
+    const forged = await post(door('generic'), body, {
+      'content-type': 'application/json',
+      'x-ccp-signature-256': signBody(body, 'guessed-secret'),
+      'x-ccp-delivery': 'forged-1',
+    });
     await settle();
     expect([forged.status, world.requested, world.started, (await buildRecords()) - before]).toEqual([401, [], [], 0]);
   }, 60_000);
 
   it('builds nothing for an event posted to the door with an entry of its own (another repository, a prebuild script)', async () => {
     const evil = await createLocalRepo('main', path.join(world.dir, 'evil'));
-    const commit = (await evil.commit({ 'base/Dockerfile': 'FROM test/busybox:latest\nRUN echo owned > /owned\n', 'base/run.sh': '#!/bin/sh\ntouch /tmp/ccp-owned\n' }, 'evil')).trim();
+    const commit = (
+      await evil.commit(
+        { 'base/Dockerfile': 'FROM test/busybox:latest\nRUN echo owned > /owned\n', 'base/run.sh': '#!/bin/sh\ntouch /tmp/ccp-owned\n' },
+        'evil',
+      )
+    ).trim();
     const entry = { ...world.entry('base'), gitUrl: evil.url, prebuildScript: 'run.sh', prebuildContext: 'base' };
     const project = { appId: 'tests', jobId: 'base', desiredTag: 'latest' };
     const cause = { kind: 'manual' as const, message: 'sent by someone in the cluster' };
     const requested: BuildRequestedData = { project, entry, commit, buildId: 'evil-build-1', cause };
     const lintCompleted: LintCompletedData = {
-      buildId: 'evil-build-2', project, entry, commit, verdict: 'passed', blocking: false, failureThreshold: 'error',
-      counts: { error: 0, warning: 0, info: 0, style: 0 }, reports: { json: 'x/lint.json', sarif: 'x/lint.sarif' }, cause, causeChain: [cause],
+      buildId: 'evil-build-2',
+      project,
+      entry,
+      commit,
+      verdict: 'passed',
+      blocking: false,
+      failureThreshold: 'error',
+      counts: { error: 0, warning: 0, info: 0, style: 0 },
+      reports: { json: 'x/lint.json', sarif: 'x/lint.sarif' },
+      cause,
+      causeChain: [cause],
     };
     const before = await buildRecords();
     const statuses: number[] = [];
-    for (const event of [makeEvent(EventTypes.buildRequested, requested, { source: '/someone', id: 'evil-1' }), makeEvent(EventTypes.lintCompleted, lintCompleted, { source: '/someone', id: 'evil-2' })]) {
+    for (const event of [
+      makeEvent(EventTypes.buildRequested, requested, { source: '/someone', id: 'evil-1' }),
+      makeEvent(EventTypes.lintCompleted, lintCompleted, { source: '/someone', id: 'evil-2' }),
+    ]) {
       const message = HTTP.binary(event);
       const { token } = await ingressTokenFor(world.served.runtime.context.config);
-      statuses.push((await fetch(`${world.served.server.url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) }, body: message.body as string })).status);
+      statuses.push(
+        (
+          await fetch(`${world.served.server.url}/`, {
+            method: 'POST',
+            headers: { ...(message.headers as Record<string, string>), ...ingressAuthorization(token) },
+            body: message.body as string,
+          })
+        ).status,
+      );
       await settle();
     }
     expect([statuses, world.started, (await buildRecords()) - before]).toEqual([[202, 202], [], 0]);

@@ -81,25 +81,64 @@ describe('hostile images and references against the scan', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const scanEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ CCP_SCAN_REQUEST_TIMEOUT_MS: REQUEST_TIMEOUT_MS, CCP_SCAN_MAX_FILES: '1000000', ...extra });
+  const scanEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    CCP_SCAN_REQUEST_TIMEOUT_MS: REQUEST_TIMEOUT_MS,
+    CCP_SCAN_MAX_FILES: '1000000',
+    ...extra,
+  });
   const globals = (name: string): string[] => ['--data-dir', path.join(dir, name), '--registry', registry.address];
 
   it.each([
-    ['a layer that outlasts the request time limit', () => many, {}, () => /^ccp scan: scan of .*evil\/many:latest failed: layer sha256:[0-9a-f]{64} timed out after 1\.5 s\n$/],
-    ['a layer over the file-count bound (CCP_SCAN_MAX_FILES)', () => many, { CCP_SCAN_MAX_FILES: '5000', CCP_SCAN_REQUEST_TIMEOUT_MS: '60000' }, () => /^ccp scan: scan of .*evil\/many:latest failed: image .* has more than 5,000 files \(5,001 entries read, stopped in layer sha256:[0-9a-f]{64}\), over the file-count bound\n$/],
-    ['a manifest whose layer blob is gone', () => broken.ref, {}, () => new RegExp(`^ccp scan: scan of .*evil/broken:latest failed: blob ${broken.layer} missing from registry ${registry.address.replace(/\./g, '\\.')}\\n$`)],
-    ['the metadata address', () => '169.254.169.254/x:y', {}, () => /^ccp scan: scan of 169\.254\.169\.254\/x:y failed: registry 169\.254\.169\.254 is not allowed \(only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read\)\n$/],
-    ['a local port outside the allow-list', () => `${trapAddress}/x:y`, {}, () => new RegExp(`^ccp scan: scan of ${trapAddress}/x:y failed: registry ${trapAddress} is not allowed`)],
-  ])('ccp scan of %s exits 2 with one line and no stack', async (_name, ref, env, expected) => {
-    const ran = await ccp(['scan', ref(), ...globals('cli')], scanEnv(env));
-    expect([ran.code, ran.stderr]).toEqual([2, expect.stringMatching(expected())]);
-    expect(ran.stderr).not.toMatch(/\n\s+at /);
-    expect(connections).toBe(0);
-  }, 90_000);
+    [
+      'a layer that outlasts the request time limit',
+      () => many,
+      {},
+      () => /^ccp scan: scan of .*evil\/many:latest failed: layer sha256:[0-9a-f]{64} timed out after 1\.5 s\n$/,
+    ],
+    [
+      'a layer over the file-count bound (CCP_SCAN_MAX_FILES)',
+      () => many,
+      { CCP_SCAN_MAX_FILES: '5000', CCP_SCAN_REQUEST_TIMEOUT_MS: '60000' },
+      () =>
+        /^ccp scan: scan of .*evil\/many:latest failed: image .* has more than 5,000 files \(5,001 entries read, stopped in layer sha256:[0-9a-f]{64}\), over the file-count bound\n$/,
+    ],
+    [
+      'a manifest whose layer blob is gone',
+      () => broken.ref,
+      {},
+      () =>
+        new RegExp(`^ccp scan: scan of .*evil/broken:latest failed: blob ${broken.layer} missing from registry ${registry.address.replace(/\./g, '\\.')}\\n$`),
+    ],
+    [
+      'the metadata address',
+      () => '169.254.169.254/x:y',
+      {},
+      () =>
+        /^ccp scan: scan of 169\.254\.169\.254\/x:y failed: registry 169\.254\.169\.254 is not allowed \(only the pipeline's registry and CCP_SCAN_ALLOWED_REGISTRIES are read\)\n$/,
+    ],
+    [
+      'a local port outside the allow-list',
+      () => `${trapAddress}/x:y`,
+      {},
+      () => new RegExp(`^ccp scan: scan of ${trapAddress}/x:y failed: registry ${trapAddress} is not allowed`),
+    ],
+  ])(
+    'ccp scan of %s exits 2 with one line and no stack',
+    async (_name, ref, env, expected) => {
+      const ran = await ccp(['scan', ref(), ...globals('cli')], scanEnv(env));
+      expect([ran.code, ran.stderr]).toEqual([2, expect.stringMatching(expected())]);
+      expect(ran.stderr).not.toMatch(/\n\s+at /);
+      expect(connections).toBe(0);
+    },
+    90_000,
+  );
 
   it('ccp serve takes scan.requested for each of them, keeps answering /health/liveness, stays up, and reports each reason', async () => {
     const data = path.join(dir, 'serve');
-    const child: ChildProcess = spawn(process.execPath, ['-r', REGISTER, CLI, 'serve', '--port', '0', ...globals('serve')], { cwd: REPO, env: { ...process.env, ...scanEnv() } });
+    const child: ChildProcess = spawn(process.execPath, ['-r', REGISTER, CLI, 'serve', '--port', '0', ...globals('serve')], {
+      cwd: REPO,
+      env: { ...process.env, ...scanEnv() },
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
@@ -108,10 +147,18 @@ describe('hostile images and references against the scan', () => {
       const foreign = { metadata: '169.254.169.254', public: 'example.com', trap: trapAddress };
       const refs = { many, broken: broken.ref, ...Object.fromEntries(Object.entries(foreign).map(([job, host]) => [job, `${host}/evil/${job}:latest`])) };
       for (const [job, ref] of Object.entries(refs)) {
-        const event = makeEvent(EventTypes.scanRequested, { project: { appId: 'evil', jobId: job, desiredTag: 'latest' }, image: { ref }, reason: 'manual' }, { source: '/attacker', id: `hostile-${job}` });
+        const event = makeEvent(
+          EventTypes.scanRequested,
+          { project: { appId: 'evil', jobId: job, desiredTag: 'latest' }, image: { ref }, reason: 'manual' },
+          { source: '/attacker', id: `hostile-${job}` },
+        );
         const message = HTTP.binary(event);
         const token = (await readFile(path.join(data, 'ingress-token'), 'utf8')).trim();
-        const posted = await fetch(`${url}/`, { method: 'POST', headers: { ...(message.headers as Record<string, string>), authorization: `Bearer ${token}` }, body: message.body as string });
+        const posted = await fetch(`${url}/`, {
+          method: 'POST',
+          headers: { ...(message.headers as Record<string, string>), authorization: `Bearer ${token}` },
+          body: message.body as string,
+        });
         expect(posted.status).toBe(202);
       }
       // While the scans run and after they end: the door answers, quickly.
@@ -130,7 +177,12 @@ describe('hostile images and references against the scan', () => {
       expect(reports).toEqual({
         many: expect.stringMatching(/^The image could not be fetched, scan is aborted: layer sha256:[0-9a-f]{64} timed out after 1\.5 s$/),
         broken: `The image could not be fetched, scan is aborted: blob ${broken.layer} missing from registry ${registry.address}`,
-        ...Object.fromEntries(Object.entries(foreign).map(([job, host]) => [job, [{ field: 'data.image.ref', message: `registry ${host} is not the pipeline's registry ${registry.address}` }]])),
+        ...Object.fromEntries(
+          Object.entries(foreign).map(([job, host]) => [
+            job,
+            [{ field: 'data.image.ref', message: `registry ${host} is not the pipeline's registry ${registry.address}` }],
+          ]),
+        ),
       });
       expect(connections).toBe(0);
       process.stderr.write(`hostile scan: ${probes.length} liveness probes during the scans, slowest ${Math.max(...probes)} ms\n`);

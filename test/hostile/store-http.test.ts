@@ -91,7 +91,9 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     const config = loadConfig({ dataDir, registry: '127.0.0.1:9' }, { CCP_REGISTRY_NOTIFY_TOKEN: NOTIFY_TOKEN, CCP_INGRESS_TOKEN: INGRESS_TOKEN });
     served = await startServedRuntime(config, createLogger({ level: 'debug', write: (line) => logLines.push(line) }), { port: 0 });
     const store = served.runtime.context.store;
-    await store.put(`${REPORT}/scan.html`, '<!DOCTYPE html><html><head><style>h1{color:red}</style></head><body><h1>scan</h1></body></html>', { contentType: 'text/html; charset=utf-8' });
+    await store.put(`${REPORT}/scan.html`, '<!DOCTYPE html><html><head><style>h1{color:red}</style></head><body><h1>scan</h1></body></html>', {
+      contentType: 'text/html; charset=utf-8',
+    });
     await store.put(`${REPORT}/build.log`, 'built\n', { contentType: 'text/plain; charset=utf-8' });
     const root = path.join(dataDir, 'store', ...REPORT.split('/'));
     symlinkSync('/etc/passwd', path.join(root, 'passwd'));
@@ -144,13 +146,37 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     ['an unknown method', 400, 'FROB / HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['a broken request line', 400, 'GET\r\n\r\n'],
     ['64 KB of headers', 431, get('/', `X-Big: ${'b'.repeat(65_536)}\r\n`)],
-    ['a CloudEvent without the ingress token', 401, `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
-    ['a CloudEvent that is no JSON', 400, `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${INGRESS_TOKEN}\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`],
-    ['a registry notification without its token', 401, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
-    ['a registry notification that is no JSON', 400, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`],
+    [
+      'a CloudEvent without the ingress token',
+      401,
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`,
+    ],
+    [
+      'a CloudEvent that is no JSON',
+      400,
+      `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${INGRESS_TOKEN}\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"id": 1,`,
+    ],
+    [
+      'a registry notification without its token',
+      401,
+      `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`,
+    ],
+    [
+      'a registry notification that is no JSON',
+      400,
+      `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{{{{{`,
+    ],
     // Refused by the body parser of a route without its own error handler: the door's handler answers.
-    ['a registry notification over the body limit', 413, `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
-    ['a webhook over the body limit', 413, `POST /webhooks/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`],
+    [
+      'a registry notification over the body limit',
+      413,
+      `POST /registry/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${NOTIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`,
+    ],
+    [
+      'a webhook over the body limit',
+      413,
+      `POST /webhooks/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n${'x'.repeat(2_000_000)}`,
+    ],
   ])('answers %s with %i in JSON, without stack or paths', async (_what, status, request) => {
     const answer = await rawRequest(served.server.port, request);
     const body = JSON.parse(answer.body) as { error?: unknown };
@@ -190,10 +216,10 @@ describe('ccp serve: links planted in the store and hostile URLs', () => {
     // Each refused link leaves a warning, naming the key and never the target.
     for (const [, target] of LINKED) expect((await fetch(`${served.server.url}${target}`)).status).toEqual(404);
     const refusals = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'report refused: its path meets a link');
-    expect([[...new Set(refusals.map((line) => String(line.key)))].sort(), logLines.some((line) => line.includes(CANARY) || line.includes('root:x:0:0'))]).toEqual([
-      LINKED.map(([, target]) => target.slice(1)).sort(),
-      false,
-    ]);
+    expect([
+      [...new Set(refusals.map((line) => String(line.key)))].sort(),
+      logLines.some((line) => line.includes(CANARY) || line.includes('root:x:0:0')),
+    ]).toEqual([LINKED.map(([, target]) => target.slice(1)).sort(), false]);
   });
 });
 
@@ -227,7 +253,12 @@ describe('ccp index validate on an index with a 72 MB file', () => {
     const rss = process.memoryUsage().rss;
     const started = Date.now();
     const code = await main(['index', 'validate', location, '--json'], io);
-    return { code, report: JSON.parse(io.out) as IndexValidateReport, ms: Date.now() - started, rssGrowthMb: Math.round((process.memoryUsage().rss - rss) / 1024 ** 2) };
+    return {
+      code,
+      report: JSON.parse(io.out) as IndexValidateReport,
+      ms: Date.now() - started,
+      rssGrowthMb: Math.round((process.memoryUsage().rss - rss) / 1024 ** 2),
+    };
   }
 
   const sizeError = (file: string) => ({
@@ -263,7 +294,10 @@ describe('ccp index validate on an index with a 72 MB file', () => {
     expect([code, report.projects, report.errors]).toEqual([
       1,
       1,
-      [sizeError('index.d/huge.yaml'), { file: 'index.d/leak.yaml', line: 1, column: 1, field: '', message: 'the file is a symbolic link that leads out of the index folder; refused' }],
+      [
+        sizeError('index.d/huge.yaml'),
+        { file: 'index.d/leak.yaml', line: 1, column: 1, field: '', message: 'the file is a symbolic link that leads out of the index folder; refused' },
+      ],
     ]);
     process.stderr.write(`index validate, 72 MB file in a git repository (clone included): ${ms} ms\n`);
   }, 180_000);

@@ -55,12 +55,24 @@ const HOSTILE: Array<[string, string, string]> = [
   ['(a) build-context a symlink to a host folder', 'context-link', 'build-context a/ctx leads out of the repository (a/ctx -> $HOST/dir)'],
   ['(b) target-file a symlink to a host file', 'dockerfile-link', 'target-file b/Dockerfile leads out of the repository (b/Dockerfile -> $HOST/canary)'],
   ['(c) git-path through a symlink', 'git-path-link', 'git-path c leads out of the repository (c -> $HOST/dir)'],
-  ['(d) prebuild-script a symlink to a host script', 'prebuild-host-script', 'prebuild-script d/prepare.sh leads out of the repository (d/prepare.sh -> $HOST/script.sh)'],
+  [
+    '(d) prebuild-script a symlink to a host script',
+    'prebuild-host-script',
+    'prebuild-script d/prepare.sh leads out of the repository (d/prepare.sh -> $HOST/script.sh)',
+  ],
   ['(d) prebuild-script a symlink to /bin/sh', 'prebuild-bin-sh', 'prebuild-script d/sh leads out of the repository (d/sh -> /bin/sh)'],
   ['(e) a context file linked to a host file', 'context-file-link', 'build context e has a symlink that leads out of the repository: e/passwd -> $HOST/canary'],
   ['(f) a context folder linked to a host folder', 'context-dir-link', 'build context f has a symlink that leads out of the repository: f/link -> $HOST/dir'],
-  ['a RUN --mount that binds the context (rw)', 'bind-mount', 'h/Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY'],
-  ['a FROM of a host file through a transport', 'host-transport', 'i/Dockerfile line 1: ARG names the oci-archive: transport, which reads the build host; name an image in a registry'],
+  [
+    'a RUN --mount that binds the context (rw)',
+    'bind-mount',
+    'h/Dockerfile line 2: RUN --mount type=bind is not allowed (it shows host files through symlinks); use COPY',
+  ],
+  [
+    'a FROM of a host file through a transport',
+    'host-transport',
+    'i/Dockerfile line 1: ARG names the oci-archive: transport, which reads the build host; name an image in a registry',
+  ],
 ];
 
 function capture(): CliIo & { out: string; err: string } {
@@ -176,7 +188,12 @@ describe('hostile repositories: symlinks that lead out of the checkout', () => {
   describe('the local builder, asked directly (a lint.completed that does not block)', () => {
     let registry: LocalRegistry;
     let entries: ProjectEntry[];
-    const builder = () => createLocalBuilder({ workDir: path.join(dir, 'builder', 'work'), buildah: { root: path.join(dir, 'builder', 'root'), runroot: path.join(dir, 'builder', 'runroot') }, retries: 0 });
+    const builder = () =>
+      createLocalBuilder({
+        workDir: path.join(dir, 'builder', 'work'),
+        buildah: { root: path.join(dir, 'builder', 'root'), runroot: path.join(dir, 'builder', 'runroot') },
+        retries: 0,
+      });
 
     beforeAll(async () => {
       registry = await startLocalRegistry({ dir: path.join(dir, 'builder', 'registry') });
@@ -187,7 +204,11 @@ describe('hostile repositories: symlinks that lead out of the checkout', () => {
     async function build(job: string): Promise<{ outcome: BuildOutcome; log: string }> {
       const entry = entries.find((item) => item.jobId === job)!;
       const log = new MemoryLog();
-      const start = await builder().start(specFor(entry, commit, { address: registry.address, tlsVerify: false }, { parentImages: {} }), log, new AbortController().signal);
+      const start = await builder().start(
+        specFor(entry, commit, { address: registry.address, tlsVerify: false }, { parentImages: {} }),
+        log,
+        new AbortController().signal,
+      );
       if (start.kind !== 'finished') throw new Error('the local builder finishes in the call');
       return { outcome: start.outcome, log: log.text };
     }
@@ -205,11 +226,18 @@ describe('hostile repositories: symlinks that lead out of the checkout', () => {
       const context = path.join(dir, 'hazard');
       await mkdir(context, { recursive: true });
       await symlink(path.join(host, 'dir'), path.join(context, 'link'));
-      await writeFile(path.join(context, 'Dockerfile'), `FROM ${registry.address}/sample/base:latest\nRUN --mount=type=bind,source=link,target=/m cat /m/secret\n`);
+      await writeFile(
+        path.join(context, 'Dockerfile'),
+        `FROM ${registry.address}/sample/base:latest\nRUN --mount=type=bind,source=link,target=/m cat /m/secret\n`,
+      );
       const root = path.join(dir, 'builder', 'root');
       const runroot = path.join(dir, 'builder', 'runroot');
       const driver = await storageDriverFor(root, runroot);
-      const result = await exec('buildah', ['--root', root, '--runroot', runroot, '--storage-driver', driver, 'bud', '--isolation', 'chroot', '--tls-verify=false', '-t', 'hazard', context], { env: { PATH: process.env.PATH, HOME: dir } });
+      const result = await exec(
+        'buildah',
+        ['--root', root, '--runroot', runroot, '--storage-driver', driver, 'bud', '--isolation', 'chroot', '--tls-verify=false', '-t', 'hazard', context],
+        { env: { PATH: process.env.PATH, HOME: dir } },
+      );
       expect(result.stdout).toContain(CANARY);
     });
 
@@ -233,7 +261,12 @@ describe('hostile repositories: symlinks that lead out of the checkout', () => {
       { file: 'climb.yaml', line: 8, field: 'Projects[0].git-path', message: '"../../etc" leaves the repository' },
       { file: 'climb.yaml', line: 20, field: 'Projects[1].target-file', message: '"../../Dockerfile" relative to git-path "good" leaves the repository' },
       { file: 'climb.yaml', line: 23, field: 'Projects[1].build-context', message: '"../../.." relative to git-path "good" leaves the repository' },
-      { file: 'climb.yaml', line: 24, field: 'Projects[1].prebuild-script', message: '"../../../host.sh" relative to prebuild-context "good" leaves the repository' },
+      {
+        file: 'climb.yaml',
+        line: 24,
+        field: 'Projects[1].prebuild-script',
+        message: '"../../../host.sh" relative to prebuild-context "good" leaves the repository',
+      },
       { file: 'climb.yaml', line: 38, field: 'Projects[2].prebuild-context', message: '"good/../.." leaves the repository' },
     ]);
     expect((await loadIndex(path.join(dir, 'climb'))).projects).toEqual([]);

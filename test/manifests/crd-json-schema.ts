@@ -29,7 +29,12 @@ export function crdJsonSchema(node: Node, root = true): Node {
   if (isPlainObject(node.properties)) {
     const properties = Object.fromEntries(Object.entries(node.properties).map(([name, child]) => [name, crdJsonSchema(child as Node, false)]));
     // ObjectMeta is `type: object` in every CRD; the API server checks the name as DNS-1123.
-    if (root) properties.metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } } };
+    if (root)
+      properties.metadata = {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } },
+      };
     // The API server takes apiVersion and kind on every object, also where a CRD leaves them
     // out of its schema (Knative's EventType does).
     if (root) properties.apiVersion ??= { type: 'string' };
@@ -47,8 +52,12 @@ export function crdJsonSchema(node: Node, root = true): Node {
  */
 export function crdSchemasIn(dir: string): Record<string, Node> {
   const schemas: Record<string, Node> = {};
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.crd.yaml')).sort()) {
-    const crd = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as { spec: { group: string; names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: Node } }> } };
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.crd.yaml'))
+    .sort()) {
+    const crd = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as {
+      spec: { group: string; names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: Node } }> };
+    };
     for (const version of crd.spec.versions) {
       const schema = crdJsonSchema(version.schema.openAPIV3Schema);
       schema.required = [...new Set(['apiVersion', 'kind', 'metadata', ...((schema.required as string[] | undefined) ?? [])])];

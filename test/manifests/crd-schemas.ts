@@ -15,7 +15,9 @@ import { DEPLOY_SCHEMAS } from './deploy-schemas';
 const secretKeyRef = {
   type: 'object',
   required: ['secretKeyRef'],
-  properties: { secretKeyRef: { type: 'object', required: ['name', 'key'], properties: { name: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 1 } } } },
+  properties: {
+    secretKeyRef: { type: 'object', required: ['name', 'key'], properties: { name: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 1 } } },
+  },
 };
 
 const sink = {
@@ -25,29 +27,76 @@ const sink = {
     ref: {
       type: 'object',
       required: ['apiVersion', 'kind', 'name'],
-      properties: { apiVersion: { type: 'string', minLength: 1 }, kind: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } },
+      properties: {
+        apiVersion: { type: 'string', minLength: 1 },
+        kind: { type: 'string', minLength: 1 },
+        name: { type: 'string', minLength: 1 },
+        namespace: { type: 'string', minLength: 1 },
+      },
     },
     uri: { type: 'string', pattern: '^https?://' },
   },
 };
 
 const GITHUB_EVENT_TYPES = [
-  'check_suite', 'commit_comment', 'create', 'delete', 'deployment', 'deployment_status', 'fork', 'gollum', 'installation',
-  'integration_installation', 'issue_comment', 'issues', 'label', 'member', 'membership', 'milestone', 'organization', 'org_block',
-  'page_build', 'ping', 'project_card', 'project_column', 'project', 'public', 'pull_request', 'pull_request_review',
-  'pull_request_review_comment', 'push', 'release', 'repository', 'status', 'team', 'team_add', 'watch',
+  'check_suite',
+  'commit_comment',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'fork',
+  'gollum',
+  'installation',
+  'integration_installation',
+  'issue_comment',
+  'issues',
+  'label',
+  'member',
+  'membership',
+  'milestone',
+  'organization',
+  'org_block',
+  'page_build',
+  'ping',
+  'project_card',
+  'project_column',
+  'project',
+  'public',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'push',
+  'release',
+  'repository',
+  'status',
+  'team',
+  'team_add',
+  'watch',
 ];
 
 const GITLAB_EVENT_TYPES = [
-  'confidential_issues_events', 'confidential_note_events', 'deployment_events', 'issues_events', 'job_events',
-  'merge_requests_events', 'note_events', 'pipeline_events', 'push_events', 'tag_push_events', 'wiki_page_events',
+  'confidential_issues_events',
+  'confidential_note_events',
+  'deployment_events',
+  'issues_events',
+  'job_events',
+  'merge_requests_events',
+  'note_events',
+  'pipeline_events',
+  'push_events',
+  'tag_push_events',
+  'wiki_page_events',
 ];
 
 function resource(spec: Record<string, unknown>): Record<string, unknown> {
   return {
     type: 'object',
     required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    properties: { metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' } } }, spec },
+    properties: {
+      metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' } } },
+      spec,
+    },
   };
 }
 
@@ -63,7 +112,11 @@ const SCHEMAS: Record<string, Record<string, unknown>> = {
       secretToken: secretKeyRef,
       githubAPIURL: { type: 'string' },
       serviceAccountName: { type: 'string' },
-      ceOverrides: { type: 'object', required: ['extensions'], properties: { extensions: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } } },
+      ceOverrides: {
+        type: 'object',
+        required: ['extensions'],
+        properties: { extensions: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } },
+      },
       sink,
     },
   }),

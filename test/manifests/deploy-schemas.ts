@@ -7,7 +7,11 @@
  * @see https://docs.openshift.com/container-platform/4.14/rest_api/network_apis/route-route-openshift-io-v1.html
  */
 const DNS_1123 = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-const metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } } };
+const metadata = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', pattern: DNS_1123 }, namespace: { type: 'string', pattern: DNS_1123 } },
+};
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const DURATION = '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$';
 
@@ -31,35 +35,65 @@ const rule = {
   },
 };
 
-
 export const DEPLOY_SCHEMAS: Record<string, Record<string, unknown>> = {
   'monitoring.coreos.com/v1/PrometheusRule': object(['apiVersion', 'kind', 'metadata', 'spec'], {
-    apiVersion: {}, kind: {}, metadata,
+    apiVersion: {},
+    kind: {},
+    metadata,
     spec: object(['groups'], {
-      groups: { type: 'array', minItems: 1, items: object(['name', 'rules'], { name: { type: 'string', minLength: 1 }, interval: { type: 'string', pattern: DURATION }, rules: { type: 'array', minItems: 1, items: rule } }) },
+      groups: {
+        type: 'array',
+        minItems: 1,
+        items: object(['name', 'rules'], {
+          name: { type: 'string', minLength: 1 },
+          interval: { type: 'string', pattern: DURATION },
+          rules: { type: 'array', minItems: 1, items: rule },
+        }),
+      },
     }),
   }),
   'monitoring.coreos.com/v1/PodMonitor': object(['apiVersion', 'kind', 'metadata', 'spec'], {
-    apiVersion: {}, kind: {}, metadata,
+    apiVersion: {},
+    kind: {},
+    metadata,
     spec: object(['selector', 'podMetricsEndpoints'], {
       selector: object([], { matchLabels: stringMap, matchExpressions: { type: 'array' } }),
       namespaceSelector: { type: 'object' },
       podMetricsEndpoints: {
         type: 'array',
         minItems: 1,
-        items: object([], { port: { type: 'string', minLength: 1 }, path: { type: 'string', pattern: '^/' }, interval: { type: 'string', pattern: DURATION }, scheme: { enum: ['http', 'https'] } }),
+        items: object([], {
+          port: { type: 'string', minLength: 1 },
+          path: { type: 'string', pattern: '^/' },
+          interval: { type: 'string', pattern: DURATION },
+          scheme: { enum: ['http', 'https'] },
+        }),
       },
     }),
   }),
-  'route.openshift.io/v1/Route': object(['apiVersion', 'kind', 'metadata', 'spec'], {
-    apiVersion: {}, kind: {}, metadata,
-    spec: object(['to'], {
-      host: { type: 'string', pattern: DNS_1123 },
-      path: { type: 'string', pattern: '^/' },
-      port: object(['targetPort'], { targetPort: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer' }] } }),
-      to: object(['kind', 'name'], { kind: { enum: ['Service', ''] }, name: { type: 'string', minLength: 1 }, weight: { type: 'integer', minimum: 0, maximum: 256 } }),
-      tls: object(['termination'], { termination: { enum: ['edge', 'passthrough', 'reencrypt'] }, insecureEdgeTerminationPolicy: { enum: ['Allow', 'None', 'Redirect', ''] } }, false),
-      wildcardPolicy: { enum: ['None', 'Subdomain'] },
-    }),
-  }, false),
+  'route.openshift.io/v1/Route': object(
+    ['apiVersion', 'kind', 'metadata', 'spec'],
+    {
+      apiVersion: {},
+      kind: {},
+      metadata,
+      spec: object(['to'], {
+        host: { type: 'string', pattern: DNS_1123 },
+        path: { type: 'string', pattern: '^/' },
+        port: object(['targetPort'], { targetPort: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer' }] } }),
+        to: object(['kind', 'name'], {
+          kind: { enum: ['Service', ''] },
+          name: { type: 'string', minLength: 1 },
+          weight: { type: 'integer', minimum: 0, maximum: 256 },
+        }),
+        tls: object(
+          ['termination'],
+          { termination: { enum: ['edge', 'passthrough', 'reencrypt'] }, insecureEdgeTerminationPolicy: { enum: ['Allow', 'None', 'Redirect', ''] } },
+          false,
+        ),
+        wildcardPolicy: { enum: ['None', 'Subdomain'] },
+      }),
+    },
+    false,
+  ),
 };

@@ -31,11 +31,16 @@ describe('only the gateway is reachable from outside the cluster', () => {
 
   it.each(services.map(({ where, object }) => [object!.metadata!.name!, where] as const))('%s (%s)', (name) => {
     const { object } = services.find((service) => service.object!.metadata!.name === name)!;
-    expect({ name, visibility: object!.metadata!.labels?.[VISIBILITY] ?? 'public' }).toEqual({ name, visibility: name === 'ccp-gateway' ? 'public' : 'cluster-local' });
+    expect({ name, visibility: object!.metadata!.labels?.[VISIBILITY] ?? 'public' }).toEqual({
+      name,
+      visibility: name === 'ccp-gateway' ? 'public' : 'cluster-local',
+    });
   });
 
   it('gives OpenShift Routes to the gateway only', () => {
-    const routed = documents.filter((document) => document.object?.kind === 'Route').map((document) => (document.object as Labelled).metadata?.labels?.['app.kubernetes.io/name']);
+    const routed = documents
+      .filter((document) => document.object?.kind === 'Route')
+      .map((document) => (document.object as Labelled).metadata?.labels?.['app.kubernetes.io/name']);
     expect(routed).toEqual(['ccp-gateway']);
   });
 });

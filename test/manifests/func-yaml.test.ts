@@ -14,7 +14,10 @@ import { checkFuncYaml, type FuncYamlContext } from './func-yaml';
 
 const ROOT = packageRoot();
 // Every variable a function of the image reads: the declared settings, test hooks aside.
-const context: FuncYamlContext = { functions: FUNCTIONS, envNames: ALL_SETTINGS.filter((setting) => setting.env && !setting.testHook).map((setting) => setting.env!) };
+const context: FuncYamlContext = {
+  functions: FUNCTIONS,
+  envNames: ALL_SETTINGS.filter((setting) => setting.env && !setting.testHook).map((setting) => setting.env!),
+};
 const funcYaml = (): Record<string, unknown> => parseYaml(readFileSync(path.join(ROOT, 'func.yaml'), 'utf8')) as Record<string, unknown>;
 
 /** The parts of func.yaml that the cases below change. */
@@ -62,7 +65,9 @@ describe('func.yaml', () => {
     const store = new FsObjectStore(path.join(os.tmpdir(), 'ccp-health-unused'));
     const server = await listen(createFunctionServer(FUNCTIONS.get('lint')!, testContext(store)));
     try {
-      const statuses = await Promise.all([healthEndpoints.liveness, healthEndpoints.readiness].map(async (probe) => (await fetch(`${server.url}${probe}`)).status));
+      const statuses = await Promise.all(
+        [healthEndpoints.liveness, healthEndpoints.readiness].map(async (probe) => (await fetch(`${server.url}${probe}`)).status),
+      );
       expect(statuses).toEqual([200, 200]);
     } finally {
       await server.close();
@@ -81,31 +86,64 @@ describe('the func.yaml check itself', () => {
     ['a negative scale', (f: FuncShape) => (f.deploy.options.scale.min = -1), 'deploy.options.scale.min: must be within 0..∞'],
     ['min above max', (f: FuncShape) => (f.deploy.options.scale.min = 20), 'deploy.options.scale: min 20 is above max 10'],
     ['an unknown metric', (f: FuncShape) => (f.deploy.options.scale.metric = 'cpu'), 'deploy.options.scale.metric: must be one of concurrency, rps'],
-    ['a bad memory quantity', (f: FuncShape) => (f.deploy.options.resources.limits.memory = 'lots'), 'deploy.options.resources.limits.memory: "lots" is not a quantity'],
-    ['a relative health path', (f: FuncShape) => (f.deploy.healthEndpoints.liveness = 'health'), 'deploy.healthEndpoints.liveness: "health" is not an absolute path'],
+    [
+      'a bad memory quantity',
+      (f: FuncShape) => (f.deploy.options.resources.limits.memory = 'lots'),
+      'deploy.options.resources.limits.memory: "lots" is not a quantity',
+    ],
+    [
+      'a relative health path',
+      (f: FuncShape) => (f.deploy.healthEndpoints.liveness = 'health'),
+      'deploy.healthEndpoints.liveness: "health" is not an absolute path',
+    ],
     ['a subscription without source', (f: FuncShape) => delete f.deploy.subscriptions[0].source, 'deploy.subscriptions[0].source: is required'],
-    ['a subscription without type', (f: FuncShape) => (f.deploy.subscriptions[0].filters = {}), 'deploy.subscriptions[0].filters.type: is required (a subscription without it takes every event)'],
+    [
+      'a subscription without type',
+      (f: FuncShape) => (f.deploy.subscriptions[0].filters = {}),
+      'deploy.subscriptions[0].filters.type: is required (a subscription without it takes every event)',
+    ],
     [
       'a subscription the FUNCTION does not accept',
       (f: FuncShape) => (f.deploy.subscriptions[0].filters.type = 'org.centos.ccp.scan.completed'),
       'deploy.subscriptions[0].filters.type: lint does not accept org.centos.ccp.scan.completed',
     ],
-    ['an unknown FUNCTION', (f: FuncShape) => (f.run.envs[0].value = 'no-such-fn'), expect.stringMatching(/^run\.envs: FUNCTION must name one of lint, .*not "no-such-fn"$/)],
-    ['a misspelt variable', (f: FuncShape) => f.run.envs.push({ name: 'CCP_S3_BUKET', value: 'x' }), expect.stringMatching(/^run\.envs\[\d+\]\.name: CCP_S3_BUKET is not a variable the configuration reads/)],
+    [
+      'an unknown FUNCTION',
+      (f: FuncShape) => (f.run.envs[0].value = 'no-such-fn'),
+      expect.stringMatching(/^run\.envs: FUNCTION must name one of lint, .*not "no-such-fn"$/),
+    ],
+    [
+      'a misspelt variable',
+      (f: FuncShape) => f.run.envs.push({ name: 'CCP_S3_BUKET', value: 'x' }),
+      expect.stringMatching(/^run\.envs\[\d+\]\.name: CCP_S3_BUKET is not a variable the configuration reads/),
+    ],
     [
       'a secret written in the file',
       (f: FuncShape) => (f.run.envs.find((e) => e.name === 'CCP_S3_SECRET_ACCESS_KEY')!.value = 'hunter2'),
       expect.stringMatching(/^run\.envs\[\d+\]\.value: CCP_S3_SECRET_ACCESS_KEY must come from a Secret/),
     ],
-    ['a malformed placeholder', (f: FuncShape) => (f.run.envs[1].value = '{{ vault:ccp }}'), 'run.envs[1].value: "{{ vault:ccp }}" is not {{ env:VAR }}, {{ secret:name[:key] }} or {{ configMap:name[:key] }}'],
-    ['a nameless entry that imports nothing', (f: FuncShape) => f.run.envs.push({ value: 'plain' }), expect.stringMatching(/^run\.envs\[\d+\]: an entry without a name must import a whole Secret or ConfigMap/)],
+    [
+      'a malformed placeholder',
+      (f: FuncShape) => (f.run.envs[1].value = '{{ vault:ccp }}'),
+      'run.envs[1].value: "{{ vault:ccp }}" is not {{ env:VAR }}, {{ secret:name[:key] }} or {{ configMap:name[:key] }}',
+    ],
+    [
+      'a nameless entry that imports nothing',
+      (f: FuncShape) => f.run.envs.push({ value: 'plain' }),
+      expect.stringMatching(/^run\.envs\[\d+\]: an entry without a name must import a whole Secret or ConfigMap/),
+    ],
     ['a deploy namespace that differs', (f: FuncShape) => (f.deploy.namespace = 'other'), 'deploy.namespace: other differs from namespace ccp'],
   ])('refuses %s', (_case, change, expected) => {
     expect(checkFuncYaml(changed(change), context)).toEqual([expected]);
   });
 
   it('accepts a nameless entry importing a whole Secret', () => {
-    expect(checkFuncYaml(changed((f) => f.run.envs.push({ value: '{{ secret:ccp-smtp }}' })), context)).toEqual([]);
+    expect(
+      checkFuncYaml(
+        changed((f) => f.run.envs.push({ value: '{{ secret:ccp-smtp }}' })),
+        context,
+      ),
+    ).toEqual([]);
   });
 
   it('refuses what is no mapping', () => {

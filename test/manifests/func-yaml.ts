@@ -153,7 +153,9 @@ const FUNCTION_SCHEMA: Checker = object(
       remoteStorageClass: string(),
     }),
     run: object({
-      volumes: arrayOf(object({ secret: string(), configMap: string(), persistentVolumeClaim: mapOf(() => undefined), emptyDir: mapOf(() => undefined), path: string() })),
+      volumes: arrayOf(
+        object({ secret: string(), configMap: string(), persistentVolumeClaim: mapOf(() => undefined), emptyDir: mapOf(() => undefined), path: string() }),
+      ),
       envs: arrayOf(env),
       startTimeout: number({ integer: true, min: 0 }),
       podSecurityContext: mapOf(() => undefined),
@@ -186,7 +188,8 @@ const FUNCTION_SCHEMA: Checker = object(
 
 function checkPlaceholders(value: string, path: string, problems: string[]): void {
   for (const [, inner] of value.matchAll(PLACEHOLDER)) {
-    if (!PLACEHOLDER_FORMS.test(inner ?? '')) problems.push(`${path}: "{{ ${inner} }}" is not {{ env:VAR }}, {{ secret:name[:key] }} or {{ configMap:name[:key] }}`);
+    if (!PLACEHOLDER_FORMS.test(inner ?? ''))
+      problems.push(`${path}: "{{ ${inner} }}" is not {{ env:VAR }}, {{ secret:name[:key] }} or {{ configMap:name[:key] }}`);
   }
 }
 

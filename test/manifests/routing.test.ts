@@ -47,13 +47,10 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
     expect(eventing.triggers.filter((trigger) => !trigger.types?.length).map((trigger) => trigger.where)).toEqual([]);
   });
 
-  it.each(subscribers.map((definition) => [definition.name, definition] as const))(
-    '%s: its Triggers take exactly the types it accepts',
-    (name, definition) => {
-      const taken = triggersOf(name).flatMap((trigger) => trigger.types ?? []);
-      expect({ name, taken: [...new Set(taken)].sort() }).toEqual({ name, taken: [...definition.accepts].sort() });
-    },
-  );
+  it.each(subscribers.map((definition) => [definition.name, definition] as const))('%s: its Triggers take exactly the types it accepts', (name, definition) => {
+    const taken = triggersOf(name).flatMap((trigger) => trigger.types ?? []);
+    expect({ name, taken: [...new Set(taken)].sort() }).toEqual({ name, taken: [...definition.accepts].sort() });
+  });
 
   it.each(sinks.map((definition) => [definition.name] as const))('%s: a dead-letter sink of the Broker, which no Trigger routes to', (name) => {
     expect(triggersOf(name)).toEqual([]);
@@ -83,7 +80,10 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
       }));
       // The build Jobs' Trigger also filters on the object's kind, as the ApiServerSource sends it.
       const jobsRoute = broker.routes.find((route) => route.name === 'ccp-build-jobs')!;
-      expect([jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate, { kind: 'Pod' })), jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate))]).toEqual([false, true]);
+      expect([
+        jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate, { kind: 'Pod' })),
+        jobsRoute.matches(probe(ForeignEventTypes.apiServerUpdate)),
+      ]).toEqual([false, true]);
       const expected = eventing.triggers.map((trigger) => ({
         name: trigger.name,
         functionName: trigger.service!.slice(SERVICE_PREFIX.length),
@@ -107,7 +107,9 @@ describe('eventing/ routes every event to the functions of functions/api.ts', ()
   });
 
   it('func.yaml subscribes through the Broker of eventing/ to types that a Trigger takes', () => {
-    const func = parseYaml(readFileSync(path.join(ROOT, 'func.yaml'), 'utf8')) as { deploy: { subscriptions: Array<{ source: string; filters: { type: string } }> } };
+    const func = parseYaml(readFileSync(path.join(ROOT, 'func.yaml'), 'utf8')) as {
+      deploy: { subscriptions: Array<{ source: string; filters: { type: string } }> };
+    };
     const subscriptions = func.deploy.subscriptions.map(({ source, filters }) => ({ source, type: filters.type }));
     expect(subscriptions.length).toBeGreaterThan(0);
     expect(subscriptions.filter(({ source, type }) => !eventing.brokers.includes(source) || !consumedTypes.has(type))).toEqual([]);

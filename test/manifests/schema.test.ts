@@ -16,7 +16,9 @@ function problemsOf(document: ManifestDocument): string[] {
 
 describe('manifests validate against their Kubernetes / Knative schemas', () => {
   it('finds the eventing manifests', () => {
-    expect(documents.map((document) => document.file)).toEqual(expect.arrayContaining(['eventing/broker.yaml', 'eventing/triggers/lint.yaml', 'eventing/terminal-types.yaml']));
+    expect(documents.map((document) => document.file)).toEqual(
+      expect.arrayContaining(['eventing/broker.yaml', 'eventing/triggers/lint.yaml', 'eventing/terminal-types.yaml']),
+    );
   });
 
   it.each(documents.map((document) => [document.where, document] as const))('%s', (_where, document) => {
@@ -54,10 +56,10 @@ describe('published CRDs are checked with every field they require', () => {
   };
 
   it.each([
-    ['priority', 'SecurityContextConstraints: data must have required property \'priority\''],
-    ['volumes', 'SecurityContextConstraints: data must have required property \'volumes\''],
-    ['allowedCapabilities', 'SecurityContextConstraints: data must have required property \'allowedCapabilities\''],
-    ['requiredDropCapabilities', 'SecurityContextConstraints: data must have required property \'requiredDropCapabilities\''],
+    ['priority', "SecurityContextConstraints: data must have required property 'priority'"],
+    ['volumes', "SecurityContextConstraints: data must have required property 'volumes'"],
+    ['allowedCapabilities', "SecurityContextConstraints: data must have required property 'allowedCapabilities'"],
+    ['requiredDropCapabilities', "SecurityContextConstraints: data must have required property 'requiredDropCapabilities'"],
   ])('refuses the SCC without %s', (field, problem) => {
     const object = scc();
     delete object[field];

@@ -50,10 +50,17 @@ async function settle(): Promise<void> {
 
 describe('notify: a cascade mail gives each image its own cause and changes', () => {
   it('rpm update, parent rebuilt and index change, each with its what-changed section, scan and links', async () => {
-    const world = await notifyWorld(smtpEnv(), [base, web, db], { configure: (config) => ({ ...config, mail: { ...config.mail!, policies: { '*': { builds: 'all' } } } }) });
+    const world = await notifyWorld(smtpEnv(), [base, web, db], {
+      configure: (config) => ({ ...config, mail: { ...config.mail!, policies: { '*': { builds: 'all' } } } }),
+    });
     const cascade = 'rpm-cascade-1';
     const rpm: BuildCause = { ...CAUSES['rpm-update'], cascade };
-    const parent: BuildCause = { kind: 'parent-rebuilt', message: 'parent centos/base:latest rebuilt because openssl 3.0.7-24.el9 → 3.0.7-25.el9 in repo baseos', parent: 'centos/base:latest', cascade };
+    const parent: BuildCause = {
+      kind: 'parent-rebuilt',
+      message: 'parent centos/base:latest rebuilt because openssl 3.0.7-24.el9 → 3.0.7-25.el9 in repo baseos',
+      parent: 'centos/base:latest',
+      cascade,
+    };
     const index: BuildCause = { kind: 'index-change', message: 'Update to build configurations', cascade };
     const builds = [
       await completedBuild(world.store, base, { buildId: '20261206T020000Z-b0b0b0b0b0', cause: rpm, digest: DIGESTS.base }),
@@ -61,8 +68,17 @@ describe('notify: a cascade mail gives each image its own cause and changes', ()
       await completedBuild(world.store, db, { buildId: '20261206T020200Z-d0d0d0d0d0', cause: index, digest: DIGESTS.db }),
     ];
     for (const build of builds) await handle(build, world.context);
-    for (const [project, build] of [[base, builds[0]!], [web, builds[1]!], [db, builds[2]!]] as const) {
-      await completedScan(world.store, project, { buildId: build.data!.buildId, packages: { openssl: '3.0.7-25.el9' }, updates: project === web ? ['zlib'] : [], eventId: `scan-${project.jobId}` });
+    for (const [project, build] of [
+      [base, builds[0]!],
+      [web, builds[1]!],
+      [db, builds[2]!],
+    ] as const) {
+      await completedScan(world.store, project, {
+        buildId: build.data!.buildId,
+        packages: { openssl: '3.0.7-25.el9' },
+        updates: project === web ? ['zlib'] : [],
+        eventId: `scan-${project.jobId}`,
+      });
     }
     expect(smtp.mails).toHaveLength(0);
 
@@ -71,10 +87,14 @@ describe('notify: a cascade mail gives each image its own cause and changes', ()
     const text = (to: string): string => mails[to]![0]!.parsed.text ?? '';
 
     expect(text('platform@example.org')).toMatch(/Cause of build: +RPM updates: openssl 3\.0\.7-24\.el9 → 3\.0\.7-25\.el9 in repo baseos\r?\n/);
-    expect(text('platform@example.org')).toMatch(/centos\/base:latest: what changed\r?\n-+\r?\n- openssl 3\.0\.7-24\.el9 → 3\.0\.7-25\.el9 in repo baseos\r?\n/);
+    expect(text('platform@example.org')).toMatch(
+      /centos\/base:latest: what changed\r?\n-+\r?\n- openssl 3\.0\.7-24\.el9 → 3\.0\.7-25\.el9 in repo baseos\r?\n/,
+    );
 
     const dev = text('dev@team.example.org');
-    expect(dev).toMatch(/Cause of build: +Parent container image centos\/base:latest is rebuilt because openssl 3\.0\.7-24\.el9 → 3\.0\.7-25\.el9 in repo baseos\r?\n/);
+    expect(dev).toMatch(
+      /Cause of build: +Parent container image centos\/base:latest is rebuilt because openssl 3\.0\.7-24\.el9 → 3\.0\.7-25\.el9 in repo baseos\r?\n/,
+    );
     expect(dev).toMatch(/Started by: +RPM updates: openssl/);
     expect(dev).toContain(`- Parent image centos/base:latest was rebuilt: ${REGISTRY}/centos/base:latest@${DIGESTS.base}`);
     expect(dev).toMatch(/Commit: +1a2b3c4d5e6f\r?\n/);
@@ -105,7 +125,12 @@ describe('notify: first builds are mailed once, build and scan together', () => 
   it('waits for a scan that ends after the notice, sends one mail per recipient with it, and no scan mail; redeliveries send nothing', async () => {
     const world = await notifyWorld(smtpEnv({ CCP_NOTICE_SCAN_WAIT: '30' }), [base, web]);
     const { builds } = await firstBuilds(world, 'index-first-1');
-    const baseScan = await completedScan(world.store, base, { buildId: builds[0]!.data!.buildId, packages: { bash: '5.1.8-6.el9' }, updates: [], eventId: 'scan-base' });
+    const baseScan = await completedScan(world.store, base, {
+      buildId: builds[0]!.data!.buildId,
+      packages: { bash: '5.1.8-6.el9' },
+      updates: [],
+      eventId: 'scan-base',
+    });
     await handle(baseScan, world.context);
 
     const notice = noticeEvent('index-first-1', { kind: 'manual', message: 'Requested with ccp run' }, builds.map(itemOf));
@@ -113,7 +138,13 @@ describe('notify: first builds are mailed once, build and scan together', () => 
     const sending = handle(notice, world.context);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(smtp.mails).toHaveLength(0);
-    const webScan = await completedScan(world.store, web, { buildId: builds[1]!.data!.buildId, packages: { bash: '5.1.8-6.el9' }, updates: ['bash'], high: ['cap_sys_admin on /usr/bin/tool'], eventId: 'scan-web' });
+    const webScan = await completedScan(world.store, web, {
+      buildId: builds[1]!.data!.buildId,
+      packages: { bash: '5.1.8-6.el9' },
+      updates: ['bash'],
+      high: ['cap_sys_admin on /usr/bin/tool'],
+      eventId: 'scan-web',
+    });
     await handle(webScan, world.context);
     await sending;
     const waited = Date.now() - started;
@@ -138,7 +169,10 @@ describe('notify: first builds are mailed once, build and scan together', () => 
   it('after the time limit sends what is there, names the missing scan, and mails that scan on its own when it ends', async () => {
     const world = await notifyWorld(smtpEnv({ CCP_NOTICE_SCAN_WAIT: '1' }), [base, web]);
     const { builds } = await firstBuilds(world, 'index-first-2');
-    await handle(await completedScan(world.store, base, { buildId: builds[0]!.data!.buildId, packages: { bash: '5.1.8-6.el9' }, updates: [], eventId: 'scan-base-2' }), world.context);
+    await handle(
+      await completedScan(world.store, base, { buildId: builds[0]!.data!.buildId, packages: { bash: '5.1.8-6.el9' }, updates: [], eventId: 'scan-base-2' }),
+      world.context,
+    );
     const notice = noticeEvent('index-first-2', { kind: 'first-build', message: 'First build of the container image' }, builds.map(itemOf));
     await handle(notice, world.context);
     const sent = byRecipient(await smtp.waitFor(2));
@@ -148,7 +182,12 @@ describe('notify: first builds are mailed once, build and scan together', () => 
     expect(sent['platform@example.org']![0]!.parsed.text).toContain('centos/base:latest scan: no findings');
     expect((await readNoticeWait(world.store, 'index-first-2'))?.missing).toEqual([builds[1]!.data!.buildId]);
 
-    const late = await completedScan(world.store, web, { buildId: builds[1]!.data!.buildId, packages: { bash: '5.1.8-6.el9' }, updates: ['bash'], eventId: 'scan-web-2' });
+    const late = await completedScan(world.store, web, {
+      buildId: builds[1]!.data!.buildId,
+      packages: { bash: '5.1.8-6.el9' },
+      updates: ['bash'],
+      eventId: 'scan-web-2',
+    });
     await handle(late, world.context);
     await handle(notice, world.context);
     await settle();
@@ -162,7 +201,11 @@ describe('notify: first builds are mailed once, build and scan together', () => 
     const cascade = 'index-mixed-1';
     const update: BuildCause = { kind: 'index-change', message: 'Update to build configurations', cascade };
     const changed = await completedBuild(world.store, base, { buildId: '20261206T050000Z-b1b1b1b1b1', cause: update, digest: DIGESTS.base });
-    const added = await completedBuild(world.store, web, { buildId: '20261206T050100Z-c1c1c1c1c1', cause: { kind: 'first-build', message: 'x', cascade }, digest: DIGESTS.web });
+    const added = await completedBuild(world.store, web, {
+      buildId: '20261206T050100Z-c1c1c1c1c1',
+      cause: { kind: 'first-build', message: 'x', cascade },
+      digest: DIGESTS.web,
+    });
     for (const build of [changed, added]) await handle(build, world.context);
     await handle(noticeEvent(cascade, update, [itemOf(changed), itemOf(added)]), world.context);
     await settle();

@@ -19,7 +19,10 @@ describe('notify: where mails and links go', () => {
   it('writes an .eml file per mail with --mail-to-dir (CCP_MAIL_TO_DIR), links to the report files', async () => {
     const world = await notifyWorld({}, [web], { configure: (config) => ({ ...config, mail: { ...config.mail!, toDir: path.join(config.dataDir, 'mail') } }) });
     const dir = path.join(world.config.dataDir, 'mail');
-    await handle(await completedBuild(world.store, web, { buildId: '20261128T110000Z-0a0a0a0a0a', cause: { kind: 'first-build', message: 'x' } }), world.context);
+    await handle(
+      await completedBuild(world.store, web, { buildId: '20261128T110000Z-0a0a0a0a0a', cause: { kind: 'first-build', message: 'x' } }),
+      world.context,
+    );
     const files = await readdir(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^\d{8}T\d{6}Z-SUCCESS-Container-build-team-web-latest-[0-9a-f]{8}\.eml$/);
@@ -34,7 +37,10 @@ describe('notify: where mails and links go', () => {
   it('writes .eml files with CRLF line ends only: headers, text part and HTML part', async () => {
     const world = await notifyWorld({}, [web], { configure: (config) => ({ ...config, mail: { ...config.mail!, toDir: path.join(config.dataDir, 'mail') } }) });
     const dir = path.join(world.config.dataDir, 'mail');
-    await handle(await completedBuild(world.store, web, { buildId: '20261206T011000Z-0d0d0d0d0d', status: 'failed', reason: 'one\ntwo\rthree' }), world.context);
+    await handle(
+      await completedBuild(world.store, web, { buildId: '20261206T011000Z-0d0d0d0d0d', status: 'failed', reason: 'one\ntwo\rthree' }),
+      world.context,
+    );
     const [file] = await readdir(dir);
     const raw = await readFile(path.join(dir, file!), 'utf8');
     expect(bareLineFeeds(raw)).toEqual(0);

@@ -22,14 +22,24 @@ function smtpEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 const LINT = [
   { code: 'DL3006', level: 'warning', message: 'Always tag the version of an image explicitly', line: 1, column: 1, file: 'docker/Dockerfile' },
-  { code: 'SC2086', level: 'info', message: `Double quote <b>$x</b> to prevent globbing\nand word splitting; ${SMTP_PASSWORD}`, line: 7, column: 1, file: 'docker/Dockerfile' },
+  {
+    code: 'SC2086',
+    level: 'info',
+    message: `Double quote <b>$x</b> to prevent globbing\nand word splitting; ${SMTP_PASSWORD}`,
+    line: 7,
+    column: 1,
+    file: 'docker/Dockerfile',
+  },
   { code: 'DL3020', level: 'error', message: 'Use COPY instead of ADD for files and folders', line: 4, column: 1, file: 'docker/Dockerfile' },
 ];
 
 describe('notify: a build mail as owners read it', () => {
   it('names repository, branch, Dockerfile and commit, and summarises the lint with lines, rules and messages, escaped and redacted', async () => {
     const world = await notifyWorld(smtpEnv(), [web]);
-    await handle(await completedBuild(world.store, web, { buildId: '20261206T010000Z-1010101010', status: 'failed', reason: 'RUN exited with 1\nat line 5', lint: LINT }), world.context);
+    await handle(
+      await completedBuild(world.store, web, { buildId: '20261206T010000Z-1010101010', status: 'failed', reason: 'RUN exited with 1\nat line 5', lint: LINT }),
+      world.context,
+    );
     const [mail] = await smtp.waitFor(1);
     const text = mail!.parsed.text ?? '';
     const html = typeof mail!.parsed.html === 'string' ? mail!.parsed.html : '';
@@ -50,7 +60,9 @@ describe('notify: a build mail as owners read it', () => {
   });
 
   it('says what a git push changed', async () => {
-    const world = await notifyWorld(smtpEnv(), [web], { configure: (config) => ({ ...config, mail: { ...config.mail!, policies: { team: { builds: 'all' } } } }) });
+    const world = await notifyWorld(smtpEnv(), [web], {
+      configure: (config) => ({ ...config, mail: { ...config.mail!, policies: { team: { builds: 'all' } } } }),
+    });
     await handle(await completedBuild(world.store, web, { buildId: '20261206T010100Z-2020202020', cause: CAUSES['git-push'] }), world.context);
     const [mail] = await smtp.waitFor(1);
     expect(mail!.parsed.text).toContain('- Commit 1a2b3c4d on branch main of https://git.example.org/team/web');
@@ -60,7 +72,15 @@ describe('notify: a build mail as owners read it', () => {
 describe('notify: line ends', () => {
   it('sends headers, the text part and the HTML part with CRLF only, even for a reason with bare line feeds', async () => {
     const world = await notifyWorld(smtpEnv({ CCP_MAIL_CC: 'ops@pipeline.example.org' }), [web]);
-    await handle(await completedBuild(world.store, web, { buildId: '20261206T010200Z-3030303030', status: 'failed', reason: 'first line\nsecond line\rthird line', lint: LINT }), world.context);
+    await handle(
+      await completedBuild(world.store, web, {
+        buildId: '20261206T010200Z-3030303030',
+        status: 'failed',
+        reason: 'first line\nsecond line\rthird line',
+        lint: LINT,
+      }),
+      world.context,
+    );
     const [mail] = await smtp.waitFor(1);
     expect(bareLineFeeds(mail!.raw)).toEqual(0);
     const parts = mimeParts(mail!.raw);
@@ -81,7 +101,16 @@ describe('notify: a scan mail', () => {
     [[], [], 'SUCCESS', 'no findings'],
   ])('with updates %j and high findings %j: the subject says what was found', async (updates, high, _status, found) => {
     const world = await notifyWorld(smtpEnv(), [web]);
-    await handle(await completedScan(world.store, web, { buildId: '20261206T010300Z-4040404040', packages: { bash: '5.1.8-6.el9' }, updates, high, eventId: `scan-${updates.length}` }), world.context);
+    await handle(
+      await completedScan(world.store, web, {
+        buildId: '20261206T010300Z-4040404040',
+        packages: { bash: '5.1.8-6.el9' },
+        updates,
+        high,
+        eventId: `scan-${updates.length}`,
+      }),
+      world.context,
+    );
     const [mail] = await smtp.waitFor(1);
     expect(mail!.parsed.subject).toEqual(`[${REGISTRY}] team/web:latest scan: ${found}`);
     expect(mail!.parsed.subject).not.toContain('SUCCESS');

@@ -54,7 +54,11 @@ export interface NotifyWorld {
  * A real notify context (its services included) on a filesystem store in a fresh folder, with the CCP_* variables
  * given (SMTP, Cc, base URL…) and the projects known to the index lookup.
  */
-export async function notifyWorld(env: NodeJS.ProcessEnv, projects: ProjectEntry[], options: { store?: ObjectStore; configure?: (config: Config) => Config } = {}): Promise<NotifyWorld> {
+export async function notifyWorld(
+  env: NodeJS.ProcessEnv,
+  projects: ProjectEntry[],
+  options: { store?: ObjectStore; configure?: (config: Config) => Config } = {},
+): Promise<NotifyWorld> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ccp-notify-'));
   const loaded = loadConfig({ dataDir, registry: REGISTRY }, { CCP_MAIL_FROM: 'ccp@pipeline.example.org', ...env });
   const config = options.configure ? options.configure(loaded) : loaded;
@@ -100,11 +104,22 @@ export async function completedBuild(store: ObjectStore, project: ProjectEntry, 
   ];
   await store.put(reportKey(ref, buildId, 'lint.json'), JSON.stringify(lint), { contentType: 'application/json' });
   await store.put(reportKey(ref, buildId, 'lint.sarif'), JSON.stringify({ version: '2.1.0', runs: [] }), { contentType: 'application/sarif+json' });
-  await store.put(reportKey(ref, buildId, 'build.log'), `STEP 1/3: FROM centos\n${fixture.status === 'failed' ? 'error: RUN exited with 1\n' : 'COMMIT\n'}`, { contentType: 'text/plain' });
+  await store.put(reportKey(ref, buildId, 'build.log'), `STEP 1/3: FROM centos\n${fixture.status === 'failed' ? 'error: RUN exited with 1\n' : 'COMMIT\n'}`, {
+    contentType: 'text/plain',
+  });
   const status = fixture.status ?? 'succeeded';
   const cause = fixture.cause ?? CAUSES.manual;
   // As the build function writes it: the cause chain ends with the build's own cause.
-  const record = { buildId, project: ref, name: `${project.appId}/${project.jobId}:${project.desiredTag}`, status, cause, causeChain: [...(fixture.earlier ?? []), cause], commit: '1a2b3c4d5e6f', entry: project };
+  const record = {
+    buildId,
+    project: ref,
+    name: `${project.appId}/${project.jobId}:${project.desiredTag}`,
+    status,
+    cause,
+    causeChain: [...(fixture.earlier ?? []), cause],
+    commit: '1a2b3c4d5e6f',
+    entry: project,
+  };
   await store.put(buildRecordKey(ref, buildId), JSON.stringify(record), { contentType: 'application/json' });
   const data: BuildCompletedData = {
     buildId,
@@ -113,7 +128,9 @@ export async function completedBuild(store: ObjectStore, project: ProjectEntry, 
     commit: '1a2b3c4d5e6f',
     status,
     ...(fixture.reason ? { reason: fixture.reason } : {}),
-    ...(status === 'succeeded' ? { image: { ref: `${REGISTRY}/${project.appId}/${project.jobId}:latest`, digest: fixture.digest ?? `sha256:${'ab'.repeat(32)}` } } : {}),
+    ...(status === 'succeeded'
+      ? { image: { ref: `${REGISTRY}/${project.appId}/${project.jobId}:latest`, digest: fixture.digest ?? `sha256:${'ab'.repeat(32)}` } }
+      : {}),
     reports: { log: reportKey(ref, buildId, 'build.log'), lint: reportKey(ref, buildId, 'lint.json') },
     timings: { startedAt: '2026-11-28T05:00:00Z', finishedAt: '2026-11-28T05:01:30Z', durationMs: 90_000 },
     cause,
@@ -140,9 +157,16 @@ export async function completedScan(store: ObjectStore, project: ProjectEntry, f
   const keys = { json: reportKey(ref, folder, 'scan.json'), html: reportKey(ref, folder, 'scan.html'), sbom: reportKey(ref, folder, 'sbom.cdx.json') };
   const findings = fixture.updates.map((name) => ({ id: name, severity: 'medium', title: `${name} has an update`, details: {} }));
   const high = (fixture.high ?? []).map((title) => ({ id: title, severity: 'high', title, details: {} }));
-  await store.put(keys.json, JSON.stringify({ scanners: { 'rpm-updates': { status: 'ok', findings }, capabilities: { status: 'ok', findings: high } } }), { contentType: 'application/json' });
+  await store.put(keys.json, JSON.stringify({ scanners: { 'rpm-updates': { status: 'ok', findings }, capabilities: { status: 'ok', findings: high } } }), {
+    contentType: 'application/json',
+  });
   await store.put(keys.html, '<html><body>scan</body></html>', { contentType: 'text/html' });
-  const components = Object.entries(fixture.packages).map(([name, version]) => ({ type: 'library', name, version, purl: `pkg:rpm/centos/${name}@${version}?arch=x86_64` }));
+  const components = Object.entries(fixture.packages).map(([name, version]) => ({
+    type: 'library',
+    name,
+    version,
+    purl: `pkg:rpm/centos/${name}@${version}?arch=x86_64`,
+  }));
   await store.put(keys.sbom, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components }), { contentType: 'application/vnd.cyclonedx+json' });
   const data: ScanCompletedData = {
     project: ref,

@@ -131,9 +131,15 @@ describe('notify: quiet by default', () => {
     const base = { bash: '5.1.8-6.el9', openssl: '3.0.7-24.el9' };
     await handle(await completedScan(world.store, web, { packages: base, updates: ['openssl'], eventId: 'w1' }), world.context);
     await handle(await completedScan(world.store, web, { packages: base, updates: ['openssl'], eventId: 'w2' }), world.context);
-    await handle(await completedScan(world.store, web, { packages: { ...base, openssl: '3.0.7-25.el9', zlib: '1.2.11' }, updates: [], eventId: 'w3' }), world.context);
+    await handle(
+      await completedScan(world.store, web, { packages: { ...base, openssl: '3.0.7-25.el9', zlib: '1.2.11' }, updates: [], eventId: 'w3' }),
+      world.context,
+    );
     const mails = await smtp.waitFor(2);
-    expect(mails.map((mail) => mail.parsed.subject)).toEqual([`[${REGISTRY}] team/web:latest weekly scan: 1 update`, `[${REGISTRY}] team/web:latest weekly scan: no findings`]);
+    expect(mails.map((mail) => mail.parsed.subject)).toEqual([
+      `[${REGISTRY}] team/web:latest weekly scan: 1 update`,
+      `[${REGISTRY}] team/web:latest weekly scan: no findings`,
+    ]);
     expect(mails[0]!.parsed.text).toContain('First scan of this image: 2 packages installed.');
     expect(mails[0]!.parsed.text).toContain('[medium] openssl has an update');
     expect(mails[1]!.parsed.text).toContain('rpm/centos/openssl 3.0.7-24.el9 → 3.0.7-25.el9');
@@ -168,7 +174,12 @@ describe('notify: a cascade', () => {
       origin: refOf(base),
       items: [
         { project: refOf(base), outcome: 'failed', buildId: failed.data!.buildId, reason: 'RUN exited with 1' },
-        ...children.map((child) => ({ project: refOf(child), outcome: 'skipped' as const, reason: 'parent centos/base:latest failed', blockedBy: 'centos/base:latest' })),
+        ...children.map((child) => ({
+          project: refOf(child),
+          outcome: 'skipped' as const,
+          reason: 'parent centos/base:latest failed',
+          blockedBy: 'centos/base:latest',
+        })),
       ],
     };
     const event = makeEvent(EventTypes.noticeRequested, notice, { source: '/ccp/dispatch', id: 'notice/cascade-1' });
@@ -242,13 +253,21 @@ describe('notify: faults', () => {
     await handle(event, world.context);
     const [mail] = await smtp.waitFor(1);
     expect(mail!.parsed.subject).toContain('FAILED: Container build team/web:latest');
-    expect(JSON.parse((await world.store.get(notifyStateKey(refOf(web))))!.body.toString())).toMatchObject({ build: { current: { outcome: 'failed' }, previous: null } });
+    expect(JSON.parse((await world.store.get(notifyStateKey(refOf(web))))!.body.toString())).toMatchObject({
+      build: { current: { outcome: 'failed' }, previous: null },
+    });
   });
 
   it('puts no secret in a mail: SMTP password, S3 keys, registry password, URL credentials', async () => {
     const secrets = { smtp: 'smtp-Pa55word-xyz', s3: 'S3secretKEY/abc+def', registry: 'reg&istry<pw>' };
     const world = await notifyWorld(
-      smtpEnv({ CCP_SMTP_USER: 'ccp', CCP_SMTP_PASSWORD: secrets.smtp, CCP_REGISTRY_USERNAME: 'robot', CCP_REGISTRY_PASSWORD: secrets.registry, CCP_S3_SECRET_ACCESS_KEY: secrets.s3 }),
+      smtpEnv({
+        CCP_SMTP_USER: 'ccp',
+        CCP_SMTP_PASSWORD: secrets.smtp,
+        CCP_REGISTRY_USERNAME: 'robot',
+        CCP_REGISTRY_PASSWORD: secrets.registry,
+        CCP_S3_SECRET_ACCESS_KEY: secrets.s3,
+      }),
       [web],
     );
     const reason = `push to https://robot:${secrets.registry}@${REGISTRY}/team/web failed; login ${secrets.smtp}; key ${secrets.s3}`;

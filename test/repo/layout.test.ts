@@ -37,7 +37,9 @@ function docFiles(): string[] {
     }
   };
   walk('');
-  const docs = readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  const docs = readdirSync(path.join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
   return ['README.md', ...docs, ...readmes.sort()];
 }
 
@@ -108,7 +110,10 @@ function backtickedPaths(doc: string, text: string): Reference[] {
     const fromRoot = PATH_ROOTS.some((root) => span.startsWith(`${root}/`));
     if (!fromRoot && !(span.includes('/') && RELATIVE_FILE.test(span))) continue;
     const besideDoc = path.posix.normalize(path.posix.join(path.posix.dirname(doc), span));
-    const resolved = fromRoot || (!span.startsWith('.') && !existsSync(path.join(ROOT, besideDoc)) && existsSync(path.join(ROOT, span))) ? path.posix.normalize(span) : besideDoc;
+    const resolved =
+      fromRoot || (!span.startsWith('.') && !existsSync(path.join(ROOT, besideDoc)) && existsSync(path.join(ROOT, span)))
+        ? path.posix.normalize(span)
+        : besideDoc;
     paths.push({ doc, target: span, resolved });
   }
   return paths;

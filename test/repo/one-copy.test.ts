@@ -28,8 +28,8 @@ const FAMILIES: Family[] = [
     name: 'HTML escaping',
     definition: /function escapeHtml\b|\bescapeHtml\s*=|['"]&amp;['"]/,
     allowed: { 'shared/reports/html-escape.ts': 'the escaper' },
-    use: "escapeHtml from shared/reports/html-escape",
-    copies: ["function escapeHtml(text: string): string {", "const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;' };"],
+    use: 'escapeHtml from shared/reports/html-escape',
+    copies: ['function escapeHtml(text: string): string {', "const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;' };"],
   },
   {
     name: 'shell tokenizing',
@@ -50,12 +50,17 @@ const FAMILIES: Family[] = [
     definition: /\bREDACTED\s*=|function redact\w*\s*[(<]|\b(split|replaceAll)\(\s*secret\w*\s*[,)]/,
     allowed: { 'shared/redact/redact.ts': 'the redactor' },
     use: 'redact / redactorFor from shared/redact',
-    copies: ["const REDACTED = '[redacted]';", 'for (const secret of secrets) text = text.split(secret).join("***");', 'function redactSecrets(text: string): string {'],
+    copies: [
+      "const REDACTED = '[redacted]';",
+      'for (const secret of secrets) text = text.split(secret).join("***");',
+      'function redactSecrets(text: string): string {',
+    ],
   },
   {
     name: 'the list of configured secrets',
     // A function of the config, or a `secrets` list gathering secret fields by hand (not through the helpers).
-    definition: /function \w*[Ss]ecrets\w*\s*\(\s*config\b|\bsecrets\s*(=|\.push\()(?![^\n]*\b(login|configured)Secrets\()[^\n]*\b(password|secretAccessKey|ingressToken|registryNotifyToken)\b/,
+    definition:
+      /function \w*[Ss]ecrets\w*\s*\(\s*config\b|\bsecrets\s*(=|\.push\()(?![^\n]*\b(login|configured)Secrets\()[^\n]*\b(password|secretAccessKey|ingressToken|registryNotifyToken)\b/,
     allowed: {
       'shared/redact/secrets.ts': 'the one list (configuredSecrets, and loginSecrets for a login of a build)',
       // Reads the `CCP_*` variables named like secrets into mail.secrets: the list's input, not a copy of it.
@@ -121,7 +126,10 @@ describe('one copy of each helper', () => {
     expect(defining).toContain(survivor);
   });
 
-  it.each(FAMILIES.flatMap((family) => family.copies.map((copy) => [family.name, copy, family.definition] as const)))('%s: a copy like %j is caught', (_name, copy, definition) => {
-    expect(definition.test(code(copy))).toBe(true);
-  });
+  it.each(FAMILIES.flatMap((family) => family.copies.map((copy) => [family.name, copy, family.definition] as const)))(
+    '%s: a copy like %j is caught',
+    (_name, copy, definition) => {
+      expect(definition.test(code(copy))).toBe(true);
+    },
+  );
 });

@@ -49,7 +49,13 @@ export async function writeImageWithRepos(store: ObjectStore, name: string, repo
     format: 'ccp.image-state/v1',
     project,
     image: { ref: `127.0.0.1:5000/${appId}/${jobId}:${desiredTag}`, digest: 'sha256:feed' },
-    lastScan: { scanId: 'scan-1', at: '2026-03-01T10:00:00.000Z', verdict: 'clean', counts: { high: 0, medium: 0, low: 0, info: 0 }, reports: { json: 'j', html: 'h', sbom: 's' } },
+    lastScan: {
+      scanId: 'scan-1',
+      at: '2026-03-01T10:00:00.000Z',
+      verdict: 'clean',
+      counts: { high: 0, medium: 0, low: 0, info: 0 },
+      reports: { json: 'j', html: 'h', sbom: 's' },
+    },
     packages: [],
     repos,
   };

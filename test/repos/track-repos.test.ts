@@ -42,10 +42,16 @@ describe('repo tracking on a real yum repository', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-track-repos-'));
     store = new FsObjectStore(path.join(dir, 'store'));
     repo = new TestYumRepo(path.join(dir, 'repos', 'base'), path.join(dir, 'build'));
-    await repo.add([{ name: 'foo', version: '1.0' }, { name: 'bar', version: '2.0' }]);
+    await repo.add([
+      { name: 'foo', version: '1.0' },
+      { name: 'bar', version: '2.0' },
+    ]);
     server = await startRpmRepoServer(path.join(dir, 'repos'));
     // Two images share the repository (one key, polled once); a disabled repo is not tracked.
-    await writeImageWithRepos(store, 'team/web:latest', [repoUsage('base', BASE_URL), { ...repoUsage('debug', `${MIRROR}debug/`), enabled: false, status: 'disabled' }]);
+    await writeImageWithRepos(store, 'team/web:latest', [
+      repoUsage('base', BASE_URL),
+      { ...repoUsage('debug', `${MIRROR}debug/`), enabled: false, status: 'disabled' },
+    ]);
     await writeImageWithRepos(store, 'team/api:latest', [repoUsage('BaseOS', `${MIRROR}base`)]);
     context = await contextRewriting(store, dir, server.url);
   });
@@ -57,7 +63,9 @@ describe('repo tracking on a real yum repository', () => {
 
   it('records the first poll without emitting anything', async () => {
     expect(await poll('repo-poll/1')).toEqual([]);
-    expect(outcomes.map((outcome) => [outcome.repo.name, outcome.status, outcome.repo.images])).toEqual([['BaseOS', 'recorded', ['team/api:latest', 'team/web:latest']]]);
+    expect(outcomes.map((outcome) => [outcome.repo.name, outcome.status, outcome.repo.images])).toEqual([
+      ['BaseOS', 'recorded', ['team/api:latest', 'team/web:latest']],
+    ]);
     expect(server.stats.paths[0]).toEqual('/base/repodata/repomd.xml');
     expect(server.stats.paths[1]).toMatch(/^\/base\/repodata\/[0-9a-f]+-primary\.xml\.gz$/);
     const state = (await readRepoState(store, KEY))!.state!;
@@ -121,7 +129,10 @@ describe('repo tracking on a real yum repository', () => {
     } finally {
       await down.close();
     }
-    await repo.add([{ name: 'foo', version: '1.2' }, { name: 'qux', version: '1.0' }]);
+    await repo.add([
+      { name: 'foo', version: '1.2' },
+      { name: 'qux', version: '1.0' },
+    ]);
     const events = await poll('repo-poll/7');
     expect(events.map((event) => event.data)).toEqual([
       expect.objectContaining({ added: ['qux.noarch'], updated: [{ name: 'foo', from: '1.1-1', to: '1.2-1', repo: 'BaseOS' }], removed: [] }),
@@ -141,6 +152,9 @@ describe('repo tracking on a real yum repository', () => {
     const extrasRepo = new TestYumRepo(path.join(dir, 'repos', 'extras'), path.join(dir, 'build'));
     await extrasRepo.add([{ name: 'extra', version: '1.0' }]);
     expect(await poll('repo-poll/9')).toEqual([]);
-    expect(outcomes.map((outcome) => [outcome.repo.name, outcome.status]).sort()).toEqual([['BaseOS', 'unchanged'], ['extras', 'recorded']]);
+    expect(outcomes.map((outcome) => [outcome.repo.name, outcome.status]).sort()).toEqual([
+      ['BaseOS', 'unchanged'],
+      ['extras', 'recorded'],
+    ]);
   });
 });

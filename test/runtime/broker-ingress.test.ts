@@ -51,7 +51,10 @@ describe('broker ingress (integration, 127.0.0.1)', () => {
   ])('accepts a %s-mode event with 202 and routes it through the broker', async (_mode, encode) => {
     const relay = relayFunction();
     const scanner = recordingFunction('scanner', []);
-    const { broker, url } = await brokerWithIngress([relay, scanner], [typeRoute('relay', EventTypes.buildRequested), typeRoute('scanner', EventTypes.scanRequested)]);
+    const { broker, url } = await brokerWithIngress(
+      [relay, scanner],
+      [typeRoute('relay', EventTypes.buildRequested), typeRoute('scanner', EventTypes.scanRequested)],
+    );
     const message = encode(buildRequested('e-1'));
     const response = await fetch(url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
     expect(response.status).toBe(202);
@@ -67,7 +70,10 @@ describe('broker ingress (integration, 127.0.0.1)', () => {
       headers: { 'ce-id': '1', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested, 'ce-specversion': '1.0', 'content-type': 'application/json' },
       body: '{"cause": {"kind": "manual", "message": "m"}}',
     });
-    expect([response.status, await response.json()]).toEqual([400, { error: expect.any(String), errors: [{ field: 'data.project', message: 'must be an object' }] }]);
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { error: expect.any(String), errors: [{ field: 'data.project', message: 'must be an object' }] },
+    ]);
     await broker.idle();
     expect(relay.received).toEqual([]);
   });

@@ -28,14 +28,27 @@ function waitingForAbort(name: string): FunctionDefinition & { reasons: unknown[
 }
 
 function routeTo(name: string, delivery: DeliverySpec): TriggerRoute {
-  return { name: `ccp-${name}`, broker: 'ccp', file: 'test', filterSpec: {}, matches: () => true, subscriber: { service: `ccp-${name}`, functionName: name }, delivery };
+  return {
+    name: `ccp-${name}`,
+    broker: 'ccp',
+    file: 'test',
+    filterSpec: {},
+    matches: () => true,
+    subscriber: { service: `ccp-${name}`, functionName: name },
+    delivery,
+  };
 }
 
 describe('per-delivery limits', () => {
   it('the in-process broker aborts a handler past the Trigger timeout (context.signal), retries, then dead-letters it', async () => {
     const store = new TempObjectStore();
     const slow = waitingForAbort('slow');
-    const broker = new InProcessBroker({ routes: [routeTo('slow', { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 0, timeoutMs: 50 })], functions: [slow], context: testContext(store), store });
+    const broker = new InProcessBroker({
+      routes: [routeTo('slow', { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 0, timeoutMs: 50 })],
+      functions: [slow],
+      context: testContext(store),
+      store,
+    });
     await broker.publish(buildRequested('b-1'));
     await broker.idle();
     expect([slow.reasons, (await listDeadLetters(store, 'ccp-slow')).map((record) => [record.attempts, record.error.name])]).toEqual([
@@ -47,7 +60,13 @@ describe('per-delivery limits', () => {
   it('the in-process broker limits a handler whose Trigger sets no timeout when given deliveryTimeoutMs (the function server: 10 min by default)', async () => {
     const store = new TempObjectStore();
     const slow = waitingForAbort('slow');
-    const broker = new InProcessBroker({ routes: [routeTo('slow', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })], functions: [slow], context: testContext(store), store, deliveryTimeoutMs: 50 });
+    const broker = new InProcessBroker({
+      routes: [routeTo('slow', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })],
+      functions: [slow],
+      context: testContext(store),
+      store,
+      deliveryTimeoutMs: 50,
+    });
     await broker.publish(buildRequested('b-4'));
     await broker.idle();
     expect([slow.reasons, (await listDeadLetters(store, 'ccp-slow')).map((record) => record.error.message), DEFAULT_DELIVERY_TIMEOUT_MS]).toEqual([
@@ -59,9 +78,18 @@ describe('per-delivery limits', () => {
 
   it('the in-process broker holds emitted events to the 1 MiB bound: the reply is dead-lettered, the delivery still counts', async () => {
     const store = new TempObjectStore();
-    const huge = makeEvent(EventTypes.gitPush, { repoUrl: 'https://x/y', branch: 'main', commit: 'abc', changedPaths: Array.from({ length: 60_000 }, (_, i) => `a/long/enough/path/${i}`) }, { source: '/ccp/big', id: 'huge' });
+    const huge = makeEvent(
+      EventTypes.gitPush,
+      { repoUrl: 'https://x/y', branch: 'main', commit: 'abc', changedPaths: Array.from({ length: 60_000 }, (_, i) => `a/long/enough/path/${i}`) },
+      { source: '/ccp/big', id: 'huge' },
+    );
     const big: FunctionDefinition = { name: 'big', accepts: [EventTypes.buildRequested], handle: async () => [huge] };
-    const broker = new InProcessBroker({ routes: [routeTo('big', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })], functions: [big], context: testContext(store), store });
+    const broker = new InProcessBroker({
+      routes: [routeTo('big', { retry: 0, backoffPolicy: 'linear', backoffDelayMs: 0 })],
+      functions: [big],
+      context: testContext(store),
+      store,
+    });
     const delivered: number[] = [];
     broker.on('delivered', ({ attempts }) => delivered.push(attempts));
     await broker.publish(buildRequested('b-2'));

@@ -1,12 +1,5 @@
 import { HTTP, type CloudEvent } from 'cloudevents';
-import {
-  buildRequested,
-  recordingFunction,
-  relayFunction,
-  scanRequested,
-  testContext,
-  type RecordingFunction,
-} from '../support/test-functions';
+import { buildRequested, recordingFunction, relayFunction, scanRequested, testContext, type RecordingFunction } from '../support/test-functions';
 import { EventTypes } from '../../shared/events/types';
 import { startFunctionServer } from '../../shared/host/function-server';
 import { type RunningServer } from '../../shared/host/listen';
@@ -52,9 +45,19 @@ describe('function server (integration, 127.0.0.1)', () => {
   });
 
   it.each([
-    ['missing id', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', source: '/t', type: EventTypes.buildRequested }), 'id'],
+    [
+      'missing id',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ specversion: '1.0', source: '/t', type: EventTypes.buildRequested }),
+      'id',
+    ],
     ['unknown type', { 'ce-id': '1', 'ce-source': '/t', 'ce-type': 'com.example.unknown', 'ce-specversion': '1.0' }, '', 'type'],
-    ['bad data', { 'ce-id': '1', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested, 'ce-specversion': '1.0', 'content-type': 'application/json' }, '{"project": 1}', 'data.project'],
+    [
+      'bad data',
+      { 'ce-id': '1', 'ce-source': '/t', 'ce-type': EventTypes.buildRequested, 'ce-specversion': '1.0', 'content-type': 'application/json' },
+      '{"project": 1}',
+      'data.project',
+    ],
     ['non-JSON body', { 'content-type': 'application/cloudevents+json' }, 'not json at all', 'body'],
     ['no event', { 'content-type': 'text/plain' }, 'hello', 'headers'],
   ])('refuses %s with 400 {error, errors} and does not call the handler', async (_case, headers, body, field) => {

@@ -19,7 +19,16 @@ const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 function token(claims: Record<string, unknown>): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k1' })).toString('base64url');
-  const body = Buffer.from(JSON.stringify({ iss: ISSUER, aud: ['ccp-relay'], sub: 'system:serviceaccount:ccp:ccp-relay-oidc-eventing.knative.dev-trigger', iat: now, exp: now + 600, ...claims })).toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify({
+      iss: ISSUER,
+      aud: ['ccp-relay'],
+      sub: 'system:serviceaccount:ccp:ccp-relay-oidc-eventing.knative.dev-trigger',
+      iat: now,
+      exp: now + 600,
+      ...claims,
+    }),
+  ).toString('base64url');
   return `${header}.${body}.${sign('sha256', Buffer.from(`${header}.${body}`), keys.privateKey).toString('base64url')}`;
 }
 

@@ -44,15 +44,22 @@ describe('per-function bundles (scripts/bundle-functions, esbuild, a real node p
   it.each([
     ['scan', 'scan'],
     ['nope', NAMES[0]],
-  ])('the entry loads, for FUNCTION=%s, the bundle of %s (the first for a name it has none of: main says so), and runs main() only as the process main module', async (fn, expected) => {
-    const bundles = path.join(dir, 'entry', 'bundles');
-    mkdirSync(bundles, { recursive: true });
-    for (const name of NAMES) writeFileSync(path.join(bundles, `${name}.js`), `exports.name = ${JSON.stringify(name)}; exports.main = () => process.stdout.write('main ' + exports.name);`);
-    const entry = path.join(dir, 'entry', 'main.js');
-    writeFileSync(entry, entrySource(NAMES));
-    const env = { PATH: process.env.PATH, FUNCTION: fn };
-    const run = await exec(process.execPath, [entry], { env });
-    const required = await exec(process.execPath, ['-e', `process.stdout.write('required ' + require(${JSON.stringify(entry)}).name)`], { env });
-    expect([run.stdout, required.stdout]).toEqual([`main ${expected}`, `required ${expected}`]);
-  });
+  ])(
+    'the entry loads, for FUNCTION=%s, the bundle of %s (the first for a name it has none of: main says so), and runs main() only as the process main module',
+    async (fn, expected) => {
+      const bundles = path.join(dir, 'entry', 'bundles');
+      mkdirSync(bundles, { recursive: true });
+      for (const name of NAMES)
+        writeFileSync(
+          path.join(bundles, `${name}.js`),
+          `exports.name = ${JSON.stringify(name)}; exports.main = () => process.stdout.write('main ' + exports.name);`,
+        );
+      const entry = path.join(dir, 'entry', 'main.js');
+      writeFileSync(entry, entrySource(NAMES));
+      const env = { PATH: process.env.PATH, FUNCTION: fn };
+      const run = await exec(process.execPath, [entry], { env });
+      const required = await exec(process.execPath, ['-e', `process.stdout.write('required ' + require(${JSON.stringify(entry)}).name)`], { env });
+      expect([run.stdout, required.stdout]).toEqual([`main ${expected}`, `required ${expected}`]);
+    },
+  );
 });

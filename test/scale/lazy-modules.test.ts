@@ -41,7 +41,10 @@ async function heavyLoaded(name: string): Promise<string[]> {
       const loaded = Object.keys(require.cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean);
       process.stdout.write(JSON.stringify([...new Set(loaded)]));
     });`;
-  const { stdout } = await exec(process.execPath, ['-r', REGISTER, '-e', script, path.join(REPO, '.ccp', 'lazy-modules-test')], { cwd: REPO, env: { PATH: process.env.PATH } });
+  const { stdout } = await exec(process.execPath, ['-r', REGISTER, '-e', script, path.join(REPO, '.ccp', 'lazy-modules-test')], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH },
+  });
   return (JSON.parse(stdout) as string[]).filter((pkg) => HEAVY.includes(pkg)).sort();
 }
 
@@ -57,7 +60,11 @@ describe('each function loads only what it uses (a real node process per functio
     ['weekly-scan', []],
     // The S3 SDK only with the S3 store (report links too); nodemailer waits for the first mail.
     ['notify', []],
-  ])('%s loads only %j of the heavy packages at start', async (name, expected) => {
-    expect(await heavyLoaded(name)).toEqual(expected);
-  }, 60_000);
+  ])(
+    '%s loads only %j of the heavy packages at start',
+    async (name, expected) => {
+      expect(await heavyLoaded(name)).toEqual(expected);
+    },
+    60_000,
+  );
 });

@@ -75,7 +75,14 @@ function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T |
 }
 
 function ping(id: string): { headers: Record<string, string>; body: string } {
-  const event = new CloudEvent({ id, source: '/apis/v1/namespaces/ccp/pingsources/ccp-repo-poll', type: ForeignEventTypes.ping, time: '2026-11-28T10:00:00.000Z', datacontenttype: 'application/json', data: { tick: 'repo-poll' } });
+  const event = new CloudEvent({
+    id,
+    source: '/apis/v1/namespaces/ccp/pingsources/ccp-repo-poll',
+    type: ForeignEventTypes.ping,
+    time: '2026-11-28T10:00:00.000Z',
+    datacontenttype: 'application/json',
+    data: { tick: 'repo-poll' },
+  });
   const message = HTTP.binary(event);
   return { headers: message.headers as Record<string, string>, body: message.body as string };
 }
@@ -116,33 +123,65 @@ describe('scale-down: SIGTERM to a real function process (FUNCTION=gateway, a K_
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('finishes the delivery in flight, answers 503 to a new one and to readiness, and exits 0', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-sigterm-'));
-    sink = await heldSink();
-    fn = await startFunction({ FUNCTION: 'gateway', HOST: '127.0.0.1', PORT: '0', CCP_DATA_DIR: path.join(dir, 'data'), K_SINK: sink.url, CCP_DRAIN_GRACE_SECONDS: '600' });
-    const first = post(fn.url, 'slow-1');
-    await sink.arrived;
-    fn.child.kill('SIGTERM');
-    const readiness = await untilNotReady(fn.url);
-    const second = await post(fn.url, 'late-2');
-    // Only now may the delivery in flight end: everything above happened while it was held.
-    sink.release();
-    expect([readiness, second, await first, await fn.exited, sink.received]).toEqual([503, 503, 202, 0, [EventTypes.tickRepoPoll]]);
-    expect(fn.logs().filter((line) => line.msg === 'draining').map((line) => line.inFlight)).toEqual([1]);
-  }, START_AND_RUN_MS);
+  it(
+    'finishes the delivery in flight, answers 503 to a new one and to readiness, and exits 0',
+    async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-sigterm-'));
+      sink = await heldSink();
+      fn = await startFunction({
+        FUNCTION: 'gateway',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        CCP_DATA_DIR: path.join(dir, 'data'),
+        K_SINK: sink.url,
+        CCP_DRAIN_GRACE_SECONDS: '600',
+      });
+      const first = post(fn.url, 'slow-1');
+      await sink.arrived;
+      fn.child.kill('SIGTERM');
+      const readiness = await untilNotReady(fn.url);
+      const second = await post(fn.url, 'late-2');
+      // Only now may the delivery in flight end: everything above happened while it was held.
+      sink.release();
+      expect([readiness, second, await first, await fn.exited, sink.received]).toEqual([503, 503, 202, 0, [EventTypes.tickRepoPoll]]);
+      expect(
+        fn
+          .logs()
+          .filter((line) => line.msg === 'draining')
+          .map((line) => line.inFlight),
+      ).toEqual([1]);
+    },
+    START_AND_RUN_MS,
+  );
 
-  it('gives up a delivery that outlives CCP_DRAIN_GRACE_SECONDS and exits 1 (the broker redelivers it)', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-sigterm-'));
-    sink = await heldSink();
-    fn = await startFunction({ FUNCTION: 'gateway', HOST: '127.0.0.1', PORT: '0', CCP_DATA_DIR: path.join(dir, 'data'), K_SINK: sink.url, CCP_DRAIN_GRACE_SECONDS: '0.5' });
-    const first = post(fn.url, 'slow-1').catch(() => 'connection closed');
-    await sink.arrived;
-    const signalled = Date.now();
-    fn.child.kill('SIGTERM');
-    // The sink never answers while the process lives: exiting at all means it gave the delivery up.
-    const code = await within(fn.exited, 60_000, 'still running after 60 s');
-    const waited = Date.now() - signalled;
-    expect([code, await first, waited >= 500]).toEqual([1, 'connection closed', true]);
-    expect(fn.logs().filter((line) => line.msg === 'grace period over, deliveries abandoned').map((line) => [line.abandoned, line.graceMs])).toEqual([[1, 500]]);
-  }, START_AND_RUN_MS);
+  it(
+    'gives up a delivery that outlives CCP_DRAIN_GRACE_SECONDS and exits 1 (the broker redelivers it)',
+    async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-sigterm-'));
+      sink = await heldSink();
+      fn = await startFunction({
+        FUNCTION: 'gateway',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        CCP_DATA_DIR: path.join(dir, 'data'),
+        K_SINK: sink.url,
+        CCP_DRAIN_GRACE_SECONDS: '0.5',
+      });
+      const first = post(fn.url, 'slow-1').catch(() => 'connection closed');
+      await sink.arrived;
+      const signalled = Date.now();
+      fn.child.kill('SIGTERM');
+      // The sink never answers while the process lives: exiting at all means it gave the delivery up.
+      const code = await within(fn.exited, 60_000, 'still running after 60 s');
+      const waited = Date.now() - signalled;
+      expect([code, await first, waited >= 500]).toEqual([1, 'connection closed', true]);
+      expect(
+        fn
+          .logs()
+          .filter((line) => line.msg === 'grace period over, deliveries abandoned')
+          .map((line) => [line.abandoned, line.graceMs]),
+      ).toEqual([[1, 500]]);
+    },
+    START_AND_RUN_MS,
+  );
 });

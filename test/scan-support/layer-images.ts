@@ -17,8 +17,10 @@ export async function tarOf(entries: LayerEntry[]): Promise<Buffer> {
   for (const { content, ...header } of entries) {
     const type = header.type ?? 'file';
     await new Promise<void>((resolve, reject) =>
-      archive.entry({ mode: type === 'directory' ? 0o755 : 0o644, mtime: new Date('2024-01-01T00:00:00Z'), uid: 0, gid: 0, ...header, type }, type === 'file' ? content ?? '' : undefined, (error) =>
-        error ? reject(error) : resolve(),
+      archive.entry(
+        { mode: type === 'directory' ? 0o755 : 0o644, mtime: new Date('2024-01-01T00:00:00Z'), uid: 0, gid: 0, ...header, type },
+        type === 'file' ? (content ?? '') : undefined,
+        (error) => (error ? reject(error) : resolve()),
       ),
     );
   }

@@ -69,7 +69,8 @@ export async function startOsvMirror(): Promise<OsvMirror> {
       record(file.status);
       return void response.writeHead(file.status).end();
     }
-    const notModified = ifNoneMatch !== undefined ? ifNoneMatch === file.etag : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(file.lastModified);
+    const notModified =
+      ifNoneMatch !== undefined ? ifNoneMatch === file.etag : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(file.lastModified);
     if (notModified) {
       record(304);
       return void response.writeHead(304, { etag: file.etag, 'last-modified': file.lastModified }).end();
@@ -86,7 +87,11 @@ export async function startOsvMirror(): Promise<OsvMirror> {
     requests,
     publish(ecosystem, body) {
       clock += 60_000;
-      files.set(pathOf(ecosystem), { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`, lastModified: new Date(clock).toUTCString() });
+      files.set(pathOf(ecosystem), {
+        body,
+        etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`,
+        lastModified: new Date(clock).toUTCString(),
+      });
     },
     fail(ecosystem, status) {
       files.set(pathOf(ecosystem), { status });

@@ -45,7 +45,12 @@ export async function buildRpmFixture(dir: string): Promise<RpmFixture> {
 }
 
 /** A root filesystem with the packages installed by `rpm --root`, an os-release and these `.repo` files. */
-export async function makeRpmRoot(rootfs: string, packages: string[], repoFiles: Record<string, string>, osRelease = 'ID="demo"\nVERSION_ID="9.2"\n'): Promise<void> {
+export async function makeRpmRoot(
+  rootfs: string,
+  packages: string[],
+  repoFiles: Record<string, string>,
+  osRelease = 'ID="demo"\nVERSION_ID="9.2"\n',
+): Promise<void> {
   await mkdir(path.join(rootfs, 'etc', 'yum.repos.d'), { recursive: true });
   await installRpms(rootfs, packages);
   await writeFile(path.join(rootfs, 'etc', 'os-release'), osRelease);

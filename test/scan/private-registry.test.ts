@@ -38,7 +38,11 @@ describe('a private pipeline registry', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-private-registry-'));
     secured = await startRegistryVariant({ dir: path.join(dir, 'registry'), htpasswd: HTPASSWD });
     const rootfs = await busyboxRootfs(path.join(dir, 'rootfs'), [{ path: '/etc/private.txt', content: 'only with a login\n' }]);
-    image = await makeImage({ rootfs, ref: 'team/private:latest', registry: { address: secured.address, tlsVerify: false, username: REGISTRY_USER, password: REGISTRY_PASSWORD } });
+    image = await makeImage({
+      rootfs,
+      ref: 'team/private:latest',
+      registry: { address: secured.address, tlsVerify: false, username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+    });
     config = loadConfig({ dataDir: path.join(dir, 'data'), registry: secured.address }, LOGIN);
   });
 
@@ -87,20 +91,28 @@ describe('a private pipeline registry', () => {
     const [completed] = await scanFunction.handle(request('with-login'), context);
     const data = completed!.data as ScanCompletedData;
     expect(data.image).toEqual({ ref: image.ref, digest: image.digest });
-    expect(Object.values(data.scanners).map((summary) => summary.reason ?? '').filter((reason) => reason.includes('could not be fetched'))).toEqual([]);
+    expect(
+      Object.values(data.scanners)
+        .map((summary) => summary.reason ?? '')
+        .filter((reason) => reason.includes('could not be fetched')),
+    ).toEqual([]);
     expect(data.scanners.capabilities).toMatchObject({ status: 'ok' });
 
     const anonymous = await createFunctionContext(withoutLogin(), silentLogger, { store });
     const [aborted] = await scanFunction.handle(request('without-login'), anonymous);
     const reasons = new Set(Object.values((aborted!.data as ScanCompletedData).scanners).map((summary) => summary.reason));
-    expect([...reasons]).toEqual([`The image could not be fetched, scan is aborted: ${secured.address} requires authentication and no credentials are configured (basic)`]);
+    expect([...reasons]).toEqual([
+      `The image could not be fetched, scan is aborted: ${secured.address} requires authentication and no credentials are configured (basic)`,
+    ]);
   });
 
   it('the weekly rescan finds the image with the login, an absent tag is null, and without a login it throws', async () => {
     const presence = registryImagePresence(registryClientFor(config));
     expect(await presence(image.ref)).toEqual({ digest: image.digest });
     expect(await presence(`${secured.address}/team/never:latest`)).toBeNull();
-    await expect(registryImagePresence(registryClientFor(withoutLogin()))(image.ref)).rejects.toThrow('requires authentication and no credentials are configured');
+    await expect(registryImagePresence(registryClientFor(withoutLogin()))(image.ref)).rejects.toThrow(
+      'requires authentication and no credentials are configured',
+    );
   });
 
   describe('another registry never receives the login', () => {
@@ -131,7 +143,8 @@ describe('a private pipeline registry', () => {
 
     afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
     // The other registry is allow-listed (CCP_SCAN_ALLOWED_REGISTRIES); without that it is refused before any request (test/hostile/scan.test.ts).
-    const allowing = (): Config => loadConfig({ dataDir: path.join(dir, 'data'), registry: secured.address }, { ...LOGIN, CCP_SCAN_ALLOWED_REGISTRIES: otherAddress });
+    const allowing = (): Config =>
+      loadConfig({ dataDir: path.join(dir, 'data'), registry: secured.address }, { ...LOGIN, CCP_SCAN_ALLOWED_REGISTRIES: otherAddress });
     beforeEach(() => void (seen.length = 0));
 
     it('a Basic challenge from another registry gets no credentials: the fetch fails instead', async () => {
@@ -143,7 +156,9 @@ describe('a private pipeline registry', () => {
     });
 
     it('a Bearer challenge from another registry gets an anonymous token request', async () => {
-      await expect(fetchImage(`${otherAddress}/bearer/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(allowing()) })).rejects.toThrow('has no manifest bearer/base:latest');
+      await expect(fetchImage(`${otherAddress}/bearer/base:latest`, { maxBytes: 1024, workDir: dir, client: registryClientFor(allowing()) })).rejects.toThrow(
+        'has no manifest bearer/base:latest',
+      );
       expect(seen.map((request) => [request.path.split('?')[0], request.headers.authorization])).toEqual([
         ['/v2/bearer/base/manifests/latest', undefined],
         ['/token', undefined],

@@ -69,7 +69,11 @@ describe('scanning a real image', () => {
   });
 
   it('scan.requested → scan.completed with the right counts and the three reports in the store', async () => {
-    const request = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'build', buildId: 'b42' }, { source: '/test', id: 'r1' });
+    const request = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'build', buildId: 'b42' },
+      { source: '/test', id: 'r1' },
+    );
     const emitted = await scanFunction.handle(request, context);
     expect(emitted.map((event) => event.type)).toEqual([EventTypes.scanCompleted]);
     const data = emitted[0]!.data as ScanCompletedData;
@@ -93,10 +97,17 @@ describe('scanning a real image', () => {
     expect(report.scanners['capabilities']!.findings.map((finding) => finding.id)).toEqual(['privileged', 'namespace:network', 'namespace:pid', 'mount:/']);
     expect(report.counts).toEqual({ high: 4, medium: 1, low: 2, info: 0 });
     expect(report.scanners['npm-updates']!.findings.map((finding) => finding.title)).toEqual(['npm 9.8.1 → 10.5.0 (new major version)']);
-    const sbom = JSON.parse((await context.store.get(data.reports.sbom))!.body.toString()) as { metadata: { component: { version: string } }; components: { purl: string }[] };
+    const sbom = JSON.parse((await context.store.get(data.reports.sbom))!.body.toString()) as {
+      metadata: { component: { version: string } };
+      components: { purl: string }[];
+    };
     expect(sbom.metadata.component.version).toBe(image.digest);
     expect(sbom.components.map((component) => component.purl)).toEqual([
-      'pkg:gem/rake@13.0.6', 'pkg:npm/%40babel/core@7.24.0', 'pkg:npm/npm@9.8.1', 'pkg:pypi/pyyaml@6.0.1', 'pkg:pypi/requests@2.28.0',
+      'pkg:gem/rake@13.0.6',
+      'pkg:npm/%40babel/core@7.24.0',
+      'pkg:npm/npm@9.8.1',
+      'pkg:pypi/pyyaml@6.0.1',
+      'pkg:pypi/requests@2.28.0',
     ]);
     expect((await context.store.get(data.reports.html))!.body.toString()).toContain('High-severity findings');
     const state = JSON.parse((await context.store.get('state/images/team/tools/latest.json'))!.body.toString()) as ImageState;
@@ -106,13 +117,23 @@ describe('scanning a real image', () => {
     expect(await readdir(path.join(context.config.workDir, 'scan'))).toEqual([]);
   });
 
-  it('aborts an absent image with the seed\'s words, and refuses an image over the size bound', async () => {
-    const absent = makeEvent(EventTypes.scanRequested, { project: { ...PROJECT, jobId: 'never' }, image: { ref: `${registry.address}/team/never:latest` }, reason: 'weekly' }, { source: '/test', id: 'w1' });
+  it("aborts an absent image with the seed's words, and refuses an image over the size bound", async () => {
+    const absent = makeEvent(
+      EventTypes.scanRequested,
+      { project: { ...PROJECT, jobId: 'never' }, image: { ref: `${registry.address}/team/never:latest` }, reason: 'weekly' },
+      { source: '/test', id: 'w1' },
+    );
     const [event] = await scanFunction.handle(absent, context);
-    expect(Object.values((event!.data as ScanCompletedData).scanners).map((summary) => [summary.status, summary.reason])).toEqual(Array(7).fill(['skipped', IMAGE_ABSENT]));
+    expect(Object.values((event!.data as ScanCompletedData).scanners).map((summary) => [summary.status, summary.reason])).toEqual(
+      Array(7).fill(['skipped', IMAGE_ABSENT]),
+    );
 
     const tiny = { ...context, config: { ...context.config, scan: { ...context.config.scan!, maxBytes: 1000 } } };
-    const large = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'manual' }, { source: '/test', id: 'm1' });
+    const large = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'manual' },
+      { source: '/test', id: 'm1' },
+    );
     const [refused] = await scanFunction.handle(large, tiny);
     const reasons = new Set(Object.values((refused!.data as ScanCompletedData).scanners).map((summary) => summary.reason));
     expect([...reasons]).toHaveLength(1);
@@ -121,7 +142,11 @@ describe('scanning a real image', () => {
 
   it('throws for a registry that does not answer, so the broker retries the scan', async () => {
     const port = await freePort();
-    const unreachable = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: `127.0.0.1:${port}/team/tools:latest` }, reason: 'weekly' }, { source: '/test', id: 'down1' });
+    const unreachable = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: `127.0.0.1:${port}/team/tools:latest` }, reason: 'weekly' },
+      { source: '/test', id: 'down1' },
+    );
     // The pipeline's registry itself is down: a project's image is read from no other (functions/scan/project-image.ts).
     const down = { ...context, config: { ...context.config, registry: `127.0.0.1:${port}` } };
     await expect(scanFunction.handle(unreachable, down)).rejects.toThrow(RegistryError);
@@ -132,7 +157,11 @@ describe('scanning a real image', () => {
     let stderr = '';
     const html = path.join(dir, 'report.html');
     const command = createScanCommand(registryImageSource());
-    const code = await command.run(['team/tools:latest', '--html', html], { registry: registry.address, dataDir: path.join(dir, 'cli') }, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, cwd: dir });
+    const code = await command.run(
+      ['team/tools:latest', '--html', html],
+      { registry: registry.address, dataDir: path.join(dir, 'cli') },
+      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, cwd: dir },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(stdout.split('\n')[0]).toBe(`${image.ref}@${image.digest}: high (4 high, 1 medium, 2 low, 0 info; 5 packages)`);

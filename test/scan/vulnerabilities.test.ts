@@ -22,9 +22,22 @@ import { startPackageRegistries, type LocalPackageRegistries } from '../scan-sup
 import { pythonMetadata } from '../scan-support/rootfs';
 
 const PROJECT = { appId: 'team', jobId: 'alma', desiredTag: 'latest' };
-const rpm = (name: string, version: string, epoch?: number): RpmSpec => ({ name, version, release: '1', arch: 'noarch', ...(epoch !== undefined ? { epoch } : {}), files: [{ path: `/usr/share/${name}/v`, content: `${version}\n` }] });
+const rpm = (name: string, version: string, epoch?: number): RpmSpec => ({
+  name,
+  version,
+  release: '1',
+  arch: 'noarch',
+  ...(epoch !== undefined ? { epoch } : {}),
+  files: [{ path: `/usr/share/${name}/v`, content: `${version}\n` }],
+});
 
-const advisory = (id: string, ecosystem: string, name: string, events: Record<string, string>[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+const advisory = (
+  id: string,
+  ecosystem: string,
+  name: string,
+  events: Record<string, string>[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   id,
   modified: '2024-05-01T00:00:00Z',
   aliases: [`CVE-2024-${id.slice(-4)}`],
@@ -61,13 +74,17 @@ describe('vulnerabilities of a real image', () => {
     await Promise.all([rpm('openssl-libs', '3.0.8'), rpm('curl', '7.76.1')].map((spec) => buildRpm(spec, repoDir)));
     await createRepo(repoDir);
     repoServer = await startRpmRepoServer(path.join(dir, 'repos'));
-    const rootfs = await rpmRootfs(path.join(dir, 'rootfs'), [rpm('openssl-libs', '3.0.7'), rpm('curl', '7.76.1'), rpm('tzdata', '2024a', 1), rpm('zlib', '1.2.11')], {
-      repos: { 'almalinux-baseos.repo': `[baseos]\nname=AlmaLinux 9 - BaseOS\nbaseurl=${repoServer.url}/baseos/\nenabled=1\n` },
-      files: [
-        { path: '/etc/os-release', content: 'NAME="AlmaLinux"\nID="almalinux"\nVERSION_ID="9.4"\n' },
-        { path: '/usr/lib/python3.9/site-packages/Jinja2-3.1.2.dist-info/METADATA', content: pythonMetadata('Jinja2', '3.1.2') },
-      ],
-    });
+    const rootfs = await rpmRootfs(
+      path.join(dir, 'rootfs'),
+      [rpm('openssl-libs', '3.0.7'), rpm('curl', '7.76.1'), rpm('tzdata', '2024a', 1), rpm('zlib', '1.2.11')],
+      {
+        repos: { 'almalinux-baseos.repo': `[baseos]\nname=AlmaLinux 9 - BaseOS\nbaseurl=${repoServer.url}/baseos/\nenabled=1\n` },
+        files: [
+          { path: '/etc/os-release', content: 'NAME="AlmaLinux"\nID="almalinux"\nVERSION_ID="9.4"\n' },
+          { path: '/usr/lib/python3.9/site-packages/Jinja2-3.1.2.dist-info/METADATA', content: pythonMetadata('Jinja2', '3.1.2') },
+        ],
+      },
+    );
     image = await makeImage({ rootfs, ref: 'team/alma:latest', registry: registry.address });
     mirror.publish(
       'AlmaLinux',
@@ -91,7 +108,11 @@ describe('vulnerabilities of a real image', () => {
   });
 
   async function scan(id: string): Promise<ScanReport> {
-    const request = makeEvent(EventTypes.scanRequested, { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'manual' }, { source: '/test', id });
+    const request = makeEvent(
+      EventTypes.scanRequested,
+      { project: PROJECT, image: { ref: image.ref, digest: image.digest }, reason: 'manual' },
+      { source: '/test', id },
+    );
     const [completed] = await scanFunction.handle(request, context);
     const data = completed!.data as ScanCompletedData;
     expect(data.scanners.vulnerabilities).toEqual({ status: 'ok', findings: 3 });
@@ -106,7 +127,12 @@ describe('vulnerabilities of a real image', () => {
       ['ALSA-2024:0002 curl.noarch@7.76.1-1', 'high', 'fix-upstream-only', '7.76.1-2'],
     ]);
     expect(report.scanners.vulnerabilities!.findings[0]!.details).toEqual(
-      expect.objectContaining({ aliases: ['CVE-2024-0001'], available: '3.0.8-1', availableFrom: 'baseos', severity: { band: 'high', score: 7.5, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' } }),
+      expect.objectContaining({
+        aliases: ['CVE-2024-0001'],
+        available: '3.0.8-1',
+        availableFrom: 'baseos',
+        severity: { band: 'high', score: 7.5, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' },
+      }),
     );
     expect(await context.store.head('state/osv/almalinux/all.zip')).not.toBeNull();
   });

@@ -13,7 +13,9 @@ describe('scripts/ceph-s3-up.sh', () => {
     try {
       const run = spawnSync('/bin/bash', [SCRIPT], { env: { PATH: '/nonexistent', D: stateDir }, encoding: 'utf8' });
       expect(run.status).toEqual(2);
-      expect(run.stderr).toContain('ceph-s3-up: ceph-mon is missing; install: apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common uuid-runtime');
+      expect(run.stderr).toContain(
+        'ceph-s3-up: ceph-mon is missing; install: apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common uuid-runtime',
+      );
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }

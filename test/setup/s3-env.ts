@@ -12,7 +12,10 @@ export const S3_TEST_ENV = {
 
 /** A bucket name no other spec or worker uses: `ccp-test-<label>-<random>`. */
 export function uniqueBucketName(label = 'spec'): string {
-  const safe = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 30);
+  const safe = label
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 30);
   return `ccp-test-${safe}-${randomBytes(5).toString('hex')}`;
 }
 

@@ -72,7 +72,9 @@ export interface BuildFixture {
 
 /** Stores one build of `entry` the way lint and build leave it. */
 export async function writeBuild(store: ObjectStore, entry: ProjectEntry, fixture: BuildFixture): Promise<BuildRecord> {
-  const lintKeys = fixture.dockerfile ? { json: reportKey(entry, fixture.buildId, 'lint.json'), sarif: reportKey(entry, fixture.buildId, 'lint.sarif') } : undefined;
+  const lintKeys = fixture.dockerfile
+    ? { json: reportKey(entry, fixture.buildId, 'lint.json'), sarif: reportKey(entry, fixture.buildId, 'lint.sarif') }
+    : undefined;
   let reason = fixture.reason;
   if (fixture.dockerfile && lintKeys) {
     const findings = await lintDockerfile(fixture.dockerfile, { file: 'Dockerfile', shellcheck: false });
@@ -139,7 +141,9 @@ export interface ScanFixture {
 /** Stores a scan of `entry` the way the scan function does: scan.json, scan.html, the SBOM and the image state. */
 export async function writeScan(store: ObjectStore, entry: ProjectEntry, fixture: ScanFixture): Promise<void> {
   const image = { ref: `registry.example.org/${imageName(entry)}`, digest: fixture.digest };
-  const packages = [{ ecosystem: 'rpm' as const, name: 'bash', version: '5.1.8', purl: rpmPurl({ vendor: 'centos', name: 'bash', version: '5.1.8', arch: 'x86_64' }) }];
+  const packages = [
+    { ecosystem: 'rpm' as const, name: 'bash', version: '5.1.8', purl: rpmPurl({ vendor: 'centos', name: 'bash', version: '5.1.8', arch: 'x86_64' }) },
+  ];
   const runs: ScannerRun[] = Object.entries(fixture.scanners).map(([id, scanner]) => ({
     scanner: { id, version: '1.0.0', description: `${id} scanner` },
     result: {
@@ -151,7 +155,15 @@ export async function writeScan(store: ObjectStore, entry: ProjectEntry, fixture
     startedAt: fixture.scannedAt,
     durationMs: 120,
   }));
-  const report = buildScanReport({ scanId: `scan-${fixture.buildId}`, image, project: entry, buildId: fixture.buildId, scannedAt: fixture.scannedAt, durationMs: 400, runs });
+  const report = buildScanReport({
+    scanId: `scan-${fixture.buildId}`,
+    image,
+    project: entry,
+    buildId: fixture.buildId,
+    scannedAt: fixture.scannedAt,
+    durationMs: 400,
+    runs,
+  });
   const sbom = buildSbom({ image, packages, timestamp: fixture.scannedAt, scanId: report.scanId, toolVersion: '0.0.0-test' });
   const keys = await storeScanReports(store, entry, fixture.buildId, report, sbom);
   await writeImageState(store, buildImageState(entry, report, packages, keys));
@@ -171,7 +183,13 @@ export async function writeCascade(
     id: input.id,
     cause: input.cause,
     seeds: [],
-    origin: { name: input.origin.name, entry: input.origin.entry, buildId: input.origin.buildId, cause: input.origin.cause, causeChain: input.origin.causeChain.slice(0, -1) },
+    origin: {
+      name: input.origin.name,
+      entry: input.origin.entry,
+      buildId: input.origin.buildId,
+      cause: input.origin.cause,
+      causeChain: input.origin.causeChain.slice(0, -1),
+    },
     graph: new DependencyGraph(input.entries),
     entries,
     maxInFlight: 10,

@@ -9,6 +9,11 @@ import type { Logger } from '../../shared/log/logger';
  * lookups, git cache) with the function's own services made from it, as the function server and
  * the in-process broker build it. For tests that call a handler directly.
  */
-export async function functionContext<S extends object>(definition: FunctionDefinition<S>, config: Config, log: Logger, options: ContextOptions = {}): Promise<ServiceContext<S>> {
+export async function functionContext<S extends object>(
+  definition: FunctionDefinition<S>,
+  config: Config,
+  log: Logger,
+  options: ContextOptions = {},
+): Promise<ServiceContext<S>> {
   return withServices(definition, await createFunctionContext(config, log, options)).context;
 }

@@ -29,8 +29,18 @@ const START = Date.parse('2026-03-07T23:00:00.000Z');
 
 function entry(id: number, jobId: string): ProjectEntry {
   return {
-    id, appId: 'team', jobId, gitUrl: `https://example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-    desiredTag: 'latest', notifyEmail: ['team@example.com'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: id },
+    id,
+    appId: 'team',
+    jobId,
+    gitUrl: `https://example.org/${jobId}.git`,
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: ['team@example.com'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'team.yaml', line: id },
   } as ProjectEntry;
 }
 
@@ -52,7 +62,11 @@ describe('weekly rescan against a real registry', () => {
   let registry: LocalRegistry;
   const digests: Record<string, string> = {};
 
-  async function contextWith(rate: number, store = new FsObjectStore(path.join(dir, `store-${Math.random().toString(16).slice(2)}`)), log: Logger = silentLogger): Promise<FunctionContext> {
+  async function contextWith(
+    rate: number,
+    store = new FsObjectStore(path.join(dir, `store-${Math.random().toString(16).slice(2)}`)),
+    log: Logger = silentLogger,
+  ): Promise<FunctionContext> {
     const config = loadConfig({ dataDir: dir, registry: registry.address }, { CCP_WEEKLY_SCAN_RATE: String(rate) });
     return createFunctionContext(config, log, { store, projects: ENTRIES });
   }
@@ -75,17 +89,39 @@ describe('weekly rescan against a real registry', () => {
     const context = await contextWith(60);
     const events = await createWeeklyScanHandler({ clock: fakeClock() })(weeklyTick('weekly/2026-03-07T23:00:00Z'), context);
     for (const event of events) validateEvent(event);
-    const image = (job: string, digest?: string): ScanRequestedData['image'] => ({ ref: `${registry.address}/team/${job}:latest`, ...(digest ? { digest } : {}) });
+    const image = (job: string, digest?: string): ScanRequestedData['image'] => ({
+      ref: `${registry.address}/team/${job}:latest`,
+      ...(digest ? { digest } : {}),
+    });
     // Three images fit in one chunk at 60 a minute: no continuation.
     expect(events.map((event) => [event.type, event.id, event.source, event.data])).toEqual([
-      [EventTypes.scanRequested, 'weekly/weekly/2026-03-07T23:00:00Z/team/api:latest', '/ccp/weekly-scan', { project: { appId: 'team', jobId: 'api', desiredTag: 'latest' }, image: image('api', digests.api), reason: 'weekly' }],
-      [EventTypes.scanRequested, 'weekly/weekly/2026-03-07T23:00:00Z/team/gone:latest', '/ccp/weekly-scan', { project: { appId: 'team', jobId: 'gone', desiredTag: 'latest' }, image: image('gone'), reason: 'weekly' }],
-      [EventTypes.scanRequested, 'weekly/weekly/2026-03-07T23:00:00Z/team/web:latest', '/ccp/weekly-scan', { project: { appId: 'team', jobId: 'web', desiredTag: 'latest' }, image: image('web', digests.web), reason: 'weekly' }],
+      [
+        EventTypes.scanRequested,
+        'weekly/weekly/2026-03-07T23:00:00Z/team/api:latest',
+        '/ccp/weekly-scan',
+        { project: { appId: 'team', jobId: 'api', desiredTag: 'latest' }, image: image('api', digests.api), reason: 'weekly' },
+      ],
+      [
+        EventTypes.scanRequested,
+        'weekly/weekly/2026-03-07T23:00:00Z/team/gone:latest',
+        '/ccp/weekly-scan',
+        { project: { appId: 'team', jobId: 'gone', desiredTag: 'latest' }, image: image('gone'), reason: 'weekly' },
+      ],
+      [
+        EventTypes.scanRequested,
+        'weekly/weekly/2026-03-07T23:00:00Z/team/web:latest',
+        '/ccp/weekly-scan',
+        { project: { appId: 'team', jobId: 'web', desiredTag: 'latest' }, image: image('web', digests.web), reason: 'weekly' },
+      ],
     ]);
     // The real scan function, given the absent image's request, finds no image either and says so.
     const [answer] = await scanFunction.handle(events[1]!, context);
     const notice = answer!.data as ScanCompletedData;
-    expect([answer!.type, answer!.source, notice.project]).toEqual([EventTypes.scanCompleted, '/ccp/scan', { appId: 'team', jobId: 'gone', desiredTag: 'latest' }]);
+    expect([answer!.type, answer!.source, notice.project]).toEqual([
+      EventTypes.scanCompleted,
+      '/ccp/scan',
+      { appId: 'team', jobId: 'gone', desiredTag: 'latest' },
+    ]);
     expect(Object.values(notice.scanners).length).toBeGreaterThan(0);
     expect(new Set(Object.values(notice.scanners).map((scanner) => `${scanner.status}: ${scanner.reason}`))).toEqual(new Set([`skipped: ${IMAGE_ABSENT}`]));
     const report = JSON.parse((await context.store.get(notice.reports.json))!.body.toString()) as { verdict: string; reason: string };
@@ -101,21 +137,38 @@ describe('weekly rescan against a real registry', () => {
     // deduplicates them, answering a request it has the reports of without scanning again.
     const store = new FsObjectStore(path.join(dir, 'store-broker'));
     const lines: Array<Record<string, unknown>> = [];
-    const context = await contextWith(60, store, createLogger({ level: 'info', write: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>) }));
+    const context = await contextWith(
+      60,
+      store,
+      createLogger({ level: 'info', write: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+    );
     const notify = recordingFunction('notify', [EventTypes.scanCompleted]);
     const weekly = { ...weeklyScanFunction, handle: createWeeklyScanHandler({ clock: fakeClock() }) };
-    const broker = new InProcessBroker({ routes: await loadTriggers(EVENTING), functions: [weekly, scanFunction, notify], context, store, logger: silentLogger });
+    const broker = new InProcessBroker({
+      routes: await loadTriggers(EVENTING),
+      functions: [weekly, scanFunction, notify],
+      context,
+      store,
+      logger: silentLogger,
+    });
     const tick = weeklyTick('weekly/2026-03-14T23:00:00Z');
     for (let delivery = 0; delivery < 3; delivery += 1) {
       await broker.publish(tick);
       await broker.idle();
     }
     // The scan handler's closing line (the absent image's request is scanned, and found absent, too).
-    const scanned = (): string[] => lines.filter((line) => line.msg === 'scanned' && 'verdict' in line).map((line) => String(line.project)).sort();
+    const scanned = (): string[] =>
+      lines
+        .filter((line) => line.msg === 'scanned' && 'verdict' in line)
+        .map((line) => String(line.project))
+        .sort();
     expect(scanned()).toEqual(['team/api:latest', 'team/gone:latest', 'team/web:latest']);
-    expect(lines.filter((line) => line.msg === 'already scanned; answering from its reports').map((line) => String(line.project)).sort()).toEqual([
-      'team/api:latest', 'team/api:latest', 'team/gone:latest', 'team/gone:latest', 'team/web:latest', 'team/web:latest',
-    ]);
+    expect(
+      lines
+        .filter((line) => line.msg === 'already scanned; answering from its reports')
+        .map((line) => String(line.project))
+        .sort(),
+    ).toEqual(['team/api:latest', 'team/api:latest', 'team/gone:latest', 'team/gone:latest', 'team/web:latest', 'team/web:latest']);
     // What notify gets is one event per image, however often: the same source and id, which it mails once.
     const completions = new Map(notify.received.map((event) => [`${event.source} ${event.id}`, (event.data as ScanCompletedData).project.jobId]));
     expect([...completions.values()].sort()).toEqual(['api', 'gone', 'web']);

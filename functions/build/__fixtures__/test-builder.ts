@@ -38,7 +38,13 @@ export class TestBuilder implements Builder {
     }
     const decided = this.decide(spec);
     if (decided instanceof Error) throw decided;
-    const outcome: BuildOutcome = { status: 'succeeded', imageRef: spec.imageRef, digest: `sha256:${'0'.repeat(64)}`, steps: { checkout: 1, build: 2, push: 3 }, ...decided };
+    const outcome: BuildOutcome = {
+      status: 'succeeded',
+      imageRef: spec.imageRef,
+      digest: `sha256:${'0'.repeat(64)}`,
+      steps: { checkout: 1, build: 2, push: 3 },
+      ...decided,
+    };
     if (outcome.status === 'failed') delete outcome.digest;
     log.write(outcome.status === 'succeeded' ? `==> push done\n` : `==> build failed: ${outcome.reason}\n`);
     return { kind: 'finished', outcome };

@@ -29,17 +29,48 @@ export const INDEX: readonly ProjectEntry[] = Object.values(ENTRIES);
 /** A Dockerfile with five lint warnings (untagged FROM, USER root, `cd`, `yum` without clean-up and version pins) on lines 1 to 3. */
 export const LINTED_DOCKERFILE = 'FROM centos\nUSER root\nRUN cd /tmp && yum -y install httpd\n';
 
-const push = (commit: string, repo = 'centos/httpd') => ({ kind: 'git-push' as const, message: `Git commit ${commit} to branch main of repo https://git.example.org/${repo}.git`, commit, branch: 'main' });
+const push = (commit: string, repo = 'centos/httpd') => ({
+  kind: 'git-push' as const,
+  message: `Git commit ${commit} to branch main of repo https://git.example.org/${repo}.git`,
+  commit,
+  branch: 'main',
+});
 
 /**
  * Fills `store` the way the pipeline would: every project's builds (one running, whose log is
  * still being written), scans, lint reports and one cascade from the base image to its children.
  */
 export async function writeScenario(store: ObjectStore): Promise<void> {
-  const base = await writeBuild(store, ENTRIES.base, { buildId: '20261201T090000Z-aaaa', status: 'succeeded', cause: push('aaaaaaa', 'centos/centos'), queuedAt: '2026-12-01T09:00:00.000Z', durationMs: 65_000, commit: 'a'.repeat(40), digest: `sha256:${'1'.repeat(64)}`, log: 'step 1\nstep 2\n', dockerfile: 'FROM registry.example.org/centos/base:7\n' });
-  await writeScan(store, ENTRIES.base, { buildId: '20261201T090000Z-aaaa', scannedAt: '2026-12-01T09:02:00.000Z', digest: `sha256:${'1'.repeat(64)}`, scanners: { 'rpm-updates': { severities: ['high', 'medium', 'medium'] }, 'rpm-verify': { severities: [] }, 'pip-outdated': { severities: [], failed: 'pip not found' } } });
+  const base = await writeBuild(store, ENTRIES.base, {
+    buildId: '20261201T090000Z-aaaa',
+    status: 'succeeded',
+    cause: push('aaaaaaa', 'centos/centos'),
+    queuedAt: '2026-12-01T09:00:00.000Z',
+    durationMs: 65_000,
+    commit: 'a'.repeat(40),
+    digest: `sha256:${'1'.repeat(64)}`,
+    log: 'step 1\nstep 2\n',
+    dockerfile: 'FROM registry.example.org/centos/base:7\n',
+  });
+  await writeScan(store, ENTRIES.base, {
+    buildId: '20261201T090000Z-aaaa',
+    scannedAt: '2026-12-01T09:02:00.000Z',
+    digest: `sha256:${'1'.repeat(64)}`,
+    scanners: {
+      'rpm-updates': { severities: ['high', 'medium', 'medium'] },
+      'rpm-verify': { severities: [] },
+      'pip-outdated': { severities: [], failed: 'pip not found' },
+    },
+  });
 
-  await writeBuild(store, ENTRIES.httpd, { buildId: '20261130T080000Z-bbbb', status: 'succeeded', cause: push('1111111'), queuedAt: '2026-11-30T08:00:00.000Z', durationMs: 30_000, log: 'ok\n' });
+  await writeBuild(store, ENTRIES.httpd, {
+    buildId: '20261130T080000Z-bbbb',
+    status: 'succeeded',
+    cause: push('1111111'),
+    queuedAt: '2026-11-30T08:00:00.000Z',
+    durationMs: 30_000,
+    log: 'ok\n',
+  });
   // The dispatcher's cascade from the base image: the builds of its children are the ones it requested.
   const cascade = await writeCascade(store, {
     id: CASCADE_ID,
@@ -68,7 +99,22 @@ export async function writeScenario(store: ObjectStore): Promise<void> {
     lintThreshold: 'warning',
   });
   const web = requested(ENTRIES.web, WEB_BUILD);
-  await writeBuild(store, ENTRIES.web, { buildId: web.buildId, status: 'running', cause: web.cause, earlier: web.causeChain, queuedAt: '2026-12-01T09:05:00.000Z', log: 'ccp build of apps/team/web:1.0\n==> checkout\n' });
+  await writeBuild(store, ENTRIES.web, {
+    buildId: web.buildId,
+    status: 'running',
+    cause: web.cause,
+    earlier: web.causeChain,
+    queuedAt: '2026-12-01T09:05:00.000Z',
+    log: 'ccp build of apps/team/web:1.0\n==> checkout\n',
+  });
 
-  await writeBuild(store, ENTRIES.hostile, { buildId: '20261201T093000Z-eeee', status: 'succeeded', cause: { kind: 'manual', message: `requested by ${HOSTILE}` }, queuedAt: '2026-12-01T09:30:00.000Z', durationMs: 1500, reason: HOSTILE, log: `echo ${HOSTILE}\n` });
+  await writeBuild(store, ENTRIES.hostile, {
+    buildId: '20261201T093000Z-eeee',
+    status: 'succeeded',
+    cause: { kind: 'manual', message: `requested by ${HOSTILE}` },
+    queuedAt: '2026-12-01T09:30:00.000Z',
+    durationMs: 1500,
+    reason: HOSTILE,
+    log: `echo ${HOSTILE}\n`,
+  });
 }

@@ -30,7 +30,8 @@ export function releaseReady(record: CascadeRecord, now: Date): CascadeStep {
   const requested: CascadeItem[] = [];
   const skipped: CascadeItem[] = [];
   let inFlight = items.filter((item) => item.status === 'requested').length;
-  const parentsOf = (item: CascadeItem): CascadeItem[] => item.after.map((name) => byName.get(name)).filter((parent): parent is CascadeItem => parent !== undefined);
+  const parentsOf = (item: CascadeItem): CascadeItem[] =>
+    item.after.map((name) => byName.get(name)).filter((parent): parent is CascadeItem => parent !== undefined);
   // Items are in plan order (parents in earlier batches), so one pass settles every chain.
   for (const item of items) {
     if (item.status !== 'waiting') continue;
@@ -43,7 +44,9 @@ export function releaseReady(record: CascadeRecord, now: Date): CascadeStep {
   }
   // Every item whose parents all succeeded is ready, whatever its batch; free slots go to the
   // longest remaining chain first (cascade-order.ts), not to the shallowest depth.
-  const ready = items.filter((item) => item.status === 'waiting' && parentsOf(item).every((parent) => parent.status === 'succeeded' || parent.status === 'origin'));
+  const ready = items.filter(
+    (item) => item.status === 'waiting' && parentsOf(item).every((parent) => parent.status === 'succeeded' || parent.status === 'origin'),
+  );
   for (const item of ready.sort(byCriticalPath(items))) {
     if (inFlight >= record.maxInFlight) break;
     item.status = 'requested';

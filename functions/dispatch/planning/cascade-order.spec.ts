@@ -9,7 +9,20 @@ import type { CascadeRecord } from '../../../shared/cascade/types';
 function entry(name: string, dependsOn: string[] = []): ProjectEntry {
   const [appId, rest] = name.split('/') as [string, string];
   const [jobId, desiredTag] = rest.split(':') as [string, string];
-  return { id: 1, appId, jobId, desiredTag, gitUrl: 'https://example.org/r', gitBranch: 'main', gitPath: jobId, targetFile: 'Dockerfile', notifyEmail: [], buildContext: './', dependsOn, source: { file: 'x.yaml', line: 1 } };
+  return {
+    id: 1,
+    appId,
+    jobId,
+    desiredTag,
+    gitUrl: 'https://example.org/r',
+    gitBranch: 'main',
+    gitPath: jobId,
+    targetFile: 'Dockerfile',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn,
+    source: { file: 'x.yaml', line: 1 },
+  };
 }
 
 // The bench's six projects: a chain a→b→c and three independent ones (sorted before `c/…` on purpose).
@@ -25,7 +38,16 @@ function plan(maxInFlight: number): CascadeRecord {
 
 function end(record: CascadeRecord, name: string, status: 'succeeded' | 'failed'): CascadeStep {
   const item = record.items.find((candidate) => candidate.name === name)!;
-  const data: BuildCompletedData = { buildId: item.buildId, project: item.project, entry: item.entry, status, reports: { log: 'l' }, timings: { startedAt: '', finishedAt: '', durationMs: 0 }, cause: item.cause, causeChain: [] };
+  const data: BuildCompletedData = {
+    buildId: item.buildId,
+    project: item.project,
+    entry: item.entry,
+    status,
+    reports: { log: 'l' },
+    timings: { startedAt: '', finishedAt: '', durationMs: 0 },
+    cause: item.cause,
+    causeChain: [],
+  };
   return recordCompletion(record, data, now)!;
 }
 
@@ -36,13 +58,19 @@ describe('cascade order: ready when the parents succeeded, longest remaining cha
     expect(Object.fromEntries(remainingChains(plan(2).items))).toEqual({ 'c/a:1': 3, 'c/b:1': 2, 'c/c:1': 1, 'a/x:1': 1, 'a/y:1': 1, 'a/z:1': 1 });
   });
 
-  it('starts the chain first and a child as soon as its parent succeeded, before the rest of its parent\'s depth (equal chains: plan order)', () => {
+  it("starts the chain first and a child as soon as its parent succeeded, before the rest of its parent's depth (equal chains: plan order)", () => {
     const first = releaseReady(plan(2), now);
     const afterA = end(first.record, 'c/a:1', 'succeeded');
     const afterX = end(afterA.record, 'a/x:1', 'succeeded');
     const afterB = end(afterX.record, 'c/b:1', 'succeeded');
     const afterY = end(afterB.record, 'a/y:1', 'succeeded');
-    expect([names(first), names(afterA), names(afterX), names(afterB), names(afterY)]).toEqual([['c/a:1', 'a/x:1'], ['c/b:1'], ['a/y:1'], ['a/z:1'], ['c/c:1']]);
+    expect([names(first), names(afterA), names(afterX), names(afterB), names(afterY)]).toEqual([
+      ['c/a:1', 'a/x:1'],
+      ['c/b:1'],
+      ['a/y:1'],
+      ['a/z:1'],
+      ['c/c:1'],
+    ]);
   });
 
   it.each([
@@ -52,6 +80,9 @@ describe('cascade order: ready when the parents succeeded, longest remaining cha
     let step = releaseReady(plan(2), now);
     if (failing === 'c/b:1') step = end(end(step.record, 'c/a:1', 'succeeded').record, 'a/x:1', 'succeeded');
     const failed = end(step.record, failing, 'failed');
-    expect([failed.skipped.map((item) => `${item.name} ${item.status} ${item.reason}`), names(failed)]).toEqual([expected, failing === 'c/a:1' ? ['a/y:1'] : ['a/z:1']]);
+    expect([failed.skipped.map((item) => `${item.name} ${item.status} ${item.reason}`), names(failed)]).toEqual([
+      expected,
+      failing === 'c/a:1' ? ['a/y:1'] : ['a/z:1'],
+    ]);
   });
 });

@@ -68,7 +68,14 @@ export function planCascade(input: CascadeInput): CascadeRecord | null {
         const originCause = input.origin.cause ?? cascadeCause;
         item = { ...base, after: [], status: 'origin', buildId: input.origin.buildId ?? '', cause: originCause, causeChain: input.origin.causeChain ?? [] };
       } else if (seed) {
-        item = { ...base, status: 'waiting', buildId: cascadeBuildId(input.id, createdAt, name), ...(seed.commit ? { commit: seed.commit } : {}), cause: { ...seed.cause, cascade: input.id }, causeChain: seed.causeChain ?? [] };
+        item = {
+          ...base,
+          status: 'waiting',
+          buildId: cascadeBuildId(input.id, createdAt, name),
+          ...(seed.commit ? { commit: seed.commit } : {}),
+          cause: { ...seed.cause, cascade: input.id },
+          causeChain: seed.causeChain ?? [],
+        };
       } else {
         // An origin that is no project (an external base image) is not planned; its children name it still.
         const parentName = after[0] ?? parents.find((candidate) => candidate === input.origin?.name) ?? parents[0] ?? input.cause.parent ?? '';

@@ -8,7 +8,20 @@ import type { CascadeRecord } from '../../../shared/cascade/types';
 function entry(name: string, dependsOn: string[] = []): ProjectEntry {
   const [appId, rest] = name.split('/') as [string, string];
   const [jobId, desiredTag] = rest.split(':') as [string, string];
-  return { id: 1, appId, jobId, desiredTag, gitUrl: 'https://example.org/r', gitBranch: 'main', gitPath: jobId, targetFile: 'Dockerfile', notifyEmail: [], buildContext: './', dependsOn, source: { file: 'x.yaml', line: 1 } };
+  return {
+    id: 1,
+    appId,
+    jobId,
+    desiredTag,
+    gitUrl: 'https://example.org/r',
+    gitBranch: 'main',
+    gitPath: jobId,
+    targetFile: 'Dockerfile',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn,
+    source: { file: 'x.yaml', line: 1 },
+  };
 }
 
 const PROJECTS = [
@@ -25,12 +38,29 @@ const now = new Date('2026-01-02T03:04:05Z');
 const push = { kind: 'git-push' as const, message: 'Git commit abc to branch main of repo https://example.org/r' };
 
 function plan(seeds: string[], maxInFlight = 10): CascadeRecord {
-  return planCascade({ id: 'c1', cause: push, seeds: seeds.map((name) => ({ entry: entries.get(name)!, cause: push, commit: 'abc' })), graph, entries, maxInFlight, now })!;
+  return planCascade({
+    id: 'c1',
+    cause: push,
+    seeds: seeds.map((name) => ({ entry: entries.get(name)!, cause: push, commit: 'abc' })),
+    graph,
+    entries,
+    maxInFlight,
+    now,
+  })!;
 }
 
 function completion(record: CascadeRecord, name: string, status: 'succeeded' | 'failed'): BuildCompletedData {
   const item = record.items.find((candidate) => candidate.name === name)!;
-  return { buildId: item.buildId, project: item.project, entry: item.entry, status, reports: { log: 'l' }, timings: { startedAt: '', finishedAt: '', durationMs: 0 }, cause: item.cause, causeChain: [] };
+  return {
+    buildId: item.buildId,
+    project: item.project,
+    entry: item.entry,
+    status,
+    reports: { log: 'l' },
+    timings: { startedAt: '', finishedAt: '', durationMs: 0 },
+    cause: item.cause,
+    causeChain: [],
+  };
 }
 
 function statuses(record: CascadeRecord): string[] {
@@ -47,7 +77,12 @@ describe('cascades', () => {
       ['a/diamond:1', 2, ['a/left:1', 'a/right:1']],
       ['a/grand:1', 3, ['a/diamond:1']],
     ]);
-    expect(record.items[1]!.cause).toEqual({ kind: 'parent-rebuilt', message: 'parent a/root:1 rebuilt because git commit abc to branch main of repo https://example.org/r', parent: 'a/root:1', cascade: 'c1' });
+    expect(record.items[1]!.cause).toEqual({
+      kind: 'parent-rebuilt',
+      message: 'parent a/root:1 rebuilt because git commit abc to branch main of repo https://example.org/r',
+      parent: 'a/root:1',
+      cascade: 'c1',
+    });
     expect(record.items[1]!.causeChain).toEqual([{ ...push, cascade: 'c1' }]);
     expect(record.items[4]!.causeChain.map((cause) => cause.parent ?? cause.kind)).toEqual(['git-push', 'a/root:1', 'a/left:1']);
   });
@@ -86,11 +121,24 @@ describe('cascades', () => {
   });
 
   it('plans the children of an origin that is no project (an external base image)', () => {
-    const record = planCascade({ id: 'c2', cause: { kind: 'parent-rebuilt', message: 'centos/centos:7 was pushed' }, seeds: [], origin: { name: 'centos/centos:7' }, graph, entries, maxInFlight: 5, now })!;
-    expect(record.items.map((item) => [item.name, item.status, item.cause.message])).toEqual([['a/ext-child:1', 'waiting', 'parent centos/centos:7 rebuilt because centos/centos:7 was pushed']]);
+    const record = planCascade({
+      id: 'c2',
+      cause: { kind: 'parent-rebuilt', message: 'centos/centos:7 was pushed' },
+      seeds: [],
+      origin: { name: 'centos/centos:7' },
+      graph,
+      entries,
+      maxInFlight: 5,
+      now,
+    })!;
+    expect(record.items.map((item) => [item.name, item.status, item.cause.message])).toEqual([
+      ['a/ext-child:1', 'waiting', 'parent centos/centos:7 rebuilt because centos/centos:7 was pushed'],
+    ]);
   });
 
   it('plans nothing for an origin without children', () => {
-    expect(planCascade({ id: 'c3', cause: push, seeds: [], origin: { name: 'a/grand:1', entry: entries.get('a/grand:1') }, graph, entries, maxInFlight: 5, now })).toBeNull();
+    expect(
+      planCascade({ id: 'c3', cause: push, seeds: [], origin: { name: 'a/grand:1', entry: entries.get('a/grand:1') }, graph, entries, maxInFlight: 5, now }),
+    ).toBeNull();
   });
 });

@@ -62,7 +62,14 @@ export class PushCoalescer {
       const mine: WindowPush = { eventId: push.eventId, commit: push.commit, at, ...(push.sentAt ? { sentAt: push.sentAt } : {}) };
       const paths = push.changedPaths ?? null;
       if (window?.pushes.some((known) => known.eventId === push.eventId)) {
-        return { window: null, result: window.closed ? { kind: 'closed' as const, eventId: window.closed.eventId } : window.owner === push.eventId ? null : { kind: 'coalesced' as const, owner: window.owner } };
+        return {
+          window: null,
+          result: window.closed
+            ? { kind: 'closed' as const, eventId: window.closed.eventId }
+            : window.owner === push.eventId
+              ? null
+              : { kind: 'coalesced' as const, owner: window.owner },
+        };
       }
       const last = window?.pushes.at(-1)?.at ?? 0;
       if (!window || window.closed || at - last > this.options.quietMs * 10 + 30_000) {

@@ -10,11 +10,30 @@ import { isPushTo, projectsForPush } from './match-push';
 import { describeUpdates, updatesForImage } from './rpm-affected';
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
-  return { id: 1, appId: 'a', jobId, desiredTag: 'latest', gitUrl: 'https://github.com/org/repo', gitBranch: 'main', gitPath: jobId, targetFile: 'Dockerfile', notifyEmail: [], buildContext: './', dependsOn: [], source: { file: 'a.yaml', line: 1 }, ...overrides };
+  return {
+    id: 1,
+    appId: 'a',
+    jobId,
+    desiredTag: 'latest',
+    gitUrl: 'https://github.com/org/repo',
+    gitBranch: 'main',
+    gitPath: jobId,
+    targetFile: 'Dockerfile',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'a.yaml', line: 1 },
+    ...overrides,
+  };
 }
 
 describe('projectsForPush', () => {
-  const projects = [entry('one'), entry('two', { buildContext: '../shared' }), entry('three', { prebuildScript: 'make.sh', prebuildContext: 'tools' }), entry('other', { gitBranch: 'dev' })];
+  const projects = [
+    entry('one'),
+    entry('two', { buildContext: '../shared' }),
+    entry('three', { prebuildScript: 'make.sh', prebuildContext: 'tools' }),
+    entry('other', { gitBranch: 'dev' }),
+  ];
   it.each([
     ['git@github.com:org/repo.git', 'main', undefined, ['one', 'two', 'three']],
     ['https://github.com/org/repo.git', 'main', ['one/Dockerfile'], ['one']],
@@ -36,23 +55,51 @@ describe('projectsForPush', () => {
 describe('diffIndex', () => {
   it('finds added, changed and removed entries; moving an entry changes nothing', () => {
     const before = [entry('kept'), entry('moved'), entry('changed'), entry('gone')];
-    const after = [entry('kept'), entry('moved', { source: { file: 'a.yaml', line: 40 }, id: 9 }), entry('changed', { targetFile: 'Dockerfile.new' }), entry('new')];
+    const after = [
+      entry('kept'),
+      entry('moved', { source: { file: 'a.yaml', line: 40 }, id: 9 }),
+      entry('changed', { targetFile: 'Dockerfile.new' }),
+      entry('new'),
+    ];
     const change = diffIndex(before, after, 'c1');
-    expect([change.commit, change.added.map((e) => e.jobId), change.changed.map((e) => e.jobId), change.removed]).toEqual(['c1', ['new'], ['changed'], [{ appId: 'a', jobId: 'gone', desiredTag: 'latest' }]]);
+    expect([change.commit, change.added.map((e) => e.jobId), change.changed.map((e) => e.jobId), change.removed]).toEqual([
+      'c1',
+      ['new'],
+      ['changed'],
+      [{ appId: 'a', jobId: 'gone', desiredTag: 'latest' }],
+    ]);
   });
 });
 
 describe('updatesForImage', () => {
-  const state = (packages: ImageState['packages'], repos: unknown[] = []): ImageState => ({ format: 'ccp.image-state/v1', project: { appId: 'a', jobId: 'b', desiredTag: 'c' }, image: { ref: 'r' }, lastScan: {} as ImageState['lastScan'], packages, repos });
+  const state = (packages: ImageState['packages'], repos: unknown[] = []): ImageState => ({
+    format: 'ccp.image-state/v1',
+    project: { appId: 'a', jobId: 'b', desiredTag: 'c' },
+    image: { ref: 'r' },
+    lastScan: {} as ImageState['lastScan'],
+    packages,
+    repos,
+  });
   const openssl = { ecosystem: 'rpm' as const, name: 'openssl', version: '3.0.7', qualifiers: { release: '24' }, purl: 'pkg:rpm/openssl' };
-  const change = { repo: { key: 'baseos', url: 'http://127.0.0.1:1/baseos/' }, revision: '2', added: [], removed: [], updated: [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25' }] };
+  const change = {
+    repo: { key: 'baseos', url: 'http://127.0.0.1:1/baseos/' },
+    revision: '2',
+    added: [],
+    removed: [],
+    updated: [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25' }],
+  };
 
   it.each([
     ['has the package at an older version', [openssl], [], [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25', repo: 'baseos' }]],
     ['has it at the new version already', [{ ...openssl, qualifiers: { release: '25' } }], [], []],
     ['lacks it', [{ ...openssl, name: 'bash' }], [], []],
     ['uses another repository', [openssl], [{ id: 'appstream', baseurl: ['http://127.0.0.1:1/appstream/'] }], []],
-    ['uses this repository', [openssl], [{ id: 'x', baseurl: ['http://127.0.0.1:1/baseos'] }], [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25', repo: 'baseos' }]],
+    [
+      'uses this repository',
+      [openssl],
+      [{ id: 'x', baseurl: ['http://127.0.0.1:1/baseos'] }],
+      [{ name: 'openssl', from: '3.0.7-24', to: '3.0.7-25', repo: 'baseos' }],
+    ],
   ])('an image that %s', (_what, packages, repos, expected) => {
     expect(updatesForImage(state(packages, repos), change)).toEqual(expected);
   });
@@ -78,7 +125,15 @@ describe('PushCoalescer', () => {
     const later = new PushCoalescer({ store, quietMs: 100, now: () => clock });
     const owner = coalescer.push('github.com/o/r', 'main', { eventId: 'e1', commit: 'c1', changedPaths: ['a'] });
     clock = 0;
-    const results = await Promise.all([owner, (async () => { clock = 50; const two = await later.push('github.com/o/r', 'main', { eventId: 'e2', commit: 'c2', changedPaths: ['b'] }); clock = 500; return two; })()]);
+    const results = await Promise.all([
+      owner,
+      (async () => {
+        clock = 50;
+        const two = await later.push('github.com/o/r', 'main', { eventId: 'e2', commit: 'c2', changedPaths: ['b'] });
+        clock = 500;
+        return two;
+      })(),
+    ]);
     expect(results[1]).toEqual({ kind: 'coalesced', owner: 'e1' });
     expect(results[0]).toMatchObject({ kind: 'newest', commit: 'c2', eventId: 'e2', changedPaths: ['a', 'b'], dropped: [{ eventId: 'e1', commit: 'c1' }] });
     expect(await later.push('github.com/o/r', 'main', { eventId: 'e2', commit: 'c2' })).toEqual({ kind: 'closed', eventId: 'e2' });

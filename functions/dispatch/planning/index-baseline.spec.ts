@@ -10,13 +10,29 @@ import type { IndexSnapshot } from '../../../shared/cascade/types';
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
   return {
-    id: 1, appId: 'team', jobId, gitUrl: `https://git.example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-    desiredTag: 'latest', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 }, ...overrides,
+    id: 1,
+    appId: 'team',
+    jobId,
+    gitUrl: `https://git.example.org/${jobId}.git`,
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: ['team@example.org'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'team.yaml', line: 1 },
+    ...overrides,
   };
 }
 
 const NOW = new Date('2026-12-06T01:00:00.000Z');
-const snapshot = (...entries: ProjectEntry[]): IndexSnapshot => ({ format: 'ccp.index-snapshot/v1', commit: 'c1', takenAt: '2026-12-01T00:00:00.000Z', entries });
+const snapshot = (...entries: ProjectEntry[]): IndexSnapshot => ({
+  format: 'ccp.index-snapshot/v1',
+  commit: 'c1',
+  takenAt: '2026-12-01T00:00:00.000Z',
+  entries,
+});
 const ref = (jobId: string): ProjectRef => ({ appId: 'team', jobId, desiredTag: 'latest' });
 
 describe('mergeSnapshot', () => {
@@ -83,7 +99,12 @@ describe('IndexSnapshotStore and lastBuiltEntryIn (filesystem store)', () => {
     await snapshots.record([entry('a'), entry('b')]);
     const change = await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }, entry('c')], 'c2');
     const names = (refs: readonly ProjectRef[]): string[] => refs.map(imageName);
-    expect([names(change.added), names(change.changed), names(change.removed), change.commit]).toEqual([['team/c:latest'], ['team/a:latest'], ['team/b:latest'], 'c2']);
+    expect([names(change.added), names(change.changed), names(change.removed), change.commit]).toEqual([
+      ['team/c:latest'],
+      ['team/a:latest'],
+      ['team/b:latest'],
+      'c2',
+    ]);
     // A redelivered push whose first delivery died after this write: the change is not lost.
     expect(await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }, entry('c')], 'c2')).toEqual(change);
     expect(names(await snapshots.advance([{ ...entry('a'), gitBranch: 'devel' }], 'c3').then((next) => next.removed))).toEqual(['team/c:latest']);
@@ -94,7 +115,10 @@ describe('IndexSnapshotStore and lastBuiltEntryIn (filesystem store)', () => {
     const snapshots = new IndexSnapshotStore(store, () => NOW);
     await snapshots.record([entry('a')]);
     const [older, newer] = [new Date('2026-12-06T01:00:01Z'), new Date('2026-12-06T01:00:02Z')];
-    const changes = await Promise.all([snapshots.advance([entry('a'), entry('b')], 'c2', older), snapshots.advance([entry('a'), entry('b'), entry('c')], 'c3', newer)]);
+    const changes = await Promise.all([
+      snapshots.advance([entry('a'), entry('b')], 'c2', older),
+      snapshots.advance([entry('a'), entry('b'), entry('c')], 'c3', newer),
+    ]);
     const all = changes.flatMap((change) => [...change.added, ...change.changed, ...change.removed].map(imageName)).sort();
     // b announced once, c once, nothing removed: the older read either went first or announces nothing.
     expect(all).toEqual(['team/b:latest', 'team/c:latest']);
@@ -102,7 +126,8 @@ describe('IndexSnapshotStore and lastBuiltEntryIn (filesystem store)', () => {
   });
 
   it('answers the entry of the newest build record, and null for an image never built', async () => {
-    const record = (project: ProjectRef, buildId: string, built: ProjectEntry) => store.put(buildRecordKey(project, buildId), JSON.stringify({ buildId, project, status: 'succeeded', entry: built }));
+    const record = (project: ProjectRef, buildId: string, built: ProjectEntry) =>
+      store.put(buildRecordKey(project, buildId), JSON.stringify({ buildId, project, status: 'succeeded', entry: built }));
     await record(ref('a'), '20261201T000000Z-aaaaaaaaaa', entry('a', { gitBranch: 'old' }));
     await record(ref('a'), '20261205T000000Z-bbbbbbbbbb', entry('a', { gitBranch: 'new' }));
     // A job id may hold `/`: the records of `team/x/y:latest` sit below those of `team/x:y`.

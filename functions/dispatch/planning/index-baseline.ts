@@ -81,7 +81,10 @@ export class IndexSnapshotStore {
       // A read older than the snapshot's would take back what a newer read announced.
       if (known?.readAt && known.readAt > at) return { next: null, result: { commit, added: [], changed: [], removed: [] } };
       const change = diffIndex(known?.entries ?? [], projects, commit);
-      return { next: { format: 'ccp.index-snapshot/v1', commit, takenAt: this.now().toISOString(), readAt: at, entries: [...projects], change }, result: change };
+      return {
+        next: { format: 'ccp.index-snapshot/v1', commit, takenAt: this.now().toISOString(), readAt: at, entries: [...projects], change },
+        result: change,
+      };
     });
   }
 
@@ -96,7 +99,10 @@ export class IndexSnapshotStore {
       const { next, result } = decide(current?.snapshot ?? null);
       if (!next) return result;
       try {
-        await this.store.put(INDEX_SNAPSHOT_KEY, `${JSON.stringify(next)}\n`, { contentType: 'application/json', ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }) });
+        await this.store.put(INDEX_SNAPSHOT_KEY, `${JSON.stringify(next)}\n`, {
+          contentType: 'application/json',
+          ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
+        });
         return result;
       } catch (error) {
         if (!(error instanceof PreconditionFailedError) || attempt >= MAX_ATTEMPTS) throw error;

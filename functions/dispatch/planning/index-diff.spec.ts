@@ -8,8 +8,19 @@ import { againstBuilds, diffIndex, sameBuildConfiguration, type LastBuiltEntry }
 
 function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
   return {
-    id: 1, appId: 'team', jobId, gitUrl: `https://git.example.org/${jobId}.git`, gitBranch: 'main', gitPath: '.', targetFile: 'Dockerfile',
-    desiredTag: 'latest', notifyEmail: ['team@example.org'], buildContext: './', dependsOn: [], source: { file: 'team.yaml', line: 1 }, ...overrides,
+    id: 1,
+    appId: 'team',
+    jobId,
+    gitUrl: `https://git.example.org/${jobId}.git`,
+    gitBranch: 'main',
+    gitPath: '.',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: ['team@example.org'],
+    buildContext: './',
+    dependsOn: [],
+    source: { file: 'team.yaml', line: 1 },
+    ...overrides,
   };
 }
 
@@ -26,7 +37,17 @@ describe('diffIndex', () => {
   const b = entry('b', { dependsOn: ['team/a:latest'] });
   it.each([
     ['nothing changed', [a, b], [a, b], [], [], []],
-    ['entries moved to another file and renumbered', [a, b], [{ ...b, id: 7, source: { file: 'other.yaml', line: 40 } }, { ...a, id: 9 }], [], [], []],
+    [
+      'entries moved to another file and renumbered',
+      [a, b],
+      [
+        { ...b, id: 7, source: { file: 'other.yaml', line: 40 } },
+        { ...a, id: 9 },
+      ],
+      [],
+      [],
+      [],
+    ],
     ['one field of one entry edited', [a, b], [a, { ...b, gitBranch: 'devel' }], [], ['team/b:latest'], []],
     ['an entry added', [a], [a, b], ['team/b:latest'], [], []],
     ['an entry removed', [a, b], [a], [], [], ['team/b:latest']],
@@ -53,8 +74,16 @@ describe('againstBuilds', () => {
   const b = entry('b');
   it.each([
     ['never built: a first build', builtAs(), { added: ['team/a:latest'], changed: [], unchanged: [], rebuilt: [] }],
-    ['built with the same configuration elsewhere in the index: nothing', builtAs({ ...a, id: 3, source: { file: 'old.yaml', line: 9 } }), { added: [], changed: [], unchanged: ['team/a:latest'], rebuilt: [] }],
-    ['built with another configuration: a rebuild', builtAs({ ...a, gitBranch: 'old' }), { added: [], changed: ['team/a:latest'], unchanged: [], rebuilt: ['team/a:latest'] }],
+    [
+      'built with the same configuration elsewhere in the index: nothing',
+      builtAs({ ...a, id: 3, source: { file: 'old.yaml', line: 9 } }),
+      { added: [], changed: [], unchanged: ['team/a:latest'], rebuilt: [] },
+    ],
+    [
+      'built with another configuration: a rebuild',
+      builtAs({ ...a, gitBranch: 'old' }),
+      { added: [], changed: ['team/a:latest'], unchanged: [], rebuilt: ['team/a:latest'] },
+    ],
   ])('an added entry %s', async (_name, lastBuilt, expected) => {
     const { change, unchanged, rebuilt } = await againstBuilds({ added: [a], changed: [], removed: [] }, lastBuilt);
     expect({ added: names(change.added), changed: names(change.changed), unchanged, rebuilt }).toEqual(expected);
@@ -66,7 +95,11 @@ describe('againstBuilds', () => {
       looked.push(imageName(ref));
       return { ...entry(ref.jobId), gitBranch: 'old' };
     };
-    const { change } = await againstBuilds({ commit: 'c1', added: [a, b], changed: [entry('c')], removed: [{ appId: 'team', jobId: 'd', desiredTag: 'latest' }] }, lastBuilt, (name) => name === 'team/a:latest');
+    const { change } = await againstBuilds(
+      { commit: 'c1', added: [a, b], changed: [entry('c')], removed: [{ appId: 'team', jobId: 'd', desiredTag: 'latest' }] },
+      lastBuilt,
+      (name) => name === 'team/a:latest',
+    );
     expect(looked).toEqual(['team/b:latest']);
     expect({ commit: change.commit, added: names(change.added), changed: names(change.changed), removed: names(change.removed) }).toEqual({
       commit: 'c1',
@@ -120,7 +153,13 @@ describe('a one-line edit of a CentOS-like index (205 entries)', () => {
   const plan = (seeds: readonly ProjectEntry[], graph: DependencyGraph, after: readonly ProjectEntry[]): string[] => {
     const cause = { kind: 'index-change' as const, message: 'Update to build configurations' };
     const planned = planCascade({
-      id: 'index-test', cause, seeds: seeds.map((seed) => ({ entry: seed, cause })), graph, entries: new Map(after.map((known) => [imageName(known), known])), maxInFlight: 10, now: new Date('2026-12-06T00:00:00Z'),
+      id: 'index-test',
+      cause,
+      seeds: seeds.map((seed) => ({ entry: seed, cause })),
+      graph,
+      entries: new Map(after.map((known) => [imageName(known), known])),
+      maxInFlight: 10,
+      now: new Date('2026-12-06T00:00:00Z'),
     });
     return planned?.items.map((item) => item.name) ?? [];
   };

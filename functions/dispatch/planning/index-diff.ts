@@ -3,7 +3,9 @@ import { imageName, type ProjectEntry, type ProjectRef } from '../../../shared/i
 
 /** The fields that make a build: everything but where the entry is written (`source`) and its `id`. */
 function buildConfiguration(entry: ProjectEntry): string {
-  const fields = Object.keys(entry).filter((key) => key !== 'source' && key !== 'id').sort();
+  const fields = Object.keys(entry)
+    .filter((key) => key !== 'source' && key !== 'id')
+    .sort();
   return JSON.stringify(entry, fields);
 }
 
@@ -31,7 +33,9 @@ export function diffIndex(before: readonly ProjectEntry[], after: readonly Proje
     if (!previous) added.push(entry);
     else if (!sameBuildConfiguration(previous, entry)) changed.push(entry);
   }
-  const removed = [...old.entries()].filter(([name]) => !now.has(name)).map(([, entry]) => ({ appId: entry.appId, jobId: entry.jobId, desiredTag: entry.desiredTag }));
+  const removed = [...old.entries()]
+    .filter(([name]) => !now.has(name))
+    .map(([, entry]) => ({ appId: entry.appId, jobId: entry.jobId, desiredTag: entry.desiredTag }));
   return { ...(commit ? { commit } : {}), added, changed, removed };
 }
 
@@ -56,7 +60,12 @@ export interface BuiltBaseline {
  * sender that gave their causes itself). At most `parallel` look-ups run at once.
  * @see ../../README.md#rebuild-triggers
  */
-export async function againstBuilds(change: IndexChangedData, lastBuilt: LastBuiltEntry, keep: (name: string) => boolean = () => false, parallel = 16): Promise<BuiltBaseline> {
+export async function againstBuilds(
+  change: IndexChangedData,
+  lastBuilt: LastBuiltEntry,
+  keep: (name: string) => boolean = () => false,
+  parallel = 16,
+): Promise<BuiltBaseline> {
   const looked = new Map<string, ProjectEntry | null>();
   const pending = change.added.filter((entry) => !keep(imageName(entry)));
   const worker = async (): Promise<void> => {

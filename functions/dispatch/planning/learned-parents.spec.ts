@@ -46,7 +46,9 @@ describe('addLearnedEdges', () => {
   });
 
   it('leaves out an image built FROM itself', () => {
-    expect(addLearnedEdges(graph(), [{ child: 't/base:1', parent: 't/base:1' }]).cycles).toEqual([{ child: 't/base:1', parent: 't/base:1', cycle: ['t/base:1'] }]);
+    expect(addLearnedEdges(graph(), [{ child: 't/base:1', parent: 't/base:1' }]).cycles).toEqual([
+      { child: 't/base:1', parent: 't/base:1', cycle: ['t/base:1'] },
+    ]);
   });
 });
 

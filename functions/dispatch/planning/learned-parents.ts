@@ -93,7 +93,10 @@ export function missingLearnedEdges(graph: DependencyGraph, learned: LearnedPare
  * {@link DependencyGraph.addParent}, in order; an edge that would close a loop is left out
  * and returned with the loop.
  */
-export function addLearnedEdges(graph: DependencyGraph, edges: readonly LearnedEdge[]): { added: LearnedEdge[]; cycles: Array<LearnedEdge & { cycle: string[] }> } {
+export function addLearnedEdges(
+  graph: DependencyGraph,
+  edges: readonly LearnedEdge[],
+): { added: LearnedEdge[]; cycles: Array<LearnedEdge & { cycle: string[] }> } {
   const added: LearnedEdge[] = [];
   const cycles: Array<LearnedEdge & { cycle: string[] }> = [];
   for (const edge of edges) {

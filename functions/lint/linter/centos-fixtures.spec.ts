@@ -8,9 +8,7 @@ import { type Finding } from '../../../shared/dockerfile/types';
 const files = readdirSync(FIXTURES).sort();
 
 async function lintAll(levels: 'ccp' | 'hadolint'): Promise<Map<string, Finding[]>> {
-  const results = await Promise.all(
-    files.map((file) => lintDockerfile(readFileSync(path.join(FIXTURES, file), 'utf8'), { file, levels })),
-  );
+  const results = await Promise.all(files.map((file) => lintDockerfile(readFileSync(path.join(FIXTURES, file), 'utf8'), { file, levels })));
   return new Map(files.map((file, index) => [file, results[index]]));
 }
 
@@ -66,7 +64,7 @@ describe('the 79 CentOS Dockerfiles of test/__fixtures__/centos', () => {
     });
   });
 
-  it('blocks none of them at the default threshold, while hadolint\'s own levels would block 70', () => {
+  it("blocks none of them at the default threshold, while hadolint's own levels would block 70", () => {
     const failing = (results: Map<string, Finding[]>): string[] =>
       [...results].filter(([, findings]) => lintVerdict(findings, 'error').failed).map(([file]) => file);
     expect(failing(ccp)).toEqual([]);

@@ -119,7 +119,8 @@ describe('lintDockerfile with ShellCheck', () => {
         file: 'Dockerfile',
         level: 'warning',
         line: 1,
-        message: 'RUN scripts were not checked: ShellCheck is not installed: "/nonexistent/shellcheck" was not found on PATH (Debian: apt-get install -y shellcheck)',
+        message:
+          'RUN scripts were not checked: ShellCheck is not installed: "/nonexistent/shellcheck" was not found on PATH (Debian: apt-get install -y shellcheck)',
       },
     ]);
   });

@@ -25,7 +25,10 @@ export function readPragmas(context: LintContext): Pragmas {
     const line = index + 1;
     const match = IGNORE.exec(text.trim());
     if (!match || inside.has(line)) return;
-    const codes = match[2].split(/[,\s]+/).filter(Boolean).map((code) => code.toUpperCase());
+    const codes = match[2]
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map((code) => code.toUpperCase());
     if (match[1]) {
       codes.forEach((code) => pragmas.global.add(code));
       return;

@@ -9,7 +9,39 @@ function* pseudoRandom(seed: number): Generator<number> {
   }
 }
 
-const PIECES = ['FROM ', 'RUN ', 'COPY ', 'ONBUILD ', 'SHELL ', 'CMD ', '["', '"]', '\\\n', '\n', '<<EOF', 'EOF', '$(', ')', '`', "'", '"', '&&', '|', ';', '#', ' ', 'yum install', 'centos:7', '--from=', '\u00ff', '{', '}', 'if', 'fi', 'AS x'];
+const PIECES = [
+  'FROM ',
+  'RUN ',
+  'COPY ',
+  'ONBUILD ',
+  'SHELL ',
+  'CMD ',
+  '["',
+  '"]',
+  '\\\n',
+  '\n',
+  '<<EOF',
+  'EOF',
+  '$(',
+  ')',
+  '`',
+  "'",
+  '"',
+  '&&',
+  '|',
+  ';',
+  '#',
+  ' ',
+  'yum install',
+  'centos:7',
+  '--from=',
+  '\u00ff',
+  '{',
+  '}',
+  'if',
+  'fi',
+  'AS x',
+];
 
 describe('lintDockerfile on generated garbage', () => {
   it('never throws and always returns well-formed findings', async () => {

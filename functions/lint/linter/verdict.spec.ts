@@ -19,7 +19,12 @@ describe('lintVerdict', () => {
   });
 
   it('counts per level', () => {
-    expect(lintVerdict(['error', 'info', 'info', 'style'].map((level) => finding(level as Level)), 'error').counts).toEqual({
+    expect(
+      lintVerdict(
+        ['error', 'info', 'info', 'style'].map((level) => finding(level as Level)),
+        'error',
+      ).counts,
+    ).toEqual({
       error: 1,
       warning: 0,
       info: 2,

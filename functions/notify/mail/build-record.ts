@@ -35,10 +35,15 @@ export async function appendNotifications(store: ObjectStore, ref: ProjectRef, b
       return false;
     }
     const known = Array.isArray(record.notifications) ? (record.notifications as NotificationEntry[]) : [];
-    const fresh = entries.filter((entry) => !known.some((old) => old.eventId === entry.eventId && old.recipient === entry.recipient && old.status === entry.status));
+    const fresh = entries.filter(
+      (entry) => !known.some((old) => old.eventId === entry.eventId && old.recipient === entry.recipient && old.status === entry.status),
+    );
     if (fresh.length === 0) return true;
     try {
-      await store.put(key, `${JSON.stringify({ ...record, notifications: [...known, ...fresh] }, null, 2)}\n`, { contentType: 'application/json', ifMatch: stored.etag });
+      await store.put(key, `${JSON.stringify({ ...record, notifications: [...known, ...fresh] }, null, 2)}\n`, {
+        contentType: 'application/json',
+        ifMatch: stored.etag,
+      });
       return true;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;

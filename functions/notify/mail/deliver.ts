@@ -90,7 +90,13 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
   outcome.alreadyMailed = valid.filter((address) => !claimed.includes(address));
   if (outcome.alreadyMailed.length > 0) log.info('already mailed for this event; not mailed again', { ...fields, recipients: outcome.alreadyMailed });
   if (claimed.length > 0) {
-    const outgoing = compose(mail, settings, messageId, to.filter((a) => claimed.includes(a)), cc.filter((a) => claimed.includes(a)));
+    const outgoing = compose(
+      mail,
+      settings,
+      messageId,
+      to.filter((a) => claimed.includes(a)),
+      cc.filter((a) => claimed.includes(a)),
+    );
     let result;
     try {
       result = await context.transport.send(outgoing);
@@ -98,7 +104,12 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
       await releaseRecipients(store, eventKey, mail.key, claimed);
       const retryable = error instanceof MailTransportError;
       const stack = error instanceof Error && error.stack ? { stack: limitText(redact(error.stack, settings.secrets)) } : {};
-      log.error('mail could not be sent; the event will be retried', { ...fields, error: limitText(redact(String((error as Error).message), settings.secrets)), ...stack, retryable });
+      log.error('mail could not be sent; the event will be retried', {
+        ...fields,
+        error: limitText(redact(String((error as Error).message), settings.secrets)),
+        ...stack,
+        retryable,
+      });
       throw error;
     }
     const at = new Date().toISOString();
@@ -156,7 +167,16 @@ async function record(mail: PlannedMail, context: DeliveryContext, outcome: Deli
   }
   if (outcome.invalid.length > 0) {
     // Marked so that a redelivery does not log the same bad address as news.
-    await Promise.all(outcome.invalid.map((address) => settleRecipient(context.store, `${context.event.source} ${context.event.id}`, mail.key, address, { status: 'invalid', at, messageId, reason: 'not a valid mail address' })));
+    await Promise.all(
+      outcome.invalid.map((address) =>
+        settleRecipient(context.store, `${context.event.source} ${context.event.id}`, mail.key, address, {
+          status: 'invalid',
+          at,
+          messageId,
+          reason: 'not a valid mail address',
+        }),
+      ),
+    );
   }
 }
 
@@ -172,4 +192,3 @@ function domainOf(address: string): string {
   const domain = /@([^>\s]+)>?\s*$/.exec(address)?.[1];
   return domain ?? 'ccp.local';
 }
-

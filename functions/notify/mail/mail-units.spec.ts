@@ -37,10 +37,24 @@ describe('describeCause', () => {
     [{ kind: 'git-push' as const, message: 'push without details' }, 'push without details'],
     [{ kind: 'parent-rebuilt' as const, message: 'x', parent: 'centos/base:latest' }, 'Parent container image centos/base:latest is rebuilt'],
     [
-      { kind: 'parent-rebuilt' as const, message: 'parent centos/base:latest rebuilt because openssl 3.0.7-24 → 3.0.7-25 in repo baseos', parent: 'centos/base:latest' },
+      {
+        kind: 'parent-rebuilt' as const,
+        message: 'parent centos/base:latest rebuilt because openssl 3.0.7-24 → 3.0.7-25 in repo baseos',
+        parent: 'centos/base:latest',
+      },
       'Parent container image centos/base:latest is rebuilt because openssl 3.0.7-24 → 3.0.7-25 in repo baseos',
     ],
-    [{ kind: 'rpm-update' as const, message: 'x', packages: [{ name: 'bash', from: '5.1-1', to: '5.1-2', repo: 'baseos' }, { name: 'zlib', from: '1', to: '2' }] }, 'RPM updates: bash 5.1-1 → 5.1-2 in repo baseos; zlib 1 → 2'],
+    [
+      {
+        kind: 'rpm-update' as const,
+        message: 'x',
+        packages: [
+          { name: 'bash', from: '5.1-1', to: '5.1-2', repo: 'baseos' },
+          { name: 'zlib', from: '1', to: '2' },
+        ],
+      },
+      'RPM updates: bash 5.1-1 → 5.1-2 in repo baseos; zlib 1 → 2',
+    ],
     [{ kind: 'index-change' as const, message: 'x' }, 'Update to build configurations'],
     [{ kind: 'manual' as const, message: 'Requested by an admin' }, 'Manual build: Requested by an admin'],
   ])('%j → %s', (cause, expected) => {
@@ -52,7 +66,9 @@ describe('quiet policies', () => {
   const ref = { appId: 'team', jobId: 'web', desiredTag: 'latest' };
 
   it('merges *, then the app-id, then the image', () => {
-    expect(policyFor({ '*': { builds: 'all', scans: 'always' }, team: { builds: 'failures-and-fixes' }, 'team/web:latest': { scans: 'changes' } }, ref)).toEqual({
+    expect(
+      policyFor({ '*': { builds: 'all', scans: 'always' }, team: { builds: 'failures-and-fixes' }, 'team/web:latest': { scans: 'changes' } }, ref),
+    ).toEqual({
       builds: 'failures-and-fixes',
       scans: 'changes',
     });
@@ -113,23 +129,74 @@ describe('scanHeadline', () => {
   const digest = (entries: [string, Partial<ScannerDigest>][]): Map<string, ScannerDigest> =>
     new Map(entries.map(([id, part]) => [id, { status: 'ok', severities: {}, findings: 0, top: [], ...part }]));
   it.each([
-    ['updates and a high finding', digest([['rpm-updates', { findings: 3, severities: { medium: 3 } }], ['capabilities', { findings: 1, severities: { high: 1 } }]]), { 'rpm-updates': { status: 'ok' as const, findings: 3 }, capabilities: { status: 'ok' as const, findings: 1 } }, '3 updates, 1 high finding'],
-    ['two severities', digest([['rpm-verify', { findings: 3, severities: { low: 1, medium: 2 } }]]), { 'rpm-verify': { status: 'ok' as const, findings: 3 } }, '2 medium findings, 1 low finding'],
-    ['a failed scanner', digest([['rpm-verify', { status: 'failed' }], ['rpm-updates', {}]]), { 'rpm-verify': { status: 'failed' as const, findings: 0 }, 'rpm-updates': { status: 'ok' as const, findings: 0 } }, 'rpm-verify failed'],
+    [
+      'updates and a high finding',
+      digest([
+        ['rpm-updates', { findings: 3, severities: { medium: 3 } }],
+        ['capabilities', { findings: 1, severities: { high: 1 } }],
+      ]),
+      { 'rpm-updates': { status: 'ok' as const, findings: 3 }, capabilities: { status: 'ok' as const, findings: 1 } },
+      '3 updates, 1 high finding',
+    ],
+    [
+      'two severities',
+      digest([['rpm-verify', { findings: 3, severities: { low: 1, medium: 2 } }]]),
+      { 'rpm-verify': { status: 'ok' as const, findings: 3 } },
+      '2 medium findings, 1 low finding',
+    ],
+    [
+      'a failed scanner',
+      digest([
+        ['rpm-verify', { status: 'failed' }],
+        ['rpm-updates', {}],
+      ]),
+      { 'rpm-verify': { status: 'failed' as const, findings: 0 }, 'rpm-updates': { status: 'ok' as const, findings: 0 } },
+      'rpm-verify failed',
+    ],
     ['nothing', digest([['rpm-updates', {}]]), { 'rpm-updates': { status: 'ok' as const, findings: 0 } }, 'no findings'],
     ['an absent image', null, { 'rpm-updates': { status: 'skipped' as const, findings: 0 } }, 'not scanned'],
-    ['no scan.json', null, { 'pip-updates': { status: 'ok' as const, findings: 2 }, capabilities: { status: 'ok' as const, findings: 1 } }, '2 updates, 1 finding'],
+    [
+      'no scan.json',
+      null,
+      { 'pip-updates': { status: 'ok' as const, findings: 2 }, capabilities: { status: 'ok' as const, findings: 1 } },
+      '2 updates, 1 finding',
+    ],
   ])('%s: %s', (_name, scan, scanners, expected) => {
     expect(scanHeadline(scan, scanners)).toEqual(expected);
   });
 });
 
 describe('changeItems', () => {
-  const web = { id: 1, appId: 'team', jobId: 'web', gitUrl: 'https://g/web', gitBranch: 'main', gitPath: 'docker', targetFile: 'Dockerfile', desiredTag: 'latest', notifyEmail: [], buildContext: './', dependsOn: ['centos/base:latest'], source: { file: 'index.d/team.yaml', line: 3 } };
+  const web = {
+    id: 1,
+    appId: 'team',
+    jobId: 'web',
+    gitUrl: 'https://g/web',
+    gitBranch: 'main',
+    gitPath: 'docker',
+    targetFile: 'Dockerfile',
+    desiredTag: 'latest',
+    notifyEmail: [],
+    buildContext: './',
+    dependsOn: ['centos/base:latest'],
+    source: { file: 'index.d/team.yaml', line: 3 },
+  };
   it.each([
-    [{ kind: 'git-push' as const, message: 'x', commit: 'abc', branch: 'main', repoUrl: 'https://g/web' }, null, ['Commit abc on branch main of https://g/web']],
-    [{ kind: 'parent-rebuilt' as const, message: 'parent centos/base:latest rebuilt because x', parent: 'centos/base:latest' }, { ref: 'r/centos/base:latest', digest: 'sha256:1' }, ['Parent image centos/base:latest was rebuilt: r/centos/base:latest@sha256:1', 'parent centos/base:latest rebuilt because x']],
-    [{ kind: 'parent-rebuilt' as const, message: 'm', parent: 'centos/base:latest' }, null, ['Parent image centos/base:latest was rebuilt: centos/base:latest (digest not known)', 'm']],
+    [
+      { kind: 'git-push' as const, message: 'x', commit: 'abc', branch: 'main', repoUrl: 'https://g/web' },
+      null,
+      ['Commit abc on branch main of https://g/web'],
+    ],
+    [
+      { kind: 'parent-rebuilt' as const, message: 'parent centos/base:latest rebuilt because x', parent: 'centos/base:latest' },
+      { ref: 'r/centos/base:latest', digest: 'sha256:1' },
+      ['Parent image centos/base:latest was rebuilt: r/centos/base:latest@sha256:1', 'parent centos/base:latest rebuilt because x'],
+    ],
+    [
+      { kind: 'parent-rebuilt' as const, message: 'm', parent: 'centos/base:latest' },
+      null,
+      ['Parent image centos/base:latest was rebuilt: centos/base:latest (digest not known)', 'm'],
+    ],
     [{ kind: 'rpm-update' as const, message: 'x', packages: [{ name: 'bash', from: '1', to: '2' }] }, null, ['bash 1 → 2']],
   ])('%j', (cause, parent, expected) => {
     expect(changeItems(cause, web, parent)).toEqual(expected);
@@ -150,7 +217,11 @@ describe('changeItems', () => {
 });
 
 describe('renderers', () => {
-  const document = { subject: 's', status: 'SUCCESS' as const, sections: [{ heading: 'h', rows: [['Reason', 'a\nb\rc']] as [string, string][], items: ['x\r\ny'] }] };
+  const document = {
+    subject: 's',
+    status: 'SUCCESS' as const,
+    sections: [{ heading: 'h', rows: [['Reason', 'a\nb\rc']] as [string, string][], items: ['x\r\ny'] }],
+  };
   it.each([
     ['text', renderText(document)],
     ['html', renderHtml(document)],

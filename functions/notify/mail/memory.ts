@@ -62,7 +62,10 @@ export async function rememberOutcome<K extends keyof NotifyState>(
     if (known?.current.event === current.event) return known.previous;
     const next: NotifyState = { ...state, [kind]: { current, previous: known?.current ?? null } };
     try {
-      await store.put(key, `${JSON.stringify(next, null, 2)}\n`, { contentType: 'application/json', ...(stored ? { ifMatch: stored.etag } : { ifNoneMatch: '*' }) });
+      await store.put(key, `${JSON.stringify(next, null, 2)}\n`, {
+        contentType: 'application/json',
+        ...(stored ? { ifMatch: stored.etag } : { ifNoneMatch: '*' }),
+      });
       return known?.current ?? null;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;

@@ -24,7 +24,12 @@ export function policyFor(policies: Readonly<Record<string, MailPolicy>>, ref: P
  * build); for automatic rebuilds only failures and the first success after a failure (a fix),
  * because a mail per nightly RPM rebuild is what made the seed's users stop reading.
  */
-export function decideBuildMail(policy: MailPolicy, cause: BuildCauseKind, status: 'succeeded' | 'failed', previous: 'succeeded' | 'failed' | null): MailDecision {
+export function decideBuildMail(
+  policy: MailPolicy,
+  cause: BuildCauseKind,
+  status: 'succeeded' | 'failed',
+  previous: 'succeeded' | 'failed' | null,
+): MailDecision {
   const mode = policy.builds ?? (ASKED_FOR.includes(cause) ? 'all' : 'failures-and-fixes');
   if (mode === 'all') return { send: true, why: `policy all (${cause})` };
   if (status === 'failed') return { send: true, why: 'failure' };

@@ -42,7 +42,13 @@ export async function readLintDigest(store: ObjectStore, key: string): Promise<L
     const level = oneLine(String(item.level ?? 'info'), 16);
     counts[level] = (counts[level] ?? 0) + 1;
     const line = Number(item.line);
-    all.push({ level, code: oneLine(String(item.code ?? ''), 32), line: Number.isInteger(line) && line > 0 ? line : null, message: oneLine(String(item.message ?? ''), 500), rank: rank(level) });
+    all.push({
+      level,
+      code: oneLine(String(item.code ?? ''), 32),
+      line: Number.isInteger(line) && line > 0 ? line : null,
+      message: oneLine(String(item.message ?? ''), 500),
+      rank: rank(level),
+    });
   }
   const top = [...all]
     .sort((a, b) => a.rank - b.rank || (a.line ?? 0) - (b.line ?? 0))
@@ -85,7 +91,13 @@ export async function readScanDigest(store: ObjectStore, key: string): Promise<M
       ...(typeof report.reason === 'string' ? { reason: oneLine(report.reason, 500) } : {}),
       severities,
       findings: list.length,
-      top: worst(list.map((finding) => ({ severity: String(finding?.severity ?? 'info'), title: oneLine(String(finding?.title ?? finding?.id ?? ''), 300), rank: rank(String(finding?.severity)) }))),
+      top: worst(
+        list.map((finding) => ({
+          severity: String(finding?.severity ?? 'info'),
+          title: oneLine(String(finding?.title ?? finding?.id ?? ''), 300),
+          rank: rank(String(finding?.severity)),
+        })),
+      ),
     });
   }
   return result;
@@ -117,7 +129,13 @@ export async function readScanFindings(store: ObjectStore, key: string): Promise
     const list = findings as Record<string, unknown>[];
     result.set(id, {
       ids: list.map((finding) => String(finding.id ?? finding.title ?? '')).sort(),
-      top: worst(list.map((finding) => ({ severity: String(finding.severity ?? 'info'), title: String(finding.title ?? finding.id ?? ''), rank: rank(String(finding.severity)) }))),
+      top: worst(
+        list.map((finding) => ({
+          severity: String(finding.severity ?? 'info'),
+          title: String(finding.title ?? finding.id ?? ''),
+          rank: rank(String(finding.severity)),
+        })),
+      ),
     });
   }
   return result;
@@ -163,5 +181,8 @@ function rank(severity: string): number {
 }
 
 function worst(findings: (TopFinding & { rank: number })[]): TopFinding[] {
-  return [...findings].sort((a, b) => a.rank - b.rank).slice(0, TOP).map(({ severity, title }) => ({ severity, title }));
+  return [...findings]
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, TOP)
+    .map(({ severity, title }) => ({ severity, title }));
 }

@@ -7,7 +7,10 @@ import type { MailSettings } from '../../../shared/config/mail-settings';
  * unless a public base URL is configured.
  * @see ../../../cli/commands/run.ts
  */
-export function runMailSettings(settings: MailSettings | undefined, options: { mailToDir?: string; cwd: string; servePort: number | null }): MailSettings | undefined {
+export function runMailSettings(
+  settings: MailSettings | undefined,
+  options: { mailToDir?: string; cwd: string; servePort: number | null },
+): MailSettings | undefined {
   if (!settings) return settings;
   const toDir = options.mailToDir ? path.resolve(options.cwd, options.mailToDir) : settings.toDir;
   const reportsBaseUrl = settings.reportsBaseUrl ?? (options.servePort ? `http://127.0.0.1:${options.servePort}` : undefined);

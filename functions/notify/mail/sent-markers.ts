@@ -30,7 +30,13 @@ export function sentMarkerKey(eventKey: string, mailKey: string, recipient: stri
  * A send that fails with an error releases its claims, so the broker's retry sends.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  */
-export async function claimRecipients(store: ObjectStore, eventKey: string, mailKey: string, messageId: string, recipients: readonly string[]): Promise<string[]> {
+export async function claimRecipients(
+  store: ObjectStore,
+  eventKey: string,
+  mailKey: string,
+  messageId: string,
+  recipients: readonly string[],
+): Promise<string[]> {
   const claimed = await Promise.all(
     recipients.map(async (recipient) => {
       const marker: SentMarker = { status: 'sending', at: new Date().toISOString(), messageId };

@@ -9,7 +9,15 @@ import { gzipSync } from 'node:zlib';
 import { gzipLayer, pushLayers, putManifest, tarOf } from '../../../test/scan-support/layer-images';
 import { startLocalRegistry, type LocalRegistry } from '../../../shared/registry/local-registry';
 import { manyEmptyFilesLayer } from '../../../test/scan-support/many-files-layer';
-import { BlobMissingError, CorruptLayerError, ImageNotFoundError, ImageTimeoutError, ImageTooLargeError, RegistryError, TooManyFilesError } from '../../../shared/registry/errors';
+import {
+  BlobMissingError,
+  CorruptLayerError,
+  ImageNotFoundError,
+  ImageTimeoutError,
+  ImageTooLargeError,
+  RegistryError,
+  TooManyFilesError,
+} from '../../../shared/registry/errors';
 import { fetchImage } from './fetch-image';
 
 const run = promisify(execFile);
@@ -95,13 +103,24 @@ describe('fetchImage', () => {
   it('fetches by digest, and picks linux/amd64 out of an index', async () => {
     const amd = await pushLayers(registry.url, 'test/multi', 'amd64', [{ body: await gzipLayer([{ name: 'arch', content: 'amd64' }]) }]);
     const arm = await pushLayers(registry.url, 'test/multi', 'arm64', [{ body: await gzipLayer([{ name: 'arch', content: 'arm64' }]) }]);
-    const manifestSize = async (tag: string) => (await fetch(`${registry.url}/v2/test/multi/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer();
+    const manifestSize = async (tag: string) =>
+      (await fetch(`${registry.url}/v2/test/multi/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer();
     const index = JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
       manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.digest, size: (await manifestSize('arm64')).byteLength, platform: { os: 'linux', architecture: 'arm64' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd.digest, size: (await manifestSize('amd64')).byteLength, platform: { os: 'linux', architecture: 'amd64' } },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: arm.digest,
+          size: (await manifestSize('arm64')).byteLength,
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: amd.digest,
+          size: (await manifestSize('amd64')).byteLength,
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
       ],
     });
     await putManifest(registry.url, 'test/multi', 'latest', index, 'application/vnd.oci.image.index.v1+json');
@@ -141,7 +160,9 @@ describe('fetchImage', () => {
     const hex = pushed.layerDigests[0].slice('sha256:'.length);
     const blob = path.join(dir, 'registry', 'storage', 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
     writeFileSync(blob, gzipSync(await tarOf([{ name: 'a', content: 'replaced' }])));
-    await expect(fetchImage(`${registry.address}/test/swapped:v1`, options())).rejects.toThrow(new RegExp(`^layer ${pushed.layerDigests[0]} is corrupt: its content hashes to sha256:`));
+    await expect(fetchImage(`${registry.address}/test/swapped:v1`, options())).rejects.toThrow(
+      new RegExp(`^layer ${pushed.layerDigests[0]} is corrupt: its content hashes to sha256:`),
+    );
     expect(await readdir(work)).toEqual([]);
   });
 
@@ -157,7 +178,9 @@ describe('fetchImage', () => {
     // 3 MB of zeros gzip to a few kB: the compressed estimate passes, the real size does not
     const pushed = await pushLayers(registry.url, 'test/bomb', 'v1', [{ body: await gzipLayer([{ name: 'zeros', content: '\0'.repeat(3e6) }]) }]);
     const failure = fetchImage(`${registry.address}/test/bomb:v1`, { maxBytes: 1e6, workDir: work });
-    await expect(failure).rejects.toThrow(new RegExp(`is over 3 MB uncompressed \\(unpacking stopped in layer ${pushed.layerDigests[0]}\\), over the 1 MB bound$`));
+    await expect(failure).rejects.toThrow(
+      new RegExp(`is over 3 MB uncompressed \\(unpacking stopped in layer ${pushed.layerDigests[0]}\\), over the 1 MB bound$`),
+    );
     expect(await readdir(work)).toEqual([]);
   });
 
@@ -165,7 +188,9 @@ describe('fetchImage', () => {
     const pushed = await pushLayers(registry.url, 'test/many', 'v1', [{ body: await manyEmptyFilesLayer(3000) }]);
     const failure = fetchImage(`${registry.address}/test/many:v1`, { ...options(), maxFiles: 1000 });
     await expect(failure).rejects.toThrow(TooManyFilesError);
-    await expect(failure).rejects.toThrow(new RegExp(`has more than 1,000 files \\(1,001 entries read, stopped in layer ${pushed.layerDigests[0]}\\), over the file-count bound$`));
+    await expect(failure).rejects.toThrow(
+      new RegExp(`has more than 1,000 files \\(1,001 entries read, stopped in layer ${pushed.layerDigests[0]}\\), over the file-count bound$`),
+    );
     expect(await readdir(work)).toEqual([]);
   });
 
@@ -210,7 +235,9 @@ describe('fetchImage', () => {
             return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'tok-123' }));
           }
           if (request.headers.authorization !== 'Bearer tok-123') {
-            response.writeHead(401, { 'www-authenticate': `Bearer realm="http://${proxyAddress}/token",service="test-registry",scope="repository:test/private:pull"` });
+            response.writeHead(401, {
+              'www-authenticate': `Bearer realm="http://${proxyAddress}/token",service="test-registry",scope="repository:test/private:pull"`,
+            });
             return void response.end();
           }
           const upstream = await fetch(`${registry.url}${request.url}`, { headers: { accept: request.headers.accept ?? '*/*' } });
@@ -235,7 +262,9 @@ describe('fetchImage', () => {
 
     it('fails with a RegistryError without credentials', async () => {
       await expect(fetchImage(`${proxyAddress}/test/private:v1`, options())).rejects.toThrow(RegistryError);
-      await expect(fetchImage(`${proxyAddress}/test/private:v1`, options())).rejects.toThrow(/token request to http:\/\/127\.0\.0\.1:\d+\/token answered HTTP 401/);
+      await expect(fetchImage(`${proxyAddress}/test/private:v1`, options())).rejects.toThrow(
+        /token request to http:\/\/127\.0\.0\.1:\d+\/token answered HTTP 401/,
+      );
     });
   });
 
@@ -244,6 +273,8 @@ describe('fetchImage', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(fetchImage(`127.0.0.1:${port}/x/y:z`, options())).rejects.toThrow(new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/v2/x/y/manifests/z: ECONNREFUSED$`));
+    await expect(fetchImage(`127.0.0.1:${port}/x/y:z`, options())).rejects.toThrow(
+      new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/v2/x/y/manifests/z: ECONNREFUSED$`),
+    );
   });
 });

@@ -124,7 +124,10 @@ export async function fetchImage(imageRef: string | ImageReference, options: Fet
     files: 0,
     ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
     onTooManyFiles: (files) => {
-      throw new TooManyFilesError(`image ${name} has more than ${options.maxFiles!.toLocaleString('en-US')} files (${files.toLocaleString('en-US')} entries read, stopped in layer ${currentLayer}), over the file-count bound`, options.maxFiles!);
+      throw new TooManyFilesError(
+        `image ${name} has more than ${options.maxFiles!.toLocaleString('en-US')} files (${files.toLocaleString('en-US')} entries read, stopped in layer ${currentLayer}), over the file-count bound`,
+        options.maxFiles!,
+      );
     },
     onTooLarge: (bytes) => {
       throw new ImageTooLargeError(
@@ -166,7 +169,13 @@ function blobFailure(error: unknown, digest: string, timeoutMs: number, what: 'l
   return error;
 }
 
-async function fetchConfig(client: RegistryClient, reference: ImageReference, manifest: ImageManifest, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
+async function fetchConfig(
+  client: RegistryClient,
+  reference: ImageReference,
+  manifest: ImageManifest,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
   const { digest } = manifest.config;
   const response = await client.blob(reference, digest, signal);
   let body: Buffer;
@@ -184,7 +193,14 @@ async function fetchConfig(client: RegistryClient, reference: ImageReference, ma
   }
 }
 
-async function unpackLayer(client: RegistryClient, reference: ImageReference, digest: string, state: UnpackState, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function unpackLayer(
+  client: RegistryClient,
+  reference: ImageReference,
+  digest: string,
+  state: UnpackState,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const algorithm = algorithmOf(digest);
   const response = await client.blob(reference, digest, signal);
   const hash = hashing(algorithm);

@@ -58,11 +58,7 @@ describe('applyLayer', () => {
         { name: 'etc/sub/', type: 'directory' },
         { name: 'etc/sub/c', content: 'c1' },
       ],
-      [
-        { name: 'etc/a', content: 'a2' },
-        { name: 'etc/.wh.b' },
-        { name: 'etc/.wh.sub' },
-      ],
+      [{ name: 'etc/a', content: 'a2' }, { name: 'etc/.wh.b' }, { name: 'etc/.wh.sub' }],
     );
     expect(await list(root, 'etc')).toEqual(['a']);
     expect(read(root, 'etc/a')).toEqual('a2');
@@ -92,9 +88,30 @@ describe('applyLayer', () => {
   it.each([
     ['a ../ path', [{ name: '../../outside/evil', content: 'x' }], 'outside/evil'],
     ['an absolute path', [{ name: '/outside/evil', content: 'x' }], 'outside/evil'],
-    ['a write through an absolute symlink', [{ name: 'link', type: 'symlink', linkname: '/outside' }, { name: 'link/evil', content: 'x' }], 'outside/evil'],
-    ['a write through a relative symlink', [{ name: 'a/link', type: 'symlink', linkname: '../../../outside' }, { name: 'a/link/evil', content: 'x' }], 'outside/evil'],
-    ['a symlink replaced by a file', [{ name: 'f', type: 'symlink', linkname: '/outside/evil' }, { name: 'f', content: 'x' }], 'f'],
+    [
+      'a write through an absolute symlink',
+      [
+        { name: 'link', type: 'symlink', linkname: '/outside' },
+        { name: 'link/evil', content: 'x' },
+      ],
+      'outside/evil',
+    ],
+    [
+      'a write through a relative symlink',
+      [
+        { name: 'a/link', type: 'symlink', linkname: '../../../outside' },
+        { name: 'a/link/evil', content: 'x' },
+      ],
+      'outside/evil',
+    ],
+    [
+      'a symlink replaced by a file',
+      [
+        { name: 'f', type: 'symlink', linkname: '/outside/evil' },
+        { name: 'f', content: 'x' },
+      ],
+      'f',
+    ],
     ['a whiteout through a symlink', [{ name: 'l', type: 'symlink', linkname: '/outside' }, { name: 'l/.wh.victim' }], null],
   ] as [string, LayerEntry[], string | null][])('never writes outside the root: %s', async (_name, entries, insideRoot) => {
     await writeFile(path.join(outside, 'victim'), 'keep');
@@ -137,8 +154,15 @@ describe('applyLayer', () => {
   it('replaces a directory by a file and a file by a directory', async () => {
     const root = await apply(
       newState(),
-      [{ name: 'x/inner', content: '1' }, { name: 'y', content: 'file' }],
-      [{ name: 'x', content: 'now a file' }, { name: 'y/', type: 'directory' }, { name: 'y/z', content: 'z' }],
+      [
+        { name: 'x/inner', content: '1' },
+        { name: 'y', content: 'file' },
+      ],
+      [
+        { name: 'x', content: 'now a file' },
+        { name: 'y/', type: 'directory' },
+        { name: 'y/z', content: 'z' },
+      ],
     );
     expect(read(root, 'x')).toEqual('now a file');
     expect(read(root, 'y/z')).toEqual('z');
@@ -146,13 +170,21 @@ describe('applyLayer', () => {
 
   it('skips devices and fifos and says so', async () => {
     const state = newState();
-    await apply(state, [{ name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3 }, { name: 'run/fifo', type: 'fifo' }]);
+    await apply(state, [
+      { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3 },
+      { name: 'run/fifo', type: 'fifo' },
+    ]);
     expect(state.skipped).toEqual(['dev/null: character-device not created', 'run/fifo: fifo not created']);
   });
 
   it('stops at the byte bound before writing the file that passes it', async () => {
     const state = newState(10);
-    await expect(apply(state, [{ name: 'a', content: '123456' }, { name: 'b', content: '123456' }])).rejects.toThrow(new TooLarge('12'));
+    await expect(
+      apply(state, [
+        { name: 'a', content: '123456' },
+        { name: 'b', content: '123456' },
+      ]),
+    ).rejects.toThrow(new TooLarge('12'));
     expect(existsSync(path.join(state.root, 'b'))).toEqual(false);
   });
 
@@ -167,7 +199,11 @@ describe('applyLayer', () => {
   // handler yet. In a process of its own, because jest hides unhandled rejections from tests.
   it('rejects with the stream error when the tar stream fails mid-layer, leaving no unhandled rejection', () => {
     const repo = path.resolve(__dirname, '..', '..', '..');
-    const child = spawnSync(process.execPath, ['-r', path.join(repo, 'test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'stream-failure-child.ts')], { encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(
+      process.execPath,
+      ['-r', path.join(repo, 'test/scan-support/ts-register.js'), path.join(__dirname, '__fixtures__', 'stream-failure-child.ts')],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect([child.stdout, child.status]).toEqual(['rejected TimeoutError\n', 0]);
   });
 });

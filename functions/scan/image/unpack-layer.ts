@@ -1,4 +1,17 @@
-import { createWriteStream, linkSync, lchownSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, chmodSync, chownSync, utimesSync, lutimesSync } from 'node:fs';
+import {
+  createWriteStream,
+  linkSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  chmodSync,
+  chownSync,
+  utimesSync,
+  lutimesSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

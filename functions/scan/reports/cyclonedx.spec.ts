@@ -14,10 +14,22 @@ function schema(file: string): Record<string, unknown> {
 
 const PACKAGES = [
   ...RUNS.flatMap((run) => run.result.packages),
-  { ecosystem: 'rpm' as const, name: 'bash', version: '5.1.8', purl: 'pkg:rpm/centos/bash@5.1.8-6.el9?arch=x86_64', qualifiers: { release: '6.el9', arch: 'x86_64' } },
+  {
+    ecosystem: 'rpm' as const,
+    name: 'bash',
+    version: '5.1.8',
+    purl: 'pkg:rpm/centos/bash@5.1.8-6.el9?arch=x86_64',
+    qualifiers: { release: '6.el9', arch: 'x86_64' },
+  },
   { ecosystem: 'gem' as const, name: 'rake', version: '13.1.0', purl: 'pkg:gem/rake@13.1.0' },
 ];
-const INPUT = { image: { ref: '127.0.0.1:5000/team/web:latest', digest: 'sha256:0123' }, packages: PACKAGES, timestamp: '2026-03-01T10:00:00.000Z', scanId: 'scan-1', toolVersion: '0.1.0' };
+const INPUT = {
+  image: { ref: '127.0.0.1:5000/team/web:latest', digest: 'sha256:0123' },
+  packages: PACKAGES,
+  timestamp: '2026-03-01T10:00:00.000Z',
+  scanId: 'scan-1',
+  toolVersion: '0.1.0',
+};
 
 describe('buildSbom', () => {
   const bom = buildSbom(INPUT);

@@ -90,7 +90,10 @@ function section(scanner: ScannerReport): string {
   const notes = scanner.notes.length > 0 ? `<ul class="notes">${scanner.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : '';
   const reason = scanner.reason ? `<p class="reason reason-${scanner.status}">${escapeHtml(scanner.reason)}</p>` : '';
   const label = (scanner.extra?.label as { name?: unknown; value?: unknown } | undefined)?.value;
-  const labelLine = typeof label === 'string' ? `<p class="label">Label ${escapeHtml(String((scanner.extra?.label as { name?: unknown }).name ?? 'RUN'))}: <code>${escapeHtml(label)}</code></p>` : '';
+  const labelLine =
+    typeof label === 'string'
+      ? `<p class="label">Label ${escapeHtml(String((scanner.extra?.label as { name?: unknown }).name ?? 'RUN'))}: <code>${escapeHtml(label)}</code></p>`
+      : '';
   const findings =
     scanner.findings.length === 0
       ? `<p class="none">${scanner.status === 'ok' ? 'Nothing found.' : 'No findings.'}</p>`

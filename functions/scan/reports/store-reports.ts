@@ -29,11 +29,22 @@ export function scanReportKeys(project: ProjectRef, folder: string): ScanReportK
  * (so it works wherever the store is served), or as given when they are URLs.
  * @see ../../../shared/store/keys.ts
  */
-export async function storeScanReports(store: ObjectStore, project: ProjectRef, folder: string, report: ScanReport, sbom: CycloneDxBom): Promise<ScanReportKeys> {
+export async function storeScanReports(
+  store: ObjectStore,
+  project: ProjectRef,
+  folder: string,
+  report: ScanReport,
+  sbom: CycloneDxBom,
+): Promise<ScanReportKeys> {
   const keys = scanReportKeys(project, folder);
   const withLinks: ScanReport = { ...report, links: { ...report.links, json: keys.json, html: keys.html, sbom: keys.sbom } };
   const href = (target: string | undefined): string | undefined => (target === undefined ? undefined : relativeHref(keys.html, target));
-  const html = renderScanHtml(withLinks, { buildLog: href(report.links.buildLog), lint: href(report.links.lint), json: href(keys.json), sbom: href(keys.sbom) });
+  const html = renderScanHtml(withLinks, {
+    buildLog: href(report.links.buildLog),
+    lint: href(report.links.lint),
+    json: href(keys.json),
+    sbom: href(keys.sbom),
+  });
   await store.put(keys.json, `${JSON.stringify(withLinks, null, 2)}\n`, { contentType: 'application/json' });
   await store.put(keys.sbom, `${JSON.stringify(sbom, null, 2)}\n`, { contentType: 'application/vnd.cyclonedx+json' });
   await store.put(keys.html, html, { contentType: 'text/html; charset=utf-8' });

@@ -71,7 +71,13 @@ export async function pollRepo(repo: TrackedRepo, options: PollRepoOptions): Pro
       return { repo, status: 'unchanged' };
     }
     const packages = newestByNameArch(await fetchPrimaryPackages(repo.url, repomd.primary, options.http));
-    const snapshot: RepoSnapshot = { ...(repomd.revision ? { revision: repomd.revision } : {}), primaryChecksum, ...validators, takenAt: now().toISOString(), packages };
+    const snapshot: RepoSnapshot = {
+      ...(repomd.revision ? { revision: repomd.revision } : {}),
+      primaryChecksum,
+      ...validators,
+      takenAt: now().toISOString(),
+      packages,
+    };
     if (!previous) {
       if (!(await save({ ...healthy, snapshot }))) return { repo, status: 'conflict' };
       options.log.info('repo recorded', { repo: repo.name, key: repo.key, url: repo.url, revision: snapshot.revision, packages: Object.keys(packages).length });
@@ -90,7 +96,14 @@ export async function pollRepo(repo: TrackedRepo, options: PollRepoOptions): Pro
     };
     const eventId = `rpm-repo/${repo.key}/${shortChecksum(previous.primaryChecksum)}-${shortChecksum(primaryChecksum)}`;
     if (!(await save({ ...healthy, snapshot, lastChange: { tick: options.tick, eventId, data } }))) return { repo, status: 'conflict' };
-    options.log.info('repo changed', { repo: repo.name, key: repo.key, revision: data.revision, added: diff.added.length, updated: diff.updated.length, removed: diff.removed.length });
+    options.log.info('repo changed', {
+      repo: repo.name,
+      key: repo.key,
+      revision: data.revision,
+      added: diff.added.length,
+      updated: diff.updated.length,
+      removed: diff.removed.length,
+    });
     return { repo, status: 'changed', change: { eventId, data } };
   } catch (error) {
     if (!(error instanceof RepoFetchError)) throw error;

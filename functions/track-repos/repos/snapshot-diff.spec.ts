@@ -25,12 +25,37 @@ describe('newestByNameArch', () => {
 describe('diffSnapshots', () => {
   it.each([
     ['nothing changed', { 'a.noarch': '1-1' }, { 'a.noarch': '1-1' }, { added: [], updated: [], removed: [] }],
-    ['a newer release', { 'a.noarch': '1-1' }, { 'a.noarch': '1-2' }, { added: [], updated: [{ name: 'a', from: '1-1', to: '1-2', repo: 'base' }], removed: [] }],
-    ['a newer epoch beats a lower version', { 'a.x86_64': '2.0-1' }, { 'a.x86_64': '1:1.0-1' }, { added: [], updated: [{ name: 'a', from: '2.0-1', to: '1:1.0-1', repo: 'base' }], removed: [] }],
-    ['rpm order, not text order (1.10 > 1.9)', { 'a.noarch': '1.9-1' }, { 'a.noarch': '1.10-1' }, { added: [], updated: [{ name: 'a', from: '1.9-1', to: '1.10-1', repo: 'base' }], removed: [] }],
+    [
+      'a newer release',
+      { 'a.noarch': '1-1' },
+      { 'a.noarch': '1-2' },
+      { added: [], updated: [{ name: 'a', from: '1-1', to: '1-2', repo: 'base' }], removed: [] },
+    ],
+    [
+      'a newer epoch beats a lower version',
+      { 'a.x86_64': '2.0-1' },
+      { 'a.x86_64': '1:1.0-1' },
+      { added: [], updated: [{ name: 'a', from: '2.0-1', to: '1:1.0-1', repo: 'base' }], removed: [] },
+    ],
+    [
+      'rpm order, not text order (1.10 > 1.9)',
+      { 'a.noarch': '1.9-1' },
+      { 'a.noarch': '1.10-1' },
+      { added: [], updated: [{ name: 'a', from: '1.9-1', to: '1.10-1', repo: 'base' }], removed: [] },
+    ],
     ['a build pulled back is no update', { 'a.noarch': '1-2' }, { 'a.noarch': '1-1' }, { added: [], updated: [], removed: [] }],
-    ['added and removed', { 'a.noarch': '1-1', 'b.noarch': '1-1' }, { 'b.noarch': '1-1', 'c.noarch': '2-1' }, { added: ['c.noarch'], updated: [], removed: ['a.noarch'] }],
-    ['a dotted name keeps its dots', { 'python3.11-pip.noarch': '22-1' }, { 'python3.11-pip.noarch': '23-1' }, { added: [], updated: [{ name: 'python3.11-pip', from: '22-1', to: '23-1', repo: 'base' }], removed: [] }],
+    [
+      'added and removed',
+      { 'a.noarch': '1-1', 'b.noarch': '1-1' },
+      { 'b.noarch': '1-1', 'c.noarch': '2-1' },
+      { added: ['c.noarch'], updated: [], removed: ['a.noarch'] },
+    ],
+    [
+      'a dotted name keeps its dots',
+      { 'python3.11-pip.noarch': '22-1' },
+      { 'python3.11-pip.noarch': '23-1' },
+      { added: [], updated: [{ name: 'python3.11-pip', from: '22-1', to: '23-1', repo: 'base' }], removed: [] },
+    ],
   ])('%s', (_name, before, after, expected) => {
     expect(diffSnapshots(before, after, 'base')).toEqual(expected);
     expect(isEmptyDiff(diffSnapshots(before, after, 'base'))).toBe(expected.added.length + expected.updated.length + expected.removed.length === 0);

@@ -30,7 +30,11 @@ describe('read', () => {
 
   it('names the variable of a setting without a file key', () => {
     const issues: Issue[] = [];
-    const variableOnly = declare({ env: 'CCP_TEST_ONLY', description: 'a variable-only setting', parse: (raw) => (raw === 'ok' ? 'ok' : new Invalid('must be ok', 'and nothing else')) });
+    const variableOnly = declare({
+      env: 'CCP_TEST_ONLY',
+      description: 'a variable-only setting',
+      parse: (raw) => (raw === 'ok' ? 'ok' : new Invalid('must be ok', 'and nothing else')),
+    });
     expect(readEnv(variableOnly, { CCP_TEST_ONLY: 'no' }, issues)).toBeUndefined();
     expect(issues).toEqual([
       { field: 'CCP_TEST_ONLY', message: 'must be ok' },

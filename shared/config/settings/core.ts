@@ -8,7 +8,7 @@ export const THRESHOLDS = ['error', 'warning', 'info', 'style', 'ignore', 'none'
 export const CORE = {
   config: declare({
     env: 'CCP_CONFIG',
-    description: 'the YAML configuration file (`--config`), whose keys are this table\'s second column',
+    description: "the YAML configuration file (`--config`), whose keys are this table's second column",
     parse: text,
     embeddedOnly: 'a configuration file; the cluster sets variables instead',
   }),
@@ -40,7 +40,7 @@ export const CORE = {
   failureThreshold: declare<(typeof THRESHOLDS)[number]>({
     env: 'CCP_LINT_FAILURE_THRESHOLD',
     key: 'lint.failureThreshold',
-    description: 'default `error`; a project\'s `.hadolint.yaml` `failure-threshold` wins',
+    description: "default `error`; a project's `.hadolint.yaml` `failure-threshold` wins",
     default: 'error',
     parse: oneOf(THRESHOLDS, `must be one of ${THRESHOLDS.join(', ')}`),
   }),
@@ -67,7 +67,8 @@ export const CORE = {
   }),
   drainGraceSeconds: declare({
     env: 'CCP_DRAIN_GRACE_SECONDS',
-    description: 'on SIGTERM (Knative scaling a Service down) a function answers 503 to new events and to readiness, lets the deliveries in flight finish for this long (default 30, Knative\'s grace period), then exits (0, or 1 when it had to give some up; the broker redelivers them)',
+    description:
+      "on SIGTERM (Knative scaling a Service down) a function answers 503 to new events and to readiness, lets the deliveries in flight finish for this long (default 30, Knative's grace period), then exits (0, or 1 when it had to give some up; the broker redelivers them)",
     // Knative's default `terminationGracePeriodSeconds` for a revision's pods.
     default: 30,
     parse: positiveNumber((raw) => `"${String(raw)}" is not a number of seconds, 0 or more`, true),

@@ -78,11 +78,19 @@ export function rowSettings(row: ConfigRow): readonly Setting[] {
  * @see ../../../README.md#configuration
  */
 export function renderConfigTable(rows: readonly ConfigRow[] = CONFIG_TABLE): string {
-  const code = (names: (string | undefined)[]): string => names.filter((name): name is string => Boolean(name)).map((name) => `\`${name}\``).join(', ');
+  const code = (names: (string | undefined)[]): string =>
+    names
+      .filter((name): name is string => Boolean(name))
+      .map((name) => `\`${name}\``)
+      .join(', ');
   const lines = rows.map((row) => {
     const settings = rowSettings(row);
     const group = 'settings' in row ? row : undefined;
-    const cells = [group?.variables ?? code(settings.map((setting) => setting.env)), group?.keys ?? code(settings.map((setting) => setting.key)), row.description];
+    const cells = [
+      group?.variables ?? code(settings.map((setting) => setting.env)),
+      group?.keys ?? code(settings.map((setting) => setting.key)),
+      row.description,
+    ];
     return `|${cells.map((cell) => (cell ? ` ${cell} ` : ' ')).join('|')}|`;
   });
   return ['| variable | config file key | meaning |', '|---|---|---|', ...lines].join('\n');

@@ -29,7 +29,13 @@ export const MAIL = {
   smtpUser: declare({ env: 'CCP_SMTP_USER', key: 'mail.smtp.user', description: 'the SMTP login', parse: text }),
   smtpPassword: declare({ env: 'CCP_SMTP_PASSWORD', key: 'mail.smtp.password', description: 'the SMTP password', parse: text, secret: true }),
   from: declare({ env: 'CCP_MAIL_FROM', key: 'mail.from', description: 'the sender', default: 'ccp@localhost', parse: text }),
-  cc: declare({ env: 'CCP_MAIL_CC', key: 'mail.cc', description: 'addresses copied on every mail (comma-separated)', default: [] as string[], parse: list('must be a list of addresses, or a comma-separated string') }),
+  cc: declare({
+    env: 'CCP_MAIL_CC',
+    key: 'mail.cc',
+    description: 'addresses copied on every mail (comma-separated)',
+    default: [] as string[],
+    parse: list('must be a list of addresses, or a comma-separated string'),
+  }),
   toDir: declare({
     env: 'CCP_MAIL_TO_DIR',
     key: 'mail.toDir',
@@ -37,7 +43,12 @@ export const MAIL = {
     parse: text,
     embeddedOnly: 'writes mails as .eml files on the local disk, for the embedded default and tests',
   }),
-  reportsBaseUrl: declare({ env: 'CCP_REPORTS_BASE_URL', key: 'mail.reportsBaseUrl', description: 'a public URL in front of `reports/`', parse: httpUrl('must be an http(s) URL') }),
+  reportsBaseUrl: declare({
+    env: 'CCP_REPORTS_BASE_URL',
+    key: 'mail.reportsBaseUrl',
+    description: 'a public URL in front of `reports/`',
+    parse: httpUrl('must be an http(s) URL'),
+  }),
   linkLifetimeSeconds: declare({
     env: 'CCP_REPORT_LINK_LIFETIME',
     key: 'mail.linkLifetimeSeconds',
@@ -48,7 +59,7 @@ export const MAIL = {
   noticeScanWaitSeconds: declare({
     env: 'CCP_NOTICE_SCAN_WAIT',
     key: 'mail.noticeScanWaitSeconds',
-    description: 'seconds a cascade\'s mail waits for the scans of its images (default 240, under the notify Service\'s 300 s timeout; 0: no wait; at most 3600)',
+    description: "seconds a cascade's mail waits for the scans of its images (default 240, under the notify Service's 300 s timeout; 0: no wait; at most 3600)",
     default: 240,
     parse: between(0, 3600),
   }),
@@ -70,6 +81,6 @@ export const MAIL_ROWS: Record<'smtp' | 'sender' | 'links', SettingGroup> = {
   sender: { settings: [MAIL.from, MAIL.cc], description: 'sender; addresses copied on every mail (comma-separated)' },
   links: {
     settings: [MAIL.reportsBaseUrl, MAIL.linkLifetimeSeconds],
-    description: 'mailed report links: a public URL in front of `reports/`; else presigned S3 URLs (lifetime, default 7 days); else the run\'s own `/reports/`',
+    description: "mailed report links: a public URL in front of `reports/`; else presigned S3 URLs (lifetime, default 7 days); else the run's own `/reports/`",
   },
 };

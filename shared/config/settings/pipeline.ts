@@ -22,7 +22,8 @@ export const PIPELINE = {
   retryInterrupted: declare({
     env: 'CCP_RETRY_INTERRUPTED',
     key: 'runtime.retryInterrupted',
-    description: 'embedded runtime: a build a killed `ccp run`/`serve` left unfinished is built again at the next start (same build id; default `true`); `false` ends it failed with reason `interrupted` (see shared/runtime/readme.md)',
+    description:
+      'embedded runtime: a build a killed `ccp run`/`serve` left unfinished is built again at the next start (same build id; default `true`); `false` ends it failed with reason `interrupted` (see shared/runtime/readme.md)',
     default: true,
     parse: strictBoolean((_raw, setting) => `must be true or false (${setting.env})`),
     embeddedOnly: 'recovery of builds a dead embedded process left running; in the cluster a Job outlives its pod',
@@ -30,7 +31,8 @@ export const PIPELINE = {
   chaos: declare<ChaosSettings | null>({
     env: 'CCP_CHAOS',
     key: 'runtime.chaos',
-    description: 'test mode of the embedded broker, e.g. `redeliver:0.3,delay:0-200ms,reorder,parallel:4`: redelivers a share of events, delays and reorders them, runs several deliveries at once, as a Knative broker may; the pipeline and trigger end-to-end tests run under it',
+    description:
+      'test mode of the embedded broker, e.g. `redeliver:0.3,delay:0-200ms,reorder,parallel:4`: redelivers a share of events, delays and reorders them, runs several deliveries at once, as a Knative broker may; the pipeline and trigger end-to-end tests run under it',
     default: null,
     parse: (raw) => {
       try {
@@ -66,7 +68,7 @@ export const PIPELINE = {
   webhookTimestampTolerance: declare({
     env: 'CCP_WEBHOOK_TIMESTAMP_TOLERANCE',
     key: 'webhooks.timestampTolerance',
-    description: 'seconds a generic webhook\'s signed `X-Ccp-Timestamp` may be off the clock (default 300); older or later deliveries get 401',
+    description: "seconds a generic webhook's signed `X-Ccp-Timestamp` may be off the clock (default 300); older or later deliveries get 401",
     // Five minutes, as Stripe and Slack.
     default: 300,
     parse: wholeNumber(1, (raw) => `"${String(raw)}" is not a number of seconds above 0`),

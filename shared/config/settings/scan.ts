@@ -5,19 +5,26 @@ import { list, wholeNumber } from './parsers';
 const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
 /** A package registry's base URL, without trailing slashes. */
-const registryUrl: Parser<string> = (raw) => (/^https?:\/\/[^\s]+$/.test(String(raw)) ? String(raw).replace(/\/+$/, '') : new Invalid(`must be an http(s) URL, not "${String(raw)}"`));
+const registryUrl: Parser<string> = (raw) =>
+  /^https?:\/\/[^\s]+$/.test(String(raw)) ? String(raw).replace(/\/+$/, '') : new Invalid(`must be an http(s) URL, not "${String(raw)}"`);
 
 const bound = wholeNumber(1, (raw) => `must be a whole number above 0, not "${String(raw)}"`);
 
 /** `from=>to,from=>to`, or the file's list of `{from, to}`. */
 const urlRewrites: Parser<{ from: string; to: string }[]> = (raw) => {
   if (Array.isArray(raw)) {
-    const rules = raw.filter((rule: { from?: unknown; to?: unknown } | null) => typeof rule?.from === 'string' && typeof rule?.to === 'string') as { from: string; to: string }[];
+    const rules = raw.filter((rule: { from?: unknown; to?: unknown } | null) => typeof rule?.from === 'string' && typeof rule?.to === 'string') as {
+      from: string;
+      to: string;
+    }[];
     return rules.length === raw.length ? rules : new Invalid('each rule must be a mapping with from and to');
   }
   const rules: { from: string; to: string }[] = [];
   const bad: string[] = [];
-  for (const rule of String(raw).split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const rule of String(raw)
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [from, to, extra] = rule.split('=>').map((part) => part.trim());
     if (!from || to === undefined || extra !== undefined) bad.push(`"${rule}" is not "from=>to"`);
     else rules.push({ from, to });
@@ -53,9 +60,27 @@ const osvEcosystems: Parser<string[]> = (raw, setting) => {
 
 /** How the scan function reaches registries and how much it may spend. */
 export const SCAN = {
-  pypi: declare({ env: 'CCP_PYPI_URL', key: 'scan.registries.pypi', description: 'the PyPI the update scanners ask', default: 'https://pypi.org', parse: registryUrl }),
-  npm: declare({ env: 'CCP_NPM_REGISTRY_URL', key: 'scan.registries.npm', description: 'the npm registry the update scanners ask', default: 'https://registry.npmjs.org', parse: registryUrl }),
-  rubygems: declare({ env: 'CCP_RUBYGEMS_URL', key: 'scan.registries.rubygems', description: 'the RubyGems the update scanners ask', default: 'https://rubygems.org', parse: registryUrl }),
+  pypi: declare({
+    env: 'CCP_PYPI_URL',
+    key: 'scan.registries.pypi',
+    description: 'the PyPI the update scanners ask',
+    default: 'https://pypi.org',
+    parse: registryUrl,
+  }),
+  npm: declare({
+    env: 'CCP_NPM_REGISTRY_URL',
+    key: 'scan.registries.npm',
+    description: 'the npm registry the update scanners ask',
+    default: 'https://registry.npmjs.org',
+    parse: registryUrl,
+  }),
+  rubygems: declare({
+    env: 'CCP_RUBYGEMS_URL',
+    key: 'scan.registries.rubygems',
+    description: 'the RubyGems the update scanners ask',
+    default: 'https://rubygems.org',
+    parse: registryUrl,
+  }),
   urlRewrites: declare({
     env: 'CCP_SCAN_URL_REWRITES',
     key: 'scan.urlRewrites',
@@ -63,9 +88,27 @@ export const SCAN = {
     default: [] as { from: string; to: string }[],
     parse: urlRewrites,
   }),
-  maxBytes: declare({ env: 'CCP_SCAN_MAX_BYTES', key: 'scan.maxBytes', description: 'largest image unpacked (uncompressed bytes)', default: 4 * 1024 ** 3, parse: bound }),
-  scannerTimeoutMs: declare({ env: 'CCP_SCAN_TIMEOUT_MS', key: 'scan.scannerTimeoutMs', description: 'time limit of one scanner, ms', default: 300_000, parse: bound }),
-  requestTimeoutMs: declare({ env: 'CCP_SCAN_REQUEST_TIMEOUT_MS', key: 'scan.requestTimeoutMs', description: 'time limit of one registry or repository request, its body included, ms', default: 15_000, parse: bound }),
+  maxBytes: declare({
+    env: 'CCP_SCAN_MAX_BYTES',
+    key: 'scan.maxBytes',
+    description: 'largest image unpacked (uncompressed bytes)',
+    default: 4 * 1024 ** 3,
+    parse: bound,
+  }),
+  scannerTimeoutMs: declare({
+    env: 'CCP_SCAN_TIMEOUT_MS',
+    key: 'scan.scannerTimeoutMs',
+    description: 'time limit of one scanner, ms',
+    default: 300_000,
+    parse: bound,
+  }),
+  requestTimeoutMs: declare({
+    env: 'CCP_SCAN_REQUEST_TIMEOUT_MS',
+    key: 'scan.requestTimeoutMs',
+    description: 'time limit of one registry or repository request, its body included, ms',
+    default: 15_000,
+    parse: bound,
+  }),
   maxFiles: declare({
     env: 'CCP_SCAN_MAX_FILES',
     key: 'scan.maxFiles',
@@ -78,7 +121,8 @@ export const SCAN = {
   osvUrls: declare({
     env: 'CCP_OSV_URLS',
     key: 'scan.osv.urls',
-    description: 'OSV mirrors laid out as the osv.dev export bucket (`<url>/<ecosystem>/all.zip`), tried in order; none (the default) turns the vulnerabilities scanner off',
+    description:
+      'OSV mirrors laid out as the osv.dev export bucket (`<url>/<ecosystem>/all.zip`), tried in order; none (the default) turns the vulnerabilities scanner off',
     default: [] as string[],
     parse: osvUrls,
   }),
@@ -92,7 +136,8 @@ export const SCAN = {
   allowedRegistries: declare({
     env: 'CCP_SCAN_ALLOWED_REGISTRIES',
     key: 'scan.allowedRegistries',
-    description: 'registries (`host:port` or `host`, comma-separated or a list) that the scan, weekly-scan and dispatch functions and `ccp scan` read images from besides `CCP_REGISTRY`; any other (an event naming `169.254.169.254/x:y`) is refused before a connection. A Bearer token realm or a redirect must stay on the registry\'s own host or an allowed one: a registry that redirects blobs to a storage backend needs that host listed too; credentials never leave the registry\'s own host',
+    description:
+      "registries (`host:port` or `host`, comma-separated or a list) that the scan, weekly-scan and dispatch functions and `ccp scan` read images from besides `CCP_REGISTRY`; any other (an event naming `169.254.169.254/x:y`) is refused before a connection. A Bearer token realm or a redirect must stay on the registry's own host or an allowed one: a registry that redirects blobs to a storage backend needs that host listed too; credentials never leave the registry's own host",
     default: [] as string[],
     parse: registries,
   }),
@@ -106,7 +151,8 @@ export const SCAN_ROWS: Record<'registries' | 'limits' | 'osv', SettingGroup> = 
   },
   limits: {
     settings: [SCAN.maxBytes, SCAN.scannerTimeoutMs, SCAN.requestTimeoutMs],
-    description: 'largest image unpacked (default 4 GiB), time limit per scanner (5 min) and per request (15 s; a blob must be read to its end within it, else the scan ends with `layer sha256:… timed out after 15 s`)',
+    description:
+      'largest image unpacked (default 4 GiB), time limit per scanner (5 min) and per request (15 s; a blob must be read to its end within it, else the scan ends with `layer sha256:… timed out after 15 s`)',
   },
   osv: {
     settings: [SCAN.osvUrls, SCAN.osvEcosystems],

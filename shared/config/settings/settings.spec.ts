@@ -7,18 +7,24 @@ describe('every setting declaration', () => {
     expect(ALL_SETTINGS.filter((setting) => !setting.env && !setting.key).map(named)).toEqual([]);
   });
 
-  it.each(ALL_SETTINGS.map((setting) => [named(setting), setting] as const))('%s: has a description, a CCP_ name, and a default its parser takes', (_name, setting) => {
-    const parsedDefault = setting.default === undefined || setting.default === null ? setting.default : setting.parse(setting.default, setting);
-    expect({ description: setting.description.length > 0, env: setting.env === undefined || /^CCP_[A-Z0-9_]+$/.test(setting.env), parsedDefault }).toEqual({
-      description: true,
-      env: true,
-      parsedDefault: setting.default,
-    });
-  });
+  it.each(ALL_SETTINGS.map((setting) => [named(setting), setting] as const))(
+    '%s: has a description, a CCP_ name, and a default its parser takes',
+    (_name, setting) => {
+      const parsedDefault = setting.default === undefined || setting.default === null ? setting.default : setting.parse(setting.default, setting);
+      expect({ description: setting.description.length > 0, env: setting.env === undefined || /^CCP_[A-Z0-9_]+$/.test(setting.env), parsedDefault }).toEqual({
+        description: true,
+        env: true,
+        parsedDefault: setting.default,
+      });
+    },
+  );
 
   it('has unique variables and file keys', () => {
     const repeated = (names: (string | undefined)[]): string[] => names.filter((name, at): name is string => name !== undefined && names.indexOf(name) !== at);
-    expect({ env: repeated(ALL_SETTINGS.map((setting) => setting.env)), keys: repeated(ALL_SETTINGS.map((setting) => setting.key)) }).toEqual({ env: [], keys: [] });
+    expect({ env: repeated(ALL_SETTINGS.map((setting) => setting.env)), keys: repeated(ALL_SETTINGS.map((setting) => setting.key)) }).toEqual({
+      env: [],
+      keys: [],
+    });
   });
 
   it('is a row of the README table exactly once, unless it is a test hook', () => {

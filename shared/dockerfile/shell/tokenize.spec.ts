@@ -3,10 +3,10 @@ import { tokenize, type Token } from './tokenize';
 const VARS = { IMAGE: 'reg/app:1', NAME: 'app' };
 const words = (tokens: Token[]): string[] => tokens.flatMap((token) => (token.kind === 'word' ? [token.value] : []));
 
-describe('tokenize (the one shell tokenizer: lint RUN scripts, the capabilities scanner\'s RUN label)', () => {
+describe("tokenize (the one shell tokenizer: lint RUN scripts, the capabilities scanner's RUN label)", () => {
   it.each<[string, string, string[]]>([
     ['blanks', 'docker  run\t-it ${IMAGE}', ['docker', 'run', '-it', 'reg/app:1']],
-    ['single quotes keep everything', "echo '$IMAGE \"x\"'", ['echo', '$IMAGE "x"']],
+    ['single quotes keep everything', 'echo \'$IMAGE "x"\'', ['echo', '$IMAGE "x"']],
     ['double quotes expand and escape', 'echo "a b ${NAME} \\"q\\" \\$HOME"', ['echo', 'a b app "q" $HOME']],
     ['backslash outside quotes', 'a\\ b c\\"d', ['a b', 'c"d']],
     ['line continuation', 'docker run \\\n --privileged $IMAGE', ['docker', 'run', '--privileged', 'reg/app:1']],

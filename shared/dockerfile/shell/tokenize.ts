@@ -1,8 +1,5 @@
 /** A shell token: a word (quotes removed) or a control operator. */
-export type Token =
-  | { kind: 'word'; value: string; raw: string }
-  | { kind: 'op'; value: string }
-  | { kind: 'sub'; script: string };
+export type Token = { kind: 'word'; value: string; raw: string } | { kind: 'op'; value: string } | { kind: 'sub'; script: string };
 
 export interface TokenizeOptions {
   /**

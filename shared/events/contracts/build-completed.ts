@@ -2,7 +2,19 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EventTypes } from '../types';
 import { defineContract } from './define';
 import { EXAMPLE_BUILD_ID, EXAMPLE_CAUSE, EXAMPLE_ENTRY, EXAMPLE_PROJECT } from './examples';
-import { BaseImages, BuildCauseSchema, Described, ImageRefSchema, MAX_REASON_CHARS, Maybe, OneOf, ProjectEntrySchema, ProjectRefSchema, Text, Time } from './parts';
+import {
+  BaseImages,
+  BuildCauseSchema,
+  Described,
+  ImageRefSchema,
+  MAX_REASON_CHARS,
+  Maybe,
+  OneOf,
+  ProjectEntrySchema,
+  ProjectRefSchema,
+  Text,
+  Time,
+} from './parts';
 
 export const ReplacedBuildSchema = Type.Object(
   {
@@ -20,19 +32,27 @@ export const BuildCompletedDataSchema = Type.Object({
   status: OneOf(['succeeded', 'failed'], 'How the build ended.'),
   reason: Maybe(Text('Why it failed (a blocked lint: `blocked by lint: …`).', MAX_REASON_CHARS)),
   image: Maybe(Described(ImageRefSchema, 'The image pushed, when the build succeeded.')),
-  reports: Type.Object({ log: Text('Object store key of the build log.'), lint: Maybe(Text('Object store key of the lint report.')) }, { description: 'Object store keys of the reports.' }),
+  reports: Type.Object(
+    { log: Text('Object store key of the build log.'), lint: Maybe(Text('Object store key of the lint report.')) },
+    { description: 'Object store keys of the reports.' },
+  ),
   timings: Type.Object(
-    { startedAt: Time('When the build started.'), finishedAt: Time('When it ended.'), durationMs: Type.Number({ description: 'How long it took, in milliseconds.' }) },
+    {
+      startedAt: Time('When the build started.'),
+      finishedAt: Time('When it ended.'),
+      durationMs: Type.Number({ description: 'How long it took, in milliseconds.' }),
+    },
     { description: 'When the build ran.' },
   ),
   cause: BuildCauseSchema,
   causeChain: Type.Array(BuildCauseSchema, { description: 'The causes that led here, oldest first.' }),
   baseImages: BaseImages(
-    'The index images (`app-id/job-id:tag`) the built Dockerfile\'s `FROM` lines name (every stage; `scratch`, stage names, digest pins and other registries left out), from the lint of the same commit; absent when unknown. The dispatcher learns its parents from it.',
+    "The index images (`app-id/job-id:tag`) the built Dockerfile's `FROM` lines name (every stage; `scratch`, stage names, digest pins and other registries left out), from the lint of the same commit; absent when unknown. The dispatcher learns its parents from it.",
   ),
   replaces: Maybe(
     Type.Array(ReplacedBuildSchema, {
-      description: 'Queued builds of other cascades that this one replaced before they ran (a newer request for the same image): they never end on their own, so their cascades count this build\'s end as theirs.',
+      description:
+        "Queued builds of other cascades that this one replaced before they ran (a newer request for the same image): they never end on their own, so their cascades count this build's end as theirs.",
     }),
   ),
 });

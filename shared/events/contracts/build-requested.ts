@@ -10,7 +10,7 @@ export const BuildRequestedDataSchema = Type.Object({
   commit: Maybe(Text('Commit to build; the branch head when absent.')),
   buildId: Maybe(Text('Set by the requester so every function of this build shares it; derived from the event otherwise.')),
   cause: BuildCauseSchema,
-  causeChain: Maybe(Type.Array(BuildCauseSchema, { description: 'The causes that led here, oldest first (a parent\'s own cause, then this one).' })),
+  causeChain: Maybe(Type.Array(BuildCauseSchema, { description: "The causes that led here, oldest first (a parent's own cause, then this one)." })),
 });
 
 export type BuildRequestedData = Static<typeof BuildRequestedDataSchema>;

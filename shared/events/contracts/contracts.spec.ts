@@ -118,8 +118,16 @@ describe('dataOf', () => {
   });
 
   it.each([
-    ['another type', eventOf(EventTypes.gitPush, example.example), [{ field: 'type', message: 'is "org.centos.ccp.git.push", not "org.centos.ccp.build.requested"' }]],
-    ['data breaking the contract', eventOf(EventTypes.buildRequested, { ...example.example, commit: '' }), [{ field: 'data.commit', message: 'must be a non-empty string' }]],
+    [
+      'another type',
+      eventOf(EventTypes.gitPush, example.example),
+      [{ field: 'type', message: 'is "org.centos.ccp.git.push", not "org.centos.ccp.build.requested"' }],
+    ],
+    [
+      'data breaking the contract',
+      eventOf(EventTypes.buildRequested, { ...example.example, commit: '' }),
+      [{ field: 'data.commit', message: 'must be a non-empty string' }],
+    ],
   ])('refuses %s', (_name, event, expected) => {
     expect(() => dataOf(event, EventTypes.buildRequested)).toThrow(ValidationError);
     try {

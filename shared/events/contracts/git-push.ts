@@ -18,5 +18,10 @@ export const gitPush = defineContract({
   emittedBy: 'gateway (GitHub, GitLab, generic webhooks)',
   consumedBy: 'dispatcher',
   data: GitPushDataSchema,
-  example: { repoUrl: 'https://github.com/CentOS/container-images', branch: 'master', commit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b', changedPaths: ['httpd/Dockerfile'] },
+  example: {
+    repoUrl: 'https://github.com/CentOS/container-images',
+    branch: 'master',
+    commit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    changedPaths: ['httpd/Dockerfile'],
+  },
 });

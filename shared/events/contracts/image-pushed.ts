@@ -7,7 +7,7 @@ export const ImagePushedDataSchema = Type.Object({
   repository: Text('The repository pushed to, `app-id/job-id`.'),
   tag: Maybe(Text('The tag pushed.')),
   digest: Text('The manifest digest.'),
-  mediaType: Maybe(Text('The manifest\'s media type, as the registry\'s notification says.')),
+  mediaType: Maybe(Text("The manifest's media type, as the registry's notification says.")),
   registry: Maybe(Text('`host:port` of the registry that was pushed to.')),
 });
 
@@ -15,8 +15,8 @@ export type ImagePushedData = Static<typeof ImagePushedDataSchema>;
 
 export const imagePushed = defineContract({
   type: EventTypes.imagePushed,
-  description: 'An image was pushed to the registry (id = the registry notification\'s id).',
-  emittedBy: 'the registry\'s push notifications (`POST /registry/notifications`)',
+  description: "An image was pushed to the registry (id = the registry notification's id).",
+  emittedBy: "the registry's push notifications (`POST /registry/notifications`)",
   consumedBy: 'dispatcher',
   data: ImagePushedDataSchema,
   example: {

@@ -9,8 +9,12 @@ export const IndexChangedDataSchema = Type.Object({
   added: Type.Array(ProjectEntrySchema, { description: 'Entries new in the index.' }),
   changed: Type.Array(ProjectEntrySchema, { description: 'Entries whose fields changed.' }),
   removed: Type.Array(ProjectRefSchema, { description: 'Images no longer in the index.' }),
-  causes: Maybe(Type.Record(Type.String(), BuildCauseSchema, { description: 'A sender that asks for builds itself (`ccp run`, `ccp build`): the cause of each entry\'s build, by image name `app-id/job-id:tag`.' })),
-  cause: Maybe(Described(BuildCauseSchema, 'The cascade\'s own cause, when a sender asks for builds itself.')),
+  causes: Maybe(
+    Type.Record(Type.String(), BuildCauseSchema, {
+      description: "A sender that asks for builds itself (`ccp run`, `ccp build`): the cause of each entry's build, by image name `app-id/job-id:tag`.",
+    }),
+  ),
+  cause: Maybe(Described(BuildCauseSchema, "The cascade's own cause, when a sender asks for builds itself.")),
   descendants: Maybe(Type.Boolean({ description: 'False: build only the entries named, not what is built on them.' })),
 });
 

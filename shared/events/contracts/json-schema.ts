@@ -27,7 +27,11 @@ export function schemaUrlOf(contract: EventContract): string {
 export function jsonSchemaOf(contract: EventContract): Record<string, unknown> {
   // JSON.stringify drops TypeBox's symbol keys (Kind, OptionalKind): what is left is plain JSON Schema.
   const data = JSON.parse(JSON.stringify(contract.data)) as Record<string, unknown>;
-  const description = [contract.description, contract.dataOptional ? 'The event may carry no data at all.' : '', typeof data.description === 'string' ? data.description : '']
+  const description = [
+    contract.description,
+    contract.dataOptional ? 'The event may carry no data at all.' : '',
+    typeof data.description === 'string' ? data.description : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const head = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: schemaUrlOf(contract), title: `${contract.type} data` };

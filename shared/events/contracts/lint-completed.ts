@@ -26,10 +26,15 @@ export const LintCompletedDataSchema = Type.Object({
   failureThreshold: Text('The severity at or above which a finding fails the lint.'),
   counts: SeverityCountsSchema,
   reason: Maybe(Text('Why linting could not run, when `verdict` is `error`.', MAX_REASON_CHARS)),
-  reports: Type.Object({ json: Text('Object store key of the JSON report.'), sarif: Text('Object store key of the SARIF report.') }, { description: 'Object store keys of the reports.' }),
+  reports: Type.Object(
+    { json: Text('Object store key of the JSON report.'), sarif: Text('Object store key of the SARIF report.') },
+    { description: 'Object store keys of the reports.' },
+  ),
   cause: BuildCauseSchema,
   causeChain: Type.Array(BuildCauseSchema, { description: 'The causes that led here, oldest first.' }),
-  baseImages: BaseImages('The index images (`app-id/job-id:tag`) the Dockerfile\'s `FROM` lines name, as `baseImagesOf` resolves them; absent when the Dockerfile could not be read.'),
+  baseImages: BaseImages(
+    "The index images (`app-id/job-id:tag`) the Dockerfile's `FROM` lines name, as `baseImagesOf` resolves them; absent when the Dockerfile could not be read.",
+  ),
 });
 
 export type LintVerdict = (typeof LINT_VERDICTS)[number];
@@ -38,7 +43,7 @@ export type LintCompletedData = Static<typeof LintCompletedDataSchema>;
 
 export const lintCompleted = defineContract({
   type: EventTypes.lintCompleted,
-  description: 'A build\'s Dockerfile was linted; the build goes on unless the verdict blocks it.',
+  description: "A build's Dockerfile was linted; the build goes on unless the verdict blocks it.",
   emittedBy: 'lint',
   consumedBy: 'build',
   data: LintCompletedDataSchema,

@@ -16,7 +16,10 @@ export const NoticeItemSchema = Type.Object(
     blockedBy: Maybe(Text('The project (`app-id/job-id:tag`) whose failure skipped this one.')),
     image: Maybe(ImageRefSchema),
     reports: Maybe(
-      Type.Object({ log: Maybe(Text('Object store key of the build log.')), lint: Maybe(Text('Object store key of the lint report.')) }, { description: 'Object store keys of the build\'s reports, when it ran.' }),
+      Type.Object(
+        { log: Maybe(Text('Object store key of the build log.')), lint: Maybe(Text('Object store key of the lint report.')) },
+        { description: "Object store keys of the build's reports, when it ran." },
+      ),
     ),
   },
   { description: 'What became of one project of a cascade.' },
@@ -25,13 +28,13 @@ export const NoticeItemSchema = Type.Object(
 export const NoticeRequestedDataSchema = Type.Object(
   {
     cascade: Text('The `cause.cascade` every build of the cascade carried.'),
-    cause: Described(BuildCauseSchema, 'What started the cascade (the root\'s cause).'),
+    cause: Described(BuildCauseSchema, "What started the cascade (the root's cause)."),
     origin: Maybe(Described(ProjectRefSchema, 'The project whose rebuild started it, when there is one (parent-rebuilt cascades).')),
     items: Type.Array(NoticeItemSchema, { description: 'Every project of the cascade, parents first.' }),
   },
   {
     description:
-      'The dispatcher\'s combined notice: one per cascade, emitted when its last build ended, so that every recipient gets one mail for the whole cascade instead of one per image. Emitted with the id `notice/<cascade>` so that a re-emitted notice is a duplicate.',
+      "The dispatcher's combined notice: one per cascade, emitted when its last build ended, so that every recipient gets one mail for the whole cascade instead of one per image. Emitted with the id `notice/<cascade>` so that a re-emitted notice is a duplicate.",
   },
 );
 
@@ -50,9 +53,19 @@ export const noticeRequested = defineContract({
     cause: { kind: 'parent-rebuilt', message: 'Parent image centos/centos:7 was rebuilt', parent: 'centos/centos:7' },
     origin: { appId: 'centos', jobId: 'centos', desiredTag: '7' },
     items: [
-      { project: EXAMPLE_PROJECT, outcome: 'succeeded', buildId: EXAMPLE_BUILD_ID, image: { ref: 'registry.example.com/centos/httpd:latest' }, reports: { log: `reports/centos/httpd/latest/${EXAMPLE_BUILD_ID}/build.log` } },
-      { project: { ...EXAMPLE_PROJECT, jobId: 'httpd-php' }, outcome: 'skipped', reason: 'parent centos/httpd:latest failed', blockedBy: 'centos/httpd:latest' },
+      {
+        project: EXAMPLE_PROJECT,
+        outcome: 'succeeded',
+        buildId: EXAMPLE_BUILD_ID,
+        image: { ref: 'registry.example.com/centos/httpd:latest' },
+        reports: { log: `reports/centos/httpd/latest/${EXAMPLE_BUILD_ID}/build.log` },
+      },
+      {
+        project: { ...EXAMPLE_PROJECT, jobId: 'httpd-php' },
+        outcome: 'skipped',
+        reason: 'parent centos/httpd:latest failed',
+        blockedBy: 'centos/httpd:latest',
+      },
     ],
   },
 });
-

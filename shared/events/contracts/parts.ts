@@ -39,14 +39,17 @@ type Literals<V extends readonly string[]> = { -readonly [K in keyof V]: TLitera
 /** One of the `values`, as a JSON Schema `anyOf` of constants. */
 export function OneOf<const V extends readonly [string, ...string[]]>(values: V, description: string): TUnion<Literals<V>> {
   // `map` loses the tuple's literal types that `Static` needs; the cast restores them.
-  return Type.Union(values.map((value) => Type.Literal(value)), { description }) as unknown as TUnion<Literals<V>>;
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { description },
+  ) as unknown as TUnion<Literals<V>>;
 }
 
 export const ProjectRefSchema = Type.Object(
   {
-    appId: Text('The index entry\'s app-id.'),
-    jobId: Text('The index entry\'s job-id.'),
-    desiredTag: Text('The index entry\'s desired-tag.'),
+    appId: Text("The index entry's app-id."),
+    jobId: Text("The index entry's job-id."),
+    desiredTag: Text("The index entry's desired-tag."),
   },
   { title: 'ProjectRef', description: 'The three names that identify an image in the index: `<app-id>/<job-id>:<desired-tag>`.' },
 );
@@ -58,7 +61,7 @@ const projectEntryShape = Type.Object(
     jobId: Text('job-id'),
     gitUrl: Text('Repository to clone.'),
     gitBranch: Text('Branch to build.'),
-    gitPath: Type.String({ description: 'Folder of the Dockerfile, relative to the repository root (\'\' or \'.\' is the root).' }),
+    gitPath: Type.String({ description: "Folder of the Dockerfile, relative to the repository root ('' or '.' is the root)." }),
     targetFile: Text('Dockerfile name, relative to `gitPath`.'),
     desiredTag: Text('desired-tag'),
     notifyEmail: Type.Array(Text('An address to mail.'), { description: 'Who is mailed about this image.' }),

@@ -5,10 +5,10 @@ import { Maybe, PackageChangeSchema, Text } from './parts';
 
 export const RpmRepoChangedDataSchema = Type.Object({
   repo: Type.Object(
-    { key: Text('The repo tracker\'s key (a hash of the base URL).'), url: Text('The base URL.'), name: Maybe(Text('The repo id images give it.')) },
+    { key: Text("The repo tracker's key (a hash of the base URL)."), url: Text('The base URL.'), name: Maybe(Text('The repo id images give it.')) },
     { description: 'The RPM repository.' },
   ),
-  previousRevision: Maybe(Text('The revision this change is measured from (the last snapshot\'s).')),
+  previousRevision: Maybe(Text("The revision this change is measured from (the last snapshot's).")),
   revision: Text('The revision now.'),
   added: Type.Array(Text('A package name.'), { description: 'Packages new in the repository.' }),
   updated: Type.Array(PackageChangeSchema, { description: 'Packages whose version changed.' }),

@@ -30,6 +30,8 @@ describe('the run-time check of events', () => {
   });
 
   it('validate.ts checks through the schema walker', () => {
-    expect([...runtimeImports(path.resolve(__dirname, '../../..', 'shared/events/validate.ts'))].some((module) => module.endsWith('/contracts/check.ts'))).toBe(true);
+    expect([...runtimeImports(path.resolve(__dirname, '../../..', 'shared/events/validate.ts'))].some((module) => module.endsWith('/contracts/check.ts'))).toBe(
+      true,
+    );
   });
 });

@@ -11,7 +11,7 @@ export const WeeklyTickDataSchema = Type.Object(
   },
   {
     description:
-      'The gateway\'s tick carries nothing; the weekly rescan re-emits it to itself as a continuation that names the tick it continues and where to go on, so a long rescan is paced in chunks and a chunk lost with its pod is redone by the broker\'s retry.',
+      "The gateway's tick carries nothing; the weekly rescan re-emits it to itself as a continuation that names the tick it continues and where to go on, so a long rescan is paced in chunks and a chunk lost with its pod is redone by the broker's retry.",
   },
 );
 

@@ -8,7 +8,10 @@ import { WEBHOOK_PROVIDERS } from './api';
 const SECRET = 'shared-secret';
 
 /** How each provider's sender signs a push and names it; a provider without an entry fails the spec. */
-const SENDERS: Record<WebhookProviderName, { fixture: WebhookFixture; headers(body: Buffer, secret: string): IncomingHttpHeaders; deliveryHeader: string; repo: string }> = {
+const SENDERS: Record<
+  WebhookProviderName,
+  { fixture: WebhookFixture; headers(body: Buffer, secret: string): IncomingHttpHeaders; deliveryHeader: string; repo: string }
+> = {
   github: {
     fixture: 'github-push',
     headers: (body, secret) => ({ 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signBody(body, secret) }),
@@ -51,7 +54,11 @@ describe('WEBHOOK_PROVIDERS', () => {
     });
 
     it('verifies the sender holding the secret, and no one else', () => {
-      expect([provider.verify(request(), SECRET), provider.verify(request(sender.headers(body, 'other')), SECRET), provider.verify(request({}), SECRET)]).toEqual([true, false, false]);
+      expect([
+        provider.verify(request(), SECRET),
+        provider.verify(request(sender.headers(body, 'other')), SECRET),
+        provider.verify(request({}), SECRET),
+      ]).toEqual([true, false, false]);
     });
 
     it('finds the repository and reads the push', () => {
@@ -62,10 +69,10 @@ describe('WEBHOOK_PROVIDERS', () => {
     });
 
     it("uses the sender's delivery id, else a digest of the body", () => {
-      expect([provider.deliveryId(request({ ...sender.headers(body, SECRET), [sender.deliveryHeader]: 'delivery-1' })), provider.deliveryId(request())]).toEqual([
-        'delivery-1',
-        bodyDigest(body),
-      ]);
+      expect([
+        provider.deliveryId(request({ ...sender.headers(body, SECRET), [sender.deliveryHeader]: 'delivery-1' })),
+        provider.deliveryId(request()),
+      ]).toEqual(['delivery-1', bodyDigest(body)]);
     });
 
     it.each([
@@ -79,7 +86,10 @@ describe('WEBHOOK_PROVIDERS', () => {
   it('github: reads a form-encoded payload, and the signature covers the encoded form', () => {
     const github = WEBHOOK_PROVIDERS.get('github')!;
     const form = Buffer.from(new URLSearchParams({ payload: fixtureBody('github-push').toString('utf8') }).toString());
-    const request = { headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'push', 'x-hub-signature-256': signBody(form, SECRET) }, body: form };
+    const request = {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'push', 'x-hub-signature-256': signBody(form, SECRET) },
+      body: form,
+    };
     const outcome = github.interpret(request, github.readPayload(request));
     expect([github.verify(request, SECRET), outcome.kind === 'push' && outcome.data.branch]).toEqual([true, 'master']);
   });

@@ -12,4 +12,3 @@ export const CENTOS_INDEX = path.join(__dirname, 'container-index');
  * @see ./README.md
  */
 export const CENTOS_DOCKERFILES = path.join(__dirname, 'dockerfiles');
-

@@ -16,7 +16,14 @@ const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** Reads every /proc/*\/environ and prints it raw, base64, hex and reversed; lists and writes what it should not. */
 export function attackPrebuild(targets: AttackTargets): string {
-  const writes = [`${targets.dataDir}/pwned`, `${targets.buildsDir}/pwned`, '/build/pwned', '../../pwned', '/usr/pwned', `${targets.hostTmp}/${targets.marker}-pwned`];
+  const writes = [
+    `${targets.dataDir}/pwned`,
+    `${targets.buildsDir}/pwned`,
+    '/build/pwned',
+    '../../pwned',
+    '/usr/pwned',
+    `${targets.hostTmp}/${targets.marker}-pwned`,
+  ];
   return `#!/bin/sh
 echo "ATTACK procs=$(ls -d /proc/[0-9]* | wc -l)"
 echo "ATTACK ccp-visible=$(cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -c 'cli/[m]ain')"

@@ -46,7 +46,13 @@ export function pypiAnswer(catalog: RegistryCatalog, urlPath: string): Answer {
   const latest = stable[stable.length - 1] ?? project.versions[project.versions.length - 1];
   return {
     status: 200,
-    body: { info: { name, version: latest, summary: `${name} for tests`, yanked: false }, last_serial: 1, releases, urls: releases[latest!] ?? [], vulnerabilities: [] },
+    body: {
+      info: { name, version: latest, summary: `${name} for tests`, yanked: false },
+      last_serial: 1,
+      releases,
+      urls: releases[latest!] ?? [],
+      vulnerabilities: [],
+    },
   };
 }
 
@@ -74,7 +80,13 @@ export function npmAnswer(catalog: RegistryCatalog, urlPath: string): Answer {
   );
   return {
     status: 200,
-    body: { _id: name, name, 'dist-tags': { latest }, versions, time: Object.fromEntries(entry.versions.map((version) => [version, '2026-01-01T00:00:00.000Z'])) },
+    body: {
+      _id: name,
+      name,
+      'dist-tags': { latest },
+      versions,
+      time: Object.fromEntries(entry.versions.map((version) => [version, '2026-01-01T00:00:00.000Z'])),
+    },
   };
 }
 

@@ -106,7 +106,9 @@ describe('base images without the internet', () => {
 
   it('keys equal recipes equally whatever their key order, and different recipes differently', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
-    expect(recipeKey({ config: { cmd: ['/bin/sh'] }, rootfs: { kind: 'busybox' } })).toBe(recipeKey({ rootfs: { kind: 'busybox' }, config: { cmd: ['/bin/sh'] } }));
+    expect(recipeKey({ config: { cmd: ['/bin/sh'] }, rootfs: { kind: 'busybox' } })).toBe(
+      recipeKey({ rootfs: { kind: 'busybox' }, config: { cmd: ['/bin/sh'] } }),
+    );
     expect(recipeKey(BUSYBOX_IMAGE)).not.toBe(recipeKey(RPM_IMAGE));
   });
 });

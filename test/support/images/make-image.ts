@@ -80,7 +80,10 @@ export function defaultImageCacheDir(env: NodeJS.ProcessEnv = process.env): stri
 
 /** The cache key of a recipe: sha256 of its canonical JSON, the format version and the busybox binary. */
 export function recipeKey(recipe: ImageRecipe): string {
-  return createHash('sha256').update(canonicalJson({ format: RECIPE_FORMAT, busybox: busyboxDigest(), recipe })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(canonicalJson({ format: RECIPE_FORMAT, busybox: busyboxDigest(), recipe }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 let busyboxHash: string | null = null;

@@ -47,7 +47,10 @@ export async function writeOciImage(rootfs: string, config: ImageConfig, layoutD
   const manifest = { schemaVersion: 2, mediaType: MANIFEST_TYPE, config: configBlob, layers: [layer.descriptor] };
   const manifestBlob = await writeBlob(blobs, MANIFEST_TYPE, Buffer.from(JSON.stringify(manifest)));
   await writeFile(path.join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(path.join(layoutDir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [manifestBlob] }));
+  await writeFile(
+    path.join(layoutDir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [manifestBlob] }),
+  );
   return manifestBlob;
 }
 
@@ -74,7 +77,9 @@ async function writeBlob(blobs: string, mediaType: string, bytes: Buffer): Promi
 /** tar | tee(sha256 = diff id) | gzip | tee(sha256 = digest) > blob, in one pass. */
 function writeLayer(rootfs: string, blobs: string): Promise<{ descriptor: Descriptor; diffId: string }> {
   return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['--create', '--format=gnu', '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-C', rootfs, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = spawn('tar', ['--create', '--format=gnu', '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-C', rootfs, '.'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const uncompressed = createHash('sha256');
     const compressed = createHash('sha256');
     const chunks: Buffer[] = [];

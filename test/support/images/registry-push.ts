@@ -17,7 +17,9 @@ export interface PushTarget {
 
 /** The push target of `repository` at `registryUrl` (`http://127.0.0.1:5000`), with Basic auth when a login is given. */
 export function pushTarget(registryUrl: string, repository: string, login?: { username?: string | undefined; password?: string | undefined }): PushTarget {
-  const headers: Record<string, string> = login?.username ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password ?? ''}`).toString('base64')}` } : {};
+  const headers: Record<string, string> = login?.username
+    ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password ?? ''}`).toString('base64')}` }
+    : {};
   return { base: `${registryUrl.replace(/\/+$/, '')}/v2/${repository}`, headers };
 }
 
@@ -33,10 +35,18 @@ export async function pushBlob(target: PushTarget, body: Buffer, options: { skip
     const head = await fetch(`${target.base}/blobs/${digest}`, { method: 'HEAD', headers: target.headers });
     if (head.status === 200) return digest;
   }
-  const started = await expectStatus(await fetch(`${target.base}/blobs/uploads/`, { method: 'POST', headers: target.headers }), 202, `start upload of ${digest}`);
+  const started = await expectStatus(
+    await fetch(`${target.base}/blobs/uploads/`, { method: 'POST', headers: target.headers }),
+    202,
+    `start upload of ${digest}`,
+  );
   const location = new URL(started.headers.get('location') ?? '', `${target.base}/`);
   location.searchParams.set('digest', digest);
-  await expectStatus(await fetch(location, { method: 'PUT', headers: { ...target.headers, 'content-type': 'application/octet-stream' }, body }), 201, `upload of ${digest}`);
+  await expectStatus(
+    await fetch(location, { method: 'PUT', headers: { ...target.headers, 'content-type': 'application/octet-stream' }, body }),
+    201,
+    `upload of ${digest}`,
+  );
   return digest;
 }
 
@@ -46,7 +56,11 @@ export async function pushBlob(target: PushTarget, body: Buffer, options: { skip
  * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests
  */
 export async function pushManifest(target: PushTarget, tag: string, body: Buffer | string, mediaType: string): Promise<string> {
-  const put = await expectStatus(await fetch(`${target.base}/manifests/${tag}`, { method: 'PUT', headers: { ...target.headers, 'content-type': mediaType }, body }), 201, `manifest ${tag}`);
+  const put = await expectStatus(
+    await fetch(`${target.base}/manifests/${tag}`, { method: 'PUT', headers: { ...target.headers, 'content-type': mediaType }, body }),
+    201,
+    `manifest ${tag}`,
+  );
   return put.headers.get('docker-content-digest') ?? sha256(Buffer.from(body));
 }
 

@@ -18,8 +18,22 @@ export async function buildRpm(spec: RpmSpec, outDir: string): Promise<string> {
   checkSpec(spec);
   const top = await mkdtemp(path.join(os.tmpdir(), 'ccp-rpmbuild-'));
   try {
-    const files = spec.files.map((file) => ({ path: file.path, content: file.content, mode: (file.mode ?? 0o644).toString(8).padStart(4, '0'), ...(file.config ? { config: true } : {}) }));
-    const [built] = await buildRpms(top, [{ name: spec.name, version: spec.version, release: spec.release, ...(spec.epoch !== undefined ? { epoch: spec.epoch } : {}), summary: spec.summary ?? `${spec.name} test package`, files }]);
+    const files = spec.files.map((file) => ({
+      path: file.path,
+      content: file.content,
+      mode: (file.mode ?? 0o644).toString(8).padStart(4, '0'),
+      ...(file.config ? { config: true } : {}),
+    }));
+    const [built] = await buildRpms(top, [
+      {
+        name: spec.name,
+        version: spec.version,
+        release: spec.release,
+        ...(spec.epoch !== undefined ? { epoch: spec.epoch } : {}),
+        summary: spec.summary ?? `${spec.name} test package`,
+        files,
+      },
+    ]);
     const rpmDir = path.resolve(outDir);
     await mkdir(rpmDir, { recursive: true });
     const target = path.join(rpmDir, path.basename(built!));

@@ -4,7 +4,11 @@ describe('registriesConf', () => {
   it('aliases each parent to its repository and searches the pipeline registry', () => {
     const text = registriesConf({
       registry: { address: '127.0.0.1:5000', tlsVerify: false },
-      parentImages: { 'sample/base:latest': '127.0.0.1:5000/sample/base:latest', 'library/python:3': '127.0.0.1:5000/python:3', 'ext/tool:1': 'quay.io/ext/tool:1' },
+      parentImages: {
+        'sample/base:latest': '127.0.0.1:5000/sample/base:latest',
+        'library/python:3': '127.0.0.1:5000/python:3',
+        'ext/tool:1': 'quay.io/ext/tool:1',
+      },
     });
     expect(text).toBe(
       [

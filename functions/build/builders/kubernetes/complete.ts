@@ -60,7 +60,8 @@ export function outcomeOf(finished: FinishedJob, pod: V1Pod | null): BuildOutcom
   for (const status of statuses) {
     const terminated = status.state?.terminated;
     const step = STEP_OF[status.name];
-    if (step && terminated?.startedAt && terminated.finishedAt) steps[step] = new Date(terminated.finishedAt).getTime() - new Date(terminated.startedAt).getTime();
+    if (step && terminated?.startedAt && terminated.finishedAt)
+      steps[step] = new Date(terminated.finishedAt).getTime() - new Date(terminated.startedAt).getTime();
   }
   const failedStatus = statuses.find((status) => (status.state?.terminated?.exitCode ?? 0) !== 0);
   if (failedStatus) return { status: 'failed', reason: reasonOf(failedStatus, annotations), imageRef, steps };
@@ -70,7 +71,10 @@ export function outcomeOf(finished: FinishedJob, pod: V1Pod | null): BuildOutcom
     return { status: 'failed', reason: 'the build pod ended without a digest', imageRef, steps };
   }
   const deadline = finished.job.spec?.activeDeadlineSeconds;
-  const reason = finished.failure === 'DeadlineExceeded' ? `build timed out after ${deadline ?? '?'} s (the Job's activeDeadlineSeconds)` : `the build Job failed: ${finished.failure ?? 'unknown reason'}`;
+  const reason =
+    finished.failure === 'DeadlineExceeded'
+      ? `build timed out after ${deadline ?? '?'} s (the Job's activeDeadlineSeconds)`
+      : `the build Job failed: ${finished.failure ?? 'unknown reason'}`;
   return { status: 'failed', reason, imageRef, steps };
 }
 

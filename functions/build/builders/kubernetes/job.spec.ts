@@ -5,7 +5,12 @@ import { sampleSpec, SETTINGS } from './__fixtures__/build-spec';
 describe('buildJob', () => {
   const job = buildJob(sampleSpec(), SETTINGS);
   const pod = job.spec!.template.spec!;
-  const envOf = (name: string) => Object.fromEntries([...(pod.initContainers ?? []), ...pod.containers].find((container) => container.name === name)!.env!.map((item) => [item.name, item.value ?? item.valueFrom]));
+  const envOf = (name: string) =>
+    Object.fromEntries(
+      [...(pod.initContainers ?? []), ...pod.containers]
+        .find((container) => container.name === name)!
+        .env!.map((item) => [item.name, item.value ?? item.valueFrom]),
+    );
 
   it('validates against the Kubernetes schema', () => {
     expect(() => new Job(job as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
@@ -17,7 +22,12 @@ describe('buildJob', () => {
     expect(job.metadata).toEqual({
       name: 'ccp-build-20261128t045006z-2c2287bb59',
       namespace: 'ccp',
-      labels: { 'ccp.centos.org/build-id': '20261128T045006Z-2c2287bb59', 'ccp.centos.org/app-id': 'sample', 'ccp.centos.org/job-id': 'child', 'ccp.centos.org/tag': 'latest' },
+      labels: {
+        'ccp.centos.org/build-id': '20261128T045006Z-2c2287bb59',
+        'ccp.centos.org/app-id': 'sample',
+        'ccp.centos.org/job-id': 'child',
+        'ccp.centos.org/tag': 'latest',
+      },
       annotations: {
         'ccp.centos.org/build-id': '20261128T045006Z-2c2287bb59',
         'ccp.centos.org/project': 'sample/child:latest',
@@ -31,7 +41,12 @@ describe('buildJob', () => {
   });
 
   it('runs once, within the build timeouts plus the start-up allowance, and is cleaned up after an hour', () => {
-    expect({ backoffLimit: job.spec!.backoffLimit, deadline: job.spec!.activeDeadlineSeconds, ttl: job.spec!.ttlSecondsAfterFinished, restart: pod.restartPolicy }).toEqual({
+    expect({
+      backoffLimit: job.spec!.backoffLimit,
+      deadline: job.spec!.activeDeadlineSeconds,
+      ttl: job.spec!.ttlSecondsAfterFinished,
+      restart: pod.restartPolicy,
+    }).toEqual({
       backoffLimit: 0,
       deadline: 600 + 1800 + 300,
       ttl: 3600,
@@ -44,11 +59,27 @@ describe('buildJob', () => {
       ['checkout', SETTINGS.gitImage, true],
       ['prebuild', SETTINGS.image, true],
     ]);
-    expect(pod.containers.map((container) => [container.name, container.image, container.securityContext?.capabilities])).toEqual([['build', SETTINGS.image, { add: ['SETFCAP'] }]]);
+    expect(pod.containers.map((container) => [container.name, container.image, container.securityContext?.capabilities])).toEqual([
+      ['build', SETTINGS.image, { add: ['SETFCAP'] }],
+    ]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(envOf('checkout')).toEqual(expect.objectContaining({ GIT_URL: 'https://git.example.org/sample.git', COMMIT: 'a'.repeat(40) }));
-    expect(envOf('prebuild')).toEqual(expect.objectContaining({ PREBUILD_DIR: 'child', PREBUILD_SCRIPT: 'child/prepare.sh', PREBUILD_TIMEOUT_SECONDS: '600', CCP_BUILD_ID: '20261128T045006Z-2c2287bb59' }));
-    expect(envOf('build')).toEqual(expect.objectContaining({ DOCKERFILE: 'child/Dockerfile', CONTEXT_DIR: 'child', TLS_VERIFY: 'true', IMAGE_REF: 'registry.example.org:5000/sample/child:latest' }));
+    expect(envOf('prebuild')).toEqual(
+      expect.objectContaining({
+        PREBUILD_DIR: 'child',
+        PREBUILD_SCRIPT: 'child/prepare.sh',
+        PREBUILD_TIMEOUT_SECONDS: '600',
+        CCP_BUILD_ID: '20261128T045006Z-2c2287bb59',
+      }),
+    );
+    expect(envOf('build')).toEqual(
+      expect.objectContaining({
+        DOCKERFILE: 'child/Dockerfile',
+        CONTEXT_DIR: 'child',
+        TLS_VERIFY: 'true',
+        IMAGE_REF: 'registry.example.org:5000/sample/child:latest',
+      }),
+    );
     expect(envOf('build').REGISTRIES_CONF_TEXT).toContain('"sample/base" = "registry.example.org:5000/sample/base"');
   });
 
@@ -58,8 +89,13 @@ describe('buildJob', () => {
       name: 'registry-auth',
       secret: { secretName: 'ccp-registry', items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true },
     });
-    const mountsOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.map((mount) => mount.name);
-    expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([['workspace', 'dockerfile'], ['workspace'], ['workspace', 'dockerfile', 'containers', 'registry-auth']]);
+    const mountsOf = (name: string) =>
+      [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.map((mount) => mount.name);
+    expect([mountsOf('checkout'), mountsOf('prebuild'), mountsOf('build')]).toEqual([
+      ['workspace', 'dockerfile'],
+      ['workspace'],
+      ['workspace', 'dockerfile', 'containers', 'registry-auth'],
+    ]);
     expect(Object.keys(envOf('prebuild')).filter((name) => name.startsWith('REGISTRY_'))).toEqual([]);
     expect(JSON.stringify(job)).not.toContain('never-in-the-job');
   });
@@ -89,7 +125,10 @@ describe('buildJob', () => {
       },
       {
         name: 'prebuild',
-        env: ['WORKSPACE', 'HOME', 'CCP_BUILD_ID', 'CCP_COMMIT', 'PREBUILD_DIR', 'PREBUILD_SCRIPT', 'SCRIPT_NAME', 'PREBUILD_TIMEOUT_SECONDS'].map((name) => [name, true]),
+        env: ['WORKSPACE', 'HOME', 'CCP_BUILD_ID', 'CCP_COMMIT', 'PREBUILD_DIR', 'PREBUILD_SCRIPT', 'SCRIPT_NAME', 'PREBUILD_TIMEOUT_SECONDS'].map((name) => [
+          name,
+          true,
+        ]),
         envFrom: undefined,
         secretMounts: [],
         securityContext: { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
@@ -100,7 +139,9 @@ describe('buildJob', () => {
   });
 
   it('builds the copy of the Dockerfile the checkout made before the prebuild ran: written by checkout only, read-only in build, absent from prebuild', () => {
-    const mountOf = (name: string) => [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.find((mount) => mount.name === 'dockerfile') ?? null;
+    const mountOf = (name: string) =>
+      [...pod.initContainers!, ...pod.containers].find((container) => container.name === name)!.volumeMounts!.find((mount) => mount.name === 'dockerfile') ??
+      null;
     expect({
       volume: pod.volumes!.find((volume) => volume.name === 'dockerfile'),
       checkout: mountOf('checkout'),
@@ -125,12 +166,23 @@ describe('buildJob', () => {
 
   it('passes the labels as arguments, never inside the script', () => {
     const command = pod.containers[0]!.command!;
-    expect(command.slice(3)).toEqual(['build', '--cap-drop', 'CAP_SYS_CHROOT', '--label', `org.opencontainers.image.revision=${'a'.repeat(40)}`, '--label', 'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59']);
+    expect(command.slice(3)).toEqual([
+      'build',
+      '--cap-drop',
+      'CAP_SYS_CHROOT',
+      '--label',
+      `org.opencontainers.image.revision=${'a'.repeat(40)}`,
+      '--label',
+      'org.centos.ccp.build-id=20261128T045006Z-2c2287bb59',
+    ]);
   });
 
   it('has no prebuild container when the project has no prebuild script, and no credentials without a Secret', () => {
     const spec = sampleSpec();
-    const plain = buildJob({ ...spec, entry: { ...spec.entry, prebuildScript: undefined, prebuildContext: undefined } }, { ...SETTINGS, registrySecret: undefined });
+    const plain = buildJob(
+      { ...spec, entry: { ...spec.entry, prebuildScript: undefined, prebuildContext: undefined } },
+      { ...SETTINGS, registrySecret: undefined },
+    );
     expect(plain.spec!.template.spec!.initContainers!.map((container) => container.name)).toEqual(['checkout']);
     expect(plain.spec!.template.spec!.containers[0]!.env!.filter((item) => item.name.startsWith('REGISTRY_'))).toEqual([]);
     expect(plain.spec!.template.spec!.volumes!.map((volume) => volume.name)).toEqual(['workspace', 'dockerfile', 'containers']);

@@ -124,13 +124,25 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
     ? {
         env: [{ name: 'REGISTRY_AUTH_FILE', value: `${REGISTRY_AUTH_DIR}/auth.json` }],
         mounts: [{ name: 'registry-auth', mountPath: REGISTRY_AUTH_DIR, readOnly: true }],
-        volumes: [{ name: 'registry-auth', secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true } }],
+        volumes: [
+          {
+            name: 'registry-auth',
+            secret: { secretName: settings.registrySecret, items: [{ key: '.dockerconfigjson', path: 'auth.json' }], defaultMode: 0o400, optional: true },
+          },
+        ],
       }
     : { env: [], mounts: [], volumes: [] };
   const build: V1Container = {
     name: 'build',
     image: settings.image,
-    command: ['/bin/sh', '-c', BUILD_SCRIPT, 'build', ...BUD_EXTRA_ARGS, ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`])],
+    command: [
+      '/bin/sh',
+      '-c',
+      BUILD_SCRIPT,
+      'build',
+      ...BUD_EXTRA_ARGS,
+      ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    ],
     env: [
       ...common.filter((item) => item.name !== 'HOME'),
       // buildah reads policy.json and auth files under HOME: not a folder the untrusted
@@ -147,7 +159,12 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
       { name: 'STORAGE_DRIVER', value: 'vfs' },
       ...auth.env,
     ],
-    volumeMounts: [...mounts, { name: 'dockerfile', mountPath: DOCKERFILE_COPY_DIR, readOnly: true }, { name: 'containers', mountPath: '/var/lib/containers' }, ...auth.mounts],
+    volumeMounts: [
+      ...mounts,
+      { name: 'dockerfile', mountPath: DOCKERFILE_COPY_DIR, readOnly: true },
+      { name: 'containers', mountPath: '/var/lib/containers' },
+      ...auth.mounts,
+    ],
     securityContext: BUILDAH,
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -169,12 +186,7 @@ export function buildJob(spec: BuildSpec, settings: KubernetesBuildSettings): V1
           securityContext: { fsGroup: 1000 },
           initContainers,
           containers: [build],
-          volumes: [
-            { name: 'workspace', emptyDir: {} },
-            { name: 'dockerfile', emptyDir: {} },
-            { name: 'containers', emptyDir: {} },
-            ...auth.volumes,
-          ],
+          volumes: [{ name: 'workspace', emptyDir: {} }, { name: 'dockerfile', emptyDir: {} }, { name: 'containers', emptyDir: {} }, ...auth.volumes],
         },
       },
     },

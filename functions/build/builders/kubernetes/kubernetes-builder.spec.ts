@@ -14,7 +14,12 @@ function terminated(name: string, exitCode: number, message: string | undefined,
 }
 
 function podWith(init: object[], main: object[]): V1Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: POD_NAME, namespace: 'ccp', labels: { 'job-name': JOB_NAME } }, status: { initContainerStatuses: init, containerStatuses: main } } as V1Pod;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD_NAME, namespace: 'ccp', labels: { 'job-name': JOB_NAME } },
+    status: { initContainerStatuses: init, containerStatuses: main },
+  } as V1Pod;
 }
 
 /** The Job as the API server reports it in an ApiServerSource event, with a final condition. */
@@ -59,7 +64,13 @@ describe('kubernetes builder against a fake API server', () => {
   it.each([
     ['a Job still running', () => jobEvent(submitted, null)],
     ['another kind of event', () => ({ ...jobEvent(submitted, { type: 'Complete' }), type: 'dev.knative.apiserver.resource.delete' })],
-    ['a Job that is not ours', () => ({ type: 'dev.knative.apiserver.resource.update', data: { kind: 'Job', metadata: { name: 'x', labels: {} }, status: { conditions: [{ type: 'Complete', status: 'True' }] } } })],
+    [
+      'a Job that is not ours',
+      () => ({
+        type: 'dev.knative.apiserver.resource.update',
+        data: { kind: 'Job', metadata: { name: 'x', labels: {} }, status: { conditions: [{ type: 'Complete', status: 'True' }] } },
+      }),
+    ],
     ['data that is not JSON', () => ({ type: 'dev.knative.apiserver.resource.update', data: '{not json' })],
   ])('%s gives null without asking the API', async (_name, event) => {
     const before = api.requests.length;
@@ -70,7 +81,10 @@ describe('kubernetes builder against a fake API server', () => {
   it('a completed Job: digest from the termination message, step times, the pod log through the API', async () => {
     api.pods.set(JOB_NAME, [
       podWith(
-        [terminated('checkout', 0, undefined, '2026-11-28T10:00:00Z', '2026-11-28T10:00:02Z'), terminated('prebuild', 0, undefined, '2026-11-28T10:00:02Z', '2026-11-28T10:00:05Z')],
+        [
+          terminated('checkout', 0, undefined, '2026-11-28T10:00:00Z', '2026-11-28T10:00:02Z'),
+          terminated('prebuild', 0, undefined, '2026-11-28T10:00:02Z', '2026-11-28T10:00:05Z'),
+        ],
         [terminated('build', 0, DIGEST, '2026-11-28T10:00:05Z', '2026-11-28T10:00:35Z')],
       ),
     ]);
@@ -84,7 +98,12 @@ describe('kubernetes builder against a fake API server', () => {
       project: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
       namespace: 'ccp',
       jobName: JOB_NAME,
-      outcome: { status: 'succeeded', imageRef: 'registry.example.org:5000/sample/child:latest', digest: DIGEST, steps: { checkout: 2000, prebuild: 3000, build: 30000 } },
+      outcome: {
+        status: 'succeeded',
+        imageRef: 'registry.example.org:5000/sample/child:latest',
+        digest: DIGEST,
+        steps: { checkout: 2000, prebuild: 3000, build: 30000 },
+      },
       log: '==> checkout\nchecked out\n==> prebuild\nprepared\n==> build\nSTEP 1/2: FROM sample/base:latest\n',
     });
     expect(api.requests.slice(before).map(({ method, path, query }) => `${method} ${path} ${new URLSearchParams(query).toString()}`)).toEqual([
@@ -98,10 +117,30 @@ describe('kubernetes builder against a fake API server', () => {
   const T0 = '2026-11-28T10:00:00Z';
   const T1 = '2026-11-28T10:00:01Z';
   it.each([
-    ['an unreachable repository', [terminated('checkout', 1, "fatal: unable to access 'https://git.example.org/sample.git/': Could not resolve host", T0, T1)], [], /^git fetch of https:\/\/git\.example\.org\/sample\.git at a{40} failed: fatal: unable to access/],
-    ['a failing prebuild', [terminated('checkout', 0, undefined, T0, T1), terminated('prebuild', 1, 'prebuild script ./prepare.sh exited with 2', T0, T1)], [], /^prebuild script \.\/prepare\.sh exited with 2$/],
-    ['a failing RUN (message from the log tail)', [terminated('checkout', 0, undefined, T0, T1)], [terminated('build', 1, 'STEP 2/2: RUN make\nsubprocess exited with status 2\nError: building at STEP "RUN make": exit status 2', T0, T1)], /^RUN make exited with 2$/],
-    ['a refused push', [terminated('checkout', 0, undefined, T0, T1)], [terminated('build', 1, 'push of registry.example.org:5000/sample/child:latest refused: denied', T0, T1)], /^push of .* refused: denied$/],
+    [
+      'an unreachable repository',
+      [terminated('checkout', 1, "fatal: unable to access 'https://git.example.org/sample.git/': Could not resolve host", T0, T1)],
+      [],
+      /^git fetch of https:\/\/git\.example\.org\/sample\.git at a{40} failed: fatal: unable to access/,
+    ],
+    [
+      'a failing prebuild',
+      [terminated('checkout', 0, undefined, T0, T1), terminated('prebuild', 1, 'prebuild script ./prepare.sh exited with 2', T0, T1)],
+      [],
+      /^prebuild script \.\/prepare\.sh exited with 2$/,
+    ],
+    [
+      'a failing RUN (message from the log tail)',
+      [terminated('checkout', 0, undefined, T0, T1)],
+      [terminated('build', 1, 'STEP 2/2: RUN make\nsubprocess exited with status 2\nError: building at STEP "RUN make": exit status 2', T0, T1)],
+      /^RUN make exited with 2$/,
+    ],
+    [
+      'a refused push',
+      [terminated('checkout', 0, undefined, T0, T1)],
+      [terminated('build', 1, 'push of registry.example.org:5000/sample/child:latest refused: denied', T0, T1)],
+      /^push of .* refused: denied$/,
+    ],
   ])('%s fails with the reason', async (_name, init, main, reason) => {
     api.pods.set(JOB_NAME, [podWith(init, main)]);
     const completion = await builder().completeFromEvent(jobEvent(submitted, { type: 'Failed', reason: 'BackoffLimitExceeded' }));
@@ -110,13 +149,22 @@ describe('kubernetes builder against a fake API server', () => {
 
   it('a Job past its deadline whose pod is gone fails as timed out, with a note instead of the log', async () => {
     api.pods.set(JOB_NAME, []);
-    const completion = await builder().completeFromEvent(jobEvent(submitted, { type: 'Failed', reason: 'DeadlineExceeded' }, 'dev.knative.apiserver.resource.add'));
+    const completion = await builder().completeFromEvent(
+      jobEvent(submitted, { type: 'Failed', reason: 'DeadlineExceeded' }, 'dev.knative.apiserver.resource.add'),
+    );
     expect(completion).toEqual(expect.objectContaining({ log: `==> the pod of Job ${JOB_NAME} is gone; no log\n` }));
-    expect(completion?.outcome).toEqual({ status: 'failed', reason: "build timed out after 2700 s (the Job's activeDeadlineSeconds)", imageRef: 'registry.example.org:5000/sample/child:latest', steps: {} });
+    expect(completion?.outcome).toEqual({
+      status: 'failed',
+      reason: "build timed out after 2700 s (the Job's activeDeadlineSeconds)",
+      imageRef: 'registry.example.org:5000/sample/child:latest',
+      steps: {},
+    });
   });
 
   it('an API server that refuses the Job makes start throw, for the broker to retry', async () => {
     const other = createKubernetesBuilder({ ...SETTINGS, namespace: 'forbidden' }, api.builderOptions());
-    await expect(other.start(sampleSpec(), noLog, new AbortController().signal)).rejects.toThrow(/^cannot create Job forbidden\/ccp-build-.*: HTTP 403 jobs.batch is forbidden$/);
+    await expect(other.start(sampleSpec(), noLog, new AbortController().signal)).rejects.toThrow(
+      /^cannot create Job forbidden\/ccp-build-.*: HTTP 403 jobs.batch is forbidden$/,
+    );
   });
 });

@@ -40,7 +40,10 @@ interface Connection {
  * pod, never in a function. The client library is loaded on the first call to the cluster.
  * @see ./readme.md
  */
-export function createKubernetesBuilder(settings: KubernetesBuildSettings, options: KubernetesBuilderOptions = {}): Builder & Required<Pick<Builder, 'completeFromEvent'>> {
+export function createKubernetesBuilder(
+  settings: KubernetesBuildSettings,
+  options: KubernetesBuilderOptions = {},
+): Builder & Required<Pick<Builder, 'completeFromEvent'>> {
   let connection: Promise<Connection> | null = null;
   const connect = (): Promise<Connection> => {
     connection ??= connectTo(options).catch((error: unknown) => {
@@ -112,7 +115,11 @@ async function podOf({ client, core }: Connection, namespace: string, jobName: s
 
 /** Each container's log under a header, in run order; a log that cannot be read says so. */
 async function podLog({ client, core }: Connection, pod: V1Pod): Promise<string> {
-  const ran = new Set([...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].filter((status) => status.state?.terminated || status.state?.running).map((status) => status.name));
+  const ran = new Set(
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+      .filter((status) => status.state?.terminated || status.state?.running)
+      .map((status) => status.name),
+  );
   const parts: string[] = [];
   for (const container of CONTAINERS.filter((name) => ran.has(name))) {
     parts.push(`==> ${container}\n`);

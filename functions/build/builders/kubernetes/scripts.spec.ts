@@ -32,7 +32,15 @@ async function runScript(script: string, dir: string, env: Record<string, string
   const terminationLog = `${dir}.termination-log`;
   await writeFile(terminationLog, '');
   await mkdir(`${dir}.dockerfile`, { recursive: true });
-  const base = { PATH: process.env.PATH, HOME: path.join(dir, 'home'), WORKSPACE: dir, TERMINATION_LOG: terminationLog, DOCKERFILE_DIR: `${dir}.dockerfile`, CONTAINERS_STORAGE_CONF: storageConf, STORAGE_DRIVER: 'vfs' };
+  const base = {
+    PATH: process.env.PATH,
+    HOME: path.join(dir, 'home'),
+    WORKSPACE: dir,
+    TERMINATION_LOG: terminationLog,
+    DOCKERFILE_DIR: `${dir}.dockerfile`,
+    CONTAINERS_STORAGE_CONF: storageConf,
+    STORAGE_DRIVER: 'vfs',
+  };
   const result = await exec('/bin/sh', ['-c', script], { env: { ...base, ...env }, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
@@ -42,7 +50,8 @@ async function runScript(script: string, dir: string, env: Record<string, string
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const newWorkspace = () => mkdtemp(path.join(os.tmpdir(), 'ccp-job-scripts-'));
-const removeWorkspace = (dir: string) => Promise.all([dir, `${dir}.dockerfile`, `${dir}.termination-log`].map((item) => rm(item, { recursive: true, force: true })));
+const removeWorkspace = (dir: string) =>
+  Promise.all([dir, `${dir}.dockerfile`, `${dir}.termination-log`].map((item) => rm(item, { recursive: true, force: true })));
 
 describe('the build Job scripts', () => {
   it.each([
@@ -81,18 +90,33 @@ describe('the build Job scripts', () => {
 
     const checkout = (dockerfile = 'app/Dockerfile') => runScript(CHECKOUT_SCRIPT, dir, { GIT_URL: url, COMMIT: commit, DOCKERFILE: dockerfile });
     const prebuild = (script: string, timeout = '10') =>
-      runScript(PREBUILD_SCRIPT, dir, { PREBUILD_DIR: 'app', PREBUILD_SCRIPT: `app/${script}`, SCRIPT_NAME: `./${script}`, PREBUILD_TIMEOUT_SECONDS: timeout, CCP_BUILD_ID: 'b-1' });
+      runScript(PREBUILD_SCRIPT, dir, {
+        PREBUILD_DIR: 'app',
+        PREBUILD_SCRIPT: `app/${script}`,
+        SCRIPT_NAME: `./${script}`,
+        PREBUILD_TIMEOUT_SECONDS: timeout,
+        CCP_BUILD_ID: 'b-1',
+      });
 
     it('checks out the commit, copies its Dockerfile and sha256 out of the workspace, then runs the prebuild in its context', async () => {
       const result = await checkout();
-      expect({ code: result.code, message: result.message, logged: result.output.includes(`==> checkout: ${commit}, Dockerfile app/Dockerfile sha256:${sha256('FROM scratch\nLABEL x=y\n')}`) }).toEqual({ code: 0, message: '', logged: true });
-      expect({ copy: await readFile(`${dir}.dockerfile/Dockerfile`, 'utf8'), sum: await readFile(`${dir}.dockerfile/sha256`, 'utf8') }).toEqual({ copy: 'FROM scratch\nLABEL x=y\n', sum: `${sha256('FROM scratch\nLABEL x=y\n')}\n` });
+      expect({
+        code: result.code,
+        message: result.message,
+        logged: result.output.includes(`==> checkout: ${commit}, Dockerfile app/Dockerfile sha256:${sha256('FROM scratch\nLABEL x=y\n')}`),
+      }).toEqual({ code: 0, message: '', logged: true });
+      expect({ copy: await readFile(`${dir}.dockerfile/Dockerfile`, 'utf8'), sum: await readFile(`${dir}.dockerfile/sha256`, 'utf8') }).toEqual({
+        copy: 'FROM scratch\nLABEL x=y\n',
+        sum: `${sha256('FROM scratch\nLABEL x=y\n')}\n`,
+      });
       expect(await prebuild('prepare.sh')).toEqual(expect.objectContaining({ code: 0, message: '' }));
       expect(await readFile(path.join(dir, 'src/app/made.txt'), 'utf8')).toBe('prebuild b-1\n');
     });
 
     it('a commit without the Dockerfile fails the checkout, before any prebuild', async () => {
-      expect(await checkout('app/Containerfile')).toEqual(expect.objectContaining({ code: 1, message: 'Dockerfile app/Containerfile not found in the repository' }));
+      expect(await checkout('app/Containerfile')).toEqual(
+        expect.objectContaining({ code: 1, message: 'Dockerfile app/Containerfile not found in the repository' }),
+      );
       expect(await readdir(`${dir}.dockerfile`)).toEqual([]);
     });
 
@@ -132,7 +156,8 @@ describe('the build Job scripts', () => {
         'clean/inner/file': 'x\n',
         'clean/inner/ok.sh': 'echo ok > ok.txt\n',
         // What a prebuild could plant in the build context: links to where the pod keeps secrets.
-        'clean/plant.sh': 'ln -s /run/ccp/registry-auth/auth.json auth.json\nln -s /var/run/secrets/kubernetes.io/serviceaccount/token token\nln -s ../../../../../../../../run/ccp/registry-auth creds\n',
+        'clean/plant.sh':
+          'ln -s /run/ccp/registry-auth/auth.json auth.json\nln -s /var/run/secrets/kubernetes.io/serviceaccount/token token\nln -s ../../../../../../../../run/ccp/registry-auth creds\n',
         'clean/newline.sh': 'ln -s inner/file "$(printf "a\\nb")"\n',
       });
       const links: Array<[string, string]> = [
@@ -156,9 +181,21 @@ describe('the build Job scripts', () => {
     afterEach(() => removeWorkspace(dir));
 
     const build = (dockerfile: string, context: string) =>
-      runScript(BUILD_SCRIPT, dir, { REGISTRIES_CONF_TEXT: '', TLS_VERIFY: 'false', DOCKERFILE: dockerfile, CONTEXT_DIR: context, IMAGE_REF: '127.0.0.1:1/x/y:z' });
+      runScript(BUILD_SCRIPT, dir, {
+        REGISTRIES_CONF_TEXT: '',
+        TLS_VERIFY: 'false',
+        DOCKERFILE: dockerfile,
+        CONTEXT_DIR: context,
+        IMAGE_REF: '127.0.0.1:1/x/y:z',
+      });
     const prebuildIn = (prebuildDir: string, script: string) =>
-      runScript(PREBUILD_SCRIPT, dir, { PREBUILD_DIR: prebuildDir, PREBUILD_SCRIPT: script, SCRIPT_NAME: script, PREBUILD_TIMEOUT_SECONDS: '10', CCP_BUILD_ID: 'b-1' });
+      runScript(PREBUILD_SCRIPT, dir, {
+        PREBUILD_DIR: prebuildDir,
+        PREBUILD_SCRIPT: script,
+        SCRIPT_NAME: script,
+        PREBUILD_TIMEOUT_SECONDS: '10',
+        CCP_BUILD_ID: 'b-1',
+      });
 
     it('the checkout refuses a Dockerfile linked out of the repository and copies nothing', async () => {
       const fresh = await newWorkspace();
@@ -175,14 +212,28 @@ describe('the build Job scripts', () => {
     });
 
     it.each([
-      ['a Dockerfile linked to a host file', 'app/Dockerfile.link', 'clean', 'target-file app/Dockerfile.link leads out of the repository (app/Dockerfile.link -> $HOST/canary)'],
-      ['a context linked to a host folder', 'app/Dockerfile', 'app/hostdir', 'build-context app/hostdir leads out of the repository (app/hostdir -> $HOST/dir)'],
+      [
+        'a Dockerfile linked to a host file',
+        'app/Dockerfile.link',
+        'clean',
+        'target-file app/Dockerfile.link leads out of the repository (app/Dockerfile.link -> $HOST/canary)',
+      ],
+      [
+        'a context linked to a host folder',
+        'app/Dockerfile',
+        'app/hostdir',
+        'build-context app/hostdir leads out of the repository (app/hostdir -> $HOST/dir)',
+      ],
       ['a context that climbs out through a link', 'app/Dockerfile', 'app/up/..', 'build-context app/up/.. leads out of the repository (app/up -> ../..)'],
       ['symlinks in the context that lead out', 'app/Dockerfile', 'app', 'build context app has symlinks that lead out of the repository: '],
     ])('build refuses %s before buildah runs', async (_case, dockerfile, context, message) => {
       const result = await build(dockerfile, context);
       const expected = message.replace('$HOST', host);
-      expect({ code: result.code, message: result.message.slice(0, expected.length), buildah: result.output.includes('==> build') }).toEqual({ code: 1, message: expected, buildah: false });
+      expect({ code: result.code, message: result.message.slice(0, expected.length), buildah: result.output.includes('==> build') }).toEqual({
+        code: 1,
+        message: expected,
+        buildah: false,
+      });
     });
 
     it('names the first three escaping links of the context in the words of the local backend', async () => {
@@ -199,8 +250,18 @@ describe('the build Job scripts', () => {
     });
 
     it.each([
-      ['a prebuild script linked to a host script', 'app', 'app/prepare.sh', 'prebuild-script app/prepare.sh leads out of the repository (app/prepare.sh -> $HOST/script.sh)'],
-      ['a prebuild context linked to a host folder', 'app/hostdir', 'app/hostdir/x.sh', 'prebuild-context app/hostdir leads out of the repository (app/hostdir -> $HOST/dir)'],
+      [
+        'a prebuild script linked to a host script',
+        'app',
+        'app/prepare.sh',
+        'prebuild-script app/prepare.sh leads out of the repository (app/prepare.sh -> $HOST/script.sh)',
+      ],
+      [
+        'a prebuild context linked to a host folder',
+        'app/hostdir',
+        'app/hostdir/x.sh',
+        'prebuild-context app/hostdir leads out of the repository (app/hostdir -> $HOST/dir)',
+      ],
     ])('prebuild refuses %s and runs nothing', async (_case, prebuildDir, script, message) => {
       const result = await prebuildIn(prebuildDir, script);
       expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: message.replace('$HOST', host) });
@@ -217,16 +278,35 @@ describe('the build Job scripts', () => {
     // names a place inside the checkout, which is not part of the repository.
     it.each([
       ['build', 'a context', () => build('app/Dockerfile', 'app/back'), 'build-context app/back leads out of the repository (app/back -> $SRC/clean)'],
-      ['build', 'a Dockerfile', () => build('app/backfile', 'clean'), 'target-file app/backfile leads out of the repository (app/backfile -> $SRC/app/Dockerfile)'],
-      ['build', 'a link in the context', () => build('app/Dockerfile', 'clean'), 'build context clean has a symlink that leads out of the repository: clean/back -> $SRC/clean/inner'],
-      ['prebuild', 'a prebuild context', () => prebuildIn('app/back', 'app/back/inner/ok.sh'), 'prebuild-context app/back leads out of the repository (app/back -> $SRC/clean)'],
+      [
+        'build',
+        'a Dockerfile',
+        () => build('app/backfile', 'clean'),
+        'target-file app/backfile leads out of the repository (app/backfile -> $SRC/app/Dockerfile)',
+      ],
+      [
+        'build',
+        'a link in the context',
+        () => build('app/Dockerfile', 'clean'),
+        'build context clean has a symlink that leads out of the repository: clean/back -> $SRC/clean/inner',
+      ],
+      [
+        'prebuild',
+        'a prebuild context',
+        () => prebuildIn('app/back', 'app/back/inner/ok.sh'),
+        'prebuild-context app/back leads out of the repository (app/back -> $SRC/clean)',
+      ],
     ])('%s refuses %s through an absolute link back into the checkout', async (_step, _case, run, message) => {
       const src = path.join(dir, 'src');
       await symlink(path.join(src, 'clean'), path.join(src, 'app/back'));
       await symlink(path.join(src, 'app/Dockerfile'), path.join(src, 'app/backfile'));
       await symlink(path.join(src, 'clean/inner'), path.join(src, 'clean/back'));
       const result = await run();
-      expect({ code: result.code, message: result.message, buildah: result.output.includes('==> build') }).toEqual({ code: 1, message: message.replace('$SRC', src), buildah: false });
+      expect({ code: result.code, message: result.message, buildah: result.output.includes('==> build') }).toEqual({
+        code: 1,
+        message: message.replace('$SRC', src),
+        buildah: false,
+      });
     });
 
     it('fails the build when the prebuild plants links to the pod’s secrets in the context', async () => {
@@ -255,7 +335,10 @@ describe('the build Job scripts', () => {
     it('fails the build when the Dockerfile copy differs from the sum the checkout recorded', async () => {
       await writeFile(`${dir}.dockerfile/Dockerfile`, 'FROM oci-archive:/x.tar\n');
       const result = await build('app/Dockerfile', 'clean');
-      expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: `Dockerfile app/Dockerfile: the copy differs from the checkout's (sha256:${sha256('FROM oci-archive:/x.tar\n')})` });
+      expect({ code: result.code, message: result.message }).toEqual({
+        code: 1,
+        message: `Dockerfile app/Dockerfile: the copy differs from the checkout's (sha256:${sha256('FROM oci-archive:/x.tar\n')})`,
+      });
     });
 
     // The lint refused these at the commit with ../host-access.ts; the build container says the
@@ -283,7 +366,10 @@ describe('the build Job scripts', () => {
       await writeFile(`${dir}.dockerfile/Dockerfile`, text);
       await writeFile(`${dir}.dockerfile/sha256`, `${sha256(text)}\n`);
       const result = await build('app/Dockerfile', 'nowhere');
-      expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: hostAccessProblem(text, 'app/Dockerfile') ?? 'build context nowhere not found in the repository' });
+      expect({ code: result.code, message: result.message }).toEqual({
+        code: 1,
+        message: hostAccessProblem(text, 'app/Dockerfile') ?? 'build context nowhere not found in the repository',
+      });
     });
     // buildah 1.28 builds `ARG T=oci-archive` + `FROM ${T}:/file.tar` from the host's file (tried
     // by hand): the transport is whole only once the ARG is put in, so the check puts it in.
@@ -294,14 +380,22 @@ describe('the build Job scripts', () => {
       ['a default inside a default', 'ARG X\nARG T=oci-archive\nFROM ${X:-${T}}:/run/x.tar', 3, 'FROM names the oci-archive'],
       ['a name that differs only in case', 'ARG T=oci-archive\nARG t=fedora\nFROM ${T}:/run/x.tar', 3, 'FROM names the oci-archive'],
       ['a stage ARG that FROM does not see', 'ARG T=oci-archive\nFROM scratch\nARG T=fedora\nFROM ${T}:/run/x.tar', 4, 'FROM names the oci-archive'],
-      ['an ENV of the old form in COPY --from', 'FROM scratch\nENV S containers-storage\nCOPY --from=${S}:other/image / /', 3, 'COPY --from names the containers-storage'],
+      [
+        'an ENV of the old form in COPY --from',
+        'FROM scratch\nENV S containers-storage\nCOPY --from=${S}:other/image / /',
+        3,
+        'COPY --from names the containers-storage',
+      ],
       ['a stage ARG in COPY --from', 'FROM scratch\nARG S=containers\nCOPY --from=${S}-storage:other/image / /', 3, 'COPY --from names the containers-storage'],
     ])('build refuses a host transport spelled with %s', async (_case, tail, line, says) => {
       const text = `${tail}\n`;
       await writeFile(`${dir}.dockerfile/Dockerfile`, text);
       await writeFile(`${dir}.dockerfile/sha256`, `${sha256(text)}\n`);
       const result = await build('app/Dockerfile', 'nowhere');
-      expect({ code: result.code, message: result.message }).toEqual({ code: 1, message: `app/Dockerfile line ${line}: ${says}: transport, which reads the build host; name an image in a registry` });
+      expect({ code: result.code, message: result.message }).toEqual({
+        code: 1,
+        message: `app/Dockerfile line ${line}: ${says}: transport, which reads the build host; name an image in a registry`,
+      });
     });
 
     it.each([
@@ -350,8 +444,18 @@ describe('the build Job scripts', () => {
 
     it('builds and pushes the Dockerfile as committed, whatever the prebuild wrote, and keeps its own files out of the workspace', async () => {
       expect((await runScript(CHECKOUT_SCRIPT, dir, { GIT_URL: url, COMMIT: commit, DOCKERFILE: 'app/Dockerfile' })).code).toBe(0);
-      const prebuild = await runScript(PREBUILD_SCRIPT, dir, { PREBUILD_DIR: 'app', PREBUILD_SCRIPT: 'app/rewrite.sh', SCRIPT_NAME: './rewrite.sh', PREBUILD_TIMEOUT_SECONDS: '10', CCP_BUILD_ID: 'b-1', CANARY: path.join(root, 'canary') });
-      expect({ code: prebuild.code, rewritten: (await readFile(path.join(dir, 'src/app/Dockerfile'), 'utf8')).includes('rewritten') }).toEqual({ code: 0, rewritten: true });
+      const prebuild = await runScript(PREBUILD_SCRIPT, dir, {
+        PREBUILD_DIR: 'app',
+        PREBUILD_SCRIPT: 'app/rewrite.sh',
+        SCRIPT_NAME: './rewrite.sh',
+        PREBUILD_TIMEOUT_SECONDS: '10',
+        CCP_BUILD_ID: 'b-1',
+        CANARY: path.join(root, 'canary'),
+      });
+      expect({ code: prebuild.code, rewritten: (await readFile(path.join(dir, 'src/app/Dockerfile'), 'utf8')).includes('rewritten') }).toEqual({
+        code: 0,
+        rewritten: true,
+      });
       const imageRef = `${registry.address}/sample/app:latest`;
       const result = await runScript(BUILD_SCRIPT, dir, {
         REGISTRIES_CONF_TEXT: registriesConf({ registry: { address: registry.address, tlsVerify: false }, parentImages: {} }),

@@ -117,7 +117,8 @@ code=$?
  * does, `--from` with those and the stage's. Any `--mount` counts, whatever instruction it is
  * on: being stricter than the lint only refuses.
  */
-const HOST_ACCESS_AWK = String.raw`
+const HOST_ACCESS_AWK =
+  String.raw`
 BEGIN { split("cache tmpfs secret ssh", types, " "); for (i in types) safe[types[i]] = 1; esc = "\\\\"; inst = ""; mount = ""; trans = "" }
 function unsafe(text) { if (mount == "") mount = file " line " start ": RUN --mount " text }
 function plain(name) { return name ~ /^[a-z0-9_-][a-z0-9._-]*(\/[a-z0-9_-][a-z0-9._-]*)*$/ }
@@ -196,7 +197,11 @@ function check(text,   out, i, c, q, n, r, t, k, kw, first, v) {
   if (kw == "env" && n > first && !index(r[first], "=")) { v = r[first] "="; for (k = first + 1; k <= n; k++) v = v (k > first + 1 ? " " : "") r[k]; assign(stage, v); transport("ENV", expanded(substr(v, index(v, "=") + 1), stage)) }
 }
 { line = $0; sub(/\r$/, "", line) }
-!started && tolower(line) ~ /^#[ \t]*escape[ \t]*=/ { if (line ~ /=[ \t]*` + '`' + String.raw`[ \t]*$/) esc = "` + '`' + String.raw`"; next }
+!started && tolower(line) ~ /^#[ \t]*escape[ \t]*=/ { if (line ~ /=[ \t]*` +
+  '`' +
+  String.raw`[ \t]*$/) esc = "` +
+  '`' +
+  String.raw`"; next }
 !started && line ~ /^#[ \t]*[a-zA-Z][a-zA-Z0-9]*[ \t]*=/ { next }
 { started = 1 }
 line ~ /^[ \t]*(#|$)/ { next }

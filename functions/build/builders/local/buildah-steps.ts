@@ -75,7 +75,9 @@ export async function buildahBud(run: BuildahRun, request: BudRequest): Promise<
   ];
   const result = await buildah(run, args, request.timeoutMs);
   if (result.exitCode === 0) return;
-  throw new StepFailure(endReason('build', result, request.timeoutMs) ?? buildFailureReason(result.tail, request.dockerfileText) ?? `buildah bud exited with ${result.exitCode}`);
+  throw new StepFailure(
+    endReason('build', result, request.timeoutMs) ?? buildFailureReason(result.tail, request.dockerfileText) ?? `buildah bud exited with ${result.exitCode}`,
+  );
 }
 
 /**
@@ -88,7 +90,9 @@ export async function buildahPush(run: BuildahRun, imageRef: string, digestFile:
   const args = [...storageArgs(run.storage), 'push', ...registryArgs(run), '--digestfile', digestFile, imageRef, `docker://${imageRef}`];
   const result = await buildah(run, args, timeoutMs);
   if (result.exitCode !== 0) {
-    throw new StepFailure(endReason('push', result, timeoutMs) ?? `push of ${imageRef} refused: ${lastErrorLine(result.tail) ?? `buildah push exited with ${result.exitCode}`}`);
+    throw new StepFailure(
+      endReason('push', result, timeoutMs) ?? `push of ${imageRef} refused: ${lastErrorLine(result.tail) ?? `buildah push exited with ${result.exitCode}`}`,
+    );
   }
   const digest = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailure(`push of ${imageRef} gave no digest`);

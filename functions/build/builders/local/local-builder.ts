@@ -90,9 +90,18 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
       await mkdir(path.dirname(dockerfileCopy), { recursive: true });
       await writeFile(dockerfileCopy, bytes, { mode: 0o600 });
       deadline = Date.now() + spec.timeouts.buildMs;
-      await buildahBud(run, { dockerfile: dockerfileCopy, dockerfileText, contextDir: path.join(src, contextDir), imageRef: spec.imageRef, labels: spec.labels, timeoutMs: remaining(deadline) });
+      await buildahBud(run, {
+        dockerfile: dockerfileCopy,
+        dockerfileText,
+        contextDir: path.join(src, contextDir),
+        imageRef: spec.imageRef,
+        labels: spec.labels,
+        timeoutMs: remaining(deadline),
+      });
     });
-    const digest = await runner.run('push', `docker://${spec.imageRef}`, () => buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)));
+    const digest = await runner.run('push', `docker://${spec.imageRef}`, () =>
+      buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)),
+    );
     out.write(`==> pushed ${spec.imageRef}@${digest}\n`);
     return { kind: 'finished', outcome: { ...outcome, status: 'succeeded', digest } };
   } catch (error) {
@@ -115,7 +124,12 @@ async function readCommittedDockerfile(src: string, paths: ProjectPaths): Promis
  * each inside the checkout, no symlink in the context that leads out, the Dockerfile present
  * at the commit. A Dockerfile the prebuild script changed is noted: the committed one is built.
  */
-async function containedForBuild(src: string, paths: ProjectPaths, committed: Buffer | null, write: (text: string) => void): Promise<{ dockerfile: string; contextDir: string; bytes: Buffer }> {
+async function containedForBuild(
+  src: string,
+  paths: ProjectPaths,
+  committed: Buffer | null,
+  write: (text: string) => void,
+): Promise<{ dockerfile: string; contextDir: string; bytes: Buffer }> {
   // The prebuild paths were checked before it ran and are done with; what it left there is its own.
   const contained = await contain(src, { gitPath: paths.gitPath, dockerfile: paths.dockerfile, contextDir: paths.contextDir });
   if (committed === null) throw new StepFailure(`Dockerfile ${paths.dockerfile} not found in the repository`);
@@ -149,7 +163,13 @@ function projectPaths(spec: BuildSpec): ProjectPaths {
   }
 }
 
-async function prepareBuildah(options: LocalBuilderOptions, spec: BuildSpec, folder: string, signal: AbortSignal, write: (text: string) => void): Promise<BuildahRun> {
+async function prepareBuildah(
+  options: LocalBuilderOptions,
+  spec: BuildSpec,
+  folder: string,
+  signal: AbortSignal,
+  write: (text: string) => void,
+): Promise<BuildahRun> {
   const registriesConfFile = path.join(folder, 'registries.conf');
   await writeFile(registriesConfFile, registriesConf(spec));
   const { root, runroot } = options.buildah;

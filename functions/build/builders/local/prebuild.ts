@@ -76,12 +76,16 @@ export async function runPrebuild(run: PrebuildRun): Promise<void> {
     if (error instanceof SandboxUnavailableError) throw new StepFailure(`prebuild script ${run.scriptName} not run: no sandbox: ${error.message}`);
     throw error;
   }
-  if (result.limit) throw new StepFailure(`prebuild script ${run.scriptName} hit the ${result.limit.kind} limit (${result.limit.limit}, ${result.limit.setting})`);
+  if (result.limit)
+    throw new StepFailure(`prebuild script ${run.scriptName} hit the ${result.limit.kind} limit (${result.limit.limit}, ${result.limit.setting})`);
   if (result.aborted) throw new StepFailure(`prebuild script ${run.scriptName} aborted`);
   if (result.timedOut) throw new StepFailure(`prebuild script ${run.scriptName} timed out after ${Math.round(run.timeoutMs / 100) / 10} s`);
-  if (result.outputLimited) throw new StepFailure(`prebuild script ${run.scriptName} stopped: more than ${sandbox.maxOutputBytes} bytes of output (CCP_PREBUILD_MAX_OUTPUT)`);
+  if (result.outputLimited)
+    throw new StepFailure(`prebuild script ${run.scriptName} stopped: more than ${sandbox.maxOutputBytes} bytes of output (CCP_PREBUILD_MAX_OUTPUT)`);
   if (result.exitCode !== 0) {
-    throw new StepFailure(`prebuild script ${run.scriptName} ${result.exitCode === null ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}`);
+    throw new StepFailure(
+      `prebuild script ${run.scriptName} ${result.exitCode === null ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}`,
+    );
   }
 }
 

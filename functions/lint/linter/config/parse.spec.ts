@@ -33,7 +33,11 @@ describe('parseLintConfig', () => {
   });
 
   it.each<[string, string, { field: string; line: number; message: string }[]]>([
-    ['bad threshold', 'failure-threshold: fatal', [{ field: 'failure-threshold', line: 1, message: 'must be one of error, warning, info, style, ignore, none' }]],
+    [
+      'bad threshold',
+      'failure-threshold: fatal',
+      [{ field: 'failure-threshold', line: 1, message: 'must be one of error, warning, info, style, ignore, none' }],
+    ],
     ['ignored not a list', 'ignored: DL3008', [{ field: 'ignored', line: 1, message: 'must be a list' }]],
     ['bad code', 'ignored:\n  - DL3008\n  - dl-3008', [{ field: 'ignored[1]', line: 3, message: '"dl-3008" is not a rule code like DL3008 or SC2086' }]],
     ['unknown level', 'override:\n  fatal: [DL3008]', [{ field: 'override.fatal', line: 2, message: 'unknown level (known: error, warning, info, style)' }]],

@@ -37,8 +37,7 @@ interface SarifLog {
   }[];
 }
 
-const byPosition = (a: HadolintJson, b: HadolintJson): number =>
-  a.line - b.line || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
+const byPosition = (a: HadolintJson, b: HadolintJson): number => a.line - b.line || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
 
 /** The official SARIF 2.1.0 schema, with its formats checked for real. */
 function sarifValidator() {
@@ -69,10 +68,14 @@ describe("ccp lint --format json against hadolint's own output", () => {
     expect(formatTty(findings)).toContain('Dockerfile:9 SC2086 info:');
     const log = JSON.parse(formatSarif(findings)) as SarifLog;
     const run = log.runs[0]!;
-    expect(run.results.filter((result) => result.ruleId.startsWith('SC')).map((result) => {
-      const region = result.locations[0]!.physicalLocation.region;
-      return `${result.ruleId}@${region.startLine}:${region.startColumn}`;
-    })).toEqual(['SC2086@4:10', 'SC2006@4:16', 'SC2046@4:16', 'SC2086@9:10']);
+    expect(
+      run.results
+        .filter((result) => result.ruleId.startsWith('SC'))
+        .map((result) => {
+          const region = result.locations[0]!.physicalLocation.region;
+          return `${result.ruleId}@${region.startLine}:${region.startColumn}`;
+        }),
+    ).toEqual(['SC2086@4:10', 'SC2006@4:16', 'SC2046@4:16', 'SC2086@9:10']);
   });
 
   it.each<[string, string, HadolintJson]>([
@@ -104,7 +107,9 @@ describe('SARIF output', () => {
   });
 
   it('is checked by a schema that can fail', () => {
-    const log = JSON.parse(formatSarif(centos.ccp.slice(0, 1))) as { runs: { results: { level: string }[]; tool: { driver: { rules: { helpUri: string }[] } } }[] };
+    const log = JSON.parse(formatSarif(centos.ccp.slice(0, 1))) as {
+      runs: { results: { level: string }[]; tool: { driver: { rules: { helpUri: string }[] } } }[];
+    };
     log.runs[0]!.results[0]!.level = 'info';
     log.runs[0]!.tool.driver.rules[0]!.helpUri = 'not a uri';
     expect(validate(log)).toBe(false);
@@ -117,7 +122,9 @@ describe('SARIF output', () => {
     for (const rule of run.tool.driver.rules) {
       expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
       expect(rule.shortDescription.text.length).toBeGreaterThan(5);
-      expect(rule.helpUri).toEqual(rule.id.startsWith('SC') ? `https://www.shellcheck.net/wiki/${rule.id}` : `https://github.com/hadolint/hadolint/wiki/${rule.id}`);
+      expect(rule.helpUri).toEqual(
+        rule.id.startsWith('SC') ? `https://www.shellcheck.net/wiki/${rule.id}` : `https://github.com/hadolint/hadolint/wiki/${rule.id}`,
+      );
       expect(rule.help.text).toContain(rule.helpUri);
       expect(rule.help.markdown).toContain(`[${rule.id}](${rule.helpUri})`);
     }

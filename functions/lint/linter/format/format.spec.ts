@@ -46,8 +46,7 @@ function sarifShapeProblems(log: Record<string, unknown>): string[] {
       if (!['none', 'note', 'warning', 'error'].includes(String(result.level))) problems.push(`results[${i}].level is invalid`);
       const index = result.ruleIndex as number;
       if (rules[index]?.id !== result.ruleId) problems.push(`results[${i}].ruleIndex does not point at its rule`);
-      const region = (result.locations as { physicalLocation: { region: { startLine: number; startColumn: number } } }[])[0]
-        ?.physicalLocation?.region;
+      const region = (result.locations as { physicalLocation: { region: { startLine: number; startColumn: number } } }[])[0]?.physicalLocation?.region;
       if (!(region?.startLine >= 1) || !(region?.startColumn >= 1)) problems.push(`results[${i}] region must start at 1 or later`);
     });
   });
@@ -71,7 +70,10 @@ describe('formatSarif', () => {
         name: 'NoFrom',
         shortDescription: { text: 'no FROM' },
         fullDescription: { text: 'no FROM' },
-        help: { text: 'no FROM. See https://docs.docker.com/reference/dockerfile/', markdown: 'no FROM. See [CCP1001](https://docs.docker.com/reference/dockerfile/).' },
+        help: {
+          text: 'no FROM. See https://docs.docker.com/reference/dockerfile/',
+          markdown: 'no FROM. See [CCP1001](https://docs.docker.com/reference/dockerfile/).',
+        },
         helpUri: 'https://docs.docker.com/reference/dockerfile/',
         defaultConfiguration: { level: 'error' },
       },
@@ -80,7 +82,10 @@ describe('formatSarif', () => {
         name: 'MaintainerIsDeprecated',
         shortDescription: { text: 'MAINTAINER is deprecated' },
         fullDescription: { text: 'MAINTAINER is deprecated' },
-        help: { text: 'MAINTAINER is deprecated. See https://github.com/hadolint/hadolint/wiki/DL4000', markdown: 'MAINTAINER is deprecated. See [DL4000](https://github.com/hadolint/hadolint/wiki/DL4000).' },
+        help: {
+          text: 'MAINTAINER is deprecated. See https://github.com/hadolint/hadolint/wiki/DL4000',
+          markdown: 'MAINTAINER is deprecated. See [DL4000](https://github.com/hadolint/hadolint/wiki/DL4000).',
+        },
         helpUri: 'https://github.com/hadolint/hadolint/wiki/DL4000',
         // The level its findings have (ccp's warning), not hadolint's default error.
         defaultConfiguration: { level: 'warning' },

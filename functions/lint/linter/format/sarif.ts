@@ -78,7 +78,10 @@ export function formatSarif(findings: Finding[], options: { toolVersion?: string
  */
 export function ruleName(text: string): string {
   const words = text.split(/\.(?:\s|$)/)[0].match(/[A-Za-z0-9]+/g) ?? [];
-  const name = words.slice(0, NAME_WORDS).map((word) => word[0].toUpperCase() + word.slice(1).toLowerCase()).join('');
+  const name = words
+    .slice(0, NAME_WORDS)
+    .map((word) => word[0].toUpperCase() + word.slice(1).toLowerCase())
+    .join('');
   return name === '' ? 'Finding' : name;
 }
 

@@ -7,17 +7,11 @@ import type { InstructionNode, LintContext, RuleFinding } from '../../../../shar
  * @see https://github.com/hadolint/hadolint/blob/master/src/Hadolint/Rule.hs
  */
 export function badRuns(context: LintContext, isBad: (script: ShellScript, node: InstructionNode) => boolean): RuleFinding[] {
-  return context.instructions
-    .filter((node) => node.script !== null && isBad(node.script, node))
-    .map((node) => ({ line: node.line }));
+  return context.instructions.filter((node) => node.script !== null && isBad(node.script, node)).map((node) => ({ line: node.line }));
 }
 
 /** Findings for every instruction with this keyword that fails `isBad`. */
-export function badInstructions(
-  context: LintContext,
-  keyword: string,
-  isBad: (node: InstructionNode) => boolean,
-): RuleFinding[] {
+export function badInstructions(context: LintContext, keyword: string, isBad: (node: InstructionNode) => boolean): RuleFinding[] {
   return context.instructions.filter((node) => node.keyword === keyword && isBad(node)).map((node) => ({ line: node.line }));
 }
 

@@ -53,13 +53,18 @@ export async function noticeMail(input: NoticeMailInput, linker: ReportLinker): 
     .map(([outcome, count]) => `${count} ${outcome}`)
     .join(', ');
   const origin = data.origin ? imageName(data.origin) : null;
-  const rows: [string, string][] = [['Build Status', status], ['Cascade started by', describeCause(data.cause)], ['Images', counts]];
+  const rows: [string, string][] = [
+    ['Build Status', status],
+    ['Cascade started by', describeCause(data.cause)],
+    ['Images', counts],
+  ];
   if (origin) rows.push(['Started from', origin]);
   const missing = items.filter((item) => input.details.get(imageName(item.project))?.scan === 'missing').map((item) => imageName(item.project));
-  if (missing.length > 0) rows.push(['Scans missing', `${missing.join(', ')} (not finished after ${input.waitedSeconds} s; each is mailed on its own when it ends)`]);
+  if (missing.length > 0)
+    rows.push(['Scans missing', `${missing.join(', ')} (not finished after ${input.waitedSeconds} s; each is mailed on its own when it ends)`]);
   const sections: MailSection[] = [{ heading: `Container builds: ${status}`, rows }];
   for (const item of items) sections.push(...(await itemSections(item, input, linker)));
-  const first = items[0] ? imageName(items[0].project) : origin ?? data.cascade;
+  const first = items[0] ? imageName(items[0].project) : (origin ?? data.cascade);
   const others = items.length - 1;
   const what = others > 0 ? `${first} and ${others} more image${others > 1 ? 's' : ''}` : first;
   return { subject: `[${registryName(items.find((item) => item.image)?.image?.ref, input.registry)}] ${status}: Container build ${what}`, status, sections };
@@ -86,7 +91,10 @@ async function itemSections(item: NoticeItem, input: NoticeMailInput, linker: Re
   if (detail?.scan === 'missing') {
     sections.push({ heading: `${name}: scan`, items: [`The scan had not finished after ${input.waitedSeconds} s; it is mailed on its own when it ends.`] });
   } else if (detail?.scan) {
-    sections.push({ heading: `${name} scan: ${scanHeadline(detail.scan.digest, detail.scan.scanners)}`, items: scannerItems(detail.scan.digest, detail.scan.scanners) });
+    sections.push({
+      heading: `${name} scan: ${scanHeadline(detail.scan.digest, detail.scan.scanners)}`,
+      items: scannerItems(detail.scan.digest, detail.scan.scanners),
+    });
   }
   const links = await reportLinks(detail?.reports ?? new Map(), linker);
   if (links.length > 0) sections.push({ heading: `${name}: reports`, links });

@@ -31,7 +31,10 @@ export async function scanMail(input: ScanMailInput, linker: ReportLinker): Prom
   const status = scanIsBad(input.scan, data.scanners) ? 'FAILED' : 'SUCCESS';
   const name = imageName(data.project);
   const headline = scanHeadline(input.scan, data.scanners);
-  const rows: [string, string][] = [['Found', headline], ['Image', data.image.ref]];
+  const rows: [string, string][] = [
+    ['Found', headline],
+    ['Image', data.image.ref],
+  ];
   if (data.image.digest) rows.push(['Digest', data.image.digest]);
   if (data.buildId) rows.push(['Build id', data.buildId]);
   const kind = data.buildId ? 'scan' : 'weekly scan';

@@ -10,7 +10,11 @@ import type { MailSection } from '../render/document';
 export function sourceRows(entry: ProjectEntry | null | undefined, commit: string | undefined | null): [string, string][] {
   const rows: [string, string][] = [];
   if (entry) {
-    rows.push(['Repository', entry.gitUrl], ['Branch', entry.gitBranch], ['Dockerfile', `${entry.gitPath && entry.gitPath !== '.' ? `${entry.gitPath}/` : ''}${entry.targetFile}`]);
+    rows.push(
+      ['Repository', entry.gitUrl],
+      ['Branch', entry.gitBranch],
+      ['Dockerfile', `${entry.gitPath && entry.gitPath !== '.' ? `${entry.gitPath}/` : ''}${entry.targetFile}`],
+    );
   }
   // null: nothing was built (a skipped image), so there is no commit to name.
   if (commit !== null) rows.push(['Commit', commit ?? 'unknown (the repository could not be read)']);
@@ -23,7 +27,9 @@ export function sourceRows(entry: ProjectEntry | null | undefined, commit: strin
  * @see https://github.com/hadolint/hadolint#rules
  */
 export function lintSection(lint: LintDigest, heading = 'Dockerfile lint'): MailSection {
-  const counts = Object.entries(lint.counts).map(([level, count]) => `${count} ${level}`).join(', ');
+  const counts = Object.entries(lint.counts)
+    .map(([level, count]) => `${count} ${level}`)
+    .join(', ');
   const items = lint.top.map((finding) => `[${finding.level}] ${finding.line !== null ? `line ${finding.line} ` : ''}${finding.code}: ${finding.message}`);
   if (lint.total > lint.top.length) items.push(`… and ${lint.total - lint.top.length} more (see the lint report)`);
   if (lint.total === 0) items.push('No findings.');
@@ -58,7 +64,12 @@ export function scanHeadline(digest: ReadonlyMap<string, ScannerDigest> | null, 
     else unrated += summary.findings;
   }
   if (updates > 0) parts.push(plural(updates, 'update'));
-  for (const severity of [...SEVERITIES, ...Object.keys(bySeverity).filter((key) => !SEVERITIES.includes(key)).sort()]) {
+  for (const severity of [
+    ...SEVERITIES,
+    ...Object.keys(bySeverity)
+      .filter((key) => !SEVERITIES.includes(key))
+      .sort(),
+  ]) {
     if (bySeverity[severity]) parts.push(plural(bySeverity[severity]!, `${severity} finding`));
   }
   if (unrated > 0) parts.push(plural(unrated, 'finding'));
@@ -69,11 +80,17 @@ export function scanHeadline(digest: ReadonlyMap<string, ScannerDigest> | null, 
 
 /** True when the scan needs a look: a high finding or a scanner that failed. */
 export function scanIsBad(digest: ReadonlyMap<string, ScannerDigest> | null, scanners: Readonly<Record<string, ScannerSummary>>): boolean {
-  return Object.entries(scanners).some(([id, summary]) => (digest?.get(id)?.status ?? summary.status) === 'failed' || (digest?.get(id)?.severities.high ?? 0) > 0);
+  return Object.entries(scanners).some(
+    ([id, summary]) => (digest?.get(id)?.status ?? summary.status) === 'failed' || (digest?.get(id)?.severities.high ?? 0) > 0,
+  );
 }
 
 /** One line per scanner: `rpm-updates: 3 findings` or its status and reason, then its worst findings. */
-export function scannerItems(digest: ReadonlyMap<string, ScannerDigest> | null, scanners: Readonly<Record<string, ScannerSummary>>, topPerScanner = 3): string[] {
+export function scannerItems(
+  digest: ReadonlyMap<string, ScannerDigest> | null,
+  scanners: Readonly<Record<string, ScannerSummary>>,
+  topPerScanner = 3,
+): string[] {
   const items: string[] = [];
   for (const id of Object.keys(scanners).sort()) {
     const summary = scanners[id]!;

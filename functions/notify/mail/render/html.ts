@@ -19,7 +19,9 @@ export function renderHtml(document: MailDocument): string {
     if (section.rows?.length) {
       body.push('<table style="border-collapse:collapse">');
       for (const [label, value] of section.rows) {
-        body.push(`<tr><th style="text-align:left;padding:2px 12px 2px 0;vertical-align:top">${escapeHtml(label)}</th><td style="padding:2px 0;font-family:monospace">${escapeHtml(value)}</td></tr>`);
+        body.push(
+          `<tr><th style="text-align:left;padding:2px 12px 2px 0;vertical-align:top">${escapeHtml(label)}</th><td style="padding:2px 0;font-family:monospace">${escapeHtml(value)}</td></tr>`,
+        );
       }
       body.push('</table>');
     }

@@ -24,6 +24,6 @@ export function renderText(document: MailDocument): string {
     for (const link of section.links ?? []) lines.push(`${link.label}:`, `  ${link.url}`);
     lines.push('');
   }
-  lines.push('-- ', 'Sent by ccp, the container pipeline. Your project\'s notify-email in the container index decides who gets these mails.');
+  lines.push('-- ', "Sent by ccp, the container pipeline. Your project's notify-email in the container index decides who gets these mails.");
   return `${lines.map(crlf).join(CRLF)}${CRLF}`;
 }

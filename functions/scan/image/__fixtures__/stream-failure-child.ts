@@ -19,7 +19,16 @@ void (async () => {
   const tooMuch = (): never => {
     throw new Error('no bound is reached here');
   };
-  const applying = applyLayer(stream, { root, bytes: 0, maxBytes: 1e9, directoryTimes: [], skipped: [], files: 0, onTooLarge: tooMuch, onTooManyFiles: tooMuch });
+  const applying = applyLayer(stream, {
+    root,
+    bytes: 0,
+    maxBytes: 1e9,
+    directoryTimes: [],
+    skipped: [],
+    files: 0,
+    onTooLarge: tooMuch,
+    onTooManyFiles: tooMuch,
+  });
   setTimeout(() => stream.destroy(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), 10);
   try {
     await applying;

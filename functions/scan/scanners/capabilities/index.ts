@@ -15,7 +15,7 @@ const LABELS = ['RUN', 'run'];
 export const capabilitiesScanner: Scanner = {
   id: 'capabilities',
   version: '1.0.0',
-  description: 'Privileges the image\'s RUN label asks for: --privileged, --cap-add, host namespaces and mounts, security options, devices.',
+  description: "Privileges the image's RUN label asks for: --privileged, --cap-add, host namespaces and mounts, security options, devices.",
   async scan(target) {
     const labels = target.config.Labels ?? {};
     const name = LABELS.find((label) => typeof labels[label] === 'string') ?? Object.keys(labels).find((label) => label.toLowerCase() === 'run');
@@ -31,7 +31,13 @@ export const capabilitiesScanner: Scanner = {
       status: 'ok',
       findings: capabilityFindings(command.options),
       packages: [],
-      extra: { label: { name, value: label }, engine: command.engine, image: command.image, options: command.options.map((option) => option.raw), args: command.args },
+      extra: {
+        label: { name, value: label },
+        engine: command.engine,
+        image: command.image,
+        options: command.options.map((option) => option.raw),
+        args: command.args,
+      },
       ...(notes.length > 0 ? { notes } : {}),
     };
   },

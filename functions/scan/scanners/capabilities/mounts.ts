@@ -32,7 +32,12 @@ export function hostMounts(options: RunOption[]): HostMount[] {
       const source = fields.get('source') ?? fields.get('src');
       if (type !== 'bind' || !source?.startsWith('/')) continue;
       const readOnly = ['true', '1', ''].includes(fields.get('readonly') ?? fields.get('ro') ?? 'no');
-      mounts.push({ source: normalize(source), target: fields.get('target') ?? fields.get('destination') ?? fields.get('dst') ?? '', readOnly, raw: option.raw });
+      mounts.push({
+        source: normalize(source),
+        target: fields.get('target') ?? fields.get('destination') ?? fields.get('dst') ?? '',
+        readOnly,
+        raw: option.raw,
+      });
     }
   }
   return mounts;
@@ -52,7 +57,7 @@ const SENSITIVE_PATHS: [string, string][] = [
   ['/run/docker.sock', 'the Docker API socket: whoever reaches it starts privileged containers, which is root on the host'],
   ['/run/podman', 'the Podman API socket: whoever reaches it starts privileged containers, which is root on the host'],
   ['/var/run/podman', 'the Podman API socket: whoever reaches it starts privileged containers, which is root on the host'],
-  ['/run/containerd', 'the containerd socket: full control of the host\'s containers'],
+  ['/run/containerd', "the containerd socket: full control of the host's containers"],
   ['/dev', "the host's devices: raw disks and memory are readable and writable"],
   ['/proc', "the host's /proc: kernel settings (sysrq, core_pattern) that lead to code running on the host"],
   ['/sys', "the host's /sys: kernel and device settings of the host"],

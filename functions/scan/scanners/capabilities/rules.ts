@@ -19,11 +19,24 @@ export function capabilityFindings(options: RunOption[]): ScanFinding[] {
   for (const option of options) {
     const value = option.value;
     if (option.name === 'privileged' && isOn(value)) {
-      add('privileged', 'high', 'runs privileged (--privileged)', option, 'every capability, every host device, no seccomp, SELinux or AppArmor confinement: root in the container is root on the host');
+      add(
+        'privileged',
+        'high',
+        'runs privileged (--privileged)',
+        option,
+        'every capability, every host device, no seccomp, SELinux or AppArmor confinement: root in the container is root on the host',
+      );
     } else if (option.name === 'cap-add' && typeof value === 'string') {
       for (const capability of value.split(',').map(capabilityName).filter(Boolean)) {
         const known = CAPABILITIES[capability];
-        add(`cap-add:${capability}`, known?.[0] ?? 'medium', `adds capability ${capability} (--cap-add)`, option, known?.[1] ?? 'a capability beyond the engine\'s default set widens what root in the container may do to the host', { capability });
+        add(
+          `cap-add:${capability}`,
+          known?.[0] ?? 'medium',
+          `adds capability ${capability} (--cap-add)`,
+          option,
+          known?.[1] ?? "a capability beyond the engine's default set widens what root in the container may do to the host",
+          { capability },
+        );
       }
     } else if (NAMESPACES[option.name] && typeof value === 'string' && value.toLowerCase() === 'host') {
       const [severity, why] = NAMESPACES[option.name]!;
@@ -36,7 +49,16 @@ export function capabilityFindings(options: RunOption[]): ScanFinding[] {
     } else if (option.name === 'device' && typeof value === 'string') {
       const device = value.split(':')[0]!;
       const raw = RAW_DEVICE.test(device);
-      add(`device:${device}`, raw ? 'high' : 'medium', `passes host device ${device} (--device)`, option, raw ? 'raw access to host memory or a whole disk: read any data, change the host' : 'direct access to a host device, outside the container\'s usual device cgroup', { device });
+      add(
+        `device:${device}`,
+        raw ? 'high' : 'medium',
+        `passes host device ${device} (--device)`,
+        option,
+        raw
+          ? 'raw access to host memory or a whole disk: read any data, change the host'
+          : "direct access to a host device, outside the container's usual device cgroup",
+        { device },
+      );
     }
   }
   for (const mount of hostMounts(options)) {
@@ -66,11 +88,11 @@ const CAPABILITIES: Record<string, [Severity, string]> = {
   ALL: ['high', 'every capability, as with --privileged minus devices: root in the container is root on the host'],
   SYS_ADMIN: ['high', 'mount, namespaces, BPF and much more: the usual way out of a container'],
   SYS_MODULE: ['high', 'loads kernel modules: arbitrary code in the host kernel'],
-  SYS_PTRACE: ['high', 'traces and injects into other processes (with a shared PID namespace, the host\'s)'],
+  SYS_PTRACE: ['high', "traces and injects into other processes (with a shared PID namespace, the host's)"],
   SYS_RAWIO: ['high', 'raw I/O to devices and memory'],
   SYS_BOOT: ['high', 'reboots the host'],
-  SYS_TIME: ['medium', 'sets the host\'s clock'],
-  NET_ADMIN: ['high', 'reconfigures networking, firewall rules and routes (the host\'s, with --network=host)'],
+  SYS_TIME: ['medium', "sets the host's clock"],
+  NET_ADMIN: ['high', "reconfigures networking, firewall rules and routes (the host's, with --network=host)"],
   NET_RAW: ['medium', 'raw sockets: spoofed packets, ARP tricks on the container network'],
   DAC_READ_SEARCH: ['high', 'bypasses file read permissions; with open_by_handle_at, reads host files (the "shocker" escape)'],
   DAC_OVERRIDE: ['medium', 'bypasses file permission checks'],
@@ -82,12 +104,12 @@ const CAPABILITIES: Record<string, [Severity, string]> = {
 };
 
 const NAMESPACES: Record<string, [Severity, string]> = {
-  network: ['high', 'the host\'s network stack: its interfaces, localhost-only services and ports, no network isolation'],
+  network: ['high', "the host's network stack: its interfaces, localhost-only services and ports, no network isolation"],
   pid: ['high', 'sees and signals every host process; with ptrace, enters them'],
-  ipc: ['medium', 'shares the host\'s shared memory and semaphores with its processes'],
-  uts: ['medium', 'can change the host\'s hostname'],
-  userns: ['medium', 'no user namespace: root in the container is the host\'s root user'],
-  cgroupns: ['medium', 'sees and, with write access, changes the host\'s cgroup tree'],
+  ipc: ['medium', "shares the host's shared memory and semaphores with its processes"],
+  uts: ['medium', "can change the host's hostname"],
+  userns: ['medium', "no user namespace: root in the container is the host's root user"],
+  cgroupns: ['medium', "sees and, with write access, changes the host's cgroup tree"],
 };
 
 const SECURITY_OPTIONS: Record<string, [Severity, string, string]> = {

@@ -54,15 +54,45 @@ const SUBCOMMAND_WINDOW = 6;
 
 /** Long options of `run` that take no value (`--flag` or `--flag=true|false`); every other option takes one. */
 const FLAGS = new Set([
-  'detach', 'interactive', 'tty', 'rm', 'privileged', 'init', 'read-only', 'read-only-tmpfs', 'publish-all', 'sig-proxy',
-  'oom-kill-disable', 'no-healthcheck', 'disable-content-trust', 'help', 'quiet', 'replace', 'rmi', 'no-hosts',
-  'http-proxy', 'env-host', 'passwd', 'rootfs', 'tls-verify', 'use-api-socket',
+  'detach',
+  'interactive',
+  'tty',
+  'rm',
+  'privileged',
+  'init',
+  'read-only',
+  'read-only-tmpfs',
+  'publish-all',
+  'sig-proxy',
+  'oom-kill-disable',
+  'no-healthcheck',
+  'disable-content-trust',
+  'help',
+  'quiet',
+  'replace',
+  'rmi',
+  'no-hosts',
+  'http-proxy',
+  'env-host',
+  'passwd',
+  'rootfs',
+  'tls-verify',
+  'use-api-socket',
 ]);
 
 /** Short options: the flags, and those that take a value. */
 const SHORT_FLAGS: Record<string, string> = { d: 'detach', i: 'interactive', t: 'tty', P: 'publish-all', q: 'quiet' };
 const SHORT_VALUES: Record<string, string> = {
-  a: 'attach', c: 'cpu-shares', e: 'env', h: 'hostname', l: 'label', m: 'memory', p: 'publish', u: 'user', v: 'volume', w: 'workdir',
+  a: 'attach',
+  c: 'cpu-shares',
+  e: 'env',
+  h: 'hostname',
+  l: 'label',
+  m: 'memory',
+  p: 'publish',
+  u: 'user',
+  v: 'volume',
+  w: 'workdir',
 };
 
 /** Long aliases that docker and podman both accept. */

@@ -21,28 +21,45 @@ describe('gem-updates', () => {
   afterAll(() => registries.stop());
 
   it.each<[string, Record<string, TreeFile>, { id: string; installed: unknown; available: unknown; severity: string }[]]>([
-    ['a newer stable gem, its pre-release ignored', { [`${GEMS}/rake-13.0.6.gemspec`]: gemspec('rake', '13.0.6') }, [
-      { id: 'rake@13.0.6', installed: '13.0.6', available: '13.1.0', severity: 'low' },
-    ]],
-    ['a name with a dash, from a default gem', { [`usr/share/ruby/gems/specifications/default/net-http-0.3.0.gemspec`]: gemspec('net-http', '0.3.0') }, [
-      { id: 'net-http@0.3.0', installed: '0.3.0', available: '0.4.1', severity: 'low' },
-    ]],
-    ['a platform gem', { [`usr/local/bundle/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`]: gemspec('nokogiri', '1.15.4', 'x86_64-linux') }, [
-      { id: 'nokogiri@1.15.4', installed: '1.15.4', available: '1.16.2', severity: 'low' },
-    ]],
-    ['a major version behind is medium', { [`${GEMS}/rails-7.1.0.gemspec`]: gemspec('rails', '7.1.0') }, [
-      { id: 'rails@7.1.0', installed: '7.1.0', available: '8.0.0', severity: 'medium' },
-    ]],
-    ['a pre-release install is offered the newest pre-release', { [`${GEMS}/puma-7.0.0.rc1.gemspec`]: gemspec('puma', '7.0.0.rc1') }, [
-      { id: 'puma@7.0.0.rc1', installed: '7.0.0.rc1', available: '7.0.0.rc2', severity: 'low' },
-    ]],
+    [
+      'a newer stable gem, its pre-release ignored',
+      { [`${GEMS}/rake-13.0.6.gemspec`]: gemspec('rake', '13.0.6') },
+      [{ id: 'rake@13.0.6', installed: '13.0.6', available: '13.1.0', severity: 'low' }],
+    ],
+    [
+      'a name with a dash, from a default gem',
+      { [`usr/share/ruby/gems/specifications/default/net-http-0.3.0.gemspec`]: gemspec('net-http', '0.3.0') },
+      [{ id: 'net-http@0.3.0', installed: '0.3.0', available: '0.4.1', severity: 'low' }],
+    ],
+    [
+      'a platform gem',
+      { [`usr/local/bundle/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`]: gemspec('nokogiri', '1.15.4', 'x86_64-linux') },
+      [{ id: 'nokogiri@1.15.4', installed: '1.15.4', available: '1.16.2', severity: 'low' }],
+    ],
+    [
+      'a major version behind is medium',
+      { [`${GEMS}/rails-7.1.0.gemspec`]: gemspec('rails', '7.1.0') },
+      [{ id: 'rails@7.1.0', installed: '7.1.0', available: '8.0.0', severity: 'medium' }],
+    ],
+    [
+      'a pre-release install is offered the newest pre-release',
+      { [`${GEMS}/puma-7.0.0.rc1.gemspec`]: gemspec('puma', '7.0.0.rc1') },
+      [{ id: 'puma@7.0.0.rc1', installed: '7.0.0.rc1', available: '7.0.0.rc2', severity: 'low' }],
+    ],
     ['an up-to-date gem', { [`${GEMS}/rake-13.1.0.gemspec`]: gemspec('rake', '13.1.0') }, []],
   ])('%s', async (_, files, expected) => {
     const tree = await makeRootfs(files);
     try {
       const result = await gemUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment(registries.urls));
       expect(result.status).toBe('ok');
-      expect(result.findings.map((finding) => ({ id: finding.id, severity: finding.severity, installed: finding.details.installed, available: finding.details.available }))).toEqual(expected);
+      expect(
+        result.findings.map((finding) => ({
+          id: finding.id,
+          severity: finding.severity,
+          installed: finding.details.installed,
+          available: finding.details.available,
+        })),
+      ).toEqual(expected);
     } finally {
       await tree.remove();
     }
@@ -68,7 +85,10 @@ describe('gem-updates', () => {
     const empty = await makeRootfs({ 'usr/bin/ruby': '' });
     const tree = await makeRootfs({ [`${GEMS}/rake-13.0.6.gemspec`]: gemspec('rake', '13.0.6') });
     try {
-      expect(await gemUpdatesScanner.scan(scanTarget(empty.rootfs), scanEnvironment(registries.urls))).toMatchObject({ status: 'skipped', reason: 'no Ruby gems' });
+      expect(await gemUpdatesScanner.scan(scanTarget(empty.rootfs), scanEnvironment(registries.urls))).toMatchObject({
+        status: 'skipped',
+        reason: 'no Ruby gems',
+      });
       const down = await downRegistryUrl();
       expect(await gemUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment({ ...registries.urls, rubygems: down }))).toMatchObject({
         status: 'failed',

@@ -24,28 +24,45 @@ describe('npm-updates', () => {
   afterAll(() => registries.stop());
 
   it.each<[string, Record<string, TreeFile>, { id: string; installed: unknown; available: unknown; severity: string }[]]>([
-    ['a global install', { 'usr/lib/node_modules/npm/package.json': manifest('npm', '10.2.0') }, [
-      { id: 'npm@10.2.0', installed: '10.2.0', available: '10.5.0', severity: 'low' },
-    ]],
-    ['a scoped package in /usr/local', { 'usr/local/lib/node_modules/@babel/core/package.json': manifest('@babel/core', '7.20.0') }, [
-      { id: '@babel/core@7.20.0', installed: '7.20.0', available: '7.24.0', severity: 'low' },
-    ]],
-    ['dist-tags.latest caps a stable install (5.0.0 exists, latest is 4.19.2)', { 'opt/app/node_modules/express/package.json': manifest('express', '4.18.2') }, [
-      { id: 'express@4.18.2', installed: '4.18.2', available: '4.19.2', severity: 'low' },
-    ]],
+    [
+      'a global install',
+      { 'usr/lib/node_modules/npm/package.json': manifest('npm', '10.2.0') },
+      [{ id: 'npm@10.2.0', installed: '10.2.0', available: '10.5.0', severity: 'low' }],
+    ],
+    [
+      'a scoped package in /usr/local',
+      { 'usr/local/lib/node_modules/@babel/core/package.json': manifest('@babel/core', '7.20.0') },
+      [{ id: '@babel/core@7.20.0', installed: '7.20.0', available: '7.24.0', severity: 'low' }],
+    ],
+    [
+      'dist-tags.latest caps a stable install (5.0.0 exists, latest is 4.19.2)',
+      { 'opt/app/node_modules/express/package.json': manifest('express', '4.18.2') },
+      [{ id: 'express@4.18.2', installed: '4.18.2', available: '4.19.2', severity: 'low' }],
+    ],
     ['pre-releases are not offered to a stable install', { 'opt/app/node_modules/lodash/package.json': manifest('lodash', '4.17.21') }, []],
-    ['a pre-release install is offered the newest pre-release', { 'srv/node_modules/next/package.json': manifest('next', '14.0.0-canary.1') }, [
-      { id: 'next@14.0.0-canary.1', installed: '14.0.0-canary.1', available: '14.0.0-canary.5', severity: 'low' },
-    ]],
-    ['a nested dependency, a deprecated newest version skipped', { 'app/node_modules/a/node_modules/semver/package.json': manifest('semver', '6.3.0'), 'app/node_modules/a/package.json': '{}' }, [
-      { id: 'semver@6.3.0', installed: '6.3.0', available: '6.3.1', severity: 'low' },
-    ]],
+    [
+      'a pre-release install is offered the newest pre-release',
+      { 'srv/node_modules/next/package.json': manifest('next', '14.0.0-canary.1') },
+      [{ id: 'next@14.0.0-canary.1', installed: '14.0.0-canary.1', available: '14.0.0-canary.5', severity: 'low' }],
+    ],
+    [
+      'a nested dependency, a deprecated newest version skipped',
+      { 'app/node_modules/a/node_modules/semver/package.json': manifest('semver', '6.3.0'), 'app/node_modules/a/package.json': '{}' },
+      [{ id: 'semver@6.3.0', installed: '6.3.0', available: '6.3.1', severity: 'low' }],
+    ],
   ])('%s', async (_, files, expected) => {
     const tree = await makeRootfs(files);
     try {
       const result = await npmUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment(registries.urls));
       expect(result.status).toBe('ok');
-      expect(result.findings.map((finding) => ({ id: finding.id, severity: finding.severity, installed: finding.details.installed, available: finding.details.available }))).toEqual(expected);
+      expect(
+        result.findings.map((finding) => ({
+          id: finding.id,
+          severity: finding.severity,
+          installed: finding.details.installed,
+          available: finding.details.available,
+        })),
+      ).toEqual(expected);
     } finally {
       await tree.remove();
     }
@@ -77,7 +94,10 @@ describe('npm-updates', () => {
     const empty = await makeRootfs({ 'etc/os-release': 'ID=busybox\n' });
     const tree = await makeRootfs({ 'usr/lib/node_modules/npm/package.json': manifest('npm', '10.2.0') });
     try {
-      expect(await npmUpdatesScanner.scan(scanTarget(empty.rootfs), scanEnvironment(registries.urls))).toMatchObject({ status: 'skipped', reason: 'no npm packages' });
+      expect(await npmUpdatesScanner.scan(scanTarget(empty.rootfs), scanEnvironment(registries.urls))).toMatchObject({
+        status: 'skipped',
+        reason: 'no npm packages',
+      });
       const down = await downRegistryUrl();
       const result = await npmUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment({ ...registries.urls, npm: down }));
       expect(result).toMatchObject({ status: 'failed', reason: `the npm registry unreachable: ${down}/npm: ECONNREFUSED` });

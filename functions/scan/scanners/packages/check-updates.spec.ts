@@ -10,8 +10,20 @@ describe('newestVersion', () => {
     ['pep440: nothing newer', PEP440_RULES, '3.0', { versions: ['2.0', '3.0'] }, null],
     ['semver: latest wins over a higher number', SEMVER_RULES, '1.0.0', { versions: ['1.0.0', '1.1.0', '2.0.0'], latest: '1.1.0' }, '1.1.0'],
     ['semver: install newer than latest', SEMVER_RULES, '2.0.0', { versions: ['1.1.0', '2.0.0'], latest: '1.1.0' }, null],
-    ['semver: a pre-release latest is not offered to stable', SEMVER_RULES, '1.0.0', { versions: ['1.0.0', '1.2.0', '2.0.0-rc.1'], latest: '2.0.0-rc.1' }, '1.2.0'],
-    ['semver: pre-release install, newest of all', SEMVER_RULES, '2.0.0-rc.1', { versions: ['2.0.0-rc.1', '2.0.0-rc.2', '1.9.0'], latest: '1.9.0' }, '2.0.0-rc.2'],
+    [
+      'semver: a pre-release latest is not offered to stable',
+      SEMVER_RULES,
+      '1.0.0',
+      { versions: ['1.0.0', '1.2.0', '2.0.0-rc.1'], latest: '2.0.0-rc.1' },
+      '1.2.0',
+    ],
+    [
+      'semver: pre-release install, newest of all',
+      SEMVER_RULES,
+      '2.0.0-rc.1',
+      { versions: ['2.0.0-rc.1', '2.0.0-rc.2', '1.9.0'], latest: '1.9.0' },
+      '2.0.0-rc.2',
+    ],
     ['rubygems: segments as numbers', RUBYGEMS_RULES, '1.9', { versions: ['1.10'], latest: '1.10' }, '1.10'],
     ['rubygems: .pre sorts before the release', RUBYGEMS_RULES, '2.0.0.pre', { versions: ['2.0.0.pre', '2.0.0'] }, '2.0.0'],
   ])('%s', (_, rules, installed, known, expected) => {

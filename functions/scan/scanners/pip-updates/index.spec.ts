@@ -22,25 +22,40 @@ describe('pip-updates', () => {
   afterAll(() => registries.stop());
 
   it.each<[string, Record<string, TreeFile>, { id: string; installed: string; available: string; severity: string }[]]>([
-    ['a newer stable release, pre-releases ignored', { [`${SITE}/requests-2.28.0.dist-info/METADATA`]: pythonMetadata('requests', '2.28.0') }, [
-      { id: 'requests@2.28.0', installed: '2.28.0', available: '2.31.0', severity: 'low' },
-    ]],
-    ['a name written otherwise (PEP 503)', { [`${SITE}/flask_login-0.5.0.dist-info/METADATA`]: pythonMetadata('flask_login', '0.5.0') }, [
-      { id: 'flask_login@0.5.0', installed: '0.5.0', available: '0.6.3', severity: 'low' },
-    ]],
-    ['a yanked release is not offered; a major bump is medium', { [`usr/lib/python3/dist-packages/urllib3-1.26.0.egg-info/PKG-INFO`]: pythonMetadata('urllib3', '1.26.0') }, [
-      { id: 'urllib3@1.26.0', installed: '1.26.0', available: '2.0.0', severity: 'medium' },
-    ]],
+    [
+      'a newer stable release, pre-releases ignored',
+      { [`${SITE}/requests-2.28.0.dist-info/METADATA`]: pythonMetadata('requests', '2.28.0') },
+      [{ id: 'requests@2.28.0', installed: '2.28.0', available: '2.31.0', severity: 'low' }],
+    ],
+    [
+      'a name written otherwise (PEP 503)',
+      { [`${SITE}/flask_login-0.5.0.dist-info/METADATA`]: pythonMetadata('flask_login', '0.5.0') },
+      [{ id: 'flask_login@0.5.0', installed: '0.5.0', available: '0.6.3', severity: 'low' }],
+    ],
+    [
+      'a yanked release is not offered; a major bump is medium',
+      { [`usr/lib/python3/dist-packages/urllib3-1.26.0.egg-info/PKG-INFO`]: pythonMetadata('urllib3', '1.26.0') },
+      [{ id: 'urllib3@1.26.0', installed: '1.26.0', available: '2.0.0', severity: 'medium' }],
+    ],
     ['an egg-info file (not folder), up to date', { [`${SITE}/PyYAML-6.0.1.egg-info`]: pythonMetadata('PyYAML', '6.0.1') }, []],
-    ['a pre-release install is offered pre-releases', { [`opt/app/.venv/lib/python3.12/site-packages/betapkg-1.0b1.dist-info/METADATA`]: pythonMetadata('betapkg', '1.0b1') }, [
-      { id: 'betapkg@1.0b1', installed: '1.0b1', available: '1.1rc1', severity: 'low' },
-    ]],
+    [
+      'a pre-release install is offered pre-releases',
+      { [`opt/app/.venv/lib/python3.12/site-packages/betapkg-1.0b1.dist-info/METADATA`]: pythonMetadata('betapkg', '1.0b1') },
+      [{ id: 'betapkg@1.0b1', installed: '1.0b1', available: '1.1rc1', severity: 'low' }],
+    ],
   ])('%s', async (_, files, expected) => {
     const tree = await makeRootfs(files);
     try {
       const result = await pipUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment(registries.urls));
       expect(result.status).toBe('ok');
-      expect(result.findings.map((finding) => ({ id: finding.id, severity: finding.severity, installed: finding.details.installed, available: finding.details.available }))).toEqual(expected);
+      expect(
+        result.findings.map((finding) => ({
+          id: finding.id,
+          severity: finding.severity,
+          installed: finding.details.installed,
+          available: finding.details.available,
+        })),
+      ).toEqual(expected);
       expect(result.packages).toHaveLength(1);
     } finally {
       await tree.remove();
@@ -75,7 +90,12 @@ describe('pip-updates', () => {
   it('skips an image without Python packages, and never reads through a symlink to the host', async () => {
     const tree = await makeRootfs({ [`${SITE}/evil.dist-info/METADATA`]: { symlink: '/etc/hostname' }, 'bin/sh': '' });
     try {
-      expect(await pipUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment(registries.urls))).toEqual({ status: 'skipped', reason: 'no Python packages', findings: [], packages: [] });
+      expect(await pipUpdatesScanner.scan(scanTarget(tree.rootfs), scanEnvironment(registries.urls))).toEqual({
+        status: 'skipped',
+        reason: 'no Python packages',
+        findings: [],
+        packages: [],
+      });
     } finally {
       await tree.remove();
     }
@@ -97,7 +117,10 @@ describe('pip-updates', () => {
   it('follows the URL rewrite rules', async () => {
     const tree = await makeRootfs({ [`${SITE}/requests-2.31.0.dist-info/METADATA`]: pythonMetadata('requests', '2.31.0') });
     try {
-      const env = scanEnvironment({ ...registries.urls, pypi: 'https://pypi.org' }, { rewriteUrl: (url) => url.replace('https://pypi.org', registries.pypi.url) });
+      const env = scanEnvironment(
+        { ...registries.urls, pypi: 'https://pypi.org' },
+        { rewriteUrl: (url) => url.replace('https://pypi.org', registries.pypi.url) },
+      );
       expect(await pipUpdatesScanner.scan(scanTarget(tree.rootfs), env)).toMatchObject({ status: 'ok', findings: [] });
     } finally {
       await tree.remove();

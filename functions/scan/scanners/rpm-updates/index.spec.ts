@@ -8,7 +8,6 @@ import { startDownServer } from '../../../../test/scan-support/down-server';
 import type { ScanEnvironment, ScanTarget } from '../../../../shared/reports/scanner-types';
 import { rpmUpdatesScanner } from '.';
 
-
 function environment(cacheDir: string, rewriteUrl: (url: string) => string = (url) => url): ScanEnvironment {
   return { log: silentLogger, cacheDir, rewriteUrl, registries: { pypi: '', npm: '', rubygems: '' }, timeoutMs: 5000 };
 }
@@ -73,10 +72,18 @@ describe('rpm-updates', () => {
       ['off', 'disabled', false],
     ]);
     expect(repos[0]).toEqual(
-      expect.objectContaining({ name: 'Demo 9 - x86_64', baseurl: `${server.url}/9/x86_64/base/`, file: '/etc/yum.repos.d/demo.repo', packageCount: 5, installed: ['baz.noarch'] }),
+      expect.objectContaining({
+        name: 'Demo 9 - x86_64',
+        baseurl: `${server.url}/9/x86_64/base/`,
+        file: '/etc/yum.repos.d/demo.repo',
+        packageCount: 5,
+        installed: ['baz.noarch'],
+      }),
     );
     expect(repos[0].revision).toMatch(/^\d+$/);
-    expect(result.extra).toEqual(expect.objectContaining({ vars: { releasever: '9', basearch: 'x86_64' }, rpmdb: { dbpath: '/var/lib/rpm', backend: 'sqlite' } }));
+    expect(result.extra).toEqual(
+      expect.objectContaining({ vars: { releasever: '9', basearch: 'x86_64' }, rpmdb: { dbpath: '/var/lib/rpm', backend: 'sqlite' } }),
+    );
     expect(server.stats.paths).not.toContain('/off/repodata/repomd.xml');
   });
 
@@ -91,7 +98,12 @@ describe('rpm-updates', () => {
       'pkg:rpm/demo/qux@2.0-1?arch=noarch&distro=demo-9.2',
     ]);
     expect(result.packages[0]).toEqual(
-      expect.objectContaining({ ecosystem: 'rpm', name: 'bar', version: '1.0', qualifiers: { release: '1', epoch: '1', arch: 'noarch', sourcerpm: 'bar-1.0-1.src.rpm' } }),
+      expect.objectContaining({
+        ecosystem: 'rpm',
+        name: 'bar',
+        version: '1.0',
+        qualifiers: { release: '1', epoch: '1', arch: 'noarch', sourcerpm: 'bar-1.0-1.src.rpm' },
+      }),
     );
     expect(result.status).toEqual('ok');
     expect(result.notes).toEqual(['the image enables no repositories: nothing to compare against']);
@@ -101,14 +113,21 @@ describe('rpm-updates', () => {
     const rootfs = await root('all-down', { 'down.repo': `[down]\nname=Down\nbaseurl=${DOWN}\n` });
     const result = await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-down')));
     expect(result.status).toEqual('failed');
-    expect(result.reason).toMatch(/^every enabled repo is unreachable \(down\): repo down unreachable: http:\/\/127\.0\.0\.1:\d+\/down\/repodata\/repomd\.xml: \S+/);
+    expect(result.reason).toMatch(
+      /^every enabled repo is unreachable \(down\): repo down unreachable: http:\/\/127\.0\.0\.1:\d+\/down\/repodata\/repomd\.xml: \S+/,
+    );
     expect(result.packages).toHaveLength(5);
   });
 
   it('is skipped with "no rpmdb" on an image without one', async () => {
     const rootfs = path.join(dir, 'empty');
     await mkdir(path.join(rootfs, 'etc'), { recursive: true });
-    expect(await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-empty')))).toEqual({ status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] });
+    expect(await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-empty')))).toEqual({
+      status: 'skipped',
+      reason: 'no rpmdb',
+      findings: [],
+      packages: [],
+    });
   });
 
   it.each([
@@ -147,7 +166,10 @@ describe('rpm-updates', () => {
     const result = await rpmUpdatesScanner.scan(target(rootfs), environment(path.join(dir, 'cache-guess')));
     expect([result.status, result.findings.map((finding) => finding.id)]).toEqual(['ok', ['baz.noarch', 'foo.noarch']]);
     expect((result.extra as { repos: { baseurl: string }[] }).repos[0].baseurl).toEqual(`${server.url}/9/x86_64/base/`);
-    expect(server.stats.paths.filter((p) => p.endsWith('repomd.xml')).sort()).toEqual(['/8/x86_64/base/repodata/repomd.xml', '/9/x86_64/base/repodata/repomd.xml']);
+    expect(server.stats.paths.filter((p) => p.endsWith('repomd.xml')).sort()).toEqual([
+      '/8/x86_64/base/repodata/repomd.xml',
+      '/9/x86_64/base/repodata/repomd.xml',
+    ]);
   });
 
   it('fetches each repo once when the early guess was right', async () => {

@@ -24,7 +24,10 @@ function usage(repo: RepoDefinition, loaded: PromiseSettledResult<LoadedRepo> | 
   if (!loaded) return base;
   if (loaded.status === 'rejected') return { ...base, status: 'unreachable', error: (loaded.reason as Error).message };
   const { value } = loaded;
-  const installed = value.packages.map(nevra).filter((id) => installedNevras.has(id)).map((id) => installedNevras.get(id)!);
+  const installed = value.packages
+    .map(nevra)
+    .filter((id) => installedNevras.has(id))
+    .map((id) => installedNevras.get(id)!);
   return {
     ...base,
     baseurl: value.baseurl,
@@ -50,7 +53,9 @@ function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
 
 /** Whether any `.repo` file uses `$releasever` (else the rpmdb need not be asked for it). */
 function mentionsReleasever(rootfs: string): boolean {
-  return listRootDir(rootfs, 'etc/yum.repos.d').some((name) => name.endsWith('.repo') && (readRootFile(rootfs, `etc/yum.repos.d/${name}`) ?? '').includes('releasever'));
+  return listRootDir(rootfs, 'etc/yum.repos.d').some(
+    (name) => name.endsWith('.repo') && (readRootFile(rootfs, `etc/yum.repos.d/${name}`) ?? '').includes('releasever'),
+  );
 }
 
 /**
@@ -74,7 +79,10 @@ export const rpmUpdatesScanner: Scanner = {
         .filter((repo) => repo.enabled)
         .map((repo) => [repoAddress(repo), settle(loadRepo(repo, env))] as const),
     );
-    const db = await readRpmdb(target.rootfs, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs), ...(env.signal ? { signal: env.signal } : {}) });
+    const db = await readRpmdb(target.rootfs, {
+      releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs),
+      ...(env.signal ? { signal: env.signal } : {}),
+    });
     if (!db) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
     const osRelease = readOsRelease(target.rootfs);
     const packages = db.packages.map((pkg) => rpmInstalledPackage(pkg, osRelease));
@@ -108,7 +116,14 @@ export const rpmUpdatesScanner: Scanner = {
     if (down.length > 0 && loaded.length > 0) notes.push(...down.map((error) => `${error.message}; its packages were not compared`));
     if (down.length > 0 && loaded.length === 0) {
       const names = down.map((error) => (error instanceof RepoUnreachableError ? error.repoId : error.message)).join(', ');
-      return { status: 'failed', reason: `every enabled repo is unreachable (${names}): ${down.map((error) => error.message).join('; ')}`, findings: [], packages, extra, notes };
+      return {
+        status: 'failed',
+        reason: `every enabled repo is unreachable (${names}): ${down.map((error) => error.message).join('; ')}`,
+        findings: [],
+        packages,
+        extra,
+        notes,
+      };
     }
     return { status: 'ok', findings, packages, extra, ...(notes.length > 0 ? { notes } : {}) };
   },

@@ -6,7 +6,13 @@ import { silentLogger } from '../../../../shared/log/logger';
 import type { ScanEnvironment, ScanTarget } from '../../../../shared/reports/scanner-types';
 import { rpmVerifyScanner } from '.';
 
-const env: ScanEnvironment = { log: silentLogger, cacheDir: os.tmpdir(), rewriteUrl: (url) => url, registries: { pypi: '', npm: '', rubygems: '' }, timeoutMs: 1000 };
+const env: ScanEnvironment = {
+  log: silentLogger,
+  cacheDir: os.tmpdir(),
+  rewriteUrl: (url) => url,
+  registries: { pypi: '', npm: '', rubygems: '' },
+  timeoutMs: 1000,
+};
 const target = (rootfs: string): ScanTarget => ({ rootfs, imageRef: 'test/image:latest', config: {} });
 
 describe('rpm-verify', () => {
@@ -49,13 +55,22 @@ describe('rpm-verify', () => {
       details: { path: '/usr/bin/baz', flags: 'S.5....T.', missing: false, changed: ['size', 'digest', 'mtime'], package: 'baz-1.0-1.noarch' },
     });
     expect(byPath['/etc/baz.conf']).toEqual(
-      expect.objectContaining({ severity: 'info', details: expect.objectContaining({ attribute: 'config', changed: expect.arrayContaining(['size', 'digest']), package: 'baz-1.0-1.noarch' }) }),
+      expect.objectContaining({
+        severity: 'info',
+        details: expect.objectContaining({ attribute: 'config', changed: expect.arrayContaining(['size', 'digest']), package: 'baz-1.0-1.noarch' }),
+      }),
     );
     expect(byPath['/usr/share/baz/data']).toEqual(
-      expect.objectContaining({ severity: 'medium', title: '/usr/share/baz/data missing (baz-1.0-1.noarch)', details: expect.objectContaining({ missing: true, flags: 'missing' }) }),
+      expect.objectContaining({
+        severity: 'medium',
+        title: '/usr/share/baz/data missing (baz-1.0-1.noarch)',
+        details: expect.objectContaining({ missing: true, flags: 'missing' }),
+      }),
     );
     expect(result.extra).toEqual(expect.objectContaining({ checked: 4, filtered: { volatile: 1 } }));
-    expect(result.notes).toEqual(expect.arrayContaining(['filtered (volatile, 1 results): /var, /run and /tmp hold state that changes at run time (logs, caches, spools, databases)']));
+    expect(result.notes).toEqual(
+      expect.arrayContaining(['filtered (volatile, 1 results): /var, /run and /tmp hold state that changes at run time (logs, caches, spools, databases)']),
+    );
     expect(result.packages).toEqual([]);
   });
 

@@ -15,7 +15,10 @@ export async function fileOwners(rootArgs: string[], paths: string[], signal?: A
   const wanted = new Set(paths);
   const owners = new Map<string, string[]>();
   if (wanted.size === 0) return owners;
-  const result = await runCommand('rpm', [...rootArgs, '-qa', '--qf', '[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]'], { env: rpmEnv(), ...(signal ? { signal } : {}) });
+  const result = await runCommand('rpm', [...rootArgs, '-qa', '--qf', '[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]'], {
+    env: rpmEnv(),
+    ...(signal ? { signal } : {}),
+  });
   if (result.code !== 0) throw new RpmdbError(`rpm -qa (file list) failed (exit ${result.code}): ${result.stderr.trim()}`);
   for (const line of result.stdout.split('\n')) {
     const tab = line.lastIndexOf('\t');
@@ -62,7 +65,11 @@ export const rpmVerifyScanner: Scanner = {
       if (rule) filtered.set(rule.id, (filtered.get(rule.id) ?? 0) + 1);
       else kept.push(line);
     }
-    const owners = await fileOwners(rootArgs, kept.map((line) => line.path), env.signal);
+    const owners = await fileOwners(
+      rootArgs,
+      kept.map((line) => line.path),
+      env.signal,
+    );
     kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const findings: ScanFinding[] = kept.map((line) => {
       const packages = owners.get(line.path) ?? [];

@@ -4,12 +4,25 @@ import { noiseRuleFor } from './noise-rules';
 
 describe('parseVerifyOutput', () => {
   it.each([
-    ['S.5....T.  c /etc/x.conf', { path: '/etc/x.conf', missing: false, flags: 'S.5....T.', changed: ['size', 'digest', 'mtime'], unknown: [], attribute: 'config' }],
+    [
+      'S.5....T.  c /etc/x.conf',
+      { path: '/etc/x.conf', missing: false, flags: 'S.5....T.', changed: ['size', 'digest', 'mtime'], unknown: [], attribute: 'config' },
+    ],
     ['S.5......    /usr/bin/x', { path: '/usr/bin/x', missing: false, flags: 'S.5......', changed: ['size', 'digest'], unknown: [] }],
     ['missing     /usr/lib/x.so', { path: '/usr/lib/x.so', missing: true, flags: 'missing', changed: [], unknown: [] }],
     ['missing   d /usr/share/doc/x/README', { path: '/usr/share/doc/x/README', missing: true, flags: 'missing', changed: [], unknown: [], attribute: 'doc' }],
     ['.M...UG..    /usr/share/a b', { path: '/usr/share/a b', missing: false, flags: '.M...UG..', changed: ['mode', 'user', 'group'], unknown: [] }],
-    ['??5??????  l /usr/share/licenses/x', { path: '/usr/share/licenses/x', missing: false, flags: '??5??????', changed: ['digest'], unknown: ['size', 'mode', 'device', 'link', 'user', 'group', 'mtime', 'capabilities'], attribute: 'license' }],
+    [
+      '??5??????  l /usr/share/licenses/x',
+      {
+        path: '/usr/share/licenses/x',
+        missing: false,
+        flags: '??5??????',
+        changed: ['digest'],
+        unknown: ['size', 'mode', 'device', 'link', 'user', 'group', 'mtime', 'capabilities'],
+        attribute: 'license',
+      },
+    ],
     ['....L....    /usr/bin/vi', { path: '/usr/bin/vi', missing: false, flags: '....L....', changed: ['link'], unknown: [] }],
     ['........P    /usr/bin/ping', { path: '/usr/bin/ping', missing: false, flags: '........P', changed: ['capabilities'], unknown: [] }],
   ])('%s', (line, expected) => {

@@ -50,7 +50,8 @@ export function availabilityReader(target: ScanTarget, env: ScanEnvironment, rpm
     const enabled = readRepoFiles(target.rootfs, vars).filter((repo) => repo.enabled);
     if (enabled.length === 0) notes.push('the image enables no RPM repositories: no RPM fix counts as available');
     const settled = await Promise.allSettled(enabled.map((repo) => loadRepo(repo, env)));
-    for (const result of settled) if (result.status === 'rejected') notes.push(`${(result.reason as Error).message}; its packages were not counted as available`);
+    for (const result of settled)
+      if (result.status === 'rejected') notes.push(`${(result.reason as Error).message}; its packages were not counted as available`);
     const loaded: LoadedRepo[] = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     return new Map(findUpdates(db.packages, loaded).map((update) => [`${update.installed.name}.${update.installed.arch}`, update]));
   };
@@ -90,7 +91,11 @@ export function availabilityReader(target: ScanTarget, env: ScanEnvironment, rpm
       updates ??= loadUpdates(rpmdb);
       const update = (await updates).get(item.label);
       if (!update) return { version: item.version, display: item.displayVersion, from: 'installed' };
-      return { version: `${update.available.epoch}:${update.available.version}-${update.available.release}`, display: formatEvr(update.available), from: update.repo };
+      return {
+        version: `${update.available.epoch}:${update.available.version}-${update.available.release}`,
+        display: formatEvr(update.available),
+        from: update.repo,
+      };
     },
   };
 }

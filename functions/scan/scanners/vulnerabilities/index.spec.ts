@@ -61,12 +61,17 @@ const ALMALINUX = [
 ];
 
 const PYPI = [
-  record('PYSEC-2023-74', 'PyPI', 'Requests', [{ introduced: '2.3.0' }, { fixed: '2.31.0' }], { aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'], severity: [{ type: 'CVSS_V3', score: CVSS_MEDIUM }] }),
+  record('PYSEC-2023-74', 'PyPI', 'Requests', [{ introduced: '2.3.0' }, { fixed: '2.31.0' }], {
+    aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'],
+    severity: [{ type: 'CVSS_V3', score: CVSS_MEDIUM }],
+  }),
   // GitHub's record of the same CVE: merged into PYSEC's.
   record('GHSA-j8r2-6x86-q33q', 'PyPI', 'requests', [{ introduced: '2.3.0' }, { fixed: '2.31.0' }], { aliases: ['CVE-2023-32681', 'PYSEC-2023-74'] }),
   record('PYSEC-2024-1', 'PyPI', 'urllib3', [{ introduced: '2.0.0' }, { fixed: '2.0.7' }]),
 ];
-const NPM = [record('GHSA-35jh-r3h4-6jhm', 'npm', 'lodash', [{ introduced: '0' }, { fixed: '4.17.21' }], { severity: [{ type: 'CVSS_V3', score: CVSS_HIGH }] })];
+const NPM = [
+  record('GHSA-35jh-r3h4-6jhm', 'npm', 'lodash', [{ introduced: '0' }, { fixed: '4.17.21' }], { severity: [{ type: 'CVSS_V3', score: CVSS_HIGH }] }),
+];
 const RUBYGEMS = [
   record('GHSA-rack-1', 'RubyGems', 'rack', [{ introduced: '2.0.0' }, { fixed: '2.2.6.4' }], { severity: [{ type: 'CVSS_V3', score: CVSS_HIGH }] }),
   record('GHSA-rack-2', 'RubyGems', 'rack', [{ introduced: '3.0.0' }, { fixed: '3.0.4.2' }]),
@@ -83,7 +88,10 @@ describe('vulnerabilities', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-vulnerabilities-'));
-    const [installed, available] = await Promise.all([buildRpms(path.join(dir, 'build-installed'), INSTALLED), buildRpms(path.join(dir, 'build-available'), AVAILABLE)]);
+    const [installed, available] = await Promise.all([
+      buildRpms(path.join(dir, 'build-installed'), INSTALLED),
+      buildRpms(path.join(dir, 'build-available'), AVAILABLE),
+    ]);
     await makeRepo(path.join(dir, 'repos', 'baseos'), available);
     [mirror, repoServer, registries] = await Promise.all([
       startOsvMirror(),
@@ -99,7 +107,12 @@ describe('vulnerabilities', () => {
     mirror.publish('npm', await osvZip(NPM));
     mirror.publish('RubyGems', await osvZip(RUBYGEMS));
     rootfs = path.join(dir, 'rootfs');
-    await makeRpmRoot(rootfs, installed, { 'almalinux.repo': `[baseos]\nname=AlmaLinux $releasever - BaseOS\nbaseurl=${repoServer.url}/baseos/\nenabled=1\n` }, 'ID="almalinux"\nVERSION_ID="9.4"\n');
+    await makeRpmRoot(
+      rootfs,
+      installed,
+      { 'almalinux.repo': `[baseos]\nname=AlmaLinux $releasever - BaseOS\nbaseurl=${repoServer.url}/baseos/\nenabled=1\n` },
+      'ID="almalinux"\nVERSION_ID="9.4"\n',
+    );
     await writeTree(rootfs, {
       [`${SITE}/requests-2.28.1.dist-info/METADATA`]: pythonMetadata('requests', '2.28.1'),
       // Below the range's introduced: not affected.
@@ -126,7 +139,15 @@ describe('vulnerabilities', () => {
   it('finds exactly the affected packages, with the fix and whether the image can take it now', async () => {
     const result = await vulnerabilitiesScanner.scan(scanTarget(rootfs), environment('main'));
     expect([result.status, result.notes]).toEqual(['ok', undefined]);
-    expect(result.findings.map((finding) => [finding.details.advisory, finding.details.package, finding.details.installed, finding.details.fixed, finding.details.status])).toEqual([
+    expect(
+      result.findings.map((finding) => [
+        finding.details.advisory,
+        finding.details.package,
+        finding.details.installed,
+        finding.details.fixed,
+        finding.details.status,
+      ]),
+    ).toEqual([
       // Fixable now first, then by CVSS score (7.5, 7.5, 6.1), then by id.
       ['ALSA-2024:1001', 'fixnow.noarch', '1.0-1', '1.2-1', 'fixable-now'],
       ['GHSA-rack-1', 'rack', '2.2.3', '2.2.6.4', 'fixable-now'],
@@ -166,9 +187,17 @@ describe('vulnerabilities', () => {
     ]);
     expect([byAdvisory.get('ALSA-2024:1003')?.severity, byAdvisory.get('ALSA-2024:1003')?.details.severity]).toEqual(['medium', { band: 'medium' }]);
     expect(byAdvisory.get('PYSEC-2023-74')?.details).toEqual(
-      expect.objectContaining({ aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'], related: ['GHSA-j8r2-6x86-q33q'], locations: [`${SITE}/requests-2.28.1.dist-info`], available: '2.31.0', availableFrom: 'PyPI' }),
+      expect.objectContaining({
+        aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'],
+        related: ['GHSA-j8r2-6x86-q33q'],
+        locations: [`${SITE}/requests-2.28.1.dist-info`],
+        available: '2.31.0',
+        availableFrom: 'PyPI',
+      }),
     );
-    expect(result.extra).toEqual({ database: { advisories: 12, ecosystems: ['AlmaLinux', 'PyPI', 'npm', 'RubyGems'], withdrawn: 1, refresh: expect.any(Array) } });
+    expect(result.extra).toEqual({
+      database: { advisories: 12, ecosystems: ['AlmaLinux', 'PyPI', 'npm', 'RubyGems'], withdrawn: 1, refresh: expect.any(Array) },
+    });
   });
 
   it('fetches the database once and then asks with its ETag, getting a 304', async () => {

@@ -8,7 +8,14 @@ import { readInventory, type InventoryItem } from './inventory';
 /** Whether the image can take the fix today. */
 export type FixStatus = 'fixable-now' | 'fix-upstream-only' | 'no-fix';
 
-const FINDING_SEVERITY: Record<SeverityBand, ScanFinding['severity']> = { critical: 'high', high: 'high', medium: 'medium', low: 'low', none: 'info', unknown: 'info' };
+const FINDING_SEVERITY: Record<SeverityBand, ScanFinding['severity']> = {
+  critical: 'high',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  none: 'info',
+  unknown: 'info',
+};
 const STATUS_ORDER: Record<FixStatus, number> = { 'fixable-now': 0, 'fix-upstream-only': 1, 'no-fix': 2 };
 
 /**
@@ -48,7 +55,11 @@ function finding(item: InventoryItem, match: AdvisoryMatch, related: string[], s
   const cve = advisory.aliases.find((alias) => alias.startsWith('CVE-'));
   const fixed = match.fixed === null ? null : displayFix(match.fixed, item);
   const outcome =
-    status === 'fixable-now' ? `fixed in ${fixed}, available ${available!.display} (${available!.from})` : status === 'fix-upstream-only' ? `fixed in ${fixed}, not yet available` : 'no fix';
+    status === 'fixable-now'
+      ? `fixed in ${fixed}, available ${available!.display} (${available!.from})`
+      : status === 'fix-upstream-only'
+        ? `fixed in ${fixed}, not yet available`
+        : 'no fix';
   return {
     id: `${advisory.id} ${item.label}@${item.displayVersion}`,
     severity: FINDING_SEVERITY[severity.band],
@@ -65,13 +76,17 @@ function finding(item: InventoryItem, match: AdvisoryMatch, related: string[], s
       fixed,
       status,
       ...(status === 'fixable-now' ? { available: available!.display, availableFrom: available!.from } : {}),
-      severity: { band: severity.band, ...(severity.score !== undefined ? { score: severity.score } : {}), ...(severity.vector ? { vector: severity.vector } : {}) },
+      severity: {
+        band: severity.band,
+        ...(severity.score !== undefined ? { score: severity.score } : {}),
+        ...(severity.vector ? { vector: severity.vector } : {}),
+      },
       ...(item.locations ? { locations: item.locations } : {}),
     },
   };
 }
 
-const scoreOf = (item: ScanFinding): number => ((item.details.severity as { score?: number }).score ?? -1);
+const scoreOf = (item: ScanFinding): number => (item.details.severity as { score?: number }).score ?? -1;
 
 /**
  * vulnerabilities: every installed package (RPMs, Python, npm, gems) against the OSV
@@ -92,14 +107,22 @@ export const vulnerabilitiesScanner: Scanner = {
     if (!env.advisories) return { status: 'skipped', reason: 'no OSV mirror configured (CCP_OSV_URLS)', findings: [], packages: [] };
     const inventory = await readInventory(target, env);
     if (inventory.items.length === 0) {
-      return { status: 'skipped', reason: 'no packages to match', findings: [], packages: [], ...(inventory.notes.length > 0 ? { notes: inventory.notes } : {}) };
+      return {
+        status: 'skipped',
+        reason: 'no packages to match',
+        findings: [],
+        packages: [],
+        ...(inventory.notes.length > 0 ? { notes: inventory.notes } : {}),
+      };
     }
     const availability = availabilityReader(target, env, inventory.rpmdb);
     // Nearly every RPM image has an advisory with a fix: its repos are read while the database loads.
     if (inventory.items.some((item) => item.rpm)) availability.prefetch();
     const database = await env.advisories.load();
     const notes = [...inventory.notes];
-    for (const outcome of database.refresh) if (outcome.status === 'failed') notes.push(`${outcome.error}${database.stats.ecosystems.includes(outcome.ecosystem) ? '; the stored export was used' : ''}`);
+    for (const outcome of database.refresh)
+      if (outcome.status === 'failed')
+        notes.push(`${outcome.error}${database.stats.ecosystems.includes(outcome.ecosystem) ? '; the stored export was used' : ''}`);
     if (database.stats.ecosystems.length === 0) {
       return { status: 'failed', reason: `no OSV export is stored: ${notes.join('; ')}`, findings: [], packages: [] };
     }
@@ -131,7 +154,9 @@ export const vulnerabilitiesScanner: Scanner = {
     ).flat();
     findings.sort(
       (a, b) =>
-        STATUS_ORDER[a.details.status as FixStatus] - STATUS_ORDER[b.details.status as FixStatus] || scoreOf(b) - scoreOf(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        STATUS_ORDER[a.details.status as FixStatus] - STATUS_ORDER[b.details.status as FixStatus] ||
+        scoreOf(b) - scoreOf(a) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
     for (const ecosystem of [...unmatched].sort()) notes.push(`no ${ecosystem} advisories in the database (CCP_OSV_ECOSYSTEMS): its packages were not matched`);
     if (invalid.length > 0) notes.push(`not versions of their ecosystem, not matched: ${invalid.sort().join(', ')}`);
@@ -141,7 +166,9 @@ export const vulnerabilitiesScanner: Scanner = {
       status: 'ok',
       findings,
       packages: [],
-      extra: { database: { advisories: database.index.size, ecosystems: database.stats.ecosystems, withdrawn: database.stats.withdrawn, refresh: database.refresh } },
+      extra: {
+        database: { advisories: database.index.size, ecosystems: database.stats.ecosystems, withdrawn: database.stats.withdrawn, refresh: database.refresh },
+      },
       ...(notes.length > 0 ? { notes } : {}),
     };
   },

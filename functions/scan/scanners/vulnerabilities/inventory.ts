@@ -48,7 +48,16 @@ function languageItems(ecosystem: OsvEcosystem, found: FoundPackage[]): Inventor
     const key = `${pkg.name}@${pkg.version}`;
     const item = byInstall.get(key);
     if (item) item.locations!.push(pkg.location);
-    else byInstall.set(key, { ecosystem, name: pkg.name, version: pkg.version, label: pkg.name, displayVersion: pkg.version, purl: pkg.purl, locations: [pkg.location] });
+    else
+      byInstall.set(key, {
+        ecosystem,
+        name: pkg.name,
+        version: pkg.version,
+        label: pkg.name,
+        displayVersion: pkg.version,
+        purl: pkg.purl,
+        locations: [pkg.location],
+      });
   }
   return [...byInstall.values()];
 }
@@ -72,7 +81,9 @@ export async function readInventory(target: ScanTarget, env: ScanEnvironment): P
     const osRelease = readOsRelease(target.rootfs);
     const ecosystem = rpmEcosystemOf(osRelease);
     if (!ecosystem) {
-      notes.push(`the image's distribution (os-release ID ${osRelease.ID ? `"${osRelease.ID}"` : 'missing'}) is none of Red Hat, AlmaLinux, Rocky Linux: its RPMs were not matched`);
+      notes.push(
+        `the image's distribution (os-release ID ${osRelease.ID ? `"${osRelease.ID}"` : 'missing'}) is none of Red Hat, AlmaLinux, Rocky Linux: its RPMs were not matched`,
+      );
     } else {
       for (const pkg of db.packages) {
         const name = sourceName(pkg.sourcerpm);

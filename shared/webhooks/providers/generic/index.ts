@@ -23,7 +23,9 @@ export const genericProvider: WebhookProvider = {
   verify: (request, secret) => {
     const timestamp = header(request, TIMESTAMP_HEADER);
     const signature = header(request, 'x-ccp-signature-256');
-    return timestamp === undefined ? verifyBodySignature(signature, request.body, secret) : verifyTimestampedSignature(signature, timestamp, request.body, secret);
+    return timestamp === undefined
+      ? verifyBodySignature(signature, request.body, secret)
+      : verifyTimestampedSignature(signature, timestamp, request.body, secret);
   },
   signedTimestamp: (request) => header(request, TIMESTAMP_HEADER),
   deliveryId: (request) => header(request, 'x-ccp-delivery') ?? bodyDigest(request.body),

@@ -7,7 +7,11 @@ const base = { repoUrl: 'https://git.example.org/team/images.git', branch: 'main
 describe('genericPushOutcome', () => {
   it.each([
     ['a push without paths', base, { ...base }],
-    ['a push with paths, deduplicated and sorted', { ...base, changedPaths: ['b/Dockerfile', 'a/x', 'b/Dockerfile'] }, { ...base, changedPaths: ['a/x', 'b/Dockerfile'] }],
+    [
+      'a push with paths, deduplicated and sorted',
+      { ...base, changedPaths: ['b/Dockerfile', 'a/x', 'b/Dockerfile'] },
+      { ...base, changedPaths: ['a/x', 'b/Dockerfile'] },
+    ],
     ['a refs/heads branch', { ...base, branch: 'refs/heads/release/2' }, { ...base, branch: 'release/2' }],
     ['an empty path list (nothing touched)', { ...base, changedPaths: [] }, { ...base, changedPaths: [] }],
   ])('reads %s', (_case, payload, data) => {

@@ -38,13 +38,19 @@ describe('gitlabPushOutcome', () => {
 
   it.each([
     ['fewer commits listed than total_commits_count', (p: Payload) => (p.total_commits_count = 45)],
-    ['20 commits without a count', (p: Payload) => {
-      p.commits = Array.from({ length: 20 }, () => p.commits[0]);
-      delete p.total_commits_count;
-    }],
+    [
+      '20 commits without a count',
+      (p: Payload) => {
+        p.commits = Array.from({ length: 20 }, () => p.commits[0]);
+        delete p.total_commits_count;
+      },
+    ],
     ['no commits', (p: Payload) => (p.commits = [])],
   ])('leaves changedPaths out (unknown) for %s', (_case, change) => {
-    expect(gitlabPushOutcome(push(change))).toEqual({ kind: 'push', data: { repoUrl: 'https://gitlab.example.com/mike/diaspora.git', branch: 'main', commit: HEAD } });
+    expect(gitlabPushOutcome(push(change))).toEqual({
+      kind: 'push',
+      data: { repoUrl: 'https://gitlab.example.com/mike/diaspora.git', branch: 'main', commit: HEAD },
+    });
   });
 
   it('takes after when checkout_sha is missing, and the older repository URLs when project has none', () => {

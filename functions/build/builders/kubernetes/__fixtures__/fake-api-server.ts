@@ -87,9 +87,15 @@ export class FakeApiServer {
     const json = 'application/json';
     let match = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs$/.exec(request.path);
     if (match && request.method === 'POST') {
-      if (match[1] === 'forbidden') return [403, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', message: 'jobs.batch is forbidden', code: 403 }, json];
+      if (match[1] === 'forbidden')
+        return [403, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', message: 'jobs.batch is forbidden', code: 403 }, json];
       const name = (request.body as { metadata: { name: string } }).metadata.name;
-      if (this.jobs.has(name)) return [409, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'AlreadyExists', message: `jobs.batch "${name}" already exists`, code: 409 }, json];
+      if (this.jobs.has(name))
+        return [
+          409,
+          { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'AlreadyExists', message: `jobs.batch "${name}" already exists`, code: 409 },
+          json,
+        ];
       this.jobs.set(name, request.body);
       return [201, request.body, json];
     }

@@ -10,6 +10,7 @@ const POINTLESS = new Set(['free', 'ifconfig', 'kill', 'mount', 'ps', 'service',
 export const rule: Rule = {
   id: 'DL3001',
   severity: 'info',
-  summary: 'For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`',
+  summary:
+    'For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`',
   check: (context) => badRuns(context, (script) => script.commands.some((command) => POINTLESS.has(command.name))),
 };

@@ -2,7 +2,32 @@ import { hasFlag, isPipInstall, packageArgs } from '../../../../../shared/docker
 import type { Rule } from '../../../../../shared/dockerfile/types';
 import { badRuns } from '../helpers';
 
-const FLAGS_WITH_VALUES = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python-version', 'root', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
+const FLAGS_WITH_VALUES = [
+  'abi',
+  'b',
+  'build',
+  'e',
+  'editable',
+  'extra-index-url',
+  'f',
+  'find-links',
+  'i',
+  'index-url',
+  'implementation',
+  'no-binary',
+  'only-binary',
+  'platform',
+  'prefix',
+  'progress-bar',
+  'proxy',
+  'python-version',
+  'root',
+  'src',
+  't',
+  'target',
+  'trusted-host',
+  'upgrade-strategy',
+];
 const VERSION_SYMBOLS = ['==', '>=', '<=', '>', '<', '!=', '~=', '==='];
 const VCS = /^(git|hg|svn|bzr)(\+|$)/;
 

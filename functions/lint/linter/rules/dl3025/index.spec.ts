@@ -6,7 +6,7 @@ describe(`DL3025: ${rule.summary}`, () => {
     ['shell form CMD', dockerfile('FROM centos:7', 'CMD /run-httpd.sh'), [2]],
     ['shell form ENTRYPOINT', dockerfile('FROM centos:7', 'ENTRYPOINT exec httpd'), [2]],
     ['json form', dockerfile('FROM centos:7', 'CMD ["/run-httpd.sh"]', 'ENTRYPOINT ["/bin/sh", "-c"]'), []],
-    ['invalid json is shell form', dockerfile('FROM centos:7', 'CMD [\'/run.sh\']'), [2]],
+    ['invalid json is shell form', dockerfile('FROM centos:7', "CMD ['/run.sh']"), [2]],
   ])('%s', (_title, text, lines) => {
     expect(findingLines(rule, text)).toEqual(lines);
   });

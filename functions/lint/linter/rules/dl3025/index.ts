@@ -9,7 +9,5 @@ export const rule: Rule = {
   severity: 'warning',
   summary: 'Use arguments JSON notation for CMD and ENTRYPOINT arguments',
   check: (context) =>
-    context.instructions
-      .filter((node) => (node.keyword === 'CMD' || node.keyword === 'ENTRYPOINT') && !node.jsonForm)
-      .map((node) => ({ line: node.line })),
+    context.instructions.filter((node) => (node.keyword === 'CMD' || node.keyword === 'ENTRYPOINT') && !node.jsonForm).map((node) => ({ line: node.line })),
 };

@@ -8,8 +8,5 @@ export const rule: Rule = {
   id: 'DL3029',
   severity: 'warning',
   summary: 'Do not use --platform flag with FROM',
-  check: (context) =>
-    context.stages
-      .filter((stage) => stage.platform && !/(BUILD|TARGET)PLATFORM/.test(stage.platform))
-      .map((stage) => ({ line: stage.line })),
+  check: (context) => context.stages.filter((stage) => stage.platform && !/(BUILD|TARGET)PLATFORM/.test(stage.platform)).map((stage) => ({ line: stage.line })),
 };

@@ -14,8 +14,6 @@ export const rule: Rule = {
   summary: 'Use the -y switch to avoid manual input `yum install -y <package`',
   check: (context) =>
     badRuns(context, (script) =>
-      script.commands.some(
-        (command) => command.name === 'yum' && command.args.some((arg) => INSTALLS.has(arg)) && !hasFlag(command, 'y', 'assumeyes'),
-      ),
+      script.commands.some((command) => command.name === 'yum' && command.args.some((arg) => INSTALLS.has(arg)) && !hasFlag(command, 'y', 'assumeyes')),
     ),
 };

@@ -20,7 +20,8 @@ export const rule: Rule = {
         if (node.keyword === 'ENV' && PIP_NO_CACHE.test(node.args)) noCacheEnv = true;
         if (!node.script || noCacheEnv || PIP_NO_CACHE.test(node.args)) continue;
         const bad = node.script.commands.some(
-          (command) => isPipInstall(command) && !command.args.includes('--no-cache-dir') && !/pipx|pipenv/.test(command.name) && !command.args.includes('pipenv'),
+          (command) =>
+            isPipInstall(command) && !command.args.includes('--no-cache-dir') && !/pipx|pipenv/.test(command.name) && !command.args.includes('pipenv'),
         );
         if (bad) findings.push({ line: node.line });
       }

@@ -9,7 +9,5 @@ export const rule: Rule = {
   severity: 'error',
   summary: '`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction.',
   check: (context) =>
-    context.instructions
-      .filter((node) => node.onbuild && ['ONBUILD', 'FROM', 'MAINTAINER'].includes(node.keyword))
-      .map((node) => ({ line: node.line })),
+    context.instructions.filter((node) => node.onbuild && ['ONBUILD', 'FROM', 'MAINTAINER'].includes(node.keyword)).map((node) => ({ line: node.line })),
 };

@@ -9,7 +9,8 @@ import { badRuns } from '../helpers';
 export const rule: Rule = {
   id: 'DL3047',
   severity: 'info',
-  summary: 'Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).',
+  summary:
+    'Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).',
   check: (context) =>
     badRuns(context, (script) =>
       script.commands.some(

@@ -5,7 +5,9 @@ import type { Rule } from '../../../../../shared/dockerfile/types';
 const NON_POSIX = ['cmd', 'pwsh', 'powershell'];
 
 function shellIsSafe(words: string[]): boolean {
-  const shell = baseName(words[0] ?? '').replace(/\.exe$/i, '').toLowerCase();
+  const shell = baseName(words[0] ?? '')
+    .replace(/\.exe$/i, '')
+    .toLowerCase();
   if (NON_POSIX.includes(shell)) return true;
   return parseShell(words.join(' ')).commands.some(
     (command) => ['bash', 'zsh', 'ash'].includes(baseName(command.name)) && hasFlag(command, 'o') && command.args.includes('pipefail'),
@@ -19,7 +21,8 @@ function shellIsSafe(words: string[]): boolean {
 export const rule: Rule = {
   id: 'DL4006',
   severity: 'warning',
-  summary: 'Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check',
+  summary:
+    'Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check',
   check: (context) => {
     const findings: { line: number }[] = [];
     let safe = false;

@@ -36,8 +36,15 @@ export const dirTransport: MailTransportPlugin = {
 
 /** `<UTC time>-<subject words>-<hash of the Message-ID>.eml`: sorts by time, says what it is. */
 function emlName(mail: OutgoingMail): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const words = mail.subject.replace(/^\[[^\]]*\]\s*/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const words = mail.subject
+    .replace(/^\[[^\]]*\]\s*/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
   const hash = createHash('sha256').update(mail.messageId).digest('hex').slice(0, 8);
   return `${stamp}-${words}-${hash}.eml`;
 }

@@ -64,7 +64,10 @@ interface SmtpError {
 /** Every recipient refused for good is an outcome, not a failure; anything else is retried. */
 function allRejectedOrThrow(error: unknown, mail: OutgoingMail, smtp: SmtpSettings): SendResult {
   const failure = error as SmtpError;
-  const permanent = failure.code === 'EENVELOPE' && (failure.rejectedErrors ?? []).length > 0 && (failure.rejectedErrors ?? []).every((item) => (item.responseCode ?? 0) >= PERMANENT);
+  const permanent =
+    failure.code === 'EENVELOPE' &&
+    (failure.rejectedErrors ?? []).length > 0 &&
+    (failure.rejectedErrors ?? []).every((item) => (item.responseCode ?? 0) >= PERMANENT);
   if (permanent) {
     return { accepted: [], rejected: (failure.rejectedErrors ?? []).map((item) => ({ address: item.recipient ?? '', reason: item.message })) };
   }
