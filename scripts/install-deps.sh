@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ccp needs on this host, skipping those already there.
 #   scripts/install-deps.sh run    what `npm start` needs (git, shellcheck, buildah, docker-registry, busybox-static, bubblewrap, slirp4netns)
-#   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests)
+#   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests, chromium for the dashboard's browser tests)
 set -euo pipefail
 purpose=${1:-run}
 
