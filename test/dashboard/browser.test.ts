@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -76,6 +76,10 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
   let page: Page;
 
   beforeAll(async () => {
+    // playwright-core never downloads a browser: without Debian's, say how to get it.
+    await access(CHROMIUM).catch(() => {
+      throw new Error(`${CHROMIUM} is missing: run scripts/install-deps.sh test (as root) to install Debian's chromium`);
+    });
     await mkdir(ARTIFACTS, { recursive: true });
     await writeScenario(store);
     const functionContext = { ...testContext(store), listProjects: () => Promise.resolve(INDEX) };
