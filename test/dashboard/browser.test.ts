@@ -107,7 +107,7 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
   afterAll(async () => {
     await context?.close();
     await server?.close();
-    await rm(profile, { recursive: true, force: true });
+    if (profile) await rm(profile, { recursive: true, force: true });
     await rm(store.inner.root, { recursive: true, force: true });
   });
 
