@@ -1,5 +1,6 @@
 import { buildBench } from './build';
 import { coldStartBench } from './cold-start';
+import { dashboardBench } from './dashboard';
 import { dispatchBench } from './dispatch';
 import { indexGraphBench } from './index-graph';
 import { journalBench } from './journal';
@@ -26,6 +27,7 @@ const BENCHES: [string, Bench][] = [
   ['function cold start', coldStartBench],
   ['index-wide build scheduling', scheduleBench],
   ['embedded broker journal', journalBench],
+  ['dashboard (200-project projects page)', dashboardBench],
 ];
 
 function render(result: BenchResult): string {
