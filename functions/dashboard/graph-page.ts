@@ -67,9 +67,9 @@ export function renderGraphPage(picture: GraphPicture): string {
             parents.length === 0
               ? html`<span class="muted">built on no image of the graph</span>`
               : html`<span class="muted">built on</span> ${parents.map(
-                    (edge, index) =>
-                      html`${index > 0 ? ', ' : ''}${byName.get(edge.parent)?.entry ? html`<a href="${projectPath(byName.get(edge.parent)!.entry!)}">${edge.parent}</a>` : edge.parent}${edge.learned ? html` <span class="muted">(FROM)</span>` : ''}`,
-                  )}`
+                  (edge, index) =>
+                    html`${index > 0 ? ', ' : ''}${byName.get(edge.parent)?.entry ? html`<a href="${projectPath(byName.get(edge.parent)!.entry!)}">${edge.parent}</a>` : edge.parent}${edge.learned ? html` <span class="muted">(FROM)</span>` : ''}`,
+                )}`
           }
         </li>`;
       })}

@@ -19,33 +19,29 @@ export interface PageOptions {
  */
 export function renderPage(options: PageOptions): string {
   const link = (section: Section, href: string, label: string): SafeHtml =>
-    html`<li><a href="${href}" ${options.section === section ? html` aria-current="page"` : ''}>${label}</a></li>`;
+    html`<li><a href="${href}"${options.section === section ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${options.title} · ccp dashboard</title>
-        <link rel="stylesheet" href="/assets/dashboard.css" />
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="site">
-          <a class="brand" href="/">ccp dashboard</a>
-          <nav aria-label="Dashboard">
-            <ul>
-              ${link('projects', '/', 'Projects')}${link('cascades', '/cascades', 'Cascades')}${link('graph', '/graph', 'Dependency graph')}${link('admin', '/admin', 'Admin')}
-              <li><a href="/reports/">Reports</a></li>
-            </ul>
-          </nav>
-        </header>
-        <main id="main" tabindex="-1">
-          <h1>${options.title}</h1>
-          ${options.body}
-        </main>
-        ${(options.scripts ?? []).map((script) => html`<script src="${script}" defer></script>`)}
-      </body>
-    </html> `.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · ccp dashboard</title>
+<link rel="stylesheet" href="/assets/dashboard.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site">
+<a class="brand" href="/">ccp dashboard</a>
+<nav aria-label="Dashboard"><ul>${link('projects', '/', 'Projects')}${link('cascades', '/cascades', 'Cascades')}${link('graph', '/graph', 'Dependency graph')}${link('admin', '/admin', 'Admin')}<li><a href="/reports/">Reports</a></li></ul></nav>
+</header>
+<main id="main" tabindex="-1">
+<h1>${options.title}</h1>
+${options.body}
+</main>
+${(options.scripts ?? []).map((script) => html`<script src="${script}" defer></script>`)}
+</body>
+</html>
+`.value;
 }
 
 /**
@@ -54,10 +50,5 @@ export function renderPage(options: PageOptions): string {
  */
 export function renderErrorPage(status: number, message: string): string {
   const title = status === 404 ? 'Not found' : status === 400 ? 'Bad request' : status >= 500 ? 'Something went wrong' : 'Request refused';
-  return renderPage({
-    title,
-    section: 'none',
-    body: html`<p>${message}</p>
-      <p><a href="/">Back to the projects</a></p>`,
-  });
+  return renderPage({ title, section: 'none', body: html`<p>${message}</p><p><a href="/">Back to the projects</a></p>` });
 }

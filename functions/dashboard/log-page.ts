@@ -20,19 +20,11 @@ export function renderLogPage(record: BuildRecord, log: Buffer | null): string {
   const shownBytes = log === null ? 0 : running ? log.lastIndexOf(0x0a) + 1 : log.length;
   const text = log === null ? '' : log.subarray(0, shownBytes).toString('utf8');
   const raw = reportUrl('', record.links.log);
-  const body = html`<p>
-      Build <code>${record.buildId}</code> of <a href="${projectPath(record.project)}">${record.name}</a>: ${statusBadge(record.status)}, queued
-      ${timeOf(record.timings.queuedAt)}, took ${durationOf(record.timings.durationMs)}.${raw ? html` <a href="${raw}">Plain text</a>.` : ''}
-    </p>
-    ${running ? html`<p id="log-state" role="status">This build is still ${record.status}. <a href="${buildLogPath(record.project, record.buildId)}">Reload</a> to see more of its log.</p>` : ''}
-    ${log === null && !running ? html`<p>No log was stored for this build.</p>` : ''}
-    <pre
-      class="log"
-      id="log"
-      tabindex="0"
-      aria-label="Build log"
-      ${running ? html` data-stream="${buildLogStreamPath(record.project, record.buildId)}?from=${shownBytes}"` : ''}
-    >
-${text}</pre>`;
+  const body = html`<p>Build <code>${record.buildId}</code> of <a href="${projectPath(record.project)}">${record.name}</a>: ${statusBadge(record.status)}, queued ${timeOf(record.timings.queuedAt)}, took ${durationOf(record.timings.durationMs)}.${
+    raw ? html` <a href="${raw}">Plain text</a>.` : ''
+  }</p>
+${running ? html`<p id="log-state" role="status">This build is still ${record.status}. <a href="${buildLogPath(record.project, record.buildId)}">Reload</a> to see more of its log.</p>` : ''}
+${log === null && !running ? html`<p>No log was stored for this build.</p>` : ''}
+<pre class="log" id="log" tabindex="0" aria-label="Build log"${running ? html` data-stream="${buildLogStreamPath(record.project, record.buildId)}?from=${shownBytes}"` : ''}>${text}</pre>`;
   return renderPage({ title: `Build log of ${record.name}`, section: 'projects', body, scripts: running ? [FOLLOW_LOG_SCRIPT] : [] });
 }

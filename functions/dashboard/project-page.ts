@@ -20,31 +20,24 @@ export function renderProjectPage(detail: ProjectDetail): string {
   const { entry } = detail;
   const gitUrl = safeHref(entry.gitUrl);
   const body = html`<dl class="facts">
-      <dt>Last build</dt>
-      <dd>${statusBadge(detail.status)}</dd>
-      <dt>Git</dt>
-      <dd>${gitUrl ? html`<a href="${trusted(gitUrl)}">${entry.gitUrl}</a>` : html`<code>${entry.gitUrl}</code>`} branch <code>${entry.gitBranch}</code></dd>
-      <dt>Dockerfile</dt>
-      <dd><code>${[entry.gitPath, entry.targetFile].filter((part) => part && part !== '.').join('/')}</code></dd>
-      <dt>Index entry</dt>
-      <dd><code>${entry.source.file}:${entry.source.line}</code></dd>
-      <dt>Depends on</dt>
-      <dd>
-        ${entry.dependsOn.length > 0 ? entry.dependsOn.map((parent, index) => html`${index > 0 ? ', ' : ''}<code>${parent}</code>`) : html`<span class="muted">nothing in the index</span>`}
-      </dd>
-    </dl>
-    <section aria-labelledby="scan-heading">
-      <h2 id="scan-heading">Last scan</h2>
-      ${scanSection(detail.scan)}
-    </section>
-    <section aria-labelledby="lint-heading">
-      <h2 id="lint-heading">Lint</h2>
-      ${lintSection(detail.lint)}
-    </section>
-    <section aria-labelledby="builds-heading">
-      <h2 id="builds-heading">Builds</h2>
-      ${buildsSection(detail)}
-    </section>`;
+<dt>Last build</dt><dd>${statusBadge(detail.status)}</dd>
+<dt>Git</dt><dd>${gitUrl ? html`<a href="${trusted(gitUrl)}">${entry.gitUrl}</a>` : html`<code>${entry.gitUrl}</code>`} branch <code>${entry.gitBranch}</code></dd>
+<dt>Dockerfile</dt><dd><code>${[entry.gitPath, entry.targetFile].filter((part) => part && part !== '.').join('/')}</code></dd>
+<dt>Index entry</dt><dd><code>${entry.source.file}:${entry.source.line}</code></dd>
+<dt>Depends on</dt><dd>${entry.dependsOn.length > 0 ? entry.dependsOn.map((parent, index) => html`${index > 0 ? ', ' : ''}<code>${parent}</code>`) : html`<span class="muted">nothing in the index</span>`}</dd>
+</dl>
+<section aria-labelledby="scan-heading">
+<h2 id="scan-heading">Last scan</h2>
+${scanSection(detail.scan)}
+</section>
+<section aria-labelledby="lint-heading">
+<h2 id="lint-heading">Lint</h2>
+${lintSection(detail.lint)}
+</section>
+<section aria-labelledby="builds-heading">
+<h2 id="builds-heading">Builds</h2>
+${buildsSection(detail)}
+</section>`;
   return renderPage({ title: detail.name, section: 'projects', body });
 }
 
@@ -60,83 +53,41 @@ function links(parts: ReadonlyArray<SafeHtml | ''>): SafeHtml {
 
 function scanSection(scan: ScanSummary | null): SafeHtml {
   if (!scan) return html`<p>Not scanned yet.</p>`;
-  return html`<p>
-      ${statusBadge(scan.verdict)} ${severityText(scan.counts)}, scanned
-      ${timeOf(scan.at)}${scan.buildId ? html` after build <code>${scan.buildId}</code>` : ''}; image ${shortDigest(scan.digest)}.
-    </p>
-    <p>
-      ${links([reportLink(scan.reports.html, 'Scan report'), reportLink(scan.reports.json, 'scan.json'), reportLink(scan.reports.sbom, 'SBOM (CycloneDX)')])}
-    </p>
-    ${
-      scan.scanners.length === 0
-        ? ''
-        : html`<table>
-            <caption>
-              Findings by scanner
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Scanner</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">High</th>
-                <th scope="col" class="num">Medium</th>
-                <th scope="col" class="num">Low</th>
-                <th scope="col" class="num">Info</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${scan.scanners.map(
-                (scanner) =>
-                  html`<tr>
-                    <th scope="row">${scanner.id}</th>
-                    <td>
-                      ${statusBadge(scanner.status === 'ok' ? 'ok' : scanner.status)}${scanner.reason ? html` <span class="muted">${oneLine(scanner.reason)}</span>` : ''}
-                    </td>
-                    <td class="num">${scanner.counts.high}</td>
-                    <td class="num">${scanner.counts.medium}</td>
-                    <td class="num">${scanner.counts.low}</td>
-                    <td class="num">${scanner.counts.info}</td>
-                  </tr> `,
-              )}
-            </tbody>
-          </table>`
-    }`;
+  return html`<p>${statusBadge(scan.verdict)} ${severityText(scan.counts)}, scanned ${timeOf(scan.at)}${scan.buildId ? html` after build <code>${scan.buildId}</code>` : ''}; image ${shortDigest(scan.digest)}.</p>
+<p>${links([reportLink(scan.reports.html, 'Scan report'), reportLink(scan.reports.json, 'scan.json'), reportLink(scan.reports.sbom, 'SBOM (CycloneDX)')])}</p>
+${
+  scan.scanners.length === 0
+    ? ''
+    : html`<table>
+<caption>Findings by scanner</caption>
+<thead><tr><th scope="col">Scanner</th><th scope="col">Status</th><th scope="col" class="num">High</th><th scope="col" class="num">Medium</th><th scope="col" class="num">Low</th><th scope="col" class="num">Info</th></tr></thead>
+<tbody>${scan.scanners.map(
+        (
+          scanner,
+        ) => html`<tr><th scope="row">${scanner.id}</th><td>${statusBadge(scanner.status === 'ok' ? 'ok' : scanner.status)}${scanner.reason ? html` <span class="muted">${oneLine(scanner.reason)}</span>` : ''}</td><td class="num">${scanner.counts.high}</td><td class="num">${scanner.counts.medium}</td><td class="num">${scanner.counts.low}</td><td class="num">${scanner.counts.info}</td></tr>
+`,
+      )}</tbody>
+</table>`
+}`;
 }
 
 function lintSection(lint: LintSummary | null): SafeHtml {
   if (!lint) return html`<p>Not linted yet.</p>`;
-  return html`<p>
-      ${statusBadge(lint.verdict)} ${lintText(lint.counts)} in build <code>${lint.buildId}</code>.
-      ${links([reportLink(lint.reports.json, 'lint.json'), reportLink(lint.reports.sarif, 'SARIF')])}
-    </p>
-    ${
-      lint.findings.length === 0
-        ? ''
-        : html`<table>
-            <caption>
-              Lint findings by line
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" class="num">Line</th>
-                <th scope="col">Level</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${lint.findings.map(
-                (finding) =>
-                  html`<tr>
-                    <td class="num"><span class="mono" title="${finding.file}">${finding.line}</span></td>
-                    <td>${finding.level}</td>
-                    <td><code>${finding.code}</code></td>
-                    <td>${finding.message}</td>
-                  </tr> `,
-              )}
-            </tbody>
-          </table>`
-    }`;
+  return html`<p>${statusBadge(lint.verdict)} ${lintText(lint.counts)} in build <code>${lint.buildId}</code>. ${links([reportLink(lint.reports.json, 'lint.json'), reportLink(lint.reports.sarif, 'SARIF')])}</p>
+${
+  lint.findings.length === 0
+    ? ''
+    : html`<table>
+<caption>Lint findings by line</caption>
+<thead><tr><th scope="col" class="num">Line</th><th scope="col">Level</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead>
+<tbody>${lint.findings.map(
+        (
+          finding,
+        ) => html`<tr><td class="num"><span class="mono" title="${finding.file}">${finding.line}</span></td><td>${finding.level}</td><td><code>${finding.code}</code></td><td>${finding.message}</td></tr>
+`,
+      )}</tbody>
+</table>`
+}`;
 }
 
 function buildsSection(detail: ProjectDetail): SafeHtml {
@@ -146,25 +97,12 @@ function buildsSection(detail: ProjectDetail): SafeHtml {
       ? `The newest ${detail.builds.length} of ${detail.buildCount} builds`
       : `${detail.buildCount} build${detail.buildCount === 1 ? '' : 's'}, newest first`;
   return html`<table>
-    <caption>
-      ${caption}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Build</th>
-        <th scope="col">Status</th>
-        <th scope="col">Queued</th>
-        <th scope="col" class="num">Took</th>
-        <th scope="col">Cause</th>
-        <th scope="col">Commit</th>
-        <th scope="col">Digest</th>
-        <th scope="col">Reports</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${detail.builds.map((build) => buildRow(build, detail.reportFiles.get(build.buildId) ?? []))}
-    </tbody>
-  </table>`;
+<caption>${caption}</caption>
+<thead><tr><th scope="col">Build</th><th scope="col">Status</th><th scope="col">Queued</th><th scope="col" class="num">Took</th><th scope="col">Cause</th><th scope="col">Commit</th><th scope="col">Digest</th><th scope="col">Reports</th></tr></thead>
+<tbody>
+${detail.builds.map((build) => buildRow(build, detail.reportFiles.get(build.buildId) ?? []))}
+</tbody>
+</table>`;
 }
 
 function buildRow(build: BuildRecord, files: readonly string[]): SafeHtml {
@@ -172,17 +110,16 @@ function buildRow(build: BuildRecord, files: readonly string[]): SafeHtml {
   const report = (file: string, label: string): SafeHtml | '' =>
     files.includes(file) ? reportLink(`${build.links.log.slice(0, build.links.log.lastIndexOf('/') + 1)}${file}`, label) : '';
   return html`<tr>
-    <th scope="row"><code>${build.buildId}</code></th>
-    <td>${statusBadge(build.status)}${build.reason ? html`<br /><span class="muted">${oneLine(build.reason, 300)}</span>` : ''}</td>
-    <td>${timeOf(build.timings.queuedAt)}</td>
-    <td class="num">${durationOf(build.timings.durationMs)}</td>
-    <td>${causeOf(build)}</td>
-    <td>${build.commit ? html`<code title="${build.commit}">${build.commit.slice(0, 12)}</code>` : html`<span class="muted">–</span>`}</td>
-    <td>${shortDigest(build.image?.digest)}</td>
-    <td>
-      ${links([html`<a href="${buildLogPath(build.project, build.buildId)}">${running ? 'Log (live)' : 'Log'}</a>`, report('lint.json', 'lint'), report('lint.sarif', 'SARIF'), report('scan.html', 'scan'), report('sbom.cdx.json', 'SBOM')])}
-    </td>
-  </tr> `;
+<th scope="row"><code>${build.buildId}</code></th>
+<td>${statusBadge(build.status)}${build.reason ? html`<br><span class="muted">${oneLine(build.reason, 300)}</span>` : ''}</td>
+<td>${timeOf(build.timings.queuedAt)}</td>
+<td class="num">${durationOf(build.timings.durationMs)}</td>
+<td>${causeOf(build)}</td>
+<td>${build.commit ? html`<code title="${build.commit}">${build.commit.slice(0, 12)}</code>` : html`<span class="muted">–</span>`}</td>
+<td>${shortDigest(build.image?.digest)}</td>
+<td>${links([html`<a href="${buildLogPath(build.project, build.buildId)}">${running ? 'Log (live)' : 'Log'}</a>`, report('lint.json', 'lint'), report('lint.sarif', 'SARIF'), report('scan.html', 'scan'), report('sbom.cdx.json', 'SBOM')])}</td>
+</tr>
+`;
 }
 
 /** The build's cause, the causes before it (oldest first) and its cascade. */
@@ -190,17 +127,8 @@ function causeOf(build: BuildRecord): SafeHtml {
   const before = build.causeChain.slice(0, -1);
   const cascade = build.cause.cascade;
   return html`<span class="muted">${build.cause.kind}:</span> ${oneLine(build.cause.message, 300)}
-    ${cascade ? html`<br />cascade <a href="${cascadePath(cascade)}"><code>${cascade}</code></a>` : ''}
-    ${
-      before.length > 0
-        ? html`<details>
-            <summary>${before.length} earlier cause${before.length === 1 ? '' : 's'}</summary>
-            <ol class="chain">
-              ${before.map(chainItem)}
-            </ol>
-          </details>`
-        : ''
-    }`;
+${cascade ? html`<br>cascade <a href="${cascadePath(cascade)}"><code>${cascade}</code></a>` : ''}
+${before.length > 0 ? html`<details><summary>${before.length} earlier cause${before.length === 1 ? '' : 's'}</summary><ol class="chain">${before.map(chainItem)}</ol></details>` : ''}`;
 }
 
 function chainItem(cause: BuildCause): SafeHtml {

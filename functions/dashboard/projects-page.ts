@@ -44,44 +44,27 @@ export function renderProjectsPage(summaries: readonly ProjectSummary[], filter:
   const shown = selectProjects(summaries, filter);
   const failing = summaries.filter((summary) => summary.status === 'failed').length;
   const option = (value: string, label: string): SafeHtml =>
-    html`<option value="${value}" ${(filter.status ?? '') === value ? html` selected` : ''}>${label}</option>`;
+    html`<option value="${value}"${(filter.status ?? '') === value ? html` selected` : ''}>${label}</option>`;
   const body = html`<p>${summaries.length} project${summaries.length === 1 ? '' : 's'} in the index, ${failing} failing.</p>
-    <form class="filter" method="get" action="/" role="search" aria-label="Filter the projects">
-      <label for="filter-status"
-        >Last build<select id="filter-status" name="status">
-          ${option('', 'any status')}${PROJECT_STATUSES.map((status) => option(status, status === 'never' ? 'never built' : status))}
-        </select></label
-      >
-      <label for="filter-q">Text<input id="filter-q" name="q" type="search" value="${filter.q ?? ''}" placeholder="name, git URL or cause" /></label>
-      <button type="submit">Filter</button>
-      ${filter.status || filter.q ? html`<a href="/">Show all</a>` : ''}
-    </form>
-    ${
-      summaries.length === 0
-        ? html`<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>`
-        : shown.length === 0
-          ? html`<p>No project matches.</p>`
-          : html`<table>
-              <caption>
-                ${shown.length === summaries.length ? 'Every project' : `${shown.length} of ${summaries.length} projects`}, failing first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Last build</th>
-                  <th scope="col">When</th>
-                  <th scope="col" class="num">Took</th>
-                  <th scope="col">Cause</th>
-                  <th scope="col">Digest</th>
-                  <th scope="col">Last scan</th>
-                  <th scope="col">Lint</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${shown.map(projectRow)}
-              </tbody>
-            </table>`
-    }`;
+<form class="filter" method="get" action="/" role="search" aria-label="Filter the projects">
+<label for="filter-status">Last build<select id="filter-status" name="status">${option('', 'any status')}${PROJECT_STATUSES.map((status) => option(status, status === 'never' ? 'never built' : status))}</select></label>
+<label for="filter-q">Text<input id="filter-q" name="q" type="search" value="${filter.q ?? ''}" placeholder="name, git URL or cause"></label>
+<button type="submit">Filter</button>
+${filter.status || filter.q ? html`<a href="/">Show all</a>` : ''}
+</form>
+${
+  summaries.length === 0
+    ? html`<p>The index lists no project: is one configured (<code>ccp serve --index DIR</code>, <code>CCP_INDEX</code>)?</p>`
+    : shown.length === 0
+      ? html`<p>No project matches.</p>`
+      : html`<table>
+<caption>${shown.length === summaries.length ? 'Every project' : `${shown.length} of ${summaries.length} projects`}, failing first</caption>
+<thead><tr><th scope="col">Project</th><th scope="col">Last build</th><th scope="col">When</th><th scope="col" class="num">Took</th><th scope="col">Cause</th><th scope="col">Digest</th><th scope="col">Last scan</th><th scope="col">Lint</th></tr></thead>
+<tbody>
+${shown.map(projectRow)}
+</tbody>
+</table>`
+}`;
   return renderPage({ title: 'Projects', section: 'projects', body });
 }
 
@@ -89,19 +72,16 @@ function projectRow(summary: ProjectSummary): SafeHtml {
   const build = summary.lastBuild;
   const when = build ? (build.timings.finishedAt ?? build.timings.startedAt ?? build.timings.queuedAt) : undefined;
   return html`<tr>
-    <th scope="row"><a href="${projectPath(summary.entry)}">${summary.name}</a></th>
-    <td>
-      ${statusBadge(summary.status === 'never' ? 'never' : summary.status)}${summary.status === 'never' ? html` <span class="muted">never built</span>` : ''}
-    </td>
-    <td>${timeOf(when)}</td>
-    <td class="num">${durationOf(build?.timings.durationMs)}</td>
-    <td>${build ? oneLine(build.cause.message) : ''}${build?.reason ? html`<br /><span class="muted">${oneLine(build.reason)}</span>` : ''}</td>
-    <td>${shortDigest(build?.image?.digest)}</td>
-    <td>${scanCell(summary.scan)}</td>
-    <td>
-      ${summary.lint ? html`${statusBadge(summary.lint.verdict)} <span class="muted">${lintText(summary.lint.counts)}</span>` : html`<span class="muted">–</span>`}
-    </td>
-  </tr> `;
+<th scope="row"><a href="${projectPath(summary.entry)}">${summary.name}</a></th>
+<td>${statusBadge(summary.status === 'never' ? 'never' : summary.status)}${summary.status === 'never' ? html` <span class="muted">never built</span>` : ''}</td>
+<td>${timeOf(when)}</td>
+<td class="num">${durationOf(build?.timings.durationMs)}</td>
+<td>${build ? oneLine(build.cause.message) : ''}${build?.reason ? html`<br><span class="muted">${oneLine(build.reason)}</span>` : ''}</td>
+<td>${shortDigest(build?.image?.digest)}</td>
+<td>${scanCell(summary.scan)}</td>
+<td>${summary.lint ? html`${statusBadge(summary.lint.verdict)} <span class="muted">${lintText(summary.lint.counts)}</span>` : html`<span class="muted">–</span>`}</td>
+</tr>
+`;
 }
 
 /** `3 high, 1 medium` (the severities with findings), or `no findings`. */
@@ -118,7 +98,7 @@ function scanCell(scan: ScanSummary | null): SafeHtml {
     return `${scanner.id} ${scanner.status === 'ok' ? findings : scanner.status}`;
   });
   return html`${statusBadge(scan.verdict)} ${page ? html`<a href="${page}">${severityText(scan.counts)}</a>` : severityText(scan.counts)}
-  ${byScanner.length > 0 ? html`<br /><span class="muted">${byScanner.join(' · ')}</span>` : ''}`;
+${byScanner.length > 0 ? html`<br><span class="muted">${byScanner.join(' · ')}</span>` : ''}`;
 }
 
 /** `2 errors, 1 style` (the levels with findings), or `no findings`. */
