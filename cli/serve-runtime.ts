@@ -41,7 +41,15 @@ export async function serveRuntime(
   const tokens = [runtime.registry?.notifyToken, runtime.context.config.registryNotifyToken];
   app.use('/registry', registryNotificationRoutes({ publish: (event) => runtime.broker.publish(event), log: options.log, tokens }));
   // The dashboard's pages on GET / and below; POST / stays the broker ingress.
-  app.use(dashboardRoutes({ store: runtime.context.store, listProjects: async () => (await runtime.context.listProjects?.()) ?? [], log: options.log }));
+  app.use(
+    dashboardRoutes({
+      store: runtime.context.store,
+      listProjects: async () => (await runtime.context.listProjects?.()) ?? [],
+      log: options.log,
+      publish: (event) => runtime.broker.publish(event),
+      ...(runtime.context.config.dashboardAdminToken ? { adminToken: runtime.context.config.dashboardAdminToken } : {}),
+    }),
+  );
   app.use(createBrokerIngress(runtime.broker, { logger: options.log, token: ingressToken }));
   // Errors of the routes above (the ingress answers its own) reach this, never Express's HTML page.
   addFallbackHandlers(app, (error, status) => options.log[status >= 500 ? 'error' : 'warn']('request refused', { status, error }));

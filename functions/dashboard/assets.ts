@@ -48,6 +48,26 @@ ol.chain { margin: 4px 0; padding-left: 20px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
+ul.legend { display: flex; flex-wrap: wrap; gap: 14px; list-style: none; padding: 0; margin: 4px 0 10px; }
+ul.legend li { display: flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 18px; height: 14px; border: 2px solid; border-radius: 4px; }
+.graph-frame { overflow: auto; max-height: 80vh; border: 1px solid var(--line); background: #fff; }
+svg.graph text { font: 13px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; fill: var(--fg); }
+svg.graph rect { stroke-width: 2; }
+svg.graph a:focus-visible rect, svg.graph a:hover rect { stroke-width: 4; }
+svg.graph a:focus-visible { outline: none; }
+svg.graph path.edge { fill: none; stroke: #555; stroke-width: 1.4; }
+svg.graph path.edge.learned { stroke-dasharray: 5 4; }
+svg.graph .arrow-head { fill: #555; }
+.graph-failed, svg.graph .graph-failed rect { background: #fde8e8; fill: #fde8e8; border-color: #8a1111; stroke: #8a1111; }
+.graph-succeeded, svg.graph .graph-succeeded rect { background: #e3f3e7; fill: #e3f3e7; border-color: #0b5a1d; stroke: #0b5a1d; }
+.graph-running, svg.graph .graph-running rect { background: #e5eefc; fill: #e5eefc; border-color: #163f78; stroke: #163f78; }
+.graph-queued, svg.graph .graph-queued rect { background: #fff3cf; fill: #fff3cf; border-color: #5a4300; stroke: #5a4300; }
+.graph-superseded, .graph-never, svg.graph .graph-superseded rect, svg.graph .graph-never rect { background: #ececec; fill: #ececec; border-color: #3d3d3d; stroke: #3d3d3d; }
+.graph-external, svg.graph .graph-external rect { background: #fff; fill: #fff; border-color: #777; stroke: #777; border-style: dashed; stroke-dasharray: 4 3; }
+ul.edges li { margin: 3px 0; }
+form.inline { display: inline-flex; gap: 6px; align-items: center; margin: 0; }
+form.inline input, form.inline button { font: inherit; padding: 2px 6px; }
 `;
 
 /**

@@ -16,11 +16,19 @@ export const dashboardFunction: FunctionDefinition = {
   name: DASHBOARD_MANIFEST.name,
   accepts: DASHBOARD_MANIFEST.accepts,
   handle: () => Promise.reject(new ValidationError('the dashboard takes no events', [{ field: 'type', message: 'no event type is handled by the dashboard' }])),
-  routes: (context) =>
+  routes: (context, publish) =>
     express
       .Router()
       .use(reportRoutes(context.store, { log: context.log }))
-      .use(dashboardRoutes({ store: context.store, listProjects: async () => (await context.listProjects?.()) ?? [], log: context.log })),
+      .use(
+        dashboardRoutes({
+          store: context.store,
+          listProjects: async () => (await context.listProjects?.()) ?? [],
+          log: context.log,
+          publish,
+          ...(context.config.dashboardAdminToken ? { adminToken: context.config.dashboardAdminToken } : {}),
+        }),
+      ),
 };
 
 export { dashboardRoutes, DASHBOARD_CSP, type DashboardOptions } from './routes';

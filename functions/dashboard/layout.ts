@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from './html';
 
 /** Which part of the dashboard a page belongs to: its link in the navigation is marked current. */
-export type Section = 'projects' | 'cascades' | 'none';
+export type Section = 'projects' | 'cascades' | 'graph' | 'admin' | 'none';
 
 export interface PageOptions {
   /** The page's `<title>` and `<h1>`. */
@@ -32,7 +32,7 @@ export function renderPage(options: PageOptions): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
 <a class="brand" href="/">ccp dashboard</a>
-<nav aria-label="Dashboard"><ul>${link('projects', '/', 'Projects')}${link('cascades', '/cascades', 'Cascades')}<li><a href="/reports/">Reports</a></li></ul></nav>
+<nav aria-label="Dashboard"><ul>${link('projects', '/', 'Projects')}${link('cascades', '/cascades', 'Cascades')}${link('graph', '/graph', 'Dependency graph')}${link('admin', '/admin', 'Admin')}<li><a href="/reports/">Reports</a></li></ul></nav>
 </header>
 <main id="main" tabindex="-1">
 <h1>${options.title}</h1>

@@ -93,7 +93,7 @@ export interface CascadeSummary {
 }
 
 /** How many store reads of different projects run at once (a 200-project index in a few round trips). */
-const READ_CONCURRENCY = 16;
+export const READ_CONCURRENCY = 16;
 
 /** The newest build of `ref`, or `null`: one listing and one read (build ids sort by time). */
 export async function lastBuildOf(store: ObjectStore, ref: ProjectRef): Promise<BuildRecord | null> {
@@ -225,7 +225,7 @@ function isLintFinding(value: unknown): value is LintFinding {
 }
 
 /** The object at `key` parsed as JSON; `null` when it is absent or is not JSON. */
-async function readJson<T>(store: ObjectStore, key: string): Promise<T | null> {
+export async function readJson<T>(store: ObjectStore, key: string): Promise<T | null> {
   const stored = await store.get(key);
   if (!stored) return null;
   try {
@@ -236,7 +236,7 @@ async function readJson<T>(store: ObjectStore, key: string): Promise<T | null> {
 }
 
 /** `work` over `items`, at most `limit` at once, results in the order of `items`. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

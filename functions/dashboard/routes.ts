@@ -1,17 +1,27 @@
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { packageRoot } from '../../shared/config/package-root';
 import { ValidationError } from '../../shared/errors/validation-error';
+import type { Publish } from '../../shared/function/types';
+import { bearerMatches } from '../../shared/registry/notify-token';
+import { InvalidKeyError } from '../../shared/store/errors';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger, type Logger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
 import { DASHBOARD_CSS, FOLLOW_LOG_JS } from './assets';
+import { readDeadLetters, readRepoTracker } from './admin-model';
+import { renderAdminPage, renderResendPage, RESEND_PATH } from './admin-page';
 import { renderCascadePage, renderCascadesPage } from './cascade-pages';
+import { layOut, readGraphShape, readStatuses, type GraphPicture } from './graph-model';
+import { renderGraphPage } from './graph-page';
 import { renderErrorPage } from './layout';
 import { FOLLOW_LOG_SCRIPT, renderLogPage } from './log-page';
 import { streamBuildLog, type LogStreamOptions } from './log-stream';
 import { renderProjectPage } from './project-page';
 import { renderProjectsPage, type ProjectFilter } from './projects-page';
 import { PROJECT_STATUSES, readBuild, readCascade, readCascadeSummaries, readProjectDetail, readProjectSummaries, type ProjectStatus } from './read-model';
+import { resendDeadLetter } from './resend';
 import { isCascadeId, projectTargets } from './urls';
+import { nextFiring, readWeeklySchedule } from './weekly-schedule';
 
 export interface DashboardOptions {
   store: ObjectStore;
@@ -20,6 +30,14 @@ export interface DashboardOptions {
   log?: Logger;
   /** How the live log stream polls (tests make it quick). */
   stream?: LogStreamOptions;
+  /** Where "send again" publishes (the broker); without it, or without {@link adminToken}, the admin view only shows. */
+  publish?: Publish;
+  /** `CCP_DASHBOARD_ADMIN_TOKEN`: the token "send again" needs; unset: its route answers 404. */
+  adminToken?: string;
+  /** The folder holding `eventing/` (the package root): where the weekly rescan's schedule is read. */
+  root?: string;
+  /** The clock of "next weekly rescan" and of resent marks (tests fix it). */
+  now?: () => Date;
 }
 
 /**
@@ -29,6 +47,9 @@ export interface DashboardOptions {
  */
 export const DASHBOARD_CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Largest "send again" form body read: a key and a token. */
+const FORM_LIMIT = '4kb';
 
 /** Longest text filter kept; a longer one is a mistake or an attack, not a search. */
 const MAX_QUERY = 200;
@@ -52,10 +73,79 @@ export function dashboardRoutes(options: DashboardOptions): Router {
   const log = (options.log ?? silentLogger).child({ component: 'dashboard' });
   const router = Router();
   const store = options.store;
+  const now = options.now ?? (() => new Date());
+  const schedule = readWeeklySchedule(options.root ?? packageRoot());
+  const resendEnabled = Boolean(options.adminToken && options.publish);
+  // Layout depends on names and edges only; the last one is kept until the graph changes.
+  let lastLayout: { shape: string; picture: GraphPicture } | null = null;
+  const readForm = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 4 });
+
+  router.post(RESEND_PATH, (request, response, next) => {
+    setSafetyHeaders(response);
+    response.setHeader('Cache-Control', 'no-store');
+    if (!resendEnabled) {
+      page(response, 404, renderErrorPage(404, 'There is no such page: sending dead letters again is off (CCP_DASHBOARD_ADMIN_TOKEN is not set).'));
+      return;
+    }
+    // A form posted from another site's page is refused before anything is read.
+    if (request.get('sec-fetch-site') === 'cross-site') {
+      page(response, 403, renderErrorPage(403, 'A form from another site cannot send dead letters again.'));
+      return;
+    }
+    readForm(request, response, (error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      resend(request, response).catch((failure: unknown) => {
+        log.error('sending a dead letter again failed', { error: failure });
+        if (!response.headersSent)
+          page(response, 502, renderErrorPage(502, 'The event could not be published again. Nothing was sent; try again in a moment.'));
+      });
+    });
+  });
+
+  async function resend(request: Request, response: Response): Promise<void> {
+    const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const fromForm = typeof form.token === 'string' ? `Bearer ${form.token}` : undefined;
+    const allowed = bearerMatches(request.get('authorization'), [options.adminToken!]) || bearerMatches(fromForm, [options.adminToken!]);
+    if (!allowed) {
+      response.setHeader('WWW-Authenticate', 'Bearer');
+      page(response, 401, renderErrorPage(401, 'Sending a dead letter again needs the admin token.'));
+      return;
+    }
+    const key = typeof form.key === 'string' ? form.key : '';
+    let outcome;
+    try {
+      outcome = await resendDeadLetter(store, key, options.publish!, now());
+    } catch (error) {
+      if (!(error instanceof InvalidKeyError)) throw error;
+      page(response, 400, renderErrorPage(400, 'That is not the key of a dead letter.'));
+      return;
+    }
+    if (outcome.kind === 'missing') {
+      page(response, 404, renderErrorPage(404, 'There is no such dead letter.'));
+      return;
+    }
+    log.info(outcome.kind === 'sent' ? 'dead letter sent again' : 'dead letter already sent again', { key, eventId: outcome.mark?.eventId });
+    page(
+      response,
+      outcome.kind === 'sent' ? 200 : 409,
+      renderResendPage({ kind: outcome.kind, eventId: outcome.mark?.eventId ?? '', ...(outcome.mark ? { at: outcome.mark.at } : {}) }),
+    );
+  }
 
   router.use((request, response, next) => {
     const path = request.path;
-    const ours = path === '/' || path === '/cascades' || path.startsWith('/cascades/') || path.startsWith('/projects/') || Object.hasOwn(ASSETS, path);
+    const ours =
+      path === '/' ||
+      path === '/graph' ||
+      path === '/admin' ||
+      path.startsWith('/admin/') ||
+      path === '/cascades' ||
+      path.startsWith('/cascades/') ||
+      path.startsWith('/projects/') ||
+      Object.hasOwn(ASSETS, path);
     if (!ours) {
       next();
       return;
@@ -98,6 +188,28 @@ export function dashboardRoutes(options: DashboardOptions): Router {
       }
       const summaries = await readProjectSummaries(store, await options.listProjects());
       page(response, 200, renderProjectsPage(summaries, filter));
+      return;
+    }
+    if (path === '/graph') {
+      const projects = await options.listProjects();
+      const [shape, statuses] = await Promise.all([readGraphShape(store, projects), readStatuses(store, projects)]);
+      const key = JSON.stringify([shape.projects.map((entry) => imageName(entry)), shape.externals, shape.edges]);
+      if (lastLayout?.shape !== key) lastLayout = { shape: key, picture: layOut(shape, statuses) };
+      const picture = lastLayout.picture;
+      page(
+        response,
+        200,
+        renderGraphPage({ ...picture, nodes: picture.nodes.map((node) => (node.entry ? { ...node, status: statuses.get(node.name) ?? 'never' } : node)) }),
+      );
+      return;
+    }
+    if (path === '/admin') {
+      const [deadLetters, repos] = await Promise.all([readDeadLetters(store), readRepoTracker(store)]);
+      page(response, 200, renderAdminPage({ deadLetters, repos, schedule, nextScan: schedule ? nextFiring(schedule, now()) : null, resendEnabled }));
+      return;
+    }
+    if (path.startsWith('/admin/')) {
+      page(response, 404, renderErrorPage(404, 'There is no such page.'));
       return;
     }
     if (path === '/cascades' || path === '/cascades/') {

@@ -93,7 +93,14 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
   'dead-letter': { containerConcurrency: 20, target: 10, maxScale: 2, timeoutSeconds: 60 },
   // Read-only pages over the store; a followed build log holds its request open (Server-Sent
   // Events, resumed by the browser after the timeout), so many requests at once and the longest timeout.
-  dashboard: { containerConcurrency: 50, target: 20, maxScale: 3, timeoutSeconds: 600 },
+  // Its one write, "send again" of a dead letter, is on only with the admin token (absent: off).
+  dashboard: {
+    containerConcurrency: 50,
+    target: 20,
+    maxScale: 3,
+    timeoutSeconds: 600,
+    secrets: [...STORE_SECRETS, { name: 'CCP_DASHBOARD_ADMIN_TOKEN', optional: true }],
+  },
 };
 
 /** The profile of `name`: its entry over the default. */

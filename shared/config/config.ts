@@ -44,6 +44,8 @@ export interface Config {
   registryNotifyToken?: string;
   /** `CCP_INGRESS_TOKEN`: the Bearer token `POST /` of the embedded runtime's door requires; unset: `<data-dir>/ingress-token`. */
   ingressToken?: string;
+  /** `CCP_DASHBOARD_ADMIN_TOKEN`: turns on the dashboard's "send again" of dead letters; unset: off. */
+  dashboardAdminToken?: string;
   store: { kind: 'fs' } | { kind: 's3'; s3: S3Settings };
   /** Where functions look up index entries that an event names only by reference. */
   index?: { location: string; branch?: string };
@@ -121,6 +123,7 @@ interface ConfigFile extends RegistryFileSettings {
   scan?: ScanFileSettings;
   dispatch?: DispatchFileSettings;
   weekly?: { scanRate?: number | string };
+  dashboard?: { adminToken?: string };
   builder?: BuilderFileSettings['builder'];
   buildah?: BuilderFileSettings['buildah'];
   kubernetes?: BuilderFileSettings['kubernetes'];
@@ -172,6 +175,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const scan = loadScanSettings(file.scan, env, where, issues);
   const dispatch = loadDispatchSettings(file.dispatch, env, where, issues);
   const weekly = { scanRate: read(CORE.weeklyScanRate, source) };
+  const dashboardAdminToken = read(CORE.dashboardAdminToken, source);
   const builders = loadBuilderSettings(file, env, dataDir, where, issues);
   const indexLimits = loadIndexLimits(file.index, env, where, issues);
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
@@ -182,6 +186,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     dataDir,
     registry,
     ...registrySettings,
+    ...(dashboardAdminToken ? { dashboardAdminToken } : {}),
     store,
     index: indexLocation ? { location: indexLocation, branch: read(STORE.indexBranch, source) } : undefined,
     indexLimits,

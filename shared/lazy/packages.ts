@@ -1,3 +1,5 @@
+import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
+
 /**
  * `load` called on the first call of the function returned, its result kept: a package required
  * when it is first used rather than when the module that uses it is loaded. A function's cold
@@ -15,4 +17,6 @@ export function lazyPackage<T>(load: () => T): () => T {
 export const yaml = lazyPackage(() => require('yaml') as typeof import('yaml'));
 /** dockerfile-ast (~35 modules): Dockerfile parsing for lint, build and the index graph. */
 export const dockerfileAst = lazyPackage(() => require('dockerfile-ast') as typeof import('dockerfile-ast'));
+/** dagre (graph layout, ~1 MB): the dashboard's dependency graph; its CommonJS build, typed by its ESM types. */
+export const dagre = lazyPackage(() => require('@dagrejs/dagre') as typeof Dagre);
 /* eslint-enable @typescript-eslint/no-require-imports */

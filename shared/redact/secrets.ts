@@ -10,7 +10,13 @@ import type { Config } from '../config/config';
  * @see ../../README.md#configuration
  */
 export function configuredSecrets(config: Config, extra: ReadonlyArray<string | undefined> = []): string[] {
-  const values: Array<string | undefined> = [...(config.mail?.secrets ?? []), config.registryNotifyToken, config.ingressToken, ...extra];
+  const values: Array<string | undefined> = [
+    ...(config.mail?.secrets ?? []),
+    config.registryNotifyToken,
+    config.ingressToken,
+    config.dashboardAdminToken,
+    ...extra,
+  ];
   if (config.registryAuth) values.push(...loginSecrets(config.registryAuth.username, config.registryAuth.password));
   const smtp = config.mail?.smtp;
   if (smtp?.user) values.push(...loginSecrets(smtp.user, smtp.password));

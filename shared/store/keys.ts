@@ -12,6 +12,7 @@ import { validateKey } from './key-rules';
  * state/images/<app-id>/<job-id>/<tag>.json
  * state/repos/<repo-key>.json
  * deadletters/<trigger>/<safe-id>.json
+ * state/dashboard/resent/<trigger>/<safe-id>.json
  * state/osv/<ecosystem-slug>/all.zip
  * state/osv/<ecosystem-slug>/source.json
  * ```
@@ -102,6 +103,23 @@ export function deadLetterKey(trigger: string, eventSource: string, eventId: str
   const hash = createHash('sha256').update(`${eventSource}\n${eventId}`).digest('hex').slice(0, 32);
   const stamp = time ? `${time.toISOString().replace(/[:.]/g, '-')}-` : '';
   return checked(`deadletters/${segment('trigger', trigger)}/${stamp}${hash}.json`);
+}
+
+/** Folder of every dead letter: `deadletters/`. */
+export const DEAD_LETTERS_PREFIX = 'deadletters/';
+
+/** Folder of the dashboard's marks of dead letters it sent again: `state/dashboard/resent/`. */
+export const RESENT_DEAD_LETTERS_PREFIX = 'state/dashboard/resent/';
+
+/**
+ * `state/dashboard/resent/<trigger>/<file>.json`: the mark that the dead letter at `key` (a
+ * {@link deadLetterKey}) was sent again, created once with a conditional put so a second click
+ * publishes nothing. Throws an {@link InvalidKeyError} for a key that is no dead letter's.
+ */
+export function resentDeadLetterKey(key: string): string {
+  const match = /^deadletters\/([^/]+)\/([^/]+)\.json$/.exec(key);
+  if (!match) throw new InvalidKeyError(key, 'is not the key of a dead letter (deadletters/<trigger>/<id>.json)', 'deadLetterKey');
+  return checked(`${RESENT_DEAD_LETTERS_PREFIX}${segment('trigger', match[1]!)}/${segment('deadLetter', match[2]!)}.json`);
 }
 
 /** The image an `imageStateKey` names; `null` for any other key. */

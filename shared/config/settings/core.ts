@@ -1,4 +1,4 @@
-import { declare } from './api';
+import { declare, Invalid } from './api';
 import { lenientBoolean, oneOf, positiveNumber, text, wholeNumber } from './parsers';
 
 /** Lint severity threshold, as hadolint's `failure-threshold`. */
@@ -64,6 +64,16 @@ export const CORE = {
     description: 'images whose weekly rescan starts per minute (default 60)',
     default: 60,
     parse: positiveNumber((_raw, setting) => `must be a number of images per minute above 0 (${setting.env})`),
+  }),
+  dashboardAdminToken: declare({
+    env: 'CCP_DASHBOARD_ADMIN_TOKEN',
+    key: 'dashboard.adminToken',
+    description:
+      "turns on the dashboard's one write: the admin view's \"send again\" of a dead letter (`POST /admin/dead-letters/resend`), which needs this token as `Authorization: Bearer` or the form's token field (16 or more printable characters, no spaces; compared in constant time). Unset: the admin view only shows, and its actions answer 404. A secret (ccp-secrets, dashboard only), redacted from logs and mails",
+    // A token typed into a form is one word; a short one is guessed by anything that can reach the page.
+    parse: (raw, setting) =>
+      /^[\x21-\x7e]{16,}$/.test(String(raw)) ? String(raw) : new Invalid(`must be 16 or more printable characters without spaces (${setting.env})`),
+    secret: true,
   }),
   drainGraceSeconds: declare({
     env: 'CCP_DRAIN_GRACE_SECONDS',

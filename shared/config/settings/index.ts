@@ -55,6 +55,7 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   PIPELINE.webhookSecrets,
   PIPELINE.webhookBodyLimit,
   PIPELINE.webhookTimestampTolerance,
+  CORE.dashboardAdminToken,
   SENDER_AUTH_ROWS.senderAuth,
   PIPELINE.coalesceMs,
   PIPELINE.maxInFlight,
