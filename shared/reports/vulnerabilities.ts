@@ -37,6 +37,20 @@ const rank = <T>(order: readonly T[], value: T): number => {
   return index === -1 ? order.length : index;
 };
 
+/** A minimum severity: a CVSS band, or `all` for every advisory (those without a score too). */
+export type SeverityThreshold = 'critical' | 'high' | 'medium' | 'low' | 'all';
+
+/** The thresholds settings and flags accept, most severe first. */
+export const SEVERITY_THRESHOLDS: readonly SeverityThreshold[] = ['critical', 'high', 'medium', 'low', 'all'];
+
+/**
+ * True when an advisory of `band` reaches `threshold`: `all` takes every one; a band takes
+ * itself and the more severe (`none` and `unknown`, no score or 0.0, only with `all`).
+ */
+export function meetsThreshold(band: SeverityBand, threshold: SeverityThreshold): boolean {
+  return threshold === 'all' || atLeast(band, threshold);
+}
+
 /** True when `band` is `threshold` or more severe (`unknown` counts as the least severe). */
 export function atLeast(band: SeverityBand, threshold: SeverityBand): boolean {
   return rank(SEVERITY_BANDS, band) <= rank(SEVERITY_BANDS, threshold);
