@@ -5,6 +5,7 @@ import type { PackageDiff } from '../package-changes';
 import type { ScannerDigest, VulnerabilityReading } from '../report-reading';
 import {
   countVulnerabilities,
+  VULNERABILITIES_SCANNER,
   FIX_STATUSES,
   meetsThreshold,
   SEVERITY_BANDS,
@@ -53,11 +54,21 @@ export async function scanMail(input: ScanMailInput, linker: ReportLinker): Prom
   const sections: MailSection[] = [
     { heading: `${name} ${kind}: ${headline}`, rows },
     ...vulnerabilitySections(input.vulnerabilities),
-    { heading: 'Scanners', items: scannerItems(input.scan, data.scanners, 5) },
+    { heading: 'Scanners', items: scannerItems(withoutAdvisoryTitles(input), data.scanners, 5) },
     packageSection(input),
     { heading: 'Reports', links: await reportLinks(input.reports, linker) },
   ];
   return { subject: `[${registryName(data.image.ref, input.registry)}] ${name} ${kind}: ${headline}`, status, sections };
+}
+
+/**
+ * The scan digest without the vulnerabilities scanner's worst findings when the advisories have
+ * their own sections: listed twice, and past the mail's severity threshold, they would bury them.
+ */
+function withoutAdvisoryTitles(input: ScanMailInput): ScanMailInput['scan'] {
+  const own = input.scan?.get(VULNERABILITIES_SCANNER);
+  if (!input.scan || !own || input.vulnerabilities?.reading?.status !== 'ok') return input.scan;
+  return new Map([...input.scan].map(([id, digest]) => [id, id === VULNERABILITIES_SCANNER ? { ...digest, top: [] } : digest]));
 }
 
 const STATUS_WORDS: Record<Vulnerability['status'], string> = { 'fixable-now': 'FIXABLE NOW', 'fix-upstream-only': 'fix upstream only', 'no-fix': 'no fix' };
