@@ -15,11 +15,12 @@ import { createStore } from '../../shared/store/create-store';
 import { renderScanHtml } from '../../functions/scan/reports/scan-html';
 import { SEVERITIES } from '../../shared/reports/scan-report';
 import { type ScanReport } from '../../shared/reports/types';
+import { meetsThreshold, SEVERITY_THRESHOLDS, VULNERABILITIES_SCANNER, vulnerabilitiesOf, type SeverityThreshold } from '../../shared/reports/vulnerabilities';
 import { SCANNERS } from '../../functions/scan/scanners/api';
 import type { Scanner } from '../../shared/reports/scanner-types';
 import type { Command } from '../types';
 
-const USAGE = `Usage: ccp scan <image-ref> [--json] [--html FILE]
+const USAGE = `Usage: ccp scan <image-ref> [--json] [--html FILE] [--fail-on SEVERITY]
 
 Scans an image in a registry without running it: RPM updates and integrity, pip, npm and gem
 packages with newer releases, and the privileges its RUN label asks for.
@@ -28,11 +29,15 @@ packages with newer releases, and the privileges its RUN label asks for.
                 or run started on the data dir (with its login)
   --json        print scan.json instead of the summary
   --html FILE   also write the HTML report to FILE
+  --fail-on SEVERITY
+                exit 1 for advisories of this CVSS band or above: critical, high, medium,
+                low or all (CCP_SCAN_FAIL_ON); unset: for any high finding
 Package registries, URL rewrites, the size bound and time limits come from the configuration
 (CCP_PYPI_URL, CCP_NPM_REGISTRY_URL, CCP_RUBYGEMS_URL, CCP_SCAN_URL_REWRITES, CCP_SCAN_*;
 CCP_OSV_URLS and CCP_OSV_ECOSYSTEMS for the vulnerabilities scanner, its database kept in the store).
 Images are read from the registry of --registry and CCP_SCAN_ALLOWED_REGISTRIES only.
-Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner,
+Exit status: 0 when scanned without high findings, 1 with high findings or a failed scanner
+(with --fail-on: advisories at or above it, high findings of other scanners, a failed scanner),
 2 for a usage error or an image that could not be scanned (absent, too large, too many files
 (CCP_SCAN_MAX_FILES), a layer past the request time limit, a missing blob, a registry not
 allowed, unreadable), said in one line "scan of IMAGE failed: why" on stderr.`;
@@ -54,15 +59,18 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
     summary: 'scan an image in a registry (updates, integrity, RUN label privileges) and print a summary or scan.json',
     usage: USAGE,
     async run(argv, globals, io) {
-      let args: { ref: string; json: boolean; html?: string };
+      let args: { ref: string; json: boolean; html?: string; failOn?: SeverityThreshold };
       let config: Config;
       try {
         const { values, positionals } = parseArgs({
           args: argv,
-          options: { json: { type: 'boolean', default: false }, html: { type: 'string' } },
+          options: { json: { type: 'boolean', default: false }, html: { type: 'string' }, 'fail-on': { type: 'string' } },
           allowPositionals: true,
           strict: true,
         });
+        const flag = values['fail-on'];
+        if (flag !== undefined && !SEVERITY_THRESHOLDS.includes(flag as SeverityThreshold))
+          throw new Error(`--fail-on must be one of ${SEVERITY_THRESHOLDS.join(', ')}, not "${flag}"`);
         if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'missing <image-ref>' : `one image expected, got ${positionals.length}`);
         // Next to a running `ccp serve`, its registry (and login) unless another is configured.
         config = await withRunningLocalRegistry(loadConfig(globals, io.env));
@@ -70,6 +78,7 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
           ref: qualify(positionals[0]!, config.registry),
           json: values.json ?? false,
           ...(values.html ? { html: path.resolve(io.cwd, values.html) } : {}),
+          ...((flag ?? config.scan.failOn) ? { failOn: (flag as SeverityThreshold | undefined) ?? config.scan.failOn } : {}),
         };
       } catch (error) {
         const message = error instanceof ValidationError ? error.message : (error as Error).message;
@@ -110,9 +119,24 @@ export function createScanCommand(imageSource: ImageSource | ImageSourceFor, sca
         io.stderr(`ccp scan: scan of ${args.ref} failed: ${reason.startsWith(FETCH_FAILED) ? reason.slice(FETCH_FAILED.length) : reason}\n`);
         return 2;
       }
-      return outcome.report.verdict === 'high' || outcome.report.verdict === 'incomplete' ? 1 : 0;
+      return scanExitStatus(outcome.report, args.failOn);
     },
   };
+}
+
+/**
+ * `ccp scan`'s status for a scanned image: 1 when a scanner failed; without a threshold, 1 for
+ * any high finding (the verdict `high`: a critical or high advisory is one); with one, 1 for
+ * an advisory whose CVSS band meets it or a high finding of another scanner; else 0.
+ * @see ../../shared/reports/vulnerabilities.ts
+ */
+export function scanExitStatus(report: ScanReport, failOn?: SeverityThreshold): 0 | 1 {
+  if (Object.values(report.scanners).some((scanner) => scanner.status === 'failed')) return 1;
+  if (failOn === undefined) return report.verdict === 'high' ? 1 : 0;
+  const highElsewhere = Object.values(report.scanners).some(
+    (scanner) => scanner.id !== VULNERABILITIES_SCANNER && scanner.findings.some((finding) => finding.severity === 'high'),
+  );
+  return highElsewhere || vulnerabilitiesOf(report).some((item) => meetsThreshold(item.band, failOn)) ? 1 : 0;
 }
 
 function oneLine(message: string): string {

@@ -5,7 +5,8 @@ import { imageName } from '../../shared/index/types';
 import { decideScanMail, policyFor } from './mail/policy';
 import { diffPackages } from './mail/package-changes';
 import { readNoticeWait } from './mail/notice-waits';
-import { readScanDigest, readScanFindings, readSbomPackages } from './mail/report-reading';
+import { readScanDigest, readScanFindings, readSbomPackages, readVulnerabilities } from './mail/report-reading';
+import { advisoryKey, newAdvisories } from './mail/vulnerability-changes';
 import { rememberOutcome } from './mail/memory';
 import { scanMail } from './mail/mails/scan-mail';
 import { type PlannedMail } from './mail/deliver';
@@ -25,12 +26,14 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
   const log = context.log.child({ project: imageName(data.project), eventId: event.id, ...(data.buildId ? { buildId: data.buildId } : {}) });
   const findings = await readScanFindings(context.store, data.reports.json);
   const packages = await readSbomPackages(context.store, data.reports.sbom);
+  const vulnerabilities = await readVulnerabilities(context.store, data.reports.json);
   const fingerprint = fingerprintOf(data, findings);
   const previous = await rememberOutcome(context.store, data.project, 'scan', {
     event: eventKey(event),
     fingerprint,
     ...(data.image.digest ? { digest: data.image.digest } : {}),
     ...(packages ? { packages } : {}),
+    ...(vulnerabilities?.status === 'ok' ? { advisories: vulnerabilities.items.map(advisoryKey) } : {}),
     at: event.time ?? new Date().toISOString(),
   });
   if (data.buildId && (await carriedByNotice(data.project, data.buildId, context))) {
@@ -48,7 +51,19 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
   }
   const diff = previous?.packages && packages ? diffPackages(previous.packages, packages) : null;
   const scan = await readScanDigest(context.store, data.reports.json);
-  const document = await scanMail({ data, scan, packages, diff, reports, registry: context.config.registry }, linker);
+  const fresh = vulnerabilities ? newAdvisories(previous?.advisories, vulnerabilities.items) : null;
+  const document = await scanMail(
+    {
+      data,
+      scan,
+      packages,
+      diff,
+      reports,
+      registry: context.config.registry,
+      vulnerabilities: { reading: vulnerabilities, fresh, threshold: settings.vulnerabilitySeverity },
+    },
+    linker,
+  );
   return [
     {
       key: 'scan',

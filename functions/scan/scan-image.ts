@@ -1,3 +1,4 @@
+import { vulnerabilitiesOf } from '../../shared/reports/vulnerabilities';
 import { mkdir, rm } from 'node:fs/promises';
 import { CCP_VERSION } from '../../shared/config/package-version';
 import { RegistryError } from '../../shared/registry/errors';
@@ -113,7 +114,14 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
     ...(aborted ? { aborted } : {}),
   });
   const packages = runs.flatMap((run) => run.result.packages);
-  const sbom = buildSbom({ image, packages, timestamp: report.scannedAt, scanId: options.scanId, toolVersion: SCAN_TOOL_VERSION });
+  const sbom = buildSbom({
+    image,
+    packages,
+    timestamp: report.scannedAt,
+    scanId: options.scanId,
+    toolVersion: SCAN_TOOL_VERSION,
+    vulnerabilities: vulnerabilitiesOf(report),
+  });
   return { report, sbom, packages };
 }
 

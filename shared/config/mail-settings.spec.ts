@@ -10,7 +10,15 @@ function load(file: Parameters<typeof loadMailSettings>[0], env: NodeJS.ProcessE
 
 describe('loadMailSettings', () => {
   it('has no SMTP, a local sender and the longest link lifetime by default', () => {
-    expect(load({}).settings).toEqual({ from: 'ccp@localhost', cc: [], linkLifetimeSeconds: 604800, policies: {}, secrets: [], noticeScanWaitSeconds: 240 });
+    expect(load({}).settings).toEqual({
+      from: 'ccp@localhost',
+      cc: [],
+      linkLifetimeSeconds: 604800,
+      policies: {},
+      secrets: [],
+      noticeScanWaitSeconds: 240,
+      vulnerabilitySeverity: 'medium',
+    });
   });
 
   it('reads SMTP and Cc from variables over the file', () => {
@@ -43,10 +51,20 @@ describe('loadMailSettings', () => {
   });
 
   it.each([
+    [{}, {}, 'medium'],
+    [{}, { vulnerabilitySeverity: 'all' }, 'all'],
+    [{ CCP_MAIL_VULNERABILITY_SEVERITY: 'high' }, { vulnerabilitySeverity: 'low' }, 'high'],
+  ])('reads the least severity mailed from %j, else the file %j', (env, file, expected) => {
+    const { settings, issues } = load(file, env);
+    expect([settings.vulnerabilitySeverity, issues]).toEqual([expected, []]);
+  });
+
+  it.each([
     ['a bad port', { smtp: { host: 'h', port: 70000 } }, 'mail.smtp.port', 'must be a whole number from 1 to 65535'],
     ['a bad security', { smtp: { host: 'h', secure: 'maybe' } }, 'mail.smtp.secure', 'must be tls, starttls or none'],
     ['a relative base URL', { reportsBaseUrl: 'reports/' }, 'mail.reportsBaseUrl', 'must be an http(s) URL'],
     ['a lifetime over 7 days', { linkLifetimeSeconds: 604801 }, 'mail.linkLifetimeSeconds', 'must be a whole number from 1 to 604800'],
+    ['an unknown vulnerability severity', { vulnerabilitySeverity: 'severe' }, 'mail.vulnerabilitySeverity', 'must be one of critical, high, medium, low, all'],
     ['a scan wait over an hour', { noticeScanWaitSeconds: 3601 }, 'mail.noticeScanWaitSeconds', 'must be a whole number from 0 to 3600'],
     [
       'an unknown build policy',

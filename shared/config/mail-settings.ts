@@ -1,6 +1,7 @@
 import type { Issue } from '../errors/validation-error';
 import { MAIL, read } from './settings';
 import type { SmtpSecurity } from './settings/mail';
+import type { SeverityThreshold } from '../reports/vulnerabilities';
 
 /** How builds are mailed: every one, or only failures and the build that fixes a failure. */
 export type BuildMailPolicy = 'all' | 'failures-and-fixes';
@@ -50,6 +51,8 @@ export interface MailSettings {
    * after it, the notice goes out with what is there and names the scans still missing.
    */
   noticeScanWaitSeconds: number;
+  /** The least CVSS band of an advisory a scan mail lists (`CCP_MAIL_VULNERABILITY_SEVERITY`, default `medium`). */
+  vulnerabilitySeverity: SeverityThreshold;
 }
 
 export const MAIL_ENV = {
@@ -76,6 +79,7 @@ export interface MailFileSettings {
   linkLifetimeSeconds?: number;
   policies?: Record<string, MailPolicy>;
   noticeScanWaitSeconds?: number;
+  vulnerabilitySeverity?: string;
 }
 
 /** Under the notify Service's 300 s request timeout, so one delivery waits it out (declared in shared/config/settings/mail.ts). */
@@ -118,6 +122,7 @@ export function loadMailSettings(file: MailFileSettings = {}, env: NodeJS.Proces
     policies,
     secrets: [...new Set(secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4))],
     noticeScanWaitSeconds: read(MAIL.noticeScanWaitSeconds, source),
+    vulnerabilitySeverity: read(MAIL.vulnerabilitySeverity, source),
   };
 }
 

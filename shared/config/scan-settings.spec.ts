@@ -85,6 +85,18 @@ describe('loadScanSettings', () => {
     expect(issues).toEqual([]);
   });
 
+  it.each([
+    [{}, undefined, undefined, []],
+    [{ CCP_SCAN_FAIL_ON: 'critical' }, undefined, 'critical', []],
+    [{}, 'all', 'all', []],
+    [{ CCP_SCAN_FAIL_ON: 'low' }, 'high', 'low', []],
+    [{ CCP_SCAN_FAIL_ON: 'severe' }, undefined, undefined, [{ field: 'scan.failOn', message: 'must be one of critical, high, medium, low, all' }]],
+  ])('reads the exit threshold from %j, else the file %j: %j', (env, failOn, expected, problems) => {
+    const issues: Issue[] = [];
+    expect(loadScanSettings(failOn ? { failOn } : undefined, env, {}, issues).failOn).toEqual(expected);
+    expect(issues.map(({ field, message }) => ({ field, message }))).toEqual(problems);
+  });
+
   it('reads the file-count bound', () => {
     const issues: Issue[] = [];
     expect([

@@ -1,5 +1,6 @@
 import type { Issue } from '../errors/validation-error';
 import { read, SCAN } from './settings';
+import type { SeverityThreshold } from '../reports/vulnerabilities';
 
 /** How the scan function reaches registries and how much it may spend. */
 export interface ScanSettings {
@@ -22,6 +23,8 @@ export interface ScanSettings {
   allowedRegistries: string[];
   /** The OSV advisory database of the vulnerabilities scanner: mirror base URLs (none: off) and ecosystems. */
   osv: { urls: string[]; ecosystems: string[] };
+  /** `ccp scan` exits 1 for advisories of this band or above; unset: for any high finding (today's rule). */
+  failOn?: SeverityThreshold;
 }
 
 /** The file's `scan:` mapping. */
@@ -34,6 +37,7 @@ export interface ScanFileSettings {
   maxFiles?: number | string;
   allowedRegistries?: string | string[];
   osv?: { urls?: string | string[]; ecosystems?: string | string[] };
+  failOn?: string;
 }
 
 export const SCAN_ENV = {
@@ -67,6 +71,7 @@ export const SCAN_DEFAULTS: ScanSettings = {
  */
 export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS.ProcessEnv, where: { file?: string }, issues: Issue[]): ScanSettings {
   const source = { env, file: { scan: file }, where, issues };
+  const failOn = read(SCAN.failOn, source);
   return {
     registries: { pypi: read(SCAN.pypi, source), npm: read(SCAN.npm, source), rubygems: read(SCAN.rubygems, source) },
     urlRewrites: read(SCAN.urlRewrites, source),
@@ -76,6 +81,7 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     maxFiles: read(SCAN.maxFiles, source),
     allowedRegistries: read(SCAN.allowedRegistries, source),
     osv: { urls: read(SCAN.osvUrls, source), ecosystems: read(SCAN.osvEcosystems, source) },
+    ...(failOn ? { failOn } : {}),
   };
 }
 

@@ -20,6 +20,9 @@ import { createRepo } from '../scan-support/rpm-build';
 import { startRpmRepoServer, type RpmRepoServer } from '../scan-support/rpm-repo-server';
 import { startPackageRegistries, type LocalPackageRegistries } from '../scan-support/registries';
 import { pythonMetadata } from '../scan-support/rootfs';
+import { createScanCommand } from '../../cli/commands/scan';
+import { registryImageSource } from '../../functions/scan/registry-source';
+import type { CycloneDxBom } from '../../functions/scan/reports/cyclonedx';
 
 const PROJECT = { appId: 'team', jobId: 'alma', desiredTag: 'latest' };
 const rpm = (name: string, version: string, epoch?: number): RpmSpec => ({
@@ -61,6 +64,7 @@ describe('vulnerabilities of a real image', () => {
   let packages: LocalPackageRegistries;
   let image: PushedImage;
   let context: FunctionContext;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-scan-vulnerabilities-'));
@@ -97,7 +101,7 @@ describe('vulnerabilities of a real image', () => {
       ]),
     );
     mirror.publish('PyPI', await osvZip([advisory('GHSA-h5c8-rqwp-cp95', 'PyPI', 'jinja2', [{ introduced: '0' }, { fixed: '3.1.3' }])]));
-    const env = { CCP_OSV_URLS: mirror.url, CCP_OSV_ECOSYSTEMS: 'AlmaLinux,PyPI', CCP_PYPI_URL: packages.urls.pypi };
+    env = { CCP_OSV_URLS: mirror.url, CCP_OSV_ECOSYSTEMS: 'AlmaLinux,PyPI', CCP_PYPI_URL: packages.urls.pypi };
     const config = loadConfig({ dataDir: path.join(dir, 'data'), registry: registry.address }, env);
     context = await createFunctionContext(config, silentLogger, { store: new FsObjectStore(path.join(dir, 'data', 'store')) });
   });
@@ -116,8 +120,10 @@ describe('vulnerabilities of a real image', () => {
     const [completed] = await scanFunction.handle(request, context);
     const data = completed!.data as ScanCompletedData;
     expect(data.scanners.vulnerabilities).toEqual({ status: 'ok', findings: 3 });
+    reports = data.reports;
     return JSON.parse((await context.store.get(data.reports.json))!.body.toString()) as ScanReport;
   }
+  let reports: ScanCompletedData['reports'];
 
   it('writes each affected package into scan.json, exactly, with its fix status', async () => {
     const report = await scan('v1');
@@ -141,5 +147,50 @@ describe('vulnerabilities of a real image', () => {
     const asked = mirror.requests.length;
     await scan('v2');
     expect([asked, mirror.requests.length]).toEqual([2, 2]);
+  });
+
+  it('lists the advisories in the SBOM, each affecting its component, and in the HTML table', async () => {
+    const sbom = JSON.parse((await context.store.get(reports.sbom))!.body.toString()) as CycloneDxBom;
+    const refs = new Set(sbom.components.map((component) => component['bom-ref']));
+    expect(
+      sbom.vulnerabilities!.map((item) => [
+        item.id,
+        item.ratings[0]!.method,
+        item.ratings[0]!.severity,
+        item.affects.every((affected) => refs.has(affected.ref)),
+      ]),
+    ).toEqual([
+      ['ALSA-2024:0001', 'CVSSv31', 'high', true],
+      ['GHSA-h5c8-rqwp-cp95', 'CVSSv31', 'high', true],
+      ['ALSA-2024:0002', 'CVSSv31', 'high', true],
+    ]);
+    const html = (await context.store.get(reports.html))!.body.toString();
+    expect(html).toContain('<a href="https://osv.dev/vulnerability/ALSA-2024%3A0001">ALSA-2024:0001</a>');
+  });
+
+  it.each<[string, string[], Record<string, string>, number]>([
+    ['no threshold: the high advisories fail, as before', [], {}, 1],
+    ['--fail-on critical: high advisories pass', ['--fail-on', 'critical'], {}, 0],
+    ['CCP_SCAN_FAIL_ON=critical: high advisories pass', [], { CCP_SCAN_FAIL_ON: 'critical' }, 0],
+    ['--fail-on high beats CCP_SCAN_FAIL_ON=critical', ['--fail-on', 'high'], { CCP_SCAN_FAIL_ON: 'critical' }, 1],
+  ])('ccp scan exits by threshold: %s', async (_case, flags, extraEnv, expected) => {
+    let stderr = '';
+    const command = createScanCommand(registryImageSource());
+    const code = await command.run(
+      [`${image.ref}@${image.digest}`, ...flags],
+      { registry: registry.address, dataDir: path.join(dir, 'data') },
+      { stdout: () => undefined, stderr: (text) => (stderr += text), env: { ...env, ...extraEnv }, cwd: dir },
+    );
+    expect([stderr, code]).toEqual(['', expected]);
+  });
+
+  it('ccp scan refuses an unknown --fail-on as a usage error', async () => {
+    let stderr = '';
+    const code = await createScanCommand(registryImageSource()).run(
+      [image.ref, '--fail-on', 'severe'],
+      { registry: registry.address, dataDir: path.join(dir, 'data') },
+      { stdout: () => undefined, stderr: (text) => (stderr += text), env, cwd: dir },
+    );
+    expect([code, stderr.split('\n')[0]]).toEqual([2, 'ccp scan: --fail-on must be one of critical, high, medium, low, all, not "severe"']);
   });
 });

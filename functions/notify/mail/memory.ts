@@ -20,6 +20,8 @@ export interface ScanMemory {
   digest?: string;
   /** `pkg:<type>/<name>` → version, from the scan's SBOM. */
   packages?: Record<string, string>;
+  /** `<advisory> <package>` of each advisory the scan found (see vulnerability-changes.ts); absent before ccp remembered them. */
+  advisories?: string[];
   at: string;
 }
 

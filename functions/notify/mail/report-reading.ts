@@ -1,4 +1,6 @@
 import { packageUrl } from '../../../shared/reports/purl';
+import type { ScanReport } from '../../../shared/reports/types';
+import { VULNERABILITIES_SCANNER, vulnerabilitiesOf, type Vulnerability } from '../../../shared/reports/vulnerabilities';
 import type { ObjectStore } from '../../../shared/store/types';
 
 /** A finding as a mail lists it. */
@@ -157,6 +159,44 @@ export async function readSbomPackages(store: ObjectStore, key: string): Promise
     packages[purl] = String(component.version ?? '');
   }
   return packages;
+}
+
+/** What a mail reads of the `vulnerabilities` scanner. */
+export interface VulnerabilityReading {
+  status: string;
+  items: Vulnerability[];
+}
+
+/**
+ * The advisories of a stored `scan.json`, most severe first, each text cut to one line (the
+ * mail code escapes and redacts it); `null` when the file is unreadable or the scanner did not
+ * run in it.
+ * @see ../../../shared/reports/vulnerabilities.ts
+ */
+export async function readVulnerabilities(store: ObjectStore, key: string): Promise<VulnerabilityReading | null> {
+  const scan = (await readJson(store, key)) as { scanners?: unknown } | null;
+  const scanners = scan?.scanners;
+  if (!scanners || typeof scanners !== 'object' || Array.isArray(scanners)) return null;
+  const section = (scanners as Record<string, unknown>)[VULNERABILITIES_SCANNER] as { status?: unknown; findings?: unknown } | undefined;
+  if (!section || typeof section !== 'object') return null;
+  const findings = (Array.isArray(section.findings) ? section.findings : []).filter(
+    (finding): finding is ScanReport['scanners'][string]['findings'][number] =>
+      typeof finding === 'object' &&
+      finding !== null &&
+      typeof (finding as { details?: unknown }).details === 'object' &&
+      (finding as { details?: unknown }).details !== null,
+  );
+  const items = vulnerabilitiesOf({ scanners: { [VULNERABILITIES_SCANNER]: { ...(section as ScanReport['scanners'][string]), findings } } }).map((item) => ({
+    ...item,
+    advisory: oneLine(item.advisory, 100),
+    aliases: item.aliases.map((alias) => oneLine(alias, 100)),
+    summary: oneLine(item.summary, 300),
+    package: oneLine(item.package, 200),
+    installed: oneLine(item.installed, 100),
+    fixed: item.fixed === null ? null : oneLine(item.fixed, 100),
+    ...(item.available ? { available: oneLine(item.available, 100) } : {}),
+  }));
+  return { status: oneLine(String(section.status ?? 'ok'), 16), items };
 }
 
 /** Objects of the report folder, by file name, for the reports that exist. */

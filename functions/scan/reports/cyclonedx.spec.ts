@@ -2,7 +2,10 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUNS } from '../../../shared/reports/__fixtures__/runs';
-import { buildSbom } from './cyclonedx';
+import { buildSbom, ratingMethod } from './cyclonedx';
+import { buildScanReport } from '../../../shared/reports/scan-report';
+import { vulnerabilitiesOf } from '../../../shared/reports/vulnerabilities';
+import { V30_MEDIUM, V31_CRITICAL, V40_HIGH, VULNERABILITY_RUN, vulnerabilityFinding } from '../../../shared/reports/__fixtures__/vulnerability-run';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -31,17 +34,23 @@ const INPUT = {
   toolVersion: '0.1.0',
 };
 
+function validator(): (bom: unknown) => { valid: boolean; errors: unknown[] } {
+  const ajv = new Ajv({ strict: false, validateFormats: false });
+  ajv.addSchema(schema('spdx.SNAPSHOT.schema.json'), 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json');
+  ajv.addSchema(schema('jsf-0.82.SNAPSHOT.schema.json'), 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json');
+  const validate = ajv.compile(schema('bom-1.5.SNAPSHOT.schema.json'));
+  return (bom) => {
+    const valid = validate(JSON.parse(JSON.stringify(bom)));
+    return { valid, errors: validate.errors ?? [] };
+  };
+}
+
 describe('buildSbom', () => {
   const bom = buildSbom(INPUT);
 
   it('is valid CycloneDX 1.5 JSON (the official schema)', () => {
-    const ajv = new Ajv({ strict: false, validateFormats: false });
-    ajv.addSchema(schema('spdx.SNAPSHOT.schema.json'), 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json');
-    ajv.addSchema(schema('jsf-0.82.SNAPSHOT.schema.json'), 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json');
-    const validate = ajv.compile(schema('bom-1.5.SNAPSHOT.schema.json'));
-    const valid = validate(JSON.parse(JSON.stringify(bom)));
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    expect(validator()(bom)).toEqual({ valid: true, errors: [] });
+    expect(bom.vulnerabilities).toBeUndefined();
   });
 
   it('names the image with its digest and lists every package once, with its purl', () => {
@@ -75,5 +84,115 @@ describe('buildSbom', () => {
   it('writes the same serial number for the same scan, another for another', () => {
     expect(buildSbom(INPUT).serialNumber).toBe(bom.serialNumber);
     expect(buildSbom({ ...INPUT, scanId: 'scan-2' }).serialNumber).not.toBe(bom.serialNumber);
+  });
+});
+
+describe('buildSbom: vulnerabilities', () => {
+  const report = buildScanReport({
+    scanId: 'scan-1',
+    image: INPUT.image,
+    scannedAt: INPUT.timestamp,
+    durationMs: 1,
+    runs: [VULNERABILITY_RUN],
+  });
+  const vulnerabilities = vulnerabilitiesOf(report);
+  const packages = [
+    { ecosystem: 'pypi' as const, name: 'requests', version: '2.28.0', purl: 'pkg:pypi/requests@2.28.0' },
+    { ecosystem: 'pypi' as const, name: 'urllib3', version: '1.26.0', purl: 'pkg:pypi/urllib3@1.26.0' },
+    { ecosystem: 'pypi' as const, name: 'certifi', version: '2022.1.1', purl: 'pkg:pypi/certifi@2022.1.1' },
+  ];
+  const bom = buildSbom({ ...INPUT, packages, vulnerabilities });
+
+  it('is valid CycloneDX 1.5 JSON with its vulnerabilities (the official schema), which refuses an unknown rating method', () => {
+    const validate = validator();
+    expect(validate(bom)).toEqual({ valid: true, errors: [] });
+    const broken = { ...bom, vulnerabilities: [{ ...bom.vulnerabilities![0]!, ratings: [{ severity: 'high', method: 'CVSSv5' }] }] };
+    expect(validate(broken).valid).toBe(false);
+  });
+
+  it('lists each advisory once, most severe first, rated by the method of its vector', () => {
+    expect(bom.vulnerabilities!.map((item) => [item.id, item.ratings])).toEqual([
+      ['PYSEC-2099-1', [{ source: { name: 'OSV' }, score: 9.8, severity: 'critical', method: 'CVSSv31', vector: V31_CRITICAL }]],
+      ['GHSA-aaaa-bbbb-cccc', [{ source: { name: 'OSV' }, score: 8.7, severity: 'high', method: 'CVSSv4', vector: V40_HIGH }]],
+      ['GHSA-j8r2-6x86-q33q', [{ source: { name: 'OSV' }, score: 4.2, severity: 'medium', method: 'CVSSv3', vector: V30_MEDIUM }]],
+      ['PYSEC-2099-2', [{ source: { name: 'OSV' }, score: 3.1, severity: 'low', method: 'CVSSv31', vector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N' }]],
+      ['OSV-2099-3', [{ source: { name: 'OSV' }, severity: 'unknown', method: 'other' }]],
+    ]);
+  });
+
+  it('names its source and aliases, recommends the fix and affects the component by its bom-ref', () => {
+    const componentRefs = new Set(bom.components.map((component) => component['bom-ref']));
+    expect(bom.vulnerabilities!.flatMap((item) => item.affects.map((affected) => affected.ref)).every((ref) => componentRefs.has(ref))).toBe(true);
+    expect(bom.vulnerabilities![2]).toEqual({
+      'bom-ref': 'vulnerability:GHSA-j8r2-6x86-q33q',
+      id: 'GHSA-j8r2-6x86-q33q',
+      source: { name: 'OSV', url: 'https://osv.dev/vulnerability/GHSA-j8r2-6x86-q33q' },
+      references: [
+        { id: 'CVE-2023-32681', source: { name: 'OSV', url: 'https://osv.dev/vulnerability/CVE-2023-32681' } },
+        { id: 'PYSEC-2023-74', source: { name: 'OSV', url: 'https://osv.dev/vulnerability/PYSEC-2023-74' } },
+      ],
+      ratings: [{ source: { name: 'OSV' }, score: 4.2, severity: 'medium', method: 'CVSSv3', vector: V30_MEDIUM }],
+      description: 'Unintended leak of Proxy-Authorization header',
+      recommendation: 'Upgrade requests 2.28.0 → 2.31.0',
+      affects: [{ ref: 'pkg:pypi/requests@2.28.0', versions: [{ version: '2.28.0', status: 'affected' }] }],
+      analysis: { response: ['update'], detail: 'requests 2.28.0: fixed in 2.31.0, available now (2.31.0)' },
+    });
+  });
+
+  it.each([
+    ['fixable-now', { response: ['update'], detail: 'requests 2.28.0: fixed in 2.31.0, available now (2.31.0)' }],
+    ['fix-upstream-only', { detail: "urllib3 1.26.0: fixed upstream in 1.26.18, not yet in the image's repositories" }],
+    ['no-fix', { response: ['can_not_fix'], detail: 'requests 2.28.0: no fixed version published' }],
+  ])('answers %s with its analysis', (status, analysis) => {
+    const item = bom.vulnerabilities!.find((entry) => vulnerabilities.find((v) => v.advisory === entry.id)!.status === status)!;
+    expect(item.analysis).toEqual(analysis);
+  });
+
+  it('joins the packages one advisory affects into one entry', () => {
+    const shared = vulnerabilityFinding({
+      advisory: 'GHSA-same',
+      aliases: [],
+      summary: 'x',
+      package: 'certifi',
+      installed: '2022.1.1',
+      purl: 'pkg:pypi/certifi@2022.1.1',
+      fixed: '2023.7.22',
+      status: 'fix-upstream-only',
+      band: 'high',
+      score: 7.5,
+    });
+    const twice = buildScanReport({
+      ...{ scanId: 's', image: INPUT.image, scannedAt: INPUT.timestamp, durationMs: 1 },
+      runs: [
+        {
+          ...VULNERABILITY_RUN,
+          result: {
+            ...VULNERABILITY_RUN.result,
+            findings: [
+              shared,
+              {
+                ...shared,
+                id: 'GHSA-same urllib3@1.26.0',
+                details: { ...shared.details, package: 'urllib3', installed: '1.26.0', purl: 'pkg:pypi/urllib3@1.26.0' },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const [entry] = buildSbom({ ...INPUT, packages, vulnerabilities: vulnerabilitiesOf(twice) }).vulnerabilities!;
+    expect(entry!.affects.map((affected) => affected.ref)).toEqual(['pkg:pypi/certifi@2022.1.1', 'pkg:pypi/urllib3@1.26.0']);
+    expect(entry!.recommendation).toBe('Upgrade certifi 2022.1.1 → 2023.7.22, urllib3 1.26.0 → 2023.7.22');
+  });
+
+  it.each([
+    ['CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSSv3'],
+    ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSSv31'],
+    [V40_HIGH, 'CVSSv4'],
+    ['AV:N/AC:L/Au:N/C:P/I:P/A:P', 'CVSSv2'],
+    ['(AV:N/AC:L/Au:N/C:P/I:P/A:P)', 'CVSSv2'],
+    [undefined, 'other'],
+  ])('rates %s by %s', (vector, method) => {
+    expect(ratingMethod(vector)).toBe(method);
   });
 });

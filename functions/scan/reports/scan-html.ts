@@ -3,6 +3,15 @@ import type { ScanFinding } from '../../../shared/reports/scanner-types';
 import { escapeHtml, safeHref } from '../../../shared/reports/html-escape';
 import { SEVERITIES } from '../../../shared/reports/scan-report';
 import type { ScanReport, ScannerReport, ScanVerdict } from '../../../shared/reports/types';
+import {
+  advisoryUrl,
+  SEVERITY_BANDS,
+  FIX_STATUSES,
+  VULNERABILITIES_SCANNER,
+  vulnerabilitiesOf,
+  type Vulnerability,
+} from '../../../shared/reports/vulnerabilities';
+import { createHash } from 'node:crypto';
 
 /** Links shown at the top of the page, as hrefs (relative to the page, or absolute URLs). */
 export interface HtmlLinks {
@@ -23,18 +32,24 @@ const VERDICT_TEXT: Record<ScanVerdict, string> = {
 /**
  * `scan.html`: a page a person reads. The verdict and the counts by severity at the top, links
  * to the build log, the lint report, `scan.json` and the SBOM, then one section per scanner
- * with its status, reason, notes and a table of findings. One self-contained file: inline CSS,
- * no scripts, no external assets; every value from the image is HTML-escaped.
+ * with its status, reason, notes and a table of findings; the `vulnerabilities` scanner's table
+ * has a column per fact (severity with its colour and word, advisory linked to osv.dev, package,
+ * fix, status), most severe first, then fixable now first. One self-contained file: inline CSS,
+ * no external assets, one inline script allowed by its hash in the page's CSP that only adds
+ * click-to-sort to that table (the table reads the same without it); every value from the image
+ * is HTML-escaped.
  * @see https://html.spec.whatwg.org/multipage/
  */
 export function renderScanHtml(report: ScanReport, links: HtmlLinks = {}): string {
   const title = `Scan of ${report.project ? imageName(report.project) : report.image.ref}`;
+  // The script (and its CSP source) only where there is a table to sort: other pages stay script-free.
+  const sortable = (report.scanners[VULNERABILITIES_SCANNER]?.findings.length ?? 0) > 0;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'${sortable ? `; script-src '${SORT_SCRIPT_HASH}'` : ''}">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
@@ -51,7 +66,7 @@ ${linkList(links)}
 ${overview(report)}
 ${Object.values(report.scanners).map(section).join('\n')}
 </main>
-</body>
+${sortable ? `<script>${SORT_SCRIPT}</script>\n` : ''}</body>
 </html>
 `;
 }
@@ -95,14 +110,42 @@ function section(scanner: ScannerReport): string {
       ? `<p class="label">Label ${escapeHtml(String((scanner.extra?.label as { name?: unknown }).name ?? 'RUN'))}: <code>${escapeHtml(label)}</code></p>`
       : '';
   const findings =
-    scanner.findings.length === 0
-      ? `<p class="none">${scanner.status === 'ok' ? 'Nothing found.' : 'No findings.'}</p>`
-      : `<table class="findings"><thead><tr><th>severity</th><th>finding</th><th>details</th></tr></thead><tbody>${scanner.findings.map(findingRow).join('')}</tbody></table>`;
+    scanner.id === VULNERABILITIES_SCANNER && scanner.findings.length > 0
+      ? vulnerabilityTable(vulnerabilitiesOf({ scanners: { [scanner.id]: scanner } }))
+      : scanner.findings.length === 0
+        ? `<p class="none">${scanner.status === 'ok' ? 'Nothing found.' : 'No findings.'}</p>`
+        : `<table class="findings"><thead><tr><th>severity</th><th>finding</th><th>details</th></tr></thead><tbody>${scanner.findings.map(findingRow).join('')}</tbody></table>`;
   return `<section id="${escapeHtml(scanner.id)}">
 <h2>${escapeHtml(scanner.id)} <span class="version">${escapeHtml(scanner.version)}</span> <span class="status status-${scanner.status}">${scanner.status}</span></h2>
 <p class="description">${escapeHtml(scanner.description)}</p>
 ${reason}${labelLine}${findings}${notes}
 </section>`;
+}
+
+const BAND_CLASS: Record<string, string> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', none: 'info', unknown: 'info' };
+const STATUS_TEXT: Record<Vulnerability['status'], string> = { 'fixable-now': 'fixable now', 'fix-upstream-only': 'fix upstream only', 'no-fix': 'no fix' };
+
+/**
+ * The advisories table: each cell's `data-sort` is what the script sorts by (a band's and a
+ * status's rank, a score), so sorting by severity never falls back to the alphabet.
+ */
+function vulnerabilityTable(items: Vulnerability[]): string {
+  const rows = items.map((item) => {
+    const cve = item.aliases.filter((alias) => alias.startsWith('CVE-') && alias !== item.advisory);
+    const score = item.score !== undefined ? ` ${item.score.toFixed(1)}` : '';
+    return (
+      `<tr>` +
+      `<td class="sev sev-${BAND_CLASS[item.band]}" data-sort="${SEVERITY_BANDS.indexOf(item.band)}">${escapeHtml(item.band)}${score}</td>` +
+      `<td data-sort="${FIX_STATUSES.indexOf(item.status)}"><span class="fix fix-${item.status}">${escapeHtml(STATUS_TEXT[item.status])}</span></td>` +
+      `<td data-sort="${escapeHtml(item.advisory)}"><a href="${safeHref(advisoryUrl(item.advisory))}">${escapeHtml(item.advisory)}</a>${cve.length > 0 ? `<br><span class="alias">${escapeHtml(cve.join(', '))}</span>` : ''}</td>` +
+      `<td data-sort="${escapeHtml(item.package)}">${escapeHtml(item.package)} <code>${escapeHtml(item.installed)}</code></td>` +
+      `<td data-sort="${escapeHtml(item.fixed ?? '')}">${item.fixed === null ? '—' : `<code>${escapeHtml(item.fixed)}</code>`}${item.available ? `<br><span class="alias">available ${escapeHtml(item.available)}</span>` : ''}</td>` +
+      `<td>${escapeHtml(item.summary)}${item.vector ? `<br><code class="vector">${escapeHtml(item.vector)}</code>` : ''}</td>` +
+      `</tr>`
+    );
+  });
+  const head = ['severity', 'status', 'advisory', 'package', 'fixed in', 'summary'].map((name, column) => `<th data-column="${column}">${name}</th>`).join('');
+  return `<table class="findings vulnerabilities" data-sortable><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function findingRow(finding: ScanFinding): string {
@@ -143,7 +186,7 @@ th{background:#eef0f3;font-weight:600}
 .count{font-size:1.4em;font-weight:700}
 .num{text-align:right}
 .sev{font-weight:600;text-transform:uppercase;font-size:.8em}
-.sev-high{color:#b3261e}.sev-medium{color:#9a5b00}.sev-low{color:#2d5fa8}.sev-info{color:#5b6472}
+.sev-critical{color:#fff;background:#8a1c17}.sev-high{color:#b3261e}.sev-medium{color:#9a5b00}.sev-low{color:#2d5fa8}.sev-info{color:#5b6472}
 .status{font-size:.75em;font-weight:600;padding:.1em .5em;border-radius:3px;text-transform:uppercase}
 .status-ok{background:#dff3e4;color:#185c2b}.status-failed{background:#fde2e1;color:#8a1c17}.status-skipped{background:#e8eaee;color:#3b4351}
 .version{font-size:.7em;color:#5b6472;font-weight:400}
@@ -156,4 +199,27 @@ td.sev{width:5.5em}
 dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:0 .8em}dt{color:#5b6472}dd{margin:0;word-break:break-word}
 .meta{color:#5b6472;font-size:.9em;margin:.3em 0}
 table.findings{width:100%}
+.fix{font-size:.8em;font-weight:600;white-space:nowrap}.fix-fixable-now{color:#185c2b}.fix-fix-upstream-only{color:#6b4e00}.fix-no-fix{color:#5b6472}
+.alias,.vector{color:#5b6472;font-size:.85em}
+th button{font:inherit;background:none;border:none;padding:0;cursor:pointer}
 `;
+
+/**
+ * Click-to-sort for tables marked `data-sortable`: each header becomes a button sorting by the
+ * cells' `data-sort` (numbers as numbers), a second click reverses. Plain DOM, no framework.
+ */
+const SORT_SCRIPT = `document.querySelectorAll('table[data-sortable]').forEach(function(table){
+var body=table.tBodies[0];
+table.querySelectorAll('th[data-column]').forEach(function(th){
+var button=document.createElement('button');button.type='button';button.textContent=th.textContent;th.textContent='';th.appendChild(button);
+button.addEventListener('click',function(){
+var column=Number(th.getAttribute('data-column'));var descending=th.getAttribute('aria-sort')==='ascending';
+table.querySelectorAll('th').forEach(function(other){other.removeAttribute('aria-sort');});
+th.setAttribute('aria-sort',descending?'descending':'ascending');
+var key=function(row){var cell=row.cells[column];return cell.getAttribute('data-sort')||cell.textContent;};
+Array.prototype.slice.call(body.rows).sort(function(a,b){var x=key(a),y=key(b);var n=Number(x)-Number(y);
+var order=isNaN(n)?x.localeCompare(y):n;return descending?-order:order;}).forEach(function(row){body.appendChild(row);});
+});});});`;
+
+/** The script's CSP source: only this script runs on the page. */
+const SORT_SCRIPT_HASH = `sha256-${createHash('sha256').update(SORT_SCRIPT).digest('base64')}`;

@@ -1,5 +1,6 @@
 import { declare, Invalid, type SettingGroup } from './api';
-import { httpUrl, list, mapping, text, wholeNumber } from './parsers';
+import { httpUrl, list, mapping, oneOf, text, wholeNumber } from './parsers';
+import { SEVERITY_THRESHOLDS, type SeverityThreshold } from '../../reports/vulnerabilities';
 
 /** How one bound of seconds or a port is refused, as the mail settings always said it. */
 const between = (min: number, max: number) => wholeNumber(min, `must be a whole number from ${min} to ${max}`, max);
@@ -55,6 +56,14 @@ export const MAIL = {
     description: 'lifetime of presigned report links, seconds (default and most 7 days)',
     default: MAX_LINK_LIFETIME,
     parse: between(1, MAX_LINK_LIFETIME),
+  }),
+  vulnerabilitySeverity: declare({
+    env: 'CCP_MAIL_VULNERABILITY_SEVERITY',
+    key: 'mail.vulnerabilitySeverity',
+    description:
+      'the least CVSS band of an advisory a scan mail lists: `critical`, `high`, `medium` (default), `low` or `all` (advisories without a score too); the counts by severity always cover every advisory',
+    default: 'medium' as SeverityThreshold,
+    parse: oneOf(SEVERITY_THRESHOLDS, `must be one of ${SEVERITY_THRESHOLDS.join(', ')}`),
   }),
   noticeScanWaitSeconds: declare({
     env: 'CCP_NOTICE_SCAN_WAIT',

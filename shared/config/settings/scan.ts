@@ -1,5 +1,6 @@
 import { declare, Invalid, type Parser, type SettingGroup } from './api';
-import { list, wholeNumber } from './parsers';
+import { list, oneOf, wholeNumber } from './parsers';
+import { SEVERITY_THRESHOLDS, type SeverityThreshold } from '../../reports/vulnerabilities';
 
 /** `host`, `host:port` or `[v6]:port`, as image references name registries; no scheme or path. */
 const REGISTRY_ADDRESS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
@@ -132,6 +133,13 @@ export const SCAN = {
     description: 'OSV ecosystems fetched and matched',
     default: [...OSV_BASES],
     parse: osvEcosystems,
+  }),
+  failOn: declare({
+    env: 'CCP_SCAN_FAIL_ON',
+    key: 'scan.failOn',
+    description:
+      "`ccp scan`'s exit status 1 for advisories of this CVSS band or above (`critical`, `high`, `medium`, `low`, `all`); `--fail-on` beats it. Unset (the default): 1 for any high finding, a critical or high advisory among them, as before. Either way a failed scanner, or a high finding of another scanner, exits 1",
+    parse: oneOf<SeverityThreshold>(SEVERITY_THRESHOLDS, `must be one of ${SEVERITY_THRESHOLDS.join(', ')}`),
   }),
   allowedRegistries: declare({
     env: 'CCP_SCAN_ALLOWED_REGISTRIES',

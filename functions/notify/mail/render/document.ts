@@ -10,6 +10,8 @@ export interface MailSection {
   rows?: [string, string][];
   items?: string[];
   links?: MailLink[];
+  /** Indexes of `items` that stand out (bold in the HTML part; the item's own words say why in both). */
+  highlighted?: number[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function mapDocumentText(document: MailDocument, clean: (text: string) =>
       ...(section.rows ? { rows: section.rows.map(([label, value]): [string, string] => [clean(label), clean(value)]) } : {}),
       ...(section.items ? { items: section.items.map(clean) } : {}),
       ...(section.links ? { links: section.links.map((link) => ({ label: clean(link.label), url: link.url })) } : {}),
+      ...(section.highlighted ? { highlighted: section.highlighted } : {}),
     })),
   };
 }

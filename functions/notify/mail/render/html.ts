@@ -25,7 +25,12 @@ export function renderHtml(document: MailDocument): string {
       }
       body.push('</table>');
     }
-    if (section.items?.length) body.push(`<ul>${section.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`);
+    if (section.items?.length) {
+      const strong = new Set(section.highlighted ?? []);
+      body.push(
+        `<ul>${section.items.map((item, at) => (strong.has(at) ? `<li><strong>${escapeHtml(item)}</strong></li>` : `<li>${escapeHtml(item)}</li>`)).join('')}</ul>`,
+      );
+    }
     if (section.links?.length) {
       body.push(`<ul>${section.links.map((link) => `<li><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`).join('')}</ul>`);
     }

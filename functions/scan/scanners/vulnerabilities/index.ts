@@ -4,9 +4,7 @@ import type { SeverityBand } from '../../../../shared/osv/cvss';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { availabilityReader, type Available } from './availability';
 import { readInventory, type InventoryItem } from './inventory';
-
-/** Whether the image can take the fix today. */
-export type FixStatus = 'fixable-now' | 'fix-upstream-only' | 'no-fix';
+import type { FixStatus } from '../../../../shared/reports/vulnerabilities';
 
 const FINDING_SEVERITY: Record<SeverityBand, ScanFinding['severity']> = {
   critical: 'high',
