@@ -137,6 +137,7 @@ export const SCAN = {
   failOn: declare({
     env: 'CCP_SCAN_FAIL_ON',
     key: 'scan.failOn',
+    embeddedOnly: 'the exit status of the ccp scan command; the scan function in the cluster has none',
     description:
       "`ccp scan`'s exit status 1 for advisories of this CVSS band or above (`critical`, `high`, `medium`, `low`, `all`); `--fail-on` beats it. Unset (the default): 1 for any high finding, a critical or high advisory among them, as before. Either way a failed scanner, or a high finding of another scanner, exits 1",
     parse: oneOf<SeverityThreshold>(SEVERITY_THRESHOLDS, `must be one of ${SEVERITY_THRESHOLDS.join(', ')}`),
