@@ -1,12 +1,13 @@
 import { ecosystemRules, parseEcosystem } from '../../../../shared/osv/ecosystems';
 import type { AdvisoryMatch } from '../../../../shared/osv/advisory-index';
 import type { SeverityBand } from '../../../../shared/osv/cvss';
+import { fixStatus, type FixStatus } from '../../../../shared/osv/fix-status';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { availabilityReader, type Available } from './availability';
 import { readInventory, type InventoryItem } from './inventory';
 
 /** Whether the image can take the fix today. */
-export type FixStatus = 'fixable-now' | 'fix-upstream-only' | 'no-fix';
+export type { FixStatus };
 
 const FINDING_SEVERITY: Record<SeverityBand, ScanFinding['severity']> = {
   critical: 'high',
@@ -40,9 +41,7 @@ function mergeAliases(matches: AdvisoryMatch[]): { match: AdvisoryMatch; related
 }
 
 function statusOf(match: AdvisoryMatch, item: InventoryItem, available: Available | null): FixStatus {
-  if (match.fixed === null) return 'no-fix';
-  const { rules } = ecosystemRules(item.ecosystem);
-  return available && rules.valid(match.fixed) && rules.compare(available.version, match.fixed) >= 0 ? 'fixable-now' : 'fix-upstream-only';
+  return fixStatus(match.fixed, available?.version ?? null, ecosystemRules(item.ecosystem).rules);
 }
 
 /** The fix as people read it: an RPM fix without its `0:` epoch. */
