@@ -133,7 +133,7 @@ async function affectedImages(changed: Advisory[], options: RefreshAdvisoriesOpt
  * id `osv/<hash of the ids and modified times>`. The snapshot is written conditionally, with the
  * change, before anything is emitted: a redelivered tick re-emits the same event, a later tick
  * finds nothing new. The first refresh only records.
- * @see ./readme.md
+ * @see ../readme.md
  */
 export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Promise<AdvisoryRefreshOutcome> {
   const { store, log, osv } = options;
