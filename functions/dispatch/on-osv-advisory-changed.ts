@@ -13,6 +13,12 @@ function advisoryLabel(data: OsvAdvisoryChangedData, id: string): string {
   return cve ? `${id} (${cve})` : id;
 }
 
+/** The first three advisories' labels, then how many more: a cause message stays short whatever a refresh brings. */
+function advisoryList(data: OsvAdvisoryChangedData, ids: readonly string[]): string {
+  const shown = ids.slice(0, 3).map((id) => advisoryLabel(data, id));
+  return ids.length > 3 ? `${shown.join(', ')} and ${ids.length - 3} more` : shown.join(', ');
+}
+
 /**
  * New or changed OSV advisories whose fix the images' repositories carry (the repo tracker
  * matched them): each listed image that is still in the index rebuilds, with its descendants,
@@ -29,7 +35,7 @@ export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: 
   for (const image of data.images) {
     const entry = view.entries.get(image.image);
     if (!entry || image.packages.length === 0) continue;
-    const advisories = image.advisories.map((id) => advisoryLabel(data, id)).join(', ');
+    const advisories = advisoryList(data, image.advisories);
     seeds.push({ entry, cause: { kind: 'rpm-update', message: `${advisories}: ${describeUpdates(image.packages)}`, packages: image.packages } });
   }
   log.info('images with a reachable advisory fix', { images: seeds.map((seed) => imageName(seed.entry)) });
@@ -37,7 +43,13 @@ export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: 
   const stamps = data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`);
   const planned = planCascade({
     id: `osv-${shortHash(...stamps)}`,
-    cause: { kind: 'rpm-update', message: `Fixes available for ${data.advisories.map((advisory) => advisoryLabel(data, advisory.id)).join(', ')}` },
+    cause: {
+      kind: 'rpm-update',
+      message: `Fixes available for ${advisoryList(
+        data,
+        data.advisories.map((advisory) => advisory.id),
+      )}`,
+    },
     seeds,
     graph: view.graph,
     entries: view.entries,
