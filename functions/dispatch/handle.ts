@@ -8,13 +8,14 @@ import { onBuildCompleted } from './on-build-completed';
 import { onImagePushed } from './on-image-pushed';
 import { onIndexChanged } from './on-index-changed';
 import { onPush } from './on-push';
+import { onOsvAdvisoryChanged } from './on-osv-advisory-changed';
 import { onRpmRepoChanged } from './on-rpm-repo-changed';
 
 export { FUNCTION_NAME } from './emit';
 
 /**
  * Turns what changed into builds, in order: pushes (ours and Knative's GitHub/GitLab sources),
- * index changes, builds ended, images pushed from outside, RPM repository updates. Every
+ * index changes, builds ended, images pushed from outside, RPM repository updates, advisories whose fix is in reach. Every
  * build it requests belongs to a cascade (`state/cascades/<id>.json`), which ends with one
  * combined `notice.requested`.
  * @see ../../README.md#rebuild-triggers
@@ -41,6 +42,8 @@ export async function handle(event: CloudEvent<unknown>, context: DispatchContex
       return onImagePushed(dataOf(event, EventTypes.imagePushed), event, context);
     case EventTypes.rpmRepoChanged:
       return onRpmRepoChanged(dataOf(event, EventTypes.rpmRepoChanged), event, context);
+    case EventTypes.osvAdvisoryChanged:
+      return onOsvAdvisoryChanged(dataOf(event, EventTypes.osvAdvisoryChanged), event, context);
     default:
       throw new ValidationError('not a dispatcher event', [{ field: 'type', message: `${event.type} is not handled by the dispatcher` }]);
   }

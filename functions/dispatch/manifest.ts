@@ -12,5 +12,6 @@ export const DISPATCH_MANIFEST: FunctionManifest = {
     EventTypes.buildCompleted,
     EventTypes.imagePushed,
     EventTypes.rpmRepoChanged,
+    EventTypes.osvAdvisoryChanged,
   ],
 };

@@ -56,7 +56,7 @@ describe('gateway handle (PingSource pings → ticks)', () => {
     const refused = await handle(ping(data), context).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as ValidationError).errors).toEqual([
-      { field: 'data.tick', message: "must be one of weekly, repo-poll (set it in the PingSource's data)" },
+      { field: 'data.tick', message: "must be one of weekly, repo-poll, osv-refresh (set it in the PingSource's data)" },
     ]);
   });
 

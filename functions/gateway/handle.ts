@@ -11,6 +11,7 @@ export const FUNCTION_NAME = 'gateway';
 export const TICKS = {
   weekly: EventTypes.tickWeekly,
   'repo-poll': EventTypes.tickRepoPoll,
+  'osv-refresh': EventTypes.tickOsvRefresh,
 } as const;
 
 export type TickName = keyof typeof TICKS;

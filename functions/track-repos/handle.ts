@@ -3,6 +3,7 @@ import { rewriteUrl } from '../../shared/config/scan-settings';
 import { EventTypes } from '../../shared/events/types';
 import { functionSource, makeEvent } from '../../shared/events/make';
 import { validateEvent } from '../../shared/events/validate';
+import { refreshAdvisories, type AdvisoryRefreshOutcome } from './advisories/refresh-advisories';
 import { trackRepos } from './repos/track-repos';
 import { type RepoHttp, type RepoPollOutcome } from './repos/types';
 import type { FunctionContext, Handler } from '../../shared/function/types';
@@ -13,6 +14,8 @@ const SOURCE = functionSource(FUNCTION_NAME);
 export interface TrackReposHandlerOptions {
   /** Called with every repository's outcome (metrics, tests). */
   onPolled?: (outcome: RepoPollOutcome) => void;
+  /** Called with what an OSV refresh came to (tests). */
+  onAdvisories?: (outcome: AdvisoryRefreshOutcome) => void;
 }
 
 /** How repositories are reached: the very URL rewrites and request time limit the scanners use. */
@@ -22,7 +25,9 @@ export function repoHttp(context: FunctionContext): RepoHttp {
 }
 
 /**
- * The repo tracker's handler. On `tick.repo-poll`: polls every RPM repository that an image
+ * The repo tracker's handler. On `tick.osv-refresh`: refreshes the OSV exports and emits one
+ * `osv.advisory-changed` when new or changed advisories have a fix that an image's repositories
+ * carry ({@link refreshAdvisories}). On `tick.repo-poll`: polls every RPM repository that an image
  * uses (conditional GET of repomd.xml; on a new revision the primary, diffed against the
  * snapshot in `state/repos/`) and returns one `rpm-repo.changed` per repository whose packages
  * changed, with the id `rpm-repo/<key>/<old>-<new>` (checksum prefixes), so that a redelivered
@@ -34,6 +39,17 @@ export function createTrackReposHandler(options: TrackReposHandlerOptions = {}):
   return async (event: CloudEvent<unknown>, context: FunctionContext) => {
     validateEvent(event);
     const log = context.log.child({ eventId: event.id });
+    if (event.type === EventTypes.tickOsvRefresh) {
+      const outcome = await refreshAdvisories({ store: context.store, http: repoHttp(context), log, tick: event.id, osv: context.config.scan.osv });
+      log.info('OSV advisories refreshed', {
+        status: outcome.status,
+        exports: outcome.refresh.map((item) => `${item.ecosystem}: ${item.status}`),
+        changed: outcome.changedAdvisories.length,
+        images: outcome.event?.data.images.map((image) => image.image) ?? [],
+      });
+      options.onAdvisories?.(outcome);
+      return outcome.event ? [makeEvent(EventTypes.osvAdvisoryChanged, outcome.event.data, { source: SOURCE, id: outcome.event.id })] : [];
+    }
     const outcomes = await trackRepos({
       store: context.store,
       http: repoHttp(context),

@@ -17,6 +17,8 @@ export const EventTypes = {
   rpmRepoChanged: 'org.centos.ccp.rpm-repo.changed',
   tickWeekly: 'org.centos.ccp.tick.weekly',
   tickRepoPoll: 'org.centos.ccp.tick.repo-poll',
+  tickOsvRefresh: 'org.centos.ccp.tick.osv-refresh',
+  osvAdvisoryChanged: 'org.centos.ccp.osv.advisory-changed',
   noticeRequested: 'org.centos.ccp.notice.requested',
 } as const;
 
@@ -46,6 +48,7 @@ export type { ScanCompletedData, ScannerSummary } from './contracts/scan-complet
 export type { GitPushData } from './contracts/git-push';
 export type { IndexChangedData } from './contracts/index-changed';
 export type { RpmRepoChangedData } from './contracts/rpm-repo-changed';
+export type { OsvAdvisoryChangedData } from './contracts/osv-advisory-changed';
 export type { NoticeItem, NoticeOutcome, NoticeRequestedData } from './contracts/notice-requested';
 export type { WeeklyTickData } from './contracts/tick-weekly';
 export type { EventDataMap } from './contracts/api';

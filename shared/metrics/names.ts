@@ -38,4 +38,4 @@ export type FailureReason =
   | 'dead-letter';
 
 /** The periodic jobs whose last success is a gauge (`tick` label). */
-export type TickName = 'weekly' | 'repo-poll';
+export type TickName = 'weekly' | 'repo-poll' | 'osv-refresh';

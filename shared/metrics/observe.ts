@@ -9,6 +9,7 @@ import type { FailureReason, TickName } from './names';
 const TICKS_BY_TYPE: ReadonlyMap<string, TickName> = new Map([
   [EventTypes.tickWeekly, 'weekly'],
   [EventTypes.tickRepoPoll, 'repo-poll'],
+  [EventTypes.tickOsvRefresh, 'osv-refresh'],
 ]);
 
 /** One handler call as a function server or the embedded broker saw it. */

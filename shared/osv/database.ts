@@ -4,6 +4,7 @@ import { AdvisoryIndex } from './advisory-index';
 import { ecosystemSlug } from './ecosystems';
 import { OsvRecordError } from './errors';
 import { parseOsvRecord } from './parse-record';
+import type { Advisory } from './types';
 import { DEFAULT_ZIP_LIMITS, readZipJson, type ZipLimits } from './zip';
 
 /** What a load read, for the scanner's notes and the bench. */
@@ -30,17 +31,17 @@ export interface LoadedDatabase {
 const KEPT_ERRORS = 5;
 
 /**
- * Builds an {@link AdvisoryIndex} from exports (zips of OSV JSON records). Records are read one
- * at a time; a record that is not JSON or breaks the schema is skipped and counted (one bad
- * record in 50,000 must not hide the others), withdrawn ones are counted and left out.
- * A zip past `limits` throws an `OsvArchiveError`.
+ * The advisories of exports (zips of OSV JSON records), read one record at a time: a record that
+ * is not JSON or breaks the schema is skipped and counted (one bad record in 50,000 must not hide
+ * the others), withdrawn ones are counted and left out. A zip past `limits` throws an
+ * `OsvArchiveError`. An id in two exports comes twice: the caller keeps the first.
  * @see https://ossf.github.io/osv-schema/
  */
-export async function buildIndex(
+export async function readAdvisories(
   exports: { ecosystem: string; zip: Buffer }[],
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): Promise<{ index: AdvisoryIndex; stats: LoadStats }> {
-  const index = new AdvisoryIndex();
+): Promise<{ advisories: Advisory[]; stats: LoadStats }> {
+  const advisories: Advisory[] = [];
   const stats: LoadStats = { ecosystems: exports.map((item) => item.ecosystem), missing: [], records: 0, indexed: 0, withdrawn: 0, invalid: 0, errors: [] };
   for (const { ecosystem, zip } of exports) {
     for await (const entry of readZipJson(zip, `OSV ${ecosystem} export`, limits)) {
@@ -53,8 +54,8 @@ export async function buildIndex(
           throw new OsvRecordError(entry.name, `not JSON: ${(error as Error).message}`);
         }
         const advisory = parseOsvRecord(entry.name, record);
-        if (!advisory) stats.withdrawn++;
-        else if (index.add(advisory)) stats.indexed++;
+        if (advisory) advisories.push(advisory);
+        else stats.withdrawn++;
       } catch (error) {
         if (!(error instanceof OsvRecordError)) throw error;
         stats.invalid++;
@@ -62,7 +63,36 @@ export async function buildIndex(
       }
     }
   }
+  return { advisories, stats };
+}
+
+/**
+ * Builds an {@link AdvisoryIndex} from exports ({@link readAdvisories}).
+ * @see https://ossf.github.io/osv-schema/
+ */
+export async function buildIndex(
+  exports: { ecosystem: string; zip: Buffer }[],
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<{ index: AdvisoryIndex; stats: LoadStats }> {
+  const { advisories, stats } = await readAdvisories(exports, limits);
+  const index = new AdvisoryIndex();
+  for (const advisory of advisories) if (index.add(advisory)) stats.indexed++;
   return { index, stats };
+}
+
+/** The exports of `ecosystems` kept in the store, and the ecosystems never fetched. */
+export async function readStoredExports(
+  store: ObjectStore,
+  ecosystems: string[],
+): Promise<{ exports: { ecosystem: string; zip: Buffer }[]; missing: string[] }> {
+  const exports: { ecosystem: string; zip: Buffer }[] = [];
+  const missing: string[] = [];
+  for (const ecosystem of ecosystems) {
+    const stored = await store.get(osvExportKey(ecosystemSlug(ecosystem)));
+    if (stored) exports.push({ ecosystem, zip: stored.body });
+    else missing.push(ecosystem);
+  }
+  return { exports, missing };
 }
 
 /**
@@ -95,13 +125,7 @@ export class OsvDatabase {
   }
 
   private async read(version: string): Promise<LoadedDatabase> {
-    const exports: { ecosystem: string; zip: Buffer }[] = [];
-    const missing: string[] = [];
-    for (const ecosystem of this.ecosystems) {
-      const stored = await this.store.get(osvExportKey(ecosystemSlug(ecosystem)));
-      if (stored) exports.push({ ecosystem, zip: stored.body });
-      else missing.push(ecosystem);
-    }
+    const { exports, missing } = await readStoredExports(this.store, this.ecosystems);
     const { index, stats } = await buildIndex(exports, this.limits);
     return { index, stats: { ...stats, missing }, version };
   }

@@ -15,6 +15,7 @@ import { validateKey } from './key-rules';
  * state/dashboard/resent/<trigger>/<safe-id>.json
  * state/osv/<ecosystem-slug>/all.zip
  * state/osv/<ecosystem-slug>/source.json
+ * state/osv/advisories.json
  * ```
  * A job id may hold `/` (nested registry repositories); the app id is always the first segment
  * and the tag the last, so keys still parse back. Every part is checked: a part that would
@@ -90,6 +91,11 @@ export function osvExportKey(ecosystemSlug: string): string {
 /** `state/osv/<ecosystem-slug>/source.json`: where that export came from, its ETag and Last-Modified, when it was checked. */
 export function osvSourceKey(ecosystemSlug: string): string {
   return checked(`state/osv/${segment('ecosystemSlug', ecosystemSlug)}/source.json`);
+}
+
+/** `state/osv/advisories.json`: the advisory ids and `modified` times the last OSV refresh tick saw, the base of the next diff. */
+export function osvAdvisorySnapshotKey(): string {
+  return checked('state/osv/advisories.json');
 }
 
 /**

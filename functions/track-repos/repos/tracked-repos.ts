@@ -9,7 +9,7 @@ import { normalizeBaseUrl, repoKeyOf } from './repo-key';
 import type { TrackedRepo } from './types';
 
 /** The base URL of a repository an image uses, or `null` for a disabled one or one without any. */
-function baseUrlOf(usage: Partial<RepoUsage>): string | null {
+export function baseUrlOf(usage: Partial<RepoUsage>): string | null {
   if (usage.enabled === false || usage.status === 'disabled') return null;
   // The URL that answered at scan time, else the first configured one.
   const url = usage.baseurl ?? usage.baseurls?.find((candidate) => /^https?:\/\//.test(candidate));

@@ -7,9 +7,11 @@ import { imagePushed } from './image-pushed';
 import { indexChanged } from './index-changed';
 import { lintCompleted } from './lint-completed';
 import { noticeRequested } from './notice-requested';
+import { osvAdvisoryChanged } from './osv-advisory-changed';
 import { rpmRepoChanged } from './rpm-repo-changed';
 import { scanCompleted } from './scan-completed';
 import { scanRequested } from './scan-requested';
+import { tickOsvRefresh } from './tick-osv-refresh';
 import { tickRepoPoll } from './tick-repo-poll';
 import { tickWeekly } from './tick-weekly';
 
@@ -27,9 +29,11 @@ export const CONTRACTS = [
   gitPush,
   indexChanged,
   rpmRepoChanged,
+  osvAdvisoryChanged,
   noticeRequested,
   tickWeekly,
   tickRepoPoll,
+  tickOsvRefresh,
 ] as const;
 
 type Contracts = (typeof CONTRACTS)[number];

@@ -1,10 +1,11 @@
 import { ecosystemRules, parseEcosystem } from '../../../../shared/osv/ecosystems';
 import type { AdvisoryMatch } from '../../../../shared/osv/advisory-index';
 import type { SeverityBand } from '../../../../shared/osv/cvss';
+import { fixStatus } from '../../../../shared/osv/fix-status';
+import type { FixStatus } from '../../../../shared/reports/vulnerabilities';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
 import { availabilityReader, type Available } from './availability';
 import { readInventory, type InventoryItem } from './inventory';
-import type { FixStatus } from '../../../../shared/reports/vulnerabilities';
 
 const FINDING_SEVERITY: Record<SeverityBand, ScanFinding['severity']> = {
   critical: 'high',
@@ -38,9 +39,7 @@ function mergeAliases(matches: AdvisoryMatch[]): { match: AdvisoryMatch; related
 }
 
 function statusOf(match: AdvisoryMatch, item: InventoryItem, available: Available | null): FixStatus {
-  if (match.fixed === null) return 'no-fix';
-  const { rules } = ecosystemRules(item.ecosystem);
-  return available && rules.valid(match.fixed) && rules.compare(available.version, match.fixed) >= 0 ? 'fixable-now' : 'fix-upstream-only';
+  return fixStatus(match.fixed, available?.version ?? null, ecosystemRules(item.ecosystem).rules);
 }
 
 /** The fix as people read it: an RPM fix without its `0:` epoch. */

@@ -1,0 +1,87 @@
+import type { PackageChange } from '../../../shared/events/types';
+import { AdvisoryIndex } from '../../../shared/osv/advisory-index';
+import { ecosystemRules, rpmEcosystemOf } from '../../../shared/osv/ecosystems';
+import { fixStatus } from '../../../shared/osv/fix-status';
+import type { Advisory } from '../../../shared/osv/types';
+import type { ImageState } from '../../../shared/reports/image-state';
+import type { InstalledPackage } from '../../../shared/reports/scanner-types';
+
+/** One repository an image configures, with the newest version of each package it carries (`name.arch` → EVR, the repo tracker's snapshot). */
+export interface RepoPackages {
+  /** The repo id the image gives it (`baseos`), for the cause. */
+  id: string;
+  packages: Readonly<Record<string, string>>;
+}
+
+/** What a refresh's advisories ask of one image: which of them affect it with a fix in reach, and the package moves that fix them. */
+export interface ImageFixes {
+  advisories: string[];
+  packages: PackageChange[];
+}
+
+/** `distro=almalinux-9.4` of an rpm purl → `{ ID: 'almalinux', VERSION_ID: '9.4' }` (the scan writes `<ID>-<VERSION_ID>`). */
+function osReleaseOf(purl: string): { ID: string; VERSION_ID?: string } | null {
+  const query = purl.indexOf('?');
+  if (query < 0) return null;
+  const distro = new URLSearchParams(purl.slice(query + 1)).get('distro');
+  const match = distro ? /^(.+?)-(\d[\w.]*)$/.exec(distro) : null;
+  if (match) return { ID: match[1]!, VERSION_ID: match[2]! };
+  return distro ? { ID: distro } : null;
+}
+
+/** `epoch:version-release` of an installed rpm, the epoch always written (as advisories' ranges compare). */
+function installedEvr(pkg: InstalledPackage): string {
+  return `${pkg.qualifiers?.epoch ?? '0'}:${pkg.version}${pkg.qualifiers?.release ? `-${pkg.qualifiers.release}` : ''}`;
+}
+
+/** `openssl-3.0.7-24.el9.src.rpm` → `openssl` (some advisories name the source package). */
+function sourceName(sourcerpm: string | undefined): string | undefined {
+  const match = sourcerpm ? /^(.+)-[^-]+-[^-]+\.(?:no)?src\.rpm$/.exec(sourcerpm) : null;
+  return match?.[1];
+}
+
+/** An index of just `advisories`: a refresh's few changes, not the 50,000 of the database. */
+export function indexOf(advisories: readonly Advisory[]): AdvisoryIndex {
+  const index = new AdvisoryIndex();
+  for (const advisory of advisories) index.add(advisory);
+  return index;
+}
+
+/**
+ * The advisories of `index` that affect an RPM installed in the image (by its name or its
+ * source package's, at its version, in the distribution its purl names) and whose fix the
+ * image's own repositories carry now: the newest version in `repos` is at least the fix
+ * ({@link fixStatus} is `fixable-now`, the scanner's very rule). Advisories without a fix, or
+ * with a fix no repository has yet, give nothing: the repo poll rebuilds once the fix lands.
+ * Packages of other ecosystems are left out (their reach is a registry's, not the image's repos).
+ * @see https://ossf.github.io/osv-schema/#affectedranges-field
+ */
+export function reachableFixes(state: Pick<ImageState, 'packages'>, index: AdvisoryIndex, repos: readonly RepoPackages[]): ImageFixes {
+  const advisories = new Set<string>();
+  const packages = new Map<string, PackageChange>();
+  for (const pkg of state.packages) {
+    if (pkg.ecosystem !== 'rpm') continue;
+    const osRelease = osReleaseOf(pkg.purl);
+    const ecosystem = osRelease ? rpmEcosystemOf(osRelease) : null;
+    if (!ecosystem) continue;
+    const { rules } = ecosystemRules(ecosystem);
+    const version = installedEvr(pkg);
+    const query = { ecosystem, version, ...(osRelease?.VERSION_ID ? { release: osRelease.VERSION_ID } : {}) };
+    const source = sourceName(pkg.qualifiers?.sourcerpm);
+    const matches = [...index.lookup({ ...query, name: pkg.name }), ...(source && source !== pkg.name ? index.lookup({ ...query, name: source }) : [])];
+    if (matches.length === 0) continue;
+    const label = `${pkg.name}.${pkg.qualifiers?.arch ?? 'noarch'}`;
+    let newest: { evr: string; repo: string } | null = null;
+    for (const repo of repos) {
+      const evr = repo.packages[label];
+      if (evr !== undefined && (newest === null || rules.compare(evr, newest.evr) > 0)) newest = { evr, repo: repo.id };
+    }
+    for (const match of matches) {
+      if (fixStatus(match.fixed, newest?.evr ?? null, rules) !== 'fixable-now') continue;
+      advisories.add(match.advisory.id);
+      const from = version.replace(/^0:/, '');
+      packages.set(label, { name: pkg.name, from, to: newest!.evr, repo: newest!.repo });
+    }
+  }
+  return { advisories: [...advisories].sort(), packages: [...packages.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+}
