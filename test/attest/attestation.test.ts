@@ -215,6 +215,22 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     expect(envelope).toEqual((await storedEnvelopes())[0]);
   });
 
+  it('reports a registry that cannot take the signature in the build log, without failing the build', async () => {
+    const record = {
+      buildId: 'b',
+      project: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
+      commit,
+      entry: spec.entry,
+      image: { ref: '127.0.0.1:1/sample/child:latest' },
+    };
+    const line = await attestBuild({ ...record, timings: { queuedAt: '2026-12-06T05:00:00.000Z' } } as BuildRecord, outcome, new Date(), {
+      attestation: { key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey },
+      registry: { address: '127.0.0.1:1', tlsVerify: false },
+      store,
+    });
+    expect(line).toMatch(/^ccp: WARNING: the image is pushed but not signed: /);
+  });
+
   it.each([
     ['an RSA key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' })],
     ['a P-384 key', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' })],
