@@ -1,3 +1,4 @@
+import { attestBench } from './attest';
 import { buildBench } from './build';
 import { coldStartBench } from './cold-start';
 import { dashboardBench } from './dashboard';
@@ -18,6 +19,7 @@ const BENCHES: [string, Bench][] = [
   ['index and dependency graph', indexGraphBench],
   ['Dockerfile lint', lintBench],
   ['image build', buildBench],
+  ['attest (sign and provenance)', attestBench],
   ['RPM scan', scanRpmBench],
   ['vulnerabilities (OSV advisories)', vulnerabilitiesBench],
   ['RPM repo tracking', reposBench],

@@ -1,6 +1,7 @@
 import type { Command } from '../types';
 import { buildCommand } from './build';
 import { indexValidateCommand } from './index-validate';
+import { keysGenerateEcdsaCommand } from './keys-generate-ecdsa';
 import { lintCommand } from './lint';
 import { runCommand } from './run';
 import { sampleCommand } from './sample';
@@ -8,4 +9,13 @@ import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 
 /** Every `ccp` command, in the order `ccp --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, buildCommand, serveCommand, indexValidateCommand, lintCommand, scanCommand, sampleCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  buildCommand,
+  serveCommand,
+  indexValidateCommand,
+  lintCommand,
+  scanCommand,
+  sampleCommand,
+  keysGenerateEcdsaCommand,
+];

@@ -4,6 +4,9 @@ import { registryAccess } from '../../shared/registry/pipeline-registry';
 import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
+import { loadAttestationKey } from './attest/attest-image';
+import { ATTESTATION } from '../../shared/config/settings/attestation';
+import { readEnv } from '../../shared/config/settings/api';
 
 export { registryAccess };
 
@@ -25,6 +28,9 @@ export type BuildContext = ServiceContext<BuildServices>;
  */
 export function buildServices(base: FunctionContext): BuildServices {
   const registry = registryAccess(base.config);
+  const keyFile = readEnv(ATTESTATION.keyFile, process.env);
+  const builderId = readEnv(ATTESTATION.builderId, process.env);
+  const attestation = keyFile ? { key: loadAttestationKey(keyFile), ...(builderId ? { builderId } : {}) } : undefined;
   return {
     builds: new BuildService({
       store: base.store,
@@ -33,6 +39,7 @@ export function buildServices(base: FunctionContext): BuildServices {
       registry,
       concurrency: base.config.build.concurrency,
       secrets: configuredSecrets(base.config, [registry?.password]),
+      ...(attestation ? { attestation } : {}),
       // Mounts stay: other builds may run; the runtime unmounts at its start and stop.
       sweep: (keep) => cleanLeftovers({ workDir: base.config.workDir, storeRoot: null, buildah: null }, { keep }),
     }),

@@ -17,6 +17,7 @@ import type { ObjectStore } from '../../shared/store/types';
 import { buildLabels, imageRefFor, lintBlockReason, parentImagesOf } from '../../shared/index/image-spec';
 import { completesFromEvents, projectOfCompletion } from './job-completion';
 import { crashPoint } from '../../shared/runtime/crash-point';
+import { attestBuild, type AttestationOptions } from './attest/attest-build';
 
 export const FUNCTION_NAME = 'build';
 export const BUILD_SOURCE = functionSource(FUNCTION_NAME);
@@ -51,6 +52,8 @@ export interface BuildServiceOptions {
    * process's). `keep` says which folder names belong to builds running here.
    */
   sweep?: (keep: (folder: string) => boolean) => Promise<unknown>;
+  /** Sign and attest every pushed image (cosign's format); absent: pushed unsigned. */
+  attestation?: AttestationOptions;
 }
 
 /** Builds running in this process (every service of it), by id: their work folders are not leftovers. */
@@ -234,6 +237,8 @@ export class BuildService {
         ? `\nccp: build succeeded: ${outcome.imageRef}@${outcome.digest}\n`
         : `\nccp: build failed: ${reason ?? 'no reason given'}\n`,
     );
+    const { attestation, registry } = this.options;
+    if (attestation && registry) log.write(await attestBuild(running, outcome, finishedAt, { attestation, registry, store: this.options.store }));
     await log.close();
     const record = await this.records.update(running, {
       status: outcome.status,

@@ -30,6 +30,12 @@ export interface BuildLog {
   write(text: string): void;
 }
 
+/** A parent image as a build pulled it: the reference `FROM` resolved to and the manifest digest. */
+export interface BaseImageDigest {
+  ref: string;
+  digest: string;
+}
+
 export interface BuildOutcome {
   status: 'succeeded' | 'failed';
   /** Why it failed, for people: "prebuild script exited with 2", "RUN exited with 1 at line 4"… */
@@ -37,6 +43,8 @@ export interface BuildOutcome {
   imageRef: string;
   /** `sha256:…` of the pushed manifest. */
   digest?: string;
+  /** The parent images the build pulled, at the manifest digest it got (for the provenance). */
+  baseImageDigests?: BaseImageDigest[];
   /** Milliseconds per step that ran. */
   steps: Partial<Record<'checkout' | 'prebuild' | 'build' | 'push', number>>;
 }

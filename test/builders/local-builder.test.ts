@@ -33,6 +33,8 @@ describe('local builder: buildah against a real registry', () => {
   let registry: LocalRegistry;
   let repo: LocalRepo;
   let commit: string;
+  /** The manifest digest of the parent in the registry: what the build must report having pulled. */
+  let baseDigest: string;
   let builder: Builder;
   let workDir: string;
   const storage = { root: '', runroot: '' };
@@ -40,7 +42,7 @@ describe('local builder: buildah against a real registry', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-local-builder-'));
     registry = await startLocalRegistry({ dir: path.join(dir, 'registry') });
-    await pushBaseImage(BUSYBOX_IMAGE, { ref: 'sample/base:latest', registry: registry.address });
+    baseDigest = (await pushBaseImage(BUSYBOX_IMAGE, { ref: 'sample/base:latest', registry: registry.address })).digest;
     repo = await createLocalRepo('master', path.join(dir, 'repo'));
     commit = await repo.commit({
       'app/Dockerfile': DOCKERFILE,
@@ -85,6 +87,7 @@ describe('local builder: buildah against a real registry', () => {
       status: 'succeeded',
       imageRef: spec.imageRef,
       digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      baseImageDigests: [{ ref: `${registry.address}/sample/base:latest`, digest: baseDigest }],
       steps: { checkout: expect.any(Number), prebuild: expect.any(Number), build: expect.any(Number), push: expect.any(Number) },
     });
     expect(log).toContain(`made by build ${spec.buildId} at ${commit}`);

@@ -82,8 +82,8 @@ const FAMILIES: Family[] = [
   {
     name: 'pushing to a registry',
     definition: /blobs\/uploads\//,
-    allowed: { 'test/support/images/registry-push.ts': 'the pusher (pushBlob, pushManifest, pushOciLayout)' },
-    use: 'pushTarget, pushBlob and pushManifest from test/support/images/registry-push',
+    allowed: { 'shared/registry/registry-push.ts': 'the pusher (pushTarget, pushBlob, pushManifest)' },
+    use: 'pushTarget, pushBlob and pushManifest from shared/registry/registry-push',
     copies: ["const start = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });"],
   },
 ];

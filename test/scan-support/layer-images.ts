@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { pack, type Headers } from 'tar-stream';
-import { pushBlob, pushManifest, pushTarget } from '../support/images/registry-push';
+import { pushBlob, pushManifest, pushTarget } from '../../shared/registry/registry-push';
 
 /** One tar entry of a hand-made layer. */
 export type LayerEntry = Partial<Headers> & { name: string; content?: string };

@@ -1,4 +1,5 @@
 import type { Setting, SettingGroup } from './api';
+import { ATTESTATION } from './attestation';
 import { BUILD, BUILD_ROWS } from './build';
 import { CORE } from './core';
 import { MAIL, MAIL_ROWS } from './mail';
@@ -7,13 +8,23 @@ import { REGISTRY, REGISTRY_ROWS, SENDER_AUTH, SENDER_AUTH_ROWS } from './regist
 import { SCAN, SCAN_ROWS } from './scan';
 import { INDEX_LIMITS, STORE, STORE_ROWS } from './store';
 
-export { BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, STORE, TEST_HOOKS };
+export { ATTESTATION, BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, STORE, TEST_HOOKS };
 export { declare, fileValue, Invalid, rawValue, read, readEnv, type Defaulted, type Parser, type Setting, type SettingGroup, type SettingSource } from './api';
 
 /** Every declaration, test hooks included. */
-export const ALL_SETTINGS: readonly Setting[] = [CORE, STORE, INDEX_LIMITS, REGISTRY, SENDER_AUTH, MAIL, SCAN, BUILD, PIPELINE, TEST_HOOKS].flatMap(
-  (area) => Object.values(area) as Setting[],
-);
+export const ALL_SETTINGS: readonly Setting[] = [
+  CORE,
+  STORE,
+  INDEX_LIMITS,
+  REGISTRY,
+  SENDER_AUTH,
+  MAIL,
+  SCAN,
+  BUILD,
+  ATTESTATION,
+  PIPELINE,
+  TEST_HOOKS,
+].flatMap((area) => Object.values(area) as Setting[]);
 
 /** A row of the README table: one setting with its own description, or a group. */
 export type ConfigRow = Setting | SettingGroup;
@@ -68,6 +79,8 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   BUILD_ROWS.prebuild,
   BUILD_ROWS.prebuildLimits,
   BUILD_ROWS.kubernetes,
+  ATTESTATION.keyFile,
+  ATTESTATION.builderId,
 ];
 
 /** The settings a row stands for. */

@@ -14,6 +14,7 @@ import { redact } from '../../../../shared/redact/redact';
 import { RedactingLog } from '../../../../shared/redact/redacting-stream';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../../../../shared/builds/builder-types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
+import { builtBaseImages } from './base-image';
 import { checkout } from './checkout';
 import { runPrebuild, type PrebuildSandbox } from './prebuild';
 import { StepFailure, StepRunner } from './step-runner';
@@ -103,7 +104,8 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
       buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)),
     );
     out.write(`==> pushed ${spec.imageRef}@${digest}\n`);
-    return { kind: 'finished', outcome: { ...outcome, status: 'succeeded', digest } };
+    const baseImageDigests = await builtBaseImages(run, spec.imageRef);
+    return { kind: 'finished', outcome: { ...outcome, status: 'succeeded', digest, baseImageDigests } };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
     return { kind: 'finished', outcome: { ...outcome, status: 'failed', reason: limitText(redact(error.message, secrets)) } };

@@ -1,0 +1,27 @@
+import { generateKeyPairSync, verify } from 'node:crypto';
+import { preAuthEncoding, signEnvelope } from './dsse';
+
+describe('DSSE', () => {
+  it("encodes PAE as the protocol's own example does", () => {
+    // https://github.com/secure-systems-lab/dsse/blob/master/protocol.md#signature-definition (test vector)
+    expect(preAuthEncoding('http://example.com/HelloWorld', Buffer.from('hello world')).toString('utf8')).toEqual(
+      'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
+    );
+  });
+
+  it('counts bytes, not characters', () => {
+    expect(preAuthEncoding('t', Buffer.from('é')).toString('utf8')).toEqual('DSSEv1 1 t 2 é');
+  });
+
+  it('signs the PAE of the payload, not the payload itself', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const envelope = signEnvelope(Buffer.from('{"a":1}'), privateKey);
+    const sig = Buffer.from(envelope.signatures[0]!.sig, 'base64');
+    expect({
+      payloadType: envelope.payloadType,
+      payload: Buffer.from(envelope.payload, 'base64').toString('utf8'),
+      overPae: verify('sha256', preAuthEncoding(envelope.payloadType, Buffer.from('{"a":1}')), publicKey, sig),
+      overPayload: verify('sha256', Buffer.from('{"a":1}'), publicKey, sig),
+    }).toEqual({ payloadType: 'application/vnd.in-toto+json', payload: '{"a":1}', overPae: true, overPayload: false });
+  });
+});

@@ -1,0 +1,243 @@
+import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { createLocalBuilder } from '../../functions/build/builders/local';
+import { attestBuild } from '../../functions/build/attest/attest-build';
+import { AttestationKeyError, loadAttestationKey } from '../../functions/build/attest/attest-image';
+import { removeStorage } from '../../shared/builds/storage';
+import type { BuildOutcome, BuildSpec } from '../../shared/builds/builder-types';
+import type { BuildRecord } from '../../shared/builds/types';
+import { EXAMPLE_CAUSE } from '../../shared/events/contracts/examples';
+import { createLocalRepo } from '../../shared/git/local-repo';
+import { startLocalRegistry, type LocalRegistry } from '../../shared/registry/local-registry';
+import { FsObjectStore } from '../../shared/store/fs-store';
+import { reportKey } from '../../shared/store/keys';
+import { BUSYBOX_IMAGE } from '../support/images/recipes';
+import { pushBaseImage } from '../support/images/make-image';
+import { entryFor, MemoryLog, specFor } from '../builders/build-fixtures';
+
+/** The SLSA v1 provenance schema, a copy with its source in `$comment`. */
+const SCHEMA_FILE = path.join(__dirname, '../__fixtures__/slsa/provenance-v1.schema.json');
+
+/**
+ * DSSE verification as the spec writes it, independent of ccp's signer: PAE(type, body) =
+ * "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, then an ECDSA/SHA-256 verify of each signature.
+ * @see https://github.com/secure-systems-lab/dsse/blob/master/protocol.md
+ */
+function dsseVerify(envelope: { payloadType: string; payload: string; signatures: { sig: string }[] }, publicKey: KeyObject): boolean {
+  const body = Buffer.from(envelope.payload, 'base64');
+  const type = Buffer.from(envelope.payloadType, 'utf8');
+  const pae = Buffer.concat([
+    Buffer.from('DSSEv1 '),
+    Buffer.from(String(type.length)),
+    Buffer.from(' '),
+    type,
+    Buffer.from(' '),
+    Buffer.from(String(body.length)),
+    Buffer.from(' '),
+    body,
+  ]);
+  return envelope.signatures.length > 0 && envelope.signatures.every((signature) => verify('sha256', pae, publicKey, Buffer.from(signature.sig, 'base64')));
+}
+
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+
+describe('attestation: a real build signed and attested in cosign format', () => {
+  let dir: string;
+  let registry: LocalRegistry;
+  let baseDigest: string;
+  let commit: string;
+  let spec: BuildSpec;
+  let outcome: BuildOutcome;
+  let store: FsObjectStore;
+  let publicKey: KeyObject;
+  let buildLog: string;
+  const storage = { root: '', runroot: '' };
+
+  const registryGet = async (suffix: string, accept?: string): Promise<Response> =>
+    fetch(`${registry.url}/v2/sample/child/${suffix}`, accept ? { headers: { accept } } : {});
+  const manifest = async (tag: string): Promise<{ mediaType: string; config: Descriptor; layers: Descriptor[] }> => {
+    const response = await registryGet(`manifests/${tag}`, 'application/vnd.oci.image.manifest.v1+json');
+    expect(response.status).toEqual(200);
+    return (await response.json()) as { mediaType: string; config: Descriptor; layers: Descriptor[] };
+  };
+  const blob = async (digest: string): Promise<Buffer> => Buffer.from(await (await registryGet(`blobs/${digest}`)).arrayBuffer());
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-attest-'));
+    registry = await startLocalRegistry({ dir: path.join(dir, 'registry') });
+    baseDigest = (await pushBaseImage(BUSYBOX_IMAGE, { ref: 'sample/base:latest', registry: registry.address })).digest;
+    const repo = await createLocalRepo('master', path.join(dir, 'repo'));
+    commit = await repo.commit({ 'app/Dockerfile': 'FROM sample/base:latest\nRUN echo attested > /attested\n' });
+    storage.root = path.join(dir, 'buildah', 'root');
+    storage.runroot = path.join(dir, 'buildah', 'runroot');
+    const builder = createLocalBuilder({ workDir: path.join(dir, 'work'), buildah: storage, retries: 0 });
+    spec = specFor(entryFor(repo.url), commit, { address: registry.address, tlsVerify: false });
+    const log = new MemoryLog();
+    const start = await builder.start(spec, log, new AbortController().signal);
+    if (start.kind !== 'finished') throw new Error('the local builder finishes in the call');
+    outcome = start.outcome;
+    expect(outcome).toMatchObject({ status: 'succeeded' });
+
+    const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const keyFile = path.join(dir, 'attestation.pem');
+    await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    publicKey = createPublicKey(keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    store = new FsObjectStore(path.join(dir, 'store'));
+    const record: BuildRecord = {
+      buildId: spec.buildId,
+      project: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
+      name: 'sample/child:latest',
+      status: 'running',
+      cause: EXAMPLE_CAUSE,
+      causeChain: [EXAMPLE_CAUSE],
+      commit,
+      entry: spec.entry,
+      image: { ref: spec.imageRef },
+      backend: 'local',
+      timings: { queuedAt: '2026-12-06T05:00:00.000Z', startedAt: '2026-12-06T05:00:01.000Z' },
+      links: { log: 'unused' },
+      updatedAt: '2026-12-06T05:00:01.000Z',
+    };
+    buildLog = await attestBuild(record, outcome, new Date('2026-12-06T05:00:09.000Z'), {
+      attestation: { key: loadAttestationKey(keyFile), builderId: 'https://ccp.example/builder/local' },
+      registry: { address: registry.address, tlsVerify: false },
+      store,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    await removeStorage(storage.root, storage.runroot);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const repository = (): string => `${registry.address}/sample/child`;
+  const storedEnvelopes = async (): Promise<{ payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] }[]> =>
+    JSON.parse(
+      (await store.get(reportKey({ appId: 'sample', jobId: 'child', desiredTag: 'latest' }, spec.buildId, 'attestations.dsse.json')))!.body.toString('utf8'),
+    );
+
+  it('says in the build log where the signature and the attestation are', () => {
+    const tag = outcome.digest!.replace(':', '-');
+    expect(buildLog).toContain(`signed ${repository()}:${tag}.sig, attested ${repository()}:${tag}.att`);
+  });
+
+  it('writes a provenance that validates against the SLSA v1 schema and names the commit and the base digest built', async () => {
+    const [envelope] = await storedEnvelopes();
+    const statement = JSON.parse(Buffer.from(envelope!.payload, 'base64').toString('utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addFormat('uri', (text: string) => URL.canParse(text));
+    ajv.addFormat(
+      'date-time',
+      (text: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)),
+    );
+    const validate = ajv.compile(JSON.parse(await readFile(SCHEMA_FILE, 'utf8')));
+    expect(validate(statement) ? [] : validate.errors).toEqual([]);
+    // The schema can fail: without a builder id, or with a short commit, it refuses.
+    expect(validate({ ...statement, predicate: { ...statement.predicate, runDetails: { metadata: {} } } })).toBe(false);
+    const shortCommit = structuredClone(statement);
+    shortCommit.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit = 'abc';
+    expect(validate(shortCommit)).toBe(false);
+    expect(statement.subject).toEqual([{ name: repository(), digest: { sha256: outcome.digest!.slice('sha256:'.length) } }]);
+    expect(statement.predicate.buildDefinition.resolvedDependencies).toEqual([
+      { uri: `git+${spec.entry.gitUrl}@refs/heads/master`, digest: { gitCommit: commit } },
+      {
+        uri: `oci://${registry.address}/sample/base:latest`,
+        name: `${registry.address}/sample/base:latest`,
+        digest: { sha256: baseDigest.slice('sha256:'.length) },
+      },
+    ]);
+    expect(statement.predicate.buildDefinition.externalParameters).toMatchObject({
+      index: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
+      source: { gitUrl: spec.entry.gitUrl, gitBranch: 'master' },
+      dockerfile: 'app/Dockerfile',
+      buildContext: 'app',
+    });
+    expect(statement.predicate.runDetails).toEqual({
+      builder: { id: 'https://ccp.example/builder/local' },
+      metadata: { invocationId: spec.buildId, startedOn: '2026-12-06T05:00:01.000Z', finishedOn: '2026-12-06T05:00:09.000Z' },
+    });
+  });
+
+  it('signs the provenance in a DSSE envelope that a verifier written from the spec accepts, and refuses when tampered', async () => {
+    const [envelope] = await storedEnvelopes();
+    expect(envelope!.payloadType).toEqual('application/vnd.in-toto+json');
+    expect(dsseVerify(envelope!, publicKey)).toBe(true);
+    const statement = JSON.parse(Buffer.from(envelope!.payload, 'base64').toString('utf8'));
+    statement.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit = '0'.repeat(40);
+    expect(dsseVerify({ ...envelope!, payload: Buffer.from(JSON.stringify(statement)).toString('base64') }, publicKey)).toBe(false);
+    // PAE binds the type: the same payload under another type does not verify.
+    expect(dsseVerify({ ...envelope!, payloadType: 'application/json' }, publicKey)).toBe(false);
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
+    expect(dsseVerify(envelope!, other)).toBe(false);
+  });
+
+  it("pushes the .sig manifest with exactly cosign's media types and annotation, its signature verifying over the payload", async () => {
+    const signature = await manifest(`${outcome.digest!.replace(':', '-')}.sig`);
+    expect(signature.mediaType).toEqual('application/vnd.oci.image.manifest.v1+json');
+    expect(signature.config.mediaType).toEqual('application/vnd.oci.image.config.v1+json');
+    expect(signature.layers.map((layer) => [layer.mediaType, Object.keys(layer.annotations ?? {})])).toEqual([
+      ['application/vnd.dev.cosign.simplesigning.v1+json', ['dev.cosignproject.cosign/signature']],
+    ]);
+    const [layer] = signature.layers;
+    const payload = await blob(layer!.digest);
+    expect(JSON.parse(payload.toString('utf8'))).toEqual({
+      critical: {
+        identity: { 'docker-reference': repository() },
+        image: { 'docker-manifest-digest': outcome.digest },
+        type: 'cosign container image signature',
+      },
+      optional: null,
+    });
+    const sig = Buffer.from(layer!.annotations!['dev.cosignproject.cosign/signature']!, 'base64');
+    expect(verify('sha256', payload, publicKey, sig)).toBe(true);
+    const tampered = Buffer.from(payload.toString('utf8').replace(outcome.digest!, `sha256:${'0'.repeat(64)}`));
+    expect(verify('sha256', tampered, publicKey, sig)).toBe(false);
+    // The config names the layer as cosign's does: rootfs diff_ids = the layer digests.
+    expect(JSON.parse((await blob(signature.config.digest)).toString('utf8')).rootfs).toEqual({ type: 'layers', diff_ids: [layer!.digest] });
+  });
+
+  it('pushes the .att manifest: one DSSE envelope layer per statement, annotated with its predicateType', async () => {
+    const attestation = await manifest(`${outcome.digest!.replace(':', '-')}.att`);
+    expect(attestation.layers.map((layer) => [layer.mediaType, layer.annotations])).toEqual([
+      ['application/vnd.dsse.envelope.v1+json', { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://slsa.dev/provenance/v1' }],
+    ]);
+    const envelope = JSON.parse((await blob(attestation.layers[0]!.digest)).toString('utf8'));
+    expect(dsseVerify(envelope, publicKey)).toBe(true);
+    expect(envelope).toEqual((await storedEnvelopes())[0]);
+  });
+
+  it('reports a registry that cannot take the signature in the build log, without failing the build', async () => {
+    const record = {
+      buildId: 'b',
+      project: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
+      commit,
+      entry: spec.entry,
+      image: { ref: '127.0.0.1:1/sample/child:latest' },
+    };
+    const line = await attestBuild({ ...record, timings: { queuedAt: '2026-12-06T05:00:00.000Z' } } as BuildRecord, outcome, new Date(), {
+      attestation: { key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey },
+      registry: { address: '127.0.0.1:1', tlsVerify: false },
+      store,
+    });
+    expect(line).toMatch(/^ccp: WARNING: the image is pushed but not signed: /);
+  });
+
+  it.each([
+    ['an RSA key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' })],
+    ['a P-384 key', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' })],
+    ['not a key', () => 'hello'],
+  ])('refuses %s as the attestation key', async (_name, make) => {
+    const file = path.join(dir, 'wrong.pem');
+    await writeFile(file, make());
+    expect(() => loadAttestationKey(file)).toThrow(AttestationKeyError);
+  });
+});
