@@ -6,12 +6,13 @@ import { PIPELINE, TEST_HOOKS } from './pipeline';
 import { REGISTRY, REGISTRY_ROWS, SENDER_AUTH, SENDER_AUTH_ROWS } from './registry';
 import { SCAN, SCAN_ROWS } from './scan';
 import { INDEX_LIMITS, STORE, STORE_ROWS } from './store';
+import { SIGNING, SIGNING_ROWS } from './signing';
 
-export { BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, STORE, TEST_HOOKS };
+export { BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, SIGNING, STORE, TEST_HOOKS };
 export { declare, fileValue, Invalid, rawValue, read, readEnv, type Defaulted, type Parser, type Setting, type SettingGroup, type SettingSource } from './api';
 
 /** Every declaration, test hooks included. */
-export const ALL_SETTINGS: readonly Setting[] = [CORE, STORE, INDEX_LIMITS, REGISTRY, SENDER_AUTH, MAIL, SCAN, BUILD, PIPELINE, TEST_HOOKS].flatMap(
+export const ALL_SETTINGS: readonly Setting[] = [CORE, STORE, INDEX_LIMITS, REGISTRY, SENDER_AUTH, MAIL, SCAN, BUILD, SIGNING, PIPELINE, TEST_HOOKS].flatMap(
   (area) => Object.values(area) as Setting[],
 );
 
@@ -65,6 +66,7 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   BUILD_ROWS.prebuild,
   BUILD_ROWS.prebuildLimits,
   BUILD_ROWS.kubernetes,
+  SIGNING_ROWS.signing,
 ];
 
 /** The settings a row stands for. */
