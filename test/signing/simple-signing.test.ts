@@ -110,7 +110,7 @@ describe('simple signing, verified by skopeo', () => {
   it('refuses an unsigned image', async () => {
     const ref = `${registry.address}/signed/unsigned:latest`;
     await buildAndPush(ref, 'unsigned\n');
-    expect(await copyUnderPolicy(ref)).toMatch(/signature|Source image rejected/i);
+    expect(await copyUnderPolicy(ref)).toContain('Source image rejected: A signature was required, but no signature exists');
   }, 120_000);
 
   it('refuses another image re-tagged into the repository, its signature copied along', async () => {
@@ -122,13 +122,13 @@ describe('simple signing, verified by skopeo', () => {
     const signature = await store.get(lookasideKey('other/app', digest));
     await store.put(lookasideKey('signed/app', digest), signature!.body);
     expect((await fetchManifest(client, parseImageReference(retagged))).digest).toBe(digest);
-    expect(await copyUnderPolicy(retagged)).toMatch(/Signature for identity .*other\/app:latest.* is not accepted|not accepted/i);
+    expect(await copyUnderPolicy(retagged)).toContain(`Source image rejected: Signature for identity ${other} is not accepted`);
   }, 120_000);
 
   it('refuses a signature made for another digest', async () => {
     const ref = `${registry.address}/signed/app:swapped`;
     const digest = await buildAndPush(ref, 'swapped\n');
-    const { bytes: otherManifest } = await fetchManifest(client, parseImageReference(`${registry.address}/signed/app:latest`));
+    const { bytes: otherManifest, digest: otherDigest } = await fetchManifest(client, parseImageReference(`${registry.address}/signed/app:latest`));
     // A genuine signature by the right key, naming this very reference, but over another manifest.
     const keyring = await openKeyring(key.secretKeyFile);
     try {
@@ -137,7 +137,7 @@ describe('simple signing, verified by skopeo', () => {
     } finally {
       await keyring.dispose();
     }
-    expect(await copyUnderPolicy(ref)).toMatch(/Signature for docker-manifest-digest .* does not match|does not match/i);
+    expect(await copyUnderPolicy(ref)).toContain(`Source image rejected: Signature for digest ${otherDigest} does not match`);
   }, 120_000);
 
   it('refuses a tampered signature', async () => {
@@ -148,8 +148,8 @@ describe('simple signing, verified by skopeo', () => {
     const tampered = Buffer.from(stored!.body);
     tampered[tampered.length - 20] ^= 0x01;
     await store.put(lookasideKey('signed/app', digest), tampered);
-    expect(await copyUnderPolicy(ref)).toMatch(/signature/i);
+    expect(await copyUnderPolicy(ref)).toContain('Source image rejected: Invalid GPG signature');
     const verified = await verifyImage({ client, ref: parseImageReference(ref), publicKeyFile: key.publicKeyFile, lookasideUrl: `${server.url}/sigstore` });
-    expect(verified.verified).toBe(false);
+    expect(verified).toMatchObject({ verified: false, manifestDigest: digest });
   }, 120_000);
 });

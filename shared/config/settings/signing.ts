@@ -3,6 +3,19 @@ import { text } from './parsers';
 
 /** Simple signing (GPG) of pushed images: see shared/signing/readme.md and docs/admin-guide.md. */
 export const SIGNING = {
+  key: declare({
+    env: 'CCP_SIGNING_PRIVATE_KEY',
+    description:
+      'the armored GPG secret key itself, a key of the Secret ccp-secrets that the build Service mounts as the file `/etc/ccp/secrets/signing-key.asc` (gpg imports a file; ccp never reads it from the environment). Name that file in `CCP_SIGNING_KEY_FILE` to turn signing on',
+    parse: text,
+    secret: true,
+  }),
+  keyPassphrase: declare({
+    env: 'CCP_SIGNING_KEY_PASSWORD',
+    description: "the key's passphrase, a key of ccp-secrets mounted as `/etc/ccp/secrets/signing-key-passphrase` (for `CCP_SIGNING_KEY_PASSPHRASE_FILE`)",
+    parse: text,
+    secret: true,
+  }),
   keyFile: declare({
     env: 'CCP_SIGNING_KEY_FILE',
     key: 'signing.keyFile',
@@ -37,8 +50,8 @@ export const SIGNING = {
 
 export const SIGNING_ROWS: Record<'signing', SettingGroup> = {
   signing: {
-    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl],
+    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl, SIGNING.key, SIGNING.keyPassphrase],
     description:
-      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity, and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. See `docs/admin-guide.md`, "Signed images"',
+      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. In the cluster the key and passphrase are the ccp-secrets keys `CCP_SIGNING_PRIVATE_KEY` and `CCP_SIGNING_KEY_PASSWORD`, mounted as files under `/etc/ccp/secrets/`. See `docs/admin-guide.md`, "Signed images"',
   },
 };
