@@ -9,6 +9,7 @@ import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
 import { vulnerabilitiesBench } from './vulnerabilities';
 import { sandboxBench } from './sandbox';
+import { signingBench } from './signing';
 import { scheduleBench } from './schedule';
 import type { Bench, BenchResult } from './types';
 
@@ -26,6 +27,7 @@ const BENCHES: [string, Bench][] = [
   ['function cold start', coldStartBench],
   ['index-wide build scheduling', scheduleBench],
   ['embedded broker journal', journalBench],
+  ['image signing', signingBench],
 ];
 
 function render(result: BenchResult): string {
