@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
+import { verifyCommand } from '../../cli/commands/verify';
 import { removeStorage } from '../../shared/builds/storage';
 import { listen, type RunningServer } from '../../shared/host/listen';
 import { signatureRoutes } from '../../shared/host/signature-routes';
@@ -105,6 +106,17 @@ describe('simple signing, verified by skopeo', () => {
       fingerprint: key.fingerprint,
       signatureUrl: `${server.url}/sigstore/signed/app@sha256=${digest.slice(7)}/signature-1`,
     });
+    const printed: string[] = [];
+    const io = {
+      stdout: (text: string) => printed.push(text),
+      stderr: () => undefined,
+      env: { CCP_SIGNING_LOOKASIDE_URL: `${server.url}/sigstore` },
+      cwd: dir,
+    };
+    expect(await verifyCommand.run([ref, '--key', key.publicKeyFile], { dataDir: path.join(dir, 'data') }, io)).toBe(0);
+    expect(printed.join('')).toBe(
+      `verified ${ref}@${digest}\n  signed by ${key.fingerprint}\n  signature ${server.url}/sigstore/signed/app@sha256=${digest.slice(7)}/signature-1\n`,
+    );
   }, 120_000);
 
   it('refuses an unsigned image', async () => {
@@ -151,5 +163,8 @@ describe('simple signing, verified by skopeo', () => {
     expect(await copyUnderPolicy(ref)).toContain('Source image rejected: Invalid GPG signature');
     const verified = await verifyImage({ client, ref: parseImageReference(ref), publicKeyFile: key.publicKeyFile, lookasideUrl: `${server.url}/sigstore` });
     expect(verified).toMatchObject({ verified: false, manifestDigest: digest });
+    const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: dir };
+    const args = [ref, '--key', key.publicKeyFile, '--lookaside', `${server.url}/sigstore`];
+    expect(await verifyCommand.run(args, { dataDir: path.join(dir, 'data') }, io)).toBe(1);
   }, 120_000);
 });
