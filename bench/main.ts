@@ -11,6 +11,7 @@ import { reposBench } from './repos';
 import { scanRpmBench } from './scan-rpm';
 import { vulnerabilitiesBench } from './vulnerabilities';
 import { sandboxBench } from './sandbox';
+import { signingBench } from './signing';
 import { scheduleBench } from './schedule';
 import type { Bench, BenchResult } from './types';
 
@@ -30,6 +31,7 @@ const BENCHES: [string, Bench][] = [
   ['index-wide build scheduling', scheduleBench],
   ['embedded broker journal', journalBench],
   ['dashboard (200-project projects page)', dashboardBench],
+  ['image signing', signingBench],
 ];
 
 function render(result: BenchResult): string {

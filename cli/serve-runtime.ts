@@ -7,6 +7,7 @@ import { webhookRoutes } from '../functions/gateway';
 import { createBrokerIngress } from '../shared/host/broker-ingress';
 import { listen, type RunningServer } from '../shared/host/listen';
 import { reportRoutes, reportUrl } from '../shared/host/report-routes';
+import { signatureRoutes } from '../shared/host/signature-routes';
 import { addFallbackHandlers, hardenResponses } from '../shared/host/http-common';
 import { INGRESS_TOKEN_FILE, ingressTokenFor } from '../shared/host/ingress-token';
 import { createLogger, type Logger } from '../shared/log/logger';
@@ -35,6 +36,8 @@ export async function serveRuntime(
   const app = express();
   hardenResponses(app);
   app.use(reportRoutes(runtime.context.store, { log: options.log }));
+  // The lookaside of image signatures (registries.d `lookaside: http://127.0.0.1:<port>/sigstore`).
+  app.use(signatureRoutes(runtime.context.store));
   const settings = runtime.context.config.webhooks;
   app.use('/webhooks', webhookRoutes({ publish: (event) => runtime.broker.publish(event), store: runtime.context.store, settings, log: options.log }));
   // The registry ccp started sends its own random token; one configured elsewhere, CCP_REGISTRY_NOTIFY_TOKEN.

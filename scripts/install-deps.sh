@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ccp needs on this host, skipping those already there.
 #   scripts/install-deps.sh run    what `npm start` needs (git, shellcheck, buildah, docker-registry, busybox-static, bubblewrap, slirp4netns)
-#   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests, chromium for the dashboard's browser tests)
+#   scripts/install-deps.sh test   what `npm test` needs (also a Ceph radosgw for the S3 tests, chromium for the dashboard's browser tests, skopeo and gnupg for the signing tests)
 set -euo pipefail
 purpose=${1:-run}
 
 # command -> Debian package
 declare -A run_tools=([git]=git [shellcheck]=shellcheck [curl]=curl [buildah]=buildah [docker-registry]=docker-registry [busybox]=busybox-static [rpm]=rpm [xz]=xz-utils [zstd]=zstd [bzip2]=bzip2 [bwrap]=bubblewrap [slirp4netns]=slirp4netns)
-declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime [skopeo]=skopeo [kubectl]=kubernetes-client [createrepo_c]=createrepo-c [dnf]=dnf [umoci]=umoci [chromium]=chromium)
+declare -A test_tools=([radosgw]=radosgw [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [ceph]=ceph-common [uuidgen]=uuid-runtime [skopeo]=skopeo [kubectl]=kubernetes-client [createrepo_c]=createrepo-c [dnf]=dnf [umoci]=umoci [chromium]=chromium [gpg]=gnupg)
 
 missing=()
 for tool in "${!run_tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${run_tools[$tool]}"); done

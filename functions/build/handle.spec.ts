@@ -271,6 +271,32 @@ describe('build handle', () => {
     expect(await record('web', 'b1')).toMatchObject({ status: 'failed', reason });
   });
 
+  it('signs the pushed digest after the push and logs where the signature went', async () => {
+    const signed: string[] = [];
+    await setUp(undefined, { sign: (imageRef, digest) => (signed.push(`${imageRef}@${digest}`), Promise.resolve(`signed ${imageRef}@${digest}`)) });
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    const digest = `sha256:${'0'.repeat(64)}`;
+    expect(signed).toEqual([`127.0.0.1:5000/team/web:latest@${digest}`]);
+    expect(event!.data).toMatchObject({ status: 'succeeded', image: { digest } });
+    expect(await text('reports/team/web/latest/b1/build.log')).toContain(`==> signed 127.0.0.1:5000/team/web:latest@${digest}\n`);
+  });
+
+  it('fails build.completed, saying why, when the pushed image cannot be signed', async () => {
+    await setUp(undefined, { sign: () => Promise.reject(new Error('gpg could not import the key /etc/ccp/signing/secret.asc: no valid OpenPGP data found')) });
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    const reason = `pushed 127.0.0.1:5000/team/web:latest@sha256:${'0'.repeat(64)} but could not sign it: gpg could not import the key /etc/ccp/signing/secret.asc: no valid OpenPGP data found`;
+    expect(event!.data).toMatchObject({ status: 'failed', reason });
+    expect(await record('web', 'b1')).toMatchObject({ status: 'failed', reason });
+  });
+
+  it('signs nothing of a failed build', async () => {
+    const signed: string[] = [];
+    await setUp(() => ({ status: 'failed', reason: 'push refused' }), { sign: (imageRef) => (signed.push(imageRef), Promise.resolve('signed')) });
+    const [event] = await handle(lintCompleted('b1', entry('web')), context);
+    expect(event!.data).toMatchObject({ status: 'failed', reason: 'push refused' });
+    expect(signed).toEqual([]);
+  });
+
   it('fails clearly without a registry', async () => {
     await setUp(undefined, { registry: null });
     const [event] = await handle(lintCompleted('b1', entry('web')), context);

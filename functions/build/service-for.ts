@@ -1,6 +1,8 @@
 import { createBuilder } from './builders/api';
 import { configuredSecrets } from '../../shared/redact/secrets';
-import { registryAccess } from '../../shared/registry/pipeline-registry';
+import { registryAccess, registryClientFor } from '../../shared/registry/pipeline-registry';
+import { parseImageReference } from '../../shared/registry/reference';
+import { signPushedImage } from '../../shared/signing/image-signatures';
 import type { FunctionContext, ServiceContext } from '../../shared/function/types';
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
@@ -31,6 +33,7 @@ export function buildServices(base: FunctionContext): BuildServices {
   const keyFile = readEnv(ATTESTATION.keyFile, process.env);
   const builderId = readEnv(ATTESTATION.builderId, process.env);
   const attestation = keyFile ? { key: loadAttestationKey(keyFile), ...(builderId ? { builderId } : {}) } : undefined;
+  const signing = base.config.signing;
   return {
     builds: new BuildService({
       store: base.store,
@@ -42,7 +45,30 @@ export function buildServices(base: FunctionContext): BuildServices {
       ...(attestation ? { attestation } : {}),
       // Mounts stay: other builds may run; the runtime unmounts at its start and stop.
       sweep: (keep) => cleanLeftovers({ workDir: base.config.workDir, storeRoot: null, buildah: null }, { keep }),
+      ...(signing ? { sign: imageSigner(base, signing) } : {}),
     }),
+  };
+}
+
+/**
+ * Signs a pushed image with the configured key (`CCP_SIGNING_KEY_FILE`) and keeps the signature
+ * in the store at the lookaside layout (see shared/signing/readme.md); the manifest is read back
+ * from the registry by digest, so what is signed is what was pushed.
+ */
+function imageSigner(base: FunctionContext, signing: NonNullable<FunctionContext['config']['signing']>): (imageRef: string, digest: string) => Promise<string> {
+  const client = registryClientFor(base.config);
+  return async (imageRef, digest) => {
+    const signed = await signPushedImage({
+      client,
+      store: base.store,
+      ref: parseImageReference(imageRef),
+      digest,
+      keyFile: signing.keyFile,
+      ...(signing.passphraseFile ? { passphraseFile: signing.passphraseFile } : {}),
+      ...(signing.identity ? { identity: signing.identity } : {}),
+    });
+    const where = signing.lookasideUrl ? `${signing.lookasideUrl}/${signed.key.slice(signed.key.indexOf('/') + 1)}` : signed.key;
+    return `signed ${signed.dockerReference}@${digest} with key ${signed.fingerprint}: ${where}`;
   };
 }
 

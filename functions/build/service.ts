@@ -54,6 +54,12 @@ export interface BuildServiceOptions {
   sweep?: (keep: (folder: string) => boolean) => Promise<unknown>;
   /** Sign and attest every pushed image (cosign's format); absent: pushed unsigned. */
   attestation?: AttestationOptions;
+  /**
+   * Signs a pushed image (after the push, here and never in the build step, which runs the
+   * project's code) and answers the line the log gets; a throw fails the build with its message.
+   * Absent: nothing is signed.
+   */
+  sign?: (imageRef: string, digest: string) => Promise<string>;
 }
 
 /** Builds running in this process (every service of it), by id: their work folders are not leftovers. */
@@ -227,7 +233,8 @@ export class BuildService {
   }
 
   /** Writes the end of the log, the final record and the `build.completed` of a build that ran. */
-  async finish(running: BuildRecord, outcome: BuildOutcome, log: LogStreamer): Promise<CloudEvent<unknown>> {
+  async finish(running: BuildRecord, pushed: BuildOutcome, log: LogStreamer): Promise<CloudEvent<unknown>> {
+    const outcome = await this.signed(pushed, log);
     const finishedAt = this.now();
     const started = new Date(running.timings.startedAt ?? finishedAt.toISOString());
     // A reason quotes output of the build (an attacker's): redacted, and cut to a size a mail and an event can carry.
@@ -248,6 +255,19 @@ export class BuildService {
     });
     this.emit(record, 'finished', outcome.status === 'succeeded' ? `succeeded: ${outcome.imageRef}@${outcome.digest}` : `failed: ${reason ?? ''}`);
     return completedEvent(record);
+  }
+
+  /** The outcome once its image is signed: failed, saying why, when the signature could not be made. */
+  private async signed(outcome: BuildOutcome, log: LogStreamer): Promise<BuildOutcome> {
+    const { sign } = this.options;
+    if (!sign || outcome.status !== 'succeeded' || !outcome.digest) return outcome;
+    try {
+      log.write(`==> ${await sign(outcome.imageRef, outcome.digest)}\n`);
+      return outcome;
+    } catch (error) {
+      this.options.log.error('pushed image not signed', { imageRef: outcome.imageRef, digest: outcome.digest, error });
+      return { ...outcome, status: 'failed', reason: `pushed ${outcome.imageRef}@${outcome.digest} but could not sign it: ${(error as Error).message}` };
+    }
   }
 
   private async finishBlocked(record: BuildRecord, blocked: string): Promise<CloudEvent<unknown>> {

@@ -2,13 +2,14 @@ import express from 'express';
 import { ValidationError } from '../../shared/errors/validation-error';
 import type { FunctionDefinition } from '../../shared/function/types';
 import { reportRoutes } from '../../shared/host/report-routes';
+import { signatureRoutes } from '../../shared/host/signature-routes';
 import { DASHBOARD_MANIFEST } from './manifest';
 import { dashboardRoutes } from './routes';
 
 /**
  * The read-only web dashboard as its own Knative Service (`ccp-dashboard`): the pages of
  * {@link dashboardRoutes} over the object store the pipeline writes, and the stored reports
- * they link to under `/reports/`. It takes no event: no Trigger subscribes it, and a CloudEvent
+ * they link to under `/reports/`, and the image signatures' lookaside under `/sigstore/`. It takes no event: no Trigger subscribes it, and a CloudEvent
  * posted to it is refused.
  * @see ../../README.md#dashboard
  */
@@ -20,6 +21,7 @@ export const dashboardFunction: FunctionDefinition = {
     express
       .Router()
       .use(reportRoutes(context.store, { log: context.log }))
+      .use(signatureRoutes(context.store))
       .use(
         dashboardRoutes({
           store: context.store,

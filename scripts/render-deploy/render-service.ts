@@ -10,6 +10,8 @@ export const PORT = 8080;
 /** The ConfigMap with the issuer's keys (`jwks.json`) and where each function sees it (docs/admin-guide.md, "Who may send events"). */
 export const OIDC_JWKS_CONFIG_MAP = 'ccp-oidc-jwks';
 export const OIDC_JWKS_DIR = '/etc/ccp/oidc';
+/** Where a function sees the keys of `ccp-secrets` it reads as files (its profile's `secretFiles`). */
+export const SECRET_FILES_DIR = '/etc/ccp/secrets';
 
 /**
  * A function other clients reach from outside the cluster: only one whose profile says
@@ -33,6 +35,7 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
   const labels = { ...PART_OF, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': definition.name };
   // No port: Knative probes the container's one port through its queue-proxy.
   const probe = (path: string): Record<string, unknown> => ({ httpGet: { path } });
+  const secretFiles = profile.secretFiles ?? [];
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -55,7 +58,12 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
           serviceAccountName: profile.serviceAccountName,
           containerConcurrency: profile.containerConcurrency,
           timeoutSeconds: profile.timeoutSeconds,
-          volumes: [{ name: 'oidc-jwks', configMap: { name: OIDC_JWKS_CONFIG_MAP, optional: true } }],
+          volumes: [
+            { name: 'oidc-jwks', configMap: { name: OIDC_JWKS_CONFIG_MAP, optional: true } },
+            ...(secretFiles.length > 0
+              ? [{ name: 'secret-files', secret: { secretName: SECRET, optional: true, items: secretFiles.map(({ key, path }) => ({ key, path })) } }]
+              : []),
+          ],
           containers: [
             {
               name: 'function',
@@ -70,7 +78,10 @@ export function renderService(definition: FunctionDefinition, profile: ServicePr
               ],
               envFrom: [{ configMapRef: { name: CONFIG_MAP } }],
               // The cluster issuer's JWKS for sender identity (CCP_SENDER_AUTH=oidc); optional, so absent until an admin makes it.
-              volumeMounts: [{ name: 'oidc-jwks', mountPath: OIDC_JWKS_DIR, readOnly: true }],
+              volumeMounts: [
+                { name: 'oidc-jwks', mountPath: OIDC_JWKS_DIR, readOnly: true },
+                ...(secretFiles.length > 0 ? [{ name: 'secret-files', mountPath: SECRET_FILES_DIR, readOnly: true }] : []),
+              ],
               resources: { requests: { ...profile.requests }, limits: { ...profile.limits } },
               livenessProbe: probe('/health/liveness'),
               readinessProbe: probe('/health/readiness'),

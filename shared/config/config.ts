@@ -14,7 +14,7 @@ import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
 import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
-import { CORE, rawValue, read, STORE, type SettingSource } from './settings';
+import { CORE, rawValue, read, SIGNING, STORE, type SettingSource } from './settings';
 import type { THRESHOLDS } from './settings/core';
 
 /** Settings of the S3-compatible object store. */
@@ -76,6 +76,8 @@ export interface Config {
   prebuild: SandboxSettings;
   /** The embedded runtime: rebuild interrupted builds, and the broker's test mode (`runtime:`, `CCP_RETRY_INTERRUPTED`, `CCP_CHAOS`). */
   runtime: RuntimeSettings;
+  /** Simple signing of pushed images (`signing:`, `CCP_SIGNING_*`); absent: nothing is signed. */
+  signing?: SigningSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -180,6 +182,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const indexLimits = loadIndexLimits(file.index, env, where, issues);
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
   const runtime = loadRuntimeSettings(file.runtime, env, where, issues);
+  const signing = loadSigningSettings(source);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -201,6 +204,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     ...builders,
     prebuild,
     runtime,
+    ...(signing ? { signing } : {}),
   };
 }
 
@@ -220,4 +224,22 @@ function readConfigFile(file: string): ConfigFile {
     throw new ValidationError('invalid configuration', [{ file, field: '', message: 'must be a YAML mapping' }]);
   }
   return parsed as ConfigFile;
+}
+
+/** What the build function signs with and where signatures are served; see shared/signing/readme.md. */
+export interface SigningSettings {
+  keyFile: string;
+  passphraseFile?: string;
+  identity?: string;
+  lookasideUrl?: string;
+}
+
+/** The signing settings, or `undefined` without a key file (nothing is signed). */
+function loadSigningSettings(source: SettingSource): SigningSettings | undefined {
+  const keyFile = read(SIGNING.keyFile, source);
+  if (!keyFile) return undefined;
+  const lookasideUrl = read(SIGNING.lookasideUrl, source);
+  const passphraseFile = read(SIGNING.passphraseFile, source);
+  const identity = read(SIGNING.identity, source);
+  return { keyFile, ...(passphraseFile ? { passphraseFile } : {}), ...(identity ? { identity } : {}), ...(lookasideUrl ? { lookasideUrl } : {}) };
 }

@@ -7,8 +7,9 @@ import { PIPELINE, TEST_HOOKS } from './pipeline';
 import { REGISTRY, REGISTRY_ROWS, SENDER_AUTH, SENDER_AUTH_ROWS } from './registry';
 import { SCAN, SCAN_ROWS } from './scan';
 import { INDEX_LIMITS, STORE, STORE_ROWS } from './store';
+import { SIGNING, SIGNING_ROWS } from './signing';
 
-export { ATTESTATION, BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, STORE, TEST_HOOKS };
+export { ATTESTATION, BUILD, CORE, INDEX_LIMITS, MAIL, PIPELINE, REGISTRY, SCAN, SENDER_AUTH, SIGNING, STORE, TEST_HOOKS };
 export { declare, fileValue, Invalid, rawValue, read, readEnv, type Defaulted, type Parser, type Setting, type SettingGroup, type SettingSource } from './api';
 
 /** Every declaration, test hooks included. */
@@ -21,6 +22,7 @@ export const ALL_SETTINGS: readonly Setting[] = [
   MAIL,
   SCAN,
   BUILD,
+  SIGNING,
   ATTESTATION,
   PIPELINE,
   TEST_HOOKS,
@@ -81,6 +83,7 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   BUILD_ROWS.kubernetes,
   ATTESTATION.keyFile,
   ATTESTATION.builderId,
+  SIGNING_ROWS.signing,
 ];
 
 /** The settings a row stands for. */
