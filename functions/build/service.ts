@@ -80,12 +80,14 @@ export class BuildService {
   private readonly queue: BuildQueue<CloudEvent<unknown>[]>;
   private readonly listeners = new Set<(progress: BuildProgress) => void>();
   private readonly pendingRecords = new Map<string, BuildRecord>();
+  /** Per image: the supersede steps still running, so that they run in order (see inOrder). */
+  private readonly supersedeSteps = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BuildServiceOptions) {
     this.records = new BuildRecords(options.store, this.now);
     this.queue = new BuildQueue({
       concurrency: options.concurrency,
-      onSuperseded: (buildId, by) => this.markSuperseded(buildId, by),
+      onSuperseded: (buildId, by, key) => this.inOrder(key, () => this.markSuperseded(buildId, by)),
     });
   }
 
@@ -284,6 +286,24 @@ export class BuildService {
     });
     this.emit(failed, 'finished', `not built: ${reason}`);
     return completedEvent(failed);
+  }
+
+  /**
+   * Runs the supersede steps of one image one after the other: a third build arriving while the
+   * second replaces the first must see the second's record with the first's cascades already on
+   * it, else that cascade is named by no build.completed and waits for ever.
+   */
+  private inOrder(key: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.supersedeSteps.get(key) ?? Promise.resolve()).then(step, step);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.supersedeSteps.set(key, settled);
+    void settled.then(() => {
+      if (this.supersedeSteps.get(key) === settled) this.supersedeSteps.delete(key);
+    });
+    return next;
   }
 
   private async markSuperseded(buildId: string, by: string): Promise<void> {
