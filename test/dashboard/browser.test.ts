@@ -1,16 +1,18 @@
 import { access, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { CloudEvent } from 'cloudevents';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { serveRuntime } from '../../cli/serve-runtime';
 import { BuildRecords } from '../../shared/builds/records';
 import { LogStreamer } from '../../shared/builds/log-streamer';
 import type { RunningServer } from '../../shared/host/listen';
 import { silentLogger } from '../../shared/log/logger';
+import { deadLetterRecord, storeDeadLetter } from '../../shared/runtime/dead-letter';
 import { InProcessBroker } from '../../shared/runtime/in-process-broker';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { CASCADE_ID, ENTRIES, INDEX, WEB_BUILD, writeScenario } from '../../functions/dashboard/__fixtures__/scenario';
-import { testContext } from '../support/test-functions';
+import { buildRequested, testContext } from '../support/test-functions';
 
 /**
  * The dashboard in a real browser: Debian's chromium (installed by `scripts/install-deps.sh
@@ -26,6 +28,13 @@ const ARTIFACTS = path.join(__dirname, '..', '..', '.ccp', 'test-artifacts', 'da
 const DOCS_IMAGES = path.join(__dirname, '..', '..', 'docs', 'images');
 /** Set to copy the screenshots into docs/images (`CCP_UPDATE_DOCS_IMAGES=1 npx jest test/dashboard/browser.test.ts`). */
 const UPDATE_DOCS = process.env.CCP_UPDATE_DOCS_IMAGES === '1';
+/** CCP_DASHBOARD_ADMIN_TOKEN of the served runtime: with it, /admin offers "send again". */
+const ADMIN_TOKEN = 'dashboard-admin-token-0123456789';
+/** The event the dead letter of the scenario holds: a build request the build function never took. */
+// A fixed time, so the admin page's screenshot is the same on every run.
+const LOST = buildRequested('lost-1', '/ccp/dispatch', { appId: 'centos', jobId: 'httpd-24-centos7', desiredTag: 'latest' }).cloneWith({
+  time: '2026-12-01T09:59:00.000Z',
+});
 const AXE_SOURCE = readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** What axe-core reports of one rule the page breaks. */
@@ -74,6 +83,9 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
   let context: BrowserContext;
   let profile: string;
   let page: Page;
+  let deadLetterKey: string;
+  /** Every event the runtime's broker accepted (its own observer hook), in order. */
+  const published: CloudEvent<unknown>[] = [];
 
   beforeAll(async () => {
     // playwright-core never downloads a browser: without Debian's, say how to get it.
@@ -82,8 +94,22 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
     });
     await mkdir(ARTIFACTS, { recursive: true });
     await writeScenario(store);
-    const functionContext = { ...testContext(store), listProjects: () => Promise.resolve(INDEX) };
+    deadLetterKey = await storeDeadLetter(
+      store,
+      deadLetterRecord({
+        trigger: 'build',
+        functionName: 'build',
+        stage: 'delivery',
+        event: LOST,
+        error: new Error('registry unreachable'),
+        attempts: 5,
+        time: new Date('2026-12-01T10:00:00.000Z'),
+      }),
+    );
+    const base = testContext(store);
+    const functionContext = { ...base, config: { ...base.config, dashboardAdminToken: ADMIN_TOKEN }, listProjects: () => Promise.resolve(INDEX) };
     const broker = new InProcessBroker({ routes: [], functions: [], context: functionContext, store });
+    broker.on('event', ({ event }) => published.push(event));
     server = await serveRuntime({ broker, context: functionContext }, { port: 0, log: silentLogger, ingressToken: 'dashboard-browser-token-0123456789' });
     profile = await mkdtemp(path.join(tmpdir(), 'ccp-chromium-'));
     // A fresh profile each run: launchPersistentContext is how playwright takes a user-data-dir.
@@ -221,6 +247,81 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
     });
     expect({ children, violations }).toEqual({
       children: [{ parent: 'centos/centos:7 origin', children: ['apps/team/web:1.0 requested', 'centos/httpd-24-centos7:latest failed'] }],
+      violations: [],
+    });
+  });
+
+  it('draws the dependency graph as one SVG node per project, named by its status, each node a link to its project', async () => {
+    await page.goto(`${server.url}/graph`);
+    const nodes = await page.$$eval('svg.graph a.node', (anchors) =>
+      anchors.map((anchor) => [
+        anchor.getAttribute('data-name') ?? '',
+        anchor.getAttribute('class') ?? '',
+        anchor.querySelector('title')?.textContent?.trim() ?? '',
+      ]),
+    );
+    const edges = await page.$$eval('svg.graph path.edge', (paths) =>
+      paths.map((edge) => `${edge.getAttribute('data-parent')} -> ${edge.getAttribute('data-child')}`),
+    );
+    const violations = await seriousViolations(page);
+    await screenshot(page, 'graph');
+    await Promise.all([
+      page.waitForURL(/\/projects\/centos\/httpd-24-centos7\/latest$/),
+      page.click('svg.graph a.node[data-name="centos/httpd-24-centos7:latest"]'),
+    ]);
+    const heading = (await page.textContent('h1'))?.trim();
+
+    expect({ nodes: [...nodes].sort(), edges: [...edges].sort(), violations, heading }).toEqual({
+      nodes: [
+        // Running in the scenario; the live-log test above recorded it succeeded.
+        ['apps/team/web:1.0', 'node graph-succeeded', 'apps/team/web:1.0: last build succeeded'],
+        ['centos/centos:7', 'node graph-succeeded', 'centos/centos:7: last build succeeded'],
+        ['centos/httpd-24-centos7:latest', 'node graph-failed', 'centos/httpd-24-centos7:latest: last build failed'],
+        ['evil/x:latest', 'node graph-succeeded', 'evil/x:latest: last build succeeded'],
+        ['tools/idle:latest', 'node graph-never', 'tools/idle:latest: last build never'],
+      ],
+      edges: ['centos/centos:7 -> apps/team/web:1.0', 'centos/centos:7 -> centos/httpd-24-centos7:latest'],
+      violations: [],
+      heading: expect.stringContaining('centos/httpd-24-centos7:latest'),
+    });
+  });
+
+  it('lists a stored dead letter on /admin and sends it again once, through the broker, with the admin token typed in', async () => {
+    await page.goto(`${server.url}/admin`);
+    const rows = await page.$$eval('table tbody tr', (cells) => cells.map((row) => row.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+    const key = await page.getAttribute('form input[name="key"]', 'value');
+    const violations = await seriousViolations(page);
+    await screenshot(page, 'admin');
+    const before = published.length;
+    await page.fill('form input[name="token"]', ADMIN_TOKEN);
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/admin/dead-letters/resend')),
+      page.click('form button[type="submit"]'),
+    ]);
+    await page.waitForLoadState();
+    const answered = (await page.textContent('h1'))?.trim();
+    const sent = published.slice(before).map((event) => [event.id, event.source, event.type, event.data]);
+    await page.goto(`${server.url}/admin`);
+    const after = await page.$$eval('table tbody tr', (cells) => cells.map((row) => row.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+    violations.push(...(await seriousViolations(page)));
+
+    expect({
+      rows: rows.map((row) => ['lost-1', LOST.type, 'registry unreachable', '5 attempts'].filter((part) => row.includes(part))),
+      key,
+      status: answer.status(),
+      answered,
+      sent,
+      resent: after.map((row) => /Sent again/.test(row)),
+      forms: await page.locator('form input[name="key"]').count(),
+      violations,
+    }).toEqual({
+      rows: [['lost-1', LOST.type, 'registry unreachable', '5 attempts']],
+      key: deadLetterKey,
+      status: 200,
+      answered: expect.any(String),
+      sent: [['lost-1', '/ccp/dispatch', LOST.type, LOST.data]],
+      resent: [true],
+      forms: 0,
       violations: [],
     });
   });
