@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { createLocalBuilder } from '../../functions/build/builders/local';
+import { main } from '../../cli/main';
 import { attestBuild } from '../../functions/build/attest/attest-build';
+import { pushArtifact } from '../../functions/build/attest/oci-push';
+import { attestationArtifact, cosignTag, signatureArtifact } from '../../shared/attest/cosign';
+import type { DsseEnvelope } from '../../shared/attest/dsse';
 import { AttestationKeyError, loadAttestationKey } from '../../functions/build/attest/attest-image';
 import { removeStorage } from '../../shared/builds/storage';
 import type { BuildOutcome, BuildSpec } from '../../shared/builds/builder-types';
@@ -58,6 +62,8 @@ describe('attestation: a real build signed and attested in cosign format', () =>
   let outcome: BuildOutcome;
   let store: FsObjectStore;
   let publicKey: KeyObject;
+  let privateKey: KeyObject;
+  let publicKeyFile: string;
   let buildLog: string;
   const storage = { root: '', runroot: '' };
 
@@ -90,6 +96,9 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     const keyFile = path.join(dir, 'attestation.pem');
     await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     publicKey = createPublicKey(keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    privateKey = keys.privateKey;
+    publicKeyFile = path.join(dir, 'attestation.pem.pub');
+    await writeFile(publicKeyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));
     store = new FsObjectStore(path.join(dir, 'store'));
     const record: BuildRecord = {
       buildId: spec.buildId,
@@ -213,6 +222,89 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     const envelope = JSON.parse((await blob(attestation.layers[0]!.digest)).toString('utf8'));
     expect(dsseVerify(envelope, publicKey)).toBe(true);
     expect(envelope).toEqual((await storedEnvelopes())[0]);
+  });
+
+  /** `ccp verify` as a user runs it, with its exit status and what it printed. */
+  const ccpVerify = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text), env: {}, cwd: dir };
+    const code = await main(['--data-dir', path.join(dir, 'ccp'), 'verify', spec.imageRef, ...args], io);
+    return { code, stdout, stderr };
+  };
+  const registryAccess = () => ({ address: registry.address, tlsVerify: false });
+  const repositoryPath = 'sample/child';
+
+  it('ccp verify --cosign-key verifies the .sig and the .att and prints the provenance with the real commit and base digest', async () => {
+    const text = await ccpVerify('--cosign-key', publicKeyFile);
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(text.stdout).toContain(`verified ${spec.imageRef} (${outcome.digest}) with the cosign key`);
+    expect(text.stdout).toContain(`source      ${spec.entry.gitUrl} @ ${commit}`);
+    expect(text.stdout).toContain(`base images ${registry.address}/sample/base:latest@${baseDigest}`);
+    expect(text.stdout).toContain(`build       ${spec.buildId}`);
+    const json = await ccpVerify('--cosign-key', publicKeyFile, '--json');
+    const document = JSON.parse(json.stdout);
+    expect({ code: json.code, verified: document.verified, reasons: document.cosign.reasons, provenance: document.cosign.provenance }).toEqual({
+      code: 0,
+      verified: true,
+      reasons: [],
+      provenance: {
+        builderId: 'https://ccp.example/builder/local',
+        gitUrl: spec.entry.gitUrl,
+        commit,
+        dockerfile: 'app/Dockerfile',
+        baseImages: [{ ref: `${registry.address}/sample/base:latest`, digest: baseDigest }],
+        buildId: spec.buildId,
+        startedOn: '2026-12-06T05:00:01.000Z',
+        finishedOn: '2026-12-06T05:00:09.000Z',
+      },
+    });
+    expect(document.cosign.statements[0].predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit).toEqual(commit);
+  });
+
+  it('ccp verify --cosign-key fails with a wrong key, and is a usage error with no key or a key that is not P-256', async () => {
+    const wrongFile = path.join(dir, 'wrong.pub');
+    await writeFile(wrongFile, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    const wrong = await ccpVerify('--cosign-key', wrongFile);
+    expect(wrong.code).toEqual(1);
+    expect(wrong.stdout).toContain(`NOT verified: ${cosignTag(outcome.digest!, 'sig')}: the signature does not verify with the key`);
+    expect(wrong.stdout).toContain(`NOT verified: ${cosignTag(outcome.digest!, 'att')} layer 1: the DSSE envelope does not verify with the key`);
+    expect(wrong.stdout).not.toContain(commit);
+    const rsaFile = path.join(dir, 'rsa.pub');
+    await writeFile(rsaFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+    expect((await ccpVerify('--cosign-key', rsaFile)).code).toEqual(2);
+    expect((await ccpVerify()).code).toEqual(2);
+  });
+
+  it('ccp verify --cosign-key fails when the .att layer is tampered with (re-pushed with another commit)', async () => {
+    const [envelope] = (await storedEnvelopes()) as DsseEnvelope[];
+    const statement = JSON.parse(Buffer.from(envelope!.payload, 'base64').toString('utf8'));
+    statement.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit = '0'.repeat(40);
+    const tampered = { ...envelope!, payload: Buffer.from(JSON.stringify(statement)).toString('base64') };
+    const predicateType = 'https://slsa.dev/provenance/v1';
+    await pushArtifact(registryAccess(), repositoryPath, attestationArtifact(outcome.digest!, [{ envelope: tampered, predicateType }]));
+    try {
+      const result = await ccpVerify('--cosign-key', publicKeyFile);
+      expect(result.code).toEqual(1);
+      expect(result.stdout).toContain(`${cosignTag(outcome.digest!, 'att')} layer 1: the DSSE envelope does not verify with the key`);
+      expect(result.stdout).toContain(`${cosignTag(outcome.digest!, 'sig')}: verified`);
+    } finally {
+      await pushArtifact(registryAccess(), repositoryPath, attestationArtifact(outcome.digest!, [{ envelope: envelope!, predicateType }]));
+    }
+    expect((await ccpVerify('--cosign-key', publicKeyFile)).code).toEqual(0);
+  });
+
+  it("ccp verify --cosign-key fails when the .sig is another image's, validly signed", async () => {
+    const other = signatureArtifact(repository(), baseDigest, privateKey);
+    await pushArtifact(registryAccess(), repositoryPath, { ...other, tag: cosignTag(outcome.digest!, 'sig') });
+    try {
+      const result = await ccpVerify('--cosign-key', publicKeyFile);
+      expect(result.code).toEqual(1);
+      expect(result.stdout).toContain(`${cosignTag(outcome.digest!, 'sig')}: the signature is for ${baseDigest}, not the image's ${outcome.digest}`);
+    } finally {
+      await pushArtifact(registryAccess(), repositoryPath, signatureArtifact(repository(), outcome.digest!, privateKey));
+    }
+    expect((await ccpVerify('--cosign-key', publicKeyFile)).code).toEqual(0);
   });
 
   it('reports a registry that cannot take the signature in the build log, without failing the build', async () => {

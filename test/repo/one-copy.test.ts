@@ -86,6 +86,14 @@ const FAMILIES: Family[] = [
     use: 'pushTarget, pushBlob and pushManifest from shared/registry/registry-push',
     copies: ["const start = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });"],
   },
+  {
+    name: "DSSE's pre-authentication encoding",
+    // The signer (build) and the verifier (ccp verify, the dispatcher later) must encode alike.
+    definition: /[`'"]DSSEv1\b/,
+    allowed: { 'shared/attest/dsse.ts': 'preAuthEncoding, signEnvelope and verifyEnvelope' },
+    use: 'preAuthEncoding / signEnvelope / verifyEnvelope from shared/attest/dsse',
+    copies: ["const pae = Buffer.concat([Buffer.from('DSSEv1 '), Buffer.from(String(type.length))]);", 'return `DSSEv1 ${type.length} ${type}`;'],
+  },
 ];
 
 /** Non-test TypeScript below the source roots: no specs, tests or fixtures. */

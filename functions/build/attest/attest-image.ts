@@ -4,10 +4,10 @@ import type { RegistryAccess } from '../../../shared/builds/builder-types';
 import type { ProjectRef } from '../../../shared/index/types';
 import { reportKey } from '../../../shared/store/keys';
 import type { ObjectStore } from '../../../shared/store/types';
-import { attestationArtifact, signatureArtifact } from './cosign';
-import { signEnvelope, type DsseEnvelope } from './dsse';
+import { attestationArtifact, signatureArtifact } from '../../../shared/attest/cosign';
+import { signEnvelope, type DsseEnvelope } from '../../../shared/attest/dsse';
 import { pushArtifact } from './oci-push';
-import { provenanceStatement, sbomStatement, type BuildFacts, type Statement } from './provenance';
+import { provenanceStatement, sbomStatement, type BuildFacts, type Statement } from '../../../shared/attest/provenance';
 
 /** The attestation key is missing, unreadable, or not an ECDSA P-256 private key. */
 export class AttestationKeyError extends Error {

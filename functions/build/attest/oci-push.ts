@@ -1,4 +1,4 @@
-import { OCI_MANIFEST_MEDIA_TYPE, type OciArtifact } from './cosign';
+import { OCI_MANIFEST_MEDIA_TYPE, type OciArtifact } from '../../../shared/attest/cosign';
 import type { RegistryAccess } from '../../../shared/builds/builder-types';
 import { pushBlob, pushManifest, pushTarget } from '../../../shared/registry/registry-push';
 

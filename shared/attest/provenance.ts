@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { BaseImageDigest } from '../../../shared/builds/builder-types';
-import type { ProjectEntry } from '../../../shared/index/types';
+import type { BaseImageDigest } from '../builds/builder-types';
+import type { ProjectEntry } from '../index/types';
 
 /** The in-toto Statement layer every ccp attestation uses. @see https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md */
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
@@ -29,4 +29,19 @@ export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
 export function signEnvelope(payload: Buffer, key: KeyObject, payloadType = IN_TOTO_PAYLOAD_TYPE): DsseEnvelope {
   const sig = sign('sha256', preAuthEncoding(payloadType, payload), key);
   return { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: sig.toString('base64') }] };
+}
+
+/**
+ * Whether `envelope` verifies with `publicKey`: at least one signature, and every signature an
+ * ECDSA/SHA-256 signature over PAE(payloadType, payload), so neither the payload nor its type can
+ * be swapped.
+ * @see https://github.com/secure-systems-lab/dsse/blob/master/protocol.md
+ */
+export function verifyEnvelope(envelope: DsseEnvelope, publicKey: KeyObject): boolean {
+  if (typeof envelope.payloadType !== 'string' || typeof envelope.payload !== 'string' || !Array.isArray(envelope.signatures)) return false;
+  const pae = preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, 'base64'));
+  return (
+    envelope.signatures.length > 0 &&
+    envelope.signatures.every((signature) => typeof signature?.sig === 'string' && verify('sha256', pae, publicKey, Buffer.from(signature.sig, 'base64')))
+  );
 }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
-import { preAuthEncoding, signEnvelope } from './dsse';
+import { preAuthEncoding, signEnvelope, verifyEnvelope } from './dsse';
 
 describe('DSSE', () => {
   it("encodes PAE as the protocol's own example does", () => {
@@ -23,5 +23,24 @@ describe('DSSE', () => {
       overPae: verify('sha256', preAuthEncoding(envelope.payloadType, Buffer.from('{"a":1}')), publicKey, sig),
       overPayload: verify('sha256', Buffer.from('{"a":1}'), publicKey, sig),
     }).toEqual({ payloadType: 'application/vnd.in-toto+json', payload: '{"a":1}', overPae: true, overPayload: false });
+  });
+});
+
+describe('verifyEnvelope', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const envelope = signEnvelope(Buffer.from('{"a":1}'), privateKey);
+
+  it.each([
+    ['the envelope as signed', envelope, true],
+    ['another payload', { ...envelope, payload: Buffer.from('{"a":2}').toString('base64') }, false],
+    ['another payload type', { ...envelope, payloadType: 'application/json' }, false],
+    ['no signatures', { ...envelope, signatures: [] }, false],
+    ['a second, bad signature', { ...envelope, signatures: [...envelope.signatures, { keyid: '', sig: 'AAAA' }] }, false],
+  ])('%s: %s', (_name, candidate, expected) => {
+    expect(verifyEnvelope(candidate, publicKey)).toBe(expected);
+  });
+
+  it('refuses another key', () => {
+    expect(verifyEnvelope(envelope, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey)).toBe(false);
   });
 });

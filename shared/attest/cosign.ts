@@ -1,5 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
-import { sha256 } from '../../../shared/registry/registry-push';
+import { sha256 } from '../registry/registry-push';
 import type { DsseEnvelope } from './dsse';
 
 /** Media types and annotation keys cosign reads. @see https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md */
