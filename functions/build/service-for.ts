@@ -7,8 +7,6 @@ import type { FunctionContext, ServiceContext } from '../../shared/function/type
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 import { loadAttestationKey } from './attest/attest-image';
-import { ATTESTATION } from '../../shared/config/settings/attestation';
-import { readEnv } from '../../shared/config/settings/api';
 
 export { registryAccess };
 
@@ -30,9 +28,10 @@ export type BuildContext = ServiceContext<BuildServices>;
  */
 export function buildServices(base: FunctionContext): BuildServices {
   const registry = registryAccess(base.config);
-  const keyFile = readEnv(ATTESTATION.keyFile, process.env);
-  const builderId = readEnv(ATTESTATION.builderId, process.env);
-  const attestation = keyFile ? { key: loadAttestationKey(keyFile), ...(builderId ? { builderId } : {}) } : undefined;
+  const configured = base.config.attestation;
+  const attestation = configured
+    ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
+    : undefined;
   const signing = base.config.signing;
   return {
     builds: new BuildService({

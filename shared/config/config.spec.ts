@@ -20,6 +20,18 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['no key: nothing attested', {}, undefined],
+    ['a key', { CCP_ATTESTATION_KEY_FILE: '/keys/a.pem' }, { keyFile: '/keys/a.pem' }],
+    [
+      'a key and a builder id',
+      { CCP_ATTESTATION_KEY_FILE: '/keys/a.pem', CCP_ATTESTATION_BUILDER_ID: 'https://ccp.example/b' },
+      { keyFile: '/keys/a.pem', builderId: 'https://ccp.example/b' },
+    ],
+  ])('reads the attestation settings from the environment it is given: %s', (_name, env, expected) => {
+    expect(loadConfig({}, env).attestation).toEqual(expected);
+  });
+
+  it.each([
     ['the file', {}, {}, '/from/file', 'file:5000'],
     ['a variable over the file', {}, { CCP_DATA_DIR: '/from/env', CCP_REGISTRY: 'env:5000' }, '/from/env', 'env:5000'],
     ['a flag over a variable', { dataDir: '/from/flag', registry: 'flag:5000' }, { CCP_DATA_DIR: '/from/env' }, '/from/flag', 'flag:5000'],

@@ -14,7 +14,7 @@ import { loadIndexLimits, type IndexLimitFileSettings, type IndexLimits } from '
 import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settings';
 import type { SandboxSettings } from '../sandbox/types';
 import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
-import { CORE, rawValue, read, SIGNING, STORE, type SettingSource } from './settings';
+import { ATTESTATION, CORE, rawValue, read, SIGNING, STORE, type SettingSource } from './settings';
 import type { THRESHOLDS } from './settings/core';
 
 /** Settings of the S3-compatible object store. */
@@ -78,6 +78,8 @@ export interface Config {
   runtime: RuntimeSettings;
   /** Simple signing of pushed images (`signing:`, `CCP_SIGNING_*`); absent: nothing is signed. */
   signing?: SigningSettings;
+  /** Cosign-format signing and SLSA provenance (`CCP_ATTESTATION_*`); absent: nothing is attested. */
+  attestation?: { keyFile: string; builderId?: string };
 }
 
 /** The global options every `ccp` command takes. */
@@ -183,6 +185,8 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const prebuild = loadSandboxSettings(file.prebuild, env, where, issues);
   const runtime = loadRuntimeSettings(file.runtime, env, where, issues);
   const signing = loadSigningSettings(source);
+  const attestationKeyFile = read(ATTESTATION.keyFile, source);
+  const builderId = read(ATTESTATION.builderId, source);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -205,6 +209,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     prebuild,
     runtime,
     ...(signing ? { signing } : {}),
+    ...(attestationKeyFile ? { attestation: { keyFile: attestationKeyFile, ...(builderId ? { builderId } : {}) } } : {}),
   };
 }
 
