@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { parse as ParseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors/validation-error';
+import { yaml } from '../lazy/packages';
 import { loadMailSettings, type MailFileSettings, type MailSettings } from './mail-settings';
 import { loadWebhookSettings } from '../webhooks/settings';
 import { loadDispatchSettings, type DispatchFileSettings } from '../cascade/settings';
@@ -220,10 +220,8 @@ function readConfigFile(file: string): ConfigFile {
   } catch (error) {
     throw new ValidationError('cannot read the configuration file', [{ file, field: 'file', message: (error as NodeJS.ErrnoException).code ?? 'unreadable' }]);
   }
-  // Required only with a file: a function started from CCP_* variables alone does not load yaml (~30 ms).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const parseYaml = (require('yaml') as { parse: typeof ParseYaml }).parse;
-  const parsed: unknown = parseYaml(text);
+  // Loaded only with a file: a function started from CCP_* variables alone does not load yaml (~30 ms).
+  const parsed: unknown = yaml().parse(text);
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ValidationError('invalid configuration', [{ file, field: '', message: 'must be a YAML mapping' }]);
