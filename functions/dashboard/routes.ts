@@ -74,7 +74,9 @@ export function dashboardRoutes(options: DashboardOptions): Router {
   const router = Router();
   const store = options.store;
   const now = options.now ?? (() => new Date());
-  const schedule = readWeeklySchedule(options.root ?? packageRoot());
+  // Read at the first admin page, not at start: the yaml parser stays out of a cold start.
+  let schedule: ReturnType<typeof readWeeklySchedule> | undefined;
+  const weeklySchedule = () => (schedule === undefined ? (schedule = readWeeklySchedule(options.root ?? packageRoot())) : schedule);
   const resendEnabled = Boolean(options.adminToken && options.publish);
   // Layout depends on names and edges only; the last one is kept until the graph changes.
   let lastLayout: { shape: string; picture: GraphPicture } | null = null;
@@ -205,6 +207,7 @@ export function dashboardRoutes(options: DashboardOptions): Router {
     }
     if (path === '/admin') {
       const [deadLetters, repos] = await Promise.all([readDeadLetters(store), readRepoTracker(store)]);
+      const schedule = weeklySchedule();
       page(response, 200, renderAdminPage({ deadLetters, repos, schedule, nextScan: schedule ? nextFiring(schedule, now()) : null, resendEnabled }));
       return;
     }

@@ -15,8 +15,8 @@ export interface WeeklySchedule {
 export const WEEKLY_RESCAN_MANIFEST = path.join('eventing', 'sources', 'ping-weekly-rescan.yaml');
 
 /**
- * The weekly rescan's schedule from the PingSource manifest under `root`, read once when the
- * dashboard starts: the one place the schedule is written. `null` when the file is missing or
+ * The weekly rescan's schedule from the PingSource manifest under `root`, read once, when the
+ * admin page is first shown: the one place the schedule is written. `null` when the file is missing or
  * holds no schedule. The embedded runtime has no PingSource: there the page says so.
  * @see https://knative.dev/docs/eventing/sources/ping-source/
  */
