@@ -19,4 +19,8 @@ export const yaml = lazyPackage(() => require('yaml') as typeof import('yaml'));
 export const dockerfileAst = lazyPackage(() => require('dockerfile-ast') as typeof import('dockerfile-ast'));
 /** dagre (graph layout, ~1 MB): the dashboard's dependency graph; its CommonJS build, typed by its ESM types. */
 export const dagre = lazyPackage(() => require('@dagrejs/dagre') as typeof Dagre);
+/** yauzl: the OSV database's zip exports (scan's vulnerabilities scanner, track-repos' advisory refresh). */
+export const yauzl = lazyPackage(() => require('yauzl') as typeof import('yauzl'));
+/** ae-cvss-calculator: CVSS base scores of OSV advisories. */
+export const cvssCalculator = lazyPackage(() => require('ae-cvss-calculator') as typeof import('ae-cvss-calculator'));
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,4 +1,4 @@
-import { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import { cvssCalculator } from '../lazy/packages';
 import type { SeverityScore } from './types';
 
 /** The qualitative bands of CVSS v3.1 and v4.0 (table 14 of the v3.1 specification). */
@@ -20,14 +20,14 @@ const BASE_METRICS: Record<string, { pattern: RegExp; metrics: string[]; make(ve
   CVSS_V3: {
     pattern: /^CVSS:3\.[01]\//,
     metrics: ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'],
-    make: (vector) => (vector.startsWith('CVSS:3.0/') ? new Cvss3P0(vector) : new Cvss3P1(vector)),
+    make: (vector) => (vector.startsWith('CVSS:3.0/') ? new (cvssCalculator().Cvss3P0)(vector) : new (cvssCalculator().Cvss3P1)(vector)),
   },
   CVSS_V4: {
     pattern: /^CVSS:4\.0\//,
     metrics: ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'],
-    make: (vector) => new Cvss4P0(vector),
+    make: (vector) => new (cvssCalculator().Cvss4P0)(vector),
   },
-  CVSS_V2: { pattern: /^(\(?AV:)/, metrics: ['AV', 'AC', 'Au', 'C', 'I', 'A'], make: (vector) => new Cvss2(vector.replace(/^\(|\)$/g, '')) },
+  CVSS_V2: { pattern: /^(\(?AV:)/, metrics: ['AV', 'AC', 'Au', 'C', 'I', 'A'], make: (vector) => new (cvssCalculator().Cvss2)(vector.replace(/^\(|\)$/g, '')) },
 };
 
 /** Which vector wins when a record gives several: v3 is what most tools and people compare. */

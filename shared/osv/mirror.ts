@@ -4,7 +4,8 @@ import type { ObjectStore } from '../store/types';
 import { ecosystemSlug } from './ecosystems';
 import { OsvArchiveError, OsvFetchError } from './errors';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip';
-import yauzl from 'yauzl';
+import type yauzlTypes from 'yauzl';
+import { yauzl } from '../lazy/packages';
 
 /** What `source.json` records of the export kept for an ecosystem. */
 export interface OsvSourceState {
@@ -83,9 +84,9 @@ async function readBody(response: Response, limit: number, url: string): Promise
  * truncated download, an HTML error page or a zip bomb is refused before it replaces a good one.
  */
 async function checkZip(zip: Buffer, url: string, limits: ZipLimits): Promise<void> {
-  let file: yauzl.ZipFile;
+  let file: yauzlTypes.ZipFile;
   try {
-    file = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
+    file = await yauzl().fromBufferPromise(zip, { lazyEntries: true });
   } catch (error) {
     throw new OsvArchiveError(url, `not a zip: ${(error as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { crc32, inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import type yauzlTypes from 'yauzl';
+import { yauzl } from '../lazy/packages';
 import { OsvArchiveError } from './errors';
 
 /** How much an export zip may unpack to: an OSV export is many small JSON files, a zip bomb is not. */
@@ -35,7 +36,7 @@ const LOCAL_HEADER_SIZE = 30;
  * which costs a promise and a buffer copy per entry over an export's tens of thousands.
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (4.3.7 local file header)
  */
-function dataStart(zip: Buffer, entry: yauzl.Entry, source: string): number {
+function dataStart(zip: Buffer, entry: yauzlTypes.Entry, source: string): number {
   const offset = entry.relativeOffsetOfLocalHeader;
   if (offset + LOCAL_HEADER_SIZE > zip.length || zip.readUInt32LE(offset) !== LOCAL_HEADER)
     throw new OsvArchiveError(source, `${entry.fileName} has no local header`);
@@ -48,7 +49,7 @@ function dataStart(zip: Buffer, entry: yauzl.Entry, source: string): number {
  * declared size (zlib stops at `maxOutputLength`), must be exactly that size, and must have the
  * declared CRC-32, so a truncated or tampered entry is refused as a whole.
  */
-function entryData(zip: Buffer, entry: yauzl.Entry, dataStart: number, source: string): Buffer {
+function entryData(zip: Buffer, entry: yauzlTypes.Entry, dataStart: number, source: string): Buffer {
   const raw = zip.subarray(dataStart, dataStart + entry.compressedSize);
   if (raw.length !== entry.compressedSize) throw new OsvArchiveError(source, `${entry.fileName} runs past the end of the zip`);
   let data: Buffer;
@@ -77,9 +78,9 @@ function entryData(zip: Buffer, entry: yauzl.Entry, dataStart: number, source: s
  * @see https://ossf.github.io/osv-schema/ (the exports: one record per `<id>.json`)
  */
 export async function* readZipJson(zip: Buffer, source: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): AsyncGenerator<ZipJsonEntry> {
-  let file: yauzl.ZipFile;
+  let file: yauzlTypes.ZipFile;
   try {
-    file = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true });
+    file = await yauzl().fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true });
   } catch (error) {
     throw new OsvArchiveError(source, `not a zip: ${(error as Error).message}`);
   }
