@@ -3,7 +3,11 @@ import type { PackageChange } from './contracts/parts';
 /** The `repo` values that name a language registry (the OSV ecosystem) rather than an RPM repo id. */
 const REGISTRY_NAMES: ReadonlySet<string> = new Set(['PyPI', 'npm', 'RubyGems']);
 
-/** Whether `change` moves a package of a language registry (`repo` is `PyPI`, `npm` or `RubyGems`), not an RPM. */
+/**
+ * Whether `change` moves a package of a language registry (`repo` is `PyPI`, `npm` or
+ * `RubyGems`, as OSV names the ecosystems), not an RPM.
+ * @see https://ossf.github.io/osv-schema/#affectedpackage-field
+ */
 export function isRegistryChange(change: PackageChange): boolean {
   return change.repo !== undefined && REGISTRY_NAMES.has(change.repo);
 }

@@ -15,7 +15,10 @@ export interface RegistryUrls {
   rubygems: string;
 }
 
-/** Whether `ecosystem` is one whose packages come from a registry (PyPI, npm, RubyGems). */
+/**
+ * Whether `ecosystem` is one whose packages come from a registry (PyPI, npm, RubyGems).
+ * @see https://ossf.github.io/osv-schema/#affectedpackage-field
+ */
 export function isRegistryEcosystem(ecosystem: string): ecosystem is RegistryEcosystem {
   return ecosystem === 'PyPI' || ecosystem === 'npm' || ecosystem === 'RubyGems';
 }

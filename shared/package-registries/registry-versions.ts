@@ -11,7 +11,9 @@ export interface RegistryVersions {
  * The newest version worth offering to an install of `installed`: pre-releases only when the
  * installed one is a pre-release; for a stable install the registry's own `latest` wins over
  * the highest number (npm's dist-tag, which a maintainer may hold back). `null` when nothing is
- * newer.
+ * newer. Both the update scanners and the fix-in-reach checks (the vulnerabilities scanner,
+ * rebuild on advisory) use it, so "update available" and "fixable now" agree.
+ * @see https://peps.python.org/pep-0440/#handling-of-pre-releases
  */
 export function newestVersion(installed: string, known: RegistryVersions, rules: VersionRules): string | null {
   const prereleases = rules.isPrerelease(installed);

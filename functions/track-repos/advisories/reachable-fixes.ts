@@ -31,7 +31,11 @@ export interface RegistryQuestion {
 /** A registry's answers of one tick, by {@link registryKey}: `null` when it does not know the package or did not answer. */
 export type RegistryAnswers = ReadonlyMap<string, RegistryVersions | null>;
 
-/** The key of a (registry ecosystem, package) pair: PyPI names normalized (PEP 503), so `Requests` and `requests` are asked once. */
+/**
+ * The key of a (registry ecosystem, package) pair: PyPI names normalized, so `Requests` and
+ * `requests` are asked once.
+ * @see https://peps.python.org/pep-0503/#normalized-names
+ */
 export function registryKey(ecosystem: RegistryEcosystem, name: string): string {
   return `${ecosystem}\u0000${ecosystemRules(ecosystem).normalize(name)}`;
 }
@@ -60,6 +64,7 @@ function languageInstalls(state: Pick<ImageState, 'packages'>): LanguageInstall[
  * What the registries must be asked for `state`: each pip, npm or gem package installed at a
  * version that an advisory of `index` affects and names a fix for (without a fix, no registry
  * can offer one). The caller asks each (ecosystem, package) once for all images.
+ * @see https://ossf.github.io/osv-schema/#affectedranges-field
  */
 export function registryQuestions(state: Pick<ImageState, 'packages'>, index: AdvisoryIndex): RegistryQuestion[] {
   const questions: RegistryQuestion[] = [];
