@@ -2,19 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CloudEvent } from 'cloudevents';
+import { gemUpdatesScanner } from '../../functions/scan/scanners/gem-updates/index';
+import { npmUpdatesScanner } from '../../functions/scan/scanners/npm-updates/index';
+import { pipUpdatesScanner } from '../../functions/scan/scanners/pip-updates/index';
 import { rpmInstalledPackage } from '../../functions/scan/scanners/rpm-updates/installed-package';
 import type { AdvisorySnapshot } from '../../functions/track-repos/advisories/refresh-advisories';
 import { EventTypes } from '../../shared/events/types';
 import { makeEvent } from '../../shared/events/make';
 import type { ImageState } from '../../shared/reports/image-state';
 import { writeImageState } from '../../shared/reports/image-state';
-import { gemPurl, npmPurl, pypiPurl } from '../../shared/reports/purl';
-import type { InstalledPackage } from '../../shared/reports/scanner-types';
+import type { InstalledPackage, Scanner } from '../../shared/reports/scanner-types';
 import type { RpmPackage } from '../../shared/rpm/rpmdb';
 import { osvAdvisorySnapshotKey } from '../../shared/store/keys';
 import { startWorld, type DispatchWorld } from '../dispatch/harness';
 import { osvZip, startOsvMirror, type OsvMirror } from '../scan-support/osv-mirror';
 import { startPackageRegistries, type LocalPackageRegistries, type RegistryCatalog } from '../scan-support/registries';
+import { gemspec, makeRootfs, pythonMetadata, scanEnvironment, scanTarget, type TreeFile } from '../scan-support/rootfs';
 import { startRpmRepoServer, type RpmRepoServer } from '../scan-support/rpm-repo-server';
 import { MIRROR, repoUsage, TestYumRepo } from './repo-fixture';
 
@@ -46,8 +49,10 @@ interface LanguageCase {
   rangeType: 'ECOSYSTEM' | 'SEMVER';
   /** The request path the registry's API answers for the package. */
   path: string;
-  /** The installed package as the scan's update scanners record it in the image state. */
-  package(version: string): InstalledPackage;
+  /** The update scanner whose `packages` the scan writes into the image state. */
+  scanner: Scanner;
+  /** The package's files in an image with `version` installed. */
+  files(version: string): Record<string, TreeFile>;
 }
 
 const LANGUAGES: LanguageCase[] = [
@@ -62,13 +67,8 @@ const LANGUAGES: LanguageCase[] = [
     offered: '2.28.0',
     rangeType: 'ECOSYSTEM',
     path: '/pypi/requests/json',
-    package: (version) => ({
-      ecosystem: 'pypi',
-      name: 'requests',
-      version,
-      qualifiers: { location: `usr/lib/python3.9/site-packages/requests-${version}.dist-info` },
-      purl: pypiPurl('requests', version),
-    }),
+    scanner: pipUpdatesScanner,
+    files: (version) => ({ [`usr/lib/python3.9/site-packages/requests-${version}.dist-info/METADATA`]: pythonMetadata('requests', version) }),
   },
   {
     ecosystem: 'npm',
@@ -81,13 +81,8 @@ const LANGUAGES: LanguageCase[] = [
     offered: '4.17.21',
     rangeType: 'SEMVER',
     path: '/lodash',
-    package: (version) => ({
-      ecosystem: 'npm',
-      name: 'lodash',
-      version,
-      qualifiers: { location: 'usr/lib/node_modules/lodash' },
-      purl: npmPurl('lodash', version),
-    }),
+    scanner: npmUpdatesScanner,
+    files: (version) => ({ 'usr/lib/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version }) }),
   },
   {
     ecosystem: 'RubyGems',
@@ -100,13 +95,8 @@ const LANGUAGES: LanguageCase[] = [
     offered: '2.2.6.4',
     rangeType: 'ECOSYSTEM',
     path: '/api/v1/versions/rack/latest.json',
-    package: (version) => ({
-      ecosystem: 'gem',
-      name: 'rack',
-      version,
-      qualifiers: { location: `usr/share/gems/specifications/rack-${version}.gemspec` },
-      purl: gemPurl('rack', version),
-    }),
+    scanner: gemUpdatesScanner,
+    files: (version) => ({ [`usr/share/gems/specifications/rack-${version}.gemspec`]: gemspec('rack', version) }),
   },
 ];
 
@@ -132,6 +122,18 @@ const record = (id: string, name: string, fixed: string, modified = '2026-12-01T
   summary: `${name}: a flaw`,
   affected: [{ package: { ecosystem: 'AlmaLinux:9', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
 });
+
+/** What the scan records of `language`'s package at `version`: the update scanner's own `packages`, run on a rootfs that has it. */
+async function scannedPackages(language: LanguageCase, version: string, registries: LocalPackageRegistries): Promise<InstalledPackage[]> {
+  const { rootfs, remove } = await makeRootfs(language.files(version));
+  try {
+    const result = await language.scanner.scan(scanTarget(rootfs), scanEnvironment(registries.urls));
+    expect(result.packages.map((pkg) => [pkg.name, pkg.version])).toEqual([[language.name, version]]);
+    return result.packages;
+  } finally {
+    await remove();
+  }
+}
 
 /** An OSV record of a language ecosystem, as GitHub's advisories are exported: `name` affected from 0 to `fixed`. */
 const languageRecord = (language: LanguageCase, id: string, fixed: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -167,11 +169,13 @@ async function writeScannedImage(world: DispatchWorld, jobId: string, rpms: RpmP
 const installed = (name: string, epoch: number, version: string, release: string): RpmPackage => ({ name, epoch, version, release, arch: 'noarch' });
 
 /**
- * End to end on the embedded runtime (its broker routes by eventing/'s Triggers): an OSV mirror
- * and a createrepo_c repository on 127.0.0.1, image states as the scan writes them, real builds.
- * `tick.osv-refresh` goes to track-repos, its `osv.advisory-changed` to the dispatcher.
+ * End to end on the embedded runtime (its broker routes by eventing/'s Triggers): an OSV mirror,
+ * a createrepo_c repository and a PyPI, npm registry and rubygems API on 127.0.0.1 (reached
+ * through the production URLs' rewrites), image states as the scan writes them (language
+ * packages as the real update scanners record them), real builds. `tick.osv-refresh` goes to
+ * track-repos, its `osv.advisory-changed` to the dispatcher.
  */
-describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository, real builds)', () => {
+describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository, package registries, real builds)', () => {
   let world: DispatchWorld;
   let mirror: OsvMirror;
   let repoServer: RpmRepoServer;
@@ -237,9 +241,10 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
       world,
       'other',
       [installed('openssl-libs', 1, '3.0.7', '25.el9'), installed('bash', 0, '5.1.8', '6.el9')],
-      LANGUAGES.map((language) => language.package(language.patched)),
+      (await Promise.all(LANGUAGES.map((language) => scannedPackages(language, language.patched, registries)))).flat(),
     );
-    for (const language of LANGUAGES) await writeScannedImage(world, language.job, [], [language.package(language.installed)]);
+    for (const language of LANGUAGES) await writeScannedImage(world, language.job, [], await scannedPackages(language, language.installed, registries));
+    for (const registry of [registries.pypi, registries.npm, registries.rubygems]) registry.requests.length = 0;
     // The first refresh records the database as it is: what was already known rebuilds nothing.
     await tick('osv-refresh/1');
     expect(world.requested).toEqual([]);
