@@ -53,7 +53,7 @@ function languageInstalls(state: Pick<ImageState, 'packages'>): LanguageInstall[
   for (const pkg of state.packages) {
     if (pkg.ecosystem !== 'pypi' && pkg.ecosystem !== 'npm' && pkg.ecosystem !== 'gem') continue;
     if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') continue;
-    const ecosystem = languageEcosystemOf(pkg.ecosystem) as RegistryEcosystem;
+    const ecosystem = languageEcosystemOf(pkg.ecosystem);
     const key = `${registryKey(ecosystem, pkg.name)}@${pkg.version}`;
     if (!installs.has(key)) installs.set(key, { ecosystem, name: pkg.name, version: pkg.version });
   }
