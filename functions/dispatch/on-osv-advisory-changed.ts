@@ -20,12 +20,13 @@ function advisoryList(data: OsvAdvisoryChangedData, ids: readonly string[]): str
 }
 
 /**
- * New or changed OSV advisories whose fix the images' repositories carry (the repo tracker
- * matched them): each listed image that is still in the index rebuilds, with its descendants,
+ * New or changed OSV advisories whose fix the images' repositories (or, for pip, npm and gem
+ * packages, their registries) carry (the repo tracker matched them): each listed image that is still in the index rebuilds, with its descendants,
  * as one cascade whose id derives from the advisories' ids and `modified` times (a redelivery,
  * or the same change told twice, replays the cascade and builds nothing new). The cause is
  * `rpm-update` (a package moves to a newer version) and names the advisories: "ALSA-2026:0001
- * (CVE-2026-1234): openssl 3.0.7-24 → 3.0.7-25 in repo baseos".
+ * (CVE-2026-1234): openssl 3.0.7-24 → 3.0.7-25 in repo baseos", "GHSA-j8r2-6x86-q33q
+ * (CVE-2023-32681): requests 2.25.0 → 2.31.0 (PyPI)".
  * @see ../../README.md#rebuild-triggers
  */
 export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: CloudEvent<unknown>, context: DispatchContext): Promise<CloudEvent<unknown>[]> {

@@ -40,12 +40,20 @@ export function createTrackReposHandler(options: TrackReposHandlerOptions = {}):
     validateEvent(event);
     const log = context.log.child({ eventId: event.id });
     if (event.type === EventTypes.tickOsvRefresh) {
-      const outcome = await refreshAdvisories({ store: context.store, http: repoHttp(context), log, tick: event.id, osv: context.config.scan.osv });
+      const outcome = await refreshAdvisories({
+        store: context.store,
+        http: repoHttp(context),
+        log,
+        tick: event.id,
+        osv: context.config.scan.osv,
+        registries: context.config.scan.registries,
+      });
       log.info('OSV advisories refreshed', {
         status: outcome.status,
         exports: outcome.refresh.map((item) => `${item.ecosystem}: ${item.status}`),
         changed: outcome.changedAdvisories.length,
         images: outcome.event?.data.images.map((image) => image.image) ?? [],
+        registryQueries: outcome.registryQueries?.asked ?? 0,
       });
       options.onAdvisories?.(outcome);
       return outcome.event ? [makeEvent(EventTypes.osvAdvisoryChanged, outcome.event.data, { source: SOURCE, id: outcome.event.id })] : [];

@@ -56,7 +56,7 @@ export function rpmEcosystemOf(osRelease: Record<string, string>): OsvEcosystem 
 }
 
 /** The ecosystem whose advisories describe installed packages of `kind` (RPMs: see {@link rpmEcosystemOf}). */
-export function languageEcosystemOf(kind: Exclude<PackageKind, 'rpm'>): OsvEcosystem {
+export function languageEcosystemOf(kind: Exclude<PackageKind, 'rpm'>): Extract<OsvEcosystem, 'PyPI' | 'npm' | 'RubyGems'> {
   return kind === 'pypi' ? 'PyPI' : kind === 'npm' ? 'npm' : 'RubyGems';
 }
 

@@ -1,3 +1,4 @@
+import { describePackageChange } from '../../../shared/events/package-change';
 import type { PackageChange, RpmRepoChangedData } from '../../../shared/events/types';
 import type { ImageState } from '../../../shared/reports/image-state';
 
@@ -45,8 +46,8 @@ export function updatesForImage(state: ImageState, change: RpmRepoChangedData): 
   return found;
 }
 
-/** "openssl 3.0.7-24 → 3.0.7-25 in repo baseos", for a cause message. */
+/** "openssl 3.0.7-24 → 3.0.7-25 in repo baseos" ("requests 2.25.0 → 2.31.0 (PyPI)"), the first three, for a cause message. */
 export function describeUpdates(updates: readonly PackageChange[]): string {
-  const shown = updates.slice(0, 3).map((update) => `${update.name} ${update.from} → ${update.to}${update.repo ? ` in repo ${update.repo}` : ''}`);
+  const shown = updates.slice(0, 3).map(describePackageChange);
   return updates.length > 3 ? `${shown.join(', ')} and ${updates.length - 3} more` : shown.join(', ');
 }

@@ -1,3 +1,4 @@
+import { describePackageChange, isRegistryChange } from '../../../shared/events/package-change';
 import type { BuildCause } from '../../../shared/events/types';
 
 /**
@@ -20,7 +21,7 @@ export function describeCause(cause: BuildCause): string {
     }
     case 'rpm-update':
       return cause.packages && cause.packages.length > 0
-        ? `RPM updates: ${cause.packages.map((change) => `${change.name} ${change.from} → ${change.to}${change.repo ? ` in repo ${change.repo}` : ''}`).join('; ')}`
+        ? `${cause.packages.some(isRegistryChange) ? 'Package updates' : 'RPM updates'}: ${cause.packages.map(describePackageChange).join('; ')}`
         : cause.message;
     case 'index-change':
       return 'Update to build configurations';

@@ -55,6 +55,17 @@ describe('describeCause', () => {
       },
       'RPM updates: bash 5.1-1 → 5.1-2 in repo baseos; zlib 1 → 2',
     ],
+    [
+      {
+        kind: 'rpm-update' as const,
+        message: 'x',
+        packages: [
+          { name: 'requests', from: '2.25.0', to: '2.31.0', repo: 'PyPI' },
+          { name: 'bash', from: '5.1-1', to: '5.1-2', repo: 'baseos' },
+        ],
+      },
+      'Package updates: requests 2.25.0 → 2.31.0 (PyPI); bash 5.1-1 → 5.1-2 in repo baseos',
+    ],
     [{ kind: 'index-change' as const, message: 'x' }, 'Update to build configurations'],
     [{ kind: 'manual' as const, message: 'Requested by an admin' }, 'Manual build: Requested by an admin'],
   ])('%j → %s', (cause, expected) => {

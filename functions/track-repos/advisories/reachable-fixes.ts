@@ -1,7 +1,9 @@
 import type { PackageChange } from '../../../shared/events/types';
 import { AdvisoryIndex } from '../../../shared/osv/advisory-index';
-import { ecosystemRules, rpmEcosystemOf } from '../../../shared/osv/ecosystems';
+import { ecosystemRules, languageEcosystemOf, rpmEcosystemOf } from '../../../shared/osv/ecosystems';
 import { fixStatus } from '../../../shared/osv/fix-status';
+import type { RegistryEcosystem } from '../../../shared/package-registries/registry-lookup';
+import { newestVersion, type RegistryVersions } from '../../../shared/package-registries/registry-versions';
 import type { Advisory } from '../../../shared/osv/types';
 import type { ImageState } from '../../../shared/reports/image-state';
 import type { InstalledPackage } from '../../../shared/reports/scanner-types';
@@ -17,6 +19,62 @@ export interface RepoPackages {
 export interface ImageFixes {
   advisories: string[];
   packages: PackageChange[];
+}
+
+/** One question for a language registry: the versions of `name` in `ecosystem` (pre-releases too when an install is one). */
+export interface RegistryQuestion {
+  ecosystem: RegistryEcosystem;
+  name: string;
+  prereleases: boolean;
+}
+
+/** A registry's answers of one tick, by {@link registryKey}: `null` when it does not know the package or did not answer. */
+export type RegistryAnswers = ReadonlyMap<string, RegistryVersions | null>;
+
+/**
+ * The key of a (registry ecosystem, package) pair: PyPI names normalized, so `Requests` and
+ * `requests` are asked once.
+ * @see https://peps.python.org/pep-0503/#normalized-names
+ */
+export function registryKey(ecosystem: RegistryEcosystem, name: string): string {
+  return `${ecosystem}\u0000${ecosystemRules(ecosystem).normalize(name)}`;
+}
+
+/** An installed language package, once per (name, version) whatever the number of folders it sits in. */
+interface LanguageInstall {
+  ecosystem: RegistryEcosystem;
+  name: string;
+  version: string;
+}
+
+/** The image's pip, npm and gem installs (the scan's `pypi`, `npm`, `gem` packages), each (name, version) once. */
+function languageInstalls(state: Pick<ImageState, 'packages'>): LanguageInstall[] {
+  const installs = new Map<string, LanguageInstall>();
+  for (const pkg of state.packages) {
+    if (pkg.ecosystem !== 'pypi' && pkg.ecosystem !== 'npm' && pkg.ecosystem !== 'gem') continue;
+    if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') continue;
+    const ecosystem = languageEcosystemOf(pkg.ecosystem);
+    const key = `${registryKey(ecosystem, pkg.name)}@${pkg.version}`;
+    if (!installs.has(key)) installs.set(key, { ecosystem, name: pkg.name, version: pkg.version });
+  }
+  return [...installs.values()];
+}
+
+/**
+ * What the registries must be asked for `state`: each pip, npm or gem package installed at a
+ * version that an advisory of `index` affects and names a fix for (without a fix, no registry
+ * can offer one). The caller asks each (ecosystem, package) once for all images.
+ * @see https://ossf.github.io/osv-schema/#affectedranges-field
+ */
+export function registryQuestions(state: Pick<ImageState, 'packages'>, index: AdvisoryIndex): RegistryQuestion[] {
+  const questions: RegistryQuestion[] = [];
+  for (const install of languageInstalls(state)) {
+    const matches = index.lookup(install);
+    if (!matches.some((match) => match.fixed !== null)) continue;
+    const { rules } = ecosystemRules(install.ecosystem);
+    questions.push({ ecosystem: install.ecosystem, name: install.name, prereleases: rules.isPrerelease(install.version) });
+  }
+  return questions;
 }
 
 /** `distro=almalinux-9.4` of an rpm purl → `{ ID: 'almalinux', VERSION_ID: '9.4' }` (the scan writes `<ID>-<VERSION_ID>`). */
@@ -53,10 +111,18 @@ export function indexOf(advisories: readonly Advisory[]): AdvisoryIndex {
  * image's own repositories carry now: the newest version in `repos` is at least the fix
  * ({@link fixStatus} is `fixable-now`, the scanner's very rule). Advisories without a fix, or
  * with a fix no repository has yet, give nothing: the repo poll rebuilds once the fix lands.
- * Packages of other ecosystems are left out (their reach is a registry's, not the image's repos).
+ * A pip, npm or gem package counts the same way against its registry (`registries`, asked by the
+ * caller): the newest version the registry offers the install (not yanked, not deprecated, no
+ * pre-release for a stable install: the update scanners' `newestVersion`) is at least the fix.
+ * Its change names the registry's ecosystem as `repo` (`PyPI`, `npm`, `RubyGems`).
  * @see https://ossf.github.io/osv-schema/#affectedranges-field
  */
-export function reachableFixes(state: Pick<ImageState, 'packages'>, index: AdvisoryIndex, repos: readonly RepoPackages[]): ImageFixes {
+export function reachableFixes(
+  state: Pick<ImageState, 'packages'>,
+  index: AdvisoryIndex,
+  repos: readonly RepoPackages[],
+  registries: RegistryAnswers = new Map(),
+): ImageFixes {
   const advisories = new Set<string>();
   const packages = new Map<string, PackageChange>();
   for (const pkg of state.packages) {
@@ -83,5 +149,36 @@ export function reachableFixes(state: Pick<ImageState, 'packages'>, index: Advis
       packages.set(label, { name: pkg.name, from, to: newest!.evr, repo: newest!.repo });
     }
   }
-  return { advisories: [...advisories].sort(), packages: [...packages.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+  for (const install of languageInstalls(state)) {
+    const matches = index.lookup(install);
+    const known = matches.length > 0 ? registries.get(registryKey(install.ecosystem, install.name)) : null;
+    if (!known) continue;
+    const { rules } = ecosystemRules(install.ecosystem);
+    const newest = newestVersion(install.version, known, rules) ?? install.version;
+    for (const match of matches) {
+      if (fixStatus(match.fixed, newest, rules) !== 'fixable-now') continue;
+      advisories.add(match.advisory.id);
+      packages.set(`${install.ecosystem}\u0000${install.name}@${install.version}`, {
+        name: install.name,
+        from: install.version,
+        to: newest,
+        repo: install.ecosystem,
+      });
+    }
+  }
+  const order = (a: PackageChange, b: PackageChange): number =>
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : (a.repo ?? '') < (b.repo ?? '')
+          ? -1
+          : (a.repo ?? '') > (b.repo ?? '')
+            ? 1
+            : a.from < b.from
+              ? -1
+              : a.from > b.from
+                ? 1
+                : 0;
+  return { advisories: [...advisories].sort(), packages: [...packages.values()].sort(order) };
 }

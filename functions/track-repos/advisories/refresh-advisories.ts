@@ -6,6 +6,9 @@ import { readAdvisories, readStoredExports } from '../../../shared/osv/database'
 import { ecosystemSlug } from '../../../shared/osv/ecosystems';
 import { refreshOsvExports, type OsvSourceState, type RefreshOutcome } from '../../../shared/osv/mirror';
 import type { Advisory } from '../../../shared/osv/types';
+import { PackageRegistryClient, RegistryUnreachableError } from '../../../shared/package-registries/registry-client';
+import { registryVersions, type RegistryUrls } from '../../../shared/package-registries/registry-lookup';
+import type { RegistryVersions } from '../../../shared/package-registries/registry-versions';
 import type { ImageState } from '../../../shared/reports/image-state';
 import type { RepoUsage } from '../../../shared/rpm/repo-usage';
 import { PreconditionFailedError } from '../../../shared/store/errors';
@@ -17,7 +20,14 @@ import { baseUrlOf } from '../repos/tracked-repos';
 import { readRepoState } from '../repos/repo-state-store';
 import type { RepoHttp } from '../repos/types';
 import { advisoryStamps, changedAdvisoryIds, type AdvisoryStamps } from './advisory-diff';
-import { indexOf, reachableFixes, type RepoPackages } from './reachable-fixes';
+import { indexOf, reachableFixes, registryKey, registryQuestions, type RegistryAnswers, type RegistryQuestion, type RepoPackages } from './reachable-fixes';
+
+/**
+ * At most this many registry questions (one per ecosystem and package) per refresh: a database
+ * change that touches thousands of installed packages must not turn one tick into thousands of
+ * requests. The rest (in key order) count as not reachable this time; the scan reports them.
+ */
+export const MAX_REGISTRY_QUERIES = 200;
 
 /** `state/osv/advisories.json`: what the last refresh tick diffed. */
 export interface AdvisorySnapshot {
@@ -40,6 +50,8 @@ export interface AdvisoryRefreshOutcome {
   status: 'disabled' | 'unchanged' | 'recorded' | 'quiet' | 'changed' | 'conflict';
   refresh: RefreshOutcome[];
   changedAdvisories: string[];
+  /** Language registry questions asked (one per ecosystem and package), and those left out past the bound. */
+  registryQueries?: { asked: number; skipped: number };
   event?: { id: string; data: OsvAdvisoryChangedData };
 }
 
@@ -50,6 +62,10 @@ export interface RefreshAdvisoriesOptions {
   /** Id of the tick being handled: its change is re-emitted when it is redelivered. */
   tick: string;
   osv: { urls: string[]; ecosystems: string[] };
+  /** The language registries (`scan.registries`), reached through `http` as the update scanners reach them. */
+  registries: RegistryUrls;
+  /** Bound on registry questions per refresh; {@link MAX_REGISTRY_QUERIES} by default. */
+  maxRegistryQueries?: number;
   now?: () => Date;
 }
 
@@ -107,20 +123,68 @@ async function reposOf(state: ImageState, options: RefreshAdvisoriesOptions, cac
   return found;
 }
 
-/** The images whose repositories carry a fix of one of `changed`, sorted by name. */
-async function affectedImages(changed: Advisory[], options: RefreshAdvisoriesOptions): Promise<OsvAdvisoryChangedData['images']> {
+/**
+ * Asks each (ecosystem, package) of `questions` once, in key order, at most `bound` of them (the
+ * rest are counted as skipped), with one client for the tick: the scanners' URL rewrites and
+ * request time limit, a few requests at a time. A registry that does not answer is logged and
+ * its packages count as without a reachable fix.
+ */
+async function askRegistries(
+  questions: RegistryQuestion[],
+  options: RefreshAdvisoriesOptions,
+): Promise<{ answers: RegistryAnswers; asked: number; skipped: number }> {
+  const merged = new Map<string, RegistryQuestion>();
+  for (const question of questions) {
+    const key = registryKey(question.ecosystem, question.name);
+    const known = merged.get(key);
+    merged.set(key, known ? { ...known, prereleases: known.prereleases || question.prereleases } : question);
+  }
+  const keys = [...merged.keys()].sort();
+  const bound = options.maxRegistryQueries ?? MAX_REGISTRY_QUERIES;
+  const asked = keys.slice(0, bound);
+  if (keys.length > bound) options.log.warn('registry questions past the bound left out', { asked: bound, skipped: keys.length - bound });
+  const client = new PackageRegistryClient(options.http);
+  const answers = new Map<string, RegistryVersions | null>();
+  await Promise.all(
+    asked.map(async (key) => {
+      const question = merged.get(key)!;
+      try {
+        answers.set(key, await registryVersions(client, options.registries, question.ecosystem, question.name, question.prereleases));
+      } catch (error) {
+        if (!(error instanceof RegistryUnreachableError)) throw error;
+        options.log.warn('registry unreachable: its fixes count as not reachable', { ecosystem: question.ecosystem, error: error.message });
+        answers.set(key, null);
+      }
+    }),
+  );
+  return { answers, asked: asked.length, skipped: keys.length - asked.length };
+}
+
+/** The images with a fix of one of `changed` in reach (their repositories' or their registries'), sorted by name. */
+async function affectedImages(
+  changed: Advisory[],
+  options: RefreshAdvisoriesOptions,
+): Promise<{ images: OsvAdvisoryChangedData['images']; registryQueries: { asked: number; skipped: number } }> {
   const index = indexOf(changed);
   const { objects } = await options.store.list('state/images/');
-  const repoCache = new Map<string, Promise<RepoPackages | null>>();
-  const images: OsvAdvisoryChangedData['images'] = [];
+  const states: ImageState[] = [];
   for (const { key } of objects) {
     if (!parseImageStateKey(key)) continue;
     const state = (await readJson<ImageState>(options.store, key))?.value;
-    if (!state || !Array.isArray(state.packages) || !Array.isArray(state.repos)) continue;
-    const fixes = reachableFixes(state, index, await reposOf(state, options, repoCache));
+    if (state && Array.isArray(state.packages) && Array.isArray(state.repos)) states.push(state);
+  }
+  // Every image's questions first, so a package many images install is asked about once.
+  const { answers, asked, skipped } = await askRegistries(
+    states.flatMap((state) => registryQuestions(state, index)),
+    options,
+  );
+  const repoCache = new Map<string, Promise<RepoPackages | null>>();
+  const images: OsvAdvisoryChangedData['images'] = [];
+  for (const state of states) {
+    const fixes = reachableFixes(state, index, await reposOf(state, options, repoCache), answers);
     if (fixes.advisories.length > 0) images.push({ image: imageName(state.project), advisories: fixes.advisories, packages: fixes.packages });
   }
-  return images.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+  return { images: images.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0)), registryQueries: { asked, skipped } };
 }
 
 /**
@@ -167,7 +231,7 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
   const byId = new Map<string, Advisory>();
   for (const advisory of advisories) if (!byId.has(advisory.id)) byId.set(advisory.id, advisory);
   const changed = changedIds.map((id) => byId.get(id)!);
-  const images = changed.length > 0 ? await affectedImages(changed, options) : [];
+  const { images, registryQueries } = changed.length > 0 ? await affectedImages(changed, options) : { images: [], registryQueries: { asked: 0, skipped: 0 } };
   const reaching = new Set(images.flatMap((image) => image.advisories));
   const snapshot: AdvisorySnapshot = { format: 'ccp.osv-advisories/v1', exports: digests, advisories: stamps, takenAt: now().toISOString() };
   let event: AdvisoryRefreshOutcome['event'];
@@ -189,9 +253,9 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
       ...(stored ? { ifMatch: stored.etag } : { ifNoneMatch: '*' as const }),
     });
   } catch (error) {
-    if (error instanceof PreconditionFailedError) return { status: 'conflict', refresh, changedAdvisories: changedIds };
+    if (error instanceof PreconditionFailedError) return { status: 'conflict', refresh, changedAdvisories: changedIds, registryQueries };
     throw error;
   }
   const status = !previous ? 'recorded' : event ? 'changed' : changedIds.length > 0 ? 'quiet' : 'unchanged';
-  return { status, refresh, changedAdvisories: changedIds, ...(event ? { event } : {}) };
+  return { status, refresh, changedAdvisories: changedIds, registryQueries, ...(event ? { event } : {}) };
 }

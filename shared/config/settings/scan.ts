@@ -64,21 +64,21 @@ export const SCAN = {
   pypi: declare({
     env: 'CCP_PYPI_URL',
     key: 'scan.registries.pypi',
-    description: 'the PyPI the update scanners ask',
+    description: 'the PyPI the update scanners and rebuild on advisory (track-repos) ask',
     default: 'https://pypi.org',
     parse: registryUrl,
   }),
   npm: declare({
     env: 'CCP_NPM_REGISTRY_URL',
     key: 'scan.registries.npm',
-    description: 'the npm registry the update scanners ask',
+    description: 'the npm registry the update scanners and rebuild on advisory (track-repos) ask',
     default: 'https://registry.npmjs.org',
     parse: registryUrl,
   }),
   rubygems: declare({
     env: 'CCP_RUBYGEMS_URL',
     key: 'scan.registries.rubygems',
-    description: 'the RubyGems the update scanners ask',
+    description: 'the RubyGems the update scanners and rebuild on advisory (track-repos) ask',
     default: 'https://rubygems.org',
     parse: registryUrl,
   }),
@@ -156,7 +156,7 @@ export const SCAN_ROWS: Record<'registries' | 'limits' | 'osv', SettingGroup> = 
   registries: {
     settings: [SCAN.pypi, SCAN.npm, SCAN.rubygems],
     keys: '`scan.registries.{pypi,npm,rubygems}`',
-    description: 'registries the update scanners ask (defaults: pypi.org, registry.npmjs.org, rubygems.org)',
+    description: 'registries the update scanners and rebuild on advisory ask (defaults: pypi.org, registry.npmjs.org, rubygems.org)',
   },
   limits: {
     settings: [SCAN.maxBytes, SCAN.scannerTimeoutMs, SCAN.requestTimeoutMs],

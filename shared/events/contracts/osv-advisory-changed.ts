@@ -20,7 +20,8 @@ export const OsvAdvisoryChangedDataSchema = Type.Object({
       image: Text('`app-id/job-id:tag`, as the index names it.'),
       advisories: Type.Array(Text('An advisory id.'), { description: 'The advisories of this refresh that affect the image.' }),
       packages: Type.Array(PackageChangeSchema, {
-        description: "Installed packages the advisories affect: `from` the installed version, `to` the newest the image's repositories carry (≥ the fix).",
+        description:
+          "Installed packages the advisories affect: `from` the installed version, `to` the newest the image's repositories carry or, for pip, npm and gem packages, the registry offers (≥ the fix; `repo` names the registry).",
       }),
     }),
     { description: 'The images to rebuild (their descendants follow), sorted by name.' },
@@ -31,17 +32,25 @@ export type OsvAdvisoryChangedData = Static<typeof OsvAdvisoryChangedDataSchema>
 
 export const osvAdvisoryChanged = defineContract({
   type: EventTypes.osvAdvisoryChanged,
-  description: 'Advisories new or changed in the OSV database affect built images whose repositories carry the fix.',
+  description: 'Advisories new or changed in the OSV database affect built images whose repositories (RPMs) or registries (PyPI, npm, RubyGems) carry the fix.',
   emittedBy: 'track-repos',
   consumedBy: 'dispatcher',
   data: OsvAdvisoryChangedDataSchema,
   example: {
-    advisories: [{ id: 'ALSA-2026:0001', modified: '2026-12-01T10:00:00Z', aliases: ['CVE-2026-1234'], summary: 'openssl: a flaw in X.509 parsing' }],
+    advisories: [
+      { id: 'ALSA-2026:0001', modified: '2026-12-01T10:00:00Z', aliases: ['CVE-2026-1234'], summary: 'openssl: a flaw in X.509 parsing' },
+      { id: 'GHSA-j8r2-6x86-q33q', modified: '2026-12-01T10:00:00Z', aliases: ['CVE-2023-32681'], summary: 'requests: Proxy-Authorization header leak' },
+    ],
     images: [
       {
         image: 'centos/httpd:latest',
         advisories: ['ALSA-2026:0001'],
         packages: [{ name: 'openssl-libs', from: '1:3.0.7-24.el9', to: '1:3.0.7-25.el9', repo: 'baseos' }],
+      },
+      {
+        image: 'apps/web:latest',
+        advisories: ['GHSA-j8r2-6x86-q33q'],
+        packages: [{ name: 'requests', from: '2.25.0', to: '2.31.0', repo: 'PyPI' }],
       },
     ],
   },

@@ -89,7 +89,11 @@ export const PackageChangeSchema = Type.Object(
     name: Text('Package name.'),
     from: Text('Version before.'),
     to: Text('Version after.'),
-    repo: Maybe(Text('The repo id the package came from.')),
+    repo: Maybe(
+      Text(
+        'The RPM repo id the package came from (`baseos`); for a pip, npm or gem package, its registry as the OSV ecosystem names it: `PyPI`, `npm`, `RubyGems`.',
+      ),
+    ),
   },
   { title: 'PackageChange', description: 'One package whose version changed.' },
 );

@@ -1,3 +1,4 @@
+import { describePackageChange } from '../../../../shared/events/package-change';
 import type { BuildCause, ScannerSummary } from '../../../../shared/events/types';
 import type { ProjectEntry } from '../../../../shared/index/types';
 import type { LintDigest, ScannerDigest } from '../report-reading';
@@ -119,9 +120,7 @@ export interface ParentImage {
 export function changeItems(cause: BuildCause, entry: ProjectEntry | null | undefined, parent: ParentImage | null): string[] {
   switch (cause.kind) {
     case 'rpm-update':
-      return cause.packages && cause.packages.length > 0
-        ? cause.packages.map((change) => `${change.name} ${change.from} → ${change.to}${change.repo ? ` in repo ${change.repo}` : ''}`)
-        : [cause.message];
+      return cause.packages && cause.packages.length > 0 ? cause.packages.map(describePackageChange) : [cause.message];
     case 'git-push':
       return [`Commit ${cause.commit ?? 'unknown'}${cause.branch ? ` on branch ${cause.branch}` : ''}${cause.repoUrl ? ` of ${cause.repoUrl}` : ''}`];
     case 'parent-rebuilt': {

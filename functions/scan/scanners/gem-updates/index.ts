@@ -1,9 +1,9 @@
 import { checkUpdates } from '../packages/check-updates';
-import { PackageRegistryClient } from '../packages/package-registry-client';
+import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { RUBYGEMS_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findGems } from './find-packages';
-import { rubygemsVersions } from './rubygems';
+import { rubygemsVersions } from '../../../../shared/package-registries/rubygems';
 
 /**
  * Ruby gems installed in the image (their `specifications/*.gemspec`) against the newest

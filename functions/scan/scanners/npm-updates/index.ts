@@ -1,9 +1,9 @@
 import { checkUpdates } from '../packages/check-updates';
-import { PackageRegistryClient } from '../packages/package-registry-client';
+import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { SEMVER_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findNpmPackages } from './find-packages';
-import { npmVersions } from './npm-registry';
+import { npmVersions } from '../../../../shared/package-registries/npm-registry';
 
 /**
  * npm packages installed in the image (global and application `node_modules`) against the

@@ -1,5 +1,6 @@
 import type { InstalledPackage, ScanFinding, ScannerResult } from '../../../../shared/reports/scanner-types';
-import { RegistryUnreachableError } from './package-registry-client';
+import { RegistryUnreachableError } from '../../../../shared/package-registries/registry-client';
+import { newestVersion, type RegistryVersions } from '../../../../shared/package-registries/registry-versions';
 import type { VersionRules } from '../../../../shared/versions/version-rules';
 
 /** A package found in the image's files. */
@@ -13,13 +14,6 @@ export interface FoundPackage {
   qualifiers?: Record<string, string>;
 }
 
-/** What a registry knows of a package: its installable versions and, maybe, the one it calls latest. */
-export interface RegistryVersions {
-  versions: string[];
-  /** The registry's own "latest" (npm's `dist-tags.latest`, rubygems' latest.json): wins for stable installs. */
-  latest?: string;
-}
-
 export interface UpdateCheck {
   ecosystem: InstalledPackage['ecosystem'];
   /** For notes and reasons: `PyPI`, `npm registry`, `rubygems`. */
@@ -27,26 +21,6 @@ export interface UpdateCheck {
   rules: VersionRules;
   /** `null` when the registry does not know the package. `prereleases` asks for pre-releases too. */
   lookup(name: string, prereleases: boolean): Promise<RegistryVersions | null>;
-}
-
-/**
- * The newest version worth offering to an install of `installed`: pre-releases only when the
- * installed one is a pre-release; for a stable install the registry's own `latest` wins over
- * the highest number (npm's dist-tag, which a maintainer may hold back). `null` when nothing is
- * newer.
- */
-export function newestVersion(installed: string, known: RegistryVersions, rules: VersionRules): string | null {
-  const prereleases = rules.isPrerelease(installed);
-  const allowed = (version: string): boolean => rules.valid(version) && (prereleases || !rules.isPrerelease(version));
-  let newest: string | null = null;
-  if (!prereleases && known.latest && allowed(known.latest)) {
-    newest = known.latest;
-  } else {
-    for (const version of [...known.versions, ...(known.latest ? [known.latest] : [])]) {
-      if (allowed(version) && (newest === null || rules.compare(version, newest) > 0)) newest = version;
-    }
-  }
-  return newest !== null && rules.compare(newest, installed) > 0 ? newest : null;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { checkUpdates } from '../packages/check-updates';
-import { PackageRegistryClient } from '../packages/package-registry-client';
+import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { PEP440_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
 import { findPythonPackages } from './find-packages';
-import { pypiVersions } from './pypi';
+import { pypiVersions } from '../../../../shared/package-registries/pypi';
 
 /**
  * Python distributions installed in the image against the newest release on PyPI (or the

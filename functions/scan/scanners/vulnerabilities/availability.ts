@@ -1,8 +1,6 @@
-import { newestVersion, type RegistryVersions } from '../packages/check-updates';
-import { PackageRegistryClient, RegistryUnreachableError } from '../packages/package-registry-client';
-import { npmVersions } from '../npm-updates/npm-registry';
-import { pypiVersions } from '../pip-updates/pypi';
-import { rubygemsVersions } from '../gem-updates/rubygems';
+import { PackageRegistryClient, RegistryUnreachableError } from '../../../../shared/package-registries/registry-client';
+import { isRegistryEcosystem, registryVersions } from '../../../../shared/package-registries/registry-lookup';
+import { newestVersion, type RegistryVersions } from '../../../../shared/package-registries/registry-versions';
 import { ecosystemRules } from '../../../../shared/osv/ecosystems';
 import { findUpdates, type AvailableUpdate } from '../../../../shared/rpm/find-updates';
 import { readRepoFiles } from '../../../../shared/rpm/repo-files';
@@ -61,12 +59,7 @@ export function availabilityReader(target: ScanTarget, env: ScanEnvironment, rpm
     const prereleases = rules.isPrerelease(item.version);
     let known: RegistryVersions | null;
     try {
-      known =
-        item.ecosystem === 'PyPI'
-          ? await pypiVersions(client, env.registries.pypi, item.name)
-          : item.ecosystem === 'npm'
-            ? await npmVersions(client, env.registries.npm, item.name)
-            : await rubygemsVersions(client, env.registries.rubygems, item.name, prereleases);
+      known = isRegistryEcosystem(item.ecosystem) ? await registryVersions(client, env.registries, item.ecosystem, item.name, prereleases) : null;
     } catch (error) {
       if (!(error instanceof RegistryUnreachableError)) throw error;
       notes.push(`${item.ecosystem} registry unreachable (${error.message}): ${item.name}'s fix not counted as available`);

@@ -1,5 +1,5 @@
-import type { RegistryVersions } from '../packages/check-updates';
-import type { PackageRegistryClient } from '../packages/package-registry-client';
+import type { RegistryVersions } from './registry-versions';
+import type { PackageRegistryClient } from './registry-client';
 
 /**
  * A gem's versions on a rubygems-compatible server. For a stable install, the latest release

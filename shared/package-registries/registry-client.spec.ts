@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startRegistry, type LocalPackageRegistry } from '../../../../test/scan-support/registries';
-import { PackageRegistryClient, RegistryUnreachableError } from './package-registry-client';
+import { startRegistry, type LocalPackageRegistry } from '../../test/scan-support/registries';
+import { PackageRegistryClient, RegistryUnreachableError } from './registry-client';
 
 describe('PackageRegistryClient', () => {
   let registry: LocalPackageRegistry;

@@ -1,5 +1,5 @@
-import { newestVersion } from './check-updates';
-import { PEP440_RULES, RUBYGEMS_RULES, SEMVER_RULES, type VersionRules } from '../../../../shared/versions/version-rules';
+import { newestVersion } from './registry-versions';
+import { PEP440_RULES, RUBYGEMS_RULES, SEMVER_RULES, type VersionRules } from '../versions/version-rules';
 
 describe('newestVersion', () => {
   it.each<[string, VersionRules, string, { versions: string[]; latest?: string }, string | null]>([

@@ -1,5 +1,5 @@
-import { Semaphore } from '../../../../shared/runtime/semaphore';
-import type { ScanEnvironment } from '../../../../shared/reports/scanner-types';
+import { Semaphore } from '../runtime/semaphore';
+import type { ScanEnvironment } from '../reports/scanner-types';
 
 /** A package registry could not be asked: refused connection, timeout, or a server error. */
 export class RegistryUnreachableError extends Error {

@@ -1,6 +1,6 @@
-import type { RegistryVersions } from '../packages/check-updates';
-import type { PackageRegistryClient } from '../packages/package-registry-client';
-import { normalizePythonName } from '../../../../shared/reports/purl';
+import type { RegistryVersions } from './registry-versions';
+import type { PackageRegistryClient } from './registry-client';
+import { normalizePythonName } from '../reports/purl';
 
 interface PypiFile {
   yanked?: boolean;
