@@ -97,6 +97,31 @@ describe('notify: a record of each mail under the project it is about', () => {
     expect(smtp.mails[0]!.envelopeTo).toEqual([`${SMTP_PASSWORD}@team.example.org`]);
   });
 
+  it.each([
+    [
+      'one refused for good, one taken: sent, with the server’s reason for the other',
+      ['dev@team.example.org', 'nobody@reject.test'],
+      'sent',
+      [
+        ['dev@team.example.org', 'sent'],
+        ['nobody@reject.test', 'rejected'],
+      ],
+    ],
+    ['no valid address: refused, and nothing sent', ['not an address'], 'refused', [['not an address', 'invalid-address']]],
+  ])('records a mail with %s; once, also when redelivered', async (_, addresses, state, recipients) => {
+    const project = entry('team', 'mixed', addresses);
+    const world = await notifyWorld(smtpEnvOf(smtp), [project]);
+    const event = await completedBuild(world.store, project, { buildId: BUILD, status: 'failed' });
+    await handle(event, world.context);
+    await handle(event, world.context);
+    const stored = await records(world.store, refOf(project));
+    expect({
+      states: stored.map((record) => record.state),
+      recipients: stored.map((record) => record.recipients.map((recipient) => [recipient.address, recipient.status])),
+      reasons: stored.flatMap((record) => record.recipients.filter((recipient) => recipient.status !== 'sent').map((recipient) => typeof recipient.reason)),
+    }).toEqual({ states: [state], recipients: [recipients], reasons: recipients.filter(([, status]) => status !== 'sent').map(() => 'string') });
+  });
+
   it('records a cascade notice under each project it names, with the cascade and each project’s own build', async () => {
     const world = await notifyWorld(smtpEnvOf(smtp, { CCP_NOTICE_SCAN_WAIT: '0' }), [web, db]);
     const cascade = 'index-cascade-7';
