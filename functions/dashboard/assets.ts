@@ -32,8 +32,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 0.92em; }
 pre.log { background: #111; color: #eaeaea; padding: 12px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; max-height: 75vh; overflow-y: auto; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 0.9em; white-space: nowrap; }
-.status-failed, .status-error, .status-high { background: #fde8e8; color: #8a1111; }
-.status-succeeded, .status-passed, .status-ok, .status-clean, .status-origin { background: #e3f3e7; color: #0b5a1d; }
+.status-failed, .status-error, .status-high, .status-refused, .status-rejected { background: #fde8e8; color: #8a1111; }
+.status-succeeded, .status-passed, .status-ok, .status-clean, .status-origin, .status-sent { background: #e3f3e7; color: #0b5a1d; }
 .status-running, .status-requested { background: #e5eefc; color: #163f78; }
 .status-queued, .status-waiting, .status-findings, .status-incomplete { background: #fff3cf; color: #5a4300; }
 .status-superseded, .status-never, .status-skipped, .status-unknown { background: #ececec; color: #3d3d3d; }
@@ -45,6 +45,7 @@ ul.tree, ul.tree ul { list-style: none; margin: 0; padding-left: 22px; border-le
 ul.tree { padding-left: 0; border-left: 0; }
 ul.tree li { margin: 6px 0; }
 ol.chain { margin: 4px 0; padding-left: 20px; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }

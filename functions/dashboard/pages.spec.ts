@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
 import { imageName } from '../../shared/index/types';
-import { ENTRIES, HOSTILE, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from './__fixtures__/scenario';
+import { CASCADE_ID, ENTRIES, HOSTILE, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from './__fixtures__/scenario';
 import { renderCascadePage, renderCascadesPage } from './cascade-pages';
 import { renderLogPage } from './log-page';
 import { renderProjectPage } from './project-page';
@@ -169,6 +169,47 @@ describe('dashboard pages over a store the pipeline wrote', () => {
     it('links a nested job id with each part of the path encoded', async () => {
       const page = renderProjectPage(await readProjectDetail(store, ENTRIES.web));
       expect(page).toContain(`href="/projects/apps/team/web/1.0/builds/${WEB_BUILD}/log">Log (live)</a>`);
+    });
+
+    it('lists the mails sent about it: when, what about, subject, recipients, the links through /reports/, the state', async () => {
+      const page = renderProjectPage(await readProjectDetail(store, ENTRIES.httpd));
+      const mails = /<h2 id="mails-heading">[\s\S]*?<\/section>/.exec(page)![0];
+      expect({
+        caption: /<caption>([^<]*)<\/caption>/.exec(mails)?.[1],
+        rows: rowsOf(mails),
+        links: [...mails.matchAll(/href="([^"]+)"/g)].map((match) => match[1]),
+        older: mails.includes('Older mails'),
+      }).toEqual({
+        caption: '1 mail, newest first',
+        rows: [
+          `2026-12-01 09:06 UTC cascade notice build ${HTTPD_BUILD} cascade ${CASCADE_ID} [registry.example.org] FAILED: Container build centos/httpd-24-centos7:latest and 1 more f00dfeedf00dfeedf00d.0a0b0c0d@pipeline.example.org team@example.org sent Build log · Lint report sent`,
+        ],
+        links: [
+          `/projects/centos/httpd-24-centos7/latest/builds/${HTTPD_BUILD}/log`,
+          `/cascades/${CASCADE_ID}`,
+          `/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/build.log`,
+          `/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/lint.json`,
+        ],
+        older: false,
+      });
+    });
+
+    it('says when no mail was sent about a project', async () => {
+      const page = renderProjectPage(await readProjectDetail(store, ENTRIES.base));
+      expect(/<h2 id="mails-heading">Mails<\/h2>\n(.*)/.exec(page)?.[1]).toEqual('<p>No mail sent about it yet.</p>');
+    });
+
+    it('escapes every text of a hostile mail record and drops a link that is not http(s)', async () => {
+      const page = renderProjectPage(await readProjectDetail(store, ENTRIES.hostile));
+      const mails = /<h2 id="mails-heading">[\s\S]*?<\/section>/.exec(page)![0];
+      expect({
+        raw: mails.includes(HOSTILE),
+        javascript: /href="javascript:/i.test(mails),
+        escaped: (mails.match(/&lt;script&gt;alert\(&quot;owned&quot;\)&lt;\/script&gt;/g) ?? []).length,
+        state: textOf(mails).endsWith(
+          'failed connect ECONNREFUSED <script>alert("owned")</script>'.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+        ),
+      }).toEqual({ raw: false, javascript: false, escaped: 5, state: true });
     });
 
     it('escapes a hostile git URL, cause and reason', async () => {

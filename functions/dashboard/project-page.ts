@@ -8,13 +8,15 @@ import { html, trusted, type SafeHtml } from './html';
 import { renderPage } from './layout';
 import { lintText, severityText } from './projects-page';
 import type { LintSummary, ProjectDetail, ScanSummary } from './read-model';
-import { buildLogPath, cascadePath } from './urls';
+import type { MailRecord, MailRecordLink, StoredMailRecord } from '../../shared/mails/mail-records';
+import { buildLogPath, cascadePath, projectPath } from './urls';
 
 /**
  * `/projects/<app-id>/<job-id>/<tag>`: the project's index entry, its last scan (by severity and
  * by scanner, with the report, SBOM and JSON), the lint of its newest linted build (findings by
  * line, with the JSON and SARIF), and its build history newest first: each build's status,
- * cause and the chain of causes before it, its cascade, and its log (followed live while it runs).
+ * cause and the chain of causes before it, its cascade, and its log (followed live while it runs);
+ * then the mails sent about it, newest first, 50 a page with an "Older mails" link.
  */
 export function renderProjectPage(detail: ProjectDetail): string {
   const { entry } = detail;
@@ -37,6 +39,10 @@ ${lintSection(detail.lint)}
 <section aria-labelledby="builds-heading">
 <h2 id="builds-heading">Builds</h2>
 ${buildsSection(detail)}
+</section>
+<section aria-labelledby="mails-heading">
+<h2 id="mails-heading">Mails</h2>
+${mailsSection(detail)}
 </section>`;
   return renderPage({ title: detail.name, section: 'projects', body });
 }
@@ -133,4 +139,60 @@ ${before.length > 0 ? html`<details><summary>${before.length} earlier cause${bef
 
 function chainItem(cause: BuildCause): SafeHtml {
   return html`<li><span class="muted">${cause.kind}:</span> ${oneLine(cause.message, 300)}</li>`;
+}
+
+const MAIL_KIND_WORDS: Record<MailRecord['kind'], string> = { build: 'build result', scan: 'scan result', 'cascade-notice': 'cascade notice' };
+
+/**
+ * The mails sent (or tried) about the project, one row each: when, what about, the subject, each
+ * recipient with what became of it, the links the mail carried and its state (a failed one with
+ * its error). Paged by plain links, so it needs no script.
+ */
+function mailsSection(detail: ProjectDetail): SafeHtml {
+  const { mails, mailsBefore } = detail;
+  const newest = html`<a href="${projectPath(detail.entry)}#mails-heading">Newest mails</a>`;
+  if (mails.mails.length === 0) {
+    return mailsBefore === undefined ? html`<p>No mail sent about it yet.</p>` : html`<p>No older mail. ${newest}</p>`;
+  }
+  const caption =
+    mailsBefore === undefined && mails.older === null
+      ? `${mails.total} mail${mails.total === 1 ? '' : 's'}, newest first`
+      : `${mails.mails.length} of ${mails.total} mails, newest first`;
+  const older = mails.older ? html`<a href="${projectPath(detail.entry)}?mails-before=${mails.older}#mails-heading">Older mails</a>` : '';
+  return html`<table>
+<caption>${caption}</caption>
+<thead><tr><th scope="col">Sent</th><th scope="col">About</th><th scope="col">Subject</th><th scope="col">Recipients</th><th scope="col">Links</th><th scope="col">State</th></tr></thead>
+<tbody>
+${mails.mails.map((item) => mailRow(detail, item))}
+</tbody>
+</table>
+${older || mailsBefore !== undefined ? html`<p>${links([mailsBefore !== undefined ? newest : '', older])}</p>` : ''}`;
+}
+
+function mailRow(detail: ProjectDetail, { record }: StoredMailRecord): SafeHtml {
+  const about = [
+    record.buildId ? html`<br>build <a href="${buildLogPath(detail.entry, record.buildId)}"><code>${record.buildId}</code></a>` : '',
+    record.cascade ? html`<br>cascade <a href="${cascadePath(record.cascade)}"><code>${record.cascade}</code></a>` : '',
+  ];
+  return html`<tr>
+<td>${timeOf(record.at)}</td>
+<td>${MAIL_KIND_WORDS[record.kind]}${about}</td>
+<th scope="row">${oneLine(record.subject, 300)}<br><span class="muted mono" title="Message-ID">${record.messageId}</span></th>
+<td><ul class="plain">${record.recipients.map(
+    (recipient) =>
+      html`<li>${recipient.address} ${statusBadge(recipient.status)}${recipient.reason ? html` <span class="muted">${oneLine(recipient.reason, 200)}</span>` : ''}</li>`,
+  )}</ul></td>
+<td>${links(record.links.map(mailLink))}</td>
+<td>${statusBadge(record.state)}${record.error ? html`<br><span class="muted">${oneLine(record.error, 300)}</span>` : ''}</td>
+</tr>
+`;
+}
+
+/** A link of a mail: through the dashboard's own `/reports/` when the record has the report's key, else the mail's URL when it is http(s). */
+function mailLink(link: MailRecordLink): SafeHtml | '' {
+  const own = link.key ? reportUrl('', link.key) : null;
+  if (own) return html`<a href="${own}">${link.label}</a>`;
+  // safeHref escapes what it returns.
+  const href = /^https?:/i.test(link.url) ? safeHref(link.url) : null;
+  return href ? html`<a href="${trusted(href)}">${link.label}</a>` : html`<span class="muted">${link.label}</span>`;
 }

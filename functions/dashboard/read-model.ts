@@ -7,6 +7,7 @@ import { readImageState } from '../../shared/reports/image-state';
 import type { ScanReport, ScanVerdict, SeverityCount } from '../../shared/reports/types';
 import { buildRecordKey, buildRecordsPrefix, parseBuildRecordKey, reportsPrefix } from '../../shared/store/keys';
 import type { ObjectStore } from '../../shared/store/types';
+import { readMailRecords, type MailRecordPage } from '../../shared/mails/mail-records';
 
 /**
  * What the pages show, read from the object store the pipeline writes (README "Object store
@@ -80,7 +81,14 @@ export interface ProjectDetail extends ProjectSummary {
   buildCount: number;
   /** The report files of each build, by build id (`build.log`, `lint.sarif`, `scan.html`…). */
   reportFiles: ReadonlyMap<string, readonly string[]>;
+  /** The mails sent about the project (shared/mails/), newest first, one page. */
+  mails: MailRecordPage;
+  /** The id the mails page starts below (`?mails-before=`), when it is not the newest. */
+  mailsBefore?: string;
 }
+
+/** How many mails one project page lists. */
+export const MAILS_PER_PAGE = 50;
 
 export interface CascadeSummary {
   id: string;
@@ -111,9 +119,16 @@ export async function readProjectSummaries(store: ObjectStore, entries: readonly
   return mapLimit(entries, READ_CONCURRENCY, async (entry) => summaryOf(store, entry, await lastBuildOf(store, entry)));
 }
 
-/** The project page's data: up to `limit` builds newest first, their report files, the last lint and scan. */
-export async function readProjectDetail(store: ObjectStore, entry: ProjectEntry, limit = 50): Promise<ProjectDetail> {
-  const [{ objects }, reports] = await Promise.all([store.list(buildRecordsPrefix(entry)), store.list(reportsPrefix(entry))]);
+/**
+ * The project page's data: up to `limit` builds newest first, their report files, the last lint
+ * and scan, and one page of the mails sent about it (the newest, or those before `mailsBefore`).
+ */
+export async function readProjectDetail(store: ObjectStore, entry: ProjectEntry, limit = 50, mailsBefore?: string): Promise<ProjectDetail> {
+  const [{ objects }, reports, mails] = await Promise.all([
+    store.list(buildRecordsPrefix(entry)),
+    store.list(reportsPrefix(entry)),
+    readMailRecords(store, entry, { limit: MAILS_PER_PAGE, ...(mailsBefore !== undefined ? { before: mailsBefore } : {}) }),
+  ]);
   const keys = objects.map((object) => object.key).filter((key) => parseBuildRecordKey(key) !== null);
   const newest = keys.slice(-limit).reverse();
   const builds = (await mapLimit(newest, READ_CONCURRENCY, (key) => readJson<BuildRecord>(store, key))).filter(
@@ -127,7 +142,7 @@ export async function readProjectDetail(store: ObjectStore, entry: ProjectEntry,
     reportFiles.set(buildId, [...(reportFiles.get(buildId) ?? []), file]);
   }
   const summary = await summaryOf(store, entry, builds[0] ?? null, builds.find((build) => build.links.lint) ?? null);
-  return { ...summary, builds, buildCount: keys.length, reportFiles };
+  return { ...summary, builds, buildCount: keys.length, reportFiles, mails, ...(mailsBefore !== undefined ? { mailsBefore } : {}) };
 }
 
 /** The build record of `buildId`, or `null`. */

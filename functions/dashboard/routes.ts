@@ -7,6 +7,7 @@ import { InvalidKeyError } from '../../shared/store/errors';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
 import { silentLogger, type Logger } from '../../shared/log/logger';
 import type { ObjectStore } from '../../shared/store/types';
+import { MAIL_RECORD_ID } from '../../shared/store/keys';
 import { DASHBOARD_CSS, FOLLOW_LOG_JS } from './assets';
 import { readDeadLetters, readRepoTracker } from './admin-model';
 import { renderAdminPage, renderResendPage, RESEND_PATH } from './admin-page';
@@ -247,7 +248,12 @@ export function dashboardRoutes(options: DashboardOptions): Router {
       return;
     }
     if (target.kind === 'project') {
-      page(response, 200, renderProjectPage(await readProjectDetail(store, entry)));
+      const before = request.query['mails-before'];
+      if (before !== undefined && (typeof before !== 'string' || !MAIL_RECORD_ID.test(before))) {
+        page(response, 400, renderErrorPage(400, 'mails-before must be the id of a mail record, as the "Older mails" link gives it.'));
+        return;
+      }
+      page(response, 200, renderProjectPage(await readProjectDetail(store, entry, 50, before)));
       return;
     }
     const record = await readBuild(store, target.ref, target.buildId);

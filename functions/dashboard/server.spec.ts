@@ -11,6 +11,23 @@ import type { ObjectStore } from '../../shared/store/types';
 import { buildRequested, testContext } from '../../test/support/test-functions';
 import { ENTRIES, HOSTILE, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from './__fixtures__/scenario';
 import { dashboardFunction } from '.';
+import { saveMailRecord, type MailRecord } from '../../shared/mails/mail-records';
+
+/** A sent scan mail's record, as notify writes it. */
+function mailRecordOf(subject: string): MailRecord {
+  return {
+    format: 'ccp.mail-record/v1',
+    kind: 'scan',
+    state: 'sent',
+    subject,
+    recipients: [{ address: 'team@example.org', status: 'sent' }],
+    at: '2026-12-02T00:00:00.000Z',
+    eventId: subject,
+    eventType: 'org.centos.ccp.scan.completed',
+    links: [],
+    messageId: `${subject.replace(/\W/g, '')}@pipeline.example.org`,
+  };
+}
 
 /** The dashboard as its Knative Service runs it: the real function server on 127.0.0.1. */
 async function serve(store: ObjectStore): Promise<RunningServer> {
@@ -113,6 +130,8 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
     ['/projects/only-two/parts', 400, 'Bad request'],
     ['/cascades/no-such-cascade', 404, 'Not found'],
     ['/cascades/..%2Fsecret', 400, 'Bad request'],
+    ['/projects/centos/centos/7?mails-before=..%2F..%2Fdeadletters', 400, 'Bad request'],
+    ['/projects/centos/centos/7?mails-before=a&mails-before=b', 400, 'Bad request'],
   ])('answers %s with a %i page', async (path, status, title) => {
     const page = await get(`${server.url}${path}`);
     expect([page.status, page.type, /<h1>([^<]*)<\/h1>/.exec(page.body)?.[1]]).toEqual([status, 'text/html; charset=utf-8', title]);
@@ -125,6 +144,27 @@ describe('the dashboard over HTTP (its function server on 127.0.0.1)', () => {
     expect(reports.length).toBeGreaterThan(3);
     const statuses = await Promise.all(reports.map(async (href) => (await fetch(`${server.url}${href}`)).status));
     expect(statuses.every((status) => status === 200)).toBe(true);
+  });
+
+  it('lists a project’s mails 50 a page, newest first, and follows the “Older mails” link to the rest', async () => {
+    const ref = ENTRIES.idle;
+    for (let index = 0; index < 52; index++) {
+      const at = new Date(Date.UTC(2026, 11, 2, 0, index));
+      await saveMailRecord(store, ref, `scan-${index}\nscan`, { ...mailRecordOf(`scan mail ${index}`), at: at.toISOString() }, at);
+    }
+    const first = await get(`${server.url}/projects/tools/idle/latest`);
+    const older = /<a href="([^"]+)">Older mails<\/a>/.exec(first.body)?.[1]?.replace(/&amp;/g, '&');
+    const second = await get(`${server.url}${older}`);
+    const subjects = (page: string): string[] => [...page.matchAll(/<th scope="row">(scan mail \d+)<br>/g)].map((match) => match[1]!);
+    expect({
+      first: [first.status, subjects(first.body).length, subjects(first.body)[0], subjects(first.body)[49]],
+      older: older?.replace(/mails-before=[^#]+/, 'mails-before=…'),
+      second: [second.status, subjects(second.body), second.body.includes('Older mails'), second.body.includes('>Newest mails</a>')],
+    }).toEqual({
+      first: [200, 50, 'scan mail 51', 'scan mail 2'],
+      older: '/projects/tools/idle/latest?mails-before=…#mails-heading',
+      second: [200, ['scan mail 1', 'scan mail 0'], false, true],
+    });
   });
 
   it('serves a nested job id’s page and its build log page', async () => {

@@ -21,7 +21,7 @@ export const FUNCTION_NAME = 'notify';
  */
 export async function handle(event: CloudEvent<unknown>, context: NotifyContext): Promise<CloudEvent<unknown>[]> {
   validateEvent(event);
-  const linker = createReportLinker(context.config, context.store);
+  const { linker, reportKeyOf } = rememberingKeys(createReportLinker(context.config, context.store));
   // Recipients come from the index's entries only, never from the event's (see recipients.ts).
   const trusted = await withIndexEntries(event, context);
   const mails = trusted ? await plan(trusted, context, linker) : [];
@@ -29,11 +29,38 @@ export async function handle(event: CloudEvent<unknown>, context: NotifyContext)
   const settings = context.mail;
   const transport = createMailTransport(settings);
   try {
-    await deliverMails(mails, { store: context.store, log: context.log, settings, transport, event: { id: event.id, source: event.source, type: event.type } });
+    await deliverMails(mails, {
+      store: context.store,
+      log: context.log,
+      settings,
+      transport,
+      event: { id: event.id, source: event.source, type: event.type },
+      reportKeyOf,
+    });
   } finally {
     transport?.close();
   }
   return [];
+}
+
+/**
+ * The linker, remembering the store key of each link it made: the mail records keep it, so the
+ * dashboard links the report through its own `/reports/` (a presigned link expires, a file link
+ * opens only on the machine that wrote it).
+ */
+function rememberingKeys(inner: ReportLinker): { linker: ReportLinker; reportKeyOf: (url: string) => string | undefined } {
+  const keys = new Map<string, string>();
+  return {
+    linker: {
+      kind: inner.kind,
+      link: async (key) => {
+        const url = await inner.link(key);
+        keys.set(url, key);
+        return url;
+      },
+    },
+    reportKeyOf: (url) => keys.get(url),
+  };
 }
 
 async function plan(event: CloudEvent<unknown>, context: NotifyContext, linker: ReportLinker): Promise<PlannedMail[]> {

@@ -48,6 +48,8 @@ export async function planBuildMail(
       cc: settings.cc,
       document,
       records: [{ ref: data.project, buildId: data.buildId }],
+      kind: 'build',
+      about: [{ ref: data.project, buildId: data.buildId }],
       headers: { 'X-CCP-Event': event.id, 'X-CCP-Project': imageName(data.project), 'X-CCP-Build': data.buildId },
     },
   ];

@@ -69,6 +69,9 @@ export async function planNoticeMails(
       cc: [],
       document,
       records: items.filter((item) => item.buildId).map((item) => ({ ref: item.project, buildId: item.buildId! })),
+      kind: 'cascade-notice',
+      about: items.map((item) => ({ ref: item.project, ...(item.buildId ? { buildId: item.buildId } : {}) })),
+      cascade: data.cascade,
       headers: { 'X-CCP-Event': event.id, 'X-CCP-Cascade': data.cascade },
     });
   }

@@ -71,6 +71,8 @@ export async function planScanMail(event: CloudEvent<unknown>, data: ScanComplet
       cc: settings.cc,
       document,
       records: data.buildId ? [{ ref: data.project, buildId: data.buildId }] : [],
+      kind: 'scan',
+      about: [{ ref: data.project, ...(data.buildId ? { buildId: data.buildId } : {}) }],
       headers: { 'X-CCP-Event': event.id, 'X-CCP-Project': imageName(data.project) },
     },
   ];

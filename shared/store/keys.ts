@@ -16,6 +16,7 @@ import { validateKey } from './key-rules';
  * state/osv/<ecosystem-slug>/all.zip
  * state/osv/<ecosystem-slug>/source.json
  * state/osv/advisories.json
+ * state/mails/<app-id>/<job-id>/<tag>/<time>-<hash>.json
  * ```
  * A job id may hold `/` (nested registry repositories); the app id is always the first segment
  * and the tag the last, so keys still parse back. Every part is checked: a part that would
@@ -126,6 +127,28 @@ export function resentDeadLetterKey(key: string): string {
   const match = /^deadletters\/([^/]+)\/([^/]+)\.json$/.exec(key);
   if (!match) throw new InvalidKeyError(key, 'is not the key of a dead letter (deadletters/<trigger>/<id>.json)', 'deadLetterKey');
   return checked(`${RESENT_DEAD_LETTERS_PREFIX}${segment('trigger', match[1]!)}/${segment('deadLetter', match[2]!)}.json`);
+}
+
+/** Folder of the mails sent (or not) about an image: `state/mails/<app-id>/<job-id>/<tag>/`. */
+export function mailRecordsPrefix(ref: ProjectRef): string {
+  return `state/mails/${imagePath(ref)}/`;
+}
+
+/** A mail record's id, the file name without `.json`: `<time>-<hash>`, as {@link mailRecordKey} makes it. */
+export const MAIL_RECORD_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[0-9a-f]{32}$/;
+
+/**
+ * `state/mails/<app-id>/<job-id>/<tag>/<time>-<hash>.json`: the record of one mail about one
+ * image (who it went to, what it said, how it went). The time (`2026-01-02T03-04-05-678Z`)
+ * makes a listing the order the mails were first tried in; the hash is the first 32 hex digits
+ * of sha256(`<event source> <event id>\n<mail key>`), the identity the notify function's sent
+ * markers use for an event's mail, so a writer that finds a key ending in it knows the mail is
+ * recorded already (a redelivered event, a retry after a failed send) and updates that record.
+ * @see ./readme.md
+ */
+export function mailRecordKey(ref: ProjectRef, time: Date, mailIdentity: string): string {
+  const hash = createHash('sha256').update(mailIdentity).digest('hex').slice(0, 32);
+  return checked(`${mailRecordsPrefix(ref)}${time.toISOString().replace(/[:.]/g, '-')}-${hash}.json`);
 }
 
 /** The image an `imageStateKey` names; `null` for any other key. */

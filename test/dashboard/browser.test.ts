@@ -11,7 +11,7 @@ import { silentLogger } from '../../shared/log/logger';
 import { deadLetterRecord, storeDeadLetter } from '../../shared/runtime/dead-letter';
 import { InProcessBroker } from '../../shared/runtime/in-process-broker';
 import { TempObjectStore } from '../../shared/store/__fixtures__/temp-store';
-import { CASCADE_ID, ENTRIES, INDEX, WEB_BUILD, writeScenario } from '../../functions/dashboard/__fixtures__/scenario';
+import { CASCADE_ID, ENTRIES, HTTPD_BUILD, INDEX, WEB_BUILD, writeScenario } from '../../functions/dashboard/__fixtures__/scenario';
 import { buildRequested, testContext } from '../support/test-functions';
 
 /**
@@ -173,11 +173,21 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
     });
   });
 
-  it('shows a project’s lint findings by line and the links to its scan report, SBOM and SARIF', async () => {
+  it('shows a project’s lint findings by line, the mails sent about it, and the links to its scan report, SBOM and SARIF', async () => {
     await page.goto(`${server.url}/projects/centos/httpd-24-centos7/latest`);
     const findings = await page.$$eval('section[aria-labelledby="lint-heading"] tbody tr', (rows) =>
       rows.map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((cell) => cell.textContent?.trim() ?? '')),
     );
+    // The cascade's notice notify recorded: its subject, recipient, state and a link that opens the build log.
+    const mails = await page.$$eval('section[aria-labelledby="mails-heading"] tbody tr', (rows) =>
+      rows.map((row) => [
+        row.querySelector('th')?.firstChild?.textContent?.trim() ?? '',
+        row.querySelector('li')?.textContent?.trim() ?? '',
+        row.querySelector('td:last-child')?.textContent?.trim() ?? '',
+        [...row.querySelectorAll('a')].map((anchor) => anchor.textContent?.trim() ?? ''),
+      ]),
+    );
+    const mailLog = await page.request.get(`${server.url}/reports/centos/httpd-24-centos7/latest/${HTTPD_BUILD}/build.log`);
     const violations = await seriousViolations(page);
     await screenshot(page, 'project');
     await page.goto(`${server.url}/projects/centos/centos/7`);
@@ -191,8 +201,19 @@ describe('the dashboard in a real browser (chromium, axe-core, the ccp serve run
       levels: [...new Set(findings.map((finding) => finding[1]))].sort(),
       links: ['Scan report', 'scan.json', 'SBOM (CycloneDX)', 'lint.json', 'SARIF'].filter((link) => links.includes(link)),
       reports: reports.every((status) => status === 200) && reports.length > 0,
+      mails,
+      mailLog: mailLog.status(),
       violations,
     }).toEqual({
+      mails: [
+        [
+          '[registry.example.org] FAILED: Container build centos/httpd-24-centos7:latest and 1 more',
+          'team@example.org sent',
+          'sent',
+          [HTTPD_BUILD, CASCADE_ID, 'Build log', 'Lint report'],
+        ],
+      ],
+      mailLog: 200,
       lines: ['1', '2', '3', '3', '3'],
       levels: ['warning'],
       links: ['Scan report', 'scan.json', 'SBOM (CycloneDX)', 'lint.json', 'SARIF'],

@@ -37,10 +37,14 @@ describe('only the gateway is reachable from outside the cluster', () => {
     });
   });
 
-  it('gives OpenShift Routes to the gateway only', () => {
+  it('gives OpenShift Routes to the gateway, and to the dashboard only in the opt-in Component that puts it behind oauth-proxy', () => {
     const routed = documents
       .filter((document) => document.object?.kind === 'Route')
-      .map((document) => (document.object as Labelled).metadata?.labels?.['app.kubernetes.io/name']);
-    expect(routed).toEqual(['ccp-gateway']);
+      .map((document) => [(document.object as Labelled).metadata?.labels?.['app.kubernetes.io/name'], document.file]);
+    // test/deploy/dashboard-oauth.test.ts checks that the proxy is the only way to the dashboard there.
+    expect(routed).toEqual([
+      ['ccp-gateway', 'deploy/overlays/openshift/cluster/routes.yaml'],
+      ['ccp-dashboard', 'deploy/overlays/openshift/dashboard-oauth/route.yaml'],
+    ]);
   });
 });

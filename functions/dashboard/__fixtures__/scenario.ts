@@ -1,5 +1,8 @@
 import { imageName, type ProjectEntry } from '../../../shared/index/types';
 import type { ObjectStore } from '../../../shared/store/types';
+import { EventTypes } from '../../../shared/events/types';
+import { saveMailRecord } from '../../../shared/mails/mail-records';
+import { reportKey } from '../../../shared/store/keys';
 import { projectEntry, writeBuild, writeCascade, writeScan } from '../../../test/support/dashboard-store';
 
 /** The cascade the base image's build started: it rebuilt the two images built on it. */
@@ -11,6 +14,9 @@ export const CASCADE_ID = 'after-20261201T090000Z-aaaa';
  */
 export const HTTPD_BUILD = '20261201T090500Z-c1fb71e032';
 export const WEB_BUILD = '20261201T090500Z-af095b8dff';
+
+/** When notify sent the cascade's notice about the failed child (its mail record). */
+export const MAIL_SENT_AT = '2026-12-01T09:06:00.000Z';
 
 /** Text an attacker controls, in a cause, a git URL, a reason and a log line. */
 export const HOSTILE = '<script>alert("owned")</script>';
@@ -117,4 +123,52 @@ export async function writeScenario(store: ObjectStore): Promise<void> {
     reason: HOSTILE,
     log: `echo ${HOSTILE}\n`,
   });
+
+  // The mails notify recorded (shared/mails/, its own writer): the cascade's notice about the
+  // failed child, and a failed send about the hostile project whose every text is an attack.
+  const logKey = reportKey(ENTRIES.httpd, HTTPD_BUILD, 'build.log');
+  const lintKey = reportKey(ENTRIES.httpd, HTTPD_BUILD, 'lint.json');
+  await saveMailRecord(
+    store,
+    ENTRIES.httpd,
+    `/ccp/dispatch notice/${CASCADE_ID}\nnotice:team@example.org`,
+    {
+      format: 'ccp.mail-record/v1',
+      kind: 'cascade-notice',
+      state: 'sent',
+      subject: '[registry.example.org] FAILED: Container build centos/httpd-24-centos7:latest and 1 more',
+      recipients: [{ address: 'team@example.org', status: 'sent' }],
+      at: MAIL_SENT_AT,
+      eventId: `notice/${CASCADE_ID}`,
+      eventType: EventTypes.noticeRequested,
+      buildId: HTTPD_BUILD,
+      cascade: CASCADE_ID,
+      links: [
+        { label: 'Build log', url: `https://ccp.example.org/${logKey}`, key: logKey },
+        { label: 'Lint report', url: `https://ccp.example.org/${lintKey}`, key: lintKey },
+      ],
+      messageId: 'f00dfeedf00dfeedf00d.0a0b0c0d@pipeline.example.org',
+    },
+    new Date(MAIL_SENT_AT),
+  );
+  await saveMailRecord(
+    store,
+    ENTRIES.hostile,
+    `/ccp/build ${HOSTILE}\nbuild`,
+    {
+      format: 'ccp.mail-record/v1',
+      kind: 'build',
+      state: 'failed',
+      subject: `[registry.example.org] SUCCESS: ${HOSTILE}`,
+      recipients: [{ address: `${HOSTILE}@example.org`, status: 'not-sent' }],
+      at: '2026-12-01T09:31:00.000Z',
+      eventId: HOSTILE,
+      eventType: EventTypes.buildCompleted,
+      buildId: '20261201T093000Z-eeee',
+      links: [{ label: HOSTILE, url: 'javascript:alert(1)' }],
+      messageId: `${HOSTILE}@pipeline.example.org`,
+      error: `connect ECONNREFUSED ${HOSTILE}`,
+    },
+    new Date('2026-12-01T09:31:00.000Z'),
+  );
 }

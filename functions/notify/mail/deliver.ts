@@ -4,6 +4,7 @@ import type { Logger } from '../../../shared/log/logger';
 import { limitText } from '../../../shared/redact/limit';
 import { redact } from '../../../shared/redact/redact';
 import type { ObjectStore } from '../../../shared/store/types';
+import { saveMailRecord, type MailKind, type MailRecipient, type MailRecord, type MailState } from '../../../shared/mails/mail-records';
 import { isValidAddress, normalizeAddress } from './address';
 import { appendNotifications, type NotificationEntry } from './build-record';
 import { MailTransportError } from './errors';
@@ -24,6 +25,12 @@ export interface PlannedMail {
   /** Build records that get a `notifications` entry per recipient. */
   records: readonly { ref: ProjectRef; buildId: string }[];
   headers: Record<string, string>;
+  /** What the mail is about, for its records on the project pages. */
+  kind: MailKind;
+  /** Every image the mail names (with its build when it has one): each gets a mail record. */
+  about: readonly { ref: ProjectRef; buildId?: string }[];
+  /** The cascade of a cascade notice. */
+  cascade?: string;
 }
 
 export interface DeliveryContext {
@@ -33,6 +40,8 @@ export interface DeliveryContext {
   /** `null` when no mail transport is configured: mails are logged, not sent. */
   transport: MailTransport | null;
   event: { id: string; source: string; type: string };
+  /** The store key a report link of the mails was made from (see handle.ts), kept in the mail records. */
+  reportKeyOf?: (url: string) => string | undefined;
 }
 
 /** What became of each recipient of each mail. */
@@ -102,6 +111,10 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
       result = await context.transport.send(outgoing);
     } catch (error) {
       await releaseRecipients(store, eventKey, mail.key, claimed);
+      await recordMail(mail, context, messageId, 'failed', {
+        recipients: claimed.map((address): MailRecipient => ({ address, status: 'not-sent' })),
+        error: limitText(redact(String((error as Error).message), settings.secrets), MAX_ERROR_LENGTH),
+      });
       const retryable = error instanceof MailTransportError;
       const stack = error instanceof Error && error.stack ? { stack: limitText(redact(error.stack, settings.secrets)) } : {};
       log.error('mail could not be sent; the event will be retried', {
@@ -125,8 +138,66 @@ async function deliverOne(mail: PlannedMail, context: DeliveryContext): Promise<
     for (const item of outcome.rejected) log.warn('mail server refused the recipient', { ...fields, recipient: item.address, reason: item.reason });
     if (outcome.sent.length > 0) log.info('mail sent', { ...fields, recipients: outcome.sent, subject: outgoing.subject, location: result.location });
   }
+  if (claimed.length > 0 || invalid.length > 0) {
+    // Only what this delivery did: a redelivery that found every recipient mailed writes nothing.
+    await recordMail(mail, context, messageId, outcome.sent.length > 0 ? 'sent' : 'refused', {
+      recipients: [
+        ...outcome.sent.map((address): MailRecipient => ({ address, status: 'sent' })),
+        ...outcome.rejected.map((item): MailRecipient => ({ address: item.address, status: 'rejected', reason: item.reason })),
+        ...invalid.map((address): MailRecipient => ({ address, status: 'invalid-address', reason: 'not a valid mail address' })),
+      ],
+    });
+  }
   await record(mail, context, outcome, messageId);
   return outcome;
+}
+
+/** Longest error of a failed send kept in its mail record, in characters. */
+const MAX_ERROR_LENGTH = 500;
+
+/**
+ * Writes one mail record per image the mail names (`state/mails/…`, shared/mails/), keyed by
+ * the event and mail like the sent markers, so a retry updates its record instead of adding
+ * one. Subject, links and addresses are redacted as in the mail itself.
+ * A store that fails here is logged, not thrown: the mail went out, and a retry of the event
+ * would not send it again, so it would not write the record either.
+ * @see ../../../shared/mails/readme.md
+ */
+async function recordMail(
+  mail: PlannedMail,
+  context: DeliveryContext,
+  messageId: string,
+  state: MailState,
+  details: { recipients: MailRecipient[]; error?: string },
+): Promise<void> {
+  const { settings, event } = context;
+  const links = mail.document.sections.flatMap((section) => section.links ?? []);
+  const base: Omit<MailRecord, 'buildId'> = {
+    format: 'ccp.mail-record/v1',
+    kind: mail.kind,
+    state,
+    // As compose() writes the Subject header.
+    subject: limitText(redact(mail.document.subject, settings.secrets)).replace(/[\r\n]+/g, ' '),
+    recipients: details.recipients.map((recipient) => ({ ...recipient, address: redact(recipient.address, settings.secrets) })),
+    at: new Date().toISOString(),
+    eventId: event.id,
+    eventType: event.type,
+    ...(mail.cascade ? { cascade: mail.cascade } : {}),
+    links: links.map((link) => {
+      const key = context.reportKeyOf?.(link.url);
+      return { label: limitText(redact(link.label, settings.secrets), 200), url: redact(link.url, settings.secrets), ...(key ? { key } : {}) };
+    }),
+    messageId,
+    ...(details.error !== undefined ? { error: details.error } : {}),
+  };
+  const identity = `${event.source} ${event.id}\n${mail.key}`;
+  try {
+    await Promise.all(
+      mail.about.map((target) => saveMailRecord(context.store, target.ref, identity, { ...base, ...(target.buildId ? { buildId: target.buildId } : {}) })),
+    );
+  } catch (error) {
+    context.log.error('the mail record could not be written', { mail: mail.key, messageId, error: String((error as Error).message) });
+  }
 }
 
 /**
