@@ -7,6 +7,8 @@ import type { FunctionContext, ServiceContext } from '../../shared/function/type
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 import { loadAttestationKey } from './attest/attest-image';
+import { attachSbom, type SbomAttachment } from './attest/attach-sbom';
+import type { ScanCompletedData } from '../../shared/events/contracts/scan-completed';
 
 export { registryAccess };
 
@@ -14,6 +16,11 @@ export { registryAccess };
 export interface BuildServices {
   /** The one build queue of the process: every delivery's build goes through it. */
   builds: BuildService;
+  /**
+   * Attaches a scan's SBOM to the image it built (functions/build/attest/attach-sbom.ts); absent
+   * without an attestation key or a pipeline registry: nothing is attested.
+   */
+  attachSbom?: (scan: ScanCompletedData) => Promise<SbomAttachment>;
 }
 
 /** The build function's handler context. */
@@ -33,7 +40,11 @@ export function buildServices(base: FunctionContext): BuildServices {
     ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
     : undefined;
   const signing = base.config.signing;
+  const client = attestation && registry ? registryClientFor(base.config) : null;
   return {
+    ...(attestation && registry && client
+      ? { attachSbom: (scan: ScanCompletedData) => attachSbom(scan, { key: attestation.key, registry, client, store: base.store }) }
+      : {}),
     builds: new BuildService({
       store: base.store,
       log: base.log,
