@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createBuilder } from './builders/api';
 import { configuredSecrets } from '../../shared/redact/secrets';
 import { registryAccess, registryClientFor } from '../../shared/registry/pipeline-registry';
@@ -36,10 +37,11 @@ export type BuildContext = ServiceContext<BuildServices>;
 export function buildServices(base: FunctionContext): BuildServices {
   const registry = registryAccess(base.config);
   const configured = base.config.attestation;
-  const attestation = configured
-    ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
-    : undefined;
-  const signing = base.config.signing;
+  const attestation =
+    configured && keyPresent(base, configured.keyFile, 'attestation key (CCP_ATTESTATION_KEY_FILE)')
+      ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
+      : undefined;
+  const signing = signingSettings(base);
   const client = attestation && registry ? registryClientFor(base.config) : null;
   return {
     ...(attestation && registry && client
@@ -58,6 +60,27 @@ export function buildServices(base: FunctionContext): BuildServices {
       ...(signing ? { sign: imageSigner(base, signing) } : {}),
     }),
   };
+}
+
+/**
+ * Whether the key file exists; when not, one info line. In the cluster the settings name files of
+ * the optional Secret `ccp-signing` (deploy/base/services/build.yaml): a cluster without that
+ * Secret, or without one of its keys, runs with that key off instead of failing every build.
+ */
+function keyPresent(base: FunctionContext, file: string, what: string): boolean {
+  if (existsSync(file)) return true;
+  base.log.info(`no ${what} at ${file}: off`);
+  return false;
+}
+
+/** The simple-signing settings whose key file exists (a passphrase file that does not exist: no passphrase), else `undefined`. */
+function signingSettings(base: FunctionContext): FunctionContext['config']['signing'] {
+  const signing = base.config.signing;
+  if (!signing || !keyPresent(base, signing.keyFile, 'signing key (CCP_SIGNING_KEY_FILE)')) return undefined;
+  if (!signing.passphraseFile || existsSync(signing.passphraseFile)) return signing;
+  const withoutPassphrase = { ...signing };
+  delete withoutPassphrase.passphraseFile;
+  return withoutPassphrase;
 }
 
 /**
