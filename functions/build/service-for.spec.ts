@@ -9,7 +9,7 @@ import { FsObjectStore } from '../../shared/store/fs-store';
 import { createFunctionContext } from '../../shared/function/context';
 import { withServices } from '../../shared/function/services';
 import { buildFunction } from './index';
-import { buildServices } from './service-for';
+import { buildServices, signingSettings } from './service-for';
 
 describe('buildServices', () => {
   let dir: string;
@@ -74,5 +74,15 @@ describe('buildServices', () => {
     await writeFile(env.CCP_SIGNING_KEY_FILE, 'an armored key, read by gpg at the first signature\n');
     const { lines } = await servicesOf(env);
     expect(lines).toEqual([`no attestation key (CCP_ATTESTATION_KEY_FILE) at ${env.CCP_ATTESTATION_KEY_FILE}: off`]);
+  });
+
+  it('signs without a passphrase when the passphrase file is absent, and with it when it is there', async () => {
+    const env = keyFiles();
+    await mkdir(path.dirname(env.CCP_SIGNING_KEY_FILE));
+    await writeFile(env.CCP_SIGNING_KEY_FILE, 'an armored key\n');
+    const contextOf = async () => createFunctionContext(loadConfig({ dataDir: dir }, env), silentLogger, { store: new FsObjectStore(path.join(dir, 'store')) });
+    expect(signingSettings(await contextOf())).toEqual({ keyFile: env.CCP_SIGNING_KEY_FILE });
+    await writeFile(env.CCP_SIGNING_KEY_PASSPHRASE_FILE, 'secret\n');
+    expect(signingSettings(await contextOf())).toEqual({ keyFile: env.CCP_SIGNING_KEY_FILE, passphraseFile: env.CCP_SIGNING_KEY_PASSPHRASE_FILE });
   });
 });

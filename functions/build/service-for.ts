@@ -73,8 +73,12 @@ function keyPresent(base: FunctionContext, file: string, what: string): boolean 
   return false;
 }
 
-/** The simple-signing settings whose key file exists (a passphrase file that does not exist: no passphrase), else `undefined`. */
-function signingSettings(base: FunctionContext): FunctionContext['config']['signing'] {
+/**
+ * The simple-signing settings whose key file exists (a passphrase file that does not exist: no
+ * passphrase, as for a key without one), else `undefined`.
+ * @see ../../docs/admin-guide.md
+ */
+export function signingSettings(base: FunctionContext): FunctionContext['config']['signing'] {
   const signing = base.config.signing;
   if (!signing || !keyPresent(base, signing.keyFile, 'signing key (CCP_SIGNING_KEY_FILE)')) return undefined;
   if (!signing.passphraseFile || existsSync(signing.passphraseFile)) return signing;
