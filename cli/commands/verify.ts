@@ -20,7 +20,8 @@ when every requested check passes, 1 when one fails (with the reason), 2 on a us
   --cosign-key  cosign format: the ECDSA P-256 public key (ccp keys generate-ecdsa's <file>.pub);
                 verifies sha256-<digest>.sig (signature over the payload, which must name the
                 image's digest) and every DSSE envelope in sha256-<digest>.att (subject = the
-                image's digest), then prints the SLSA provenance's summary
+                image's digest), then prints the SLSA provenance's summary and the
+                CycloneDX SBOM's component count
   --lookaside   the signatures' base URL for --key (default CCP_SIGNING_LOOKASIDE_URL)
   --identity    the registry the signature names, when not the one pulled from (CCP_SIGNING_IDENTITY)
   --json        print everything as JSON (with --cosign-key: the verified statements whole)`;
@@ -117,6 +118,11 @@ function describeCosign(image: string, result: CosignVerification): string {
       `    started     ${provenance.startedOn ?? '-'}`,
       `    finished    ${provenance.finishedOn ?? '-'}`,
     );
+  }
+  const sbom = result.sbom;
+  if (sbom) {
+    const details = [sbom.specVersion ? `CycloneDX ${sbom.specVersion}` : 'CycloneDX', sbom.serialNumber, sbom.timestamp].filter(Boolean).join(', ');
+    lines.push(`  SBOM: ${sbom.components} component${sbom.components === 1 ? '' : 's'} (${details})`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createBuilder } from './builders/api';
 import { configuredSecrets } from '../../shared/redact/secrets';
 import { registryAccess, registryClientFor } from '../../shared/registry/pipeline-registry';
@@ -7,6 +8,8 @@ import type { FunctionContext, ServiceContext } from '../../shared/function/type
 import { cleanLeftovers } from '../../shared/runtime/leftovers';
 import { BuildService } from './service';
 import { loadAttestationKey } from './attest/attest-image';
+import { attachSbom, type SbomAttachment } from './attest/attach-sbom';
+import type { ScanCompletedData } from '../../shared/events/contracts/scan-completed';
 
 export { registryAccess };
 
@@ -14,6 +17,11 @@ export { registryAccess };
 export interface BuildServices {
   /** The one build queue of the process: every delivery's build goes through it. */
   builds: BuildService;
+  /**
+   * Attaches a scan's SBOM to the image it built (functions/build/attest/attach-sbom.ts); absent
+   * without an attestation key or a pipeline registry: nothing is attested.
+   */
+  attachSbom?: (scan: ScanCompletedData) => Promise<SbomAttachment>;
 }
 
 /** The build function's handler context. */
@@ -29,11 +37,16 @@ export type BuildContext = ServiceContext<BuildServices>;
 export function buildServices(base: FunctionContext): BuildServices {
   const registry = registryAccess(base.config);
   const configured = base.config.attestation;
-  const attestation = configured
-    ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
-    : undefined;
-  const signing = base.config.signing;
+  const attestation =
+    configured && keyPresent(base, configured.keyFile, 'attestation key (CCP_ATTESTATION_KEY_FILE)')
+      ? { key: loadAttestationKey(configured.keyFile), ...(configured.builderId ? { builderId: configured.builderId } : {}) }
+      : undefined;
+  const signing = signingSettings(base);
+  const client = attestation && registry ? registryClientFor(base.config) : null;
   return {
+    ...(attestation && registry && client
+      ? { attachSbom: (scan: ScanCompletedData) => attachSbom(scan, { key: attestation.key, registry, client, store: base.store }) }
+      : {}),
     builds: new BuildService({
       store: base.store,
       log: base.log,
@@ -47,6 +60,31 @@ export function buildServices(base: FunctionContext): BuildServices {
       ...(signing ? { sign: imageSigner(base, signing) } : {}),
     }),
   };
+}
+
+/**
+ * Whether the key file exists; when not, one info line. In the cluster the settings name files of
+ * the optional Secret `ccp-signing` (deploy/base/services/build.yaml): a cluster without that
+ * Secret, or without one of its keys, runs with that key off instead of failing every build.
+ */
+function keyPresent(base: FunctionContext, file: string, what: string): boolean {
+  if (existsSync(file)) return true;
+  base.log.info(`no ${what} at ${file}: off`);
+  return false;
+}
+
+/**
+ * The simple-signing settings whose key file exists (a passphrase file that does not exist: no
+ * passphrase, as for a key without one), else `undefined`.
+ * @see ../../docs/admin-guide.md
+ */
+export function signingSettings(base: FunctionContext): FunctionContext['config']['signing'] {
+  const signing = base.config.signing;
+  if (!signing || !keyPresent(base, signing.keyFile, 'signing key (CCP_SIGNING_KEY_FILE)')) return undefined;
+  if (!signing.passphraseFile || existsSync(signing.passphraseFile)) return signing;
+  const withoutPassphrase = { ...signing };
+  delete withoutPassphrase.passphraseFile;
+  return withoutPassphrase;
 }
 
 /**

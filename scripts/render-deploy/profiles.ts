@@ -19,10 +19,11 @@ export interface ServiceProfile {
   /** Keys of the Secret `ccp-secrets` the function gets as variables; `optional` ones may be absent. */
   secrets: ReadonlyArray<{ name: string; optional: boolean }>;
   /**
-   * Keys of the Secret `ccp-secrets` the function reads as files (a key, not a token: gpg imports
-   * a file) below {@link SECRET_FILES_DIR}, `path` the file's name; all optional.
+   * Whether the function gets the signing keys of the Secret `ccp-signing` as files (gpg imports a
+   * file) and the settings naming them (render-service.ts, `SIGNING_FILES`): the build function
+   * alone, which signs after the push, outside the build step and its pods.
    */
-  secretFiles?: ReadonlyArray<{ key: string; path: string }>;
+  signingKeys?: boolean;
   /**
    * Who may reach the Service: `cluster-local` (the Broker and other pods only) unless the
    * function is a door from outside. Serving plain HTTP routes is no reason to be public: the
@@ -72,12 +73,9 @@ export const PROFILES: Readonly<Record<string, Partial<ServiceProfile>>> = {
     // The Bearer token the registry's push notifications carry (its endpoint `headers`); absent:
     // /registry/notifications refuses every notification.
     secrets: [...REGISTRY_SECRETS, { name: 'CCP_REGISTRY_NOTIFY_TOKEN', optional: true }],
-    // The image signing key and its passphrase (docs/admin-guide.md, "Signed images"): signing is
-    // on once ccp-config sets CCP_SIGNING_KEY_FILE=/etc/ccp/secrets/signing-key.asc.
-    secretFiles: [
-      { key: 'CCP_SIGNING_PRIVATE_KEY', path: 'signing-key.asc' },
-      { key: 'CCP_SIGNING_KEY_PASSWORD', path: 'signing-key-passphrase' },
-    ],
+    // The GPG signing key, its passphrase and the ECDSA attestation key (docs/admin-guide.md,
+    // "Signed images"), from the optional Secret ccp-signing: each is on once the Secret has it.
+    signingKeys: true,
   },
   // Unpacks whole images and reads their package databases: one scan per pod.
   scan: {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { attestationArtifact, cosignTag, signatureArtifact, simpleSigningPayload } from './cosign';
+import { attestationArtifact, cosignTag, extendedAttestationArtifact, signatureArtifact, simpleSigningPayload } from './cosign';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
@@ -37,5 +37,24 @@ describe('cosign format', () => {
       { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://slsa.dev/provenance/v1' },
       { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://cyclonedx.org/bom' },
     ]);
+  });
+
+  it('appends to layers already in the registry without pushing their blobs again, the config naming every layer', () => {
+    const envelope = { payloadType: 'application/vnd.in-toto+json', payload: 'e30=', signatures: [{ keyid: '', sig: 'AA==' }] };
+    const kept = {
+      mediaType: 'application/vnd.dsse.envelope.v1+json',
+      size: 123,
+      digest: `sha256:${'cd'.repeat(32)}`,
+      annotations: { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://slsa.dev/provenance/v1' },
+    };
+    const artifact = extendedAttestationArtifact(DIGEST, [kept], [{ envelope, predicateType: 'https://cyclonedx.org/bom' }]);
+    const manifest = JSON.parse(artifact.manifest.toString('utf8'));
+    const added = Buffer.from(JSON.stringify(envelope), 'utf8');
+    expect(artifact.tag).toEqual(`sha256-${'ab'.repeat(32)}.att`);
+    expect(manifest.layers[0]).toEqual(kept);
+    expect(manifest.layers[1]).toMatchObject({ size: added.length, annotations: { predicateType: 'https://cyclonedx.org/bom' } });
+    // Pushed: the new config and the new envelope only.
+    expect(artifact.blobs.map((blob) => blob.toString('utf8'))).toEqual([expect.stringContaining('"diff_ids"'), added.toString('utf8')]);
+    expect(JSON.parse(artifact.blobs[0]!.toString('utf8')).rootfs.diff_ids).toEqual([kept.digest, manifest.layers[1].digest]);
   });
 });

@@ -54,30 +54,54 @@ export function signatureArtifact(repository: string, digest: string, key: KeyOb
   return artifact(cosignTag(digest, 'sig'), [{ mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: { [SIGNATURE_ANNOTATION]: signature } }]);
 }
 
+/** An OCI descriptor as a manifest lists it. @see https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md */
+export interface Descriptor {
+  mediaType: string;
+  size: number;
+  digest: string;
+  annotations?: Record<string, string>;
+}
+
+/** One attestation: its DSSE envelope and the predicateType of the statement inside. */
+export interface Attestation {
+  envelope: DsseEnvelope;
+  predicateType: string;
+}
+
 /**
  * The `.att` artifact: one layer per DSSE envelope, annotated with its statement's
  * predicateType; the signature annotation is empty, as cosign leaves it (the envelope carries it).
  * @see https://github.com/sigstore/cosign/blob/main/specs/ATTESTATION_SPEC.md
  */
-export function attestationArtifact(digest: string, envelopes: { envelope: DsseEnvelope; predicateType: string }[]): OciArtifact {
-  return artifact(
-    cosignTag(digest, 'att'),
-    envelopes.map(({ envelope, predicateType }) => ({
-      mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
-      bytes: Buffer.from(JSON.stringify(envelope), 'utf8'),
-      annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType },
-    })),
-  );
+export function attestationArtifact(digest: string, envelopes: Attestation[]): OciArtifact {
+  return artifact(cosignTag(digest, 'att'), envelopes.map(attestationLayer));
+}
+
+/**
+ * The `.att` artifact of `kept` (layers already in the registry, listed by their descriptors: their
+ * blobs are there and are not pushed again) followed by `added`, as `cosign attest` appends to
+ * an existing `.att`.
+ * @see https://github.com/sigstore/cosign/blob/main/specs/ATTESTATION_SPEC.md
+ */
+export function extendedAttestationArtifact(digest: string, kept: readonly Descriptor[], added: Attestation[]): OciArtifact {
+  return artifact(cosignTag(digest, 'att'), [...kept, ...added.map(attestationLayer)]);
+}
+
+function attestationLayer({ envelope, predicateType }: Attestation): Blob {
+  return {
+    mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+    bytes: Buffer.from(JSON.stringify(envelope), 'utf8'),
+    annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType },
+  };
 }
 
 /** An OCI image manifest over `layers`, with the minimal config cosign writes (rootfs naming the layers). */
-function artifact(tag: string, layers: Blob[]): OciArtifact {
-  const descriptors = layers.map((layer) => ({
-    mediaType: layer.mediaType,
-    size: layer.bytes.length,
-    digest: sha256(layer.bytes),
-    ...(layer.annotations ? { annotations: layer.annotations } : {}),
-  }));
+function artifact(tag: string, layers: (Blob | Descriptor)[]): OciArtifact {
+  const descriptors: Descriptor[] = layers.map((layer) =>
+    'bytes' in layer
+      ? { mediaType: layer.mediaType, size: layer.bytes.length, digest: sha256(layer.bytes), ...(layer.annotations ? { annotations: layer.annotations } : {}) }
+      : { mediaType: layer.mediaType, size: layer.size, digest: layer.digest, ...(layer.annotations ? { annotations: layer.annotations } : {}) },
+  );
   const config = Buffer.from(
     JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: descriptors.map((layer) => layer.digest) } }),
     'utf8',
@@ -88,5 +112,6 @@ function artifact(tag: string, layers: Blob[]): OciArtifact {
     config: { mediaType: OCI_CONFIG_MEDIA_TYPE, size: config.length, digest: sha256(config) },
     layers: descriptors,
   };
-  return { tag, blobs: [config, ...layers.map((layer) => layer.bytes)], manifest: Buffer.from(JSON.stringify(manifest), 'utf8') };
+  const blobs = layers.flatMap((layer) => ('bytes' in layer ? [layer.bytes] : []));
+  return { tag, blobs: [config, ...blobs], manifest: Buffer.from(JSON.stringify(manifest), 'utf8') };
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { provenanceStatement, type BuildFacts } from './provenance';
-import { CosignKeyError, parseCosignPublicKey, summarizeProvenance } from './verify';
+import { provenanceStatement, sbomStatement, type BuildFacts } from './provenance';
+import { CosignKeyError, parseCosignPublicKey, summarizeProvenance, summarizeSbom } from './verify';
 
 const pem = (key: { export(options: { type: 'spki'; format: 'pem' }): string | Buffer }): string => String(key.export({ type: 'spki', format: 'pem' }));
 
@@ -60,5 +60,27 @@ describe('summarizeProvenance', () => {
 
   it('leaves out what a predicate lacks', () => {
     expect(summarizeProvenance({ _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'x', predicate: null })).toEqual({ baseImages: [] });
+  });
+});
+
+describe('summarizeSbom', () => {
+  const DIGEST = `sha256:${'ab'.repeat(32)}`;
+  it.each([
+    [
+      'a BOM with components',
+      {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.5',
+        serialNumber: 'urn:uuid:1',
+        metadata: { timestamp: '2026-12-06T05:00:00Z' },
+        components: [{ name: 'a' }, { name: 'b' }],
+      },
+      { components: 2, specVersion: '1.5', serialNumber: 'urn:uuid:1', timestamp: '2026-12-06T05:00:00Z' },
+    ],
+    ['a BOM without components', { bomFormat: 'CycloneDX' }, { components: 0 }],
+    ['components that are no list, fields of the wrong type', { components: { a: 1 }, specVersion: 5 }, { components: 0 }],
+    ['no predicate', null, { components: 0 }],
+  ])('%s', (_name, bom, summary) => {
+    expect(summarizeSbom(sbomStatement('r/a', DIGEST, bom))).toEqual(summary);
   });
 });

@@ -3,7 +3,7 @@ import { readBounded, type RegistryClient } from '../registry/registry-client';
 import type { ImageReference } from '../registry/reference';
 import { cosignTag, DSSE_ENVELOPE_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign';
 import { IN_TOTO_PAYLOAD_TYPE, verifyEnvelope, type DsseEnvelope } from './dsse';
-import { SLSA_PROVENANCE_TYPE, type Statement } from './provenance';
+import { CYCLONEDX_PREDICATE_TYPE, SLSA_PROVENANCE_TYPE, type Statement } from './provenance';
 
 /** The public key is unreadable or not ECDSA P-256. */
 export class CosignKeyError extends Error {
@@ -40,6 +40,16 @@ export interface ProvenanceSummary {
   finishedOn?: string;
 }
 
+/** What a person checks first of a CycloneDX SBOM statement. */
+export interface SbomSummary {
+  /** How many entries `components` has (every installed package ccp found). */
+  components: number;
+  specVersion?: string;
+  serialNumber?: string;
+  /** `metadata.timestamp`: when the scan made it. */
+  timestamp?: string;
+}
+
 /** One check's outcome: `reason` says why when it failed. */
 export interface CheckResult {
   tag: string;
@@ -59,6 +69,7 @@ export interface CosignVerification {
   /** The verified statements, whole (for `--json`). */
   statements: Statement[];
   provenance?: ProvenanceSummary;
+  sbom?: SbomSummary;
 }
 
 interface Descriptor {
@@ -130,6 +141,7 @@ export async function verifyCosign(input: { client: RegistryClient; ref: ImageRe
   }
 
   const provenance = statements.find((statement) => statement.predicateType === SLSA_PROVENANCE_TYPE);
+  const sbom = statements.find((statement) => statement.predicateType === CYCLONEDX_PREDICATE_TYPE);
   const reasons = [signature.reason, attestations.reason].filter((reason): reason is string => reason !== undefined);
   return {
     verified: reasons.length === 0,
@@ -139,6 +151,7 @@ export async function verifyCosign(input: { client: RegistryClient; ref: ImageRe
     attestations,
     statements,
     ...(provenance ? { provenance: summarizeProvenance(provenance) } : {}),
+    ...(sbom ? { sbom: summarizeSbom(sbom) } : {}),
   };
 }
 
@@ -179,6 +192,20 @@ export function summarizeProvenance(statement: Statement): ProvenanceSummary {
   set('startedOn', metadata?.startedOn);
   set('finishedOn', metadata?.finishedOn);
   return summary;
+}
+
+/**
+ * The component count, spec version, serial number and time of a CycloneDX SBOM statement.
+ * @see https://cyclonedx.org/docs/1.5/json/
+ */
+export function summarizeSbom(statement: Statement): SbomSummary {
+  const bom = (statement.predicate ?? {}) as { components?: unknown; specVersion?: unknown; serialNumber?: unknown; metadata?: { timestamp?: unknown } };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const summary: SbomSummary = { components: Array.isArray(bom.components) ? bom.components.length : 0 };
+  const specVersion = text(bom.specVersion);
+  const serialNumber = text(bom.serialNumber);
+  const timestamp = text(bom.metadata?.timestamp);
+  return { ...summary, ...(specVersion ? { specVersion } : {}), ...(serialNumber ? { serialNumber } : {}), ...(timestamp ? { timestamp } : {}) };
 }
 
 /** The layers of the artifact tagged `tag`, each checked to be of `mediaType`; at least one. */

@@ -21,9 +21,24 @@ import { reportKey } from '../../shared/store/keys';
 import { BUSYBOX_IMAGE } from '../support/images/recipes';
 import { pushBaseImage } from '../support/images/make-image';
 import { entryFor, MemoryLog, specFor } from '../builders/build-fixtures';
+import { buildFunction } from '../../functions/build';
+import type { BuildContext } from '../../functions/build/service-for';
+import { scanFunction } from '../../functions/scan';
+import { BuildRecords } from '../../shared/builds/records';
+import { loadConfig } from '../../shared/config/config';
+import type { ScanCompletedData } from '../../shared/events/contracts/scan-completed';
+import { makeEvent } from '../../shared/events/make';
+import { EventTypes } from '../../shared/events/types';
+import { createFunctionContext } from '../../shared/function/context';
+import { silentLogger } from '../../shared/log/logger';
+import { functionContext } from '../support/function-context';
 
 /** The SLSA v1 provenance schema, a copy with its source in `$comment`. */
 const SCHEMA_FILE = path.join(__dirname, '../__fixtures__/slsa/provenance-v1.schema.json');
+/** The in-toto Statement v1 schema, rendered from its specification (source in `$comment`). */
+const STATEMENT_SCHEMA_FILE = path.join(__dirname, '../__fixtures__/in-toto/statement-v1.schema.json');
+/** A Python package the image carries, so its SBOM has a component to count. */
+const SITE_PACKAGES = '/usr/lib/python3.11/site-packages/requests-2.28.0.dist-info';
 
 /**
  * DSSE verification as the spec writes it, independent of ccp's signer: PAE(type, body) =
@@ -65,6 +80,8 @@ describe('attestation: a real build signed and attested in cosign format', () =>
   let privateKey: KeyObject;
   let publicKeyFile: string;
   let buildLog: string;
+  let keyFile: string;
+  let record: BuildRecord;
   const storage = { root: '', runroot: '' };
 
   const registryGet = async (suffix: string, accept?: string): Promise<Response> =>
@@ -81,7 +98,9 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     registry = await startLocalRegistry({ dir: path.join(dir, 'registry') });
     baseDigest = (await pushBaseImage(BUSYBOX_IMAGE, { ref: 'sample/base:latest', registry: registry.address })).digest;
     const repo = await createLocalRepo('master', path.join(dir, 'repo'));
-    commit = await repo.commit({ 'app/Dockerfile': 'FROM sample/base:latest\nRUN echo attested > /attested\n' });
+    commit = await repo.commit({
+      'app/Dockerfile': `FROM sample/base:latest\nRUN echo attested > /attested && mkdir -p ${SITE_PACKAGES} && printf 'Metadata-Version: 2.1\\nName: requests\\nVersion: 2.28.0\\n' > ${SITE_PACKAGES}/METADATA\n`,
+    });
     storage.root = path.join(dir, 'buildah', 'root');
     storage.runroot = path.join(dir, 'buildah', 'runroot');
     const builder = createLocalBuilder({ workDir: path.join(dir, 'work'), buildah: storage, retries: 0 });
@@ -93,14 +112,14 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     expect(outcome).toMatchObject({ status: 'succeeded' });
 
     const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const keyFile = path.join(dir, 'attestation.pem');
+    keyFile = path.join(dir, 'attestation.pem');
     await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     publicKey = createPublicKey(keys.publicKey.export({ type: 'spki', format: 'pem' }));
     privateKey = keys.privateKey;
     publicKeyFile = path.join(dir, 'attestation.pem.pub');
     await writeFile(publicKeyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));
     store = new FsObjectStore(path.join(dir, 'store'));
-    const record: BuildRecord = {
+    record = {
       buildId: spec.buildId,
       project: { appId: 'sample', jobId: 'child', desiredTag: 'latest' },
       name: 'sample/child:latest',
@@ -331,5 +350,172 @@ describe('attestation: a real build signed and attested in cosign format', () =>
     const file = path.join(dir, 'wrong.pem');
     await writeFile(file, make());
     expect(() => loadAttestationKey(file)).toThrow(AttestationKeyError);
+  });
+
+  describe('the SBOM of a real scan, attached by the build function on scan.completed', () => {
+    const PROJECT = { appId: 'sample', jobId: 'child', desiredTag: 'latest' };
+    let buildContext: BuildContext;
+    let scanContext: Awaited<ReturnType<typeof createFunctionContext>>;
+    let scanned: ScanCompletedData;
+    let provenanceLayer: Descriptor;
+
+    const attestationManifest = async (): Promise<{ digest: string; layers: Descriptor[] }> => {
+      const response = await registryGet(`manifests/${cosignTag(outcome.digest!, 'att')}`, 'application/vnd.oci.image.manifest.v1+json');
+      expect(response.status).toEqual(200);
+      const body = (await response.json()) as { layers: Descriptor[] };
+      return { digest: response.headers.get('docker-content-digest')!, layers: body.layers };
+    };
+    const scan = async (reason: 'build' | 'weekly', id: string): Promise<ScanCompletedData> => {
+      const request = makeEvent(
+        EventTypes.scanRequested,
+        { project: PROJECT, image: { ref: spec.imageRef, digest: outcome.digest! }, reason, buildId: spec.buildId },
+        { source: '/test', id },
+      );
+      const [completed] = await scanFunction.handle(request, scanContext);
+      expect(completed!.type).toEqual(EventTypes.scanCompleted);
+      return completed!.data as ScanCompletedData;
+    };
+    const deliver = async (data: ScanCompletedData, id: string, context: BuildContext = buildContext): Promise<unknown[]> =>
+      buildFunction.handle(makeEvent(EventTypes.scanCompleted, data, { source: '/test/scan', id }), context);
+    const envelopeOfLayer = async (layer: Descriptor): Promise<DsseEnvelope> => JSON.parse((await blob(layer.digest)).toString('utf8')) as DsseEnvelope;
+    const statementOf = (envelope: DsseEnvelope): { _type: string; subject: unknown; predicateType: string; predicate: unknown } =>
+      JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    const storedJson = async (key: string): Promise<unknown> => JSON.parse((await store.get(key))!.body.toString('utf8'));
+
+    beforeAll(async () => {
+      // The build function's record of the build, as its service leaves a succeeded one.
+      await new BuildRecords(store).put({ ...record, status: 'succeeded', image: { ref: spec.imageRef, digest: outcome.digest! } });
+      // No package registry is reachable: the update scanners fail at once, the inventory (the SBOM) stands.
+      const offline = { CCP_PYPI_URL: 'http://127.0.0.1:1', CCP_NPM_REGISTRY_URL: 'http://127.0.0.1:1', CCP_RUBYGEMS_URL: 'http://127.0.0.1:1' };
+      scanContext = await createFunctionContext(loadConfig({ dataDir: path.join(dir, 'scan-data'), registry: registry.address }, offline), silentLogger, {
+        store,
+      });
+      const config = loadConfig({ dataDir: path.join(dir, 'build-data'), registry: registry.address }, { CCP_ATTESTATION_KEY_FILE: keyFile });
+      buildContext = await functionContext(buildFunction, config, silentLogger, { store });
+      provenanceLayer = (await attestationManifest()).layers[0]!;
+      scanned = await scan('build', 'scan-1');
+      expect(await deliver(scanned, 'scan-1/scan')).toEqual([]);
+    }, 120_000);
+
+    it('appends a second .att layer: the SBOM statement, DSSE-signed, next to the unchanged provenance', async () => {
+      const { layers } = await attestationManifest();
+      expect(layers.map((layer) => [layer.mediaType, layer.annotations])).toEqual([
+        ['application/vnd.dsse.envelope.v1+json', { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://slsa.dev/provenance/v1' }],
+        ['application/vnd.dsse.envelope.v1+json', { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://cyclonedx.org/bom' }],
+      ]);
+      expect(layers[0]).toEqual(provenanceLayer);
+      const envelopes = await Promise.all(layers.map(envelopeOfLayer));
+      expect(envelopes.map((envelope) => [envelope.payloadType, dsseVerify(envelope, publicKey)])).toEqual([
+        ['application/vnd.in-toto+json', true],
+        ['application/vnd.in-toto+json', true],
+      ]);
+      const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
+      expect(dsseVerify(envelopes[1]!, other)).toBe(false);
+    });
+
+    it('makes an in-toto Statement v1 whose predicate is the stored SBOM and whose subject is the image digest', async () => {
+      const [, layer] = (await attestationManifest()).layers;
+      const statement = statementOf(await envelopeOfLayer(layer!));
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      ajv.addFormat('uri', (text: string) => URL.canParse(text));
+      const validate = ajv.compile(JSON.parse(await readFile(STATEMENT_SCHEMA_FILE, 'utf8')));
+      expect(validate(statement) ? [] : validate.errors).toEqual([]);
+      // The schema can fail: a subject without a digest, an upper-case sha256, another _type.
+      expect(validate({ ...statement, subject: [{ name: repository() }] })).toBe(false);
+      expect(validate({ ...statement, subject: [{ name: repository(), digest: { sha256: 'AB' } }] })).toBe(false);
+      expect(validate({ ...statement, _type: 'https://in-toto.io/Statement/v0.1' })).toBe(false);
+      expect(statement.predicateType).toEqual('https://cyclonedx.org/bom');
+      expect(statement.subject).toEqual([{ name: repository(), digest: { sha256: outcome.digest!.slice('sha256:'.length) } }]);
+      const sbom = (await storedJson(scanned.reports.sbom)) as { metadata: { component: { version: string } }; components: { purl: string }[] };
+      expect(statement.predicate).toEqual(sbom);
+      expect(sbom.metadata.component.version).toEqual(outcome.digest);
+      expect(sbom.components.map((component) => component.purl)).toEqual(['pkg:pypi/requests@2.28.0']);
+      // Kept with the reports, beside the SBOM: the envelope pushed.
+      expect(await storedJson(reportKey(PROJECT, spec.buildId, 'sbom.dsse.json'))).toEqual(await envelopeOfLayer(layer!));
+    });
+
+    it('adds nothing when scan.completed is delivered again or the same SBOM is scanned again', async () => {
+      const before = await attestationManifest();
+      expect(await buildContext.attachSbom!(scanned)).toEqual({ status: 'unchanged', digest: outcome.digest });
+      await deliver(scanned, 'scan-1/scan');
+      // The build's own scan answered again from its stored reports: the same SBOM.
+      const again = await scan('build', 'scan-1-again');
+      expect(again.reports.sbom).toEqual(scanned.reports.sbom);
+      await deliver(again, 'scan-1-again/scan');
+      expect(await attestationManifest()).toEqual(before);
+    });
+
+    it("refuses a forged scan.completed: another project's SBOM key, an SBOM of another project, a digest it did not build", async () => {
+      const before = await attestationManifest();
+      const other = { appId: 'intruder', jobId: 'child', desiredTag: 'latest' };
+      // Names sample/child's SBOM as another project's: the key is not that project's.
+      const crossKey = await buildContext.attachSbom!({ ...scanned, project: other });
+      expect(crossKey).toEqual({ status: 'refused', reason: `${scanned.reports.sbom} is not the SBOM key of a scan of intruder/child:latest` });
+      // Another project's own SBOM that names sample/child's image: no build of it there.
+      const sbom = (await storedJson(scanned.reports.sbom)) as Record<string, unknown>;
+      const planted = reportKey(other, 'scan-x', 'sbom.cdx.json');
+      await store.put(planted, JSON.stringify(sbom));
+      const otherProject = await buildContext.attachSbom!({ ...scanned, project: other, reports: { ...scanned.reports, sbom: planted } });
+      expect(otherProject).toEqual({ status: 'refused', reason: `intruder/child:latest has no build of ${outcome.digest} by this function` });
+      // sample/child's folder, an SBOM naming the base image's digest (in the registry, not built here).
+      const forged = reportKey(PROJECT, 'scan-forged', 'sbom.cdx.json');
+      const metadata = sbom['metadata'] as { component: Record<string, unknown> };
+      await store.put(forged, JSON.stringify({ ...sbom, metadata: { ...metadata, component: { ...metadata.component, version: baseDigest } } }));
+      const notBuilt = await buildContext.attachSbom!({ ...scanned, reports: { ...scanned.reports, sbom: forged } });
+      expect(notBuilt).toEqual({ status: 'refused', reason: `sample/child:latest has no build of ${baseDigest} by this function` });
+      // The built digest under another repository's name.
+      const renamed = reportKey(PROJECT, 'scan-renamed', 'sbom.cdx.json');
+      await store.put(
+        renamed,
+        JSON.stringify({ ...sbom, metadata: { ...metadata, component: { ...metadata.component, name: `${registry.address}/sample/base` } } }),
+      );
+      expect(await buildContext.attachSbom!({ ...scanned, reports: { ...scanned.reports, sbom: renamed } })).toMatchObject({ status: 'refused' });
+      // Through the handler too: nothing answered, nothing attached.
+      expect(await deliver({ ...scanned, reports: { ...scanned.reports, sbom: forged } }, 'forged/scan')).toEqual([]);
+      expect(await attestationManifest()).toEqual(before);
+    });
+
+    it('refuses an SBOM over the size bound without reading it whole', async () => {
+      const big = reportKey(PROJECT, 'scan-big', 'sbom.cdx.json');
+      await store.put(big, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
+      expect(await buildContext.attachSbom!({ ...scanned, reports: { ...scanned.reports, sbom: big } })).toEqual({
+        status: 'refused',
+        reason: `the SBOM ${big} has ${4 * 1024 * 1024 + 1} bytes, more than ${4 * 1024 * 1024}`,
+      });
+    });
+
+    it('without an attestation key takes scan.completed and attaches nothing', async () => {
+      const before = await attestationManifest();
+      const keyless = await functionContext(buildFunction, loadConfig({ dataDir: path.join(dir, 'keyless'), registry: registry.address }, {}), silentLogger, {
+        store,
+      });
+      expect(keyless.attachSbom).toBeUndefined();
+      expect(await deliver(scanned, 'keyless/scan', keyless)).toEqual([]);
+      expect(await attestationManifest()).toEqual(before);
+    });
+
+    it('replaces the SBOM layer with the new SBOM of a weekly rescan, keeping the provenance, and ccp verify summarizes both', async () => {
+      const before = await attestationManifest();
+      const weekly = await scan('weekly', 'weekly-1');
+      expect(weekly.reports.sbom).not.toEqual(scanned.reports.sbom);
+      await deliver(weekly, 'weekly-1/scan');
+      const after = await attestationManifest();
+      expect(after.layers.map((layer) => layer.annotations?.['predicateType'])).toEqual(['https://slsa.dev/provenance/v1', 'https://cyclonedx.org/bom']);
+      expect(after.layers[0]).toEqual(provenanceLayer);
+      expect(after.layers[1]!.digest).not.toEqual(before.layers[1]!.digest);
+      const statement = statementOf(await envelopeOfLayer(after.layers[1]!));
+      expect(statement.predicate).toEqual(await storedJson(weekly.reports.sbom));
+
+      const text = await ccpVerify('--cosign-key', publicKeyFile);
+      expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(text.stdout).toContain('(https://slsa.dev/provenance/v1, https://cyclonedx.org/bom)');
+      expect(text.stdout).toContain(`source      ${spec.entry.gitUrl} @ ${commit}`);
+      expect(text.stdout).toMatch(/\n {2}SBOM: 1 component \(CycloneDX 1\.5, urn:uuid:[0-9a-f-]+, \d{4}-/);
+      const document = JSON.parse((await ccpVerify('--cosign-key', publicKeyFile, '--json')).stdout);
+      expect({ sbom: document.cosign.sbom.components, types: document.cosign.statements.map((s: { predicateType: string }) => s.predicateType) }).toEqual({
+        sbom: 1,
+        types: ['https://slsa.dev/provenance/v1', 'https://cyclonedx.org/bom'],
+      });
+    });
   });
 });

@@ -50,6 +50,30 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/overlays/%s', (overlay) => {
     expect(selected.sort()).toEqual([...FUNCTIONS.keys()].map((name) => [`${SERVICE_PREFIX}${name}`, name]).sort());
   });
 
+  it('mounts the signing keys (Secret ccp-signing) into ccp-build alone, read-only, and no object but ccp-build names them', () => {
+    const naming = objects.filter((object) => JSON.stringify(object).includes('ccp-signing')).map((object) => `${String(object.kind)} ${nameOf(object)}`);
+    expect(naming).toEqual(['Service ccp-build']);
+    const build = objects.find((object) => object.kind === 'Service' && nameOf(object) === 'ccp-build')!;
+    const pod = (
+      build.spec as {
+        template: {
+          spec: {
+            volumes: { name: string; secret?: { secretName: string; optional?: boolean } }[];
+            containers: { volumeMounts: { name: string; readOnly?: boolean }[] }[];
+          };
+        };
+      }
+    ).template.spec;
+    const volume = pod.volumes.find((candidate) => candidate.secret?.secretName === 'ccp-signing')!;
+    expect({
+      optional: volume.secret!.optional,
+      mounts: pod.containers.map((container) => container.volumeMounts.find((mount) => mount.name === volume.name)?.readOnly),
+    }).toEqual({
+      optional: true,
+      mounts: [true],
+    });
+  });
+
   it('puts every namespaced object in the namespace ccp (the Routes beside the ingress gateway)', () => {
     const misplaced = objects
       .filter((object) => !CLUSTER_KINDS.has(String(object.kind)))

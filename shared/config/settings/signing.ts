@@ -3,30 +3,18 @@ import { text } from './parsers';
 
 /** Simple signing (GPG) of pushed images: see shared/signing/readme.md and docs/admin-guide.md. */
 export const SIGNING = {
-  key: declare({
-    env: 'CCP_SIGNING_PRIVATE_KEY',
-    description:
-      'the armored GPG secret key itself, a key of the Secret ccp-secrets that the build Service mounts as the file `/etc/ccp/secrets/signing-key.asc` (gpg imports a file; ccp never reads it from the environment). Name that file in `CCP_SIGNING_KEY_FILE` to turn signing on',
-    parse: text,
-    secret: true,
-  }),
-  keyPassphrase: declare({
-    env: 'CCP_SIGNING_KEY_PASSWORD',
-    description: "the key's passphrase, a key of ccp-secrets mounted as `/etc/ccp/secrets/signing-key-passphrase` (for `CCP_SIGNING_KEY_PASSPHRASE_FILE`)",
-    parse: text,
-    secret: true,
-  }),
   keyFile: declare({
     env: 'CCP_SIGNING_KEY_FILE',
     key: 'signing.keyFile',
     description:
-      'the armored GPG secret key the build function signs pushed images with (`ccp keys generate`); in the cluster the Secret `ccp-signing-key` mounted at `/etc/ccp/signing/secret.asc`. Unset (the default): nothing is signed',
+      'the armored GPG secret key the build function signs pushed images with (`ccp keys generate`). In the cluster the build Service sets it to `/etc/ccp/signing/signing-key.asc`, the key `signing-key.asc` of the optional Secret `ccp-signing`. Unset, or naming a file that does not exist (the Secret absent): nothing is signed',
     parse: text,
   }),
   passphraseFile: declare({
     env: 'CCP_SIGNING_KEY_PASSPHRASE_FILE',
     key: 'signing.passphraseFile',
-    description: "a file holding the key's passphrase, for a key that has one",
+    description:
+      "a file holding the key's passphrase, for a key that has one; in the cluster `/etc/ccp/signing/signing-key-passphrase` (key `signing-key-passphrase` of `ccp-signing`), no passphrase when that file does not exist",
     parse: text,
   }),
   identity: declare({
@@ -50,8 +38,8 @@ export const SIGNING = {
 
 export const SIGNING_ROWS: Record<'signing', SettingGroup> = {
   signing: {
-    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl, SIGNING.key, SIGNING.keyPassphrase],
+    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl],
     description:
-      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. In the cluster the key and passphrase are the ccp-secrets keys `CCP_SIGNING_PRIVATE_KEY` and `CCP_SIGNING_KEY_PASSWORD`, mounted as files under `/etc/ccp/secrets/`. See `docs/admin-guide.md`, "Signed images"',
+      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. In the cluster the key and passphrase are files of the Secret `ccp-signing`, mounted into the build function only at `/etc/ccp/signing/`. See `docs/admin-guide.md`, "Signed images"',
   },
 };

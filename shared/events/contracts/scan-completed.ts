@@ -31,7 +31,7 @@ export const scanCompleted = defineContract({
   type: EventTypes.scanCompleted,
   description: 'An image was scanned.',
   emittedBy: 'scan (an image absent from the registry too)',
-  consumedBy: 'notify',
+  consumedBy: 'notify, build (attaches the SBOM to the image as a signed attestation)',
   data: ScanCompletedDataSchema,
   example: {
     project: EXAMPLE_PROJECT,
