@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import { parseCosignPublicKey } from '../attest/verify';
+import { verifyCosign } from '../attest/verify';
+import type { ParentSignatureSettings } from '../config/config';
+import type { ParentSignaturePolicy } from '../config/settings/signing';
+import { parseImageReference } from '../registry/reference';
+import type { RegistryClient } from '../registry/registry-client';
+import { verifyImage } from './image-signatures';
+
+/**
+ * Why a parent's signature does not verify: none found, one that fails the key, one made for
+ * another digest (or another image), or the signature could not be fetched at all.
+ */
+export type ParentSignatureProblem = 'no signature' | 'bad signature' | 'signature for another digest' | 'unreachable';
+
+/** The check of one parent image at one digest. */
+export interface ParentVerdict {
+  /** `registry/app/job:tag`, the reference the parent was pushed as. */
+  ref: string;
+  /** `sha256:…` of the pushed manifest checked. */
+  digest: string;
+  verified: boolean;
+  problem?: ParentSignatureProblem;
+  /** The verifier's own words (skopeo's, the registry's), when it did not verify. */
+  reason?: string;
+}
+
+/** What a verdict means under a policy: build or scan on quietly, with a warning, or refuse. */
+export type ParentDecision = 'use' | 'warn' | 'refuse';
+
+/**
+ * The decision for a verdict: `off` never looks (use); a verified parent is used under every
+ * policy; one that does not verify is a warning under `warn`, a refusal under `enforce`.
+ * @see ../../docs/admin-guide.md#signed-images
+ */
+export function parentDecision(policy: ParentSignaturePolicy, verdict: Pick<ParentVerdict, 'verified'>): ParentDecision {
+  if (policy === 'off' || verdict.verified) return 'use';
+  return policy === 'warn' ? 'warn' : 'refuse';
+}
+
+/** One sentence naming the parent, its digest and why: what the cascade record, the mail and the scan report say. */
+export function parentSignatureMessage(parent: string, verdict: ParentVerdict): string {
+  const why = verdict.reason ? `${verdict.problem ?? 'bad signature'}: ${verdict.reason}` : (verdict.problem ?? 'bad signature');
+  return `parent ${parent} (${verdict.ref}@${verdict.digest}) signature does not verify (${why})`;
+}
+
+/**
+ * Checks parents' signatures with the configured public keys (simple signing from the lookaside,
+ * the cosign `.sig` from the registry; both when both are given), each digest once: one
+ * instance per event, so the children of one parent, and the cascades one `build.completed`
+ * advances, share one check. Never throws for a signature problem: an unreachable lookaside or
+ * registry is a verdict ({@link ParentSignatureProblem}), so that `enforce` refuses rather than
+ * retries forever.
+ */
+export class ParentSignatureVerifier {
+  private readonly verdicts = new Map<string, Promise<ParentVerdict>>();
+  private cosignKey?: Promise<KeyObject>;
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly settings: ParentSignatureSettings,
+  ) {}
+
+  /** The verdict of `ref` (a tag reference) at `digest`, checked once per digest. */
+  verify(ref: string, digest: string): Promise<ParentVerdict> {
+    let verdict = this.verdicts.get(digest);
+    if (!verdict) {
+      verdict = this.check(ref, digest);
+      this.verdicts.set(digest, verdict);
+    }
+    return verdict;
+  }
+
+  private async check(ref: string, digest: string): Promise<ParentVerdict> {
+    const failed = (problem: ParentSignatureProblem, reason: string): ParentVerdict => ({ ref, digest, verified: false, problem, reason });
+    let parsed;
+    try {
+      parsed = { ...parseImageReference(ref), digest };
+    } catch (error) {
+      return failed('unreachable', `not an image reference: ${(error as Error).message}`);
+    }
+    if (this.settings.publicKeyFile && this.settings.lookasideUrl) {
+      try {
+        const simple = await verifyImage({
+          client: this.client,
+          ref: parsed,
+          publicKeyFile: this.settings.publicKeyFile,
+          lookasideUrl: this.settings.lookasideUrl,
+          ...(this.settings.identity ? { identity: this.settings.identity } : {}),
+        });
+        if (!simple.verified) return failed(simpleProblem(simple.reason), simple.reason);
+      } catch (error) {
+        return failed('unreachable', (error as Error).message);
+      }
+    }
+    if (this.settings.cosignPublicKeyFile) {
+      const file = this.settings.cosignPublicKeyFile;
+      this.cosignKey ??= readFile(file).then((pem) => parseCosignPublicKey(pem, file));
+      try {
+        const cosign = await verifyCosign({ client: this.client, ref: parsed, digest, publicKey: await this.cosignKey });
+        if (!cosign.signature.verified) {
+          const reason = cosign.signature.reason ?? 'the signature does not verify';
+          return failed(cosignProblem(reason), reason);
+        }
+      } catch (error) {
+        return failed('unreachable', (error as Error).message);
+      }
+    }
+    return { ref, digest, verified: true };
+  }
+}
+
+/** skopeo standalone-verify's and the lookaside's words, sorted into the problems users act on. */
+function simpleProblem(reason: string): ParentSignatureProblem {
+  if (/no signature at the lookaside/.test(reason)) return 'no signature';
+  if (/lookaside answered/.test(reason)) return 'unreachable';
+  if (/digest/i.test(reason)) return 'signature for another digest';
+  return 'bad signature';
+}
+
+/** verifyCosign's words (shared/attest/verify.ts), sorted the same way. */
+function cosignProblem(reason: string): ParentSignatureProblem {
+  if (/has no such tag/.test(reason)) return 'no signature';
+  if (/answered HTTP/.test(reason)) return 'unreachable';
+  if (/the signature is for /.test(reason)) return 'signature for another digest';
+  return 'bad signature';
+}
