@@ -89,7 +89,7 @@ export class ParentSignatureVerifier {
           lookasideUrl: this.settings.lookasideUrl,
           ...(this.settings.identity ? { identity: this.settings.identity } : {}),
         });
-        if (!simple.verified) return failed(simpleProblem(simple.reason), simple.reason);
+        if (!simple.verified) return failed(simpleProblem(simple.reason), skopeoMessage(simple.reason));
       } catch (error) {
         return failed('unreachable', (error as Error).message);
       }
@@ -109,6 +109,24 @@ export class ParentSignatureVerifier {
     }
     return { ref, digest, verified: true };
   }
+}
+
+/**
+ * skopeo's fatal line (`time=… level=fatal msg="Error verifying signature: …"`) as its message
+ * alone, without gpgme's struct dump, cut to a length a mail row carries.
+ */
+export function skopeoMessage(line: string): string {
+  const quoted = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+  let message = line;
+  if (quoted !== undefined) {
+    try {
+      message = JSON.parse(`"${quoted}"`) as string;
+    } catch {
+      message = quoted;
+    }
+  }
+  message = message.replace(/: gpgme\.Signature\{.*$/s, '');
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 /** skopeo standalone-verify's and the lookaside's words, sorted into the problems users act on. */
