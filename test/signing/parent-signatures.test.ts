@@ -8,6 +8,8 @@ import express from 'express';
 import type { CloudEvent } from 'cloudevents';
 import { pushArtifact } from '../../functions/build/attest/oci-push';
 import { dispatchFunction } from '../../functions/dispatch';
+import { startCascade } from '../../functions/dispatch/emit';
+import { planCascade } from '../../functions/dispatch/planning/cascade-plan';
 import { scanFunction } from '../../functions/scan';
 import { cosignTag, signatureArtifact } from '../../shared/attest/cosign';
 import { BuildRecords } from '../../shared/builds/records';
@@ -21,6 +23,7 @@ import { type NoticeRequestedData } from '../../shared/events/contracts/notice-r
 import { makeEvent } from '../../shared/events/make';
 import { EventTypes } from '../../shared/events/types';
 import { createFunctionContext } from '../../shared/function/context';
+import { DependencyGraph } from '../../shared/graph/dependency-graph';
 import { listen, type RunningServer } from '../../shared/host/listen';
 import { signatureRoutes } from '../../shared/host/signature-routes';
 import { imageName, type ProjectEntry } from '../../shared/index/types';
@@ -315,4 +318,59 @@ describe('parent signatures: the dispatcher and the scan check a parent ccp buil
     },
     180_000,
   );
+
+  it('refuses, inside a push cascade, the children of a parent built unsigned: one notice, the grandchild skipped', async () => {
+    const appId = 'in-cascade';
+    const parent = entry(appId, 'base');
+    const child = entry(appId, 'app', [imageName(parent)]);
+    const grandchild = entry(appId, 'leaf', [imageName(child)]);
+    const projects = [parent, child, grandchild];
+    const parentRef = `${registry.address}/${appId}/base:latest`;
+    const digest = await buildAndPush(parentRef, 'FROM scratch\nCOPY file.txt /file.txt\n', 'unsigned parent in a cascade\n');
+    const config = loadConfig(
+      { dataDir: path.join(dir, appId), registry: registry.address },
+      { CCP_PARENT_SIGNATURES: 'enforce', CCP_SIGNING_PUBLIC_KEY_FILE: key.publicKeyFile, CCP_SIGNING_LOOKASIDE_URL: `${server.url}/sigstore` },
+    );
+    const context = await functionContext(dispatchFunction, config, silentLogger, { store, projects });
+    const push = { kind: 'git-push' as const, message: 'Git commit c0ffee to branch main' };
+    const planned = planCascade({
+      id: 'push-in-cascade',
+      cause: push,
+      seeds: [{ entry: parent, cause: push }],
+      graph: new DependencyGraph(projects),
+      entries: new Map(projects.map((project) => [imageName(project), project])),
+      maxInFlight: 10,
+      now: new Date(),
+    })!;
+    const [request] = ofType<BuildRequestedData>(await startCascade(planned, context), EventTypes.buildRequested);
+    const at = new Date().toISOString();
+    const completed: BuildCompletedData = {
+      buildId: request!.buildId!,
+      project: request!.project,
+      entry: parent,
+      status: 'succeeded',
+      image: { ref: parentRef, digest },
+      reports: { log: 'reports/in-cascade/base/latest/b/build.log' },
+      timings: { startedAt: at, finishedAt: at, durationMs: 0 },
+      cause: request!.cause,
+      causeChain: request!.causeChain ?? [],
+    };
+    const event = makeEvent(EventTypes.buildCompleted, completed, { source: '/ccp/build', id: `${request!.buildId}/build` });
+    const events = await dispatchFunction.handle(event, context);
+    const message = `refused: parent ${imageName(parent)} (${parentRef}@${digest}) signature does not verify (no signature: no signature at the lookaside)`;
+    expect(ofType(events, EventTypes.buildRequested)).toEqual([]);
+    expect(
+      ofType<NoticeRequestedData>(events, EventTypes.noticeRequested).map((notice) =>
+        notice.items.map((item) => [item.project.jobId, item.outcome, item.reason]),
+      ),
+    ).toEqual([
+      [
+        ['base', 'succeeded', undefined],
+        ['app', 'failed', message],
+        ['leaf', 'skipped', `parent ${imageName(child)} failed`],
+      ],
+    ]);
+    const again = await dispatchFunction.handle(event, context);
+    expect(again.map((replayed) => replayed.id)).toEqual(events.map((first) => first.id));
+  }, 120_000);
 });
