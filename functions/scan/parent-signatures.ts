@@ -37,8 +37,8 @@ export function inIndexParents(
  * The `parent-signatures` section of a scan of `project`'s build `buildId`: each in-index parent's
  * signature verified at the digest the build used. `enforce`: a parent that does not verify is a
  * high finding and the section `failed` (the scan's verdict `high`); `warn`: a medium finding.
- * `null` when the policy is `off` (the report is as before). Never throws: a store or key problem
- * is the section's `failed` reason.
+ * `null` when the policy is `off` (the report is as before). Never throws: without a build record
+ * the section is `skipped`; an unreadable key is every parent's finding (`unusable key`).
  * @see ../../docs/admin-guide.md#signed-images
  */
 export async function parentSignaturesRun(input: {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { parseCosignPublicKey } from '../attest/verify';
-import { verifyCosign } from '../attest/verify';
+import { parseCosignPublicKey, verifyCosign } from '../attest/verify';
 import type { ParentSignatureSettings } from '../config/config';
 import type { ParentSignaturePolicy } from '../config/settings/signing';
 import { parseImageReference } from '../registry/reference';
@@ -10,9 +9,10 @@ import { verifyImage } from './image-signatures';
 
 /**
  * Why a parent's signature does not verify: none found, one that fails the key, one made for
- * another digest (or another image), or the signature could not be fetched at all.
+ * another digest (or another image), the signature could not be fetched at all, or the
+ * configured public key cannot be read (every parent then fails: a configuration error).
  */
-export type ParentSignatureProblem = 'no signature' | 'bad signature' | 'signature for another digest' | 'unreachable';
+export type ParentSignatureProblem = 'no signature' | 'bad signature' | 'signature for another digest' | 'unreachable' | 'unusable key';
 
 /** The check of one parent image at one digest. */
 export interface ParentVerdict {
@@ -55,7 +55,7 @@ export function parentSignatureMessage(parent: string, verdict: ParentVerdict): 
  */
 export class ParentSignatureVerifier {
   private readonly verdicts = new Map<string, Promise<ParentVerdict>>();
-  private cosignKey?: Promise<KeyObject>;
+  private keys?: Promise<{ cosign?: KeyObject } | { problem: string }>;
 
   constructor(
     private readonly client: RegistryClient,
@@ -74,6 +74,8 @@ export class ParentSignatureVerifier {
 
   private async check(ref: string, digest: string): Promise<ParentVerdict> {
     const failed = (problem: ParentSignatureProblem, reason: string): ParentVerdict => ({ ref, digest, verified: false, problem, reason });
+    const keys = await (this.keys ??= this.readKeys());
+    if ('problem' in keys) return failed('unusable key', keys.problem);
     let parsed;
     try {
       parsed = { ...parseImageReference(ref), digest };
@@ -94,11 +96,9 @@ export class ParentSignatureVerifier {
         return failed('unreachable', (error as Error).message);
       }
     }
-    if (this.settings.cosignPublicKeyFile) {
-      const file = this.settings.cosignPublicKeyFile;
-      this.cosignKey ??= readFile(file).then((pem) => parseCosignPublicKey(pem, file));
+    if (keys.cosign) {
       try {
-        const cosign = await verifyCosign({ client: this.client, ref: parsed, digest, publicKey: await this.cosignKey });
+        const cosign = await verifyCosign({ client: this.client, ref: parsed, digest, publicKey: keys.cosign });
         if (!cosign.signature.verified) {
           const reason = cosign.signature.reason ?? 'the signature does not verify';
           return failed(cosignProblem(reason), reason);
@@ -108,6 +108,17 @@ export class ParentSignatureVerifier {
       }
     }
     return { ref, digest, verified: true };
+  }
+
+  /** The public keys, read once: the cosign key parsed, the GPG key file readable (gpg imports it per check). */
+  private async readKeys(): Promise<{ cosign?: KeyObject } | { problem: string }> {
+    const { publicKeyFile, cosignPublicKeyFile } = this.settings;
+    try {
+      if (publicKeyFile) await readFile(publicKeyFile);
+      return cosignPublicKeyFile ? { cosign: parseCosignPublicKey(await readFile(cosignPublicKeyFile), cosignPublicKeyFile) } : {};
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
   }
 }
 
