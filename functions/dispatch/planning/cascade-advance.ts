@@ -22,9 +22,10 @@ function ended(item: CascadeItem): boolean {
 /**
  * Moves the cascade on, on a copy: skips every waiting item with a failed or skipped parent
  * (naming the failed ancestor), ends `failed` every waiting item with a parent whose signature
- * check refused it (naming the parent, digest and why: parent-signatures.ts), then requests waiting items whose parents all succeeded, the
- * longest remaining chain first ({@link byCriticalPath}), while fewer than `maxInFlight` builds
- * are requested and not ended.
+ * check refused it (naming the parent, digest and why: parent-signatures.ts), then requests
+ * waiting items whose parents all succeeded, the longest remaining chain first
+ * ({@link byCriticalPath}), while fewer than `maxInFlight` builds are requested and not ended;
+ * an item built despite a parent's `warn` carries the warning.
  */
 export function releaseReady(record: CascadeRecord, now: Date): CascadeStep {
   const items = record.items.map((item) => ({ ...item }));
