@@ -76,7 +76,6 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       settings: context.config.parentSignatures,
       client: registryClientFor(context.config),
       store: context.store,
-      registry: context.config.registry,
       project: job.project,
       ...(job.buildId ? { buildId: job.buildId } : {}),
       log,

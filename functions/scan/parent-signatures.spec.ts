@@ -4,24 +4,38 @@ import path from 'node:path';
 import { silentLogger } from '../../shared/log/logger';
 import { RegistryClient } from '../../shared/registry/registry-client';
 import { FsObjectStore } from '../../shared/store/fs-store';
-import { inIndexParents, parentSignaturesRun } from './parent-signatures';
+import { builtParent, parentSignaturesRun } from './parent-signatures';
 
 const REGISTRY = '127.0.0.1:5000';
-const DIGEST = `sha256:${'a'.repeat(64)}`;
 
-describe('the parents a scan checks', () => {
+describe('the digest of a parent a scan checks', () => {
+  const ref = `${REGISTRY}/team/base:latest`;
+  const digest = (n: number): string => `sha256:${String(n).repeat(64)}`;
+  const build = (n: number, finishedAt: string, status: 'succeeded' | 'failed' = 'succeeded') => ({
+    status,
+    image: { ref, digest: digest(n) },
+    timings: { queuedAt: finishedAt, finishedAt },
+  });
+  const BUILDS = [
+    build(1, '2026-12-01T10:00:00Z'),
+    build(2, '2026-12-01T12:00:00Z'),
+    build(3, '2026-12-01T11:00:00Z', 'failed'),
+    build(4, '2026-12-02T09:00:00Z'),
+  ];
+  const child = (startedAt: string, pulled?: string) => ({
+    timings: { queuedAt: startedAt, startedAt },
+    ...(pulled ? { baseImageDigests: [{ ref, digest: pulled }] } : {}),
+  });
+
   it.each([
-    [
-      'an index image in the pipeline registry',
-      ['team/base:latest'],
-      `${REGISTRY}/team/base:latest`,
-      [{ name: 'team/base:latest', ref: `${REGISTRY}/team/base:latest`, digest: DIGEST }],
-    ],
-    ['an external base image', ['team/base:latest'], 'quay.io/centos/centos:stream9', []],
-    ['the same path in another registry', ['team/base:latest'], `registry.example.org/team/base:latest`, []],
-    ['an image of the pipeline registry no index entry names', [], `${REGISTRY}/team/base:latest`, []],
-  ])('%s', (_name, baseImages, ref, expected) => {
-    expect(inIndexParents({ baseImages, baseImageDigests: [{ ref, digest: DIGEST }] }, REGISTRY)).toEqual(expected);
+    ['the digest the child pulled, when a parent build pushed it', child('2026-12-01T13:00:00Z', digest(1)), BUILDS, digest(1)],
+    ['the last successful parent build before the child started', child('2026-12-01T13:00:00Z'), BUILDS, digest(2)],
+    ['not a failed build, nor one that ended after', child('2026-12-01T11:30:00Z'), BUILDS, digest(1)],
+    ["the time rule when the pulled digest is buildah's own, no parent build's", child('2026-12-01T13:00:00Z', digest(9)), BUILDS, digest(2)],
+    ['none: no parent build before the child', child('2026-12-01T09:00:00Z'), BUILDS, null],
+    ['none: ccp never built the parent (external)', child('2026-12-01T13:00:00Z', digest(1)), [], null],
+  ])('%s', (_name, record, builds, expected) => {
+    expect(builtParent('team/base:latest', record, builds)).toEqual(expected ? { name: 'team/base:latest', ref, digest: expected } : null);
   });
 });
 
@@ -36,7 +50,6 @@ describe('the parent-signatures section without anything to check', () => {
     settings: { policy, cosignPublicKeyFile: path.join(dir, 'unused.pub') },
     client: new RegistryClient(),
     store: new FsObjectStore(path.join(dir, 'store')),
-    registry: REGISTRY,
     project: { appId: 'team', jobId: 'app', desiredTag: 'latest' },
     ...(buildId ? { buildId } : {}),
     log: silentLogger,

@@ -1,7 +1,7 @@
-import type { BaseImageDigest } from '../../shared/builds/builder-types';
 import { BuildRecords } from '../../shared/builds/records';
 import type { ParentSignatureSettings } from '../../shared/config/config';
-import type { ProjectRef } from '../../shared/index/types';
+import type { BuildRecord } from '../../shared/builds/types';
+import { parseImageName, type ProjectRef } from '../../shared/index/types';
 import type { Logger } from '../../shared/log/logger';
 import type { ScanFinding, ScannerResult } from '../../shared/reports/scanner-types';
 import type { ScannerRun } from '../../shared/reports/types';
@@ -16,26 +16,38 @@ export const PARENT_SIGNATURES_SECTION = {
   description: 'Signatures of the parent images ccp built, at the digests this image was built from (CCP_PARENT_SIGNATURES)',
 } as const;
 
-/**
- * The in-index parents of a build: its base images at the digests it pulled
- * (`baseImageDigests`) that are in the pipeline's registry and are index images its Dockerfile
- * names (`baseImages`). An external base (`quay.io/centos/centos`) is never one.
- */
-export function inIndexParents(
-  record: { baseImages?: string[]; baseImageDigests?: BaseImageDigest[] },
-  registry: string,
-): { name: string; ref: string; digest: string }[] {
-  const names = new Set(record.baseImages ?? []);
-  const prefix = `${registry}/`;
-  return (record.baseImageDigests ?? []).flatMap((base) => {
-    const name = base.ref.startsWith(prefix) ? base.ref.slice(prefix.length) : undefined;
-    return name && names.has(name) ? [{ name, ref: base.ref, digest: base.digest }] : [];
-  });
+/** A parent of a build as checked: its index name, the reference its build pushed, the digest. */
+export interface BuiltParent {
+  name: string;
+  ref: string;
+  digest: string;
 }
 
 /**
- * The `parent-signatures` section of a scan of `project`'s build `buildId`: each in-index parent's
- * signature verified at the digest the build used. `enforce`: a parent that does not verify is a
+ * The digest of `name` a child was built from, among the parent's own builds (`parentBuilds`,
+ * its build records): the digest the child's build recorded pulling (`baseImageDigests`) when a
+ * parent build pushed exactly that, else the digest of the parent's last successful build that
+ * ended before the child's started (what the tag named when the child pulled it). `null` when
+ * no build of ccp pushed the parent (an external or hand-pushed base: not checked).
+ */
+export function builtParent(
+  name: string,
+  child: Pick<BuildRecord, 'baseImageDigests' | 'timings'>,
+  parentBuilds: readonly Pick<BuildRecord, 'status' | 'image' | 'timings'>[],
+): BuiltParent | null {
+  const pushed = parentBuilds.filter((build) => build.status === 'succeeded' && build.image?.digest && build.timings.finishedAt);
+  const pulled = child.baseImageDigests?.find((base) => pushed.some((build) => build.image!.digest === base.digest));
+  const exact = pulled && pushed.find((build) => build.image!.digest === pulled.digest);
+  const started = child.timings.startedAt ?? child.timings.queuedAt;
+  const before = pushed.filter((build) => build.timings.finishedAt! <= started).sort((a, b) => a.timings.finishedAt!.localeCompare(b.timings.finishedAt!));
+  const chosen = exact ?? before.at(-1);
+  return chosen ? { name, ref: chosen.image!.ref, digest: chosen.image!.digest! } : null;
+}
+
+/**
+ * The `parent-signatures` section of a scan of `project`'s build `buildId`: each parent its
+ * Dockerfile names (`baseImages`) that ccp built, its signature verified at the digest the build
+ * used ({@link builtParent}). `enforce`: a parent that does not verify is a
  * high finding and the section `failed` (the scan's verdict `high`); `warn`: a medium finding.
  * `null` when the policy is `off` (the report is as before). Never throws: without a build record
  * the section is `skipped`; an unreadable key is every parent's finding (`unusable key`).
@@ -45,7 +57,6 @@ export async function parentSignaturesRun(input: {
   settings: ParentSignatureSettings;
   client: RegistryClient;
   store: ObjectStore;
-  registry: string;
   project: ProjectRef;
   buildId?: string;
   log: Logger;
@@ -61,13 +72,17 @@ export async function parentSignaturesRun(input: {
   });
   if (!input.buildId)
     return run({ status: 'skipped', reason: 'no build names the parents of this image (a rescan without a build id)', findings: [], packages: [] });
-  const record = await new BuildRecords(input.store).get(input.project, input.buildId).catch(() => null);
+  const records = new BuildRecords(input.store);
+  const record = await records.get(input.project, input.buildId).catch(() => null);
   if (!record) return run({ status: 'skipped', reason: `no build record of ${input.buildId}`, findings: [], packages: [] });
-  const parents = inIndexParents(record, input.registry);
-  const unrecorded = (record.baseImages ?? []).filter((name) => !parents.some((parent) => parent.name === name));
-  const notes = unrecorded.map(
-    (name) => `${name}: not checked, the digest the build pulled is not recorded (an external or unresolved base, or the kubernetes backend)`,
-  );
+  const notes: string[] = [];
+  const parents: BuiltParent[] = [];
+  for (const name of record.baseImages ?? []) {
+    const project = parseImageName(name);
+    const parent = project ? builtParent(name, record, await records.list(project)) : null;
+    if (parent) parents.push(parent);
+    else notes.push(`${name}: not checked, no build of ccp pushed it before this one (an external or hand-pushed base)`);
+  }
   const verifier = new ParentSignatureVerifier(input.client, settings);
   const findings: ScanFinding[] = [];
   for (const parent of parents) {

@@ -278,20 +278,24 @@ describe('parent signatures: the dispatcher and the scan check a parent ccp buil
       const childRef = `${registry.address}/${appId}/app:latest`;
       const childDigest = await buildAndPush(childRef, `FROM ${parentRef}\nCOPY file.txt /child.txt\n`, `child of ${label}\n`);
       const buildId = `${appId}-b2`;
-      await new BuildRecords(store).put({
+      // The build records as the build function leaves them: the parent's pushed digest, the child's parents.
+      const buildRecord = (buildId: string, project: ProjectEntry, image: { ref: string; digest: string }, startedAt: string, finishedAt: string) => ({
         buildId,
-        project: { appId, jobId: 'app', desiredTag: 'latest' },
-        name: imageName(child),
-        status: 'succeeded',
-        cause: { kind: 'parent-rebuilt', message: 'parent rebuilt', parent: imageName(parent) },
+        project: { appId, jobId: project.jobId, desiredTag: 'latest' },
+        name: imageName(project),
+        status: 'succeeded' as const,
+        cause: { kind: 'manual' as const, message: 'Requested by an admin' },
         causeChain: [],
-        entry: child,
-        image: { ref: childRef, digest: childDigest },
-        timings: { queuedAt: at, startedAt: at, finishedAt: at },
-        links: { log: `reports/${appId}/app/latest/${buildId}/build.log` },
+        entry: project,
+        image,
+        timings: { queuedAt: startedAt, startedAt, finishedAt },
+        links: { log: reportKey({ appId, jobId: project.jobId, desiredTag: 'latest' }, buildId, 'build.log') },
+        updatedAt: finishedAt,
+      });
+      await new BuildRecords(store).put(buildRecord(`${appId}-b1`, parent, { ref: parentRef, digest }, '2026-12-06T06:59:00.000Z', at));
+      await new BuildRecords(store).put({
+        ...buildRecord(buildId, child, { ref: childRef, digest: childDigest }, '2026-12-06T07:01:00.000Z', '2026-12-06T07:02:00.000Z'),
         baseImages: [imageName(parent)],
-        baseImageDigests: [{ ref: parentRef, digest }],
-        updatedAt: at,
       });
       const scanContext = await createFunctionContext(config, silentLogger, { store });
       const scanRequest = makeEvent(
