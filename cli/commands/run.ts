@@ -180,6 +180,8 @@ export async function runProjects(
   const built = new Map<string, BuildCompletedData>();
   const scans = new Map<string, ScanCompletedData>();
   const skipped = new Map<string, NoticeItem>();
+  // Refused by a parent's signature (CCP_PARENT_SIGNATURES=enforce): failed without a build.
+  const refused = new Map<string, NoticeItem>();
   const deadLetters: RunSummary['deadLetters'] = [];
   const total = selected.length;
   let linted = 0;
@@ -238,6 +240,11 @@ export async function runProjects(
         const notice = event.data as NoticeRequestedData;
         if (notice.cascade !== cascade) continue;
         for (const item of notice.items) {
+          if (item.outcome === 'failed' && !item.buildId) {
+            refused.set(imageName(item.project), item);
+            progress(`[refused] ${imageName(item.project)}: ${item.reason ?? 'a parent signature does not verify'}`);
+            continue;
+          }
           if (item.outcome !== 'skipped') continue;
           skipped.set(imageName(item.project), item);
           progress(`[skip] ${imageName(item.project)}: skipped: ${item.reason ?? 'a parent failed'}`);
@@ -275,6 +282,16 @@ export async function runProjects(
     if (made) return summarise(made, lints.get(made.buildId), built.get(made.buildId), scans.get(made.buildId), context.store);
     const ended = before.get(name);
     if (ended && (ended.status === 'succeeded' || ended.status === 'failed')) return endedBeforeRestart(ended, context.store);
+    const refusal = refused.get(name);
+    if (refusal)
+      return {
+        project: name,
+        buildId: null,
+        cause: null,
+        lint: { verdict: 'not-run' },
+        build: { status: 'failed', reason: refusal.reason ?? 'refused: a parent signature does not verify' },
+        scan: { status: 'not-run' },
+      };
     const skip = skipped.get(name);
     if (skip)
       return {

@@ -192,6 +192,15 @@ describe('build handle', () => {
     expect(unknown!.data as BuildCompletedData).not.toHaveProperty('baseImages');
   });
 
+  it.each([
+    ['a parent pulled at its digest', [{ ref: '127.0.0.1:5000/team/base:latest', digest: `sha256:${'1'.repeat(64)}` }]],
+    ['no parent (FROM scratch)', []],
+  ])('keeps the base image digests the backend pulled on the record, for the parent check of the scan: %s', async (_name, baseImageDigests) => {
+    await setUp(() => ({ baseImageDigests }));
+    await handle(lintCompleted('b1', entry('web'), { baseImages: ['team/base:latest'] }), context);
+    expect((await record('web', 'b1')).baseImageDigests).toEqual(baseImageDigests.length > 0 ? baseImageDigests : undefined);
+  });
+
   it('builds a lint.completed delivered twice once, and answers the second from the record', async () => {
     await setUp();
     const first = await handle(lintCompleted('b1', entry('web')), context);

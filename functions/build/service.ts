@@ -253,6 +253,8 @@ export class BuildService {
       status: outcome.status,
       ...(reason ? { reason } : {}),
       image: { ref: outcome.imageRef, ...(outcome.digest ? { digest: outcome.digest } : {}) },
+      // The parents at the digests pulled: the scan checks their signatures (CCP_PARENT_SIGNATURES).
+      ...(outcome.baseImageDigests?.length ? { baseImageDigests: outcome.baseImageDigests } : {}),
       timings: { ...running.timings, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - started.getTime(), steps: outcome.steps },
     });
     this.emit(record, 'finished', outcome.status === 'succeeded' ? `succeeded: ${outcome.imageRef}@${outcome.digest}` : `failed: ${reason ?? ''}`);

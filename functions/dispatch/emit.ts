@@ -58,5 +58,9 @@ export async function startCascade(planned: CascadeRecord, context: FunctionCont
       cause: item.cause.message,
     });
   }
+  for (const item of step.refused)
+    log.warn('refused: a parent signature does not verify', { project: item.name, refusedBy: item.refusedBy, reason: item.reason });
+  for (const item of step.requested)
+    if (item.warning) log.warn('built although a parent signature does not verify', { project: item.name, warning: item.warning });
   return [...step.requested.map(requestEvent), ...(step.finished ? [noticeEvent(record)] : [])];
 }

@@ -19,6 +19,8 @@ import type { ImageSource } from './image-source';
 import { checkProjectImage } from './project-image';
 import { scanEnvironment, scanSettings } from './scan-environment';
 import { scanImage } from './scan-image';
+import { parentSignaturesRun } from './parent-signatures';
+import { registryClientFor } from '../../shared/registry/pipeline-registry';
 
 export const FUNCTION_NAME = 'scan';
 const SOURCE = functionSource(FUNCTION_NAME);
@@ -46,8 +48,11 @@ interface ScanJob {
  * its own named by the scan id, `scan-<time>-<hash>`),
  * updates `state/images/…`, and returns `scan.completed` with each scanner's summary and the
  * report keys, its id `<scan-id>/scan` so that a redelivered request emits a duplicate.
- * A failed build is ignored.
+ * A failed build is ignored. With `CCP_PARENT_SIGNATURES` on, the report has a
+ * `parent-signatures` section: the in-index parents of the build, verified at the digests it
+ * pulled (`enforce`: a high finding and the section failed; `warn`: a medium finding).
  * @see ../../shared/reports/readme.md
+ * @see ../../docs/admin-guide.md#signed-images
  */
 export function createScanHandler(options: ScanHandlerOptions): Handler {
   const scanners = options.scanners ?? SCANNERS;
@@ -67,6 +72,14 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       return [makeEvent(EventTypes.scanCompleted, done, { source: SOURCE, id: `${scanId}/scan` })];
     }
     const settings = scanSettings(context.config);
+    const parents = await parentSignaturesRun({
+      settings: context.config.parentSignatures,
+      client: registryClientFor(context.config),
+      store: context.store,
+      project: job.project,
+      ...(job.buildId ? { buildId: job.buildId } : {}),
+      log,
+    });
     const outcome = await scanImage({
       scanId,
       image: job.image,
@@ -84,6 +97,7 @@ export function createScanHandler(options: ScanHandlerOptions): Handler {
       scannerTimeoutMs: settings.scannerTimeoutMs,
       log,
       ...(context.signal ? { signal: context.signal } : {}),
+      ...(parents ? { extraRuns: [parents] } : {}),
     });
     const reports = await storeScanReports(context.store, job.project, folder, outcome.report, outcome.sbom);
     if (outcome.report.verdict !== 'skipped') {

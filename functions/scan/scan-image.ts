@@ -38,6 +38,8 @@ export interface ScanImageOptions {
   log: Logger;
   /** The delivery's signal: on abort the fetch stops and the abort reason is thrown. */
   signal?: AbortSignal;
+  /** Sections made outside the root filesystem (the parents' signatures), reported after the scanners'. */
+  extraRuns?: readonly ScannerRun[];
 }
 
 export interface ScanOutcome {
@@ -102,6 +104,7 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanOutcome>
     runs = skippedRuns(options.scanners, aborted!, started);
   }
   await rm(options.workDir, { recursive: true, force: true });
+  runs.push(...(options.extraRuns ?? []));
   const report = buildScanReport({
     scanId: options.scanId,
     image,

@@ -1,4 +1,4 @@
-import type { BuildOutcome } from './builder-types';
+import type { BaseImageDigest, BuildOutcome } from './builder-types';
 import type { BuildCause, ReplacedBuild } from '../events/types';
 import type { ProjectEntry, ProjectRef } from '../index/types';
 
@@ -42,6 +42,8 @@ export interface BuildRecord {
   links: { log: string; lint?: { json: string; sarif: string } };
   /** The index images the Dockerfile's `FROM` lines name, from the lint of the same commit; `build.completed` carries them. */
   baseImages?: string[];
+  /** The parent images the build pulled, at their registry digests (the local backend; the last stage's base only). */
+  baseImageDigests?: BaseImageDigest[];
   /** The queued build this one replaced, and the build that replaced this one. */
   supersedes?: string[];
   supersededBy?: string;

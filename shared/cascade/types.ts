@@ -30,6 +30,22 @@ export interface CascadeItem {
   blockedBy?: string;
   image?: ImageRef;
   reports?: { log?: string; lint?: string };
+  /** The check of this image's pushed signature before children built on it (`CCP_PARENT_SIGNATURES` not `off`). */
+  signature?: CascadeSignatureCheck;
+  /** `warn`: the parents' signature problems this item was built despite. */
+  warning?: string;
+  /** `enforce`: the parent whose signature does not verify; this item ended `failed` without a build. */
+  refusedBy?: string;
+}
+
+/** A parent's signature as the dispatcher checked it, and what that meant under the policy. */
+export interface CascadeSignatureCheck {
+  /** `sha256:…` the parent's build pushed. */
+  digest: string;
+  verified: boolean;
+  decision: 'use' | 'warn' | 'refuse';
+  /** Names the parent, the digest and why it does not verify. */
+  message?: string;
 }
 
 /**

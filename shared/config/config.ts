@@ -15,6 +15,7 @@ import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settin
 import type { SandboxSettings } from '../sandbox/types';
 import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
 import { ATTESTATION, CORE, rawValue, read, SIGNING, STORE, type SettingSource } from './settings';
+import type { ParentSignaturePolicy } from './settings/signing';
 import type { THRESHOLDS } from './settings/core';
 
 /** Settings of the S3-compatible object store. */
@@ -80,6 +81,8 @@ export interface Config {
   signing?: SigningSettings;
   /** Cosign-format signing and SLSA provenance (`CCP_ATTESTATION_*`); absent: nothing is attested. */
   attestation?: { keyFile: string; builderId?: string };
+  /** Whether parents ccp built are verified before children build on them and when scanned (`CCP_PARENT_SIGNATURES`, default `off`). */
+  parentSignatures: ParentSignatureSettings;
 }
 
 /** The global options every `ccp` command takes. */
@@ -187,6 +190,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
   const signing = loadSigningSettings(source);
   const attestationKeyFile = read(ATTESTATION.keyFile, source);
   const builderId = read(ATTESTATION.builderId, source);
+  const parentSignatures = loadParentSignatureSettings(source);
   if (issues.length > 0) throw new ValidationError('invalid configuration', issues);
 
   return {
@@ -210,6 +214,7 @@ export function loadConfig(options: GlobalOptions = {}, env: NodeJS.ProcessEnv =
     runtime,
     ...(signing ? { signing } : {}),
     ...(attestationKeyFile ? { attestation: { keyFile: attestationKeyFile, ...(builderId ? { builderId } : {}) } } : {}),
+    parentSignatures,
   };
 }
 
@@ -245,4 +250,46 @@ function loadSigningSettings(source: SettingSource): SigningSettings | undefined
   const passphraseFile = read(SIGNING.passphraseFile, source);
   const identity = read(SIGNING.identity, source);
   return { keyFile, ...(passphraseFile ? { passphraseFile } : {}), ...(identity ? { identity } : {}), ...(lookasideUrl ? { lookasideUrl } : {}) };
+}
+
+/** How parent images ccp built are verified (shared/signing/parent-signatures.ts). */
+export interface ParentSignatureSettings {
+  policy: ParentSignaturePolicy;
+  /** Armored GPG public key: simple signing, fetched from `lookasideUrl`. */
+  publicKeyFile?: string;
+  /** PEM ECDSA P-256 public key: the cosign `.sig` in the registry. */
+  cosignPublicKeyFile?: string;
+  lookasideUrl?: string;
+  identity?: string;
+}
+
+/** The parent-signature settings; a policy other than `off` needs a key, and a GPG key needs the lookaside URL. */
+function loadParentSignatureSettings(source: SettingSource): ParentSignatureSettings {
+  const policy = read(SIGNING.parents, source);
+  const publicKeyFile = read(SIGNING.publicKeyFile, source);
+  const cosignPublicKeyFile = read(SIGNING.cosignPublicKeyFile, source);
+  const lookasideUrl = read(SIGNING.lookasideUrl, source);
+  const identity = read(SIGNING.identity, source);
+  const field = SIGNING.parents.key!;
+  if (policy !== 'off' && !publicKeyFile && !cosignPublicKeyFile) {
+    source.issues.push({
+      ...source.where,
+      field,
+      message: `${policy} needs a public key to verify with (${SIGNING.publicKeyFile.env} or ${SIGNING.cosignPublicKeyFile.env})`,
+    });
+  }
+  if (policy !== 'off' && publicKeyFile && !lookasideUrl) {
+    source.issues.push({
+      ...source.where,
+      field: SIGNING.lookasideUrl.key!,
+      message: `${SIGNING.publicKeyFile.env} needs the lookaside URL signatures are fetched from`,
+    });
+  }
+  return {
+    policy,
+    ...(publicKeyFile ? { publicKeyFile } : {}),
+    ...(cosignPublicKeyFile ? { cosignPublicKeyFile } : {}),
+    ...(lookasideUrl ? { lookasideUrl } : {}),
+    ...(identity ? { identity } : {}),
+  };
 }

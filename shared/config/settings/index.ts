@@ -84,6 +84,7 @@ export const CONFIG_TABLE: readonly ConfigRow[] = [
   ATTESTATION.keyFile,
   ATTESTATION.builderId,
   SIGNING_ROWS.signing,
+  SIGNING_ROWS.parents,
 ];
 
 /** The settings a row stands for. */

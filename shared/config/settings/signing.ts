@@ -1,5 +1,9 @@
 import { declare, Invalid, type SettingGroup } from './api';
-import { text } from './parsers';
+import { oneOf, text } from './parsers';
+
+/** What the dispatcher and the scan do with a parent image whose signature does not verify. */
+export const PARENT_SIGNATURE_POLICIES = ['off', 'warn', 'enforce'] as const;
+export type ParentSignaturePolicy = (typeof PARENT_SIGNATURE_POLICIES)[number];
 
 /** Simple signing (GPG) of pushed images: see shared/signing/readme.md and docs/admin-guide.md. */
 export const SIGNING = {
@@ -34,12 +38,36 @@ export const SIGNING = {
       "the URL clients fetch signatures from (a `registries.d` `lookaside`), printed in build logs and the default of `ccp verify`; default `http://127.0.0.1:<port>/sigstore` of `ccp serve`, in the cluster the dashboard's `/sigstore`",
     parse: (raw) => (URL.canParse(String(raw).trim()) ? String(raw).trim().replace(/\/+$/, '') : new Invalid('must be a URL')),
   }),
+  parents: declare({
+    env: 'CCP_PARENT_SIGNATURES',
+    key: 'signing.parents',
+    description: 'parent signatures',
+    default: 'off' as ParentSignaturePolicy,
+    parse: oneOf<ParentSignaturePolicy>(PARENT_SIGNATURE_POLICIES, `must be one of ${PARENT_SIGNATURE_POLICIES.join(', ')}`),
+  }),
+  publicKeyFile: declare({
+    env: 'CCP_SIGNING_PUBLIC_KEY_FILE',
+    key: 'signing.publicKeyFile',
+    description: 'the armored GPG public key parents are verified against',
+    parse: text,
+  }),
+  cosignPublicKeyFile: declare({
+    env: 'CCP_SIGNING_COSIGN_PUBLIC_KEY_FILE',
+    key: 'signing.cosignPublicKeyFile',
+    description: 'the PEM ECDSA P-256 public key parents are verified against',
+    parse: text,
+  }),
 };
 
-export const SIGNING_ROWS: Record<'signing', SettingGroup> = {
+export const SIGNING_ROWS: Record<'signing' | 'parents', SettingGroup> = {
   signing: {
     settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl],
     description:
       'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. In the cluster the key and passphrase are files of the Secret `ccp-signing`, mounted into the build function only at `/etc/ccp/signing/`. See `docs/admin-guide.md`, "Signed images"',
+  },
+  parents: {
+    settings: [SIGNING.parents, SIGNING.publicKeyFile, SIGNING.cosignPublicKeyFile],
+    description:
+      "whether the dispatcher and the scan check the signature of a parent image ccp built (an index image a child's `FROM` or `depends-on` names, at the digest its build pushed) before building children on it or when scanning them: `off` (the default: not checked), `warn` (checked; a parent that does not verify is logged, carried into the cascade record and a medium finding of the scan) or `enforce` (the children are not built: each ends failed, the reason naming the parent, its digest and why; the scan reports a high finding and fails its `parent-signatures` section). Checked against the GPG public key (`ccp keys generate`'s `.pub`, simple signing from `CCP_SIGNING_LOOKASIDE_URL`, naming `CCP_SIGNING_IDENTITY`) and/or the cosign ECDSA P-256 public key (`ccp keys generate-ecdsa`'s `.pub`, the `sha256-<digest>.sig` in the registry); at least one when not `off`, both must verify when both are given. External base images (`quay.io/centos/...`) are never checked. See `docs/admin-guide.md`, \"Signed images\"",
   },
 };
