@@ -52,6 +52,7 @@ describe('local builder: buildah against a real registry', () => {
       'app/Dockerfile.run-fails': 'FROM sample/base:latest\nRUN echo broken; exit 3\n',
       'app/Dockerfile.slow': 'FROM sample/base:latest\nRUN sleep 32.5\n',
       'app/Dockerfile.plain': 'FROM sample/base:latest\nRUN echo plain > /plain\n',
+      'app/Dockerfile.grandchild': 'FROM sample/child:latest\nRUN echo grandchild > /grandchild\n',
     });
     storage.root = path.join(dir, 'buildah', 'root');
     storage.runroot = path.join(dir, 'buildah', 'runroot');
@@ -131,6 +132,23 @@ describe('local builder: buildah against a real registry', () => {
       steps,
     });
     expect(log).toContain(`failed after`);
+  });
+
+  it("a child of a parent built and pushed from this same storage names the digest the registry serves, not buildah's local one", async () => {
+    const parent = await build(specFor(entryFor(repo.url, { targetFile: 'Dockerfile.plain' }), commit, access()));
+    expect(parent.outcome.status).toBe('succeeded');
+    const grandchild = entryFor(repo.url, { jobId: 'grandchild', targetFile: 'Dockerfile.grandchild', dependsOn: ['sample/child:latest'] });
+    const { outcome } = await build(
+      specFor(grandchild, commit, access(), { parentImages: { 'sample/child:latest': `${registry.address}/sample/child:latest` } }),
+    );
+    expect(outcome.baseImageDigests).toEqual([{ ref: `${registry.address}/sample/child:latest`, digest: parent.outcome.digest }]);
+    // buildah's storage keeps another digest for the parent it built: the one the registry never had.
+    const { stdout } = await exec('buildah', ['--root', storage.root, '--runroot', storage.runroot, 'images', '--json']);
+    const stored = (JSON.parse(stdout) as { names?: string[]; digest: string }[]).find((image) =>
+      image.names?.includes(`${registry.address}/sample/child:latest`),
+    );
+    expect(stored?.digest).toMatch(/^sha256:/);
+    expect(stored?.digest).not.toBe(parent.outcome.digest);
   });
 
   it('a prebuild that outlives its timeout is killed with everything it started', async () => {
