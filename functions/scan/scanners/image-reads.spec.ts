@@ -79,7 +79,9 @@ describe('image reads shared by the scanners of one scan', () => {
   afterAll(async () => {
     process.env.PATH = savedPath;
     await Promise.all([server?.close(), mirror?.close()]);
-    await rm(dir, { recursive: true, force: true });
+    // rpm-updates fetches the repos while rpm reads the rpmdb: after the unreadable rpmdb those
+    // fetches may still be writing the metadata cache.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   });
 
   /** A cold environment: its own metadata cache folder and advisory store. */
