@@ -1,5 +1,6 @@
 import type { ScannerRun } from '../../shared/reports/types';
 import type { ScanEnvironment, Scanner, ScanTarget } from '../../shared/reports/scanner-types';
+import { openScanMemo } from './scan-memo';
 
 /** A scanner ran past its time limit. */
 export class ScannerTimeoutError extends Error {
@@ -11,9 +12,22 @@ export class ScannerTimeoutError extends Error {
  * throws or runs out of time is reported `failed` with the reason; the others still report.
  * A scanner that overruns is told to stop through `env.signal` (its host tools are killed with
  * every process they started) and its late answer is dropped.
+ * What several scanners read (the rpmdb, the repos' metadata, the language package walks) is
+ * read once for all through a memo of this run (`env.memo`), emptied when every scanner has
+ * answered or run out of time; a memo given in `env` is used instead, and left to its owner.
  * Runs come back in the order of `scanners`.
  */
 export async function runScanners(scanners: readonly Scanner[], target: ScanTarget, env: ScanEnvironment, timeoutMs: number): Promise<ScannerRun[]> {
+  const own = env.memo ? null : openScanMemo(env.signal);
+  const memo = env.memo ?? own!;
+  try {
+    return await runEach(scanners, target, { ...env, memo }, timeoutMs);
+  } finally {
+    own?.close();
+  }
+}
+
+function runEach(scanners: readonly Scanner[], target: ScanTarget, env: ScanEnvironment, timeoutMs: number): Promise<ScannerRun[]> {
   return Promise.all(
     scanners.map(async (scanner): Promise<ScannerRun> => {
       const started = Date.now();

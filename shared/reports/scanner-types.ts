@@ -39,6 +39,28 @@ export interface ScanEnvironment {
   rpm?: { releasever?: string; basearch?: string; vars?: Record<string, string> };
   /** The OSV advisory database the `vulnerabilities` scanner matches against; absent when no mirror is configured. */
   advisories?: AdvisorySource;
+  /**
+   * What the scanners of one scan read in common (the rpmdb, os-release, the repo files, each
+   * repo's metadata, the language package walks), read once for all of them; absent when a
+   * scanner runs alone, which then reads everything itself.
+   */
+  memo?: ScanMemo;
+}
+
+/**
+ * A per-scan memo of reads of the image (`functions/scan/scan-memo.ts`): scanners run at once,
+ * so the first to ask for a key starts the read and the others share it, its value or its
+ * failure alike. Emptied when the scan ends.
+ */
+export interface ScanMemo {
+  /**
+   * What `read` returns for `key` in this scan, `read` called by the first caller only: a
+   * promise is shared as it is (every caller sees the same value or the same rejection), an
+   * error thrown is thrown again to each caller. `read` gets the scan's signal, never one
+   * scanner's: a scanner that runs out of time must not stop a read another one awaits. Callers
+   * must not change what they get.
+   */
+  get<T>(key: string, read: (signal: AbortSignal) => T): T;
 }
 
 /** One thing a scanner found, in a shape every report renders. */

@@ -82,26 +82,50 @@ const RELEASEVER = 'system-release(releasever)';
 export async function readRpmdb(rootfs: string, options: { releasever?: boolean; signal?: AbortSignal } = {}): Promise<Rpmdb | null> {
   const location = locateRpmdb(rootfs);
   if (!location) return null;
+  const [packages, releasever] = await Promise.all([
+    readRpmdbPackages(rootfs, location, options.signal),
+    options.releasever === false ? undefined : readReleasever(rootfs, location, options.signal),
+  ]);
+  return { ...location, packages, ...(releasever ? { releasever } : {}) };
+}
+
+/** rpm's arguments for a query of this image's rpmdb; throws {@link RpmdbError} for an ndb rpmdb, which the host's rpm cannot read. */
+function queryArgs(rootfs: string, location: RpmdbLocation): string[] {
   if (location.backend === 'ndb') throw new RpmdbError(`the rpmdb in ${location.dbpath} is in the ndb format, which this host's rpm cannot read`);
   // Header digests and signatures guard packages in transit; checking them on every header of a
   // database we only read costs more than the query itself.
-  const base = [...rpmRootArgs(rootfs, location), '--nodigest', '--nosignature'];
-  const [all, provides] = await Promise.all([
-    runCommand('rpm', [...base, '-qa', '--qf', QUERY_FORMAT], { env: rpmEnv(), ...(options.signal ? { signal: options.signal } : {}) }),
-    options.releasever === false
-      ? { code: 0, stdout: '', stderr: '' }
-      : runCommand('rpm', [...base, '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'], {
-          env: rpmEnv(),
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
-  ]);
+  return [...rpmRootArgs(rootfs, location), '--nodigest', '--nosignature'];
+}
+
+/**
+ * The installed packages of the rpmdb at `location` (one `rpm -qa`), sorted by name and arch;
+ * throws {@link RpmdbError} when rpm cannot read it.
+ * @see https://rpm-software-management.github.io/rpm/manual/queryformat.html
+ */
+export async function readRpmdbPackages(rootfs: string, location: RpmdbLocation, signal?: AbortSignal): Promise<RpmPackage[]> {
+  const all = await runCommand('rpm', [...queryArgs(rootfs, location), '-qa', '--qf', QUERY_FORMAT], { env: rpmEnv(), ...(signal ? { signal } : {}) });
   if (all.code !== 0) throw new RpmdbError(`rpm -qa on the rpmdb in ${location.dbpath} failed (exit ${all.code}): ${all.stderr.trim()}`);
-  const packages = parseQueryOutput(all.stdout);
-  const releasever = provides.stdout
+  return parseQueryOutput(all.stdout);
+}
+
+/**
+ * The version of the installed package that provides `system-release(releasever)`, what dnf
+ * and yum take as `$releasever`; `undefined` when none does (or rpm could not tell).
+ * @see https://dnf.readthedocs.io/en/latest/conf_ref.html#options-for-both-main-and-repo
+ */
+export async function readReleasever(rootfs: string, location: RpmdbLocation, signal?: AbortSignal): Promise<string | undefined> {
+  const provides = await runCommand(
+    'rpm',
+    [...queryArgs(rootfs, location), '-q', '--whatprovides', RELEASEVER, '--qf', '[%{PROVIDENAME}\\t%{PROVIDEVERSION}\\n]'],
+    {
+      env: rpmEnv(),
+      ...(signal ? { signal } : {}),
+    },
+  );
+  return provides.stdout
     .split('\n')
     .map((line) => line.split('\t'))
     .find(([name, version]) => name === RELEASEVER && version)?.[1];
-  return { ...location, packages, ...(releasever ? { releasever } : {}) };
 }
 
 /** Parses the `-qa` output of {@link QUERY_FORMAT}; exported for its spec. */

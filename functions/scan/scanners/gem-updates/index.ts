@@ -2,7 +2,7 @@ import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { RUBYGEMS_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
-import { findGems } from './find-packages';
+import { imageLanguagePackages } from '../image-reads';
 import { rubygemsVersions } from '../../../../shared/package-registries/rubygems';
 
 /**
@@ -15,7 +15,7 @@ export const gemUpdatesScanner: Scanner = {
   version: '1.0.0',
   description: 'Ruby gems (specifications/*.gemspec) with a newer release on rubygems.',
   async scan(target, env) {
-    const found = await findGems(target.rootfs);
+    const found = await imageLanguagePackages(target, env, 'gem');
     if (found.length === 0) return { status: 'skipped', reason: 'no Ruby gems', findings: [], packages: [] };
     const client = new PackageRegistryClient(env);
     return checkUpdates(found, {

@@ -2,7 +2,7 @@ import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { SEMVER_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
-import { findNpmPackages } from './find-packages';
+import { imageLanguagePackages } from '../image-reads';
 import { npmVersions } from '../../../../shared/package-registries/npm-registry';
 
 /**
@@ -15,7 +15,7 @@ export const npmUpdatesScanner: Scanner = {
   version: '1.0.0',
   description: 'npm packages (node_modules) with a newer release on the npm registry.',
   async scan(target, env) {
-    const found = await findNpmPackages(target.rootfs);
+    const found = await imageLanguagePackages(target, env, 'npm');
     if (found.length === 0) return { status: 'skipped', reason: 'no npm packages', findings: [], packages: [] };
     const client = new PackageRegistryClient(env);
     return checkUpdates(found, {

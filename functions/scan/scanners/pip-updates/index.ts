@@ -2,7 +2,7 @@ import { checkUpdates } from '../packages/check-updates';
 import { PackageRegistryClient } from '../../../../shared/package-registries/registry-client';
 import { PEP440_RULES } from '../../../../shared/versions/version-rules';
 import type { Scanner } from '../../../../shared/reports/scanner-types';
-import { findPythonPackages } from './find-packages';
+import { imageLanguagePackages } from '../image-reads';
 import { pypiVersions } from '../../../../shared/package-registries/pypi';
 
 /**
@@ -15,7 +15,7 @@ export const pipUpdatesScanner: Scanner = {
   version: '1.0.0',
   description: 'Python packages (dist-info, egg-info) with a newer release on the Python package index.',
   async scan(target, env) {
-    const found = await findPythonPackages(target.rootfs);
+    const found = await imageLanguagePackages(target, env, 'pypi');
     if (found.length === 0) return { status: 'skipped', reason: 'no Python packages', findings: [], packages: [] };
     const client = new PackageRegistryClient(env);
     return checkUpdates(found, {

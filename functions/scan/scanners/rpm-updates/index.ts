@@ -1,7 +1,8 @@
-import { loadRepo, RepoUnreachableError, type LoadedRepo } from '../../../../shared/rpm/repo-metadata';
-import { readRepoFiles, type RepoDefinition } from '../../../../shared/rpm/repo-files';
-import { listRootDir, readOsRelease, readRootFile, resolveRepoVars } from '../../../../shared/rpm/repo-vars';
-import { locateRpmdb, readRpmdb } from '../../../../shared/rpm/rpmdb';
+import { RepoUnreachableError, type LoadedRepo } from '../../../../shared/rpm/repo-metadata';
+import type { RepoDefinition } from '../../../../shared/rpm/repo-files';
+import { listRootDir, readRootFile, resolveRepoVars } from '../../../../shared/rpm/repo-vars';
+import { locateRpmdb } from '../../../../shared/rpm/rpmdb';
+import { imageOsRelease, imageRepo, imageRepoFiles, imageRpmdb, repoAddress } from '../image-reads';
 import { rpmInstalledPackage } from './installed-package';
 import { formatEvr } from '../../../../shared/rpm/rpmvercmp';
 import type { ScanFinding, Scanner, ScannerResult } from '../../../../shared/reports/scanner-types';
@@ -38,11 +39,6 @@ function usage(repo: RepoDefinition, loaded: PromiseSettledResult<LoadedRepo> | 
   };
 }
 
-/** What a repo is fetched from: two definitions with the same address load the same metadata. */
-function repoAddress(repo: RepoDefinition): string {
-  return JSON.stringify([repo.id, repo.baseurls, repo.mirrorlist ?? null, repo.metalink ?? null]);
-}
-
 /** `promise` as `Promise.allSettled` reports it, so one that is never awaited rejects nobody. */
 function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
   return promise.then(
@@ -72,24 +68,22 @@ export const rpmUpdatesScanner: Scanner = {
     // The repositories' metadata is fetched while rpm reads the rpmdb, with the variables the
     // rpmdb most likely gives ($basearch x86_64, $releasever from os-release); a repo whose URLs
     // come out otherwise once the rpmdb is read is fetched again with the right ones. Without an
-    // rpmdb nothing is fetched.
+    // rpmdb nothing is fetched. In a scan the rpmdb, the repo files and each repo's metadata come
+    // through the scan's memo (image-reads.ts), shared with the vulnerabilities scanner.
     const speculate = locateRpmdb(target.rootfs) !== null;
     const early = new Map(
-      (speculate ? readRepoFiles(target.rootfs, resolveRepoVars(target.rootfs, [], undefined, env.rpm)) : [])
+      (speculate ? imageRepoFiles(target, env, resolveRepoVars(target.rootfs, [], undefined, env.rpm)) : [])
         .filter((repo) => repo.enabled)
-        .map((repo) => [repoAddress(repo), settle(loadRepo(repo, env))] as const),
+        .map((repo) => [repoAddress(repo), settle(imageRepo(target, env, repo))] as const),
     );
-    const db = await readRpmdb(target.rootfs, {
-      releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs),
-      ...(env.signal ? { signal: env.signal } : {}),
-    });
+    const db = await imageRpmdb(target, env, { releasever: !env.rpm?.releasever && mentionsReleasever(target.rootfs) });
     if (!db) return { status: 'skipped', reason: 'no rpmdb', findings: [], packages: [] };
-    const osRelease = readOsRelease(target.rootfs);
+    const osRelease = imageOsRelease(target, env);
     const packages = db.packages.map((pkg) => rpmInstalledPackage(pkg, osRelease));
     const vars = resolveRepoVars(target.rootfs, db.packages, db.releasever, env.rpm);
-    const repos = readRepoFiles(target.rootfs, vars);
+    const repos = imageRepoFiles(target, env, vars);
     const enabled = repos.filter((repo) => repo.enabled);
-    const settled = await Promise.all(enabled.map((repo) => early.get(repoAddress(repo)) ?? settle(loadRepo(repo, env))));
+    const settled = await Promise.all(enabled.map((repo) => early.get(repoAddress(repo)) ?? settle(imageRepo(target, env, repo))));
     const loadedById = new Map(enabled.map((repo, i) => [repo.id, settled[i]]));
     const installedNevras = new Map(db.packages.map((pkg) => [nevra(pkg), `${pkg.name}.${pkg.arch}`]));
     const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

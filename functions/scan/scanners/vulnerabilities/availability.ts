@@ -3,12 +3,12 @@ import { isRegistryEcosystem, registryVersions } from '../../../../shared/packag
 import { newestVersion, type RegistryVersions } from '../../../../shared/package-registries/registry-versions';
 import { ecosystemRules } from '../../../../shared/osv/ecosystems';
 import { findUpdates, type AvailableUpdate } from '../../../../shared/rpm/find-updates';
-import { readRepoFiles } from '../../../../shared/rpm/repo-files';
-import { loadRepo, type LoadedRepo } from '../../../../shared/rpm/repo-metadata';
+import type { LoadedRepo } from '../../../../shared/rpm/repo-metadata';
 import { resolveRepoVars } from '../../../../shared/rpm/repo-vars';
 import type { Rpmdb } from '../../../../shared/rpm/rpmdb';
 import { formatEvr } from '../../../../shared/rpm/rpmvercmp';
 import type { ScanEnvironment, ScanTarget } from '../../../../shared/reports/scanner-types';
+import { imageRepo, imageRepoFiles } from '../image-reads';
 import type { InventoryItem } from './inventory';
 
 /** The newest version an install could move to now, and where it comes from. */
@@ -32,7 +32,8 @@ export interface AvailabilityReader {
 
 /**
  * Reads the repos the image enables (as rpm-updates does: `.repo` files expanded with the
- * rpmdb's `$releasever`, metadata cached by checksum) once, on the first RPM asked about, and
+ * rpmdb's `$releasever`, metadata cached by checksum; in a scan, the very reads rpm-updates makes)
+ * once, on the first RPM asked about, and
  * the language registries per package, once per name. Unreachable sources become notes; their
  * packages' fixes count as not available.
  * @see https://dnf.readthedocs.io/en/latest/command_ref.html#check-update-command
@@ -45,9 +46,9 @@ export function availabilityReader(target: ScanTarget, env: ScanEnvironment, rpm
 
   const loadUpdates = async (db: Rpmdb): Promise<Map<string, AvailableUpdate>> => {
     const vars = resolveRepoVars(target.rootfs, db.packages, db.releasever, env.rpm);
-    const enabled = readRepoFiles(target.rootfs, vars).filter((repo) => repo.enabled);
+    const enabled = imageRepoFiles(target, env, vars).filter((repo) => repo.enabled);
     if (enabled.length === 0) notes.push('the image enables no RPM repositories: no RPM fix counts as available');
-    const settled = await Promise.allSettled(enabled.map((repo) => loadRepo(repo, env)));
+    const settled = await Promise.allSettled(enabled.map((repo) => imageRepo(target, env, repo)));
     for (const result of settled)
       if (result.status === 'rejected') notes.push(`${(result.reason as Error).message}; its packages were not counted as available`);
     const loaded: LoadedRepo[] = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

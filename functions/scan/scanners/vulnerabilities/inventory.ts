@@ -1,11 +1,7 @@
-import { findGems } from '../gem-updates/find-packages';
-import { findNpmPackages } from '../npm-updates/find-packages';
-import { findPythonPackages } from '../pip-updates/find-packages';
 import type { FoundPackage } from '../packages/check-updates';
+import { imageLanguagePackages, imageOsRelease, imageRpmdb } from '../image-reads';
 import { rpmEcosystemOf, type OsvEcosystem } from '../../../../shared/osv/ecosystems';
-import { readOsRelease } from '../../../../shared/rpm/repo-vars';
-import { readRpmdb, type Rpmdb } from '../../../../shared/rpm/rpmdb';
-import type { RpmPackage } from '../../../../shared/rpm/rpmdb';
+import type { Rpmdb, RpmPackage } from '../../../../shared/rpm/rpmdb';
 import { rpmInstalledPackage } from '../rpm-updates/installed-package';
 import { formatEvr } from '../../../../shared/rpm/rpmvercmp';
 import type { ScanEnvironment, ScanTarget } from '../../../../shared/reports/scanner-types';
@@ -65,20 +61,21 @@ function languageItems(ecosystem: OsvEcosystem, found: FoundPackage[]): Inventor
 /**
  * What the image has installed, in the terms of OSV ecosystems: RPMs from the rpmdb (under the
  * ecosystem of the distribution, from os-release), Python distributions, npm packages and gems
- * from their metadata, found by the same readers as the update scanners.
+ * from their metadata, found by the same readers as the update scanners (in a scan, the same
+ * reads: `env.memo`).
  * @see https://ossf.github.io/osv-schema/#affectedpackage-field
  */
 export async function readInventory(target: ScanTarget, env: ScanEnvironment): Promise<Inventory> {
   const notes: string[] = [];
   const [db, python, npm, gems] = await Promise.all([
-    readRpmdb(target.rootfs, { releasever: true, ...(env.signal ? { signal: env.signal } : {}) }),
-    findPythonPackages(target.rootfs),
-    findNpmPackages(target.rootfs),
-    findGems(target.rootfs),
+    imageRpmdb(target, env, { releasever: true }),
+    imageLanguagePackages(target, env, 'pypi'),
+    imageLanguagePackages(target, env, 'npm'),
+    imageLanguagePackages(target, env, 'gem'),
   ]);
   const items: InventoryItem[] = [];
   if (db && db.packages.length > 0) {
-    const osRelease = readOsRelease(target.rootfs);
+    const osRelease = imageOsRelease(target, env);
     const ecosystem = rpmEcosystemOf(osRelease);
     if (!ecosystem) {
       notes.push(
