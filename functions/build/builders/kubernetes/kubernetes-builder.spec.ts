@@ -9,6 +9,8 @@ import { sampleSpec, SETTINGS } from './__fixtures__/build-spec';
 import type { BuildLog } from '../../../../shared/builds/builder-types';
 import { startLocalRegistry, type LocalRegistry } from '../../../../shared/registry/local-registry';
 import { pushImage, type PushedImage } from '../__fixtures__/pushed-image';
+import { createBuilder } from '../api';
+import { loadConfig } from '../../../../shared/config/config';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const JOB_NAME = 'ccp-build-20261128t045006z-2c2287bb59';
@@ -180,6 +182,21 @@ describe('kubernetes builder against a fake API server', () => {
         'GET /api/v1/namespaces/ccp/pods',
         `GET /api/v1/namespaces/ccp/pods/${POD_NAME}/log`,
       ]);
+    });
+
+    it('made from the function’s config, asks the configured registry with the configured login', async () => {
+      const config = {
+        ...loadConfig({ dataDir: root }, {}),
+        builder: 'kubernetes' as const,
+        kubernetes: SETTINGS,
+        registry: registry.address,
+        registryAuth: registry.login!,
+        registryTlsVerify: false,
+      };
+      const message = report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': base.configDigest });
+      api.pods.set(JOB_NAME, [podWith([], [terminated('build', 0, message, T0, T1)])]);
+      const completion = await createBuilder(config, api.builderOptions()).completeFromEvent!(jobEvent(submitted, { type: 'Complete' }));
+      expect(completion?.outcome.baseImageDigests).toEqual([{ ref: base.ref, digest: base.digest }]);
     });
 
     it('without a registry configured, the storage’s digest stands', async () => {
