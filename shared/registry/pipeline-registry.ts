@@ -10,7 +10,7 @@ const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
  * (`CCP_REGISTRY_TLS_VERIFY`; by default yes, except on the loopback address where the embedded
  * default's registry speaks plain HTTP). `null` without a configured registry.
  */
-export function registryAccess(config: Config): RegistryAccess | null {
+export function registryAccess(config: Pick<Config, 'registry' | 'registryAuth' | 'registryTlsVerify'>): RegistryAccess | null {
   if (!config.registry) return null;
   const host = config.registry.replace(/:\d+$/, '');
   const tlsVerify = config.registryTlsVerify ?? !LOOPBACK_HOST.test(host);

@@ -87,6 +87,19 @@ const FAMILIES: Family[] = [
     copies: ["const start = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });"],
   },
   {
+    name: "choosing a base image's recorded digest",
+    // Both build backends record the base the same way (the registry's digest when its config is
+    // the base's own, else the storage's): the provenance and the parent check must not depend on
+    // which backend built.
+    definition: /\bconfigDigest\s*===|===\s*[\w?.!]*\bconfigDigest\b|\bconfig\.digest\s*===|===\s*[\w?.!]*\bconfig\.digest\b/,
+    allowed: { 'functions/build/builders/base-image.ts': 'baseImageDigests (and pipelineManifestLookup for the registry)' },
+    use: 'baseImageDigests from functions/build/builders/base-image',
+    copies: [
+      'if (served && base?.id && served.configDigest === fullId(base.id) && DIGEST.test(served.digest)) return [{ ref: name, digest: served.digest }];',
+      'if (imageId === manifest.config.digest) digests.push({ ref: name, digest });',
+    ],
+  },
+  {
     name: "DSSE's pre-authentication encoding",
     // The signer (build) and the verifier (ccp verify, the dispatcher later) must encode alike.
     definition: /[`'"]DSSEv1\b/,

@@ -4,9 +4,13 @@ import type { BuilderKind } from '../../../shared/config/build-settings';
 import type { KubernetesBuilderOptions } from './kubernetes';
 import type { PrebuildSandbox } from './local/prebuild';
 import type { Builder } from '../../../shared/builds/builder-types';
+import { registryAccess } from '../../../shared/registry/pipeline-registry';
 
 /** The part of the configuration backends are made from. */
-export type BuilderConfig = Pick<Config, 'dataDir' | 'workDir' | 'builder' | 'buildah' | 'kubernetes' | 'prebuild'>;
+export type BuilderConfig = Pick<
+  Config,
+  'dataDir' | 'workDir' | 'builder' | 'buildah' | 'kubernetes' | 'prebuild' | 'registry' | 'registryAuth' | 'registryTlsVerify'
+>;
 
 /** Extras for a backend: a cluster connection (tests point it at a local fake API server). */
 export type BuilderOptions = KubernetesBuilderOptions;
@@ -31,7 +35,15 @@ export const BUILDERS: ReadonlyMap<BuilderKind, BuilderFactory> = new Map<Builde
         sandbox: prebuildSandbox(config),
       }),
   ],
-  ['kubernetes', (config, options) => (require('./kubernetes') as typeof import('./kubernetes')).createKubernetesBuilder(config.kubernetes, options)],
+  [
+    'kubernetes',
+    // The pipeline's registry, with the function's own login, is asked for the base image's digest when a Job ends.
+    (config, options) =>
+      (require('./kubernetes') as typeof import('./kubernetes')).createKubernetesBuilder(config.kubernetes, {
+        registry: registryAccess(config),
+        ...options,
+      }),
+  ],
 ]);
 /* eslint-enable @typescript-eslint/no-require-imports */
 

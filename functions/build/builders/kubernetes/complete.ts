@@ -3,6 +3,8 @@ import { parseImageName } from '../../../../shared/index/types';
 import { buildFailureReason } from '../buildah/failure-reason';
 import { redact } from '../../../../shared/redact/redact';
 import type { ApiServerEvent, BuildOutcome } from '../../../../shared/builds/builder-types';
+import { parseImageReference } from '../../../../shared/registry/reference';
+import { fullImageId, type BuiltBase } from '../base-image';
 import { ANNOTATIONS, LABELS } from './labels';
 
 /** The ApiServerSource event types that carry a Job's new state. */
@@ -47,7 +49,7 @@ const STEP_OF: Record<string, keyof BuildOutcome['steps']> = { checkout: 'checko
 
 /**
  * The outcome of a finished build Job from its pod: the digest from the `build` container's
- * termination message, or the reason of the first container that failed (its termination
+ * termination message ({@link parseBuildReport}), or the reason of the first container that failed (its termination
  * message, which the scripts write, else the log tail Kubernetes falls back to); step times from
  * the containers' start and finish. Without a pod (deleted, never scheduled) the Job's condition
  * is the reason.
@@ -66,8 +68,8 @@ export function outcomeOf(finished: FinishedJob, pod: V1Pod | null): BuildOutcom
   const failedStatus = statuses.find((status) => (status.state?.terminated?.exitCode ?? 0) !== 0);
   if (failedStatus) return { status: 'failed', reason: reasonOf(failedStatus, annotations), imageRef, steps };
   if (finished.succeeded) {
-    const digest = statuses.find((status) => status.name === 'build')?.state?.terminated?.message?.trim() ?? '';
-    if (/^sha256:[0-9a-f]{64}$/.test(digest)) return { status: 'succeeded', imageRef, digest, steps };
+    const { digest } = buildReportOf(pod);
+    if (digest) return { status: 'succeeded', imageRef, digest, steps };
     return { status: 'failed', reason: 'the build pod ended without a digest', imageRef, steps };
   }
   const deadline = finished.job.spec?.activeDeadlineSeconds;
@@ -76,6 +78,74 @@ export function outcomeOf(finished: FinishedJob, pod: V1Pod | null): BuildOutcom
       ? `build timed out after ${deadline ?? '?'} s (the Job's activeDeadlineSeconds)`
       : `the build Job failed: ${finished.failure ?? 'unknown reason'}`;
   return { status: 'failed', reason, imageRef, steps };
+}
+
+/** What the `build` container reported after its push: the pushed digest and the base image, each `null` when absent or not valid. */
+export interface BuildReport {
+  digest: string | null;
+  base: BuiltBase | null;
+}
+
+/** The kubelet keeps at most this much of a termination message; anything longer is not the script's. */
+const MESSAGE_MAX = 4096;
+const REPORT_LINE = /^([a-z]+(?:-[a-z]+)*)=(.*)$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A reference as the script lets it through; `parseImageReference` then checks its parts. */
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,511}$/;
+const REGISTRY_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$/;
+
+/** Each field of the report and the check its value must pass (`null`: refused). */
+const REPORT_FIELDS: Record<string, (value: string) => string | null> = {
+  digest: (value) => (DIGEST.test(value) ? value : null),
+  'base-name': (value) => (isBaseName(value) ? value : null),
+  'base-digest': (value) => (DIGEST.test(value) ? value : null),
+  'base-id': (value) => fullImageId(value),
+};
+
+/**
+ * The build container's termination message, written by `BUILD_REPORT_SCRIPT` (scripts.ts) as
+ * `key=value` lines (`digest`, `base-name`, `base-digest`, `base-id`), or by a Job an older
+ * version started as the bare digest. The build container runs the project's Dockerfile, so the
+ * message is read as hostile: only its first 4096 characters, each field checked on its own
+ * (a digest is `sha256:` and 64 hex digits, a name a plain image reference of at most 512
+ * characters), unknown keys and other lines ignored, a key given twice refused; a field that
+ * fails is absent and takes nothing else with it. The base needs a valid name; without one
+ * the build records no base, and still succeeds with its digest.
+ * @see https://kubernetes.io/docs/tasks/debug/debug-application/determine-reason-pod-failure/#customizing-the-termination-message
+ */
+export function parseBuildReport(message: string): BuildReport {
+  const text = message.slice(0, MESSAGE_MAX);
+  if (DIGEST.test(text.trim())) return { digest: text.trim(), base: null };
+  const values = new Map<string, string | null>();
+  for (const line of text.split('\n')) {
+    const match = REPORT_LINE.exec(line);
+    const check = match ? REPORT_FIELDS[match[1]!] : undefined;
+    if (!match || !check) continue;
+    values.set(match[1]!, values.has(match[1]!) ? null : check(match[2]!));
+  }
+  const name = values.get('base-name');
+  const storageDigest = values.get('base-digest');
+  const imageId = values.get('base-id');
+  return {
+    digest: values.get('digest') ?? null,
+    base: name ? { name, ...(storageDigest ? { storageDigest } : {}), ...(imageId ? { imageId } : {}) } : null,
+  };
+}
+
+/** The report of a pod's `build` container; nothing when it has not ended with a message. */
+export function buildReportOf(pod: V1Pod | null): BuildReport {
+  const statuses = pod?.status?.containerStatuses ?? [];
+  const message = statuses.find((status) => status.name === 'build')?.state?.terminated?.message;
+  return typeof message === 'string' ? parseBuildReport(message) : { digest: null, base: null };
+}
+
+function isBaseName(value: string): boolean {
+  if (!REFERENCE.test(value)) return false;
+  try {
+    return REGISTRY_HOST.test(parseImageReference(value).registry);
+  } catch {
+    return false;
+  }
 }
 
 function reasonOf(status: V1ContainerStatus, annotations: Record<string, string>): string {

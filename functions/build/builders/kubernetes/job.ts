@@ -52,8 +52,8 @@ const BUILDAH: V1SecurityContext = {
  * The `batch/v1` Job that builds `spec` in the cluster: init container `checkout` (git image)
  * makes a shallow checkout and copies its Dockerfile to the `dockerfile` volume, init container
  * `prebuild` runs the prebuild script without that volume, container `build` runs `buildah bud`
- * on the copy (mounted read-only) and `buildah push` and ends with the digest as its termination
- * message. No retries (`backoffLimit: 0`), the build's timeouts as `activeDeadlineSeconds`,
+ * on the copy (mounted read-only) and `buildah push` and ends with the digest and the base image
+ * as its termination message (`BUILD_REPORT_SCRIPT`). No retries (`backoffLimit: 0`), the build's timeouts as `activeDeadlineSeconds`,
  * registry credentials only from a Secret and only in `build`, no API token in the pod.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/
  */

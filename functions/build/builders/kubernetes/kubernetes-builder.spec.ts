@@ -1,9 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { V1Job, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { createKubernetesBuilder } from './kubernetes-builder';
 import { FakeApiServer } from './__fixtures__/fake-api-server';
 import { sampleSpec, SETTINGS } from './__fixtures__/build-spec';
 import type { BuildLog } from '../../../../shared/builds/builder-types';
+import { startLocalRegistry, type LocalRegistry } from '../../../../shared/registry/local-registry';
+import { pushImage, type PushedImage } from '../__fixtures__/pushed-image';
+import { createBuilder } from '../api';
+import { loadConfig } from '../../../../shared/config/config';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const JOB_NAME = 'ccp-build-20261128t045006z-2c2287bb59';
@@ -116,6 +123,102 @@ describe('kubernetes builder against a fake API server', () => {
 
   const T0 = '2026-11-28T10:00:00Z';
   const T1 = '2026-11-28T10:00:01Z';
+  describe('the base image the build pod reports', () => {
+    const STORAGE = `sha256:${'b'.repeat(64)}`;
+    let root: string;
+    let registry: LocalRegistry;
+    let base: PushedImage;
+
+    beforeAll(async () => {
+      root = await mkdtemp(path.join(os.tmpdir(), 'ccp-k8s-base-'));
+      registry = await startLocalRegistry({ dir: path.join(root, 'registry'), login: true });
+      base = await pushImage(registry, 'sample/base', 'latest', 'base');
+    });
+    afterAll(async () => {
+      await registry.stop();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    /** The build container's termination message as BUILD_REPORT_SCRIPT writes it. */
+    const report = (fields: Record<string, string>) =>
+      Object.entries({ digest: DIGEST, ...fields })
+        .map(([key, value]) => `${key}=${value}\n`)
+        .join('');
+
+    it.each<[string, () => string, () => { ref: string; digest: string }[] | undefined]>([
+      [
+        'the pipeline registry serves the base’s config: its digest',
+        () => report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': base.configDigest.slice('sha256:'.length) }),
+        () => [{ ref: base.ref, digest: base.digest }],
+      ],
+      [
+        'the registry serves another config (the tag moved): the storage’s digest',
+        () => report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': 'e'.repeat(64) }),
+        () => [{ ref: base.ref, digest: STORAGE }],
+      ],
+      [
+        'a base on another registry: the storage’s digest, not asked',
+        () => report({ 'base-name': 'docker.io/library/alpine:3.19', 'base-digest': STORAGE, 'base-id': base.configDigest }),
+        () => [{ ref: 'docker.io/library/alpine:3.19', digest: STORAGE }],
+      ],
+      ['a malformed base name: no base, the build stands', () => report({ 'base-name': `${base.ref} x`, 'base-digest': STORAGE }), () => undefined],
+      ['an image FROM scratch: no base', () => report({}), () => undefined],
+      ['the bare digest of a Job an older version started: no base', () => DIGEST, () => undefined],
+    ])('%s', async (_case, message, expected) => {
+      api.pods.set(JOB_NAME, [podWith([], [terminated('build', 0, message(), T0, T1)])]);
+      const before = api.requests.length;
+      const completion = await createKubernetesBuilder(SETTINGS, { ...api.builderOptions(), registry: registry.access }).completeFromEvent(
+        jobEvent(submitted, { type: 'Complete' }),
+      );
+      const bases = expected();
+      expect(completion?.outcome).toEqual({
+        status: 'succeeded',
+        imageRef: 'registry.example.org:5000/sample/child:latest',
+        digest: DIGEST,
+        steps: { build: 1000 },
+        ...(bases ? { baseImageDigests: bases } : {}),
+      });
+      expect(api.requests.slice(before).map(({ method, path }) => `${method} ${path}`)).toEqual([
+        'GET /api/v1/namespaces/ccp/pods',
+        `GET /api/v1/namespaces/ccp/pods/${POD_NAME}/log`,
+      ]);
+    });
+
+    it('made from the function’s config, asks the configured registry with the configured login', async () => {
+      const config = {
+        ...loadConfig({ dataDir: root }, {}),
+        builder: 'kubernetes' as const,
+        kubernetes: SETTINGS,
+        registry: registry.address,
+        registryAuth: registry.login!,
+        registryTlsVerify: false,
+      };
+      const message = report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': base.configDigest });
+      api.pods.set(JOB_NAME, [podWith([], [terminated('build', 0, message, T0, T1)])]);
+      const completion = await createBuilder(config, api.builderOptions()).completeFromEvent!(jobEvent(submitted, { type: 'Complete' }));
+      expect(completion?.outcome.baseImageDigests).toEqual([{ ref: base.ref, digest: base.digest }]);
+    });
+
+    it('without a registry configured, the storage’s digest stands', async () => {
+      const message = report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': base.configDigest });
+      api.pods.set(JOB_NAME, [podWith([], [terminated('build', 0, message, T0, T1)])]);
+      const completion = await builder().completeFromEvent(jobEvent(submitted, { type: 'Complete' }));
+      expect(completion?.outcome.baseImageDigests).toEqual([{ ref: base.ref, digest: STORAGE }]);
+    });
+
+    it('a failed build records no base, whatever the message', async () => {
+      const message = report({ 'base-name': base.ref, 'base-digest': STORAGE, 'base-id': base.configDigest });
+      api.pods.set(JOB_NAME, [podWith([], [terminated('build', 0, message, T0, T1)])]);
+      const completion = await builder().completeFromEvent(jobEvent(submitted, { type: 'Failed', reason: 'BackoffLimitExceeded' }));
+      expect(completion?.outcome).toEqual({
+        status: 'failed',
+        reason: 'the build Job failed: BackoffLimitExceeded',
+        imageRef: 'registry.example.org:5000/sample/child:latest',
+        steps: { build: 1000 },
+      });
+    });
+  });
+
   it.each([
     [
       'an unreachable repository',

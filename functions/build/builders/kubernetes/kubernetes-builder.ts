@@ -1,8 +1,18 @@
 import type * as KubernetesClient from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { BatchV1Api, CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { KubernetesBuildSettings } from '../../../../shared/config/build-settings';
-import type { ApiServerEvent, BuildCompletion, Builder, BuildLog, BuildSpec, BuildStart } from '../../../../shared/builds/builder-types';
-import { finishedJobOf, outcomeOf, projectOf } from './complete';
+import type {
+  ApiServerEvent,
+  BuildCompletion,
+  Builder,
+  BuildLog,
+  BuildOutcome,
+  BuildSpec,
+  BuildStart,
+  RegistryAccess,
+} from '../../../../shared/builds/builder-types';
+import { baseImageDigests, pipelineManifestLookup, type CurrentManifest } from '../base-image';
+import { buildReportOf, finishedJobOf, outcomeOf, projectOf } from './complete';
 import { buildJob } from './job';
 
 /** Containers of a build pod, in the order they run. */
@@ -20,6 +30,12 @@ export interface KubernetesBuilderOptions {
    * cannot `import()` an ES module.
    */
   client?: KubernetesClientModule;
+  /**
+   * The pipeline's registry, with the build function's login for it: asked which manifest it
+   * serves for a build's base image (`../base-image.ts`). Without it the digest the build
+   * pod's storage reported stands.
+   */
+  registry?: RegistryAccess | null;
 }
 
 /** The Kubernetes API refused or could not take a request; the broker retries the event. */
@@ -45,6 +61,7 @@ export function createKubernetesBuilder(
   options: KubernetesBuilderOptions = {},
 ): Builder & Required<Pick<Builder, 'completeFromEvent'>> {
   let connection: Promise<Connection> | null = null;
+  const current: CurrentManifest = options.registry ? pipelineManifestLookup(options.registry) : () => Promise.resolve(null);
   const connect = (): Promise<Connection> => {
     connection ??= connectTo(options).catch((error: unknown) => {
       // A failed load or configuration is tried again with the next event, not remembered.
@@ -74,12 +91,23 @@ export function createKubernetesBuilder(
       if (!finished) return null;
       const api = await connect();
       const pod = await podOf(api, finished.namespace, finished.jobName);
-      const outcome = outcomeOf(finished, pod);
+      const outcome = await withBaseImages(outcomeOf(finished, pod), pod, current);
       const log = pod ? await podLog(api, pod) : `==> the pod of Job ${finished.jobName} is gone; no log\n`;
       const project = projectOf(finished.job);
       return { buildId: finished.buildId, ...(project ? { project } : {}), outcome, log, namespace: finished.namespace, jobName: finished.jobName };
     },
   };
+}
+
+/**
+ * A succeeded outcome with the base image the build pod reported (`complete.ts`), at the digest
+ * the shared decision gives (`../base-image.ts`, the registry asked from here, never from the
+ * pod); the list is left out when there is no base, as for an image `FROM scratch`.
+ */
+async function withBaseImages(outcome: BuildOutcome, pod: V1Pod | null, current: CurrentManifest): Promise<BuildOutcome> {
+  if (outcome.status !== 'succeeded') return outcome;
+  const bases = await baseImageDigests(buildReportOf(pod).base, current);
+  return bases.length > 0 ? { ...outcome, baseImageDigests: bases } : outcome;
 }
 
 /**

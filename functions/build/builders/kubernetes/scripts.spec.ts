@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,9 @@ import { fsTree, linksOnDisk } from '../../../../shared/git/inside-checkout';
 import { createLocalRepo } from '../../../../shared/git/local-repo';
 import { ContainmentFailure, refuseEscapingLinks } from '../../../../shared/dockerfile/contained-paths';
 import { hostAccessProblem } from '../../../../shared/dockerfile/host-access';
-import { BUILD_SCRIPT, CHECKOUT_SCRIPT, PREBUILD_SCRIPT } from './scripts';
+import { BUILD_REPORT_SCRIPT, BUILD_SCRIPT, CHECKOUT_SCRIPT, PREBUILD_SCRIPT } from './scripts';
+import { parseBuildReport } from './complete';
+import { baseImageDigests, pipelineManifestLookup } from '../base-image';
 
 const exec = promisify(execFile);
 
@@ -409,6 +411,94 @@ describe('the build Job scripts', () => {
     });
   });
 
+  describe('the report after the push, with a buildah that answers what the storage would', () => {
+    const DIGEST = `sha256:${'d'.repeat(64)}`;
+    const BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
+    const BASE_ID = 'c'.repeat(64);
+    const NAME = 'registry.example.org:5000/sample/base:latest';
+    let dir: string;
+    let bin: string;
+
+    beforeAll(async () => {
+      dir = await newWorkspace();
+      bin = path.join(dir, 'bin');
+      await mkdir(path.join(dir, 'own'), { recursive: true });
+      await mkdir(bin);
+      // `buildah inspect --type image --format F REF`: the annotation of the image built, the
+      // base's digest and id; FAKE_FAIL makes every call fail as buildah does for an unknown image.
+      await writeFile(
+        path.join(bin, 'buildah'),
+        [
+          '#!/bin/sh',
+          'printf \'%s\\n\' "$*" >> "$FAKE_CALLS"',
+          '[ -z "${FAKE_FAIL:-}" ] || { echo "Error: image not known" >&2; exit 125; }',
+          'case "$5" in',
+          '  *base.name*) printf \'%s\\n\' "$FAKE_NAME" ;;',
+          '  *FromImageDigest*) printf \'%s\\n\' "$FAKE_DIGEST" ;;',
+          '  *FromImageID*) printf \'%s\\n\' "$FAKE_ID" ;;',
+          'esac',
+          '',
+        ].join('\n'),
+      );
+      await chmod(path.join(bin, 'buildah'), 0o755);
+    });
+    afterAll(() => removeWorkspace(dir));
+
+    async function report(fake: Record<string, string>, digest = DIGEST): Promise<{ message: string; calls: string[] }> {
+      await writeFile(path.join(dir, 'own/digest'), digest);
+      await writeFile(path.join(dir, 'calls'), '');
+      const result = await runScript(BUILD_REPORT_SCRIPT, dir, {
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        own: path.join(dir, 'own'),
+        IMAGE_REF: 'registry.example.org:5000/sample/child:latest',
+        FAKE_CALLS: path.join(dir, 'calls'),
+        FAKE_NAME: NAME,
+        FAKE_DIGEST: BASE_DIGEST,
+        FAKE_ID: BASE_ID,
+        ...fake,
+      });
+      expect(result.code).toBe(0);
+      return { message: result.message, calls: (await readFile(path.join(dir, 'calls'), 'utf8')).split('\n').filter(Boolean) };
+    }
+
+    it('writes the digest, then the base’s name, storage digest and id, as key=value lines the backend reads back', async () => {
+      const { message, calls } = await report({});
+      expect(message).toBe(`digest=${DIGEST}\nbase-name=${NAME}\nbase-digest=${BASE_DIGEST}\nbase-id=${BASE_ID}\n`);
+      expect(calls).toEqual([
+        'inspect --type image --format {{index .ImageAnnotations "org.opencontainers.image.base.name"}} registry.example.org:5000/sample/child:latest',
+        `inspect --type image --format {{.FromImageDigest}} ${NAME}`,
+        `inspect --type image --format {{.FromImageID}} ${NAME}`,
+      ]);
+      expect(parseBuildReport(message)).toEqual({ digest: DIGEST, base: { name: NAME, storageDigest: BASE_DIGEST, imageId: `sha256:${BASE_ID}` } });
+    });
+
+    it.each([
+      ['no annotation (FROM scratch)', { FAKE_NAME: '' }],
+      ['a name with a line that would add a field', { FAKE_NAME: `${NAME}\ndigest=sha256:${'e'.repeat(64)}` }],
+      ['a name with a space', { FAKE_NAME: `${NAME} x` }],
+      ['a name that starts with a dash (an option to buildah)', { FAKE_NAME: '--root=/' }],
+      ['a name longer than 512 characters', { FAKE_NAME: `registry.example.org/${'a'.repeat(600)}` }],
+      ['a storage buildah cannot read', { FAKE_FAIL: '1' }],
+    ])('writes the digest alone for %s, and asks nothing more', async (_case, fake) => {
+      const { message, calls } = await report(fake);
+      expect({ message, calls: calls.length }).toEqual({ message: `digest=${DIGEST}\n`, calls: 1 });
+    });
+
+    it.each([
+      ['a base digest that spans lines', { FAKE_DIGEST: `${BASE_DIGEST}\nbase-name=evil.example.org/x:1` }, `base-id=${BASE_ID}\n`],
+      ['a base id with a space', { FAKE_ID: `${BASE_ID} x` }, `base-digest=${BASE_DIGEST}\n`],
+    ])('drops only the field that fails: %s', async (_case, fake, kept) => {
+      const { message } = await report(fake);
+      expect(message).toBe(`digest=${DIGEST}\nbase-name=${NAME}\n${kept}`);
+    });
+
+    it('stays far under the kubelet’s 4096 bytes with every field at its longest', async () => {
+      const name = `registry.example.org/${'a'.repeat(512 - 'registry.example.org/'.length)}`;
+      const { message } = await report({ FAKE_NAME: name });
+      expect({ name: message.includes(`base-name=${name}\n`), bytes: Buffer.byteLength(message) < 1024 }).toEqual({ name: true, bytes: true });
+    });
+  });
+
   describe('a build on real buildah and a registry', () => {
     const committed = 'FROM scratch\nLABEL built=committed\nCOPY data.txt same /\n';
     let registry: LocalRegistry;
@@ -471,11 +561,44 @@ describe('the build Job scripts', () => {
         note: result.output.includes('==> note: the prebuild script changed app/Dockerfile; building it as committed (what the lint read)'),
         sum: result.output.includes(`sha256:${sha256(committed)}`),
         canary: result.output.includes('CANARY'),
-      }).toEqual({ code: 0, message: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), note: true, sum: true, canary: false });
+      }).toEqual({ code: 0, message: expect.stringMatching(/^digest=sha256:[0-9a-f]{64}\n$/), note: true, sum: true, canary: false });
       expect(await readFile(path.join(root, 'canary'), 'utf8')).toBe('CANARY-K8S-AUTH\n');
       const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${imageRef}`]);
       const inspected = JSON.parse(stdout) as { Digest: string; Labels: Record<string, string> };
-      expect({ digest: inspected.Digest, built: inspected.Labels.built }).toEqual({ digest: result.message, built: 'committed' });
+      expect({ digest: inspected.Digest, built: inspected.Labels.built }).toEqual({ digest: parseBuildReport(result.message).digest, built: 'committed' });
+    });
+
+    // The parent was built and pushed from this same storage, as an in-index parent often is (for
+    // which buildah's own digest can name a manifest it made locally, which the registry never had).
+    it('reports the base it built FROM, whose digest the registry serves once the build function has asked it', async () => {
+      const parentRef = `${registry.address}/sample/parent:1`;
+      const storage = ['--storage-driver', 'vfs'];
+      const env = { ...process.env, CONTAINERS_STORAGE_CONF: storageConf, CONTAINERS_REGISTRIES_CONF: path.join(root, 'registries.conf') };
+      await writeFile(env.CONTAINERS_REGISTRIES_CONF, registriesConf({ registry: { address: registry.address, tlsVerify: false }, parentImages: {} }));
+      await writeFile(path.join(root, 'Parent'), 'FROM scratch\nLABEL role=parent\n');
+      await exec('buildah', [...storage, 'bud', '--isolation', 'chroot', '-f', path.join(root, 'Parent'), '-t', parentRef, root], { env });
+      await exec('buildah', [...storage, 'push', '--tls-verify=false', parentRef, `docker://${parentRef}`], { env });
+      const repo = await createLocalRepo();
+      const child = await repo.commit({ Dockerfile: `FROM ${parentRef}\nLABEL role=child\n` });
+      const work = await newWorkspace();
+      try {
+        expect((await runScript(CHECKOUT_SCRIPT, work, { GIT_URL: repo.url, COMMIT: child, DOCKERFILE: 'Dockerfile' })).code).toBe(0);
+        const result = await runScript(BUILD_SCRIPT, work, {
+          REGISTRIES_CONF_TEXT: registriesConf({ registry: { address: registry.address, tlsVerify: false }, parentImages: {} }),
+          TLS_VERIFY: 'false',
+          DOCKERFILE: 'Dockerfile',
+          CONTEXT_DIR: '.',
+          IMAGE_REF: `${registry.address}/sample/child:1`,
+        });
+        const report = parseBuildReport(result.message);
+        const served = JSON.parse((await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${parentRef}`])).stdout) as { Digest: string };
+        expect({ code: result.code, name: report.base?.name, digest: Boolean(report.digest) }).toEqual({ code: 0, name: parentRef, digest: true });
+        await expect(baseImageDigests(report.base, pipelineManifestLookup(registry.access))).resolves.toEqual([{ ref: parentRef, digest: served.Digest }]);
+        // The id the pod reports is the config the registry serves: the match the build function makes.
+        expect(report.base?.imageId).toBe((await pipelineManifestLookup(registry.access)(parentRef))?.configDigest);
+      } finally {
+        await removeWorkspace(work);
+      }
     });
   });
 });

@@ -214,6 +214,40 @@ END { if (inst != "") check(inst); out = mount != "" ? mount : trans; gsub("\037
 `;
 
 /**
+ * The tail of the build container, after the push: the termination message the backend reads
+ * (`complete.ts`), `key=value` lines: `digest=` (the pushed manifest, from the push's
+ * `--digestfile` in "$own"), then the base image as this storage knows it, for the provenance:
+ * `base-name=` (buildah's `org.opencontainers.image.base.name` annotation on the image built),
+ * `base-digest=` (the base's manifest digest in this storage) and `base-id=` (its image id, the
+ * config's digest). The build function, not this pod, asks the registry which digest it serves
+ * (`../base-image.ts`). What the Dockerfile built can influence the annotation, so each value is
+ * written only when it is one line of plain reference characters, at most 512 of them, starting
+ * with a letter or digit (the backend checks every field again); a base that cannot be read
+ * leaves its lines out and the build stands. At most about 800 bytes, well under the kubelet's
+ * 4096.
+ * @see https://kubernetes.io/docs/tasks/debug/debug-application/determine-reason-pod-failure/#customizing-the-termination-message
+ */
+export const BUILD_REPORT_SCRIPT = `plain() {
+  case "$1" in '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._:/@-]*) return 0 ;; esac
+  [ "\${#1}" -le 512 ] && printf '%s' "$1"
+}
+field() {
+  value=$(plain "$2")
+  [ -z "$value" ] || printf '%s=%s\\n' "$1" "$value"
+}
+base=$(buildah inspect --type image --format '{{index .ImageAnnotations "org.opencontainers.image.base.name"}}' "$IMAGE_REF" 2>/dev/null)
+base=$(plain "$base")
+{
+  field digest "$(cat "$own/digest")"
+  if [ -n "$base" ]; then
+    field base-name "$base"
+    field base-digest "$(buildah inspect --type image --format '{{.FromImageDigest}}' "$base" 2>/dev/null)"
+    field base-id "$(buildah inspect --type image --format '{{.FromImageID}}' "$base" 2>/dev/null)"
+  fi
+} > "\${TERMINATION_LOG:-/dev/termination-log}"
+`;
+
+/**
  * Container \`build\` (build image, root with SETUID/SETGID for buildah's chroot isolation, vfs
  * storage): the Dockerfile is the checkout container's copy in $DOCKERFILE_DIR (mounted
  * read-only here, not at all in the prebuild container), checked against the sha256 recorded
@@ -223,8 +257,9 @@ END { if (inst != "") check(inst); out = mount != "" ? mount : trans; gsub("\037
  * prebuild could have planted symlinks (`push.err -> the auth file` would have put it in the
  * log). Credentials from the Secret's .dockerconfigjson mounted read-only as
  * $REGISTRY_AUTH_FILE, \`buildah bud\` with the labels given as "$@", push with --digestfile,
- * the digest as termination message. A failing bud writes nothing: the termination message
- * then falls back to the log's tail, whose \`Error:\` line names the step.
+ * the digest and the base image as termination message ({@link BUILD_REPORT_SCRIPT}). A failing
+ * bud writes nothing: the termination message then falls back to the log's tail, whose
+ * \`Error:\` line names the step.
  */
 export const BUILD_SCRIPT = `set -u
 fail() { printf '%s' "$1" > "\${TERMINATION_LOG:-/dev/termination-log}"; exit 1; }
@@ -269,5 +304,4 @@ buildah push "$@" --digestfile "$own/digest" "$IMAGE_REF" "docker://$IMAGE_REF" 
 code=$?
 cat "$own/push.err" >&2
 [ "$code" -eq 0 ] || fail "push of $IMAGE_REF refused: $(grep '^Error:' "$own/push.err" | tail -n 1 | sed 's/^Error: //')"
-cat "$own/digest" > "\${TERMINATION_LOG:-/dev/termination-log}"
-`;
+${BUILD_REPORT_SCRIPT}`;

@@ -14,10 +14,8 @@ import { redact } from '../../../../shared/redact/redact';
 import { RedactingLog } from '../../../../shared/redact/redacting-stream';
 import type { BuildLog, BuildSpec, BuildStart, Builder } from '../../../../shared/builds/builder-types';
 import { buildahBud, buildahPush, type BuildahRun } from './buildah-steps';
-import { builtBaseImages, type CurrentManifest } from './base-image';
-import { RegistryClient } from '../../../../shared/registry/registry-client';
-import { parseImageReference } from '../../../../shared/registry/reference';
-import type { RegistryAccess } from '../../../../shared/builds/builder-types';
+import { builtBaseImages } from './base-image';
+import { pipelineManifestLookup } from '../base-image';
 import { checkout } from './checkout';
 import { runPrebuild, type PrebuildSandbox } from './prebuild';
 import { StepFailure, StepRunner } from './step-runner';
@@ -107,7 +105,7 @@ async function buildLocally(options: LocalBuilderOptions, spec: BuildSpec, log: 
       buildahPush(run, spec.imageRef, path.join(folder, 'digest'), remaining(deadline)),
     );
     out.write(`==> pushed ${spec.imageRef}@${digest}\n`);
-    const baseImageDigests = await builtBaseImages(run, spec.imageRef, currentIn(spec.registry));
+    const baseImageDigests = await builtBaseImages(run, spec.imageRef, pipelineManifestLookup(spec.registry));
     return { kind: 'finished', outcome: { ...outcome, status: 'succeeded', digest, baseImageDigests } };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
@@ -194,30 +192,4 @@ async function prepareBuildah(
 /** Time left before the deadline, at least one second so a step still starts and fails clearly. */
 function remaining(deadline: number): number {
   return Math.max(1000, deadline - Date.now());
-}
-
-/**
- * Asks the pipeline's registry (only it: a base elsewhere is judged without a request) what it
- * serves for a base now, to tell which digest of the base the registry has.
- * @see https://distribution.github.io/distribution/spec/api/#pulling-an-image-manifest
- */
-function currentIn(registry: RegistryAccess): CurrentManifest {
-  const credentials = registry.username && registry.password ? { username: registry.username, password: registry.password } : undefined;
-  const client = new RegistryClient({
-    allowedRegistries: [registry.address],
-    ...(credentials ? { credentials } : {}),
-    ...(registry.tlsVerify ? {} : { insecureRegistries: [registry.address] }),
-    timeoutMs: 10_000,
-  });
-  return async (ref) => {
-    try {
-      const parsed = parseImageReference(ref);
-      if (!client.allows(parsed.registry)) return null;
-      const { digest, manifest } = await client.resolveManifest(parsed);
-      return { digest, configDigest: manifest.config.digest };
-    } catch {
-      // The registry could not say: the storage's digest stands.
-      return null;
-    }
-  };
 }
