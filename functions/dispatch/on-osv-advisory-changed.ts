@@ -20,10 +20,24 @@ function advisoryList(data: OsvAdvisoryChangedData, ids: readonly string[]): str
 }
 
 /**
+ * What makes one change one cascade: each advisory's id and `modified` time, and each image's
+ * package moves. A language fix that ships after its advisory was first told (track-repos kept it
+ * pending) comes with the same advisory stamps but another image or move: another cascade, where
+ * an id of the stamps alone would replay the advisory's first cascade and build nothing.
+ */
+function changeStamps(data: OsvAdvisoryChangedData): string[] {
+  return [
+    ...data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`),
+    ...data.images.flatMap((image) => image.packages.map((pkg) => `${image.image} ${pkg.name} ${pkg.from}>${pkg.to} ${pkg.repo ?? ''}`)),
+  ];
+}
+
+/**
  * New or changed OSV advisories whose fix the images' repositories (or, for pip, npm and gem
  * packages, their registries) carry (the repo tracker matched them): each listed image that is still in the index rebuilds, with its descendants,
- * as one cascade whose id derives from the advisories' ids and `modified` times (a redelivery,
- * or the same change told twice, replays the cascade and builds nothing new). The cause is
+ * as one cascade whose id derives from the advisories' ids and `modified` times and the package
+ * moves (a redelivery, or the same change told twice, replays the cascade and builds nothing new;
+ * a pending fix that ships later is a new move, so a new cascade). The cause is
  * `rpm-update` (a package moves to a newer version) and names the advisories: "ALSA-2026:0001
  * (CVE-2026-1234): openssl 3.0.7-24 → 3.0.7-25 in repo baseos", "GHSA-j8r2-6x86-q33q
  * (CVE-2023-32681): requests 2.25.0 → 2.31.0 (PyPI)".
@@ -41,9 +55,8 @@ export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: 
   }
   log.info('images with a reachable advisory fix', { images: seeds.map((seed) => imageName(seed.entry)) });
   if (seeds.length === 0) return [];
-  const stamps = data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`);
   const planned = planCascade({
-    id: `osv-${shortHash(...stamps)}`,
+    id: `osv-${shortHash(...changeStamps(data))}`,
     cause: {
       kind: 'rpm-update',
       message: `Fixes available for ${advisoryList(
