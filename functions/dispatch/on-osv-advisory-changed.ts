@@ -4,6 +4,7 @@ import { planCascade, type CascadeSeed } from './planning/cascade-plan';
 import { shortHash } from '../../shared/cascade/keys';
 import { imageName } from '../../shared/index/types';
 import type { OsvAdvisoryChangedData } from '../../shared/events/contracts/osv-advisory-changed';
+import { advisoryChangeStamps } from '../../shared/osv/change-stamps';
 import { currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 
@@ -17,19 +18,6 @@ function advisoryLabel(data: OsvAdvisoryChangedData, id: string): string {
 function advisoryList(data: OsvAdvisoryChangedData, ids: readonly string[]): string {
   const shown = ids.slice(0, 3).map((id) => advisoryLabel(data, id));
   return ids.length > 3 ? `${shown.join(', ')} and ${ids.length - 3} more` : shown.join(', ');
-}
-
-/**
- * What makes one change one cascade: each advisory's id and `modified` time, and each image's
- * package moves. A language fix that ships after its advisory was first told (track-repos kept it
- * pending) comes with the same advisory stamps but another image or move: another cascade, where
- * an id of the stamps alone would replay the advisory's first cascade and build nothing.
- */
-function changeStamps(data: OsvAdvisoryChangedData): string[] {
-  return [
-    ...data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`),
-    ...data.images.flatMap((image) => image.packages.map((pkg) => `${image.image} ${pkg.name} ${pkg.from}>${pkg.to} ${pkg.repo ?? ''}`)),
-  ];
 }
 
 /**
@@ -56,7 +44,7 @@ export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: 
   log.info('images with a reachable advisory fix', { images: seeds.map((seed) => imageName(seed.entry)) });
   if (seeds.length === 0) return [];
   const planned = planCascade({
-    id: `osv-${shortHash(...changeStamps(data))}`,
+    id: `osv-${shortHash(...advisoryChangeStamps(data))}`,
     cause: {
       kind: 'rpm-update',
       message: `Fixes available for ${advisoryList(

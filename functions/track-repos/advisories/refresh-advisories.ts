@@ -2,6 +2,7 @@ import { shortHash } from '../../../shared/cascade/keys';
 import type { OsvAdvisoryChangedData } from '../../../shared/events/contracts/osv-advisory-changed';
 import { imageName } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
+import { advisoryChangeStamps } from '../../../shared/osv/change-stamps';
 import { readAdvisories, readStoredExports } from '../../../shared/osv/database';
 import { ecosystemSlug } from '../../../shared/osv/ecosystems';
 import { refreshOsvExports, type OsvSourceState, type RefreshOutcome } from '../../../shared/osv/mirror';
@@ -217,18 +218,6 @@ function mergeImages(changes: readonly ImageChange[]): ImageChange[] {
     .map(([image, merged]) => ({ image, advisories: [...merged.advisories].sort(), packages: [...merged.packages.values()].sort(packageOrder) }));
 }
 
-/**
- * What names one change: each advisory's id and `modified` time and each image's package moves.
- * A fix that ships after its advisory moves another image (or the same package to another
- * version) than the advisory's first event did, so it is another event and another cascade.
- */
-function changeStamps(data: OsvAdvisoryChangedData): string[] {
-  return [
-    ...data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`),
-    ...data.images.flatMap((image) => image.packages.map((pkg) => `${image.image} ${pkg.name} ${pkg.from}>${pkg.to} ${pkg.repo ?? ''}`)),
-  ];
-}
-
 const refOf = (advisory: Advisory): AdvisoryRef => ({ id: advisory.id, modified: advisory.modified, aliases: advisory.aliases, summary: advisory.summary });
 
 /** At most this many pending fixes are named in one log line. */
@@ -377,7 +366,7 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
       advisories: [...refs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       images: mergeImages(found),
     };
-    event = { id: `osv/${shortHash(...changeStamps(data))}`, data };
+    event = { id: `osv/${shortHash(...advisoryChangeStamps(data))}`, data };
   }
   const pendingChanged = JSON.stringify(merged.pending) !== JSON.stringify(previousPending);
   if (exportsUnchanged && !event && !pendingChanged) {
