@@ -1,5 +1,5 @@
 import type { Advisory } from '../../../shared/osv/types';
-import { advisoryFor, expirePending, mergePending, pendingFixesOf, pendingFixKey, reconcilePending, type PendingFix } from './pending-fixes';
+import { advisoryFor, expirePending, isPendingFix, mergePending, pendingFixesOf, pendingFixKey, reconcilePending, type PendingFix } from './pending-fixes';
 
 const entry = (ecosystem: string, name: string, fixed: string): Advisory['affected'][number] => ({
   ecosystem,
@@ -134,5 +134,21 @@ describe('mergePending', () => {
     ];
     const merged = mergePending(fixes.slice(0, 2), fixes.slice(2), max);
     expect([merged.pending.map((fix) => fix.image), merged.dropped.map((fix) => fix.image)]).toEqual([kept, dropped]);
+  });
+});
+
+describe('isPendingFix', () => {
+  const fix = pending('tests/a:latest', '2026-12-01T00:00:00Z');
+
+  it.each<[string, unknown, boolean]>([
+    ['a pending fix as written', fix, true],
+    ['null', null, false],
+    ['a string', 'GHSA-1', false],
+    ['an unknown ecosystem', { ...fix, ecosystem: 'Maven' }, false],
+    ['no image', { ...fix, image: undefined }, false],
+    ['an advisory without affected entries', { ...fix, advisory: { ...fix.advisory, affected: 'all' } }, false],
+    ['no advisory', { ...fix, advisory: null }, false],
+  ])('%s: %s', (_case, value, valid) => {
+    expect(isPendingFix(value)).toBe(valid);
   });
 });

@@ -1,6 +1,6 @@
 import { ecosystemRules, parseEcosystem } from '../../../shared/osv/ecosystems';
 import type { Advisory } from '../../../shared/osv/types';
-import type { RegistryEcosystem } from '../../../shared/package-registries/registry-lookup';
+import { isRegistryEcosystem, type RegistryEcosystem } from '../../../shared/package-registries/registry-lookup';
 import type { AdvisoryStamps } from './advisory-diff';
 import { registryKey, type UnreachableFix } from './reachable-fixes';
 
@@ -25,6 +25,31 @@ export interface PendingFix {
   name: string;
   /** When the fix was first found missing (ISO 8601): the age that {@link expirePending} goes by. */
   since: string;
+}
+
+/**
+ * Whether a `pending` entry read back from the snapshot has the shape this code wrote: one that
+ * does not (a hand edit, an older format) is left out rather than break every tick.
+ */
+export function isPendingFix(value: unknown): value is PendingFix {
+  if (typeof value !== 'object' || value === null) return false;
+  const fix = value as Partial<Record<keyof PendingFix, unknown>>;
+  const advisory = fix.advisory as Partial<Record<keyof Advisory, unknown>> | null | undefined;
+  return (
+    typeof fix.image === 'string' &&
+    typeof fix.name === 'string' &&
+    typeof fix.since === 'string' &&
+    typeof fix.ecosystem === 'string' &&
+    isRegistryEcosystem(fix.ecosystem) &&
+    typeof advisory === 'object' &&
+    advisory !== null &&
+    typeof advisory.id === 'string' &&
+    typeof advisory.modified === 'string' &&
+    typeof advisory.summary === 'string' &&
+    Array.isArray(advisory.aliases) &&
+    Array.isArray(advisory.severity) &&
+    Array.isArray(advisory.affected)
+  );
 }
 
 /** One pending fix per (advisory, image, package): PyPI names normalized, as the registries are asked. */

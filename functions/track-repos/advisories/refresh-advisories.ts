@@ -1,6 +1,6 @@
 import { shortHash } from '../../../shared/cascade/keys';
 import type { OsvAdvisoryChangedData } from '../../../shared/events/contracts/osv-advisory-changed';
-import { imageName } from '../../../shared/index/types';
+import { imageName, parseImageName } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
 import { advisoryChangeStamps } from '../../../shared/osv/change-stamps';
 import { readAdvisories, readStoredExports } from '../../../shared/osv/database';
@@ -15,7 +15,7 @@ import type { RegistryVersions } from '../../../shared/package-registries/regist
 import type { ImageState } from '../../../shared/reports/image-state';
 import type { RepoUsage } from '../../../shared/rpm/repo-usage';
 import { PreconditionFailedError } from '../../../shared/store/errors';
-import { osvAdvisorySnapshotKey, osvSourceKey, parseImageStateKey } from '../../../shared/store/keys';
+import { imageStateKey, osvAdvisorySnapshotKey, osvSourceKey, parseImageStateKey } from '../../../shared/store/keys';
 import type { ObjectStore } from '../../../shared/store/types';
 import { pollRepo } from '../repos/poll-repo';
 import { repoKeyOf } from '../repos/repo-key';
@@ -23,7 +23,7 @@ import { baseUrlOf } from '../repos/tracked-repos';
 import { readRepoState } from '../repos/repo-state-store';
 import type { RepoHttp } from '../repos/types';
 import { advisoryStamps, changedAdvisoryIds, type AdvisoryStamps } from './advisory-diff';
-import { expirePending, MAX_PENDING_FIXES, mergePending, pendingFixesOf, reconcilePending, type PendingFix } from './pending-fixes';
+import { expirePending, isPendingFix, MAX_PENDING_FIXES, mergePending, pendingFixesOf, reconcilePending, type PendingFix } from './pending-fixes';
 import {
   indexOf,
   packageOrder,
@@ -194,12 +194,35 @@ async function imageStates(store: ObjectStore): Promise<Map<string, ImageState>>
   for (const { key } of objects) {
     if (!parseImageStateKey(key)) continue;
     const state = (await readJson<ImageState>(store, key))?.value;
-    if (state && typeof state.project === 'object' && state.project !== null && Array.isArray(state.packages) && Array.isArray(state.repos)) {
-      states.set(imageName(state.project), state);
-    }
+    if (isImageState(state)) states.set(imageName(state.project), state);
   }
   return states;
 }
+
+/**
+ * The states of just `images` (the pending fixes' images when no advisory changed: an hourly
+ * tick reads a few states, not every image's). A name that is no image key, or whose state is
+ * missing or names another image, is left out: its pending fixes count as gone.
+ */
+async function statesOf(store: ObjectStore, images: Iterable<string>): Promise<Map<string, ImageState>> {
+  const states = new Map<string, ImageState>();
+  for (const name of new Set(images)) {
+    const ref = parseImageName(name);
+    let key: string;
+    try {
+      if (!ref) continue;
+      key = imageStateKey(ref);
+    } catch {
+      continue;
+    }
+    const state = (await readJson<ImageState>(store, key))?.value;
+    if (isImageState(state) && imageName(state.project) === name) states.set(name, state);
+  }
+  return states;
+}
+
+const isImageState = (state: ImageState | null | undefined): state is ImageState =>
+  !!state && typeof state.project === 'object' && state.project !== null && Array.isArray(state.packages) && Array.isArray(state.repos);
 
 type ImageChange = OsvAdvisoryChangedData['images'][number];
 type AdvisoryRef = OsvAdvisoryChangedData['advisories'][number];
@@ -273,7 +296,7 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
     };
   }
   const digests = await exportDigests(store, osv.ecosystems);
-  const previousPending = Array.isArray(previous?.pending) ? previous.pending : [];
+  const previousPending = Array.isArray(previous?.pending) ? previous.pending.filter(isPendingFix) : [];
   const exportsUnchanged = previous !== null && sameDigests(previous.exports, digests);
   // The cheap path: the same exports and nothing pending is nothing to do, not even a read of the images.
   if (exportsUnchanged && previousPending.length === 0) return { status: 'unchanged', refresh, changedAdvisories: [] };
@@ -300,7 +323,15 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
   if (reconciled.withdrawn.length > 0) {
     log.info('pending fixes dropped: advisory withdrawn or removed', { count: reconciled.withdrawn.length, fixes: described(reconciled.withdrawn) });
   }
-  const states = changed.length > 0 || reconciled.kept.length > 0 ? await imageStates(store) : new Map<string, ImageState>();
+  const states =
+    changed.length > 0
+      ? await imageStates(store)
+      : reconciled.kept.length > 0
+        ? await statesOf(
+            store,
+            reconciled.kept.map((fix) => fix.image),
+          )
+        : new Map<string, ImageState>();
   const rechecks: Recheck[] = [];
   const imageGone: PendingFix[] = [];
   const notAffected: PendingFix[] = [];
