@@ -209,6 +209,45 @@ describe('refreshAdvisories with language registries (an OSV mirror and a PyPI o
       expect(registries.pypi.requests).toEqual([]);
     });
 
+    it('matches a changed advisory anew: still unreachable, it stays pending from its first time; its fix now offered, it rebuilds', async () => {
+      const refresh = await world([pythonImage('a', { requests: '2.25.0' })], [record('GHSA-1', 'requests', '2.32.0')]);
+      await refresh('tick-2', { now: () => new Date('2026-12-02T00:00:00Z') });
+      mirror.publish(
+        'PyPI',
+        await osvZip([record('GHSA-0', 'requests', '2.0.0'), record('GHSA-1', 'requests', '2.33.0', { modified: '2026-12-03T00:00:00Z' })]),
+      );
+      const widened = await refresh('tick-3', { now: () => new Date('2026-12-03T00:00:00Z') });
+      expect([widened.status, widened.event]).toEqual(['quiet', undefined]);
+      expect(((await snapshot()).pending ?? []).map((fix) => [fix.advisory.modified, fix.since])).toEqual([
+        ['2026-12-03T00:00:00Z', '2026-12-02T00:00:00.000Z'],
+      ]);
+      mirror.publish(
+        'PyPI',
+        await osvZip([record('GHSA-0', 'requests', '2.0.0'), record('GHSA-1', 'requests', '2.31.0', { modified: '2026-12-04T00:00:00Z' })]),
+      );
+      const fixed = await refresh('tick-4');
+      expect(fixed.event?.data.images).toEqual([
+        { image: 'tests/a:latest', advisories: ['GHSA-1'], packages: [{ name: 'requests', from: '2.25.0', to: '2.31.0', repo: 'PyPI' }] },
+      ]);
+      expect(await pendingOf()).toEqual([]);
+    });
+
+    it('emits nothing when another handler writes the snapshot first, and keeps the fix pending for the next tick', async () => {
+      const refresh = await world([pythonImage('a', { requests: '2.25.0' })], [record('GHSA-1', 'requests', '2.32.0')]);
+      await refresh('tick-2');
+      catalog.pypi.requests!.versions.push('2.32.0');
+      // Another delivery stores its snapshot (another body, so another ETag) between this one's read and its conditional put.
+      const racing: ObjectStore = Object.create(store) as ObjectStore;
+      racing.put = async (key, body, putOptions) => {
+        if (key === osvAdvisorySnapshotKey()) await store.put(key, `${(await store.get(key))!.body.toString('utf8')} `, { contentType: 'application/json' });
+        return store.put(key, body, putOptions);
+      };
+      const lost = await refresh('tick-3', { store: racing });
+      expect([lost.status, lost.event]).toEqual(['conflict', undefined]);
+      expect(await pendingOf()).toEqual(['GHSA-1 tests/a:latest requests']);
+      expect((await refresh('tick-4')).event?.data.images.map((image) => image.image)).toEqual(['tests/a:latest']);
+    });
+
     it.each<[string, (store: ObjectStore) => Promise<void>, string]>([
       [
         'the image is gone from the index',
