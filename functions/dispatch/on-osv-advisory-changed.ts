@@ -4,6 +4,7 @@ import { planCascade, type CascadeSeed } from './planning/cascade-plan';
 import { shortHash } from '../../shared/cascade/keys';
 import { imageName } from '../../shared/index/types';
 import type { OsvAdvisoryChangedData } from '../../shared/events/contracts/osv-advisory-changed';
+import { advisoryChangeStamps } from '../../shared/osv/change-stamps';
 import { currentIndex, dispatchSettings, type DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 
@@ -22,8 +23,9 @@ function advisoryList(data: OsvAdvisoryChangedData, ids: readonly string[]): str
 /**
  * New or changed OSV advisories whose fix the images' repositories (or, for pip, npm and gem
  * packages, their registries) carry (the repo tracker matched them): each listed image that is still in the index rebuilds, with its descendants,
- * as one cascade whose id derives from the advisories' ids and `modified` times (a redelivery,
- * or the same change told twice, replays the cascade and builds nothing new). The cause is
+ * as one cascade whose id derives from the advisories' ids and `modified` times and the package
+ * moves (a redelivery, or the same change told twice, replays the cascade and builds nothing new;
+ * a pending fix that ships later is a new move, so a new cascade). The cause is
  * `rpm-update` (a package moves to a newer version) and names the advisories: "ALSA-2026:0001
  * (CVE-2026-1234): openssl 3.0.7-24 → 3.0.7-25 in repo baseos", "GHSA-j8r2-6x86-q33q
  * (CVE-2023-32681): requests 2.25.0 → 2.31.0 (PyPI)".
@@ -41,9 +43,8 @@ export async function onOsvAdvisoryChanged(data: OsvAdvisoryChangedData, event: 
   }
   log.info('images with a reachable advisory fix', { images: seeds.map((seed) => imageName(seed.entry)) });
   if (seeds.length === 0) return [];
-  const stamps = data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`);
   const planned = planCascade({
-    id: `osv-${shortHash(...stamps)}`,
+    id: `osv-${shortHash(...advisoryChangeStamps(data))}`,
     cause: {
       kind: 'rpm-update',
       message: `Fixes available for ${advisoryList(

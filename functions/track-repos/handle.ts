@@ -54,6 +54,8 @@ export function createTrackReposHandler(options: TrackReposHandlerOptions = {}):
         changed: outcome.changedAdvisories.length,
         images: outcome.event?.data.images.map((image) => image.image) ?? [],
         registryQueries: outcome.registryQueries?.asked ?? 0,
+        pendingFixes: outcome.pending?.size ?? 0,
+        pendingShipped: outcome.pending?.shipped ?? 0,
       });
       options.onAdvisories?.(outcome);
       return outcome.event ? [makeEvent(EventTypes.osvAdvisoryChanged, outcome.event.data, { source: SOURCE, id: outcome.event.id })] : [];

@@ -54,6 +54,7 @@ describe('loadScanSettings', () => {
       'scan.osv.ecosystems',
       '"Debian:12" is not one of Red Hat, AlmaLinux, Rocky Linux, PyPI, npm, RubyGems (optionally with :<release>)',
     ],
+    [{ CCP_OSV_PENDING_MAX_AGE_HOURS: '0' }, 'scan.osv.pendingMaxAgeHours', 'must be a whole number above 0, not "0"'],
   ])('names the field of a bad value: %j', (env, field, message) => {
     const issues: Issue[] = [];
     loadScanSettings(undefined, env, { file: 'ccp.yaml' }, issues);
@@ -72,14 +73,18 @@ describe('loadScanSettings', () => {
   });
 
   it.each([
-    [{}, undefined, { urls: [], ecosystems: ['Red Hat', 'AlmaLinux', 'Rocky Linux', 'PyPI', 'npm', 'RubyGems'] }],
+    [{}, undefined, { urls: [], ecosystems: ['Red Hat', 'AlmaLinux', 'Rocky Linux', 'PyPI', 'npm', 'RubyGems'], pendingMaxAgeHours: 720 }],
     [
-      { CCP_OSV_URLS: 'http://127.0.0.1:8080/osv/, https://mirror.example', CCP_OSV_ECOSYSTEMS: 'AlmaLinux:9,PyPI' },
+      { CCP_OSV_URLS: 'http://127.0.0.1:8080/osv/, https://mirror.example', CCP_OSV_ECOSYSTEMS: 'AlmaLinux:9,PyPI', CCP_OSV_PENDING_MAX_AGE_HOURS: '48' },
       undefined,
-      { urls: ['http://127.0.0.1:8080/osv', 'https://mirror.example'], ecosystems: ['AlmaLinux:9', 'PyPI'] },
+      { urls: ['http://127.0.0.1:8080/osv', 'https://mirror.example'], ecosystems: ['AlmaLinux:9', 'PyPI'], pendingMaxAgeHours: 48 },
     ],
-    [{ CCP_OSV_ECOSYSTEMS: 'npm' }, { urls: ['https://file.example/osv'], ecosystems: ['PyPI'] }, { urls: ['https://file.example/osv'], ecosystems: ['npm'] }],
-  ])('reads the OSV mirrors and ecosystems from %j, else the file %j', (env, osv, expected) => {
+    [
+      { CCP_OSV_ECOSYSTEMS: 'npm' },
+      { urls: ['https://file.example/osv'], ecosystems: ['PyPI'], pendingMaxAgeHours: 24 },
+      { urls: ['https://file.example/osv'], ecosystems: ['npm'], pendingMaxAgeHours: 24 },
+    ],
+  ])('reads the OSV mirrors, ecosystems and pending-fix age from %j, else the file %j', (env, osv, expected) => {
     const issues: Issue[] = [];
     expect(loadScanSettings(osv ? { osv } : undefined, env, {}, issues).osv).toEqual(expected);
     expect(issues).toEqual([]);

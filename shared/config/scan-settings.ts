@@ -22,7 +22,7 @@ export interface ScanSettings {
    */
   allowedRegistries: string[];
   /** The OSV advisory database of the vulnerabilities scanner: mirror base URLs (none: off) and ecosystems. */
-  osv: { urls: string[]; ecosystems: string[] };
+  osv: { urls: string[]; ecosystems: string[]; pendingMaxAgeHours: number };
   /** `ccp scan` exits 1 for advisories of this band or above; unset: for any high finding (today's rule). */
   failOn?: SeverityThreshold;
 }
@@ -36,7 +36,7 @@ export interface ScanFileSettings {
   requestTimeoutMs?: number | string;
   maxFiles?: number | string;
   allowedRegistries?: string | string[];
-  osv?: { urls?: string | string[]; ecosystems?: string | string[] };
+  osv?: { urls?: string | string[]; ecosystems?: string | string[]; pendingMaxAgeHours?: number | string };
   failOn?: string;
 }
 
@@ -61,7 +61,7 @@ export const SCAN_DEFAULTS: ScanSettings = {
   requestTimeoutMs: SCAN.requestTimeoutMs.default,
   maxFiles: SCAN.maxFiles.default,
   allowedRegistries: SCAN.allowedRegistries.default,
-  osv: { urls: SCAN.osvUrls.default, ecosystems: SCAN.osvEcosystems.default },
+  osv: { urls: SCAN.osvUrls.default, ecosystems: SCAN.osvEcosystems.default, pendingMaxAgeHours: SCAN.osvPendingMaxAgeHours.default },
 };
 
 /**
@@ -80,7 +80,7 @@ export function loadScanSettings(file: ScanFileSettings | undefined, env: NodeJS
     requestTimeoutMs: read(SCAN.requestTimeoutMs, source),
     maxFiles: read(SCAN.maxFiles, source),
     allowedRegistries: read(SCAN.allowedRegistries, source),
-    osv: { urls: read(SCAN.osvUrls, source), ecosystems: read(SCAN.osvEcosystems, source) },
+    osv: { urls: read(SCAN.osvUrls, source), ecosystems: read(SCAN.osvEcosystems, source), pendingMaxAgeHours: read(SCAN.osvPendingMaxAgeHours, source) },
     ...(failOn ? { failOn } : {}),
   };
 }

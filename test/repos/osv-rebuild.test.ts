@@ -45,6 +45,8 @@ interface LanguageCase {
   reachableFix: string;
   /** The version the registry offers the install: the cause's `to`. */
   offered: string;
+  /** A release past `unreachableFix` that a test publishes on the registry later (npm: as `latest`). */
+  shipped: string;
   /** OSV's range type for the ecosystem (GHSA records use SEMVER for npm). */
   rangeType: 'ECOSYSTEM' | 'SEMVER';
   /** The request path the registry's API answers for the package. */
@@ -65,6 +67,7 @@ const LANGUAGES: LanguageCase[] = [
     unreachableFix: '2.31.0',
     reachableFix: '2.26.0',
     offered: '2.28.0',
+    shipped: '2.31.1',
     rangeType: 'ECOSYSTEM',
     path: '/pypi/requests/json',
     scanner: pipUpdatesScanner,
@@ -79,6 +82,7 @@ const LANGUAGES: LanguageCase[] = [
     unreachableFix: '4.17.22',
     reachableFix: '4.17.21',
     offered: '4.17.21',
+    shipped: '4.17.23',
     rangeType: 'SEMVER',
     path: '/lodash',
     scanner: npmUpdatesScanner,
@@ -93,6 +97,7 @@ const LANGUAGES: LanguageCase[] = [
     unreachableFix: '3.0.0',
     reachableFix: '2.2.6.4',
     offered: '2.2.6.4',
+    shipped: '3.0.1',
     rangeType: 'ECOSYSTEM',
     path: '/api/v1/versions/rack/latest.json',
     scanner: gemUpdatesScanner,
@@ -110,6 +115,19 @@ const CATALOG: RegistryCatalog = {
   npm: { lodash: { versions: ['4.17.20', '4.17.21', '4.17.22', '5.0.0-beta.1'], latest: '4.17.21', deprecated: ['4.17.22'] } },
   rubygems: { rack: { versions: ['2.2.3', '2.2.6.4', '3.0.0.beta1'] } },
 };
+
+/** Publishes `version` of `language`'s package on its registry (npm: as `latest`); returns what takes it back, for the next test. */
+function release(language: LanguageCase, version: string): () => void {
+  const catalog = { PyPI: CATALOG.pypi!, npm: CATALOG.npm!, RubyGems: CATALOG.rubygems! }[language.ecosystem] as Record<
+    string,
+    { versions: string[]; latest?: string }
+  >;
+  const before = structuredClone(catalog[language.name]!);
+  catalog[language.name] = { ...before, versions: [...before.versions, version], ...(language.ecosystem === 'npm' ? { latest: version } : {}) };
+  return () => {
+    catalog[language.name] = before;
+  };
+}
 
 const ALMA_9 = { ID: 'almalinux', VERSION_ID: '9.4' };
 const ECOSYSTEMS = ['AlmaLinux', 'PyPI', 'npm', 'RubyGems'];
@@ -155,7 +173,8 @@ async function writeScannedImage(world: DispatchWorld, jobId: string, rpms: RpmP
     image: { ref: `${world.registry}/tests/${jobId}:latest`, digest: 'sha256:feed' },
     lastScan: {
       scanId: `scan-${jobId}`,
-      at: '2026-12-01T00:00:00.000Z',
+      // Now: the state is written again after a rebuild's own scan, which a state from an earlier scan may not replace.
+      at: new Date().toISOString(),
       verdict: 'clean',
       counts: { high: 0, medium: 0, low: 0, info: 0 },
       reports: { json: 'j', html: 'h', sbom: 's' },
@@ -203,6 +222,17 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
   const snapshot = async (): Promise<AdvisorySnapshot> =>
     JSON.parse((await world.served.runtime.context.store.get(osvAdvisorySnapshotKey()))!.body.toString('utf8')) as AdvisorySnapshot;
 
+  /** The states of `other` and the language images as their scans found them (with the packages installed). */
+  const writeLanguageImages = async (): Promise<void> => {
+    await writeScannedImage(
+      world,
+      'other',
+      [installed('openssl-libs', 1, '3.0.7', '25.el9'), installed('bash', 0, '5.1.8', '6.el9')],
+      (await Promise.all(LANGUAGES.map((language) => scannedPackages(language, language.patched, registries)))).flat(),
+    );
+    for (const language of LANGUAGES) await writeScannedImage(world, language.job, [], await scannedPackages(language, language.installed, registries));
+  };
+
   beforeAll(async () => {
     mirror = await startOsvMirror();
     await publish(record('ALSA-2026:0100', 'zlib', '1.2.11-40.el9', '2026-11-01T00:00:00Z'));
@@ -237,13 +267,7 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
     );
     // base has the vulnerable openssl-libs; other has the fixed one already; leaf is built on base.
     await writeScannedImage(world, 'base', [installed('openssl-libs', 1, '3.0.7', '24.el9'), installed('bash', 0, '5.1.8', '6.el9')]);
-    await writeScannedImage(
-      world,
-      'other',
-      [installed('openssl-libs', 1, '3.0.7', '25.el9'), installed('bash', 0, '5.1.8', '6.el9')],
-      (await Promise.all(LANGUAGES.map((language) => scannedPackages(language, language.patched, registries)))).flat(),
-    );
-    for (const language of LANGUAGES) await writeScannedImage(world, language.job, [], await scannedPackages(language, language.installed, registries));
+    await writeLanguageImages();
     for (const registry of [registries.pypi, registries.npm, registries.rubygems]) registry.requests.length = 0;
     // The first refresh records the database as it is: what was already known rebuilds nothing.
     await tick('osv-refresh/1');
@@ -325,6 +349,12 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
     let ticks = 0;
     const languageTick = (): Promise<void> => tick(`osv-refresh/${language.job}-${++ticks}`);
     const id = (n: number): string => `GHSA-${language.job}00-0000-000${n}`;
+    // A rebuild rescans the busybox image the test built, which has no language packages: each test starts from the scanned states.
+    beforeEach(async () => {
+      await writeLanguageImages();
+      // The update scanners that made them asked the registries: only the ticks' questions count.
+      for (const registry of [registries.pypi, registries.npm, registries.rubygems]) registry.requests.length = 0;
+    });
 
     it('stays quiet when the registry offers the fix only yanked, deprecated or as a pre-release', async () => {
       await publishTo(language.ecosystem, languageRecord(language, id(1), language.unreachableFix));
@@ -335,6 +365,36 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
       expect(emitted).toEqual([]);
       expect(world.requested).toEqual([]);
       expect((await snapshot()).advisories[id(1)]).toEqual('2026-12-02T00:00:00Z');
+    }, 180_000);
+
+    it('rebuilds the images with an affected version once the registry publishes the fix, the advisory unchanged, and only once', async () => {
+      const undo = release(language, language.shipped);
+      try {
+        await languageTick();
+        // The advisory did not change: every export answered 304, the registry was asked again (once per package).
+        expect(new Set(ECOSYSTEMS.flatMap((ecosystem) => statuses(ecosystem)))).toEqual(new Set([304]));
+        expect(new Set(registryRequests())).toEqual(new Set([language.path]));
+        expect(new Set(emitted.map((event) => event.id)).size).toEqual(1);
+        // `other` installs a version below the fix too: both were pending, both rebuild; nothing else does.
+        expect(requested().sort()).toEqual(
+          [
+            [language.job, 'rpm-update', `${id(1)} (CVE-2026-0001): ${language.name} ${language.installed} → ${language.shipped} (${language.ecosystem})`],
+            ['other', 'rpm-update', `${id(1)} (CVE-2026-0001): ${language.name} ${language.patched} → ${language.shipped} (${language.ecosystem})`],
+          ].sort(),
+        );
+        expect(world.started.sort()).toEqual([`tests/${language.job}:latest`, 'tests/other:latest'].sort());
+        expect((await snapshot()).pending).toBeUndefined();
+        // The same tick redelivered, and a later tick: no second build, no more questions.
+        world.forget();
+        for (const registry of [registries.pypi, registries.npm, registries.rubygems]) registry.requests.length = 0;
+        await tick(`osv-refresh/${language.job}-${ticks}`);
+        await languageTick();
+        expect(world.requested).toEqual([]);
+        expect(world.started).toEqual([]);
+        expect(registryRequests()).toEqual([]);
+      } finally {
+        undo();
+      }
     }, 180_000);
 
     it('stays quiet for a withdrawn advisory whose fix the registry offers', async () => {
@@ -389,6 +449,34 @@ describe('rebuild on advisory (embedded runtime, OSV mirror, real yum repository
       await tick(`osv-refresh/${language.job}-${ticks}`);
       expect(world.requested).toEqual([]);
       expect(world.started).toEqual([]);
+    }, 180_000);
+
+    it('never rebuilds for an advisory withdrawn before its fix ships', async () => {
+      await publishTo(language.ecosystem, languageRecord(language, id(5), language.shipped));
+      await languageTick();
+      expect(emitted).toEqual([]);
+      expect(((await snapshot()).pending ?? []).map((fix) => [fix.advisory.id, fix.image]).sort()).toEqual(
+        [
+          [id(5), `tests/${language.job}:latest`],
+          [id(5), 'tests/other:latest'],
+        ].sort(),
+      );
+      const list = published.get(language.ecosystem)!;
+      list[list.length - 1] = languageRecord(language, id(5), language.shipped, { modified: '2026-12-04T00:00:00Z', withdrawn: '2026-12-04T00:00:00Z' });
+      mirror.publish(language.ecosystem, await osvZip(list));
+      await languageTick();
+      expect((await snapshot()).pending).toBeUndefined();
+      const undo = release(language, language.shipped);
+      try {
+        for (const registry of [registries.pypi, registries.npm, registries.rubygems]) registry.requests.length = 0;
+        await languageTick();
+        expect(registryRequests()).toEqual([]);
+        expect(emitted).toEqual([]);
+        expect(world.requested).toEqual([]);
+        expect(world.started).toEqual([]);
+      } finally {
+        undo();
+      }
     }, 180_000);
   });
 });

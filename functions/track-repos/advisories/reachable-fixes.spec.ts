@@ -3,7 +3,7 @@ import type { RegistryEcosystem } from '../../../shared/package-registries/regis
 import type { RegistryVersions } from '../../../shared/package-registries/registry-versions';
 import { gemPurl, npmPurl, pypiPurl } from '../../../shared/reports/purl';
 import type { InstalledPackage } from '../../../shared/reports/scanner-types';
-import { indexOf, reachableFixes, registryKey, registryQuestions, type RegistryAnswers, type RepoPackages } from './reachable-fixes';
+import { indexOf, reachableFixes, registryKey, registryQuestions, unreachableLanguageFixes, type RegistryAnswers, type RepoPackages } from './reachable-fixes';
 
 /** An installed rpm as the scan's image state records it (purl with `distro=<ID>-<VERSION_ID>`). */
 function rpm(name: string, version: string, release: string, options: { epoch?: number; distro?: string; sourcerpm?: string } = {}): InstalledPackage {
@@ -282,6 +282,35 @@ describe('registryQuestions', () => {
     expect(registryQuestions({ packages }, index)).toEqual([
       { ecosystem: 'PyPI', name: 'requests', prereleases: false },
       { ecosystem: 'RubyGems', name: 'rack', prereleases: true },
+    ]);
+  });
+});
+
+describe('unreachableLanguageFixes', () => {
+  const requests = language('pypi', 'requests', '2.25.0');
+  const fix = advisory('GHSA-1', 'requests', '2.31.0', 'PyPI');
+
+  it.each<[string, InstalledPackage, Advisory, RegistryAnswers, boolean]>([
+    ['the registry is behind the fix', requests, fix, answers('PyPI', 'requests', { versions: ['2.25.0', '2.28.0'] }), true],
+    ['only a pre-release carries the fix', requests, fix, answers('PyPI', 'requests', { versions: ['2.32.0rc1'] }), true],
+    ['the registry did not answer', requests, fix, answers('PyPI', 'requests', null), true],
+    ['the registry was not asked (past the bound)', requests, fix, new Map(), true],
+    ['the registry offers the fix', requests, fix, answers('PyPI', 'requests', { versions: ['2.31.0'] }), false],
+    ['the advisory names no fix', requests, advisory('GHSA-1', 'requests', null, 'PyPI'), new Map(), false],
+    ['the installed version is not affected', language('pypi', 'requests', '2.31.0'), fix, new Map(), false],
+    ['an RPM advisory of the same name', requests, advisory('ALSA-1', 'requests', '2.31.0'), new Map(), false],
+  ])('%s: pending %s', (_case, pkg, record, registries, pending) => {
+    expect(unreachableLanguageFixes({ packages: [pkg] }, indexOf([record]), registries)).toEqual(
+      pending ? [{ advisory: record, ecosystem: 'PyPI', name: 'requests' }] : [],
+    );
+  });
+
+  it('lists each (advisory, package) once, whatever the folders or spellings it is installed under', () => {
+    const packages = [language('pypi', 'requests', '2.25.0', 'a'), language('pypi', 'requests', '2.25.0', 'b'), language('npm', 'lodash', '4.17.20')];
+    const lodash = advisory('GHSA-2', 'lodash', '4.17.21', 'npm');
+    expect(unreachableLanguageFixes({ packages }, indexOf([fix, lodash]), new Map())).toEqual([
+      { advisory: fix, ecosystem: 'PyPI', name: 'requests' },
+      { advisory: lodash, ecosystem: 'npm', name: 'lodash' },
     ]);
   });
 });

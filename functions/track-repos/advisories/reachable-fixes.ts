@@ -77,6 +77,55 @@ export function registryQuestions(state: Pick<ImageState, 'packages'>, index: Ad
   return questions;
 }
 
+/** Package changes by name, then repo (or registry), then installed version: a cause reads the same whatever the order they were found in. */
+export function packageOrder(a: PackageChange, b: PackageChange): number {
+  return a.name < b.name
+    ? -1
+    : a.name > b.name
+      ? 1
+      : (a.repo ?? '') < (b.repo ?? '')
+        ? -1
+        : (a.repo ?? '') > (b.repo ?? '')
+          ? 1
+          : a.from < b.from
+            ? -1
+            : a.from > b.from
+              ? 1
+              : 0;
+}
+
+/** A language package an advisory affects in an image, with a fix its registry does not offer the install (yet). */
+export interface UnreachableFix {
+  advisory: Advisory;
+  ecosystem: RegistryEcosystem;
+  name: string;
+}
+
+/**
+ * The pip, npm and gem installs of `state` that an advisory of `index` affects and names a fix
+ * for, where the registry's answer (`registries`, by {@link registryKey}) does not reach it: the
+ * newest version it offers the install is below the fix, or it was not asked (past the bound) or
+ * did not answer. Each (advisory, package) once. These are the fixes that may ship later.
+ * @see ../readme.md#rebuild-on-advisory
+ */
+export function unreachableLanguageFixes(state: Pick<ImageState, 'packages'>, index: AdvisoryIndex, registries: RegistryAnswers): UnreachableFix[] {
+  const found = new Map<string, UnreachableFix>();
+  for (const install of languageInstalls(state)) {
+    const { rules } = ecosystemRules(install.ecosystem);
+    const known = registries.get(registryKey(install.ecosystem, install.name));
+    const newest = known ? (newestVersion(install.version, known, rules) ?? install.version) : install.version;
+    for (const match of index.lookup(install)) {
+      if (match.fixed === null || fixStatus(match.fixed, newest, rules) === 'fixable-now') continue;
+      found.set(`${match.advisory.id}\u0000${registryKey(install.ecosystem, install.name)}`, {
+        advisory: match.advisory,
+        ecosystem: install.ecosystem,
+        name: install.name,
+      });
+    }
+  }
+  return [...found.values()];
+}
+
 /** `distro=almalinux-9.4` of an rpm purl → `{ ID: 'almalinux', VERSION_ID: '9.4' }` (the scan writes `<ID>-<VERSION_ID>`). */
 function osReleaseOf(purl: string): { ID: string; VERSION_ID?: string } | null {
   const query = purl.indexOf('?');
@@ -166,19 +215,5 @@ export function reachableFixes(
       });
     }
   }
-  const order = (a: PackageChange, b: PackageChange): number =>
-    a.name < b.name
-      ? -1
-      : a.name > b.name
-        ? 1
-        : (a.repo ?? '') < (b.repo ?? '')
-          ? -1
-          : (a.repo ?? '') > (b.repo ?? '')
-            ? 1
-            : a.from < b.from
-              ? -1
-              : a.from > b.from
-                ? 1
-                : 0;
-  return { advisories: [...advisories].sort(), packages: [...packages.values()].sort(order) };
+  return { advisories: [...advisories].sort(), packages: [...packages.values()].sort(packageOrder) };
 }

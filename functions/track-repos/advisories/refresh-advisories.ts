@@ -1,18 +1,21 @@
 import { shortHash } from '../../../shared/cascade/keys';
 import type { OsvAdvisoryChangedData } from '../../../shared/events/contracts/osv-advisory-changed';
-import { imageName } from '../../../shared/index/types';
+import { imageName, parseImageName } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
+import { advisoryChangeStamps } from '../../../shared/osv/change-stamps';
 import { readAdvisories, readStoredExports } from '../../../shared/osv/database';
 import { ecosystemSlug } from '../../../shared/osv/ecosystems';
 import { refreshOsvExports, type OsvSourceState, type RefreshOutcome } from '../../../shared/osv/mirror';
+import type { AdvisoryIndex } from '../../../shared/osv/advisory-index';
 import type { Advisory } from '../../../shared/osv/types';
+import type { PackageChange } from '../../../shared/events/types';
 import { PackageRegistryClient, RegistryUnreachableError } from '../../../shared/package-registries/registry-client';
 import { registryVersions, type RegistryUrls } from '../../../shared/package-registries/registry-lookup';
 import type { RegistryVersions } from '../../../shared/package-registries/registry-versions';
 import type { ImageState } from '../../../shared/reports/image-state';
 import type { RepoUsage } from '../../../shared/rpm/repo-usage';
 import { PreconditionFailedError } from '../../../shared/store/errors';
-import { osvAdvisorySnapshotKey, osvSourceKey, parseImageStateKey } from '../../../shared/store/keys';
+import { imageStateKey, osvAdvisorySnapshotKey, osvSourceKey, parseImageStateKey } from '../../../shared/store/keys';
 import type { ObjectStore } from '../../../shared/store/types';
 import { pollRepo } from '../repos/poll-repo';
 import { repoKeyOf } from '../repos/repo-key';
@@ -20,7 +23,18 @@ import { baseUrlOf } from '../repos/tracked-repos';
 import { readRepoState } from '../repos/repo-state-store';
 import type { RepoHttp } from '../repos/types';
 import { advisoryStamps, changedAdvisoryIds, type AdvisoryStamps } from './advisory-diff';
-import { indexOf, reachableFixes, registryKey, registryQuestions, type RegistryAnswers, type RegistryQuestion, type RepoPackages } from './reachable-fixes';
+import { expirePending, isPendingFix, MAX_PENDING_FIXES, mergePending, pendingFixesOf, reconcilePending, type PendingFix } from './pending-fixes';
+import {
+  indexOf,
+  packageOrder,
+  reachableFixes,
+  registryKey,
+  registryQuestions,
+  unreachableLanguageFixes,
+  type RegistryAnswers,
+  type RegistryQuestion,
+  type RepoPackages,
+} from './reachable-fixes';
 
 /**
  * At most this many registry questions (one per ecosystem and package) per refresh: a database
@@ -29,6 +43,9 @@ import { indexOf, reachableFixes, registryKey, registryQuestions, type RegistryA
  */
 export const MAX_REGISTRY_QUERIES = 200;
 
+/** How long a pending fix is asked about when the settings say nothing (`CCP_OSV_PENDING_MAX_AGE_HOURS`'s default: 30 days). */
+export const DEFAULT_PENDING_MAX_AGE_HOURS = 720;
+
 /** `state/osv/advisories.json`: what the last refresh tick diffed. */
 export interface AdvisorySnapshot {
   format: 'ccp.osv-advisories/v1';
@@ -36,6 +53,11 @@ export interface AdvisorySnapshot {
   exports: Record<string, string>;
   advisories: AdvisoryStamps;
   takenAt: string;
+  /**
+   * The (advisory, image, package) whose fix the package's registry did not offer yet: asked
+   * about again on every tick, oldest first. Absent: none.
+   */
+  pending?: PendingFix[];
   /** The event the last change produced, re-emitted when the same tick is redelivered. */
   lastChange?: { tick: string; eventId: string; data: OsvAdvisoryChangedData };
 }
@@ -52,6 +74,8 @@ export interface AdvisoryRefreshOutcome {
   changedAdvisories: string[];
   /** Language registry questions asked (one per ecosystem and package), and those left out past the bound. */
   registryQueries?: { asked: number; skipped: number };
+  /** The pending fixes: how many are kept after this tick, were asked about again, shipped (rebuild), were added. */
+  pending?: { size: number; rechecked: number; shipped: number; added: number };
   event?: { id: string; data: OsvAdvisoryChangedData };
 }
 
@@ -61,7 +85,10 @@ export interface RefreshAdvisoriesOptions {
   log: Logger;
   /** Id of the tick being handled: its change is re-emitted when it is redelivered. */
   tick: string;
-  osv: { urls: string[]; ecosystems: string[] };
+  /** The mirrors, ecosystems and how long a pending fix is asked about ({@link DEFAULT_PENDING_MAX_AGE_HOURS} by default). */
+  osv: { urls: string[]; ecosystems: string[]; pendingMaxAgeHours?: number };
+  /** Bound on pending fixes kept; {@link MAX_PENDING_FIXES} by default. */
+  maxPendingFixes?: number;
   /** The language registries (`scan.registries`), reached through `http` as the update scanners reach them. */
   registries: RegistryUrls;
   /** Bound on registry questions per refresh; {@link MAX_REGISTRY_QUERIES} by default. */
@@ -160,31 +187,73 @@ async function askRegistries(
   return { answers, asked: asked.length, skipped: keys.length - asked.length };
 }
 
-/** The images with a fix of one of `changed` in reach (their repositories' or their registries'), sorted by name. */
-async function affectedImages(
-  changed: Advisory[],
-  options: RefreshAdvisoriesOptions,
-): Promise<{ images: OsvAdvisoryChangedData['images']; registryQueries: { asked: number; skipped: number } }> {
-  const index = indexOf(changed);
-  const { objects } = await options.store.list('state/images/');
-  const states: ImageState[] = [];
+/** Every built image's state (`state/images/…`) by image name; an unreadable one is left out. */
+async function imageStates(store: ObjectStore): Promise<Map<string, ImageState>> {
+  const { objects } = await store.list('state/images/');
+  const states = new Map<string, ImageState>();
   for (const { key } of objects) {
     if (!parseImageStateKey(key)) continue;
-    const state = (await readJson<ImageState>(options.store, key))?.value;
-    if (state && Array.isArray(state.packages) && Array.isArray(state.repos)) states.push(state);
+    const state = (await readJson<ImageState>(store, key))?.value;
+    if (isImageState(state)) states.set(imageName(state.project), state);
   }
-  // Every image's questions first, so a package many images install is asked about once.
-  const { answers, asked, skipped } = await askRegistries(
-    states.flatMap((state) => registryQuestions(state, index)),
-    options,
-  );
-  const repoCache = new Map<string, Promise<RepoPackages | null>>();
-  const images: OsvAdvisoryChangedData['images'] = [];
-  for (const state of states) {
-    const fixes = reachableFixes(state, index, await reposOf(state, options, repoCache), answers);
-    if (fixes.advisories.length > 0) images.push({ image: imageName(state.project), advisories: fixes.advisories, packages: fixes.packages });
+  return states;
+}
+
+/**
+ * The states of just `images` (the pending fixes' images when no advisory changed: an hourly
+ * tick reads a few states, not every image's). A name that is no image key, or whose state is
+ * missing or names another image, is left out: its pending fixes count as gone.
+ */
+async function statesOf(store: ObjectStore, images: Iterable<string>): Promise<Map<string, ImageState>> {
+  const states = new Map<string, ImageState>();
+  for (const name of new Set(images)) {
+    const ref = parseImageName(name);
+    let key: string;
+    try {
+      if (!ref) continue;
+      key = imageStateKey(ref);
+    } catch {
+      continue;
+    }
+    const state = (await readJson<ImageState>(store, key))?.value;
+    if (isImageState(state) && imageName(state.project) === name) states.set(name, state);
   }
-  return { images: images.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0)), registryQueries: { asked, skipped } };
+  return states;
+}
+
+const isImageState = (state: ImageState | null | undefined): state is ImageState =>
+  !!state && typeof state.project === 'object' && state.project !== null && Array.isArray(state.packages) && Array.isArray(state.repos);
+
+type ImageChange = OsvAdvisoryChangedData['images'][number];
+type AdvisoryRef = OsvAdvisoryChangedData['advisories'][number];
+
+/** The images of `changes` (one image may come from the diff and from a pending fix), each once, sorted by name. */
+function mergeImages(changes: readonly ImageChange[]): ImageChange[] {
+  const byImage = new Map<string, { advisories: Set<string>; packages: Map<string, PackageChange> }>();
+  for (const change of changes) {
+    const merged = byImage.get(change.image) ?? { advisories: new Set<string>(), packages: new Map<string, PackageChange>() };
+    for (const id of change.advisories) merged.advisories.add(id);
+    for (const pkg of change.packages) merged.packages.set(`${pkg.name}\u0000${pkg.repo ?? ''}\u0000${pkg.from}\u0000${pkg.to}`, pkg);
+    byImage.set(change.image, merged);
+  }
+  return [...byImage.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([image, merged]) => ({ image, advisories: [...merged.advisories].sort(), packages: [...merged.packages.values()].sort(packageOrder) }));
+}
+
+const refOf = (advisory: Advisory): AdvisoryRef => ({ id: advisory.id, modified: advisory.modified, aliases: advisory.aliases, summary: advisory.summary });
+
+/** At most this many pending fixes are named in one log line. */
+const LOGGED_FIXES = 20;
+const described = (fixes: readonly PendingFix[]): string[] =>
+  fixes.slice(0, LOGGED_FIXES).map((fix) => `${fix.advisory.id} ${fix.image} ${fix.ecosystem}/${fix.name} (since ${fix.since})`);
+
+/** A pending fix to ask about again: its image's state, the advisory's own index, what its registry must be asked. */
+interface Recheck {
+  fix: PendingFix;
+  state: ImageState;
+  index: AdvisoryIndex;
+  questions: RegistryQuestion[];
 }
 
 /**
@@ -193,11 +262,17 @@ async function affectedImages(
  * advisories' ids and `modified` times are compared with `state/osv/advisories.json`. The new
  * and changed advisories are matched against every built image's state (`state/images/…`) and
  * the packages its repositories carry; those with a fix in reach of some image make one
- * `osv.advisory-changed` for the whole refresh (so an image two advisories touch rebuilds once),
- * id `osv/<hash of the ids and modified times>`. The snapshot is written conditionally, with the
- * change, before anything is emitted: a redelivered tick re-emits the same event, a later tick
- * finds nothing new. The first refresh only records.
- * @see ../readme.md
+ * `osv.advisory-changed` for the whole refresh (so an image two advisories touch rebuilds once).
+ * A pip, npm or gem package an advisory affects whose fix its registry does not offer yet is
+ * kept pending in the snapshot and asked about again on every tick, the exports changed or not;
+ * once the registry offers the fix, its image rebuilds (in the tick's one event), and the fix
+ * leaves the list, as it does when the advisory is withdrawn, the image no longer has the
+ * package at an affected version or is gone, after `pendingMaxAgeHours`, or past
+ * {@link MAX_PENDING_FIXES} (the oldest). The event id hashes the advisories' ids and times and
+ * the package moves. The snapshot is written conditionally, with the change, before anything is
+ * emitted: a redelivered tick re-emits the same event, a later tick finds nothing new. The first
+ * refresh only records.
+ * @see ../readme.md#rebuild-on-advisory
  */
 export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Promise<AdvisoryRefreshOutcome> {
   const { store, log, osv } = options;
@@ -221,41 +296,133 @@ export async function refreshAdvisories(options: RefreshAdvisoriesOptions): Prom
     };
   }
   const digests = await exportDigests(store, osv.ecosystems);
-  if (previous && sameDigests(previous.exports, digests)) return { status: 'unchanged', refresh, changedAdvisories: [] };
+  const previousPending = Array.isArray(previous?.pending) ? previous.pending.filter(isPendingFix) : [];
+  const exportsUnchanged = previous !== null && sameDigests(previous.exports, digests);
+  // The cheap path: the same exports and nothing pending is nothing to do, not even a read of the images.
+  if (exportsUnchanged && previousPending.length === 0) return { status: 'unchanged', refresh, changedAdvisories: [] };
 
-  const { exports } = await readStoredExports(store, osv.ecosystems);
-  const { advisories, stats } = await readAdvisories(exports);
-  if (stats.invalid > 0) log.warn('OSV records skipped', { invalid: stats.invalid, errors: stats.errors });
-  const stamps = advisoryStamps(advisories);
-  const changedIds = previous ? changedAdvisoryIds(previous.advisories, stamps) : [];
-  const byId = new Map<string, Advisory>();
-  for (const advisory of advisories) if (!byId.has(advisory.id)) byId.set(advisory.id, advisory);
-  const changed = changedIds.map((id) => byId.get(id)!);
-  const { images, registryQueries } = changed.length > 0 ? await affectedImages(changed, options) : { images: [], registryQueries: { asked: 0, skipped: 0 } };
-  const reaching = new Set(images.flatMap((image) => image.advisories));
-  const snapshot: AdvisorySnapshot = { format: 'ccp.osv-advisories/v1', exports: digests, advisories: stamps, takenAt: now().toISOString() };
-  let event: AdvisoryRefreshOutcome['event'];
-  if (images.length > 0) {
-    const data: OsvAdvisoryChangedData = {
-      advisories: changed
-        .filter((advisory) => reaching.has(advisory.id))
-        .map((advisory) => ({ id: advisory.id, modified: advisory.modified, aliases: advisory.aliases, summary: advisory.summary })),
-      images,
-    };
-    event = { id: `osv/${shortHash(...data.advisories.map((advisory) => `${advisory.id}@${advisory.modified}`))}`, data };
-    snapshot.lastChange = { tick: options.tick, eventId: event.id, data };
-  } else if (previous?.lastChange) {
-    snapshot.lastChange = previous.lastChange;
+  let stamps: AdvisoryStamps = previous?.advisories ?? {};
+  let changedIds: string[] = [];
+  let changed: Advisory[] = [];
+  if (!exportsUnchanged) {
+    const { exports } = await readStoredExports(store, osv.ecosystems);
+    const { advisories, stats } = await readAdvisories(exports);
+    if (stats.invalid > 0) log.warn('OSV records skipped', { invalid: stats.invalid, errors: stats.errors });
+    stamps = advisoryStamps(advisories);
+    changedIds = previous ? changedAdvisoryIds(previous.advisories, stamps) : [];
+    const byId = new Map<string, Advisory>();
+    for (const advisory of advisories) if (!byId.has(advisory.id)) byId.set(advisory.id, advisory);
+    changed = changedIds.map((id) => byId.get(id)!);
   }
+  const at = now();
+
+  // The pending fixes still worth asking about: young enough, their advisory as it was, their image still affected.
+  const aged = expirePending(previousPending, at, (osv.pendingMaxAgeHours ?? DEFAULT_PENDING_MAX_AGE_HOURS) * 3_600_000);
+  if (aged.expired.length > 0) log.info('pending fixes aged out', { count: aged.expired.length, fixes: described(aged.expired) });
+  const reconciled = exportsUnchanged ? { kept: aged.kept, withdrawn: [], changed: [] } : reconcilePending(aged.kept, stamps);
+  if (reconciled.withdrawn.length > 0) {
+    log.info('pending fixes dropped: advisory withdrawn or removed', { count: reconciled.withdrawn.length, fixes: described(reconciled.withdrawn) });
+  }
+  const states =
+    changed.length > 0
+      ? await imageStates(store)
+      : reconciled.kept.length > 0
+        ? await statesOf(
+            store,
+            reconciled.kept.map((fix) => fix.image),
+          )
+        : new Map<string, ImageState>();
+  const rechecks: Recheck[] = [];
+  const imageGone: PendingFix[] = [];
+  const notAffected: PendingFix[] = [];
+  for (const fix of reconciled.kept) {
+    const state = states.get(fix.image);
+    if (!state) {
+      imageGone.push(fix);
+      continue;
+    }
+    const index = indexOf([fix.advisory]);
+    const questions = registryQuestions(state, index);
+    if (questions.length === 0) notAffected.push(fix);
+    else rechecks.push({ fix, state, index, questions });
+  }
+  if (imageGone.length > 0) log.info('pending fixes dropped: image gone from the index', { count: imageGone.length, fixes: described(imageGone) });
+  if (notAffected.length > 0) {
+    log.info('pending fixes dropped: package no longer installed at an affected version', { count: notAffected.length, fixes: described(notAffected) });
+  }
+
+  // One round of registry questions for the diff and the pending fixes: each (ecosystem, package) once, within the bound.
+  const changedIndex = changed.length > 0 ? indexOf(changed) : null;
+  const questions = [
+    ...(changedIndex ? [...states.values()].flatMap((state) => registryQuestions(state, changedIndex)) : []),
+    ...rechecks.flatMap((recheck) => recheck.questions),
+  ];
+  const { answers, asked, skipped } =
+    questions.length > 0 ? await askRegistries(questions, options) : { answers: new Map() as RegistryAnswers, asked: 0, skipped: 0 };
+
+  const found: ImageChange[] = [];
+  const added: PendingFix[] = [];
+  const refs = new Map<string, AdvisoryRef>();
+  if (changedIndex) {
+    const repoCache = new Map<string, Promise<RepoPackages | null>>();
+    const byId = new Map(changed.map((advisory) => [advisory.id, advisory]));
+    for (const [image, state] of states) {
+      const fixes = reachableFixes(state, changedIndex, await reposOf(state, options, repoCache), answers);
+      if (fixes.advisories.length > 0) found.push({ image, advisories: fixes.advisories, packages: fixes.packages });
+      for (const id of fixes.advisories) refs.set(id, refOf(byId.get(id)!));
+      added.push(...pendingFixesOf(image, unreachableLanguageFixes(state, changedIndex, answers), at.toISOString()));
+    }
+  }
+  const stillPending: PendingFix[] = [];
+  const shipped: PendingFix[] = [];
+  for (const { fix, state, index } of rechecks) {
+    const fixes = reachableFixes(state, index, [], answers);
+    if (!fixes.advisories.includes(fix.advisory.id)) {
+      stillPending.push(fix);
+      continue;
+    }
+    shipped.push(fix);
+    found.push({ image: fix.image, advisories: fixes.advisories, packages: fixes.packages });
+    if (!refs.has(fix.advisory.id)) refs.set(fix.advisory.id, refOf(fix.advisory));
+  }
+  if (shipped.length > 0) log.info('pending fixes shipped: their images rebuild', { count: shipped.length, fixes: described(shipped) });
+  const merged = mergePending(stillPending, added, options.maxPendingFixes ?? MAX_PENDING_FIXES, reconciled.changed);
+  if (merged.dropped.length > 0)
+    log.warn('pending fixes past the bound dropped, oldest first', { count: merged.dropped.length, fixes: described(merged.dropped) });
+  const pendingOutcome = { size: merged.pending.length, rechecked: rechecks.length, shipped: shipped.length, added: added.length };
+
+  let event: AdvisoryRefreshOutcome['event'];
+  if (found.length > 0) {
+    const data: OsvAdvisoryChangedData = {
+      advisories: [...refs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      images: mergeImages(found),
+    };
+    event = { id: `osv/${shortHash(...advisoryChangeStamps(data))}`, data };
+  }
+  const pendingChanged = JSON.stringify(merged.pending) !== JSON.stringify(previousPending);
+  if (exportsUnchanged && !event && !pendingChanged) {
+    return { status: 'unchanged', refresh, changedAdvisories: [], registryQueries: { asked, skipped }, pending: pendingOutcome };
+  }
+  const snapshot: AdvisorySnapshot = {
+    format: 'ccp.osv-advisories/v1',
+    exports: digests,
+    advisories: stamps,
+    takenAt: at.toISOString(),
+    ...(merged.pending.length > 0 ? { pending: merged.pending } : {}),
+  };
+  if (event) snapshot.lastChange = { tick: options.tick, eventId: event.id, data: event.data };
+  else if (previous?.lastChange) snapshot.lastChange = previous.lastChange;
   try {
     await store.put(osvAdvisorySnapshotKey(), `${JSON.stringify(snapshot)}\n`, {
       contentType: 'application/json',
       ...(stored ? { ifMatch: stored.etag } : { ifNoneMatch: '*' as const }),
     });
   } catch (error) {
-    if (error instanceof PreconditionFailedError) return { status: 'conflict', refresh, changedAdvisories: changedIds, registryQueries };
+    if (error instanceof PreconditionFailedError) {
+      return { status: 'conflict', refresh, changedAdvisories: changedIds, registryQueries: { asked, skipped }, pending: pendingOutcome };
+    }
     throw error;
   }
   const status = !previous ? 'recorded' : event ? 'changed' : changedIds.length > 0 ? 'quiet' : 'unchanged';
-  return { status, refresh, changedAdvisories: changedIds, registryQueries, ...(event ? { event } : {}) };
+  return { status, refresh, changedAdvisories: changedIds, registryQueries: { asked, skipped }, pending: pendingOutcome, ...(event ? { event } : {}) };
 }

@@ -134,6 +134,14 @@ export const SCAN = {
     default: [...OSV_BASES],
     parse: osvEcosystems,
   }),
+  osvPendingMaxAgeHours: declare({
+    env: 'CCP_OSV_PENDING_MAX_AGE_HOURS',
+    key: 'scan.osv.pendingMaxAgeHours',
+    description:
+      'how long track-repos keeps asking the registry for the fix of an advisory that affects a pip, npm or gem package of a built image but whose fix was not published yet (default 720: 30 days); the image rebuilds when the fix ships within that time',
+    default: 720,
+    parse: bound,
+  }),
   failOn: declare({
     env: 'CCP_SCAN_FAIL_ON',
     key: 'scan.failOn',
@@ -164,7 +172,7 @@ export const SCAN_ROWS: Record<'registries' | 'limits' | 'osv', SettingGroup> = 
       'largest image unpacked (default 4 GiB), time limit per scanner (5 min) and per request (15 s; a blob must be read to its end within it, else the scan ends with `layer sha256:… timed out after 15 s`)',
   },
   osv: {
-    settings: [SCAN.osvUrls, SCAN.osvEcosystems],
+    settings: [SCAN.osvUrls, SCAN.osvEcosystems, SCAN.osvPendingMaxAgeHours],
     description:
       'the advisory database of the `vulnerabilities` scanner: OSV exports (`<url>/<ecosystem>/all.zip`, e.g. https://osv-vulnerabilities.storage.googleapis.com) fetched with If-None-Match / If-Modified-Since into the object store, at most hourly; ecosystems (default `Red Hat,AlmaLinux,Rocky Linux,PyPI,npm,RubyGems`, `AlmaLinux:9` for one release). No URL (the default): the scanner is skipped, so no scan reaches out unasked',
   },
