@@ -44,9 +44,10 @@ const MAX_BODY = 1024 * 1024;
  * A registry with OpenShift's signatures API extension, for tests: on 127.0.0.1, in front of a
  * real docker-registry (every `/v2/` request proxied as is, the `/v2/` answer advertising the
  * extension), and serving `GET`/`PUT /extensions/v2/<repository>/signatures/<digest>` itself from
- * memory, as openshift/image-registry's signature dispatcher answers: GET 200 `{"signatures":[…]}`,
- * PUT 201 for a `schemaVersion` 2 entry named `<digest>@<name>`, 400 for another body, 409 for a
- * name already taken, 401 with a Basic challenge without the login.
+ * memory, as openshift/image-registry's signature dispatcher answers: GET 200 `{"signatures":[…]}`
+ * (an empty list for a digest it holds no signature of; OpenShift answers 404 for an image it does
+ * not hold), PUT 201 for a `schemaVersion` 2 entry named `<digest>@<name>`, 400 for another body,
+ * 409 for a name already taken, 401 with a Basic challenge without the login.
  * @see https://github.com/openshift/image-registry/blob/master/pkg/dockerregistry/server/signaturedispatcher.go
  * @see https://github.com/containers/image/blob/main/docker/docker_client.go
  */
