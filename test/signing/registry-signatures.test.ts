@@ -195,11 +195,16 @@ describe('signatures in the registry (the signatures API extension), verified by
   }, 120_000);
 
   it.each([
-    ['a signature of another repository (the image re-tagged)', (content: Buffer) => content, 'Signature for identity'],
+    [
+      'a signature of another repository (the image re-tagged)',
+      (content: Buffer) => content,
+      /Source image rejected: Signature for identity \S+ is not accepted/,
+    ],
     [
       'a tampered signature',
       (content: Buffer) => Buffer.from(content.map((byte, at) => (at === content.length - 20 ? byte ^ 0x01 : byte))),
-      'Invalid GPG signature',
+      // The flipped byte lands in the signature's packets (invalid) or in their compression (no packet left).
+      /Source image rejected: (Invalid GPG signature|Unexpected GPG signature count 0)/,
     ],
   ])(
     'refuses %s stored in the registry',
@@ -209,7 +214,7 @@ describe('signatures in the registry (the signatures API extension), verified by
       const content = change(Buffer.from(genuine.content, 'base64')).toString('base64');
       front.signatures.set(`unsigned/app@${digest}`, [{ ...genuine, content }]);
       try {
-        expect(await copyUnderPolicy(`${front.address}/unsigned/app:latest`)).toContain(`Source image rejected: ${refusal}`);
+        expect(await copyUnderPolicy(`${front.address}/unsigned/app:latest`)).toMatch(refusal);
       } finally {
         front.signatures.delete(`unsigned/app@${digest}`);
       }
