@@ -9,6 +9,7 @@ import { buildFunction } from '../../functions/build';
 import type { BuildContext } from '../../functions/build/service-for';
 import { removeStorage } from '../../shared/builds/storage';
 import { loadConfig } from '../../shared/config/config';
+import { ValidationError } from '../../shared/errors/validation-error';
 import type { BuildCompletedData } from '../../shared/events/contracts/build-completed';
 import type { LintCompletedData } from '../../shared/events/contracts/lint-completed';
 import { makeEvent } from '../../shared/events/make';
@@ -288,6 +289,21 @@ describe('signatures in the registry (the signatures API extension), verified by
       problem: 'no signature',
       reason: 'no signature in the registry',
     });
+
+    // A registry without the extension and no lookaside: nowhere to look, said as such.
+    const nowhere = `${plain.address}/signing/app:latest`;
+    // A new verifier: one instance checks each digest once, and this is the same digest.
+    const elsewhere = new ParentSignatureVerifier(client, { policy: 'enforce', publicKeyFile: key.publicKeyFile });
+    expect(await elsewhere.verify(nowhere, digest)).toEqual({
+      ref: nowhere,
+      digest,
+      verified: false,
+      problem: 'unreachable',
+      reason: `no lookaside URL is configured and ${plain.address} does not advertise the signatures API extension`,
+    });
+    await expect(verifyCommand.run([nowhere, '--key', key.publicKeyFile], { dataDir: path.join(dir, 'verify'), registry: plain.address }, io)).rejects.toThrow(
+      ValidationError,
+    );
   }, 120_000);
 
   it('fails the build, saying why, when the registry refuses the signature', async () => {
