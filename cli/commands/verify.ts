@@ -9,6 +9,7 @@ import { ValidationError } from '../../shared/errors/validation-error';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { parseImageReference } from '../../shared/registry/reference';
 import { fetchManifest, verifyImage, type ImageVerification } from '../../shared/signing/image-signatures';
+import { registrySupportsSignatures } from '../../shared/signing/registry-signatures';
 import type { Command } from '../types';
 
 const USAGE = `Usage: ccp verify IMAGE-REF [--key PUBLIC.asc] [--cosign-key ECDSA.pub] [--lookaside URL] [--json]
@@ -16,13 +17,17 @@ const USAGE = `Usage: ccp verify IMAGE-REF [--key PUBLIC.asc] [--cosign-key ECDS
 Checks IMAGE-REF (host/repo:tag or @sha256:…) against the keys given (at least one); exits 0
 when every requested check passes, 1 when one fails (with the reason), 2 on a usage error.
   --key         simple signing: the signer's public key (ccp keys generate's public.asc); reads
-                the manifest, fetches signature-1 from the lookaside and verifies it with gpg
+                the manifest and its signatures from the registry's signatures API when the
+                registry advertises it (X-Registry-Supports-Signatures, OpenShift's integrated
+                registry; CCP_SIGNING_REGISTRY_API=off never asks), else or besides fetches
+                signature-1 from the lookaside, and verifies them with gpg
   --cosign-key  cosign format: the ECDSA P-256 public key (ccp keys generate-ecdsa's <file>.pub);
                 verifies sha256-<digest>.sig (signature over the payload, which must name the
                 image's digest) and every DSSE envelope in sha256-<digest>.att (subject = the
                 image's digest), then prints the SLSA provenance's summary and the
                 CycloneDX SBOM's component count
-  --lookaside   the signatures' base URL for --key (default CCP_SIGNING_LOOKASIDE_URL)
+  --lookaside   the signatures' base URL for --key (default CCP_SIGNING_LOOKASIDE_URL); needed
+                unless the registry has the signatures API
   --identity    the registry the signature names, when not the one pulled from (CCP_SIGNING_IDENTITY)
   --json        print everything as JSON (with --cosign-key: the verified statements whole)`;
 
@@ -48,18 +53,28 @@ export const verifyCommand: Command = {
     if (!values.key && !cosignKeyFile)
       throw new ValidationError('missing option', [{ field: '--key', message: "name the signer's public key file (--key, --cosign-key or both)" }]);
     const lookasideUrl = values.lookaside ?? readEnv(SIGNING.lookasideUrl, io.env);
-    if (values.key && !lookasideUrl)
-      throw new ValidationError('missing option', [{ field: '--lookaside', message: 'name the lookaside URL (or set CCP_SIGNING_LOOKASIDE_URL)' }]);
+    const registryApi = readEnv(SIGNING.registryApi, io.env);
+    const noLookaside = new ValidationError('missing option', [
+      { field: '--lookaside', message: 'name the lookaside URL (or set CCP_SIGNING_LOOKASIDE_URL): the registry has no signatures API' },
+    ]);
+    if (values.key && !lookasideUrl && registryApi === 'off') throw noLookaside;
     const cosignKey = cosignKeyFile ? await readCosignKey(path.resolve(io.cwd, cosignKeyFile)) : undefined;
     const config = loadConfig(globals, io.env);
     const ref = parseImageReference(positionals[0]!);
     // The image named on the command line is the one to read, whatever the configured allow-list says.
     const client = registryClientFor(config, { allowedRegistries: [ref.registry.toLowerCase()] });
     const identity = values.identity ?? readEnv(SIGNING.identity, io.env);
-    const simple =
-      values.key && lookasideUrl
-        ? await verifyImage({ client, ref, publicKeyFile: path.resolve(io.cwd, values.key), lookasideUrl, ...(identity ? { identity } : {}) })
-        : undefined;
+    if (values.key && !lookasideUrl && !(await registrySupportsSignatures(client, ref.registry))) throw noLookaside;
+    const simple = values.key
+      ? await verifyImage({
+          client,
+          ref,
+          publicKeyFile: path.resolve(io.cwd, values.key),
+          ...(lookasideUrl ? { lookasideUrl } : {}),
+          ...(identity ? { identity } : {}),
+          registryApi,
+        })
+      : undefined;
     const cosign = cosignKey ? await verifyCosign({ client, ref, digest: (await fetchManifest(client, ref)).digest, publicKey: cosignKey }) : undefined;
     const verified = (simple?.verified ?? true) && (cosign?.verified ?? true);
     if (values.json) {

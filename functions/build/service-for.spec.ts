@@ -81,8 +81,13 @@ describe('buildServices', () => {
     await mkdir(path.dirname(env.CCP_SIGNING_KEY_FILE));
     await writeFile(env.CCP_SIGNING_KEY_FILE, 'an armored key\n');
     const contextOf = async () => createFunctionContext(loadConfig({ dataDir: dir }, env), silentLogger, { store: new FsObjectStore(path.join(dir, 'store')) });
-    expect(signingSettings(await contextOf())).toEqual({ keyFile: env.CCP_SIGNING_KEY_FILE });
+    // registryApi: the default, auto (signatures also go to a registry advertising the extension).
+    expect(signingSettings(await contextOf())).toEqual({ keyFile: env.CCP_SIGNING_KEY_FILE, registryApi: 'auto' });
     await writeFile(env.CCP_SIGNING_KEY_PASSPHRASE_FILE, 'secret\n');
-    expect(signingSettings(await contextOf())).toEqual({ keyFile: env.CCP_SIGNING_KEY_FILE, passphraseFile: env.CCP_SIGNING_KEY_PASSPHRASE_FILE });
+    expect(signingSettings(await contextOf())).toEqual({
+      keyFile: env.CCP_SIGNING_KEY_FILE,
+      passphraseFile: env.CCP_SIGNING_KEY_PASSPHRASE_FILE,
+      registryApi: 'auto',
+    });
   });
 });

@@ -89,7 +89,8 @@ export function signingSettings(base: FunctionContext): FunctionContext['config'
 
 /**
  * Signs a pushed image with the configured key (`CCP_SIGNING_KEY_FILE`) and keeps the signature
- * in the store at the lookaside layout (see shared/signing/readme.md); the manifest is read back
+ * in the store at the lookaside layout, and in the registry when it advertises the signatures API
+ * extension (`CCP_SIGNING_REGISTRY_API`; see shared/signing/readme.md); the manifest is read back
  * from the registry by digest, so what is signed is what was pushed.
  */
 function imageSigner(base: FunctionContext, signing: NonNullable<FunctionContext['config']['signing']>): (imageRef: string, digest: string) => Promise<string> {
@@ -103,9 +104,11 @@ function imageSigner(base: FunctionContext, signing: NonNullable<FunctionContext
       keyFile: signing.keyFile,
       ...(signing.passphraseFile ? { passphraseFile: signing.passphraseFile } : {}),
       ...(signing.identity ? { identity: signing.identity } : {}),
+      ...(signing.registryApi ? { registryApi: signing.registryApi } : {}),
     });
     const where = signing.lookasideUrl ? `${signing.lookasideUrl}/${signed.key.slice(signed.key.indexOf('/') + 1)}` : signed.key;
-    return `signed ${signed.dockerReference}@${digest} with key ${signed.fingerprint}: ${where}`;
+    const registry = signed.registry ? `; in the registry: ${signed.registry.url} (${signed.registry.added ? 'added' : 'already there'})` : '';
+    return `signed ${signed.dockerReference}@${digest} with key ${signed.fingerprint}: ${where}${registry}`;
   };
 }
 

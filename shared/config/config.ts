@@ -15,7 +15,7 @@ import { loadSandboxSettings, type SandboxFileSettings } from '../sandbox/settin
 import type { SandboxSettings } from '../sandbox/types';
 import { loadRuntimeSettings, type RuntimeSettings } from '../runtime/settings';
 import { ATTESTATION, CORE, rawValue, read, SIGNING, STORE, type SettingSource } from './settings';
-import type { ParentSignaturePolicy } from './settings/signing';
+import type { ParentSignaturePolicy, RegistrySignatureMode } from './settings/signing';
 import type { THRESHOLDS } from './settings/core';
 
 /** Settings of the S3-compatible object store. */
@@ -240,6 +240,8 @@ export interface SigningSettings {
   passphraseFile?: string;
   identity?: string;
   lookasideUrl?: string;
+  /** Whether signatures also go to the registry's signatures API extension when it advertises one; absent: `auto`. */
+  registryApi?: RegistrySignatureMode;
 }
 
 /** The signing settings, or `undefined` without a key file (nothing is signed). */
@@ -249,7 +251,13 @@ function loadSigningSettings(source: SettingSource): SigningSettings | undefined
   const lookasideUrl = read(SIGNING.lookasideUrl, source);
   const passphraseFile = read(SIGNING.passphraseFile, source);
   const identity = read(SIGNING.identity, source);
-  return { keyFile, ...(passphraseFile ? { passphraseFile } : {}), ...(identity ? { identity } : {}), ...(lookasideUrl ? { lookasideUrl } : {}) };
+  return {
+    keyFile,
+    ...(passphraseFile ? { passphraseFile } : {}),
+    ...(identity ? { identity } : {}),
+    ...(lookasideUrl ? { lookasideUrl } : {}),
+    registryApi: read(SIGNING.registryApi, source),
+  };
 }
 
 /** How parent images ccp built are verified (shared/signing/parent-signatures.ts). */
@@ -261,15 +269,21 @@ export interface ParentSignatureSettings {
   cosignPublicKeyFile?: string;
   lookasideUrl?: string;
   identity?: string;
+  /** Whether simple signatures are read from the registry's signatures API extension when it advertises one; absent: `auto`. */
+  registryApi?: RegistrySignatureMode;
 }
 
-/** The parent-signature settings; a policy other than `off` needs a key, and a GPG key needs the lookaside URL. */
+/**
+ * The parent-signature settings; a policy other than `off` needs a key, and a GPG key needs the
+ * lookaside URL unless the registry's signatures API may be read (`CCP_SIGNING_REGISTRY_API=auto`).
+ */
 function loadParentSignatureSettings(source: SettingSource): ParentSignatureSettings {
   const policy = read(SIGNING.parents, source);
   const publicKeyFile = read(SIGNING.publicKeyFile, source);
   const cosignPublicKeyFile = read(SIGNING.cosignPublicKeyFile, source);
   const lookasideUrl = read(SIGNING.lookasideUrl, source);
   const identity = read(SIGNING.identity, source);
+  const registryApi = read(SIGNING.registryApi, source);
   const field = SIGNING.parents.key!;
   if (policy !== 'off' && !publicKeyFile && !cosignPublicKeyFile) {
     source.issues.push({
@@ -278,11 +292,11 @@ function loadParentSignatureSettings(source: SettingSource): ParentSignatureSett
       message: `${policy} needs a public key to verify with (${SIGNING.publicKeyFile.env} or ${SIGNING.cosignPublicKeyFile.env})`,
     });
   }
-  if (policy !== 'off' && publicKeyFile && !lookasideUrl) {
+  if (policy !== 'off' && publicKeyFile && !lookasideUrl && registryApi === 'off') {
     source.issues.push({
       ...source.where,
       field: SIGNING.lookasideUrl.key!,
-      message: `${SIGNING.publicKeyFile.env} needs the lookaside URL signatures are fetched from`,
+      message: `${SIGNING.publicKeyFile.env} needs the lookaside URL signatures are fetched from (or ${SIGNING.registryApi.env}=auto and a registry with the signatures API)`,
     });
   }
   return {
@@ -291,5 +305,6 @@ function loadParentSignatureSettings(source: SettingSource): ParentSignatureSett
     ...(cosignPublicKeyFile ? { cosignPublicKeyFile } : {}),
     ...(lookasideUrl ? { lookasideUrl } : {}),
     ...(identity ? { identity } : {}),
+    registryApi,
   };
 }

@@ -28,6 +28,26 @@ export interface RegistryClientOptions {
   allowedRegistries?: readonly string[];
 }
 
+/** One request of {@link RegistryClient.request}. */
+export interface RegistryRequest {
+  /** GET by default. */
+  method?: 'GET' | 'HEAD' | 'PUT';
+  /** From the registry's root, starting with `/`. */
+  path: string;
+  accept?: string;
+  contentType?: string;
+  body?: Buffer;
+  /** What the request does to the repository, for a Bearer token's scope; `pull` by default. */
+  actions?: 'pull' | 'pull,push';
+}
+
+/** What {@link RegistryClient} hands to fetch. */
+interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
 /** Redirects followed per request (blob downloads are redirected to storage backends). */
 const MAX_REDIRECTS = 5;
 
@@ -125,14 +145,14 @@ export class RegistryClient {
   }
 
   /** fetch, following redirects by hand so that each target's host is checked first. */
-  private async fetchChecked(url: string, registry: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<Response> {
+  private async fetchChecked(url: string, registry: string, request: Outgoing, signal: AbortSignal, what: string): Promise<Response> {
     let target = new URL(url);
     for (let hop = 0; ; hop += 1) {
       this.checkHost(target, registry, hop === 0 ? what : `redirect to`);
       // Credentials go to the registry's own host only, never to a storage backend it redirects to.
       const sameHost = target.host.toLowerCase() === registry.toLowerCase();
-      const sent = sameHost ? headers : Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
-      const response = await fetch(target, { headers: sent, signal, redirect: 'manual' });
+      const headers = sameHost ? request.headers : Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'authorization'));
+      const response = await fetch(target, { method: request.method, headers, signal, redirect: 'manual', ...(request.body ? { body: request.body } : {}) });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
       await response.body?.cancel();
@@ -153,19 +173,55 @@ export class RegistryClient {
    * @see https://distribution.github.io/distribution/spec/auth/token/
    */
   async get(ref: ImageReference, suffix: string, accept?: string, signal?: AbortSignal): Promise<Response> {
+    return this.request(ref, { path: `/v2/${ref.repository}/${suffix}`, ...(accept ? { accept } : {}) }, signal);
+  }
+
+  /**
+   * `GET /v2/` without credentials, as containers/image pings a registry: the answer (200, or
+   * 401 with its challenge) carries the headers by which a registry advertises extensions.
+   * @see https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#determining-support
+   */
+  async ping(registry: string, signal?: AbortSignal): Promise<Response> {
+    this.checkAllowed(registry);
+    const url = `${this.baseUrl(registry)}/v2/`;
+    try {
+      return await this.fetchChecked(url, registry, { method: 'GET', headers: {} }, this.signal(signal), 'registry');
+    } catch (error) {
+      if (error instanceof RegistryNotAllowedError || error instanceof RegistryError) throw error;
+      if (signal?.aborted) throw signal.reason;
+      throw new RegistryError(`GET ${url}: ${describeFetchError(error)}`);
+    }
+  }
+
+  /**
+   * A request to `path` (from the registry's root: `/v2/…`, or an extension's `/extensions/v2/…`)
+   * of `ref`'s registry, answering an auth challenge once as {@link get} does, with a token for
+   * `actions` on the repository (`pull`, or `pull,push` for a write).
+   * @see https://distribution.github.io/distribution/spec/auth/scope/
+   */
+  async request(ref: ImageReference, request: RegistryRequest, signal?: AbortSignal): Promise<Response> {
     this.checkAllowed(ref.registry);
-    const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/${suffix}`;
-    const scopeKey = `${ref.registry}|repository:${ref.repository}:pull`;
+    const method = request.method ?? 'GET';
+    const url = `${this.baseUrl(ref.registry)}${request.path}`;
+    const actions = request.actions ?? 'pull';
+    const scopeKey = `${ref.registry}|repository:${ref.repository}:${actions}`;
     const send = async (authorization?: string): Promise<Response> => {
       const headers: Record<string, string> = {};
-      if (accept) headers.accept = accept;
+      if (request.accept) headers.accept = request.accept;
+      if (request.contentType) headers['content-type'] = request.contentType;
       if (authorization) headers.authorization = authorization;
       try {
-        return await this.fetchChecked(url, ref.registry, headers, this.signal(signal), 'registry');
+        return await this.fetchChecked(
+          url,
+          ref.registry,
+          { method, headers, ...(request.body ? { body: request.body } : {}) },
+          this.signal(signal),
+          'registry',
+        );
       } catch (error) {
         if (error instanceof RegistryNotAllowedError || error instanceof RegistryError) throw error;
         if (signal?.aborted) throw signal.reason;
-        throw new RegistryError(`GET ${url}: ${describeFetchError(error)}`);
+        throw new RegistryError(`${method} ${url}: ${describeFetchError(error)}`);
       }
     };
     let response = await send(this.tokens.get(scopeKey));
@@ -175,7 +231,7 @@ export class RegistryClient {
     const credentials = this.credentialsFor(ref.registry);
     let authorization: string;
     if (challenge?.scheme === 'bearer') {
-      authorization = `Bearer ${await this.fetchToken(challenge.params, ref, credentials)}`;
+      authorization = `Bearer ${await this.fetchToken(challenge.params, ref, credentials, actions)}`;
     } else if (challenge?.scheme === 'basic' && credentials) {
       authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     } else {
@@ -193,7 +249,12 @@ export class RegistryClient {
     return response;
   }
 
-  private async fetchToken(params: Record<string, string>, ref: ImageReference, credentials: RegistryCredentials | undefined): Promise<string> {
+  private async fetchToken(
+    params: Record<string, string>,
+    ref: ImageReference,
+    credentials: RegistryCredentials | undefined,
+    actions: RegistryRequest['actions'] = 'pull',
+  ): Promise<string> {
     if (!params.realm) throw new RegistryError(`${ref.registry} sent a Bearer challenge without a realm`, 401);
     if (!URL.canParse(params.realm)) throw new RegistryError(`${ref.registry} sent a Bearer realm that is not a URL`, 401);
     const url = new URL(params.realm);
@@ -201,12 +262,12 @@ export class RegistryClient {
     // metadata address, an internal service), so only its own host or an allowed one.
     this.checkHost(url, ref.registry, 'token realm');
     if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set('scope', params.scope ?? `repository:${ref.repository}:pull`);
+    url.searchParams.set('scope', params.scope ?? `repository:${ref.repository}:${actions}`);
     const headers: Record<string, string> = {};
     if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     let response: Response;
     try {
-      response = await this.fetchChecked(url.href, ref.registry, headers, this.signal(undefined), 'token realm');
+      response = await this.fetchChecked(url.href, ref.registry, { method: 'GET', headers }, this.signal(undefined), 'token realm');
     } catch (error) {
       if (error instanceof RegistryNotAllowedError || error instanceof RegistryError) throw error;
       throw new RegistryError(`token request to ${url.origin}${url.pathname}: ${describeFetchError(error)}`);

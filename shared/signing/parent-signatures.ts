@@ -46,8 +46,8 @@ export function parentSignatureMessage(parent: string, verdict: ParentVerdict): 
 }
 
 /**
- * Checks parents' signatures with the configured public keys (simple signing from the lookaside,
- * the cosign `.sig` from the registry; both when both are given), each digest once: one
+ * Checks parents' signatures with the configured public keys (simple signing from the registry's
+ * signatures API extension when it advertises one, and/or the lookaside; the cosign `.sig` from the registry; both when both are given), each digest once: one
  * instance per event, so the children of one parent, and the cascades one `build.completed`
  * advances, share one check. Never throws for a signature problem: an unreachable lookaside or
  * registry is a verdict ({@link ParentSignatureProblem}), so that `enforce` refuses rather than
@@ -82,14 +82,16 @@ export class ParentSignatureVerifier {
     } catch (error) {
       return failed('unreachable', `not an image reference: ${(error as Error).message}`);
     }
-    if (this.settings.publicKeyFile && this.settings.lookasideUrl) {
+    const { lookasideUrl, registryApi } = this.settings;
+    if (this.settings.publicKeyFile && (lookasideUrl || registryApi !== 'off')) {
       try {
         const simple = await verifyImage({
           client: this.client,
           ref: parsed,
           publicKeyFile: this.settings.publicKeyFile,
-          lookasideUrl: this.settings.lookasideUrl,
+          ...(lookasideUrl ? { lookasideUrl } : {}),
           ...(this.settings.identity ? { identity: this.settings.identity } : {}),
+          ...(registryApi ? { registryApi } : {}),
         });
         if (!simple.verified) return failed(simpleProblem(simple.reason), skopeoMessage(simple.reason));
       } catch (error) {
@@ -140,10 +142,10 @@ export function skopeoMessage(line: string): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
-/** skopeo standalone-verify's and the lookaside's words, sorted into the problems users act on. */
+/** skopeo standalone-verify's, the lookaside's and the registry's words, sorted into the problems users act on. */
 function simpleProblem(reason: string): ParentSignatureProblem {
-  if (/no signature at the lookaside/.test(reason)) return 'no signature';
-  if (/lookaside answered/.test(reason)) return 'unreachable';
+  if (/no signature (at the lookaside|in the registry)/.test(reason)) return 'no signature';
+  if (/lookaside answered|signatures API answered|refused the credentials|requires authentication/.test(reason)) return 'unreachable';
   if (/digest/i.test(reason)) return 'signature for another digest';
   return 'bad signature';
 }

@@ -5,6 +5,14 @@ import { oneOf, text } from './parsers';
 export const PARENT_SIGNATURE_POLICIES = ['off', 'warn', 'enforce'] as const;
 export type ParentSignaturePolicy = (typeof PARENT_SIGNATURE_POLICIES)[number];
 
+/**
+ * Whether the registry's own signature storage (the "signatures API extension" OpenShift's
+ * integrated registry advertises with `X-Registry-Supports-Signatures: 1`) is used: `auto`
+ * whenever the registry advertises it, `off` never.
+ */
+export const REGISTRY_SIGNATURE_MODES = ['auto', 'off'] as const;
+export type RegistrySignatureMode = (typeof REGISTRY_SIGNATURE_MODES)[number];
+
 /** Simple signing (GPG) of pushed images: see shared/signing/readme.md and docs/admin-guide.md. */
 export const SIGNING = {
   keyFile: declare({
@@ -38,6 +46,14 @@ export const SIGNING = {
       "the URL clients fetch signatures from (a `registries.d` `lookaside`), printed in build logs and the default of `ccp verify`; default `http://127.0.0.1:<port>/sigstore` of `ccp serve`, in the cluster the dashboard's `/sigstore`",
     parse: (raw) => (URL.canParse(String(raw).trim()) ? String(raw).trim().replace(/\/+$/, '') : new Invalid('must be a URL')),
   }),
+  registryApi: declare({
+    env: 'CCP_SIGNING_REGISTRY_API',
+    key: 'signing.registryApi',
+    description:
+      "the registry's own signature storage (the signatures API extension of OpenShift's integrated registry, which advertises `X-Registry-Supports-Signatures: 1`): `auto` (the default) also PUTs each signature there and reads signatures from there (`ccp verify`, parent checks) when the registry advertises it, `off` never",
+    default: 'auto' as RegistrySignatureMode,
+    parse: oneOf<RegistrySignatureMode>(REGISTRY_SIGNATURE_MODES, `must be one of ${REGISTRY_SIGNATURE_MODES.join(', ')}`),
+  }),
   parents: declare({
     env: 'CCP_PARENT_SIGNATURES',
     key: 'signing.parents',
@@ -61,9 +77,9 @@ export const SIGNING = {
 
 export const SIGNING_ROWS: Record<'signing' | 'parents', SettingGroup> = {
   signing: {
-    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl],
+    settings: [SIGNING.keyFile, SIGNING.passphraseFile, SIGNING.identity, SIGNING.lookasideUrl, SIGNING.registryApi],
     description:
-      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), and the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard). A signature that cannot be made fails the build. In the cluster the key and passphrase are files of the Secret `ccp-signing`, mounted into the build function only at `/etc/ccp/signing/`. See `docs/admin-guide.md`, "Signed images"',
+      'simple signing (GPG) of every pushed image: secret key file (unset: nothing signed, the default), passphrase file, the signed identity (the registry the signatures name), the lookaside URL signatures are served at (`/sigstore/` of `ccp serve` and the dashboard), and whether the registry\'s own signature storage is used (`auto`, the default: when the registry advertises the signatures API extension, as the integrated registry of OpenShift does, each signature is also PUT there, and `ccp verify` and the parent checks read it from there; `off`). A signature that cannot be made fails the build. In the cluster the key and passphrase are files of the Secret `ccp-signing`, mounted into the build function only at `/etc/ccp/signing/`. See `docs/admin-guide.md`, "Signed images"',
   },
   parents: {
     settings: [SIGNING.parents, SIGNING.publicKeyFile, SIGNING.cosignPublicKeyFile],
