@@ -73,7 +73,9 @@ describe('sandbox resource limits', () => {
     const seen = new Set<string>();
     const started = Date.now();
     try {
-      const result = await runScript(marker, 'bomb() { bomb | bomb & }; bomb\nwait\n', seen);
+      // The script stays (`sleep`, not `wait`, which returns as soon as the first pair has forked): on a loaded
+      // machine it could otherwise exit, and its sandbox's pid namespace with it, before the bomb reached the limit (ten seconds: were the limit not held, the bomb runs that long).
+      const result = await runScript(marker, 'bomb() { bomb | bomb & }; bomb\nsleep 10\n', seen);
       const elapsed = Date.now() - started;
       // toMatchObject prints the whole result on a mismatch: its exit code and tail tell a missing cgroup from a bomb that never grew.
       expect(result).toMatchObject({ limit: { kind: 'process', limit: 64, setting: 'CCP_PREBUILD_MAX_PROCESSES' }, timedOut: false });

@@ -19,10 +19,17 @@ import { liveCgroups } from '../../shared/sandbox/resource-limits';
 
 const exec = promisify(execFile);
 
-/** A fork bomb, in a file whose name marks every process of it in `ps`. */
-const BOMB = 'bomb() { bomb | bomb & }; bomb\nwait\n';
+/**
+ * A fork bomb, in a file whose name marks every process of it in `ps`. The script stays (`sleep`,
+ * not `wait`, which returns as soon as the first pair has forked): on a loaded machine it could
+ * otherwise exit, and its sandbox's pid namespace with it, before the bomb reached the limit, and
+ * the build would succeed. Ten seconds, not more: were the limit not held, the bomb runs that long.
+ */
+const BOMB = 'bomb() { bomb | bomb & }; bomb\nsleep 10\n';
 
 describe('a fork bomb in a prebuild, through the served runtime (real build, real bwrap, its cgroup)', () => {
+  /** The log lines about cgroups (a sandbox without one warns). */
+  const sandboxWarnings: string[] = [];
   let dir: string;
   let served: ServedRuntime;
   let project: ProjectEntry;
@@ -50,7 +57,10 @@ describe('a fork bomb in a prebuild, through the served runtime (real build, rea
       prebuildContext: 'bomb',
     };
     const config = loadConfig({ dataDir: path.join(dir, 'data') }, { CCP_PREBUILD_NETWORK: 'off', CCP_PREBUILD_MAX_PROCESSES: '100' });
-    served = await startServedRuntime(config, createLogger({ write: () => undefined }), { port: 0, projects: [project] });
+    served = await startServedRuntime(config, createLogger({ write: (line) => void (line.includes('cgroup') && sandboxWarnings.push(line)) }), {
+      port: 0,
+      projects: [project],
+    });
     served.runtime.broker.on('delivered', ({ emitted }) => {
       for (const event of emitted) if (event.type === EventTypes.buildCompleted) completed.push(event.data as BuildCompletedData);
     });
@@ -107,9 +117,12 @@ describe('a fork bomb in a prebuild, through the served runtime (real build, rea
     );
 
     expect(status).toEqual(202);
-    expect(completed.map((data) => [data.buildId, data.status, data.reason])).toEqual([
-      ['bomb-1', 'failed', `prebuild script ./${script} hit the process limit (100, CCP_PREBUILD_MAX_PROCESSES)`],
-    ]);
+    // With whether a build cgroup was seen and what the sandbox warned: a failure then tells a cgroup not made from a bomb that never grew.
+    expect({ completed: completed.map((data) => [data.buildId, data.status, data.reason]), cgroupSeen: seen.size > 0, warnings: sandboxWarnings }).toEqual({
+      completed: [['bomb-1', 'failed', `prebuild script ./${script} hit the process limit (100, CCP_PREBUILD_MAX_PROCESSES)`]],
+      cgroupSeen: true,
+      warnings: [],
+    });
     expect(elapsed).toBeLessThan(60_000);
     expect(failures).toEqual(0);
     expect(probes.length).toBeGreaterThan(0);
