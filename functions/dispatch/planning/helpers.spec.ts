@@ -120,14 +120,23 @@ describe('PushCoalescer', () => {
     let clock = 0;
     const waits: number[] = [];
     const store = new FsObjectStore(dir);
-    const coalescer = new PushCoalescer({ store, quietMs: 100, now: () => clock, sleep: async (ms) => void waits.push(ms) });
+    // The second push starts once the first owns the window (its first wait): started at once, either could
+    // create the window first, and a second owner would wait for a clock that never moves.
+    let ownerWaits!: () => void;
+    const ownerWaiting = new Promise<void>((resolve) => (ownerWaits = resolve));
+    const sleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      ownerWaits();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const coalescer = new PushCoalescer({ store, quietMs: 100, now: () => clock, sleep });
     // The owner's sleep moves the clock on, as pushes 2 and 3 arrive meanwhile.
     const later = new PushCoalescer({ store, quietMs: 100, now: () => clock });
     const owner = coalescer.push('github.com/o/r', 'main', { eventId: 'e1', commit: 'c1', changedPaths: ['a'] });
-    clock = 0;
     const results = await Promise.all([
       owner,
       (async () => {
+        await ownerWaiting;
         clock = 50;
         const two = await later.push('github.com/o/r', 'main', { eventId: 'e2', commit: 'c2', changedPaths: ['b'] });
         clock = 500;
