@@ -17,23 +17,9 @@ import { dispatchFunction } from './index';
 import type { DispatchContext } from './dispatcher-state';
 import { startCascade } from './emit';
 import { onBuildCompleted } from './on-build-completed';
+import { teamEntry } from './__fixtures__/entries';
 
-function entry(jobId: string, dependsOn: string[] = []): ProjectEntry {
-  return {
-    id: 1,
-    appId: 'team',
-    jobId,
-    gitUrl: `https://git.example.org/${jobId}.git`,
-    gitBranch: 'main',
-    gitPath: '.',
-    targetFile: 'Dockerfile',
-    desiredTag: 'latest',
-    notifyEmail: ['team@example.org'],
-    buildContext: './',
-    dependsOn,
-    source: { file: 'team.yaml', line: 1 },
-  } as ProjectEntry;
-}
+const entry = (jobId: string, dependsOn: string[] = []): ProjectEntry => teamEntry(jobId, { dependsOn });
 
 const BASE = entry('base');
 const APP = entry('app', ['team/base:latest']);

@@ -15,24 +15,7 @@ import { functionContext } from '../../test/support/function-context';
 import { dispatchFunction } from './index';
 import type { DispatchContext } from './dispatcher-state';
 import { onIndexChanged, type IndexRequestData } from './on-index-changed';
-
-function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
-  return {
-    id: 1,
-    appId: 'team',
-    jobId,
-    gitUrl: `https://git.example.org/${jobId}.git`,
-    gitBranch: 'main',
-    gitPath: '.',
-    targetFile: 'Dockerfile',
-    desiredTag: 'latest',
-    notifyEmail: ['team@example.org'],
-    buildContext: './',
-    dependsOn: [],
-    source: { file: 'team.yaml', line: 1 },
-    ...overrides,
-  };
-}
+import { teamEntry as entry } from './__fixtures__/entries';
 
 const requested = (events: CloudEvent<unknown>[]): [string, string][] =>
   events

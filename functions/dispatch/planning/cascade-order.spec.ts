@@ -1,29 +1,11 @@
 import { DependencyGraph } from '../../../shared/graph/dependency-graph';
 import type { BuildCompletedData } from '../../../shared/events/types';
-import { imageName, type ProjectEntry } from '../../../shared/index/types';
+import { imageName } from '../../../shared/index/types';
 import { recordCompletion, releaseReady, type CascadeStep } from './cascade-advance';
 import { remainingChains } from './cascade-order';
 import { planCascade } from './cascade-plan';
 import type { CascadeRecord } from '../../../shared/cascade/types';
-
-function entry(name: string, dependsOn: string[] = []): ProjectEntry {
-  const [appId, rest] = name.split('/') as [string, string];
-  const [jobId, desiredTag] = rest.split(':') as [string, string];
-  return {
-    id: 1,
-    appId,
-    jobId,
-    desiredTag,
-    gitUrl: 'https://example.org/r',
-    gitBranch: 'main',
-    gitPath: jobId,
-    targetFile: 'Dockerfile',
-    notifyEmail: [],
-    buildContext: './',
-    dependsOn,
-    source: { file: 'x.yaml', line: 1 },
-  };
-}
+import { namedEntry as entry } from '../__fixtures__/entries';
 
 // The bench's six projects: a chain a→b→c and three independent ones (sorted before `c/…` on purpose).
 const PROJECTS = [entry('c/a:1'), entry('c/b:1', ['c/a:1']), entry('c/c:1', ['c/b:1']), entry('a/x:1'), entry('a/y:1'), entry('a/z:1')];

@@ -1,28 +1,10 @@
 import { DependencyGraph } from '../../../shared/graph/dependency-graph';
-import { imageName, type ProjectEntry } from '../../../shared/index/types';
+import { imageName } from '../../../shared/index/types';
 import type { BuildCompletedData } from '../../../shared/events/types';
 import { noticeOf, recordCompletion, releaseReady } from './cascade-advance';
 import { planCascade } from './cascade-plan';
 import type { CascadeRecord } from '../../../shared/cascade/types';
-
-function entry(name: string, dependsOn: string[] = []): ProjectEntry {
-  const [appId, rest] = name.split('/') as [string, string];
-  const [jobId, desiredTag] = rest.split(':') as [string, string];
-  return {
-    id: 1,
-    appId,
-    jobId,
-    desiredTag,
-    gitUrl: 'https://example.org/r',
-    gitBranch: 'main',
-    gitPath: jobId,
-    targetFile: 'Dockerfile',
-    notifyEmail: [],
-    buildContext: './',
-    dependsOn,
-    source: { file: 'x.yaml', line: 1 },
-  };
-}
+import { namedEntry as entry } from '../__fixtures__/entries';
 
 const PROJECTS = [
   entry('a/root:1'),

@@ -7,24 +7,7 @@ import { buildRecordKey } from '../../../shared/store/keys';
 import { IndexSnapshotStore, lastBuiltEntryIn, mergeSnapshot } from './index-baseline';
 import { INDEX_SNAPSHOT_KEY } from '../../../shared/cascade/keys';
 import type { IndexSnapshot } from '../../../shared/cascade/types';
-
-function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
-  return {
-    id: 1,
-    appId: 'team',
-    jobId,
-    gitUrl: `https://git.example.org/${jobId}.git`,
-    gitBranch: 'main',
-    gitPath: '.',
-    targetFile: 'Dockerfile',
-    desiredTag: 'latest',
-    notifyEmail: ['team@example.org'],
-    buildContext: './',
-    dependsOn: [],
-    source: { file: 'team.yaml', line: 1 },
-    ...overrides,
-  };
-}
+import { teamEntry as entry } from '../__fixtures__/entries';
 
 const NOW = new Date('2026-12-06T01:00:00.000Z');
 const snapshot = (...entries: ProjectEntry[]): IndexSnapshot => ({

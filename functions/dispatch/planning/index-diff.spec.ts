@@ -5,24 +5,7 @@ import { validateIndexTexts } from '../../../shared/index/validate-texts';
 import type { IndexText } from '../../../shared/index/validate-texts';
 import { planCascade } from './cascade-plan';
 import { againstBuilds, diffIndex, sameBuildConfiguration, type LastBuiltEntry } from './index-diff';
-
-function entry(jobId: string, overrides: Partial<ProjectEntry> = {}): ProjectEntry {
-  return {
-    id: 1,
-    appId: 'team',
-    jobId,
-    gitUrl: `https://git.example.org/${jobId}.git`,
-    gitBranch: 'main',
-    gitPath: '.',
-    targetFile: 'Dockerfile',
-    desiredTag: 'latest',
-    notifyEmail: ['team@example.org'],
-    buildContext: './',
-    dependsOn: [],
-    source: { file: 'team.yaml', line: 1 },
-    ...overrides,
-  };
-}
+import { teamEntry as entry } from '../__fixtures__/entries';
 
 const names = (entries: readonly ProjectRef[]): string[] => entries.map(imageName);
 

@@ -1,5 +1,5 @@
 import { DependencyGraph } from '../../../shared/graph/dependency-graph';
-import { imageName, type ProjectEntry } from '../../../shared/index/types';
+import { imageName } from '../../../shared/index/types';
 import type { BuildCompletedData } from '../../../shared/events/types';
 import type { CascadeRecord } from '../../../shared/cascade/types';
 import type { ParentSignaturePolicy } from '../../../shared/config/settings/signing';
@@ -7,25 +7,7 @@ import { parentDecision, type ParentVerdict } from '../../../shared/signing/pare
 import { noticeOf, recordCompletion, releaseReady } from './cascade-advance';
 import { planCascade } from './cascade-plan';
 import { childrenWaitOn, signatureCheck, withOriginSignature } from './parent-signatures';
-
-function entry(name: string, dependsOn: string[] = []): ProjectEntry {
-  const [appId, rest] = name.split('/') as [string, string];
-  const [jobId, desiredTag] = rest.split(':') as [string, string];
-  return {
-    id: 1,
-    appId,
-    jobId,
-    desiredTag,
-    gitUrl: 'https://example.org/r',
-    gitBranch: 'main',
-    gitPath: jobId,
-    targetFile: 'Dockerfile',
-    notifyEmail: [],
-    buildContext: './',
-    dependsOn,
-    source: { file: 'x.yaml', line: 1 },
-  };
-}
+import { namedEntry as entry } from '../__fixtures__/entries';
 
 const PROJECTS = [entry('a/root:1'), entry('a/child:1', ['a/root:1']), entry('a/grand:1', ['a/child:1']), entry('a/other:1', ['a/root:1'])];
 const graph = new DependencyGraph(PROJECTS);
