@@ -8,8 +8,7 @@ import { readEnv, SIGNING } from '../../shared/config/settings';
 import { ValidationError } from '../../shared/errors/validation-error';
 import { registryClientFor } from '../../shared/registry/pipeline-registry';
 import { parseImageReference } from '../../shared/registry/reference';
-import { fetchManifest, verifyImage, type ImageVerification } from '../../shared/signing/image-signatures';
-import { registrySupportsSignatures } from '../../shared/signing/registry-signatures';
+import { fetchManifest, NoSignatureSourceError, verifyImage, type ImageVerification } from '../../shared/signing/image-signatures';
 import type { Command } from '../types';
 
 const USAGE = `Usage: ccp verify IMAGE-REF [--key PUBLIC.asc] [--cosign-key ECDSA.pub] [--lookaside URL] [--json]
@@ -64,7 +63,6 @@ export const verifyCommand: Command = {
     // The image named on the command line is the one to read, whatever the configured allow-list says.
     const client = registryClientFor(config, { allowedRegistries: [ref.registry.toLowerCase()] });
     const identity = values.identity ?? readEnv(SIGNING.identity, io.env);
-    if (values.key && !lookasideUrl && !(await registrySupportsSignatures(client, ref.registry))) throw noLookaside;
     const simple = values.key
       ? await verifyImage({
           client,
@@ -73,6 +71,9 @@ export const verifyCommand: Command = {
           ...(lookasideUrl ? { lookasideUrl } : {}),
           ...(identity ? { identity } : {}),
           registryApi,
+        }).catch((error: unknown) => {
+          // verifyImage asks the registry whether it has the signatures API: no second ask here.
+          throw error instanceof NoSignatureSourceError ? noLookaside : error;
         })
       : undefined;
     const cosign = cosignKey ? await verifyCosign({ client, ref, digest: (await fetchManifest(client, ref)).digest, publicKey: cosignKey }) : undefined;

@@ -134,6 +134,13 @@ async function publishToRegistry(input: {
 /** What `ccp verify` reports. */
 export type ImageVerification = Verification & { dockerReference: string; signatureUrl: string; fingerprint: string; manifestDigest: string };
 
+/** Neither a lookaside URL nor a registry that advertises the signatures API extension: nowhere to read a signature from. */
+export class NoSignatureSourceError extends SigningError {
+  constructor(registry: string) {
+    super(`no lookaside URL is configured and ${registry} does not advertise the signatures API extension`);
+  }
+}
+
 /**
  * Verifies `ref` (tag or digest) against the public key in `publicKeyFile`: resolves its
  * manifest, then reads its signatures from the registry's signatures API extension when the
@@ -150,12 +157,11 @@ export async function verifyImage(input: {
   identity?: string;
   registryApi?: RegistrySignatureMode;
 }): Promise<ImageVerification> {
+  // Where to look is settled first: with nowhere to look, the manifest is not worth fetching.
+  const fromRegistry = input.registryApi !== 'off' && (await registrySupportsSignatures(input.client, input.ref.registry));
+  if (!fromRegistry && !input.lookasideUrl) throw new NoSignatureSourceError(input.ref.registry);
   const { bytes, digest } = await fetchManifest(input.client, input.ref);
   const { dockerReference, repositoryPath } = signedIdentity(input.ref, input.identity);
-  const fromRegistry = input.registryApi !== 'off' && (await registrySupportsSignatures(input.client, input.ref.registry));
-  if (!fromRegistry && !input.lookasideUrl) {
-    throw new SigningError(`no lookaside URL is configured and ${input.ref.registry} does not advertise the signatures API extension`);
-  }
   const keyring = await openKeyring(input.publicKeyFile);
   try {
     const common = { fingerprint: keyring.fingerprint, manifestDigest: digest, dockerReference };

@@ -271,7 +271,10 @@ describe('signatures in the registry (the signatures API extension), verified by
       env: { CCP_REGISTRY_USERNAME: registry.login!.username, CCP_REGISTRY_PASSWORD: registry.login!.password },
       cwd: dir,
     };
+    const pingsBefore = front.requests.filter((request) => request.path === '/v2/').length;
     expect(await verifyCommand.run([ref, '--key', key.publicKeyFile], { dataDir: path.join(dir, 'verify'), registry: front.address }, io)).toBe(0);
+    // One question whether the registry has the signatures API, not one by the command and one by the verifier.
+    expect(front.requests.filter((request) => request.path === '/v2/').length - pingsBefore).toEqual(1);
     expect(printed.join('')).toBe(
       `verified ${ref}@${digest}\n  signed by ${key.fingerprint}\n  signature http://${front.address}/extensions/v2/signing/app/signatures/${digest}\n`,
     );
