@@ -23,27 +23,19 @@ const STATUS_ORDER: Record<FixStatus, number> = { 'fixable-now': 0, 'fix-upstrea
  * stays (the first by id among equals), the others are listed as `related`.
  */
 function mergeAliases(matches: AdvisoryMatch[]): { match: AdvisoryMatch; related: string[] }[] {
-  const merged: { match: AdvisoryMatch; related: string[] }[] = [];
-  /** Every id and alias seen, to the first group holding it: one map look-up per name, not a pass over the groups. */
-  const groupOf = new Map<string, number>();
+  const merged: { match: AdvisoryMatch; related: string[]; names: Set<string> }[] = [];
   const ranked = [...matches].sort((a, b) => (b.severity.score ?? -1) - (a.severity.score ?? -1) || (a.advisory.id < b.advisory.id ? -1 : 1));
   for (const match of ranked) {
     const names = [match.advisory.id, ...match.advisory.aliases];
-    let group = -1;
-    for (const name of names) {
-      const held = groupOf.get(name);
-      if (held !== undefined && (group < 0 || held < group)) group = held;
+    const group = merged.find((candidate) => names.some((name) => candidate.names.has(name)));
+    if (!group) {
+      merged.push({ match, related: [], names: new Set(names) });
+      continue;
     }
-    if (group < 0) {
-      group = merged.length;
-      merged.push({ match, related: [] });
-    } else merged[group]!.related.push(match.advisory.id);
-    for (const name of names) {
-      const held = groupOf.get(name);
-      if (held === undefined || held > group) groupOf.set(name, group);
-    }
+    group.related.push(match.advisory.id);
+    names.forEach((name) => group.names.add(name));
   }
-  return merged;
+  return merged.map(({ match, related }) => ({ match, related }));
 }
 
 function statusOf(match: AdvisoryMatch, item: InventoryItem, available: Available | null): FixStatus {
@@ -157,18 +149,19 @@ export const vulnerabilitiesScanner: Scanner = {
         }),
       )
     ).flat();
-    // Sort keys read once per finding, not once per comparison: an image can have thousands.
-    const ordered = findings
-      .map((finding) => ({ finding, status: STATUS_ORDER[finding.details.status as FixStatus], score: scoreOf(finding) }))
-      .sort((a, b) => a.status - b.status || b.score - a.score || (a.finding.id < b.finding.id ? -1 : a.finding.id > b.finding.id ? 1 : 0))
-      .map(({ finding }) => finding);
+    findings.sort(
+      (a, b) =>
+        STATUS_ORDER[a.details.status as FixStatus] - STATUS_ORDER[b.details.status as FixStatus] ||
+        scoreOf(b) - scoreOf(a) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
     for (const ecosystem of [...unmatched].sort()) notes.push(`no ${ecosystem} advisories in the database (CCP_OSV_ECOSYSTEMS): its packages were not matched`);
     if (invalid.length > 0) notes.push(`not versions of their ecosystem, not matched: ${invalid.sort().join(', ')}`);
     // Sorted: the registries answer in any order.
     notes.push(...[...availability.notes].sort());
     return {
       status: 'ok',
-      findings: ordered,
+      findings,
       packages: [],
       extra: {
         database: { advisories: database.index.size, ecosystems: database.stats.ecosystems, withdrawn: database.stats.withdrawn, refresh: database.refresh },
