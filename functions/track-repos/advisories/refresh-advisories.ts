@@ -1,6 +1,6 @@
 import { shortHash } from '../../../shared/cascade/keys';
 import type { OsvAdvisoryChangedData } from '../../../shared/events/contracts/osv-advisory-changed';
-import { imageName, parseImageName } from '../../../shared/index/types';
+import { imageName, parseImageName, type ProjectRef } from '../../../shared/index/types';
 import type { Logger } from '../../../shared/log/logger';
 import { advisoryChangeStamps } from '../../../shared/osv/change-stamps';
 import { readAdvisories, readStoredExports } from '../../../shared/osv/database';
@@ -12,7 +12,8 @@ import type { PackageChange } from '../../../shared/events/types';
 import { PackageRegistryClient, RegistryUnreachableError } from '../../../shared/package-registries/registry-client';
 import { registryVersions, type RegistryUrls } from '../../../shared/package-registries/registry-lookup';
 import type { RegistryVersions } from '../../../shared/package-registries/registry-versions';
-import type { ImageState } from '../../../shared/reports/image-state';
+import { readImageState, type ImageState } from '../../../shared/reports/image-state';
+import { Semaphore } from '../../../shared/runtime/semaphore';
 import type { RepoUsage } from '../../../shared/rpm/repo-usage';
 import { PreconditionFailedError } from '../../../shared/store/errors';
 import { imageStateKey, osvAdvisorySnapshotKey, osvSourceKey, parseImageStateKey } from '../../../shared/store/keys';
@@ -187,38 +188,45 @@ async function askRegistries(
   return { answers, asked: asked.length, skipped: keys.length - asked.length };
 }
 
-/** Every built image's state (`state/images/…`) by image name; an unreadable one is left out. */
+/** Image states read at once per tick: a store round trip each, so not one after another. */
+const STATE_READS = 16;
+
+/** The states of `refs`, read {@link STATE_READS} at a time, by image name; a missing, unreadable or malformed one (or one naming another image) is left out. */
+async function readStates(store: ObjectStore, refs: readonly ProjectRef[]): Promise<Map<string, ImageState>> {
+  const limit = new Semaphore(STATE_READS);
+  // A name that makes no store key (a pending fix's image, from the snapshot) has no state; a store that fails still fails the tick.
+  const keyed = refs.filter((ref) => {
+    try {
+      return imageStateKey(ref) !== '';
+    } catch {
+      return false;
+    }
+  });
+  const read = await Promise.all(keyed.map((ref) => limit.run(async () => ({ name: imageName(ref), state: await readImageState(store, ref) }))));
+  const states = new Map<string, ImageState>();
+  for (const { name, state } of read) if (isImageState(state) && imageName(state.project) === name) states.set(name, state);
+  return states;
+}
+
+/** Every built image's state (`state/images/…`) by image name. */
 async function imageStates(store: ObjectStore): Promise<Map<string, ImageState>> {
   const { objects } = await store.list('state/images/');
-  const states = new Map<string, ImageState>();
-  for (const { key } of objects) {
-    if (!parseImageStateKey(key)) continue;
-    const state = (await readJson<ImageState>(store, key))?.value;
-    if (isImageState(state)) states.set(imageName(state.project), state);
-  }
-  return states;
+  return readStates(
+    store,
+    objects.map(({ key }) => parseImageStateKey(key)).filter((ref): ref is ProjectRef => ref !== null),
+  );
 }
 
 /**
  * The states of just `images` (the pending fixes' images when no advisory changed: an hourly
- * tick reads a few states, not every image's). A name that is no image key, or whose state is
- * missing or names another image, is left out: its pending fixes count as gone.
+ * tick reads a few states, not every image's). A name that is no image's is left out: its
+ * pending fixes count as gone.
  */
 async function statesOf(store: ObjectStore, images: Iterable<string>): Promise<Map<string, ImageState>> {
-  const states = new Map<string, ImageState>();
-  for (const name of new Set(images)) {
-    const ref = parseImageName(name);
-    let key: string;
-    try {
-      if (!ref) continue;
-      key = imageStateKey(ref);
-    } catch {
-      continue;
-    }
-    const state = (await readJson<ImageState>(store, key))?.value;
-    if (isImageState(state) && imageName(state.project) === name) states.set(name, state);
-  }
-  return states;
+  return readStates(
+    store,
+    [...new Set(images)].map((name) => parseImageName(name)).filter((ref): ref is ProjectRef => ref !== null),
+  );
 }
 
 const isImageState = (state: ImageState | null | undefined): state is ImageState =>
