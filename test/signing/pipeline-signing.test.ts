@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { createLocalRepo } from '../../shared/git/local-repo';
 import type { ProjectEntry } from '../../shared/index/types';
 import { silentLogger } from '../../shared/log/logger';
 import { generateSigningKey, type GeneratedKey } from '../../shared/signing/simple-signing';
+import { copyUnderTrust, writeSignedByTrust } from '../support/skopeo-policy';
 
 const exec = promisify(execFile);
 
@@ -59,35 +60,9 @@ describe('a build of the embedded runtime, signed and verified by skopeo', () =>
     const registry = served.runtime.registry!;
     const ref = `${registry.address}/signing/app:latest`;
 
-    const policy = path.join(dir, 'policy.json');
-    await writeFile(
-      policy,
-      JSON.stringify({
-        default: [{ type: 'reject' }],
-        transports: {
-          docker: { [registry.address]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: key.publicKeyFile }] },
-          dir: { '': [{ type: 'insecureAcceptAnything' }] },
-        },
-      }),
-    );
-    const registriesDir = path.join(dir, 'registries.d');
-    await mkdir(registriesDir);
-    await writeFile(path.join(registriesDir, 'ccp.yaml'), `docker:\n  ${registry.address}:\n    lookaside: ${served.server.url}/sigstore\n`);
+    const trust = await writeSignedByTrust(dir, [registry.address], key.publicKeyFile, { [registry.address]: `${served.server.url}/sigstore` });
     const creds = `${registry.login!.username}:${registry.login!.password}`;
-    const copy = (target: string): Promise<unknown> =>
-      exec('skopeo', [
-        '--policy',
-        policy,
-        '--registries.d',
-        registriesDir,
-        'copy',
-        '--src-tls-verify=false',
-        '--src-creds',
-        creds,
-        `docker://${target}`,
-        `dir:${path.join(dir, 'copy')}`,
-      ]);
-    await expect(copy(ref)).resolves.toBeDefined();
+    expect(await copyUnderTrust(trust, ref, creds)).toBeNull();
 
     // The same image under a tag the pipeline never signed is refused: the signature names :latest.
     await exec('skopeo', [
@@ -101,6 +76,6 @@ describe('a build of the embedded runtime, signed and verified by skopeo', () =>
       `docker://${ref}`,
       `docker://${registry.address}/signing/app:other`,
     ]);
-    await expect(copy(`${registry.address}/signing/app:other`)).rejects.toMatchObject({ stderr: expect.stringContaining('is not accepted') });
+    expect(await copyUnderTrust(trust, `${registry.address}/signing/app:other`, creds)).toContain('is not accepted');
   }, 240_000);
 });

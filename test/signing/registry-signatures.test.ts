@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,7 @@ import { generateSigningKey, lookasideKey, type GeneratedKey } from '../../share
 import { FsObjectStore } from '../../shared/store/fs-store';
 import { functionContext } from '../support/function-context';
 import { startSignatureApiRegistry, type SignatureApiRegistry } from '../support/signature-api-registry';
+import { copyUnderTrust, writeSignedByTrust, type SkopeoTrust } from '../support/skopeo-policy';
 
 const exec = promisify(execFile);
 
@@ -60,8 +61,7 @@ describe('signatures in the registry (the signatures API extension), verified by
   let store: FsObjectStore;
   let context: BuildContext;
   let repo: LocalRepo;
-  let policyFile: string;
-  let registriesDir: string;
+  let trust: SkopeoTrust;
   let creds: string;
   let client: RegistryClient;
   let first: BuildCompletedData;
@@ -92,27 +92,7 @@ describe('signatures in the registry (the signatures API extension), verified by
     return completed!.data as BuildCompletedData;
   }
 
-  /** `skopeo copy` under the policy: resolves to `null` when copied, else to skopeo's complaint. */
-  async function copyUnderPolicy(ref: string): Promise<string | null> {
-    const out = await mkdtemp(path.join(dir, 'copy-'));
-    try {
-      await exec('skopeo', [
-        '--policy',
-        policyFile,
-        '--registries.d',
-        registriesDir,
-        'copy',
-        '--src-tls-verify=false',
-        '--src-creds',
-        creds,
-        `docker://${ref}`,
-        `dir:${out}`,
-      ]);
-      return null;
-    } catch (error) {
-      return (error as { stderr: string }).stderr;
-    }
-  }
+  const copyUnderPolicy = (ref: string): Promise<string | null> => copyUnderTrust(trust, ref, creds);
 
   /** The extension PUTs a front saw, whatever it answered (the first try of each goes without credentials: 401). */
   const puts = (server: SignatureApiRegistry): string[] =>
@@ -137,18 +117,8 @@ describe('signatures in the registry (the signatures API extension), verified by
     context = await functionContext(buildFunction, config, silentLogger, { store });
     repo = await createLocalRepo('main', path.join(dir, 'repo'));
 
-    policyFile = path.join(dir, 'policy.json');
-    const signedBy = [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: key.publicKeyFile }];
-    await writeFile(
-      policyFile,
-      JSON.stringify({
-        default: [{ type: 'reject' }],
-        transports: { docker: { [front.address]: signedBy, [plain.address]: signedBy }, dir: { '': [{ type: 'insecureAcceptAnything' }] } },
-      }),
-    );
     // No lookaside for either front: skopeo can only find a signature in the registry.
-    registriesDir = path.join(dir, 'registries.d');
-    await mkdir(registriesDir);
+    trust = await writeSignedByTrust(dir, [front.address, plain.address], key.publicKeyFile);
 
     const commit = await repo.commit({ 'app/Dockerfile': 'FROM scratch\nCOPY file.txt /file.txt\n', 'app/file.txt': 'signed into the registry\n' }, 'app');
     first = await build('b1', commit);

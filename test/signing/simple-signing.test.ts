@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { RegistryClient } from '../../shared/registry/registry-client';
 import { fetchManifest, signPushedImage, verifyImage } from '../../shared/signing/image-signatures';
 import { generateSigningKey, lookasideKey, openKeyring, signManifest, type GeneratedKey } from '../../shared/signing/simple-signing';
 import { FsObjectStore } from '../../shared/store/fs-store';
+import { copyUnderTrust, writeSignedByTrust, type SkopeoTrust } from '../support/skopeo-policy';
 
 const exec = promisify(execFile);
 
@@ -28,8 +29,7 @@ describe('simple signing, verified by skopeo', () => {
   let server: RunningServer;
   let store: FsObjectStore;
   let key: GeneratedKey;
-  let policyFile: string;
-  let registriesDir: string;
+  let trust: SkopeoTrust;
   const client = new RegistryClient();
   const storage = { root: '', runroot: '' };
 
@@ -49,16 +49,7 @@ describe('simple signing, verified by skopeo', () => {
     await signPushedImage({ client, store, ref: parseImageReference(ref), digest, keyFile: key.secretKeyFile });
   }
 
-  /** `skopeo copy` under the policy: resolves to `null` when copied, else to skopeo's complaint. */
-  async function copyUnderPolicy(ref: string): Promise<string | null> {
-    const out = await mkdtemp(path.join(dir, 'copy-'));
-    try {
-      await exec('skopeo', ['--policy', policyFile, '--registries.d', registriesDir, 'copy', '--src-tls-verify=false', `docker://${ref}`, `dir:${out}`]);
-      return null;
-    } catch (error) {
-      return (error as { stderr: string }).stderr;
-    }
-  }
+  const copyUnderPolicy = (ref: string): Promise<string | null> => copyUnderTrust(trust, ref);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ccp-signing-'));
@@ -68,20 +59,7 @@ describe('simple signing, verified by skopeo', () => {
     store = new FsObjectStore(path.join(dir, 'store'));
     server = await listen(express().use(signatureRoutes(store)));
     key = await generateSigningKey({ outDir: path.join(dir, 'keys'), userId: 'ccp test <ccp@localhost>' });
-    policyFile = path.join(dir, 'policy.json');
-    await writeFile(
-      policyFile,
-      JSON.stringify({
-        default: [{ type: 'reject' }],
-        transports: {
-          docker: { [registry.address]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: key.publicKeyFile }] },
-          dir: { '': [{ type: 'insecureAcceptAnything' }] },
-        },
-      }),
-    );
-    registriesDir = path.join(dir, 'registries.d');
-    await mkdir(registriesDir);
-    await writeFile(path.join(registriesDir, 'ccp.yaml'), `docker:\n  ${registry.address}:\n    lookaside: ${server.url}/sigstore\n`);
+    trust = await writeSignedByTrust(dir, [registry.address], key.publicKeyFile, { [registry.address]: `${server.url}/sigstore` });
   }, 120_000);
 
   afterAll(async () => {
